@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CasemanagementConfig(AppConfig):
+    name = "casemanagement"
+    verbose_name = "Case management"

@@ -1,0 +1,49 @@
+from allauth.account.adapter import get_adapter
+from allauth.core import ratelimit
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from continuum.tenancy.serializers import TokenRequestSerializer, TokenSerializer
+
+
+class ObtainTokenView(APIView):
+    """Exchange e-mail and password for an API token.
+
+    Goes through allauth's authentication, so the API shares the web login's failed-
+    attempt limits (per address and per IP) and its audit of failed logins."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
+    def post(self, request):
+        if not ratelimit.consume(request._request, action="login"):
+            return Response({"detail": "Too many attempts. Try again later."}, status=429)
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            user = get_adapter(request._request).authenticate(
+                request._request,
+                email=data.validated_data["email"].lower(),
+                password=data.validated_data["password"],
+            )
+        except ValidationError:
+            return Response({"detail": "Too many failed attempts. Try again later."}, status=429)
+        if user is None or not user.is_active:
+            return Response({"detail": "E-mail or password is not correct."}, status=status.HTTP_400_BAD_REQUEST)
+        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        # A password alone must not mint a token for an account protected by a second factor.
+        if totp is not None and not TOTP(totp).validate_code(data.validated_data.get("code", "")):
+            return Response(
+                {"code": ["Enter the current code from your authenticator app."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

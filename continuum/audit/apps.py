@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "continuum.audit"
+    label = "audit"
+    verbose_name = "Audit trail"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401

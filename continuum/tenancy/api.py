@@ -1,0 +1,106 @@
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError as APIValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .models import Role
+from .selectors import invitation_get, invitation_list_pending, membership_get, membership_list
+from .serializers import (
+    InvitationCreateSerializer,
+    InvitationSerializer,
+    MembershipSerializer,
+    MembershipUpdateSerializer,
+)
+from .services import invitation_create, invitation_revoke, membership_deactivate, membership_update
+
+
+def as_api_error(error: ValidationError) -> APIValidationError:
+    if hasattr(error, "error_dict"):
+        return APIValidationError({k: [m for e in v for m in e.messages] for k, v in error.error_dict.items()})
+    return APIValidationError({"detail": error.messages})
+
+
+class MeView(APIView):
+    """The caller's membership in this organization."""
+
+    @extend_schema(responses=MembershipSerializer)
+    def get(self, request, org):
+        return Response(MembershipSerializer(request.membership).data)
+
+
+class MemberListView(generics.ListAPIView):
+    required_roles = frozenset({Role.ORG_ADMIN})
+    serializer_class = MembershipSerializer
+
+    def get_queryset(self):
+        return membership_list(organization=self.request.organization).select_related("organization")
+
+
+class MemberDetailView(APIView):
+    required_roles = frozenset({Role.ORG_ADMIN})
+
+    @extend_schema(responses=MembershipSerializer)
+    def get(self, request, org, member_id):
+        membership = membership_get(organization=request.organization, public_id=member_id)
+        return Response(MembershipSerializer(membership).data)
+
+    @extend_schema(request=MembershipUpdateSerializer, responses=MembershipSerializer)
+    def patch(self, request, org, member_id):
+        membership = membership_get(organization=request.organization, public_id=member_id)
+        data = MembershipUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            membership = membership_update(actor=request.user, membership=membership, **data.validated_data)
+        except ValidationError as exc:
+            raise as_api_error(exc) from exc
+        return Response(MembershipSerializer(membership).data)
+
+
+class MemberDeactivateView(APIView):
+    required_roles = frozenset({Role.ORG_ADMIN})
+
+    @extend_schema(request=None, responses=MembershipSerializer)
+    def post(self, request, org, member_id):
+        membership = membership_get(organization=request.organization, public_id=member_id)
+        try:
+            membership = membership_deactivate(actor=request.user, membership=membership)
+        except ValidationError as exc:
+            raise as_api_error(exc) from exc
+        return Response(MembershipSerializer(membership).data)
+
+
+class InvitationListView(generics.ListAPIView):
+    """Pending invitations; POST sends a new one by e-mail."""
+
+    required_roles = frozenset({Role.ORG_ADMIN})
+    serializer_class = InvitationSerializer
+
+    def get_queryset(self):
+        return invitation_list_pending(organization=self.request.organization)
+
+    @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer})
+    def post(self, request, org):
+        data = InvitationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            invitation = invitation_create(
+                actor=request.user, organization=request.organization, **data.validated_data
+            )
+        except ValidationError as exc:
+            raise as_api_error(exc) from exc
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationRevokeView(APIView):
+    required_roles = frozenset({Role.ORG_ADMIN})
+
+    @extend_schema(request=None, responses=InvitationSerializer)
+    def post(self, request, org, invitation_id):
+        invitation = invitation_get(organization=request.organization, public_id=invitation_id)
+        try:
+            invitation = invitation_revoke(actor=request.user, invitation=invitation)
+        except ValidationError as exc:
+            raise as_api_error(exc) from exc
+        return Response(InvitationSerializer(invitation).data)

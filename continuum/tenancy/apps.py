@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TenancyConfig(AppConfig):
+    name = "continuum.tenancy"
+    label = "tenancy"
+    verbose_name = "Organizations"

@@ -1,0 +1,55 @@
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from continuum.tenancy.models import Membership, Organization, Role
+from continuum.tenancy.scoping import organization_scope
+
+DEMO_PASSWORD = "recovery-demo-2026"  # noqa: S105 - a published demo login, not a secret
+
+DEMO_USERS = [
+    ("admin@demo.example.com", "Avery Admin", [Role.ORG_ADMIN], "Clinical director"),
+    ("intake@demo.example.com", "Imani Intake", [Role.INTAKE_COORDINATOR], "Intake coordinator"),
+    ("interventionist@demo.example.com", "Ivan Interventionist", [Role.INTERVENTIONIST], "Certified interventionist"),
+    ("coach@demo.example.com", "Carmen Coach", [Role.SOBER_COACH], "Executive sober coach"),
+    ("casemanager@demo.example.com", "Casey Manager", [Role.CASE_MANAGER], "Case manager"),
+    ("family@demo.example.com", "Fran Family", [Role.FAMILY_MEMBER], ""),
+    ("client@demo.example.com", "Cameron Client", [Role.CLIENT], ""),
+]
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo organization and one login per role. Safe to run repeatedly."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        organization, _ = Organization.objects.update_or_create(
+            slug="demo",
+            defaults={
+                "name": "Harbor Light Recovery (demo)",
+                # Off so the demo logins reach the dashboard at once; new organizations default to on.
+                "staff_mfa_required": False,
+                "contact_phone": "+1 555 0100",
+                "contact_email": "help@demo.example.com",
+            },
+        )
+        User = get_user_model()
+        with organization_scope(organization):
+            for email, name, roles, title in DEMO_USERS:
+                user, created = User.objects.get_or_create(email=email, defaults={"full_name": name})
+                if created:
+                    user.set_password(DEMO_PASSWORD)
+                    user.save(update_fields=["password"])
+                EmailAddress.objects.update_or_create(
+                    user=user, email=email, defaults={"verified": True, "primary": True}
+                )
+                Membership.objects.update_or_create(
+                    organization=organization,
+                    user=user,
+                    defaults={"roles": list(roles), "title": title, "is_active": True},
+                )
+        self.stdout.write(self.style.SUCCESS(f"Demo organization '{organization.slug}' is ready."))
+        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        for email, _name, roles, _title in DEMO_USERS:
+            self.stdout.write(f"  {email:<36} {', '.join(Role(r).label for r in roles)}")

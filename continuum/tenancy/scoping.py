@@ -1,0 +1,26 @@
+"""The one place that opens an organization scope, and the one explicit way out of it."""
+
+from contextlib import contextmanager
+
+from django_scopes import scope, scopes_disabled
+
+from .models import Organization
+
+
+@contextmanager
+def organization_scope(organization: Organization):
+    # django-scopes treats a None value as "no filter": refuse it, or a missing
+    # organization would silently widen every query to all tenants.
+    if organization is None or organization.pk is None:
+        raise ValueError("An organization scope needs a saved organization.")
+    with scope(organization=organization.pk):
+        yield
+
+
+@contextmanager
+def across_organizations(reason: str):
+    """Cross-tenant reads (the organization switcher, platform admin) say why."""
+    if not reason:
+        raise ValueError("Crossing organizations needs a reason.")
+    with scopes_disabled():
+        yield

@@ -1,0 +1,264 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from continuum.audit.services import audit_record
+
+from .models import Invitation, Membership, Organization, Role
+
+INVITATION_TTL = timedelta(days=getattr(settings, "INVITATION_TTL_DAYS", 7))
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _clean_roles(roles) -> list[str]:
+    cleaned = sorted({str(r) for r in roles})
+    if not cleaned:
+        raise ValidationError({"roles": "Choose at least one role."})
+    unknown = set(cleaned) - set(Role.values)
+    if unknown:
+        raise ValidationError({"roles": f"Unknown role: {', '.join(sorted(unknown))}."})
+    return cleaned
+
+
+def _active_admins(organization: Organization):
+    return Membership.objects.filter(
+        organization=organization, is_active=True, roles__contains=[Role.ORG_ADMIN]
+    )
+
+
+def _send_invitation_email(*, invitation: Invitation, token: str) -> None:
+    organization = invitation.organization
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        "public:invitation_accept", kwargs={"org": organization.slug, "token": token}
+    )
+    context = {
+        "organization": organization,
+        "invitation": invitation,
+        "url": url,
+        "roles": [Role(r).label for r in invitation.roles],
+        "inviter": invitation.invited_by,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"You are invited to join {organization.name} on Continuum",
+        body=render_to_string("tenancy/email/invitation.txt", context),
+        to=[invitation.email],
+    )
+    message.attach_alternative(render_to_string("tenancy/email/invitation.html", context), "text/html")
+    message.send()
+
+
+@transaction.atomic
+def invitation_create(*, actor, organization: Organization, email: str, roles) -> Invitation:
+    email = email.strip().lower()
+    roles = _clean_roles(roles)
+    if Membership.objects.filter(organization=organization, user__email=email, is_active=True).exists():
+        raise ValidationError({"email": "This person is already a member. Change their roles instead."})
+    now = timezone.now()
+    # A new invitation replaces any pending one for the same address.
+    Invitation.objects.filter(
+        organization=organization, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organization=organization,
+        email=email,
+        roles=roles,
+        token_hash=_hash_token(token),
+        invited_by=actor,
+        expires_at=now + INVITATION_TTL,
+    )
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action="invitation.created",
+        obj=invitation,
+        detail={"roles": roles},
+    )
+    transaction.on_commit(lambda: _send_invitation_email(invitation=invitation, token=token))
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
+    if invitation.status != "pending":
+        raise ValidationError("Only a pending invitation can be revoked.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit_record(actor=actor, organization=invitation.organization, action="invitation.revoked", obj=invitation)
+    return invitation
+
+
+def invitation_get_by_token(*, organization: Organization, token: str) -> Invitation | None:
+    """The pending, unexpired invitation for this token, or None: expired, used, revoked
+    and unknown tokens are indistinguishable to the visitor."""
+    invitation = (
+        Invitation.objects.filter(organization=organization, token_hash=_hash_token(token))
+        .select_related("invited_by")
+        .first()
+    )
+    if invitation is None or invitation.status != "pending":
+        return None
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *,
+    organization: Organization,
+    token: str,
+    user=None,
+    full_name: str = "",
+    password: str = "",
+) -> Membership:
+    """Accept as the logged-in `user`, or create the account when the address is new.
+
+    The row is locked so two clicks on the same link cannot both succeed."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(organization=organization, token_hash=_hash_token(token))
+        .first()
+    )
+    if invitation is None or invitation.status != "pending":
+        raise ValidationError("This invitation link has expired or has already been used.")
+    User = get_user_model()
+    if user is not None and user.is_authenticated:
+        if user.email.lower() != invitation.email:
+            raise ValidationError(
+                f"This invitation was sent to {invitation.email}. Log in with that address to accept it."
+            )
+    else:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError("An account with this address exists. Log in to accept the invitation.")
+        if not full_name.strip():
+            raise ValidationError({"full_name": "Please enter your name."})
+        user = User(email=invitation.email, full_name=full_name.strip())
+        validate_password(password, user)
+        user.set_password(password)
+        user.save()
+        # Following the e-mailed link proves the address.
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+    membership = Membership.objects.filter(organization=organization, user=user).first()
+    if membership is None:
+        membership = Membership.objects.create(organization=organization, user=user, roles=invitation.roles)
+    else:
+        membership.roles = sorted(set(membership.roles) | set(invitation.roles))
+        membership.is_active = True
+        membership.deactivated_at = None
+        membership.save(update_fields=["roles", "is_active", "deactivated_at"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(
+        actor=user,
+        organization=organization,
+        action="membership.joined",
+        obj=membership,
+        detail={"roles": membership.roles, "invitation": str(invitation.public_id)},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, actor, membership: Membership, roles, title: str | None = None) -> Membership:
+    roles = _clean_roles(roles)
+    organization = membership.organization
+    before = list(membership.roles)
+    if (
+        Role.ORG_ADMIN in before
+        and Role.ORG_ADMIN not in roles
+        and not _active_admins(organization).exclude(pk=membership.pk).exists()
+    ):
+        raise ValidationError({"roles": "The organization must keep at least one active admin."})
+    membership.roles = roles
+    fields = ["roles"]
+    if title is not None:
+        membership.title = title.strip()
+        fields.append("title")
+    membership.save(update_fields=fields)
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action="membership.roles_changed",
+        obj=membership,
+        detail={"from": before, "to": roles},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_deactivate(*, actor, membership: Membership) -> Membership:
+    if not membership.is_active:
+        raise ValidationError("This member is already deactivated.")
+    if (
+        Role.ORG_ADMIN in membership.roles
+        and not _active_admins(membership.organization).exclude(pk=membership.pk).exists()
+    ):
+        raise ValidationError("The organization must keep at least one active admin.")
+    membership.is_active = False
+    membership.deactivated_at = timezone.now()
+    membership.save(update_fields=["is_active", "deactivated_at"])
+    audit_record(
+        actor=actor, organization=membership.organization, action="membership.deactivated", obj=membership
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_reactivate(*, actor, membership: Membership) -> Membership:
+    if membership.is_active:
+        raise ValidationError("This member is already active.")
+    membership.is_active = True
+    membership.deactivated_at = None
+    membership.save(update_fields=["is_active", "deactivated_at"])
+    audit_record(
+        actor=actor, organization=membership.organization, action="membership.reactivated", obj=membership
+    )
+    return membership
+
+
+ORGANIZATION_SETTINGS = (
+    "name",
+    "timezone",
+    "staff_mfa_required",
+    "intake_open",
+    "crisis_line_text",
+    "response_time_hours",
+    "contact_phone",
+    "contact_email",
+)
+
+
+@transaction.atomic
+def organization_update_settings(*, actor, organization: Organization, **values) -> Organization:
+    unknown = set(values) - set(ORGANIZATION_SETTINGS)
+    if unknown:
+        raise ValidationError(f"Not a setting: {', '.join(sorted(unknown))}.")
+    changed = [name for name, value in values.items() if getattr(organization, name) != value]
+    for name in changed:
+        setattr(organization, name, values[name])
+    organization.full_clean()
+    if changed:
+        organization.save(update_fields=changed)
+        audit_record(
+            actor=actor,
+            organization=organization,
+            action="organization.settings_changed",
+            obj=organization,
+            detail={"fields": changed},
+        )
+    return organization

@@ -1,0 +1,250 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from .forms import AcceptInvitationForm, InvitationForm, MembershipForm, OrganizationSettingsForm
+from .models import Role
+from .permissions import public_view, roles_required
+from .selectors import (
+    account_exists,
+    invitation_get,
+    invitation_list_pending,
+    membership_get,
+    membership_list,
+    memberships_for_user,
+)
+from .services import (
+    invitation_accept,
+    invitation_create,
+    invitation_get_by_token,
+    invitation_revoke,
+    membership_deactivate,
+    membership_reactivate,
+    membership_update,
+    organization_update_settings,
+)
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: field errors by field, the rest on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def area_home_url(membership) -> str:
+    slug = membership.organization.slug
+    if membership.is_staff_member:
+        return reverse("staff:dashboard", kwargs={"org": slug})
+    return reverse("portal:home", kwargs={"org": slug})
+
+
+# --- outside any organization ---------------------------------------------------------
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("home"))
+    memberships = memberships_for_user(user=request.user)
+    if len(memberships) == 1:
+        return redirect(area_home_url(memberships[0]))
+    return redirect("organization_switcher")
+
+
+@login_required
+def organization_switcher(request):
+    memberships = memberships_for_user(user=request.user)
+    choices = [{"membership": m, "url": area_home_url(m)} for m in memberships]
+    return render(request, "tenancy/switcher.html", {"choices": choices})
+
+
+# --- public -----------------------------------------------------------------------------
+
+
+@public_view
+def landing(request, org):
+    return render(request, "tenancy/landing.html")
+
+
+@public_view
+def invitation_accept_view(request, org, token):
+    organization = request.organization
+    invitation = invitation_get_by_token(organization=organization, token=token)
+    if invitation is None:
+        return render(request, "tenancy/invitation_invalid.html", status=404)
+    user = request.user if request.user.is_authenticated else None
+    existing_account = user is None and account_exists(email=invitation.email)
+    if existing_account:
+        return redirect_to_login(request.get_full_path())
+    form = AcceptInvitationForm(request.POST or None) if user is None else None
+    error = None
+    if request.method == "POST":
+        try:
+            if user is not None:
+                membership = invitation_accept(organization=organization, token=token, user=user)
+            elif form.is_valid():
+                membership = invitation_accept(
+                    organization=organization,
+                    token=token,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                membership = None
+        except ValidationError as exc:
+            membership = None
+            if form is not None:
+                add_service_errors(form, _password_errors_to_field(exc))
+            else:
+                error = exc.messages[0]
+        if membership is not None:
+            messages.success(request, f"Welcome to {organization.name}.")
+            return redirect(area_home_url(membership))
+    return render(
+        request,
+        "tenancy/invitation_accept.html",
+        {"invitation": invitation, "form": form, "error": error},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _password_errors_to_field(error: ValidationError) -> ValidationError:
+    # validate_password raises a plain list; those messages belong to the password field.
+    if hasattr(error, "error_dict"):
+        return error
+    return ValidationError({"password1": error.error_list})
+
+
+# --- portal -----------------------------------------------------------------------------
+
+
+def portal_home(request, org):
+    return render(request, "tenancy/portal_home.html")
+
+
+# --- staff ------------------------------------------------------------------------------
+
+
+def staff_dashboard(request, org):
+    return render(request, "tenancy/staff_dashboard.html")
+
+
+@roles_required(Role.ORG_ADMIN)
+def team(request, org):
+    organization = request.organization
+    return render(
+        request,
+        "tenancy/team.html",
+        {
+            "members": membership_list(organization=organization),
+            "invitations": invitation_list_pending(organization=organization),
+        },
+    )
+
+
+@roles_required(Role.ORG_ADMIN)
+def team_invite(request, org):
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = invitation_create(
+                actor=request.user,
+                organization=request.organization,
+                email=form.cleaned_data["email"],
+                roles=form.cleaned_data["roles"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("staff:team", org=org)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "tenancy/team_invite.html", {"form": form}, status=status)
+
+
+@roles_required(Role.ORG_ADMIN)
+def team_member(request, org, member_id):
+    membership = membership_get(organization=request.organization, public_id=member_id)
+    initial = {"roles": membership.roles, "title": membership.title}
+    form = MembershipForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership_update(
+                actor=request.user,
+                membership=membership,
+                roles=form.cleaned_data["roles"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Roles of {membership.user} saved.")
+            return redirect("staff:team", org=org)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "tenancy/team_member.html", {"member": membership, "form": form}, status=status)
+
+
+@roles_required(Role.ORG_ADMIN)
+@require_POST
+def team_member_deactivate(request, org, member_id):
+    membership = membership_get(organization=request.organization, public_id=member_id)
+    try:
+        membership_deactivate(actor=request.user, membership=membership)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"{membership.user} can no longer access {request.organization.name}.")
+    return redirect("staff:team", org=org)
+
+
+@roles_required(Role.ORG_ADMIN)
+@require_POST
+def team_member_reactivate(request, org, member_id):
+    membership = membership_get(organization=request.organization, public_id=member_id)
+    try:
+        membership_reactivate(actor=request.user, membership=membership)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"{membership.user} is active again.")
+    return redirect("staff:team", org=org)
+
+
+@roles_required(Role.ORG_ADMIN)
+@require_POST
+def team_invitation_revoke(request, org, invitation_id):
+    invitation = invitation_get(organization=request.organization, public_id=invitation_id)
+    try:
+        invitation_revoke(actor=request.user, invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"Invitation for {invitation.email} revoked.")
+    return redirect("staff:team", org=org)
+
+
+@roles_required(Role.ORG_ADMIN)
+def organization_settings(request, org):
+    organization = request.organization
+    form = OrganizationSettingsForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        # The form's instance already carries the edited values; compare with a fresh copy.
+        organization.refresh_from_db()
+        try:
+            organization_update_settings(actor=request.user, organization=organization, **values)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("staff:settings", org=org)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "tenancy/settings.html", {"form": form}, status=status)

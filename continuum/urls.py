@@ -1,0 +1,40 @@
+"""Every organization-scoped URL lives under one of four namespaces: `public`
+(/<org>/), `portal` (/<org>/portal/), `staff` (/<org>/staff/) and `api`
+(/api/v1/<org>/). The tenant middleware keys its access rules on those namespaces, and
+each app contributes patterns to them through the lists below."""
+
+from importlib import import_module
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from continuum import views
+from continuum.accounts import api as accounts_api
+from continuum.tenancy import views as tenancy_views
+
+# Apps whose urls.py contributes public/portal/staff/api patterns, in order.
+TENANT_URL_MODULES = ["continuum.tenancy.urls"]
+
+
+def _collect(kind: str) -> list:
+    patterns: list = []
+    for module_name in TENANT_URL_MODULES:
+        patterns += getattr(import_module(module_name), f"{kind}_urlpatterns", [])
+    return patterns
+
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("", tenancy_views.home, name="home"),
+    path("organizations/", tenancy_views.organization_switcher, name="organization_switcher"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/v1/auth/token/", accounts_api.ObtainTokenView.as_view(), name="api_token"),
+    path("api/v1/<slug:org>/", include((_collect("api"), "api"))),
+    path("<slug:org>/staff/", include((_collect("staff"), "staff"))),
+    path("<slug:org>/portal/", include((_collect("portal"), "portal"))),
+    path("<slug:org>/", include((_collect("public"), "public"))),
+]
