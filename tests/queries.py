@@ -13,4 +13,6 @@ def assert_queries(expected: int, *, label: str = ""):
     executed = len(ctx.captured_queries)
     if executed != expected:
         listing = "\n".join(f"{i}. {q['sql']}" for i, q in enumerate(ctx.captured_queries, 1))
-        raise AssertionError(f"{label or 'block'} ran {executed} queries, expected {expected}:\n{listing}")
+        raise AssertionError(
+            f"{label or 'block'} ran {executed} queries, expected {expected}:\n{listing}"
+        )

@@ -37,7 +37,9 @@ class ObtainTokenView(APIView):
         except ValidationError:
             return Response({"detail": "Too many failed attempts. Try again later."}, status=429)
         if user is None or not user.is_active:
-            return Response({"detail": "E-mail or password is not correct."}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"detail": "E-mail or password is not correct."}, status=status.HTTP_400_BAD_REQUEST
+            )
         totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
         # A password alone must not mint a token for an account protected by a second factor.
         if totp is not None and not TOTP(totp).validate_code(data.validated_data.get("code", "")):

@@ -18,7 +18,9 @@ from .services import invitation_create, invitation_revoke, membership_deactivat
 
 def as_api_error(error: ValidationError) -> APIValidationError:
     if hasattr(error, "error_dict"):
-        return APIValidationError({k: [m for e in v for m in e.messages] for k, v in error.error_dict.items()})
+        return APIValidationError(
+            {k: [m for e in v for m in e.messages] for k, v in error.error_dict.items()}
+        )
     return APIValidationError({"detail": error.messages})
 
 
@@ -35,7 +37,9 @@ class MemberListView(generics.ListAPIView):
     serializer_class = MembershipSerializer
 
     def get_queryset(self):
-        return membership_list(organization=self.request.organization).select_related("organization")
+        return membership_list(organization=self.request.organization).select_related(
+            "organization"
+        )
 
 
 class MemberDetailView(APIView):
@@ -52,7 +56,9 @@ class MemberDetailView(APIView):
         data = MembershipUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            membership = membership_update(actor=request.user, membership=membership, **data.validated_data)
+            membership = membership_update(
+                actor=request.user, membership=membership, **data.validated_data
+            )
         except ValidationError as exc:
             raise as_api_error(exc) from exc
         return Response(MembershipSerializer(membership).data)

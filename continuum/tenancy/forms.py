@@ -8,7 +8,13 @@ from .services import ORGANIZATION_SETTINGS
 
 STAFF_ROLE_CHOICES = [
     (r.value, r.label)
-    for r in (Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.INTERVENTIONIST, Role.SOBER_COACH, Role.CASE_MANAGER)
+    for r in (
+        Role.ORG_ADMIN,
+        Role.INTAKE_COORDINATOR,
+        Role.INTERVENTIONIST,
+        Role.SOBER_COACH,
+        Role.CASE_MANAGER,
+    )
 ]
 
 
@@ -36,7 +42,9 @@ class OrganizationSettingsForm(forms.ModelForm):
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(max_length=200, label="Your name")
     password1 = forms.CharField(
-        label="Choose a password", widget=forms.PasswordInput, help_text=password_validators_help_text_html()
+        label="Choose a password",
+        widget=forms.PasswordInput,
+        help_text=password_validators_help_text_html(),
     )
     password2 = forms.CharField(label="Repeat the password", widget=forms.PasswordInput)
 

@@ -1,7 +1,7 @@
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 

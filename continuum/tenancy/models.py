@@ -15,7 +15,9 @@ DEFAULT_CRISIS_TEXT = (
 
 
 # First URL segments that belong to the platform, not to an organization.
-RESERVED_SLUGS = frozenset({"accounts", "admin", "api", "healthz", "media", "organizations", "static", "fhir"})
+RESERVED_SLUGS = frozenset(
+    {"accounts", "admin", "api", "healthz", "media", "organizations", "static", "fhir"}
+)
 
 
 def validate_slug_not_reserved(value: str) -> None:
@@ -34,11 +36,16 @@ class Organization(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(max_length=50, unique=True, validators=[validate_slug_not_reserved])
     name = models.CharField(max_length=200)
-    timezone = models.CharField(max_length=64, default="America/New_York", validators=[validate_timezone])
-    staff_mfa_required = models.BooleanField(
-        default=True, help_text="Staff must set up two-factor authentication before using the dashboard."
+    timezone = models.CharField(
+        max_length=64, default="America/New_York", validators=[validate_timezone]
     )
-    intake_open = models.BooleanField(default=True, help_text="Families can send intervention requests.")
+    staff_mfa_required = models.BooleanField(
+        default=True,
+        help_text="Staff must set up two-factor authentication before using the dashboard.",
+    )
+    intake_open = models.BooleanField(
+        default=True, help_text="Families can send intervention requests."
+    )
     crisis_line_text = models.TextField(default=DEFAULT_CRISIS_TEXT)
     response_time_hours = models.PositiveSmallIntegerField(
         default=24, help_text="Requests not answered within this many hours alert intake."
@@ -66,7 +73,13 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset(
-    {Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.INTERVENTIONIST, Role.SOBER_COACH, Role.CASE_MANAGER}
+    {
+        Role.ORG_ADMIN,
+        Role.INTAKE_COORDINATOR,
+        Role.INTERVENTIONIST,
+        Role.SOBER_COACH,
+        Role.CASE_MANAGER,
+    }
 )
 PORTAL_ROLES = frozenset({Role.FAMILY_MEMBER, Role.CLIENT})
 
@@ -93,9 +106,13 @@ class TenantModel(models.Model):
 
 
 class Membership(TenantModel):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     roles = ArrayField(models.CharField(max_length=32, choices=Role.choices), default=list)
-    title = models.CharField(max_length=120, blank=True, help_text="Shown to colleagues, e.g. 'Executive coach'.")
+    title = models.CharField(
+        max_length=120, blank=True, help_text="Shown to colleagues, e.g. 'Executive coach'."
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=django_timezone.now)
     deactivated_at = models.DateTimeField(null=True, blank=True)
@@ -103,8 +120,12 @@ class Membership(TenantModel):
     class Meta(TenantModel.Meta):
         constraints = [
             *TenantModel.Meta.constraints,
-            models.UniqueConstraint(fields=["organization", "user"], name="tenancy_membership_org_user"),
-            models.CheckConstraint(condition=~models.Q(roles=[]), name="tenancy_membership_has_role"),
+            models.UniqueConstraint(
+                fields=["organization", "user"], name="tenancy_membership_org_user"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(roles=[]), name="tenancy_membership_has_role"
+            ),
         ]
         ordering = ["user__email"]
 
@@ -133,7 +154,9 @@ class Invitation(TenantModel):
     email = models.EmailField()
     roles = ArrayField(models.CharField(max_length=32, choices=Role.choices))
     token_hash = models.CharField(max_length=64)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=django_timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -145,7 +168,9 @@ class Invitation(TenantModel):
     class Meta(TenantModel.Meta):
         constraints = [
             *TenantModel.Meta.constraints,
-            models.UniqueConstraint(fields=["organization", "token_hash"], name="tenancy_invitation_token"),
+            models.UniqueConstraint(
+                fields=["organization", "token_hash"], name="tenancy_invitation_token"
+            ),
         ]
         indexes = [models.Index(fields=["organization", "email"], name="tenancy_inv_org_email")]
         ordering = ["-created_at"]

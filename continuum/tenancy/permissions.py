@@ -3,6 +3,7 @@
 
 from functools import wraps
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rest_framework import exceptions
@@ -56,6 +57,14 @@ class IsOrganizationMember(BasePermission):
             request._request.membership = membership
         if membership is None:
             raise Http404
+        if (
+            organization.staff_mfa_required
+            and membership.is_staff_member
+            and not is_mfa_enabled(request.user, ["totp"])
+        ):
+            raise exceptions.PermissionDenied(
+                "Set up two-factor authentication to use the staff API."
+            )
         required = getattr(view, "required_roles", None)
         if required and not membership.has_role(*required):
             raise exceptions.PermissionDenied("Your role does not allow this.")

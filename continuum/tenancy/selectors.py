@@ -31,8 +31,10 @@ def memberships_for_user(*, user) -> list[Membership]:
 
 
 def membership_list(*, organization: Organization) -> QuerySet[Membership]:
-    return Membership.objects.filter(organization=organization).select_related("user").order_by(
-        "-is_active", "user__full_name", "user__email"
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("-is_active", "user__full_name", "user__email")
     )
 
 

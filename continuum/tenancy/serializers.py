@@ -12,12 +12,23 @@ class MembershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["id", "organization", "email", "full_name", "roles", "title", "is_active", "created_at"]
+        fields = [
+            "id",
+            "organization",
+            "email",
+            "full_name",
+            "roles",
+            "title",
+            "is_active",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
 class MembershipUpdateSerializer(serializers.Serializer):
-    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), allow_empty=False)
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=Role.choices), allow_empty=False
+    )
     title = serializers.CharField(max_length=120, required=False, allow_blank=True)
 
 
@@ -33,14 +44,18 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 class InvitationCreateSerializer(serializers.Serializer):
     email = serializers.EmailField()
-    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), allow_empty=False)
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=Role.choices), allow_empty=False
+    )
 
 
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, write_only=True)
     code = serializers.CharField(
-        required=False, allow_blank=True, help_text="Authenticator code, for accounts with two-factor login."
+        required=False,
+        allow_blank=True,
+        help_text="Authenticator code, for accounts with two-factor login.",
     )
 
 

@@ -57,7 +57,9 @@ def _send_invitation_email(*, invitation: Invitation, token: str) -> None:
         body=render_to_string("tenancy/email/invitation.txt", context),
         to=[invitation.email],
     )
-    message.attach_alternative(render_to_string("tenancy/email/invitation.html", context), "text/html")
+    message.attach_alternative(
+        render_to_string("tenancy/email/invitation.html", context), "text/html"
+    )
     message.send()
 
 
@@ -65,8 +67,12 @@ def _send_invitation_email(*, invitation: Invitation, token: str) -> None:
 def invitation_create(*, actor, organization: Organization, email: str, roles) -> Invitation:
     email = email.strip().lower()
     roles = _clean_roles(roles)
-    if Membership.objects.filter(organization=organization, user__email=email, is_active=True).exists():
-        raise ValidationError({"email": "This person is already a member. Change their roles instead."})
+    if Membership.objects.filter(
+        organization=organization, user__email=email, is_active=True
+    ).exists():
+        raise ValidationError(
+            {"email": "This person is already a member. Change their roles instead."}
+        )
     now = timezone.now()
     # A new invitation replaces any pending one for the same address.
     Invitation.objects.filter(
@@ -98,7 +104,12 @@ def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
         raise ValidationError("Only a pending invitation can be revoked.")
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, organization=invitation.organization, action="invitation.revoked", obj=invitation)
+    audit_record(
+        actor=actor,
+        organization=invitation.organization,
+        action="invitation.revoked",
+        obj=invitation,
+    )
     return invitation
 
 
@@ -142,7 +153,9 @@ def invitation_accept(
             )
     else:
         if User.objects.filter(email__iexact=invitation.email).exists():
-            raise ValidationError("An account with this address exists. Log in to accept the invitation.")
+            raise ValidationError(
+                "An account with this address exists. Log in to accept the invitation."
+            )
         if not full_name.strip():
             raise ValidationError({"full_name": "Please enter your name."})
         user = User(email=invitation.email, full_name=full_name.strip())
@@ -154,7 +167,9 @@ def invitation_accept(
 
     membership = Membership.objects.filter(organization=organization, user=user).first()
     if membership is None:
-        membership = Membership.objects.create(organization=organization, user=user, roles=invitation.roles)
+        membership = Membership.objects.create(
+            organization=organization, user=user, roles=invitation.roles
+        )
     else:
         membership.roles = sorted(set(membership.roles) | set(invitation.roles))
         membership.is_active = True
@@ -174,7 +189,9 @@ def invitation_accept(
 
 
 @transaction.atomic
-def membership_update(*, actor, membership: Membership, roles, title: str | None = None) -> Membership:
+def membership_update(
+    *, actor, membership: Membership, roles, title: str | None = None
+) -> Membership:
     roles = _clean_roles(roles)
     organization = membership.organization
     before = list(membership.roles)
@@ -213,7 +230,10 @@ def membership_deactivate(*, actor, membership: Membership) -> Membership:
     membership.deactivated_at = timezone.now()
     membership.save(update_fields=["is_active", "deactivated_at"])
     audit_record(
-        actor=actor, organization=membership.organization, action="membership.deactivated", obj=membership
+        actor=actor,
+        organization=membership.organization,
+        action="membership.deactivated",
+        obj=membership,
     )
     return membership
 
@@ -226,7 +246,10 @@ def membership_reactivate(*, actor, membership: Membership) -> Membership:
     membership.deactivated_at = None
     membership.save(update_fields=["is_active", "deactivated_at"])
     audit_record(
-        actor=actor, organization=membership.organization, action="membership.reactivated", obj=membership
+        actor=actor,
+        organization=membership.organization,
+        action="membership.reactivated",
+        obj=membership,
     )
     return membership
 

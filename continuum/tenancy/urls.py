@@ -16,8 +16,16 @@ staff_urlpatterns = [
     path("team/", views.team, name="team"),
     path("team/invite/", views.team_invite, name="team_invite"),
     path("team/<uuid:member_id>/", views.team_member, name="team_member"),
-    path("team/<uuid:member_id>/deactivate/", views.team_member_deactivate, name="team_member_deactivate"),
-    path("team/<uuid:member_id>/reactivate/", views.team_member_reactivate, name="team_member_reactivate"),
+    path(
+        "team/<uuid:member_id>/deactivate/",
+        views.team_member_deactivate,
+        name="team_member_deactivate",
+    ),
+    path(
+        "team/<uuid:member_id>/reactivate/",
+        views.team_member_reactivate,
+        name="team_member_reactivate",
+    ),
     path(
         "team/invitations/<uuid:invitation_id>/revoke/",
         views.team_invitation_revoke,
@@ -30,7 +38,11 @@ api_urlpatterns = [
     path("me/", api.MeView.as_view(), name="me"),
     path("members/", api.MemberListView.as_view(), name="member_list"),
     path("members/<uuid:member_id>/", api.MemberDetailView.as_view(), name="member_detail"),
-    path("members/<uuid:member_id>/deactivate/", api.MemberDeactivateView.as_view(), name="member_deactivate"),
+    path(
+        "members/<uuid:member_id>/deactivate/",
+        api.MemberDeactivateView.as_view(),
+        name="member_deactivate",
+    ),
     path("invitations/", api.InvitationListView.as_view(), name="invitation_list"),
     path(
         "invitations/<uuid:invitation_id>/revoke/",

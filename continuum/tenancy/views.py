@@ -189,7 +189,9 @@ def team_member(request, org, member_id):
             messages.success(request, f"Roles of {membership.user} saved.")
             return redirect("staff:team", org=org)
     status = 400 if request.method == "POST" else 200
-    return render(request, "tenancy/team_member.html", {"member": membership, "form": form}, status=status)
+    return render(
+        request, "tenancy/team_member.html", {"member": membership, "form": form}, status=status
+    )
 
 
 @roles_required(Role.ORG_ADMIN)
@@ -201,7 +203,9 @@ def team_member_deactivate(request, org, member_id):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(request, f"{membership.user} can no longer access {request.organization.name}.")
+        messages.success(
+            request, f"{membership.user} can no longer access {request.organization.name}."
+        )
     return redirect("staff:team", org=org)
 
 

@@ -15,7 +15,9 @@ from tests.factories import UserFactory
 
 
 def _member_id(org):
-    membership = Membership.objects.create(organization=org, user=UserFactory(), roles=[Role.SOBER_COACH])
+    membership = Membership.objects.create(
+        organization=org, user=UserFactory(), roles=[Role.SOBER_COACH]
+    )
     return str(membership.public_id)
 
 

@@ -56,7 +56,9 @@ def _routes() -> list[Route]:
         if not isinstance(top, URLResolver) or top.namespace not in AREAS:
             continue
         for pattern in top.url_patterns:
-            assert isinstance(pattern, URLPattern), f"nested include under {top.namespace} is not supported"
+            assert isinstance(pattern, URLPattern), (
+                f"nested include under {top.namespace} is not supported"
+            )
             assert pattern.name, f"unnamed URL pattern {pattern.pattern} under {top.namespace}"
             routes.append(
                 Route(
@@ -95,7 +97,9 @@ def _request(client, route: Route, url: str):
 
 def _lacking_role(route: Route) -> str | None:
     needed = route.required_roles
-    area_roles = {"staff": STAFF_ROLES, "portal": PORTAL_ROLES}.get(route.area, frozenset(Role.values))
+    area_roles = {"staff": STAFF_ROLES, "portal": PORTAL_ROLES}.get(
+        route.area, frozenset(Role.values)
+    )
     # Prefer a role that passes the area's door, so the view's own check is what refuses.
     for candidate in [*sorted(area_roles), *sorted(Role.values)]:
         if candidate not in needed:

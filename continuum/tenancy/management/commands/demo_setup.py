@@ -6,12 +6,17 @@ from django.db import transaction
 from continuum.tenancy.models import Membership, Organization, Role
 from continuum.tenancy.scoping import organization_scope
 
-DEMO_PASSWORD = "recovery-demo-2026"  # noqa: S105 - a published demo login, not a secret
+DEMO_PASSWORD = "recovery-demo-2026"
 
 DEMO_USERS = [
     ("admin@demo.example.com", "Avery Admin", [Role.ORG_ADMIN], "Clinical director"),
     ("intake@demo.example.com", "Imani Intake", [Role.INTAKE_COORDINATOR], "Intake coordinator"),
-    ("interventionist@demo.example.com", "Ivan Interventionist", [Role.INTERVENTIONIST], "Certified interventionist"),
+    (
+        "interventionist@demo.example.com",
+        "Ivan Interventionist",
+        [Role.INTERVENTIONIST],
+        "Certified interventionist",
+    ),
     ("coach@demo.example.com", "Carmen Coach", [Role.SOBER_COACH], "Executive sober coach"),
     ("casemanager@demo.example.com", "Casey Manager", [Role.CASE_MANAGER], "Case manager"),
     ("family@demo.example.com", "Fran Family", [Role.FAMILY_MEMBER], ""),
@@ -37,7 +42,9 @@ class Command(BaseCommand):
         User = get_user_model()
         with organization_scope(organization):
             for email, name, roles, title in DEMO_USERS:
-                user, created = User.objects.get_or_create(email=email, defaults={"full_name": name})
+                user, created = User.objects.get_or_create(
+                    email=email, defaults={"full_name": name}
+                )
                 if created:
                     user.set_password(DEMO_PASSWORD)
                     user.save(update_fields=["password"])
@@ -50,6 +57,6 @@ class Command(BaseCommand):
                     defaults={"roles": list(roles), "title": title, "is_active": True},
                 )
         self.stdout.write(self.style.SUCCESS(f"Demo organization '{organization.slug}' is ready."))
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _name, roles, _title in DEMO_USERS:
             self.stdout.write(f"  {email:<36} {', '.join(Role(r).label for r in roles)}")

@@ -15,11 +15,15 @@ class Command(BaseCommand):
         parser.add_argument("slug")
         parser.add_argument("name")
         parser.add_argument("--admin-email", required=True)
-        parser.add_argument("--operator-email", required=True, help="The platform operator creating it (audited).")
+        parser.add_argument(
+            "--operator-email", required=True, help="The platform operator creating it (audited)."
+        )
 
     @transaction.atomic
     def handle(self, *args, slug, name, admin_email, operator_email, **options):
-        operator = get_user_model().objects.filter(email__iexact=operator_email, is_staff=True).first()
+        operator = (
+            get_user_model().objects.filter(email__iexact=operator_email, is_staff=True).first()
+        )
         if operator is None:
             raise CommandError(f"No platform operator with e-mail {operator_email}.")
         organization = Organization(slug=slug, name=name)
@@ -29,5 +33,7 @@ class Command(BaseCommand):
             raise CommandError("; ".join(exc.messages)) from exc
         organization.save()
         with organization_scope(organization):
-            invitation_create(actor=operator, organization=organization, email=admin_email, roles=[Role.ORG_ADMIN])
+            invitation_create(
+                actor=operator, organization=organization, email=admin_email, roles=[Role.ORG_ADMIN]
+            )
         self.stdout.write(self.style.SUCCESS(f"Created {slug}; invitation sent to {admin_email}."))

@@ -1,0 +1,95 @@
+import re
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from django.core import mail
+from django.urls import reverse
+
+from continuum.audit.models import AuditEvent
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _audit(action):
+    return AuditEvent.objects.with_scopes_disabled().filter(action=action)
+
+
+def test_web_login_and_audit(client, members):
+    user = members["interventionist"]
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert _audit("auth.login").filter(actor=user).exists()
+
+
+def test_failed_web_logins_lock_the_address_out(client, members):
+    user = members["interventionist"]
+    for _ in range(5):
+        response = client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
+        assert response.status_code == 200
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert _audit("auth.login_failed").count() == 5
+
+
+def test_failed_api_logins_lock_the_address_out(client, members):
+    user = members["interventionist"]
+    url = reverse("api_token")
+    for _ in range(5):
+        response = client.post(
+            url, {"email": user.email, "password": "wrong"}, content_type="application/json"
+        )
+        assert response.status_code == 400
+    response = client.post(
+        url, {"email": user.email, "password": PASSWORD}, content_type="application/json"
+    )
+    assert response.status_code == 429
+    assert "token" not in response.json()
+
+
+def test_api_token_bad_input(client):
+    response = client.post(reverse("api_token"), {"email": "x"}, content_type="application/json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"email", "password"}
+
+
+def test_api_token_needs_the_second_factor_when_enabled(client, members):
+    user = members["case_manager"]
+    totp = TOTP.activate(user, "JBSWY3DPEHPK3PXP")
+    url = reverse("api_token")
+    response = client.post(
+        url, {"email": user.email, "password": PASSWORD}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "code" in response.json()
+    counter = next(iter(yield_hotp_counters_from_time()))
+    code = format_hotp_value(hotp_value("JBSWY3DPEHPK3PXP", counter))
+    response = client.post(
+        url,
+        {"email": user.email, "password": PASSWORD, "code": code},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert totp.instance.type == Authenticator.Type.TOTP
+
+
+def test_family_member_logs_in_by_emailed_code(client, members):
+    user = members["family_member"]
+    response = client.post(reverse("account_request_login_code"), {"email": user.email})
+    assert response.status_code == 302
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.MULTILINE).group(1)
+    response = client.post(reverse("account_confirm_login_code"), {"code": code})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_signup_is_closed(client):
+    response = client.get(reverse("account_signup"))
+    assert "closed" in response.content.decode().lower()
