@@ -1,0 +1,63 @@
+from django import forms
+
+from .models import ClosedReason, DischargeType, Phase, TaskStatus
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class EpisodeOpenForm(forms.Form):
+    phase = forms.ChoiceField(
+        choices=[(p.value, p.label) for p in Phase if p != Phase.CLOSED],
+        initial=Phase.INQUIRY,
+        label="Starts in",
+        help_text="Most episodes start at inquiry; choose a later phase for a direct admission.",
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Note")
+
+
+class TransitionForm(forms.Form):
+    # Validated by the service, whose refusal names the phases that are allowed.
+    to_phase = forms.CharField(label="Move to", widget=forms.Select)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    admission_date = forms.DateField(
+        required=False, widget=DATE, help_text="When entering residential."
+    )
+    residential_program = forms.CharField(
+        max_length=200, required=False, help_text="When entering residential."
+    )
+    discharge_date = forms.DateField(
+        required=False, widget=DATE, help_text="When leaving residential."
+    )
+    discharge_type = forms.ChoiceField(
+        choices=[("", "—"), *DischargeType.choices],
+        required=False,
+        help_text="When leaving residential.",
+    )
+    closed_reason = forms.ChoiceField(
+        choices=[("", "—"), *ClosedReason.choices], required=False, label="Reason for closing"
+    )
+
+    def __init__(self, *args, episode, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = episode.allowed_next_phases
+        self.fields["to_phase"].widget.choices = [("", "Choose…")] + [
+            (p, Phase(p).label) for p in allowed
+        ]
+
+    def service_details(self) -> dict:
+        data = self.cleaned_data
+        return {
+            name: data[name]
+            for name in (
+                "admission_date",
+                "residential_program",
+                "discharge_date",
+                "discharge_type",
+                "closed_reason",
+            )
+            if data.get(name)
+        }
+
+
+class TaskStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=TaskStatus.choices)

@@ -1,0 +1,239 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from continuum.people.models import Client
+from continuum.tenancy.models import Membership, Role, TenantModel
+
+
+class Phase(models.TextChoices):
+    INQUIRY = "inquiry", "Inquiry"
+    PRE_TREATMENT = "pre_treatment", "Pre-treatment"
+    RESIDENTIAL = "residential", "Residential"
+    AFTERCARE = "aftercare", "Aftercare"
+    ALUMNI = "alumni", "Alumni"
+    CLOSED = "closed", "Closed"
+
+
+# Forward along the continuum, or to `closed` from any open phase. Nothing leaves `closed`.
+ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Phase.INQUIRY: (Phase.PRE_TREATMENT, Phase.CLOSED),
+    Phase.PRE_TREATMENT: (Phase.RESIDENTIAL, Phase.CLOSED),
+    Phase.RESIDENTIAL: (Phase.AFTERCARE, Phase.CLOSED),
+    Phase.AFTERCARE: (Phase.ALUMNI, Phase.CLOSED),
+    Phase.ALUMNI: (Phase.CLOSED,),
+    Phase.CLOSED: (),
+}
+
+
+class ClosedReason(models.TextChoices):
+    COMPLETED = "completed", "Completed the continuum"
+    DECLINED = "declined", "Declined services"
+    LOST_TO_CONTACT = "lost_to_contact", "Lost to contact"
+    TRANSFERRED = "transferred", "Transferred to another provider"
+    DECEASED = "deceased", "Deceased"
+    OTHER = "other", "Other"
+
+
+class DischargeType(models.TextChoices):
+    PLANNED = "planned", "Planned (completed program)"
+    AGAINST_ADVICE = "against_advice", "Against clinical advice"
+    ADMINISTRATIVE = "administrative", "Administrative"
+    TRANSFER = "transfer", "Transfer to another level of care"
+    OTHER = "other", "Other"
+
+
+class CareEpisode(TenantModel):
+    """One client's path through the continuum. A client has at most one open episode."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="episodes")
+    phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.INQUIRY)
+    phase_changed_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=20, choices=ClosedReason.choices, blank=True)
+    admission_date = models.DateField(null=True, blank=True)
+    discharge_date = models.DateField(null=True, blank=True)
+    residential_program = models.CharField(max_length=200, blank=True)
+    # The referral directory's listing, once that directory exists; a plain UUID so the
+    # care spine does not depend on it.
+    residential_program_listing_id = models.UUIDField(null=True, blank=True)
+    discharge_type = models.CharField(max_length=20, choices=DischargeType.choices, blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "client"],
+                condition=~models.Q(phase="closed"),
+                name="care_episode_one_open_per_client",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discharge_date__isnull=True)
+                | models.Q(admission_date__isnull=True)
+                | models.Q(discharge_date__gte=models.F("admission_date")),
+                name="care_episode_discharge_after_admission",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "client", "-opened_at"], name="care_episode_client"
+            ),
+            models.Index(fields=["organization", "phase"], name="care_episode_phase"),
+        ]
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"Episode {self.public_id} ({self.phase})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.phase != Phase.CLOSED
+
+    @property
+    def allowed_next_phases(self) -> tuple[str, ...]:
+        return ALLOWED_TRANSITIONS[self.phase]
+
+
+class PhaseTransition(TenantModel):
+    """Who moved an episode from which phase to which, when and why. `from_phase` is
+    empty for the opening of an episode."""
+
+    episode = models.ForeignKey(CareEpisode, on_delete=models.PROTECT, related_name="transitions")
+    from_phase = models.CharField(max_length=20, choices=Phase.choices, blank=True)
+    to_phase = models.CharField(max_length=20, choices=Phase.choices)
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta(TenantModel.Meta):
+        indexes = [
+            models.Index(fields=["organization", "episode", "-at"], name="care_transition_episode")
+        ]
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_phase or 'new'} -> {self.to_phase}"
+
+
+class HandoffStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class HandoffRun(TenantModel):
+    """One declared handoff for one transition. The unique key makes a second run of the
+    same handoff for the same transition impossible; the status row is the outbox."""
+
+    transition = models.ForeignKey(
+        PhaseTransition, on_delete=models.PROTECT, related_name="handoff_runs"
+    )
+    name = models.CharField(max_length=100)
+    status = models.CharField(
+        max_length=12, choices=HandoffStatus.choices, default=HandoffStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "transition", "name"], name="care_handoff_once"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "status", "created_at"], name="care_handoff_status"
+            )
+        ]
+        ordering = ["-created_at", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} for {self.transition_id}: {self.status}"
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class TaskPriority(models.TextChoices):
+    # Stored as words; ordering by urgency uses PRIORITY_RANK.
+    HIGH = "high", "High"
+    NORMAL = "normal", "Normal"
+    LOW = "low", "Low"
+
+
+PRIORITY_RANK = {TaskPriority.HIGH: 0, TaskPriority.NORMAL: 1, TaskPriority.LOW: 2}
+
+
+class Task(TenantModel):
+    """A work item. Assigned to one staff member, or to everyone holding `queue_role`
+    (e.g. intake) until someone takes it."""
+
+    title = models.CharField(max_length=200)
+    detail = models.TextField(blank=True)
+    client = models.ForeignKey(
+        Client, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
+    episode = models.ForeignKey(
+        CareEpisode, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
+    assignee = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
+    queue_role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    priority = models.CharField(
+        max_length=8, choices=TaskPriority.choices, default=TaskPriority.NORMAL
+    )
+    source = models.CharField(
+        max_length=120, blank=True, help_text='e.g. "handoff:care.aftercare_first_contact"'
+    )
+    dedup_key = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "dedup_key"],
+                condition=~models.Q(dedup_key=""),
+                name="care_task_dedup",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(assignee__isnull=False) | ~models.Q(queue_role=""),
+                name="care_task_has_owner",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "assignee", "status", "due_at"], name="care_task_assignee"
+            ),
+            models.Index(
+                fields=["organization", "queue_role", "status", "due_at"], name="care_task_queue"
+            ),
+            models.Index(fields=["organization", "client", "-created_at"], name="care_task_client"),
+        ]
+        ordering = ["due_at", "created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.status == TaskStatus.OPEN and self.due_at is not None and self.due_at < now

@@ -1,0 +1,53 @@
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from continuum.tenancy.scoping import across_organizations
+from continuum.tenancy.tasks import TenantTask
+
+from .models import HandoffRun, HandoffStatus
+from .services import handoff_enqueue, handoff_execute
+
+logger = logging.getLogger(__name__)
+
+HANDOFF_MAX_RETRIES = 6
+STALE_PENDING_AFTER = timedelta(minutes=10)
+
+
+def handoff_backoff(retries: int) -> int:
+    """Seconds before retry n: 30 s, 1 min, 2 min ... capped at one hour."""
+    return min(30 * 2**retries, 3600)
+
+
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    acks_late=True,
+    max_retries=HANDOFF_MAX_RETRIES,
+    name="care.handoff_run",
+)
+def handoff_run_task(self, *, organization_id: int, run_id: int) -> str:
+    run = handoff_execute(run_id=run_id)
+    if run.status == HandoffStatus.FAILED and self.request.retries < self.max_retries:
+        raise self.retry(countdown=handoff_backoff(self.request.retries))
+    return run.status
+
+
+@shared_task(name="care.handoff_sweep", acks_late=True)
+def handoff_sweep() -> int:
+    """Enqueue handoff runs still pending long after their transition: their message was
+    lost (broker down at commit, worker killed before acking)."""
+    cutoff = timezone.now() - STALE_PENDING_AFTER
+    with across_organizations("re-enqueue stale handoff runs of every organization"):
+        runs = list(
+            HandoffRun.objects.filter(status=HandoffStatus.PENDING, created_at__lt=cutoff).order_by(
+                "created_at"
+            )[:500]
+        )
+    for run in runs:
+        handoff_enqueue(run)
+    if runs:
+        logger.info("Re-enqueued %d stale handoff runs.", len(runs))
+    return len(runs)

@@ -1,0 +1,145 @@
+"""The client timeline: one newest-first stream merged from every app's providers.
+
+An app registers a provider once, at start-up:
+
+    from continuum.care import timeline
+    timeline.register(my_provider)
+
+`my_provider(client, organization)` returns a source that supports slicing
+(`source[:n]`) and yields entries (`time`, `kind`, `title`, `detail`, `url`) newest
+first. A Django queryset wrapped in `QuerySetSource` does, at one query per slice.
+The page asks each source for at most page*page_size + 1 entries, so the number of
+queries depends on the number of providers, never on the number of rows."""
+
+import heapq
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
+
+from django.urls import reverse
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    time: datetime
+    kind: str
+    title: str
+    detail: str = ""
+    url: str = ""
+
+
+class QuerySetSource:
+    """A newest-first queryset mapped to entries lazily, slice by slice."""
+
+    def __init__(self, queryset, to_entry: Callable):
+        self.queryset = queryset
+        self.to_entry = to_entry
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            raise TypeError("Timeline sources are read by slices.")
+        return [self.to_entry(obj) for obj in self.queryset[key]]
+
+
+_providers: list[Callable] = []
+
+
+def register(provider: Callable) -> Callable:
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def unregister(provider: Callable) -> None:
+    if provider in _providers:
+        _providers.remove(provider)
+
+
+@dataclass
+class TimelinePage:
+    entries: list[TimelineEntry]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def client_timeline(
+    *, client, organization, page: int = 1, page_size: int = PAGE_SIZE
+) -> TimelinePage:
+    page = max(1, page)
+    wanted = page * page_size + 1
+    streams = [list(provider(client, organization)[:wanted]) for provider in _providers]
+    merged = list(islice(heapq.merge(*streams, key=lambda e: e.time, reverse=True), wanted))
+    start = (page - 1) * page_size
+    return TimelinePage(
+        entries=merged[start : start + page_size],
+        number=page,
+        has_next=len(merged) > page * page_size,
+    )
+
+
+# --- the care spine's own providers ---------------------------------------------------
+
+
+def transitions_provider(client, organization):
+    from .models import Phase, PhaseTransition
+
+    def entry(t):
+        who = t.actor.get_full_name() if t.actor_id else "System"
+        if t.from_phase:
+            title = f"{Phase(t.from_phase).label} → {Phase(t.to_phase).label}"
+        else:
+            title = f"Episode opened in {Phase(t.to_phase).label}"
+        detail = f"{who}" + (f": {t.reason}" if t.reason else "")
+        return TimelineEntry(time=t.at, kind="phase", title=title, detail=detail)
+
+    queryset = (
+        PhaseTransition.objects.filter(organization=organization, episode__client=client)
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
+    return QuerySetSource(queryset, entry)
+
+
+def tasks_provider(client, organization):
+    from .models import Task
+
+    my_work = reverse("staff:my_work", kwargs={"org": organization.slug})
+
+    def entry(task):
+        if task.assignee_id:
+            owner = task.assignee.user.get_full_name()
+        else:
+            owner = task.get_queue_role_display()
+        detail = f"{task.get_status_display()} · {owner}"
+        if task.due_at:
+            detail += f" · due {task.due_at:%b %-d, %Y %H:%M}"
+        return TimelineEntry(
+            time=task.created_at, kind="task", title=task.title, detail=detail, url=my_work
+        )
+
+    queryset = (
+        Task.objects.filter(organization=organization, client=client)
+        .select_related("assignee__user")
+        .order_by("-created_at", "-id")
+    )
+    return QuerySetSource(queryset, entry)
+
+
+def register_builtin_providers() -> None:
+    register(transitions_provider)
+    register(tasks_provider)

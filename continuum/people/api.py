@@ -1,0 +1,101 @@
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from continuum.audit.mixins import AuditedListMixin
+from continuum.audit.services import audit_read
+from continuum.tenancy.api import as_api_error
+from continuum.tenancy.models import STAFF_ROLES
+
+from .selectors import client_get_for, client_list_for, family_for, family_members_known_to
+from .serializers import (
+    ClientInputSerializer,
+    ClientSerializer,
+    FamilyLinkSerializer,
+    FamilyMemberInputSerializer,
+)
+from .services import client_create, client_update, family_member_add
+
+
+class ClientListView(AuditedListMixin, generics.ListAPIView):
+    """Clients the caller may see; POST creates one."""
+
+    required_roles = STAFF_ROLES
+    serializer_class = ClientSerializer
+
+    def get_queryset(self):
+        return client_list_for(membership=self.request.membership).order_by(
+            "last_name", "first_name", "pk"
+        )
+
+    def audit_client_id(self, obj):
+        return obj.public_id
+
+    @extend_schema(request=ClientInputSerializer, responses={201: ClientSerializer})
+    def post(self, request, org):
+        data = ClientInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            client = client_create(
+                actor=request.user, membership=request.membership, **data.validated_data
+            )
+        except ValidationError as exc:
+            raise as_api_error(exc) from exc
+        return Response(ClientSerializer(client).data, status=status.HTTP_201_CREATED)
+
+
+class ClientDetailView(APIView):
+    required_roles = STAFF_ROLES
+
+    @extend_schema(responses=ClientSerializer)
+    def get(self, request, org, client_id):
+        client = client_get_for(membership=request.membership, client_id=client_id)
+        audit_read(actor=request.user, organization=request.organization, obj=client)
+        return Response(ClientSerializer(client).data)
+
+    @extend_schema(request=ClientInputSerializer(partial=True), responses=ClientSerializer)
+    def patch(self, request, org, client_id):
+        client = client_get_for(membership=request.membership, client_id=client_id)
+        data = ClientInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        try:
+            client = client_update(actor=request.user, client=client, **data.validated_data)
+        except ValidationError as exc:
+            raise as_api_error(exc) from exc
+        return Response(ClientSerializer(client).data)
+
+
+class ClientFamilyView(APIView):
+    """A client's family; POST adds a family member or links an existing one."""
+
+    required_roles = STAFF_ROLES
+
+    @extend_schema(responses=FamilyLinkSerializer(many=True))
+    def get(self, request, org, client_id):
+        client = client_get_for(membership=request.membership, client_id=client_id)
+        audit_read(actor=request.user, organization=request.organization, obj=client)
+        return Response(FamilyLinkSerializer(family_for(client=client), many=True).data)
+
+    @extend_schema(request=FamilyMemberInputSerializer, responses={201: FamilyLinkSerializer})
+    def post(self, request, org, client_id):
+        client = client_get_for(membership=request.membership, client_id=client_id)
+        data = FamilyMemberInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        existing_id = values.pop("family_member_id", None)
+        family_member = None
+        if existing_id is not None:
+            known = family_members_known_to(membership=request.membership, exclude_client=client)
+            family_member = known.filter(public_id=existing_id).first()
+            if family_member is None:
+                raise as_api_error(ValidationError({"family_member_id": "No such family member."}))
+            values = {k: values[k] for k in ("relationship", "is_primary_contact")}
+        try:
+            link = family_member_add(
+                actor=request.user, client=client, family_member=family_member, **values
+            )
+        except ValidationError as exc:
+            raise as_api_error(exc) from exc
+        return Response(FamilyLinkSerializer(link).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,157 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+
+from continuum.tenancy.models import Membership, Role, TenantModel
+
+
+class Client(TenantModel):
+    """The person in care ("your loved one" on family-facing pages)."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    zip_code = models.CharField(max_length=10, blank=True)
+    preferred_language = models.CharField(max_length=16, default="en")
+    primary_substances = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    co_occurring_conditions = ArrayField(models.CharField(max_length=80), default=list, blank=True)
+    risk_flags = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    portal_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="client_records",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(
+                fields=["organization", "last_name", "first_name"], name="people_client_org_name"
+            ),
+            models.Index(fields=["organization", "portal_user"], name="people_client_org_portal"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.preferred_name or self.first_name} {self.last_name}".strip()
+
+
+class FamilyMember(TenantModel):
+    """A relative or friend; may be linked to several clients (siblings)."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    preferred_language = models.CharField(max_length=16, default="en")
+    portal_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="family_records",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(fields=["organization", "email"], name="people_family_org_email"),
+            models.Index(fields=["organization", "portal_user"], name="people_family_org_portal"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Relationship(models.TextChoices):
+    PARENT = "parent", "Parent"
+    SPOUSE_PARTNER = "spouse_partner", "Spouse or partner"
+    SIBLING = "sibling", "Sibling"
+    CHILD = "child", "Adult child"
+    GRANDPARENT = "grandparent", "Grandparent"
+    OTHER_RELATIVE = "other_relative", "Other relative"
+    FRIEND = "friend", "Friend"
+    EMPLOYER = "employer", "Employer or colleague"
+    OTHER = "other", "Other"
+
+
+class FamilyRelationship(TenantModel):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="family_links")
+    family_member = models.ForeignKey(
+        FamilyMember, on_delete=models.CASCADE, related_name="client_links"
+    )
+    relationship = models.CharField(max_length=32, choices=Relationship.choices)
+    is_primary_contact = models.BooleanField(default=False)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "client", "family_member"], name="people_family_link_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "family_member"], name="people_family_link_member"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family_member_id} -> {self.client_id} ({self.relationship})"
+
+
+class CareTeamMember(TenantModel):
+    """A staff member serving a client in one role from `started_on` until the day before
+    `ended_on` (open-ended while empty). Access to the client follows this row."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="care_team")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="care_assignments"
+    )
+    role = models.CharField(max_length=32, choices=Role.choices)
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="people_care_team_dates",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "client", "membership", "role"],
+                condition=models.Q(ended_on__isnull=True),
+                name="people_care_team_one_open",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "membership", "client"], name="people_care_team_member"
+            ),
+            models.Index(fields=["organization", "client", "role"], name="people_care_team_client"),
+        ]
+        ordering = ["role", "started_on"]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} as {self.role} for {self.client_id}"
+
+    def is_active_on(self, day) -> bool:
+        return self.started_on <= day and (self.ended_on is None or self.ended_on > day)

@@ -1,0 +1,171 @@
+"""Reads of people records, always through the caller's visibility.
+
+Staff see the clients whose active care team includes them; org admins and intake
+coordinators see all; a client sees their own record; a family member sees the clients
+they are linked to. Missing and not-visible records are the same 404."""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from continuum.tenancy.models import Membership, Role
+
+from .models import CareTeamMember, Client, FamilyMember, FamilyRelationship
+
+SEES_ALL_CLIENTS = frozenset({Role.ORG_ADMIN, Role.INTAKE_COORDINATOR})
+CARE_TEAM_ROLES = (
+    Role.INTERVENTIONIST,
+    Role.SOBER_COACH,
+    Role.CASE_MANAGER,
+    Role.INTAKE_COORDINATOR,
+)
+
+
+def active_care_team(*, day=None) -> QuerySet[CareTeamMember]:
+    day = day or timezone.localdate()
+    return CareTeamMember.objects.filter(started_on__lte=day).filter(
+        # ended_on is exclusive: ending an assignment today removes access at once.
+        Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+    )
+
+
+def client_visibility(*, membership: Membership) -> Q:
+    """The filter selecting the clients `membership` may see; matches nothing for none."""
+    if membership is None or not membership.is_active:
+        return Q(pk__in=[])
+    if membership.has_role(*SEES_ALL_CLIENTS):
+        return Q(organization=membership.organization_id)
+    visible = Q(pk__in=[])
+    if membership.is_staff_member:
+        visible |= Q(
+            Exists(active_care_team().filter(client=OuterRef("pk"), membership=membership))
+        )
+    if membership.has_role(Role.CLIENT):
+        visible |= Q(portal_user=membership.user_id)
+    if membership.has_role(Role.FAMILY_MEMBER):
+        visible |= Q(
+            Exists(
+                FamilyRelationship.objects.filter(
+                    client=OuterRef("pk"), family_member__portal_user=membership.user_id
+                )
+            )
+        )
+    return visible
+
+
+def client_list_for(*, membership: Membership) -> QuerySet[Client]:
+    return Client.objects.filter(organization=membership.organization_id).filter(
+        client_visibility(membership=membership)
+    )
+
+
+def client_get_for(*, membership: Membership, client_id) -> Client:
+    try:
+        return client_list_for(membership=membership).get(public_id=client_id)
+    except (Client.DoesNotExist, ValueError):
+        raise Http404("No such client.") from None
+
+
+def client_search(
+    queryset: QuerySet[Client], *, text: str = "", care_team_role: str = ""
+) -> QuerySet:
+    """Narrow a visible client list by name and by who serves them."""
+    for word in text.split()[:4]:
+        queryset = queryset.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+        )
+    if care_team_role:
+        queryset = queryset.filter(
+            Exists(active_care_team().filter(client=OuterRef("pk"), role=care_team_role))
+        )
+    return queryset
+
+
+def client_for_portal_user(*, membership: Membership) -> Client | None:
+    if membership is None or not membership.has_role(Role.CLIENT):
+        return None
+    return Client.objects.filter(
+        organization=membership.organization_id, portal_user=membership.user_id
+    ).first()
+
+
+def family_member_for_portal_user(*, membership: Membership) -> FamilyMember | None:
+    if membership is None or not membership.has_role(Role.FAMILY_MEMBER):
+        return None
+    return FamilyMember.objects.filter(
+        organization=membership.organization_id, portal_user=membership.user_id
+    ).first()
+
+
+def care_team_for(*, client: Client, current_only: bool = True) -> QuerySet[CareTeamMember]:
+    team = active_care_team() if current_only else CareTeamMember.objects.all()
+    return (
+        team.filter(client=client).select_related("membership__user").order_by("role", "started_on")
+    )
+
+
+def care_team_prefetch(*, to_attr: str = "current_team") -> Prefetch:
+    """For lists: each client's active care team with staff names, in one query."""
+    return Prefetch(
+        "care_team",
+        queryset=active_care_team().select_related("membership__user").order_by("role"),
+        to_attr=to_attr,
+    )
+
+
+def family_for(*, client: Client) -> QuerySet[FamilyRelationship]:
+    return (
+        FamilyRelationship.objects.filter(client=client)
+        .select_related("family_member")
+        .order_by("-is_primary_contact", "family_member__last_name", "family_member__first_name")
+    )
+
+
+def care_team_member_get(*, client: Client, care_team_member_id) -> CareTeamMember:
+    try:
+        return CareTeamMember.objects.select_related("membership__user").get(
+            client=client, public_id=care_team_member_id
+        )
+    except (CareTeamMember.DoesNotExist, ValueError):
+        raise Http404("No such care-team member.") from None
+
+
+def staff_for_care_team(*, organization) -> QuerySet[Membership]:
+    """Active staff who can be put on a care team."""
+    return (
+        Membership.objects.filter(organization=organization, is_active=True)
+        .filter(roles__overlap=[*list(CARE_TEAM_ROLES), Role.ORG_ADMIN])
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def case_manager_for(*, client: Client) -> Membership | None:
+    link = (
+        active_care_team()
+        .filter(client=client, role=Role.CASE_MANAGER, membership__is_active=True)
+        .select_related("membership")
+        .order_by("started_on")
+        .first()
+    )
+    return link.membership if link else None
+
+
+def family_members_known_to(
+    *, membership: Membership, exclude_client: Client
+) -> QuerySet[FamilyMember]:
+    """Family members linked to other clients this member may see: candidates to link to
+    one more client (a parent of siblings)."""
+    return (
+        FamilyMember.objects.filter(
+            Exists(
+                FamilyRelationship.objects.filter(family_member=OuterRef("pk"))
+                .filter(client__in=client_list_for(membership=membership).values("pk"))
+                .exclude(client=exclude_client)
+            )
+        )
+        .exclude(client_links__client=exclude_client)
+        .order_by("last_name", "first_name")
+    )

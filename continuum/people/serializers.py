@@ -1,0 +1,109 @@
+from rest_framework import serializers
+
+from .forms import LANGUAGE_CHOICES
+from .models import CareTeamMember, Client, FamilyRelationship, Relationship
+
+
+class ClientSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = Client
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "display_name",
+            "date_of_birth",
+            "pronouns",
+            "email",
+            "phone",
+            "zip_code",
+            "preferred_language",
+            "primary_substances",
+            "co_occurring_conditions",
+            "risk_flags",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ClientInputSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    preferred_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    pronouns = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    zip_code = serializers.RegexField(r"^\d{5}(-\d{4})?$", required=False, allow_blank=True)
+    preferred_language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
+    primary_substances = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False
+    )
+    co_occurring_conditions = serializers.ListField(
+        child=serializers.CharField(max_length=80), required=False
+    )
+    risk_flags = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
+
+
+class FamilyLinkSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="family_member.public_id", read_only=True)
+    first_name = serializers.CharField(source="family_member.first_name", read_only=True)
+    last_name = serializers.CharField(source="family_member.last_name", read_only=True)
+    email = serializers.EmailField(source="family_member.email", read_only=True)
+    phone = serializers.CharField(source="family_member.phone", read_only=True)
+    preferred_language = serializers.CharField(
+        source="family_member.preferred_language", read_only=True
+    )
+
+    class Meta:
+        model = FamilyRelationship
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "preferred_language",
+            "relationship",
+            "is_primary_contact",
+        ]
+        read_only_fields = fields
+
+
+class FamilyMemberInputSerializer(serializers.Serializer):
+    family_member_id = serializers.UUIDField(
+        required=False,
+        help_text="Link an existing family member (e.g. a sibling's parent) instead.",
+    )
+    first_name = serializers.CharField(max_length=100, required=False)
+    last_name = serializers.CharField(max_length=100, required=False)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    preferred_language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
+    relationship = serializers.ChoiceField(choices=Relationship.choices)
+    is_primary_contact = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, attrs):
+        if "family_member_id" not in attrs:
+            missing = {
+                n: "This field is required."
+                for n in ("first_name", "last_name")
+                if not attrs.get(n)
+            }
+            if missing:
+                raise serializers.ValidationError(missing)
+        return attrs
+
+
+class CareTeamMemberSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    member_id = serializers.UUIDField(source="membership.public_id", read_only=True)
+    name = serializers.CharField(source="membership.user.full_name", read_only=True)
+
+    class Meta:
+        model = CareTeamMember
+        fields = ["id", "member_id", "name", "role", "started_on", "ended_on"]
+        read_only_fields = fields

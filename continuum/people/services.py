@@ -1,0 +1,268 @@
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from continuum.audit.services import audit_record
+from continuum.tenancy.models import STAFF_ROLES, Membership, Role
+
+from .models import CareTeamMember, Client, FamilyMember, FamilyRelationship, Relationship
+from .selectors import SEES_ALL_CLIENTS
+
+CLIENT_FIELDS = (
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "pronouns",
+    "email",
+    "phone",
+    "zip_code",
+    "preferred_language",
+    "primary_substances",
+    "co_occurring_conditions",
+    "risk_flags",
+)
+FAMILY_FIELDS = ("first_name", "last_name", "email", "phone", "preferred_language")
+CARE_TEAM_ROLES = frozenset(STAFF_ROLES)
+
+
+def _clean_list(values) -> list[str]:
+    seen: list[str] = []
+    for value in values or []:
+        value = str(value).strip()
+        if value and value not in seen:
+            seen.append(value)
+    return seen
+
+
+def _clean_client_values(values: dict) -> dict:
+    unknown = set(values) - set(CLIENT_FIELDS)
+    if unknown:
+        raise ValidationError(f"Not a client field: {', '.join(sorted(unknown))}.")
+    cleaned = dict(values)
+    for name in ("primary_substances", "co_occurring_conditions", "risk_flags"):
+        if name in cleaned:
+            cleaned[name] = _clean_list(cleaned[name])
+    for name in (
+        "first_name",
+        "last_name",
+        "preferred_name",
+        "pronouns",
+        "email",
+        "phone",
+        "zip_code",
+    ):
+        if name in cleaned and cleaned[name] is not None:
+            cleaned[name] = str(cleaned[name]).strip()
+    errors = {}
+    for name in ("first_name", "last_name"):
+        if name in cleaned and not cleaned[name]:
+            errors[name] = "This field is required."
+    dob = cleaned.get("date_of_birth")
+    if dob and dob > timezone.localdate():
+        errors["date_of_birth"] = "The date of birth cannot be in the future."
+    if dob and dob < date(1900, 1, 1):
+        errors["date_of_birth"] = "Please check the year of birth."
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@transaction.atomic
+def client_create(*, actor, membership: Membership, **values) -> Client:
+    """Create a client. A staff member who does not see every client joins the care team,
+    so the record they just created stays visible to them."""
+    values = _clean_client_values(values)
+    for name in ("first_name", "last_name"):
+        if name not in values:
+            raise ValidationError({name: "This field is required."})
+    organization = membership.organization
+    client = Client.objects.create(organization=organization, **values)
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action="client.created",
+        obj=client,
+        client_id=client.public_id,
+    )
+    if not membership.has_role(*SEES_ALL_CLIENTS):
+        role = next(r for r in sorted(membership.roles) if r in STAFF_ROLES)
+        care_team_add(actor=actor, client=client, membership=membership, role=role)
+    return client
+
+
+@transaction.atomic
+def client_update(*, actor, client: Client, **values) -> Client:
+    values = _clean_client_values(values)
+    changed = [name for name, value in values.items() if getattr(client, name) != value]
+    for name in changed:
+        setattr(client, name, values[name])
+    if changed:
+        client.save(update_fields=changed)
+        audit_record(
+            actor=actor,
+            organization=client.organization,
+            action="client.updated",
+            obj=client,
+            client_id=client.public_id,
+            detail={"fields": sorted(changed)},
+        )
+    return client
+
+
+@transaction.atomic
+def family_member_add(
+    *,
+    actor,
+    client: Client,
+    relationship: str,
+    is_primary_contact: bool = False,
+    family_member: FamilyMember | None = None,
+    **values,
+) -> FamilyRelationship:
+    """Link a new or existing family member to a client (a parent of two siblings is one
+    family member with two links). One primary contact per client."""
+    if relationship not in Relationship.values:
+        raise ValidationError({"relationship": "Choose a relationship."})
+    organization = client.organization
+    if family_member is None:
+        unknown = set(values) - set(FAMILY_FIELDS)
+        if unknown:
+            raise ValidationError(f"Not a family member field: {', '.join(sorted(unknown))}.")
+        values = {k: str(v).strip() for k, v in values.items()}
+        errors = {
+            n: "This field is required." for n in ("first_name", "last_name") if not values.get(n)
+        }
+        if errors:
+            raise ValidationError(errors)
+        family_member = FamilyMember.objects.create(organization=organization, **values)
+        audit_record(
+            actor=actor,
+            organization=organization,
+            action="family_member.created",
+            obj=family_member,
+            client_id=client.public_id,
+        )
+    elif family_member.organization_id != organization.pk:
+        raise ValidationError("This family member belongs to another organization.")
+    if FamilyRelationship.objects.filter(client=client, family_member=family_member).exists():
+        raise ValidationError(
+            f"{family_member.display_name} is already linked to {client.display_name}."
+        )
+    if is_primary_contact:
+        FamilyRelationship.objects.filter(client=client, is_primary_contact=True).update(
+            is_primary_contact=False
+        )
+    link = FamilyRelationship.objects.create(
+        organization=organization,
+        client=client,
+        family_member=family_member,
+        relationship=relationship,
+        is_primary_contact=is_primary_contact,
+    )
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action="family_member.linked",
+        obj=link,
+        client_id=client.public_id,
+        detail={"relationship": relationship, "primary": is_primary_contact},
+    )
+    return link
+
+
+@transaction.atomic
+def care_team_add(
+    *,
+    actor,
+    client: Client,
+    membership: Membership,
+    role: str,
+    started_on: date | None = None,
+    ended_on: date | None = None,
+) -> CareTeamMember:
+    started_on = started_on or timezone.localdate()
+    if membership.organization_id != client.organization_id or not membership.is_active:
+        raise ValidationError({"membership": "Choose an active staff member of this organization."})
+    if role not in CARE_TEAM_ROLES:
+        raise ValidationError({"role": "Choose a staff role."})
+    if not membership.has_role(role):
+        raise ValidationError(
+            {
+                "role": f"{membership.user.get_full_name()} does not hold the role {Role(role).label}."
+            }
+        )
+    if ended_on is not None and ended_on < started_on:
+        raise ValidationError({"ended_on": "The end date cannot be before the start date."})
+    try:
+        with transaction.atomic():
+            link = CareTeamMember.objects.create(
+                organization=client.organization,
+                client=client,
+                membership=membership,
+                role=role,
+                started_on=started_on,
+                ended_on=ended_on,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "membership": f"{membership.user.get_full_name()} already serves this client as "
+                f"{Role(role).label}."
+            }
+        ) from None
+    audit_record(
+        actor=actor,
+        organization=client.organization,
+        action="care_team.added",
+        obj=link,
+        client_id=client.public_id,
+        detail={"membership": str(membership.public_id), "role": role},
+    )
+    return link
+
+
+@transaction.atomic
+def care_team_end(*, actor, link: CareTeamMember, ended_on: date | None = None) -> CareTeamMember:
+    ended_on = ended_on or timezone.localdate()
+    if link.ended_on is not None:
+        raise ValidationError("This care-team assignment has already ended.")
+    if ended_on < link.started_on:
+        raise ValidationError({"ended_on": "The end date cannot be before the start date."})
+    link.ended_on = ended_on
+    link.save(update_fields=["ended_on"])
+    audit_record(
+        actor=actor,
+        organization=link.organization,
+        action="care_team.ended",
+        obj=link,
+        client_id=link.client.public_id,
+        detail={"role": link.role},
+    )
+    return link
+
+
+@transaction.atomic
+def portal_account_link(*, actor, record: Client | FamilyMember, user) -> Client | FamilyMember:
+    """Give a client or family member their portal login (or take it away with None)."""
+    if (
+        user is not None
+        and record.__class__.objects.filter(organization=record.organization_id, portal_user=user)
+        .exclude(pk=record.pk)
+        .exists()
+    ):
+        raise ValidationError({"portal_user": "This login already belongs to another record."})
+    record.portal_user = user
+    record.save(update_fields=["portal_user"])
+    client_id = record.public_id if isinstance(record, Client) else None
+    audit_record(
+        actor=actor,
+        organization=record.organization,
+        action="portal_account.linked",
+        obj=record,
+        client_id=client_id,
+        detail={"linked": user is not None},
+    )
+    return record

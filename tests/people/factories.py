@@ -1,0 +1,54 @@
+import factory
+
+from continuum.people.models import (
+    CareTeamMember,
+    Client,
+    FamilyMember,
+    FamilyRelationship,
+    Relationship,
+)
+from tests.factories import OrganizationFactory
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    organization = factory.SubFactory(OrganizationFactory)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    zip_code = "02139"
+    primary_substances = factory.LazyFunction(lambda: ["alcohol"])
+
+
+class FamilyMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FamilyMember
+
+    organization = factory.SubFactory(OrganizationFactory)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.Sequence(lambda n: f"family{n}@example.com")
+
+
+class FamilyRelationshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FamilyRelationship
+
+    client = factory.SubFactory(ClientFactory)
+    organization = factory.SelfAttribute("client.organization")
+    family_member = factory.SubFactory(
+        FamilyMemberFactory, organization=factory.SelfAttribute("..organization")
+    )
+    relationship = Relationship.PARENT
+
+
+class CareTeamMemberFactory(factory.django.DjangoModelFactory):
+    """`membership` must be given: a member of the client's organization."""
+
+    class Meta:
+        model = CareTeamMember
+
+    client = factory.SubFactory(ClientFactory)
+    organization = factory.SelfAttribute("client.organization")
+    role = factory.LazyAttribute(lambda o: o.membership.roles[0])
