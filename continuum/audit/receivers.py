@@ -1,7 +1,7 @@
 """Authentication events are recorded from Django's and allauth's signals: login happens
 inside those libraries, so there is no service of ours to call."""
 
-from django.contrib.auth.signals import user_logged_in, user_login_failed, user_logged_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from .services import audit_record

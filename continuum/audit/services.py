@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -5,6 +6,42 @@ from django.db import models
 from continuum.logging import client_meta_var, request_id_var
 
 from .models import AuditEvent
+
+CLIENT_LABEL = "people.client"
+
+
+def _object_ref(obj: models.Model | None) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    return obj._meta.label_lower, str(getattr(obj, "public_id", "") or "")
+
+
+def _build(
+    *,
+    actor,
+    action: str,
+    organization=None,
+    obj: models.Model | None = None,
+    client_id=None,
+    detail: dict[str, Any] | None = None,
+    actor_email: str = "",
+) -> AuditEvent:
+    meta = client_meta_var.get()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    object_type, object_id = _object_ref(obj)
+    return AuditEvent(
+        organization=organization,
+        actor=user,
+        actor_email=(user.email if user else actor_email)[:254],
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        client_id=client_id,
+        ip=meta.get("ip"),
+        user_agent=meta.get("user_agent", ""),
+        request_id=request_id_var.get(),
+        detail=detail or {},
+    )
 
 
 def audit_record(
@@ -20,18 +57,52 @@ def audit_record(
     """Append one event. Call it inside the transaction of the change it records, so the
     change and its audit line commit or roll back together. `detail` must not carry
     clinical content: ids and field names only."""
-    meta = client_meta_var.get()
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
-        organization=organization,
-        actor=user,
-        actor_email=(user.email if user else actor_email)[:254],
+    event = _build(
+        actor=actor,
         action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(getattr(obj, "public_id", "") or "") if obj is not None else "",
+        organization=organization,
+        obj=obj,
         client_id=client_id,
-        ip=meta.get("ip"),
-        user_agent=meta.get("user_agent", ""),
-        request_id=request_id_var.get(),
-        detail=detail or {},
+        detail=detail,
+        actor_email=actor_email,
     )
+    event.save(force_insert=True)
+    return event
+
+
+def _client_id_of(obj: models.Model, client_id):
+    if client_id is None and obj._meta.label_lower == CLIENT_LABEL:
+        return obj.public_id
+    return client_id
+
+
+def audit_read(*, actor, organization, obj: models.Model, client_id=None) -> AuditEvent:
+    """Record that `actor` was shown `obj`, a record about a client. For a client object
+    the client id is its own public id; otherwise pass the client's public id."""
+    return audit_record(
+        actor=actor,
+        organization=organization,
+        action=f"{obj._meta.model_name}.viewed",
+        obj=obj,
+        client_id=_client_id_of(obj, client_id),
+    )
+
+
+def audit_read_many(
+    *, actor, organization, items: Iterable[tuple[models.Model, Any]]
+) -> list[AuditEvent]:
+    """Record reads of a page of records in one INSERT: `items` are (object, client id)
+    pairs, as shown on a list page or in an API list response."""
+    events = [
+        _build(
+            actor=actor,
+            organization=organization,
+            action=f"{obj._meta.model_name}.viewed",
+            obj=obj,
+            client_id=_client_id_of(obj, client_id),
+        )
+        for obj, client_id in items
+    ]
+    if events:
+        AuditEvent.objects.bulk_create(events)
+    return events

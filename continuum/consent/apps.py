@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ConsentConfig(AppConfig):
+    name = "continuum.consent"
+    label = "consent"
+    verbose_name = "Consent (42 CFR Part 2)"

@@ -1,0 +1,26 @@
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import Consent, Disclosure
+
+
+def consent_list(*, client) -> QuerySet[Consent]:
+    return Consent.objects.filter(organization=client.organization_id, client=client).order_by(
+        "-created_at", "-id"
+    )
+
+
+def consent_get(*, client, consent_id) -> Consent:
+    """A consent of this (already visible) client; 404 for any other."""
+    try:
+        return consent_list(client=client).get(public_id=consent_id)
+    except (Consent.DoesNotExist, ValueError):
+        raise Http404("No such consent.") from None
+
+
+def disclosure_list(*, client) -> QuerySet[Disclosure]:
+    return (
+        Disclosure.objects.filter(organization=client.organization_id, client=client)
+        .select_related("consent", "actor")
+        .order_by("-disclosed_at", "-id")
+    )

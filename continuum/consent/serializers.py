@@ -1,0 +1,79 @@
+from rest_framework import serializers
+
+from .models import Consent, Disclosure, InformationCategory, Purpose, RecipientKind
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    client = serializers.UUIDField(source="client.public_id", read_only=True)
+    recipient_family_member = serializers.UUIDField(
+        source="recipient_family_member.public_id", read_only=True, allow_null=True
+    )
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Consent
+        fields = [
+            "id",
+            "client",
+            "status",
+            "disclosing_program",
+            "information_categories",
+            "information_detail",
+            "recipient_kind",
+            "recipient_name",
+            "recipient_family_member",
+            "purposes",
+            "purpose_detail",
+            "expires_on",
+            "expiration_event",
+            "revocation_acknowledged",
+            "signature_method",
+            "signed_name",
+            "signed_at",
+            "created_at",
+            "revoked_at",
+        ]
+        read_only_fields = fields
+
+
+class ConsentCreateSerializer(serializers.Serializer):
+    """A consent prepared for the client to sign in the portal. Completeness is checked
+    by the service, which names each missing 42 CFR 2.31 element."""
+
+    disclosing_program = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    information_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=InformationCategory.choices), required=False
+    )
+    information_detail = serializers.CharField(required=False, allow_blank=True)
+    recipient_kind = serializers.ChoiceField(choices=RecipientKind.choices, required=False)
+    recipient_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    recipient_family_member = serializers.UUIDField(required=False, allow_null=True)
+    purposes = serializers.ListField(
+        child=serializers.ChoiceField(choices=Purpose.choices), required=False
+    )
+    purpose_detail = serializers.CharField(required=False, allow_blank=True)
+    expires_on = serializers.DateField(required=False, allow_null=True)
+    expiration_event = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class DisclosureSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    consent = serializers.UUIDField(source="consent.public_id", read_only=True)
+    actor = serializers.EmailField(source="actor.email", read_only=True, allow_null=True)
+    # A plain string here: the purpose values are the consent's `purposes` enum.
+    purpose = serializers.CharField(read_only=True, help_text="One of the consent's purposes.")
+
+    class Meta:
+        model = Disclosure
+        fields = [
+            "id",
+            "disclosed_at",
+            "recipient",
+            "description",
+            "purpose",
+            "consent",
+            "actor",
+            "notice",
+        ]
+        read_only_fields = fields

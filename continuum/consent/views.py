@@ -1,0 +1,192 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from continuum.audit.mixins import record_read, record_reads
+from continuum.people.selectors import client_for_portal_user, client_get_for
+from continuum.tenancy.models import Role
+from continuum.tenancy.permissions import roles_required
+from continuum.tenancy.views import add_service_errors
+
+from .forms import ConsentForm, PaperConsentForm, SignForm
+from .models import ConsentStatus
+from .notice import PART2_NOTICE
+from .selectors import consent_get, consent_list, disclosure_list
+from .services import consent_create, consent_record_paper, consent_revoke, consent_sign
+
+
+def _portal_client(request):
+    client = client_for_portal_user(membership=request.membership)
+    if client is None:
+        raise Http404("No client record is linked to this account.")
+    return client
+
+
+def _shown(request, client, rows):
+    record_reads(request, [(row, client.public_id) for row in rows])
+    return rows
+
+
+# --- portal (the client) -----------------------------------------------------------------
+
+
+@roles_required(Role.CLIENT)
+def portal_consent_list(request, org):
+    client = _portal_client(request)
+    consents = _shown(request, client, list(consent_list(client=client)))
+    return render(request, "consent/portal_list.html", {"client": client, "consents": consents})
+
+
+@roles_required(Role.CLIENT)
+def portal_consent_new(request, org):
+    client = _portal_client(request)
+    initial = {"disclosing_program": request.organization.name}
+    form = ConsentForm(request.POST or None, client=client, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent = consent_create(
+                actor=request.user,
+                organization=request.organization,
+                client=client,
+                **form.consent_values(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("portal:consent_detail", org=org, consent_id=consent.public_id)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "consent/portal_form.html", {"form": form}, status=status)
+
+
+@roles_required(Role.CLIENT)
+def portal_consent_detail(request, org, consent_id):
+    client = _portal_client(request)
+    consent = consent_get(client=client, consent_id=consent_id)
+    awaiting = consent.status == ConsentStatus.AWAITING_SIGNATURE
+    form = SignForm(request.POST or None) if awaiting else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404("This consent is not waiting for a signature.")
+        if form.is_valid():
+            try:
+                consent_sign(actor=request.user, consent=consent, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "You signed the consent. You can revoke it at any time.")
+                return redirect("portal:consent_list", org=org)
+    record_read(request, consent, client_id=client.public_id)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "consent/portal_detail.html",
+        {"consent": consent, "client": client, "form": form},
+        status=status,
+    )
+
+
+@roles_required(Role.CLIENT)
+@require_POST
+def portal_consent_revoke(request, org, consent_id):
+    client = _portal_client(request)
+    consent = consent_get(client=client, consent_id=consent_id)
+    try:
+        consent_revoke(actor=request.user, consent=consent)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "The consent is revoked. Nothing more will be shared under it.")
+    return redirect("portal:consent_list", org=org)
+
+
+@roles_required(Role.CLIENT)
+def portal_disclosure_list(request, org):
+    client = _portal_client(request)
+    disclosures = _shown(request, client, list(disclosure_list(client=client)))
+    return render(
+        request,
+        "consent/portal_disclosures.html",
+        {"client": client, "disclosures": disclosures, "notice": PART2_NOTICE},
+    )
+
+
+# --- staff -------------------------------------------------------------------------------
+
+
+def staff_client_consents(request, org, client_id):
+    client = client_get_for(membership=request.membership, client_id=client_id)
+    consents = list(consent_list(client=client))
+    disclosures = list(disclosure_list(client=client))
+    record_reads(
+        request,
+        [(client, client.public_id)] + [(row, client.public_id) for row in consents + disclosures],
+    )
+    return render(
+        request,
+        "consent/staff_client_consents.html",
+        {"client": client, "consents": consents, "disclosures": disclosures},
+    )
+
+
+def staff_consent_new(request, org, client_id):
+    client = client_get_for(membership=request.membership, client_id=client_id)
+    initial = {"disclosing_program": request.organization.name}
+    form = PaperConsentForm(
+        request.POST or None, request.FILES or None, client=client, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            consent_record_paper(
+                actor=request.user,
+                organization=request.organization,
+                client=client,
+                signed_name=data["signed_name"],
+                signed_on=data["signed_on"],
+                revocation_acknowledged=data["revocation_acknowledged"],
+                scan=data["scan"],
+                **form.consent_values(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"The signed consent of {client.display_name} is recorded.")
+            return redirect("staff:client_consents", org=org, client_id=client.public_id)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "consent/staff_paper_form.html", {"form": form, "client": client}, status=status
+    )
+
+
+@require_POST
+def staff_consent_revoke(request, org, client_id, consent_id):
+    client = client_get_for(membership=request.membership, client_id=client_id)
+    consent = consent_get(client=client, consent_id=consent_id)
+    try:
+        consent_revoke(actor=request.user, consent=consent)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "The consent is revoked, effective now.")
+    return redirect("staff:client_consents", org=org, client_id=client.public_id)
+
+
+def staff_consent_scan(request, org, client_id, consent_id):
+    """The scan is only ever served here, after the visibility check, never from a
+    public media URL."""
+    client = client_get_for(membership=request.membership, client_id=client_id)
+    consent = consent_get(client=client, consent_id=consent_id)
+    if not consent.scan:
+        raise Http404("This consent has no scan.")
+    record_read(request, consent, client_id=client.public_id)
+    extension = consent.scan.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        consent.scan.open("rb"),
+        content_type=consent.scan_content_type,
+        as_attachment=True,
+        filename=f"consent-{consent.public_id}.{extension}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

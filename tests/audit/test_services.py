@@ -1,0 +1,42 @@
+import pytest
+
+from continuum.audit.models import AuditEvent
+from continuum.audit.services import audit_read, audit_read_many
+from continuum.logging import client_meta_var, request_id_var
+from continuum.tenancy.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def test_audit_read_records_who_saw_what_from_where(org, members, in_org):
+    membership = Membership.objects.get(user=members["case_manager"])
+    client_id = "5d0b6d42-3c61-4a4c-9a53-0b1d5ba0e7a1"
+    meta = client_meta_var.set({"ip": "203.0.113.9", "user_agent": "Firefox"})
+    rid = request_id_var.set("req-12345678")
+    try:
+        event = audit_read(
+            actor=members["case_manager"], organization=org, obj=membership, client_id=client_id
+        )
+    finally:
+        client_meta_var.reset(meta)
+        request_id_var.reset(rid)
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.action == "membership.viewed"
+    assert stored.object_type == "tenancy.membership"
+    assert stored.object_id == str(membership.public_id)
+    assert str(stored.client_id) == client_id
+    assert (stored.ip, stored.user_agent, stored.request_id) == (
+        "203.0.113.9",
+        "Firefox",
+        "req-12345678",
+    )
+    assert stored.actor_email == "case_manager@harbor.example.com"
+
+
+def test_audit_read_many_writes_one_event_per_row_shown(org, members, in_org):
+    rows = list(Membership.objects.all())
+    audit_read_many(actor=members["org_admin"], organization=org, items=[(m, None) for m in rows])
+    shown = set(
+        AuditEvent.objects.filter(action="membership.viewed").values_list("object_id", flat=True)
+    )
+    assert shown == {str(m.public_id) for m in rows}
