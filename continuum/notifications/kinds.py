@@ -1,0 +1,45 @@
+"""Notification kinds, so people can choose channels per kind. Apps register theirs:
+
+    from continuum.notifications import kinds
+    kinds.register("appointment_reminder", "Appointment reminders")
+
+and ship the message templates in
+`templates/notifications/messages/<kind>/{subject.txt,body.txt,body.html,sms.txt}`.
+A notification's template name is its kind."""
+
+import re
+from dataclasses import dataclass, field
+
+from .models import Channel
+
+DEFAULT_CHANNELS = (Channel.IN_APP.value, Channel.EMAIL.value)
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    default_channels: tuple[str, ...] = field(default=DEFAULT_CHANNELS)
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(name: str, label: str, default_channels=DEFAULT_CHANNELS) -> Kind:
+    if not _NAME.match(name):
+        raise ValueError(f"Notification kind {name!r} must be lower_snake_case.")
+    unknown = set(default_channels) - set(Channel.values)
+    if unknown:
+        raise ValueError(f"Unknown channels for {name!r}: {sorted(unknown)}")
+    kind = Kind(name=name, label=label, default_channels=tuple(default_channels))
+    KINDS[name] = kind
+    return kind
+
+
+def default_channels_for(name: str) -> tuple[str, ...]:
+    kind = KINDS.get(name)
+    return kind.default_channels if kind else DEFAULT_CHANNELS
+
+
+register("general", "General messages")

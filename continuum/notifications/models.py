@@ -1,0 +1,146 @@
+"""The outbox. A notification is a row with a due time and a status; delivery workers
+claim rows with a lease, so a worker that dies mid-delivery leaves the row reclaimable
+rather than lost, and every channel's delivery is recorded once per notification."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from continuum.tenancy.models import TenantModel
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", "In-app inbox"
+    EMAIL = "email", "E-mail"
+    SMS = "sms", "Text message (SMS)"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Notification(TenantModel):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # The template name doubles as the notification kind that preferences refer to.
+    template = models.CharField(max_length=100)
+    context = models.JSONField(default=dict, blank=True)
+    channels = ArrayField(models.CharField(max_length=16, choices=Channel.choices))
+    urgent = models.BooleanField(default=False)
+    dedup_key = models.CharField(max_length=200)
+    due_at = models.DateTimeField()
+    # When the next delivery attempt may start: the due time, moved by quiet hours and backoff.
+    available_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # The in-app copy, rendered when it is delivered.
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    in_app_delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "dedup_key"], name="notifications_notification_dedup"
+            ),
+        ]
+        indexes = [
+            # The drain's scan: only rows still waiting or in flight, small by construction.
+            models.Index(
+                fields=["organization", "available_at"],
+                name="notif_org_claimable",
+                condition=Q(status__in=["pending", "sending"]),
+            ),
+            models.Index(
+                fields=["organization", "recipient", "-in_app_delivered_at"],
+                name="notif_org_inbox",
+                condition=Q(in_app_delivered_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} for user {self.recipient_id} ({self.status})"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+
+class Delivery(TenantModel):
+    """One channel's delivery of one notification. The unique constraint is what makes a
+    retry after a crash skip the channels that already went out."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    delivered_at = models.DateTimeField(default=timezone.now)
+    reference = models.CharField(max_length=200, blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "notification", "channel"],
+                name="notifications_delivery_once",
+            ),
+        ]
+
+
+class NotificationPreference(TenantModel):
+    """A user's choices within one organization. `channels_by_kind` maps a notification
+    kind to the channels it should use; kinds not listed use the defaults."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channels_by_kind = models.JSONField(default=dict, blank=True)
+    quiet_hours_start = models.TimeField(null=True, blank=True)
+    quiet_hours_end = models.TimeField(null=True, blank=True)
+    sms_number = models.CharField(max_length=20, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "user"], name="notifications_preference_user"
+            ),
+        ]
+
+
+class CalendarFeed(TenantModel):
+    """A secret calendar URL. Only a hash of the token is stored; at most one live feed
+    per user and organization."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "token_hash"], name="notifications_feed_token"
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                condition=Q(revoked_at__isnull=True),
+                name="notifications_feed_one_live",
+            ),
+        ]

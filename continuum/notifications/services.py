@@ -1,0 +1,524 @@
+"""Every change to notifications, preferences and calendar feeds.
+
+Delivery (`notification_deliver_due`) is the one function here that is deliberately not a
+single transaction: a claim is one short transaction, each channel's delivery is recorded
+in its own, so a crash in between leaves rows that are reclaimed after their lease, and
+channels already delivered are skipped on the retry."""
+
+import hashlib
+import json
+import re
+import secrets
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
+
+from continuum.audit.services import audit_record
+from continuum.tenancy.models import Membership, Organization
+from continuum.tenancy.scoping import across_organizations, organization_scope
+
+from . import kinds, sms
+from .models import CalendarFeed, Channel, Delivery, Notification, NotificationPreference, Status
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+MAX_ATTEMPTS = _setting("NOTIFICATION_MAX_ATTEMPTS", 5)
+BATCH_SIZE = _setting("NOTIFICATION_BATCH_SIZE", 50)
+BACKOFF_BASE = timedelta(seconds=_setting("NOTIFICATION_BACKOFF_SECONDS", 60))
+BACKOFF_MAX = timedelta(hours=6)
+SMS_NUMBER = re.compile(r"^\+?[0-9][0-9 ()\-]{6,18}$")
+
+
+def lease_duration() -> timedelta:
+    # Read on each claim so a deployment (or a test worker) can shorten it.
+    return timedelta(seconds=_setting("NOTIFICATION_LEASE_SECONDS", 300))
+
+
+class PermanentDeliveryError(Exception):
+    """A failure no retry can fix (no phone number, missing template)."""
+
+
+class LeaseLost(Exception):
+    """Another worker reclaimed the notification; this one must not deliver it."""
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- scheduling -------------------------------------------------------------------------
+
+
+def _template_paths(template: str) -> dict[str, str]:
+    base = f"notifications/messages/{template}"
+    return {
+        "subject": f"{base}/subject.txt",
+        "text": f"{base}/body.txt",
+        "html": f"{base}/body.html",
+        "sms": f"{base}/sms.txt",
+    }
+
+
+def quiet_hours_end(*, when: datetime, start: time | None, end: time | None, tz: ZoneInfo):
+    """The end of the quiet hours `when` falls into, or None if it falls outside them."""
+    if start is None or end is None or start == end:
+        return None
+    local = when.astimezone(tz)
+    moment = local.time()
+    if start < end:
+        inside = start <= moment < end
+        end_date = local.date()
+    else:  # the quiet hours span midnight
+        inside = moment >= start or moment < end
+        end_date = local.date() if moment < end else local.date() + timedelta(days=1)
+    if not inside:
+        return None
+    return datetime.combine(end_date, end, tzinfo=tz)
+
+
+def _preference(*, organization, user) -> NotificationPreference | None:
+    return NotificationPreference.objects.filter(organization=organization, user=user).first()
+
+
+def channels_for(*, preference: NotificationPreference | None, kind: str) -> list[str]:
+    if preference is not None and kind in preference.channels_by_kind:
+        return list(preference.channels_by_kind[kind])
+    return list(kinds.default_channels_for(kind))
+
+
+@transaction.atomic
+def notification_schedule(
+    *,
+    organization: Organization,
+    recipient,
+    template: str,
+    context: dict,
+    due_at: datetime | None = None,
+    channel: str | None = None,
+    dedup_key: str,
+    urgent: bool = False,
+    actor=None,
+) -> Notification:
+    """Put a notification in the outbox. Calling it again with the same `dedup_key`
+    returns the notification already scheduled and changes nothing."""
+    existing = Notification.objects.filter(organization=organization, dedup_key=dedup_key).first()
+    if existing is not None:
+        return existing
+    errors = {}
+    if not dedup_key or len(dedup_key) > 200:
+        errors["dedup_key"] = "A de-duplication key of at most 200 characters is required."
+    if channel is not None and channel not in Channel.values:
+        errors["channel"] = f"Unknown channel {channel!r}."
+    try:
+        get_template(_template_paths(template)["subject"])
+    except TemplateDoesNotExist:
+        errors["template"] = f"No message templates for {template!r}."
+    try:
+        json.dumps(context)
+    except (TypeError, ValueError):
+        errors["context"] = "The context must be plain JSON (ids and words, not objects)."
+    if not Membership.objects.filter(
+        organization=organization, user=recipient, is_active=True
+    ).exists():
+        errors["recipient"] = "The recipient is not an active member of this organization."
+    if errors:
+        raise ValidationError(errors)
+
+    now = timezone.now()
+    due_at = due_at or now
+    preference = _preference(organization=organization, user=recipient)
+    channels = [channel] if channel else channels_for(preference=preference, kind=template)
+    available_at = due_at
+    if not urgent and preference is not None:
+        deferred = quiet_hours_end(
+            when=due_at,
+            start=preference.quiet_hours_start,
+            end=preference.quiet_hours_end,
+            tz=ZoneInfo(organization.timezone),
+        )
+        available_at = deferred or due_at
+    status = Status.PENDING if channels else Status.CANCELLED
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                organization=organization,
+                recipient=recipient,
+                template=template,
+                context=context,
+                channels=channels,
+                urgent=urgent,
+                dedup_key=dedup_key,
+                due_at=due_at,
+                available_at=available_at,
+                status=status,
+                last_error="" if channels else "The recipient turned off this kind of message.",
+            )
+    except IntegrityError:
+        # Scheduled concurrently by someone else: theirs stands.
+        return Notification.objects.get(organization=organization, dedup_key=dedup_key)
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action="notification.scheduled",
+        obj=notification,
+        detail={"template": template, "channels": channels, "urgent": urgent},
+    )
+    return notification
+
+
+@transaction.atomic
+def notification_cancel(*, organization: Organization, dedup_key: str, actor=None) -> bool:
+    """Cancel a notification that has not gone out yet. True if one was cancelled."""
+    notification = (
+        Notification.objects.select_for_update()
+        .filter(organization=organization, dedup_key=dedup_key, status=Status.PENDING)
+        .first()
+    )
+    if notification is None:
+        return False
+    notification.status = Status.CANCELLED
+    notification.save(update_fields=["status"])
+    audit_record(
+        actor=actor, organization=organization, action="notification.cancelled", obj=notification
+    )
+    return True
+
+
+# --- inbox ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_mark_read(*, actor, notification: Notification) -> Notification:
+    if notification.recipient_id != actor.pk:
+        raise ValidationError("Only the recipient can mark a notification as read.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+        audit_record(
+            actor=actor,
+            organization=notification.organization,
+            action="notification.read",
+            obj=notification,
+        )
+    return notification
+
+
+@transaction.atomic
+def notification_mark_all_read(*, actor, organization: Organization) -> int:
+    count = Notification.objects.filter(
+        organization=organization,
+        recipient=actor,
+        in_app_delivered_at__isnull=False,
+        read_at__isnull=True,
+    ).update(read_at=timezone.now())
+    if count:
+        audit_record(
+            actor=actor,
+            organization=organization,
+            action="notification.all_read",
+            detail={"count": count},
+        )
+    return count
+
+
+# --- preferences ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def preferences_update(
+    *,
+    actor,
+    organization: Organization,
+    channels_by_kind: dict[str, list[str]],
+    quiet_hours_start: time | None,
+    quiet_hours_end: time | None,
+    sms_number: str = "",
+) -> NotificationPreference:
+    """Replace the actor's notification preferences in this organization. Applies to
+    notifications scheduled from now on."""
+    errors: dict[str, str] = {}
+    cleaned: dict[str, list[str]] = {}
+    for kind, channels in (channels_by_kind or {}).items():
+        if kind not in kinds.KINDS:
+            errors["channels_by_kind"] = f"Unknown notification kind {kind!r}."
+            continue
+        unknown = set(channels) - set(Channel.values)
+        if unknown:
+            errors[f"kind_{kind}"] = f"Unknown channel: {', '.join(sorted(unknown))}."
+            continue
+        cleaned[kind] = [c for c in Channel.values if c in channels]
+    if (quiet_hours_start is None) != (quiet_hours_end is None):
+        field = "quiet_hours_end" if quiet_hours_end is None else "quiet_hours_start"
+        errors[field] = "Give both the start and the end of quiet hours, or neither."
+    elif quiet_hours_start is not None and quiet_hours_start == quiet_hours_end:
+        errors["quiet_hours_end"] = "Quiet hours must end at a different time than they start."
+    sms_number = (sms_number or "").strip()
+    if sms_number and not SMS_NUMBER.match(sms_number):
+        errors["sms_number"] = "Enter a mobile number such as +1 555 010 0199."
+    if not sms_number and any(Channel.SMS in c for c in cleaned.values()):
+        errors["sms_number"] = "Add a mobile number to receive text messages."
+    if errors:
+        raise ValidationError(errors)
+    preference, _ = NotificationPreference.objects.select_for_update().get_or_create(
+        organization=organization, user=actor
+    )
+    preference.channels_by_kind = cleaned
+    preference.quiet_hours_start = quiet_hours_start
+    preference.quiet_hours_end = quiet_hours_end
+    preference.sms_number = sms_number
+    preference.updated_at = timezone.now()
+    preference.save()
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action="notification_preferences.updated",
+        obj=preference,
+        detail={"kinds": sorted(cleaned), "quiet_hours": quiet_hours_start is not None},
+    )
+    return preference
+
+
+# --- calendar feeds ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_rotate(*, actor, organization: Organization) -> tuple[CalendarFeed, str]:
+    """Create the actor's calendar link, replacing any earlier one. Returns the feed and
+    the token; only its hash is stored, so this is the one chance to show it."""
+    now = timezone.now()
+    revoked = CalendarFeed.objects.filter(
+        organization=organization, user=actor, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed.objects.create(
+        organization=organization, user=actor, token_hash=hash_token(token)
+    )
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action="calendar_feed.rotated" if revoked else "calendar_feed.created",
+        obj=feed,
+    )
+    return feed, token
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, actor, organization: Organization) -> bool:
+    feed = (
+        CalendarFeed.objects.select_for_update()
+        .filter(organization=organization, user=actor, revoked_at__isnull=True)
+        .first()
+    )
+    if feed is None:
+        return False
+    feed.revoked_at = timezone.now()
+    feed.save(update_fields=["revoked_at"])
+    audit_record(actor=actor, organization=organization, action="calendar_feed.revoked", obj=feed)
+    return True
+
+
+# --- delivery ---------------------------------------------------------------------------
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before attempt `attempts + 1`: 1, 2, 4, 8 ... minutes, at most six hours."""
+    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+
+
+def notification_claim_due(*, worker: str, limit: int = BATCH_SIZE) -> list[int]:
+    """Lease up to `limit` due notifications to `worker` in one short transaction.
+
+    Rows locked by a concurrent claimer are skipped, not waited for, so claimers get
+    disjoint batches. Rows whose lease expired (their worker died) are claimable again."""
+    now = timezone.now()
+    with transaction.atomic(), across_organizations("outbox claim across organizations"):
+        ids = list(
+            Notification.objects.filter(
+                Q(status=Status.PENDING, available_at__lte=now)
+                | Q(status=Status.SENDING, lease_expires_at__lte=now)
+            )
+            .order_by("available_at", "id")
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)[:limit]
+        )
+        if ids:
+            Notification.objects.filter(id__in=ids).update(
+                status=Status.SENDING,
+                claimed_by=worker,
+                claimed_at=now,
+                lease_expires_at=now + lease_duration(),
+                attempts=F("attempts") + 1,
+            )
+    return ids
+
+
+def notification_deliver_due(*, worker: str, limit: int = BATCH_SIZE) -> int:
+    """Claim one batch and deliver it. Returns how many notifications were claimed."""
+    ids = notification_claim_due(worker=worker, limit=limit)
+    for notification_id in ids:
+        notification_deliver(notification_id=notification_id, worker=worker)
+    return len(ids)
+
+
+def notification_deliver(*, notification_id: int, worker: str) -> None:
+    with across_organizations("outbox delivery loads its notification"):
+        notification = (
+            Notification.objects.select_related("organization", "recipient")
+            .filter(id=notification_id, status=Status.SENDING, claimed_by=worker)
+            .first()
+        )
+    if notification is None:
+        return  # the lease passed to another worker
+    with organization_scope(notification.organization):
+        if notification.attempts > MAX_ATTEMPTS:
+            _finish(notification, worker, error="Delivery was interrupted too many times.")
+            return
+        done = set(
+            Delivery.objects.filter(notification=notification).values_list("channel", flat=True)
+        )
+        try:
+            for channel in notification.channels:
+                if channel not in done:
+                    SENDERS[channel](notification, worker)
+        except LeaseLost:
+            return
+        except PermanentDeliveryError as exc:
+            _finish(notification, worker, error=str(exc))
+        except Exception as exc:
+            _finish(notification, worker, error=f"{type(exc).__name__}: {exc}", retry=True)
+        else:
+            _finish(notification, worker)
+
+
+def _finish(notification: Notification, worker: str, *, error: str = "", retry=False) -> None:
+    now = timezone.now()
+    if not error:
+        values = {"status": Status.SENT, "sent_at": now, "last_error": ""}
+    elif retry and notification.attempts < MAX_ATTEMPTS:
+        values = {
+            "status": Status.PENDING,
+            "available_at": now + backoff(notification.attempts),
+            "last_error": error[:2000],
+        }
+    else:
+        values = {"status": Status.FAILED, "last_error": error[:2000]}
+    Notification.objects.filter(
+        id=notification.id, status=Status.SENDING, claimed_by=worker
+    ).update(claimed_by="", lease_expires_at=None, **values)
+
+
+def _hold_lease(notification: Notification, worker: str) -> None:
+    held = Notification.objects.filter(
+        id=notification.id, status=Status.SENDING, claimed_by=worker
+    ).exists()
+    if not held:
+        raise LeaseLost
+
+
+def _render(notification: Notification, part: str) -> str:
+    context = {
+        **notification.context,
+        "organization": notification.organization,
+        "recipient": notification.recipient,
+        "site_url": settings.SITE_URL.rstrip("/"),
+    }
+    try:
+        return render_to_string(_template_paths(notification.template)[part], context).strip()
+    except TemplateDoesNotExist as exc:
+        raise PermanentDeliveryError(f"Missing template {exc}") from exc
+
+
+def _link(notification: Notification) -> str:
+    url = str(notification.context.get("url", ""))
+    # Only links inside the site: the inbox never points people elsewhere.
+    return url if url.startswith("/") and not url.startswith("//") else ""
+
+
+def _deliver_in_app(notification: Notification, worker: str) -> None:
+    # The inbox copy and its delivery record commit together, under the lease: exactly once.
+    subject = _render(notification, "subject")[:200]
+    body = _render(notification, "text")
+    with transaction.atomic():
+        locked = (
+            Notification.objects.select_for_update()
+            .filter(id=notification.id, status=Status.SENDING, claimed_by=worker)
+            .first()
+        )
+        if locked is None:
+            raise LeaseLost
+        now = timezone.now()
+        Delivery.objects.create(
+            organization=notification.organization,
+            notification=notification,
+            channel=Channel.IN_APP,
+            delivered_at=now,
+        )
+        Notification.objects.filter(id=notification.id).update(
+            subject=subject, body=body, url=_link(notification), in_app_delivered_at=now
+        )
+
+
+def _message_id(notification: Notification) -> str:
+    domain = getattr(settings, "NOTIFICATION_MESSAGE_ID_DOMAIN", "continuum.local")
+    return f"<notification-{notification.public_id}@{domain}>"
+
+
+def _record_delivery(notification: Notification, channel: str, reference: str) -> None:
+    with transaction.atomic():
+        Delivery.objects.get_or_create(
+            organization=notification.organization,
+            notification=notification,
+            channel=channel,
+            defaults={"reference": reference[:200]},
+        )
+
+
+def _deliver_email(notification: Notification, worker: str) -> None:
+    if not notification.recipient.email:
+        raise PermanentDeliveryError("The recipient has no e-mail address.")
+    subject = _render(notification, "subject")
+    text = _render(notification, "text")
+    html = _render(notification, "html")
+    _hold_lease(notification, worker)
+    message_id = _message_id(notification)
+    # The Message-ID is derived from the notification, so if a crash between sending and
+    # recording makes us send again, mail systems see the same message twice, not two.
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[notification.recipient.email],
+        headers={"Message-ID": message_id, "X-Continuum-Notification": str(notification.public_id)},
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+    _record_delivery(notification, Channel.EMAIL, message_id)
+
+
+def _deliver_sms(notification: Notification, worker: str) -> None:
+    preference = _preference(organization=notification.organization, user=notification.recipient)
+    if preference is None or not preference.sms_number:
+        raise PermanentDeliveryError("The recipient has no mobile number for text messages.")
+    body = _render(notification, "sms")
+    _hold_lease(notification, worker)
+    reference = sms.get_backend().send(
+        to=preference.sms_number, body=body, idempotency_key=str(notification.public_id)
+    )
+    _record_delivery(notification, Channel.SMS, reference or "")
+
+
+SENDERS = {
+    Channel.IN_APP: _deliver_in_app,
+    Channel.EMAIL: _deliver_email,
+    Channel.SMS: _deliver_sms,
+}

@@ -1,0 +1,42 @@
+import secrets
+
+import factory
+from django.utils import timezone
+
+from continuum.notifications.models import CalendarFeed, Channel, Notification, Status
+from continuum.notifications.services import hash_token
+from tests.factories import UserFactory
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """A notification already delivered to the recipient's in-app inbox."""
+
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    template = "general"
+    context = factory.LazyAttribute(lambda n: {"subject": n.subject, "body": n.body})
+    channels = factory.LazyFunction(lambda: [Channel.IN_APP])
+    dedup_key = factory.Sequence(lambda n: f"test-{n}")
+    due_at = factory.LazyFunction(timezone.now)
+    available_at = factory.SelfAttribute("due_at")
+    status = Status.SENT
+    sent_at = factory.SelfAttribute("due_at")
+    in_app_delivered_at = factory.SelfAttribute("due_at")
+    subject = factory.Sequence(lambda n: f"Reminder {n}")
+    body = "Your check-in is due."
+
+
+def calendar_feed_with_token(org, user) -> str:
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.create(organization=org, user=user, token_hash=hash_token(token))
+    return token
+
+
+def notification_id_for_matrix(org) -> str:
+    return str(NotificationFactory(organization=org).public_id)
+
+
+def feed_token_for_matrix(org) -> str:
+    return calendar_feed_with_token(org, UserFactory())
