@@ -1,0 +1,121 @@
+"""Directory search latency against a primary-key lookup on the same table.
+
+    DATABASE_URL=postgres://... .venv/bin/python bench/directory_search.py --runs 200
+
+Run bench/seed_directory.py first. Each search is what the staff search page runs for one
+page of results: the count and the first 20 rows of a ZIP + 25 miles + kind + insurance +
+language + free-text query, from a ZIP drawn from the seeded listings. Prints a Markdown
+table. Not part of the test suite."""
+
+import argparse
+import random
+import statistics
+import time
+
+from _django import setup
+
+TERMS = ["trauma", "executive coaching", "family", "relapse prevention", "opioid", "young adults"]
+KINDS = ["therapist", "outpatient", "sober_coach", "case_manager", "iop_php"]
+PAYMENTS = ["private_insurance", "medicaid", "self_pay"]
+LANGUAGES = ["en", "es"]
+PAGE = 20
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+def _row(name: str, samples: list[float], extra: str = "") -> str:
+    return (
+        f"| {name} | {len(samples)} | {statistics.median(samples):.2f} | "
+        f"{_percentile(samples, 95):.2f} | {max(samples):.2f} | {extra} |"
+    )
+
+
+def run(*, org_slug: str, runs: int, seed_value: int) -> None:
+    from django.db import connection
+
+    from continuum.tenancy.models import Organization
+    from continuum.tenancy.scoping import organization_scope
+    from referrals.models import Listing, ListingLocation
+    from referrals.selectors import SearchParams, listing_search
+
+    rng = random.Random(seed_value)  # noqa: S311 - reproducible benchmark data, not secrets
+    organization = Organization.objects.get(slug=org_slug)
+    with organization_scope(organization):
+        total = Listing.objects.filter(organization=organization).count()
+        zips = list(
+            ListingLocation.objects.filter(organization=organization)
+            .order_by("?")
+            .values_list("postal_code", flat=True)[:runs]
+        )
+        pks = list(Listing.objects.filter(organization=organization).values_list("pk", flat=True))
+
+        def one_search(zip_code: str) -> tuple[float, int]:
+            params = SearchParams(
+                zip_code=zip_code,
+                distance=25,
+                kind=rng.choice(KINDS),
+                payment=rng.choice(PAYMENTS),
+                language=rng.choice(LANGUAGES),
+                q=rng.choice(TERMS),
+            )
+            params.resolve()
+            started = time.perf_counter()
+            qs = listing_search(organization=organization, params=params, include_closed=True)
+            found = qs.count()
+            list(qs[:PAGE])
+            return (time.perf_counter() - started) * 1000, found
+
+        def one_lookup(pk: int) -> float:
+            started = time.perf_counter()
+            Listing.objects.filter(organization=organization).get(pk=pk)
+            return (time.perf_counter() - started) * 1000
+
+        for zip_code in zips[:10]:  # warm the cache and the connection
+            one_search(zip_code)
+        searches, hits = [], []
+        for zip_code in zips:
+            elapsed, found = one_search(zip_code)
+            searches.append(elapsed)
+            hits.append(found)
+        lookups = [one_lookup(rng.choice(pks)) for _ in range(len(zips))]
+
+        params = SearchParams(zip_code=zips[0], distance=25, kind="therapist", q="trauma")
+        params.resolve()
+        qs = listing_search(organization=organization, params=params, include_closed=True)
+        plan = qs.explain()
+    index_lines = sorted({line.strip() for line in plan.splitlines() if "Index" in line})
+
+    print(f"Directory search at {total:,} listings ({connection.vendor}, {runs} runs each)\n")
+    print("| query | runs | p50 ms | p95 ms | max ms | notes |")
+    print("|---|---:|---:|---:|---:|---|")
+    print(
+        _row(
+            "search: ZIP + 25 mi + kind + insurance + language + text (count + page of 20)",
+            searches,
+            f"median {statistics.median(hits):.0f} matches",
+        )
+    )
+    print(_row("primary-key lookup on the listing table", lookups))
+    ratio = _percentile(searches, 95) / max(_percentile(lookups, 95), 1e-9)
+    print(f"\np95 search / p95 primary-key lookup: {ratio:.1f}x")
+    print("\nIndexes in one search plan:")
+    for line in index_lines:
+        print(f"- `{line[:140]}`")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--org", default="bench-directory")
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    setup()
+    run(org_slug=args.org, runs=args.runs, seed_value=args.seed)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""Bulk-create N directory listings across US ZIP codes for search benchmarks.
+
+    DATABASE_URL=postgres://... .venv/bin/python bench/seed_directory.py --count 100000
+
+Listings go into the organization `--org` (created if missing) with HSDS ids
+`bench-<n>`; existing bench listings of that organization are replaced. Rows are written
+with bulk_create in batches, then the full-text vectors are computed by one UPDATE and
+the tables analyzed, so the planner sees the real sizes. Not part of the test suite."""
+
+import argparse
+import random
+import sys
+import time
+
+from _django import setup
+
+KIND_WEIGHTS = {
+    "sober_coach": 12,
+    "interventionist": 6,
+    "case_manager": 8,
+    "therapist": 18,
+    "psychiatrist": 5,
+    "residential": 6,
+    "detox": 4,
+    "iop_php": 8,
+    "outpatient": 14,
+    "mat": 6,
+    "sober_living": 6,
+    "family_support": 4,
+    "peer_support": 3,
+}
+LANGUAGES = [("en", 100), ("es", 35), ("ht", 4), ("pt", 4), ("zh", 4), ("vi", 3), ("fr", 3)]
+PAYMENTS = [
+    ("private_insurance", 60),
+    ("medicaid", 45),
+    ("medicare", 25),
+    ("self_pay", 70),
+    ("sliding_scale", 30),
+    ("free", 8),
+]
+POPULATIONS = ["adults", "young_adults", "adolescents", "women", "men", "veterans", "lgbtq"]
+SPECIALTIES = [
+    "executive coaching",
+    "trauma",
+    "family systems",
+    "co-occurring disorders",
+    "opioid use disorder",
+    "alcohol use disorder",
+    "young adults",
+    "relapse prevention",
+    "chronic pain",
+    "gambling",
+]
+WORDS = ["Harbor", "Bridge", "Summit", "Pathway", "Beacon", "Cedar", "Lighthouse", "New Dawn"]
+BATCH = 5000
+
+
+def _pick(rng: random.Random, weighted) -> list[str]:
+    return [value for value, percent in weighted if rng.randrange(100) < percent]
+
+
+def _zips() -> list[dict]:
+    import zipcodes
+
+    return [
+        z
+        for z in zipcodes.list_all()
+        if z.get("lat") and z.get("long") and z.get("zip_code_type") == "STANDARD"
+    ]
+
+
+def seed(*, count: int, org_slug: str, seed_value: int) -> None:
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from continuum.tenancy.models import Organization
+    from continuum.tenancy.scoping import organization_scope
+    from referrals.models import Listing, ListingLocation
+    from referrals.services import listing_refresh_search
+
+    rng = random.Random(seed_value)  # noqa: S311 - reproducible benchmark data, not secrets
+    zips = _zips()
+    kinds = list(KIND_WEIGHTS)
+    kind_weights = list(KIND_WEIGHTS.values())
+    organization, _ = Organization.objects.get_or_create(
+        slug=org_slug, defaults={"name": "Directory benchmark", "staff_mfa_required": False}
+    )
+    started = time.perf_counter()
+    phase = started
+    now = timezone.now()
+    with organization_scope(organization), transaction.atomic():
+        # Raw deletes: the ORM's cascade collector would load every old row first.
+        old = Listing.objects.filter(organization=organization, hsds_id__startswith="bench-")
+        ListingLocation.objects.filter(listing__in=old.values("pk"))._raw_delete(connection.alias)
+        old._raw_delete(connection.alias)
+        for start in range(0, count, BATCH):
+            listings, places = [], []
+            for n in range(start, min(start + BATCH, count)):
+                kind = rng.choices(kinds, kind_weights)[0]
+                place = rng.choice(zips)
+                specialties = rng.sample(SPECIALTIES, rng.randint(0, 3))
+                name = f"{rng.choice(WORDS)} {kind.replace('_', ' ').title()} {n}"
+                area = rng.choices(
+                    ["radius", "zip_list", "statewide", "telehealth_only"], [85, 8, 4, 3]
+                )[0]
+                listings.append(
+                    Listing(
+                        organization=organization,
+                        hsds_id=f"bench-{n}",
+                        name=name,
+                        kind=kind,
+                        description=f"{name} in {place['city']}, {place['state']}: "
+                        + (", ".join(specialties) or "general recovery support")
+                        + ".",
+                        specialties=specialties,
+                        languages=_pick(rng, LANGUAGES) or ["en"],
+                        payment_options=_pick(rng, PAYMENTS) or ["self_pay"],
+                        populations=rng.sample(POPULATIONS, rng.randint(1, 3)),
+                        accepting_new_clients=rng.random() < 0.8,
+                        telehealth=rng.random() < 0.4,
+                        service_area_kind=area,
+                        service_radius_miles=rng.choice([0, 10, 25, 50]) if area == "radius" else 0,
+                        service_zip_codes=[place["zip_code"]] if area == "zip_list" else [],
+                        service_state=place["state"]
+                        if area in ("statewide", "telehealth_only")
+                        else "",
+                        status=rng.choices(
+                            ["active", "inactive", "temporarily_closed"], [90, 6, 4]
+                        )[0],
+                        last_verified_at=now,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                places.append(place)
+            Listing.objects.bulk_create(listings, batch_size=BATCH)
+            ListingLocation.objects.bulk_create(
+                [
+                    ListingLocation(
+                        organization=organization,
+                        listing=listing,
+                        hsds_id=f"{listing.hsds_id}-loc",
+                        city=place["city"],
+                        state=place["state"],
+                        postal_code=place["zip_code"],
+                        latitude=float(place["lat"]),
+                        longitude=float(place["long"]),
+                    )
+                    for listing, place in zip(listings, places, strict=True)
+                ],
+                batch_size=BATCH,
+            )
+            print(f"  {min(start + BATCH, count):>7} listings written", file=sys.stderr)
+        print(f"  rows written in {time.perf_counter() - phase:.1f} s", file=sys.stderr)
+        phase = time.perf_counter()
+        listing_refresh_search(
+            listing_ids=Listing.objects.filter(
+                organization=organization, hsds_id__startswith="bench-"
+            ).values("pk")
+        )
+    print(f"  search vectors in {time.perf_counter() - phase:.1f} s", file=sys.stderr)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Listing._meta.db_table}")
+        cursor.execute(f"ANALYZE {ListingLocation._meta.db_table}")
+    elapsed = time.perf_counter() - started
+    print(f"Seeded {count} listings into '{org_slug}' in {elapsed:.1f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--org", default="bench-directory")
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+    setup()
+    seed(count=args.count, org_slug=args.org, seed_value=args.seed)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,532 @@
+"""The referral directory (HSDS services as listings) and closed-loop referrals.
+
+A listing is one HSDS *service*: a program (residential, IOP, a meeting) or an individual
+professional. Fields HSDS has no column for travel as HSDS attributes (see hsds.py), and
+the record as last imported is kept in `hsds_raw` so an export returns what came in."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils import timezone
+
+from continuum.tenancy.models import TenantModel
+
+VERIFY_EVERY_DAYS = 180
+
+
+class Kind(models.TextChoices):
+    INTERVENTIONIST = "interventionist", "Interventionist"
+    SOBER_COACH = "sober_coach", "Sober coach"
+    CASE_MANAGER = "case_manager", "Case manager"
+    THERAPIST = "therapist", "Therapist"
+    PSYCHIATRIST = "psychiatrist", "Psychiatrist"
+    RESIDENTIAL = "residential", "Residential program"
+    DETOX = "detox", "Detox (withdrawal management)"
+    IOP_PHP = "iop_php", "Intensive outpatient / partial hospitalization"
+    OUTPATIENT = "outpatient", "Outpatient"
+    MAT = "mat", "Medication for addiction treatment"
+    SOBER_LIVING = "sober_living", "Sober living"
+    FAMILY_SUPPORT = "family_support", "Family support group"
+    PEER_SUPPORT = "peer_support", "Peer-support meeting"
+    OTHER = "other", "Other service"
+
+
+INDIVIDUAL_KINDS = frozenset(
+    {Kind.INTERVENTIONIST, Kind.SOBER_COACH, Kind.CASE_MANAGER, Kind.THERAPIST, Kind.PSYCHIATRIST}
+)
+
+
+class Payment(models.TextChoices):
+    MEDICAID = "medicaid", "Medicaid"
+    MEDICARE = "medicare", "Medicare"
+    PRIVATE_INSURANCE = "private_insurance", "Private insurance"
+    SLIDING_SCALE = "sliding_scale", "Sliding scale"
+    FREE = "free", "Free"
+    SELF_PAY = "self_pay", "Self-pay"
+
+
+class Population(models.TextChoices):
+    ADOLESCENTS = "adolescents", "Adolescents"
+    YOUNG_ADULTS = "young_adults", "Young adults"
+    ADULTS = "adults", "Adults"
+    OLDER_ADULTS = "older_adults", "Older adults"
+    WOMEN = "women", "Women"
+    MEN = "men", "Men"
+    LGBTQ = "lgbtq", "LGBTQ+"
+    VETERANS = "veterans", "Veterans"
+    FAMILIES = "families", "Families"
+    PREGNANT_POSTPARTUM = "pregnant_postpartum", "Pregnant and postpartum"
+    PROFESSIONALS = "professionals", "Professionals and executives"
+    JUSTICE_INVOLVED = "justice_involved", "Justice-involved"
+
+
+class LevelOfCare(models.TextChoices):
+    # ASAM levels of care, the vocabulary programs are licensed under.
+    ASAM_05 = "0.5", "0.5 Early intervention"
+    ASAM_1 = "1", "1 Outpatient"
+    ASAM_21 = "2.1", "2.1 Intensive outpatient"
+    ASAM_25 = "2.5", "2.5 Partial hospitalization"
+    ASAM_31 = "3.1", "3.1 Clinically managed low-intensity residential"
+    ASAM_35 = "3.5", "3.5 Clinically managed high-intensity residential"
+    ASAM_37 = "3.7", "3.7 Medically monitored intensive inpatient"
+    ASAM_4 = "4", "4 Medically managed intensive inpatient"
+
+
+class ListingStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    INACTIVE = "inactive", "Inactive"
+    TEMPORARILY_CLOSED = "temporarily_closed", "Temporarily closed"
+
+
+class ServiceAreaKind(models.TextChoices):
+    RADIUS = "radius", "Within a radius of its locations"
+    ZIP_LIST = "zip_list", "Listed ZIP codes"
+    STATEWIDE = "statewide", "Statewide"
+    TELEHEALTH_ONLY = "telehealth_only", "Telehealth only"
+
+
+class DirectoryOrganization(TenantModel):
+    """The HSDS organization a listing belongs to (a practice, a provider group)."""
+
+    hsds_id = models.CharField(max_length=100)
+    name = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    email = models.EmailField(blank=True)
+    website = models.URLField(max_length=500, blank=True)
+    hsds_raw = models.JSONField(default=dict, blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "hsds_id"], name="referrals_dirorg_org_hsds_id"
+            ),
+        ]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Listing(TenantModel):
+    hsds_id = models.CharField(max_length=100)
+    directory_organization = models.ForeignKey(
+        DirectoryOrganization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="listings",
+    )
+    name = models.CharField(max_length=255)
+    alternate_name = models.CharField(max_length=255, blank=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField(blank=True)
+    credentials = ArrayField(models.CharField(max_length=80), default=list, blank=True)
+    specialties = ArrayField(models.CharField(max_length=80), default=list, blank=True)
+    levels_of_care = ArrayField(
+        models.CharField(max_length=8, choices=LevelOfCare.choices), default=list, blank=True
+    )
+    languages = ArrayField(models.CharField(max_length=16), default=list, blank=True)
+    payment_options = ArrayField(
+        models.CharField(max_length=32, choices=Payment.choices), default=list, blank=True
+    )
+    insurers = ArrayField(models.CharField(max_length=80), default=list, blank=True)
+    populations = ArrayField(
+        models.CharField(max_length=32, choices=Population.choices), default=list, blank=True
+    )
+    minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    accepting_new_clients = models.BooleanField(default=True)
+    telehealth = models.BooleanField(default=False)
+    service_area_kind = models.CharField(
+        max_length=20, choices=ServiceAreaKind.choices, default=ServiceAreaKind.RADIUS
+    )
+    service_radius_miles = models.PositiveSmallIntegerField(default=0, blank=True)
+    service_zip_codes = ArrayField(models.CharField(max_length=5), default=list, blank=True)
+    service_state = models.CharField(max_length=2, blank=True)
+    contact_name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    hours = models.CharField(max_length=300, blank=True)
+    status = models.CharField(
+        max_length=20, choices=ListingStatus.choices, default=ListingStatus.ACTIVE
+    )
+    last_verified_at = models.DateTimeField(null=True, blank=True)
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Maintained by services.listing_refresh_search (one UPDATE per save or import).
+    search_vector = SearchVectorField(null=True, editable=False)
+    hsds_raw = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "hsds_id"], name="referrals_listing_org_hsds_id"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(minimum_age__isnull=True)
+                | models.Q(maximum_age__isnull=True)
+                | models.Q(minimum_age__lte=models.F("maximum_age")),
+                name="referrals_listing_age_range",
+            ),
+        ]
+        indexes = [
+            # Inverted indexes stand alone: the scoped manager adds the organization filter,
+            # and a btree_gin extension is not available on every PostgreSQL we run on.
+            GinIndex(fields=["search_vector"], name="referrals_listing_search"),
+            GinIndex(fields=["service_zip_codes"], name="referrals_listing_zips"),
+            models.Index(
+                fields=["organization", "status", "kind"], name="referrals_listing_org_kind"
+            ),
+            models.Index(
+                fields=["organization", "service_area_kind", "service_state"],
+                name="referrals_listing_org_area",
+            ),
+            models.Index(
+                fields=["organization", "last_verified_at"], name="referrals_listing_verified"
+            ),
+            # The widest service radius, read by every "in your area" search.
+            models.Index(
+                fields=["organization", "service_area_kind", "service_radius_miles"],
+                name="referrals_listing_radius",
+            ),
+        ]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_individual(self) -> bool:
+        return self.kind in INDIVIDUAL_KINDS
+
+    def needs_review(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.last_verified_at is None:
+            return True
+        return (now - self.last_verified_at).days >= VERIFY_EVERY_DAYS
+
+    def kind_label(self) -> str:
+        return Kind(self.kind).label if self.kind in Kind.values else self.kind
+
+    def payment_labels(self) -> list[str]:
+        return [Payment(p).label for p in self.payment_options if p in Payment.values]
+
+    def population_labels(self) -> list[str]:
+        return [Population(p).label for p in self.populations if p in Population.values]
+
+
+class ListingLocation(TenantModel):
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="locations")
+    hsds_id = models.CharField(max_length=100)
+    name = models.CharField(max_length=255, blank=True)
+    address_1 = models.CharField(max_length=255, blank=True)
+    address_2 = models.CharField(max_length=255, blank=True)
+    city = models.CharField(max_length=120, blank=True)
+    state = models.CharField(max_length=60, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=2, blank=True, default="US")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    hsds_raw = models.JSONField(default=dict, blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "listing", "hsds_id"], name="referrals_location_hsds_id"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True)
+                | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="referrals_location_latitude",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True)
+                | models.Q(longitude__gte=-180, longitude__lte=180),
+                name="referrals_location_longitude",
+            ),
+        ]
+        indexes = [
+            # Bounding-box search: a range on latitude, then longitude, inside the tenant.
+            models.Index(
+                fields=["organization", "latitude", "longitude"], name="referrals_location_geo"
+            ),
+        ]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return ", ".join(p for p in [self.address_1, self.city, self.postal_code] if p)
+
+
+class ImportFormat(models.TextChoices):
+    JSON = "json", "HSDS JSON"
+    CSV = "csv", "HSDS tabular (CSV package, .zip)"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Imported"
+    FAILED = "failed", "Not imported"
+
+
+class ImportJob(TenantModel):
+    """An HSDS import. The uploaded file is kept here so a worker that restarts can
+    run the job again from the database alone."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    format = models.CharField(max_length=8, choices=ImportFormat.choices)
+    payload = models.BinaryField()
+    status = models.CharField(
+        max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    # [{"row": "services.csv row 3", "id": "...", "reason": "..."}]
+    errors = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import {self.filename}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.is_finished else 0
+        return min(100, round(100 * self.processed / self.total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportStatus.SUCCEEDED, ImportStatus.FAILED}
+
+
+class ReferralStatus(models.TextChoices):
+    """The HL7 FHIR Task status vocabulary, stored in snake_case."""
+
+    DRAFT = "draft", "Draft"
+    REQUESTED = "requested", "Requested"
+    RECEIVED = "received", "Received"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Declined"
+    IN_PROGRESS = "in_progress", "In progress"
+    ON_HOLD = "on_hold", "On hold"
+    CANCELLED = "cancelled", "Cancelled"
+    FAILED = "failed", "Failed"
+    COMPLETED = "completed", "Completed"
+
+
+TERMINAL_STATUSES = frozenset(
+    {
+        ReferralStatus.REJECTED,
+        ReferralStatus.CANCELLED,
+        ReferralStatus.FAILED,
+        ReferralStatus.COMPLETED,
+    }
+)
+
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    ReferralStatus.DRAFT: frozenset({ReferralStatus.REQUESTED, ReferralStatus.CANCELLED}),
+    ReferralStatus.REQUESTED: frozenset(
+        {
+            ReferralStatus.RECEIVED,
+            ReferralStatus.ACCEPTED,
+            ReferralStatus.REJECTED,
+            ReferralStatus.CANCELLED,
+            ReferralStatus.FAILED,
+        }
+    ),
+    ReferralStatus.RECEIVED: frozenset(
+        {
+            ReferralStatus.ACCEPTED,
+            ReferralStatus.REJECTED,
+            ReferralStatus.CANCELLED,
+            ReferralStatus.FAILED,
+        }
+    ),
+    ReferralStatus.ACCEPTED: frozenset(
+        {
+            ReferralStatus.IN_PROGRESS,
+            ReferralStatus.ON_HOLD,
+            ReferralStatus.COMPLETED,
+            ReferralStatus.CANCELLED,
+            ReferralStatus.FAILED,
+        }
+    ),
+    ReferralStatus.IN_PROGRESS: frozenset(
+        {
+            ReferralStatus.ON_HOLD,
+            ReferralStatus.COMPLETED,
+            ReferralStatus.CANCELLED,
+            ReferralStatus.FAILED,
+        }
+    ),
+    ReferralStatus.ON_HOLD: frozenset(
+        {ReferralStatus.IN_PROGRESS, ReferralStatus.CANCELLED, ReferralStatus.FAILED}
+    ),
+    **{s: frozenset() for s in TERMINAL_STATUSES},
+}
+
+# How long a referral may sit in one status before someone is asked to follow up.
+STALE_AFTER_DAYS = {
+    ReferralStatus.DRAFT: 3,
+    ReferralStatus.REQUESTED: 3,
+    ReferralStatus.RECEIVED: 5,
+    ReferralStatus.ACCEPTED: 7,
+    ReferralStatus.ON_HOLD: 14,
+    ReferralStatus.IN_PROGRESS: 30,
+}
+
+
+class ReferralSource(models.TextChoices):
+    STAFF = "staff", "Staff"
+    FAMILY = "family", "Family request"
+
+
+class Referral(TenantModel):
+    listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="referrals")
+    client = models.ForeignKey(
+        "people.Client",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    source = models.CharField(max_length=12, choices=ReferralSource.choices)
+    status = models.CharField(
+        max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT
+    )
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    # Who asked: a staff member, or a family member writing from the public page.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requester_name = models.CharField(max_length=200, blank=True)
+    requester_email = models.EmailField(blank=True)
+    requester_phone = models.CharField(max_length=40, blank=True)
+    requester_zip = models.CharField(max_length=10, blank=True)
+    note = models.TextField(blank=True, help_text="What the receiving provider should know.")
+    includes_client_information = models.BooleanField(default=False)
+    consent = models.ForeignKey(
+        "consent.Consent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    scheduled_for = models.DateField(null=True, blank=True)
+    # Rotating it invalidates every response link already sent.
+    link_nonce = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        indexes = [
+            models.Index(
+                fields=["organization", "status", "status_changed_at"],
+                name="referrals_referral_status",
+            ),
+            models.Index(
+                fields=["organization", "client", "-created_at"], name="referrals_referral_client"
+            ),
+            models.Index(fields=["organization", "listing"], name="referrals_referral_listing"),
+        ]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Referral to {self.listing_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in TERMINAL_STATUSES
+
+    def allowed_next(self) -> list[str]:
+        return sorted(ALLOWED_TRANSITIONS.get(self.status, frozenset()))
+
+    def status_label(self) -> str:
+        return ReferralStatus(self.status).label
+
+    def family_status_text(self) -> str:
+        return FAMILY_STATUS_TEXT.get(self.status, "")
+
+
+# What each status means, in words for the family member who asked.
+FAMILY_STATUS_TEXT = {
+    ReferralStatus.DRAFT: "We have your request and will contact you within one business day.",
+    ReferralStatus.REQUESTED: "We have sent your request to the provider.",
+    ReferralStatus.RECEIVED: "The provider has received your request.",
+    ReferralStatus.ACCEPTED: "The provider can help and will contact you.",
+    ReferralStatus.REJECTED: "The provider cannot take this request; we will suggest others.",
+    ReferralStatus.IN_PROGRESS: "A first appointment is arranged.",
+    ReferralStatus.ON_HOLD: "This request is paused; we will be in touch.",
+    ReferralStatus.CANCELLED: "This request was closed.",
+    ReferralStatus.FAILED: "We could not reach the provider; we will suggest others.",
+    ReferralStatus.COMPLETED: "Completed.",
+}
+
+
+class ReferralStatusChange(TenantModel):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="changes")
+    from_status = models.CharField(max_length=12, choices=ReferralStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=ReferralStatus.choices)
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # For changes made without an account: "Receiving provider (response link)".
+    changed_by_label = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        indexes = [
+            models.Index(
+                fields=["organization", "referral", "created_at"], name="referrals_change_referral"
+            ),
+        ]
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} -> {self.to_status}"
+
+
+class ProviderAction(models.TextChoices):
+    ACCEPT = "accept", "Accept"
+    DECLINE = "decline", "Decline"
+    SCHEDULED = "scheduled", "Scheduled"
+    COMPLETED = "completed", "Completed"
+
+
+class ProviderResponse(TenantModel):
+    """One use of a response link. The unique constraint makes each action single-use."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="responses")
+    link_nonce = models.CharField(max_length=32)
+    action = models.CharField(max_length=12, choices=ProviderAction.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "referral", "link_nonce", "action"],
+                name="referrals_response_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.action

@@ -1,0 +1,699 @@
+"""Every change to the directory and to referrals: one function per use case."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connections, transaction
+from django.db.models import Func, QuerySet, TextField, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from continuum.audit.services import audit_record
+from continuum.consent.models import InformationCategory, Purpose, RecipientKind
+from continuum.consent.services import consent_require, disclosure_record
+
+from . import hsds
+from .models import (
+    ALLOWED_TRANSITIONS,
+    STALE_AFTER_DAYS,
+    DirectoryOrganization,
+    ImportFormat,
+    ImportJob,
+    ImportStatus,
+    Listing,
+    ListingLocation,
+    ProviderAction,
+    ProviderResponse,
+    Referral,
+    ReferralSource,
+    ReferralStatus,
+    ReferralStatusChange,
+)
+
+SYSTEM_ACTOR = "system"
+LINK_SALT = "referrals.provider-response"
+LINK_MAX_AGE = getattr(settings, "REFERRAL_LINK_MAX_AGE", 14 * 24 * 3600)
+PROVIDER_LABEL = "Receiving provider (response link)"
+PROGRESS_BATCH = 25
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+class ArrayToString(Func):
+    function = "ARRAY_TO_STRING"
+    output_field = TextField()
+
+
+# --- listings -------------------------------------------------------------------------
+
+
+def _search_vector():
+    def arr(name):
+        return Coalesce(ArrayToString(name, Value(" ")), Value(""), output_field=TextField())
+
+    return (
+        SearchVector("name", weight="A", config="english")
+        + SearchVector("alternate_name", weight="A", config="english")
+        + SearchVector(arr("specialties"), weight="B", config="english")
+        + SearchVector(arr("credentials"), weight="B", config="english")
+        + SearchVector("description", weight="C", config="english")
+    )
+
+
+def listing_refresh_search(*, listing_ids) -> int:
+    """Recompute the stored full-text vector of these listings (one UPDATE). A queryset
+    of ids stays a subquery, so a bulk load does not pull every id into Python."""
+    ids = listing_ids if isinstance(listing_ids, QuerySet) else list(listing_ids)
+    return Listing.objects.filter(pk__in=ids).update(search_vector=_search_vector())
+
+
+LISTING_FIELDS = (
+    "name",
+    "alternate_name",
+    "kind",
+    "description",
+    "credentials",
+    "specialties",
+    "levels_of_care",
+    "languages",
+    "payment_options",
+    "insurers",
+    "populations",
+    "minimum_age",
+    "maximum_age",
+    "accepting_new_clients",
+    "telehealth",
+    "service_area_kind",
+    "service_radius_miles",
+    "service_zip_codes",
+    "service_state",
+    "contact_name",
+    "email",
+    "phone",
+    "url",
+    "hours",
+    "status",
+)
+
+
+def _geocode_location(values: dict) -> dict:
+    from .geo import zip_lookup
+
+    if values.get("latitude") is None and values.get("postal_code"):
+        point = zip_lookup(values["postal_code"])
+        if point is None:
+            raise ValidationError({"postal_code": "This ZIP code is not a known US ZIP code."})
+        values = {**values, "latitude": point.latitude, "longitude": point.longitude}
+        if not values.get("state"):
+            values["state"] = point.state
+    return values
+
+
+@transaction.atomic
+def listing_save(
+    *, actor, organization, listing: Listing | None = None, location: dict, **values
+) -> Listing:
+    """Create or update a listing and its main location; saving it verifies it."""
+    unknown = set(values) - set(LISTING_FIELDS)
+    if unknown:
+        raise ValueError(f"Not listing fields: {', '.join(sorted(unknown))}")
+    location = _geocode_location(location)
+    now = timezone.now()
+    created = listing is None
+    if created:
+        listing = Listing(organization=organization, hsds_id=str(secrets.token_hex(8)))
+        listing.hsds_id = str(listing.public_id)
+    for name, value in values.items():
+        setattr(listing, name, value)
+    listing.last_verified_at, listing.last_verified_by, listing.updated_at = now, actor, now
+    listing.full_clean(exclude=["search_vector", "hsds_raw", "directory_organization"])
+    listing.save()
+    main = listing.locations.first() if not created else None
+    if main is None:
+        main = ListingLocation(
+            organization=organization, listing=listing, hsds_id=str(listing.public_id)
+        )
+    for name, value in location.items():
+        setattr(main, name, value)
+    main.full_clean(exclude=["hsds_raw", "listing"])
+    main.save()
+    listing_refresh_search(listing_ids=[listing.pk])
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action="listing.created" if created else "listing.updated",
+        obj=listing,
+        detail={"fields": sorted(values)},
+    )
+    return listing
+
+
+@transaction.atomic
+def listing_verify(*, actor, listing: Listing) -> Listing:
+    listing.last_verified_at, listing.last_verified_by = timezone.now(), actor
+    listing.save(update_fields=["last_verified_at", "last_verified_by"])
+    audit_record(
+        actor=actor, organization=listing.organization, action="listing.verified", obj=listing
+    )
+    return listing
+
+
+# --- HSDS import ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_job_create(*, actor, organization, filename: str, payload: bytes) -> ImportJob:
+    if not payload:
+        raise ValidationError({"file": "The file is empty."})
+    if len(payload) > MAX_IMPORT_BYTES:
+        raise ValidationError({"file": "The file is larger than 20 MB."})
+    lower = filename.lower()
+    if lower.endswith(".json"):
+        fmt = ImportFormat.JSON
+    elif lower.endswith(".zip"):
+        fmt = ImportFormat.CSV
+    else:
+        raise ValidationError(
+            {"file": "Upload HSDS JSON (.json) or the tabular CSV package as a .zip."}
+        )
+    job = ImportJob.objects.create(
+        organization=organization,
+        created_by=actor,
+        filename=filename[:255],
+        format=fmt,
+        payload=payload,
+    )
+    audit_record(actor=actor, organization=organization, action="import_job.created", obj=job)
+    from .tasks import import_job_run_task
+
+    transaction.on_commit(
+        lambda: import_job_run_task.delay(organization_id=organization.pk, job_id=job.pk)
+    )
+    return job
+
+
+class _Progress:
+    """Writes the job's progress through a connection of its own, so the counts are
+    visible while the data transaction is still open (and lost with nothing else)."""
+
+    def __init__(self, job: ImportJob):
+        self.job_id = job.pk
+        self.connection = connections.create_connection("default")
+
+    def write(self, processed: int) -> None:
+        table = ImportJob._meta.db_table
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET processed = %s WHERE id = %s",  # noqa: S608 - table name from the model
+                [processed, self.job_id],
+            )
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def _finish(job: ImportJob, **fields) -> ImportJob:
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.finished_at = timezone.now()
+    job.save(update_fields=[*fields, "finished_at"])
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Validate every record, then write them all in one transaction, or none.
+
+    Re-running a finished job does nothing; re-importing a file updates listings by
+    their HSDS id."""
+    job = ImportJob.objects.get(pk=job_id)
+    if job.is_finished:
+        return job
+    parser = hsds.parse_json if job.format == ImportFormat.JSON else hsds.parse_csv_package
+    parsed = parser(bytes(job.payload))
+    errors, warnings = list(parsed.errors), list(parsed.warnings)
+    normalized = []
+    seen: dict[str, str] = {}
+    for item in parsed.services:
+        try:
+            result = hsds.normalize(item.record)
+        except hsds.RowRejected as exc:
+            errors.append(
+                {"row": item.row, "id": str(item.record.get("id", "")), "reason": str(exc)}
+            )
+            continue
+        if result.hsds_id in seen:
+            errors.append(
+                {
+                    "row": item.row,
+                    "id": result.hsds_id,
+                    "reason": f"Same id as {seen[result.hsds_id]}.",
+                }
+            )
+            continue
+        seen[result.hsds_id] = item.row
+        warnings += [{"row": item.row, "id": result.hsds_id, "reason": w} for w in result.warnings]
+        normalized.append((item, result))
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, total=len(normalized))
+    job.refresh_from_db()
+    if errors:
+        return _finish(job, status=ImportStatus.FAILED, errors=errors, warnings=warnings)
+    progress = _Progress(job)
+    try:
+        with transaction.atomic():
+            created, updated = _import_write(job, normalized, progress)
+            job.errors, job.warnings = [], warnings
+            _finish(
+                job,
+                status=ImportStatus.SUCCEEDED,
+                processed=len(normalized),
+                created_count=created,
+                updated_count=updated,
+                errors=[],
+                warnings=warnings,
+            )
+            audit_record(
+                actor=None,
+                actor_email=SYSTEM_ACTOR,
+                organization=job.organization,
+                action="import_job.succeeded",
+                obj=job,
+                detail={"created": created, "updated": updated},
+            )
+    except (IntegrityError, ValidationError, ValueError) as exc:
+        return _finish(
+            job,
+            status=ImportStatus.FAILED,
+            errors=[{"row": "file", "id": "", "reason": f"Nothing was imported: {exc}"}],
+            warnings=warnings,
+        )
+    finally:
+        progress.close()
+    return job
+
+
+def _import_write(job: ImportJob, normalized, progress: _Progress) -> tuple[int, int]:
+    organization = job.organization
+    created = updated = 0
+    touched = []
+    orgs: dict[str, DirectoryOrganization] = {}
+    for index, (item, result) in enumerate(normalized, start=1):
+        directory_org = None
+        if result.organization is not None:
+            key = result.organization["hsds_id"]
+            if key not in orgs:
+                orgs[key], _ = DirectoryOrganization.objects.update_or_create(
+                    organization=organization,
+                    hsds_id=key,
+                    defaults={k: v for k, v in result.organization.items() if k != "hsds_id"},
+                )
+            directory_org = orgs[key]
+        raw = {k: v for k, v in item.record.items() if k != "organization"}
+        listing, was_created = Listing.objects.update_or_create(
+            organization=organization,
+            hsds_id=result.hsds_id,
+            defaults={
+                **result.values,
+                "directory_organization": directory_org,
+                "hsds_raw": raw,
+                "updated_at": timezone.now(),
+            },
+        )
+        created += was_created
+        updated += not was_created
+        keep = []
+        for location in result.locations:
+            ListingLocation.objects.update_or_create(
+                organization=organization,
+                listing=listing,
+                hsds_id=location.hsds_id,
+                defaults={**location.values, "hsds_raw": location.raw},
+            )
+            keep.append(location.hsds_id)
+        listing.locations.exclude(hsds_id__in=keep).delete()
+        touched.append(listing.pk)
+        if index % PROGRESS_BATCH == 0:
+            progress.write(index)
+    listing_refresh_search(listing_ids=touched)
+    return created, updated
+
+
+# --- referrals ------------------------------------------------------------------------
+
+
+def _change(
+    referral: Referral, *, to_status: str, actor=None, label: str = "", reason: str = ""
+) -> None:
+    from_status = referral.status
+    now = timezone.now()
+    referral.status, referral.status_changed_at = to_status, now
+    fields = ["status", "status_changed_at"]
+    if to_status == ReferralStatus.ACCEPTED and referral.accepted_at is None:
+        referral.accepted_at = now
+        fields.append("accepted_at")
+    if to_status == ReferralStatus.COMPLETED:
+        referral.completed_at = now
+        fields.append("completed_at")
+    if referral.pk:
+        referral.save(update_fields=fields)
+    ReferralStatusChange.objects.create(
+        organization_id=referral.organization_id,
+        referral=referral,
+        from_status=from_status if from_status != to_status else "",
+        to_status=to_status,
+        reason=reason,
+        changed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        changed_by_label=label,
+    )
+
+
+def _client_id(referral: Referral):
+    return referral.client.public_id if referral.client_id else None
+
+
+@transaction.atomic
+def referral_request_family(
+    *,
+    organization,
+    listing: Listing,
+    requester_name: str,
+    requester_email: str = "",
+    requester_phone: str = "",
+    requester_zip: str = "",
+    note: str = "",
+    actor=None,
+) -> Referral:
+    """A family member asks to be put in touch with a listing. Staff review it before
+    anything is sent, so it starts as a draft."""
+    errors = {}
+    if not requester_name.strip():
+        errors["requester_name"] = "Tell us your name."
+    if not requester_email.strip() and not requester_phone.strip():
+        errors["requester_email"] = "Give an e-mail address or a phone number so we can reach you."
+    if errors:
+        raise ValidationError(errors)
+    referral = Referral(
+        organization=organization,
+        listing=listing,
+        source=ReferralSource.FAMILY,
+        status=ReferralStatus.DRAFT,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        requester_name=requester_name.strip()[:200],
+        requester_email=requester_email.strip(),
+        requester_phone=requester_phone.strip()[:40],
+        requester_zip=requester_zip.strip()[:10],
+        note=note.strip(),
+    )
+    referral.full_clean(exclude=["client", "consent", "listing"])
+    referral.save()
+    _change(
+        referral,
+        to_status=ReferralStatus.DRAFT,
+        actor=actor,
+        label="" if actor else "Family request",
+    )
+    audit_record(
+        actor=actor,
+        actor_email="" if getattr(actor, "is_authenticated", False) else "public",
+        organization=organization,
+        action="referral.requested_by_family",
+        obj=referral,
+    )
+    from .tasks import referral_alert_staff_task
+
+    transaction.on_commit(
+        lambda: referral_alert_staff_task.delay(
+            organization_id=organization.pk, referral_id=referral.pk
+        )
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    actor,
+    organization,
+    client,
+    listing: Listing,
+    note: str = "",
+    includes_client_information: bool = True,
+    send: bool = True,
+) -> Referral:
+    """Staff refer a client to a listing. Sending it passes the consent gate."""
+    referral = Referral.objects.create(
+        organization=organization,
+        listing=listing,
+        client=client,
+        source=ReferralSource.STAFF,
+        created_by=actor,
+        note=note.strip(),
+        includes_client_information=includes_client_information,
+    )
+    _change(referral, to_status=ReferralStatus.DRAFT, actor=actor)
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action="referral.created",
+        obj=referral,
+        client_id=client.public_id if client else None,
+    )
+    if send:
+        referral = referral_send(actor=actor, referral=referral)
+    return referral
+
+
+def _packet_description(referral: Referral) -> str:
+    return f"Referral packet to {referral.listing.name}: contact details and referral note."
+
+
+@transaction.atomic
+def referral_send(*, actor, referral: Referral) -> Referral:
+    """Send the referral to the listing's contact. A referral carrying a client's
+    information needs a consent that covers the listing; the disclosure is accounted."""
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("listing", "client")
+        .get(pk=referral.pk)
+    )
+    if referral.status != ReferralStatus.DRAFT:
+        raise ValidationError({"status": "Only a draft referral can be sent."})
+    if not referral.listing.email:
+        raise ValidationError(
+            {"listing": f"{referral.listing.name} has no e-mail address to send the referral to."}
+        )
+    if referral.client_id and referral.includes_client_information:
+        consent = consent_require(
+            organization=referral.organization,
+            client=referral.client,
+            recipient_kind=RecipientKind.NAMED_ORGANIZATION,
+            recipient_name=referral.listing.name,
+            purpose=Purpose.CARE_COORDINATION,
+            information=[InformationCategory.CONTACT, InformationCategory.APPOINTMENTS],
+        )
+        disclosure_record(
+            actor=actor,
+            consent=consent,
+            recipient=referral.listing.name,
+            description=_packet_description(referral),
+            purpose=Purpose.CARE_COORDINATION,
+        )
+        referral.consent = consent
+    referral.sent_at = timezone.now()
+    referral.link_nonce = secrets.token_hex(8)
+    referral.save(update_fields=["consent", "sent_at", "link_nonce"])
+    _change(referral, to_status=ReferralStatus.REQUESTED, actor=actor)
+    audit_record(
+        actor=actor,
+        organization=referral.organization,
+        action="referral.sent",
+        obj=referral,
+        client_id=_client_id(referral),
+    )
+    from .tasks import referral_email_task
+
+    transaction.on_commit(
+        lambda: referral_email_task.delay(
+            organization_id=referral.organization_id, referral_id=referral.pk
+        )
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_set_status(
+    *, actor, referral: Referral, to_status: str, reason: str = "", label: str = ""
+) -> Referral:
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("client")
+        .get(pk=referral.pk)
+    )
+    if to_status not in ReferralStatus.values:
+        raise ValidationError({"to_status": "Choose a status."})
+    if to_status == ReferralStatus.REQUESTED and referral.status == ReferralStatus.DRAFT:
+        return referral_send(actor=actor, referral=referral)
+    if to_status not in ALLOWED_TRANSITIONS.get(referral.status, ()):
+        raise ValidationError(
+            {
+                "to_status": f"A {referral.status_label().lower()} referral cannot become "
+                f"{ReferralStatus(to_status).label.lower()}."
+            }
+        )
+    if (
+        to_status
+        in {
+            ReferralStatus.REJECTED,
+            ReferralStatus.CANCELLED,
+            ReferralStatus.FAILED,
+            ReferralStatus.ON_HOLD,
+        }
+        and not reason.strip()
+    ):
+        raise ValidationError({"reason": "Give a reason for this change."})
+    _change(referral, to_status=to_status, actor=actor, label=label, reason=reason.strip())
+    audit_record(
+        actor=actor,
+        actor_email=""
+        if getattr(actor, "is_authenticated", False)
+        else (label or SYSTEM_ACTOR)[:254],
+        organization=referral.organization,
+        action="referral.status_changed",
+        obj=referral,
+        client_id=_client_id(referral),
+        detail={"to": to_status},
+    )
+    return referral
+
+
+# --- the receiving provider's link ----------------------------------------------------
+
+
+class LinkRefused(Exception):
+    """The response link cannot be used; the message is shown to the provider."""
+
+
+def referral_link_token(referral: Referral) -> str:
+    return signing.dumps(
+        {"o": referral.organization_id, "r": str(referral.public_id), "n": referral.link_nonce},
+        salt=LINK_SALT,
+    )
+
+
+def referral_from_token(*, organization, token: str) -> Referral:
+    try:
+        data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        raise LinkRefused(
+            "This link has expired. Please contact the referring organization."
+        ) from None
+    except signing.BadSignature:
+        raise LinkRefused(
+            "This link is not valid. Please use the link from the e-mail as sent."
+        ) from None
+    referral = (
+        Referral.objects.filter(
+            organization=organization, public_id=data.get("r"), link_nonce=data.get("n")
+        )
+        .exclude(link_nonce="")
+        .select_related("listing")
+        .first()
+    )
+    if referral is None or data.get("o") != organization.pk:
+        raise LinkRefused(
+            "This link is no longer valid. Please contact the referring organization."
+        )
+    return referral
+
+
+PROVIDER_TRANSITIONS = {
+    ProviderAction.ACCEPT: ReferralStatus.ACCEPTED,
+    ProviderAction.DECLINE: ReferralStatus.REJECTED,
+    ProviderAction.SCHEDULED: ReferralStatus.IN_PROGRESS,
+    ProviderAction.COMPLETED: ReferralStatus.COMPLETED,
+}
+
+
+@transaction.atomic
+def referral_provider_respond(
+    *, organization, token: str, action: str, reason: str = "", scheduled_for=None
+) -> Referral:
+    referral = referral_from_token(organization=organization, token=token)
+    if action not in PROVIDER_TRANSITIONS:
+        raise ValidationError({"action": "Choose what to tell us."})
+    if ProviderResponse.objects.filter(
+        referral=referral, link_nonce=referral.link_nonce, action=action
+    ).exists():
+        raise LinkRefused("This link has already been used for that answer. Thank you.")
+    if action == ProviderAction.DECLINE and not reason.strip():
+        raise ValidationError({"reason": "Please tell us why you cannot take this referral."})
+    if action == ProviderAction.SCHEDULED and scheduled_for is None:
+        raise ValidationError({"scheduled_for": "Give the date of the first appointment."})
+    to_status = PROVIDER_TRANSITIONS[action]
+    # A provider who schedules or completes without accepting first has accepted.
+    if to_status in {ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED} and referral.status in {
+        ReferralStatus.REQUESTED,
+        ReferralStatus.RECEIVED,
+    }:
+        referral = referral_set_status(
+            actor=None, referral=referral, to_status=ReferralStatus.ACCEPTED, label=PROVIDER_LABEL
+        )
+    if to_status not in ALLOWED_TRANSITIONS.get(referral.status, ()):
+        raise LinkRefused(
+            f"This referral is {referral.status_label().lower()}; it can no longer be changed here."
+        )
+    if scheduled_for is not None:
+        referral.scheduled_for = scheduled_for
+        referral.save(update_fields=["scheduled_for"])
+        reason = reason or f"First appointment on {scheduled_for:%Y-%m-%d}"
+    referral = referral_set_status(
+        actor=None, referral=referral, to_status=to_status, reason=reason, label=PROVIDER_LABEL
+    )
+    try:
+        with transaction.atomic():
+            ProviderResponse.objects.create(
+                organization=organization,
+                referral=referral,
+                link_nonce=referral.link_nonce,
+                action=action,
+            )
+    except IntegrityError:
+        raise LinkRefused("This link has already been used for that answer. Thank you.") from None
+    return referral
+
+
+# --- follow-up of referrals that wait too long ----------------------------------------
+
+
+def referral_scan_stale(*, organization, now=None) -> int:
+    """Create one follow-up task per referral per status it has sat in too long."""
+    from continuum.care.services import task_create
+    from continuum.tenancy.models import Role
+
+    now = now or timezone.now()
+    created = 0
+    for status, days in STALE_AFTER_DAYS.items():
+        stale = Referral.objects.filter(
+            organization=organization,
+            status=status,
+            status_changed_at__lte=now - timedelta(days=days),
+        ).select_related("listing", "client", "created_by")
+        for referral in stale:
+            key = (
+                f"referral:{referral.public_id}:{status}:{referral.status_changed_at:%Y%m%d%H%M%S}"
+            )
+            task = task_create(
+                actor=None,
+                organization=organization,
+                title=f"Follow up: referral to {referral.listing.name} is {referral.status_label().lower()} "
+                f"for over {days} days",
+                queue_role=Role.INTAKE_COORDINATOR,
+                client=referral.client,
+                due_at=now + timedelta(days=1),
+                source="referrals.stale_scan",
+                dedup_key=key,
+            )
+            created += task.created_at >= now
+    return created

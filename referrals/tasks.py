@@ -1,0 +1,81 @@
+"""Celery tasks: thin, idempotent, take ids."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from continuum.consent.services import PART2_NOTICE
+from continuum.tenancy.models import Organization
+from continuum.tenancy.scoping import across_organizations, organization_scope
+from continuum.tenancy.tasks import TenantTask
+
+from .models import Referral
+from .services import import_job_run, referral_link_token, referral_scan_stale
+
+
+@shared_task(name="referrals.import_job_run", base=TenantTask, bind=True, max_retries=3)
+def import_job_run_task(self, *, organization_id: int, job_id: int) -> str:
+    return import_job_run(job_id=job_id).status
+
+
+@shared_task(
+    name="referrals.referral_email",
+    base=TenantTask,
+    bind=True,
+    max_retries=5,
+    default_retry_delay=60,
+)
+def referral_email_task(self, *, organization_id: int, referral_id: int) -> None:
+    """E-mail the referral packet and the response link to the listing's contact."""
+    referral = Referral.objects.select_related("listing", "client", "organization").get(
+        pk=referral_id
+    )
+    if not referral.link_nonce or not referral.listing.email:
+        return
+    org = referral.organization
+    link = settings.SITE_URL + reverse(
+        "public:referral_respond",
+        kwargs={"org": org.slug, "response_token": referral_link_token(referral)},
+    )
+    context = {"referral": referral, "organization": org, "link": link, "notice": PART2_NOTICE}
+    try:
+        send_mail(
+            subject=f"Referral from {org.name}",
+            message=render_to_string("referrals/email_referral.txt", context),
+            from_email=None,
+            recipient_list=[referral.listing.email],
+            html_message=render_to_string("referrals/packet_body.html", context),
+        )
+    except OSError as exc:
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task(name="referrals.referral_alert_staff", base=TenantTask, bind=True, max_retries=3)
+def referral_alert_staff_task(self, *, organization_id: int, referral_id: int) -> None:
+    """A family asked to be put in touch: intake reviews drafts on the referrals page."""
+    from continuum.care.services import task_create
+    from continuum.tenancy.models import Role
+
+    referral = Referral.objects.select_related("listing", "organization").get(pk=referral_id)
+    task_create(
+        actor=None,
+        organization=referral.organization,
+        title=f"Family request: put in touch with {referral.listing.name}",
+        queue_role=Role.INTAKE_COORDINATOR,
+        source="referrals.family_request",
+        dedup_key=f"referral:{referral.public_id}:family_request",
+    )
+
+
+@shared_task(name="referrals.scan_stale", acks_late=True)
+def referral_scan_stale_all() -> int:
+    with across_organizations("beat scan of every organization's referrals"):
+        ids = list(Organization.objects.filter(is_active=True).values_list("pk", flat=True))
+    total = 0
+    for organization_id in ids:
+        organization = Organization.objects.get(pk=organization_id)
+        with organization_scope(organization):
+            total += referral_scan_stale(organization=organization)
+    return total

@@ -1,0 +1,364 @@
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from continuum.audit.services import audit_read
+from continuum.consent.services import PART2_NOTICE
+from continuum.people.selectors import client_get_for
+from continuum.tenancy.models import STAFF_ROLES, Role
+from continuum.tenancy.permissions import public_view, roles_required
+
+from . import hsds, selectors, services
+from .forms import (
+    FamilyRequestForm,
+    ImportForm,
+    ListingForm,
+    ProviderResponseForm,
+    SearchForm,
+    StaffReferralForm,
+    StatusForm,
+)
+from .models import ImportStatus, Listing
+
+PAGE_SIZE = 20
+ADMIN = Role.ORG_ADMIN
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _search(request, *, include_closed: bool):
+    form = SearchForm(request.GET or None)
+    page = results = params = None
+    if form.is_bound and form.is_valid():
+        params = form.params()
+        qs = selectors.listing_search(
+            organization=request.organization, params=params, include_closed=include_closed
+        )
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        results = [
+            (listing, selectors.match_reasons(listing, params)) for listing in page.object_list
+        ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "form": form,
+        "page": page,
+        "results": results,
+        "params": params,
+        "query": query.urlencode(),
+    }
+
+
+@public_view
+def find(request, org):
+    context = _search(request, include_closed=False)
+    return render(request, "referrals/find.html", context)
+
+
+@public_view
+@ratelimit(key="ip", rate="60/m", block=False)
+def find_api(request, org):
+    """Read-only public search as JSON; limited per address."""
+    if getattr(request, "limited", False):
+        return JsonResponse({"detail": "Too many searches; try again in a minute."}, status=429)
+    form = SearchForm(request.GET or None)
+    if not form.is_bound:
+        return JsonResponse({"results": [], "detail": "Give a ZIP code or other criteria."})
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    params = form.params()
+    qs = selectors.listing_search(organization=request.organization, params=params)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return JsonResponse(
+        {
+            "count": page.paginator.count,
+            "page": page.number,
+            "pages": page.paginator.num_pages,
+            "results": [
+                {
+                    "id": str(listing.public_id),
+                    "name": listing.name,
+                    "kind": listing.kind,
+                    "distance_miles": round(listing.distance, 1)
+                    if getattr(listing, "distance", None) is not None
+                    else None,
+                    "why": selectors.match_reasons(listing, params),
+                    "phone": listing.phone,
+                    "url": listing.url,
+                    "accepting_new_clients": listing.accepting_new_clients,
+                    "last_verified": listing.last_verified_at.date().isoformat()
+                    if listing.last_verified_at
+                    else None,
+                }
+                for listing in page.object_list
+            ],
+        }
+    )
+
+
+@public_view
+def listing_public(request, org, listing_id):
+    listing = selectors.listing_get(
+        organization=request.organization, listing_id=listing_id, public=True
+    )
+    form = FamilyRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_request_family(
+                organization=request.organization,
+                listing=listing,
+                actor=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Thank you. We will contact you within one business day.")
+            return redirect("public:listing_public", org=org, listing_id=listing.public_id)
+    return render(request, "referrals/listing_public.html", {"listing": listing, "form": form})
+
+
+@public_view
+def referral_respond(request, org, response_token):
+    try:
+        referral = services.referral_from_token(
+            organization=request.organization, token=response_token
+        )
+    except services.LinkRefused as exc:
+        return render(request, "referrals/respond_refused.html", {"reason": str(exc)}, status=403)
+    form = ProviderResponseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_provider_respond(
+                organization=request.organization, token=response_token, **form.cleaned_data
+            )
+        except services.LinkRefused as exc:
+            return render(
+                request, "referrals/respond_refused.html", {"reason": str(exc)}, status=403
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return render(request, "referrals/respond_done.html", {"referral": referral})
+    return render(request, "referrals/respond.html", {"referral": referral, "form": form})
+
+
+# --- portal ---------------------------------------------------------------------------
+
+
+@roles_required(Role.FAMILY_MEMBER)
+def portal_referrals(request, org):
+    qs = selectors.referral_list_for_requester(membership=request.membership)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "referrals/portal_referrals.html", {"page": page})
+
+
+# --- staff: directory -----------------------------------------------------------------
+
+
+@roles_required(*STAFF_ROLES)
+def directory_search(request, org):
+    context = _search(request, include_closed=True)
+    return render(request, "referrals/directory_search.html", context)
+
+
+@roles_required(*STAFF_ROLES)
+def listing_detail(request, org, listing_id):
+    listing = selectors.listing_get(organization=request.organization, listing_id=listing_id)
+    return render(request, "referrals/listing_detail.html", {"listing": listing})
+
+
+@roles_required(ADMIN)
+def directory_manage(request, org):
+    qs = selectors.listing_admin_list(organization=request.organization)
+    if request.GET.get("review"):
+        qs = selectors.listings_needing_review(organization=request.organization).order_by("name")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    review_count = selectors.listings_needing_review(organization=request.organization).count()
+    jobs = selectors.import_job_list(organization=request.organization)[:5]
+    return render(
+        request,
+        "referrals/directory_manage.html",
+        {
+            "page": page,
+            "review_count": review_count,
+            "jobs": jobs,
+            "reviewing": bool(request.GET.get("review")),
+        },
+    )
+
+
+@roles_required(ADMIN)
+def listing_edit(request, org, listing_id=None):
+    listing = None
+    if listing_id is not None:
+        listing = selectors.listing_get(organization=request.organization, listing_id=listing_id)
+    form = ListingForm(
+        request.POST or None, instance=listing or Listing(organization=request.organization)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            listing = services.listing_save(
+                actor=request.user,
+                organization=request.organization,
+                listing=listing,
+                location=form.location_values(),
+                **form.listing_values(),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Saved {listing.name}.")
+            return redirect("staff:listing_detail", org=org, listing_id=listing.public_id)
+    return render(request, "referrals/listing_form.html", {"form": form, "listing": listing})
+
+
+@roles_required(ADMIN)
+@require_POST
+def listing_verify(request, org, listing_id):
+    listing = selectors.listing_get(organization=request.organization, listing_id=listing_id)
+    services.listing_verify(actor=request.user, listing=listing)
+    messages.success(request, f"Marked {listing.name} as verified today.")
+    return redirect("staff:listing_detail", org=org, listing_id=listing.public_id)
+
+
+@roles_required(ADMIN)
+def import_new(request, org):
+    # Bound on every POST: a submission without a file must say so, not show a blank form.
+    bound = request.method == "POST"
+    form = ImportForm(request.POST if bound else None, request.FILES if bound else None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.import_job_create(
+                actor=request.user,
+                organization=request.organization,
+                filename=upload.name,
+                payload=upload.read(),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("staff:import_detail", org=org, import_id=job.public_id)
+    return render(request, "referrals/import_new.html", {"form": form})
+
+
+@roles_required(ADMIN)
+def import_detail(request, org, import_id):
+    job = selectors.import_job_get(organization=request.organization, job_id=import_id)
+    template = "referrals/_import_progress.html" if request.htmx else "referrals/import_detail.html"
+    return render(request, template, {"job": job, "Status": ImportStatus})
+
+
+@roles_required(ADMIN)
+def directory_export(request, org, fmt):
+    listings = (
+        selectors.listing_admin_list(organization=request.organization)
+        .select_related("directory_organization")
+        .prefetch_related("locations")
+    )
+    records = [hsds.service_record(listing) for listing in listings]
+    if fmt == "zip":
+        response = HttpResponse(hsds.csv_package(records), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{org}-hsds.zip"'
+    else:
+        response = HttpResponse(json.dumps(records, indent=2), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{org}-hsds.json"'
+    return response
+
+
+# --- staff: referrals -----------------------------------------------------------------
+
+
+@roles_required(*STAFF_ROLES)
+def referral_new(request, org, client_id):
+    client = client_get_for(membership=request.membership, client_id=client_id)
+    listings = selectors.listing_list(organization=request.organization).order_by("name")
+    initial = {"listing": request.GET.get("listing")} if request.GET.get("listing") else None
+    form = StaffReferralForm(request.POST or None, listings=listings, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_create(
+                actor=request.user,
+                organization=request.organization,
+                client=client,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Referral sent to {referral.listing.name}.")
+            return redirect("staff:referral_detail", org=org, referral_id=referral.public_id)
+    return render(request, "referrals/referral_new.html", {"form": form, "client": client})
+
+
+@roles_required(*STAFF_ROLES)
+def referral_list(request, org):
+    qs = selectors.referral_list_for(membership=request.membership)
+    status = request.GET.get("status", "")
+    if status:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "referrals/referral_list.html", {"page": page, "status": status})
+
+
+@roles_required(*STAFF_ROLES)
+def referral_detail(request, org, referral_id):
+    referral = selectors.referral_get_for(membership=request.membership, referral_id=referral_id)
+    form = StatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_set_status(actor=request.user, referral=referral, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Status updated.")
+            return redirect("staff:referral_detail", org=org, referral_id=referral.public_id)
+    if referral.client_id:
+        audit_read(
+            actor=request.user,
+            organization=request.organization,
+            obj=referral,
+            client_id=referral.client.public_id,
+        )
+    changes = referral.changes.select_related("changed_by")
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {"referral": referral, "form": form, "changes": changes},
+    )
+
+
+@roles_required(*STAFF_ROLES)
+def referral_packet(request, org, referral_id):
+    referral = selectors.referral_get_for(membership=request.membership, referral_id=referral_id)
+    if referral.client_id:
+        audit_read(
+            actor=request.user,
+            organization=request.organization,
+            obj=referral,
+            client_id=referral.client.public_id,
+        )
+    return render(
+        request,
+        "referrals/packet.html",
+        {"referral": referral, "organization": request.organization, "notice": PART2_NOTICE},
+    )
+
+
+@roles_required(ADMIN)
+def referral_reports(request, org):
+    report = selectors.referral_report(organization=request.organization)
+    return render(request, "referrals/reports.html", {"report": report})

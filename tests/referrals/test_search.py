@@ -1,0 +1,194 @@
+"""Search "in your area": distance, service areas, filters, text, and the indexes."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from referrals.models import Listing, ListingLocation
+from referrals.selectors import SearchParams, listing_search, match_reasons
+from tests.queries import assert_queries
+from tests.referrals.factories import make_listing
+
+
+def _search(org, **kwargs):
+    params = SearchParams(**kwargs)
+    params.resolve()
+    return list(listing_search(organization=org, params=params)), params
+
+
+@pytest.fixture
+def world(in_org):
+    return {
+        "beach": make_listing(
+            in_org,
+            name="South Beach Sober Coaching",
+            zip_code="33139",
+            languages=["en", "es"],
+            payment_options=["self_pay"],
+        ),
+        "coral": make_listing(
+            in_org,
+            name="Coral Gables Outpatient",
+            zip_code="33134",
+            kind="outpatient",
+            payment_options=["medicaid"],
+            description="Evening intensive outpatient groups",
+        ),
+        "boston": make_listing(in_org, name="Back Bay Coaching", zip_code="02115"),
+        "orlando_zip": make_listing(
+            in_org,
+            name="Orlando Home Visits",
+            zip_code="32801",
+            service_area_kind="zip_list",
+            service_zip_codes=["33139"],
+        ),
+        "tampa_state": make_listing(
+            in_org,
+            name="Florida Statewide Case Management",
+            zip_code="33602",
+            kind="case_manager",
+            service_area_kind="statewide",
+            service_state="FL",
+        ),
+        "radius": make_listing(
+            in_org,
+            name="Palm Beach Mobile Detox",
+            zip_code="33401",
+            kind="detox",
+            service_area_kind="radius",
+            service_radius_miles=120,
+        ),
+        "closed": make_listing(
+            in_org, name="Closed Miami Program", zip_code="33139", status="inactive"
+        ),
+    }
+
+
+def test_results_near_a_zip_sorted_by_distance_with_distance_shown(world, in_org):
+    results, params = _search(in_org, zip_code="33139", distance=10)
+    names = [r.name for r in results]
+    assert names[:2] == ["South Beach Sober Coaching", "Coral Gables Outpatient"]
+    assert "Back Bay Coaching" not in names
+    assert "Closed Miami Program" not in names
+    assert results[0].distance < 1.0
+    assert 5 < results[1].distance < 10
+    assert match_reasons(results[1], params)[0].endswith("miles away")
+
+
+def test_service_area_includes_listings_whose_office_is_far(world, in_org):
+    results, params = _search(in_org, zip_code="33139", distance=10)
+    by_name = {r.name: r for r in results}
+    # ZIP list: Orlando is ~200 miles away but lists 33139.
+    assert "Orlando Home Visits" in by_name
+    assert match_reasons(by_name["Orlando Home Visits"], params)[0] == "Serves ZIP 33139"
+    # Statewide Florida.
+    assert (
+        match_reasons(by_name["Florida Statewide Case Management"], params)[0] == "Serves all of FL"
+    )
+    # 120-mile radius around West Palm Beach covers Miami Beach (~70 miles).
+    assert "Serves within 120 miles" in match_reasons(by_name["Palm Beach Mobile Detox"], params)[0]
+    # ...but not Boston.
+    boston, _ = _search(in_org, zip_code="02115", distance=10)
+    assert [r.name for r in boston] == ["Back Bay Coaching"]
+
+
+def test_filters_narrow_results(world, in_org):
+    results, params = _search(in_org, zip_code="33139", distance=25, payment="medicaid")
+    assert [r.name for r in results] == ["Coral Gables Outpatient"]
+    assert "Accepts Medicaid" in match_reasons(results[0], params)
+    results, _ = _search(in_org, zip_code="33139", distance=25, language="es")
+    assert [r.name for r in results] == ["South Beach Sober Coaching"]
+    results, _ = _search(in_org, zip_code="33139", distance=500, kind="detox")
+    assert [r.name for r in results] == ["Palm Beach Mobile Detox"]
+
+
+def test_text_matches_names_and_descriptions(world, in_org):
+    results, _ = _search(in_org, q="intensive evening")
+    assert [r.name for r in results] == ["Coral Gables Outpatient"]
+    results, _ = _search(in_org, zip_code="02115", distance=10, q="coaching")
+    assert [r.name for r in results] == ["Back Bay Coaching"]
+
+
+def test_other_organizations_listings_never_appear(world, in_org, other_org):
+    from django_scopes import scope
+
+    with scope(organization=other_org.pk):
+        make_listing(other_org, name="Lear Beach Coaching", zip_code="33139")
+    results, _ = _search(in_org, zip_code="33139", distance=5)
+    assert "Lear Beach Coaching" not in [r.name for r in results]
+
+
+def test_public_find_page_shows_results_and_empty_state(client, org, world):
+    url = reverse("public:find", kwargs={"org": org.slug})
+    response = client.get(url, {"zip_code": "33139", "distance": 10})
+    body = response.content.decode()
+    assert "South Beach Sober Coaching" in body and "Last verified" in body
+    assert "Back Bay Coaching" not in body
+    response = client.get(url, {"zip_code": "59001", "distance": 5, "kind": "psychiatrist"})
+    assert "Try a larger distance" in response.content.decode()
+
+
+def test_find_page_bad_zip_is_a_field_error(client, org, world):
+    response = client.get(reverse("public:find", kwargs={"org": org.slug}), {"zip_code": "00000"})
+    assert "Enter a 5-digit US ZIP code" in response.content.decode()
+
+
+def test_find_page_query_count_does_not_grow(client, org, in_org, world):
+    url = reverse("public:find", kwargs={"org": org.slug})
+    # organization, count, page of listings (distance computed in the same query)
+    with assert_queries(3, label="find"):
+        client.get(url, {"zip_code": "33139", "distance": 500})
+    for i in range(10):
+        make_listing(in_org, name=f"Extra {i}", zip_code="33139")
+    with assert_queries(3, label="find with more rows"):
+        client.get(url, {"zip_code": "33139", "distance": 500})
+
+
+def test_public_search_api_is_open_and_rate_limited(client, org, world, settings):
+    url = reverse("public:find_api", kwargs={"org": org.slug})
+    data = client.get(url, {"zip_code": "33139", "distance": 10}).json()
+    assert data["results"][0]["name"] == "South Beach Sober Coaching"
+    assert data["results"][0]["distance_miles"] < 1
+    assert client.get(url, {"zip_code": "abc"}).status_code == 400
+    statuses = {client.get(url, {"zip_code": "33139"}).status_code for _ in range(70)}
+    assert 429 in statuses
+
+
+def test_search_uses_the_indexes(in_org):
+    # A few thousand listings spread over the country, then the planner's own statistics.
+    import random
+
+    from referrals.services import listing_refresh_search
+
+    rng = random.Random(7)
+    listings = Listing.objects.bulk_create(
+        Listing(
+            organization=in_org,
+            hsds_id=f"bench-{i}",
+            name=f"Program {i}",
+            description="naltrexone clinic"
+            if i % 500 == 0
+            else rng.choice(["detox", "family group"]),
+        )
+        for i in range(3000)
+    )
+    ListingLocation.objects.bulk_create(
+        ListingLocation(
+            organization=in_org,
+            listing=listing,
+            hsds_id="loc",
+            latitude=rng.uniform(25, 48),
+            longitude=rng.uniform(-123, -70),
+        )
+        for listing in listings
+    )
+    listing_refresh_search(listing_ids=[x.pk for x in listings])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE referrals_listing; ANALYZE referrals_listinglocation")
+        # SSD-like costs, as production is configured; the default assumes spinning disks.
+        cursor.execute("SET LOCAL random_page_cost = 1.1")
+    params = SearchParams(zip_code="33139", distance=25, q="naltrexone")
+    params.resolve()
+    plan = listing_search(organization=in_org, params=params).explain()
+    assert "referrals_location_geo" in plan, plan
+    assert "referrals_listing_search" in plan, plan
