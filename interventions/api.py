@@ -1,0 +1,140 @@
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from continuum.tenancy.api import as_api_error
+from continuum.tenancy.models import Role
+
+from . import selectors, services
+from .serializers import (
+    InterventionDetailSerializer,
+    InterventionSerializer,
+    LetterInputSerializer,
+    LetterSerializer,
+    OutcomeInputSerializer,
+    OutcomeSerializer,
+    ParticipantSerializer,
+    RequestSerializer,
+)
+
+TRIAGE = frozenset({Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.INTERVENTIONIST})
+LETTER_ROLES = frozenset({Role.INTERVENTIONIST, Role.FAMILY_MEMBER})
+
+
+class RequestListView(generics.ListAPIView):
+    """The request queue: urgent first, then oldest. Filter with ?status=new."""
+
+    required_roles = TRIAGE
+    serializer_class = RequestSerializer
+
+    def get_queryset(self):
+        return selectors.request_list_for(
+            membership=self.request.membership, status=self.request.query_params.get("status", "")
+        )
+
+
+class RequestDetailView(generics.RetrieveAPIView):
+    required_roles = TRIAGE
+    serializer_class = RequestSerializer
+
+    def get_object(self):
+        return selectors.request_get_for(
+            membership=self.request.membership, request_id=self.kwargs["request_id"]
+        )
+
+
+class InterventionListView(generics.ListAPIView):
+    required_roles = TRIAGE
+    serializer_class = InterventionSerializer
+
+    def get_queryset(self):
+        return selectors.intervention_list_for(membership=self.request.membership)
+
+
+class InterventionDetailView(generics.RetrieveAPIView):
+    required_roles = TRIAGE
+    serializer_class = InterventionDetailSerializer
+
+    def get_object(self):
+        return selectors.intervention_detail_for(
+            membership=self.request.membership, intervention_id=self.kwargs["intervention_id"]
+        )
+
+
+class ParticipantListView(generics.ListAPIView):
+    required_roles = TRIAGE
+    serializer_class = ParticipantSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        intervention = selectors.intervention_get_for(
+            membership=self.request.membership, intervention_id=self.kwargs["intervention_id"]
+        )
+        return intervention.participants.all()
+
+
+class OutcomeView(APIView):
+    """Record the outcome of the day: accepted, declined or postponed."""
+
+    required_roles = frozenset({Role.ORG_ADMIN, Role.INTERVENTIONIST})
+
+    @extend_schema(request=OutcomeInputSerializer, responses=OutcomeSerializer)
+    def post(self, request, org, intervention_id):
+        intervention = selectors.intervention_get_for(
+            membership=request.membership, intervention_id=intervention_id
+        )
+        data = OutcomeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            record = services.outcome_record(
+                actor=request.user, intervention=intervention, **data.validated_data
+            )
+        except ValidationError as exc:
+            raise as_api_error(exc) from exc
+        return Response(OutcomeSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+class LetterListView(generics.ListAPIView):
+    """Letters of an intervention that the caller may read: their own, or all of them
+    for the intervention's interventionist."""
+
+    required_roles = LETTER_ROLES
+    serializer_class = LetterSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        intervention = selectors.intervention_get_for(
+            membership=self.request.membership, intervention_id=self.kwargs["intervention_id"]
+        )
+        return selectors.letter_list_for(
+            membership=self.request.membership, intervention=intervention
+        )
+
+
+class LetterDetailView(APIView):
+    required_roles = LETTER_ROLES
+
+    def _letter(self, request, letter_id):
+        return selectors.letter_get_for(membership=request.membership, letter_id=letter_id)
+
+    @extend_schema(responses=LetterSerializer)
+    def get(self, request, org, letter_id):
+        return Response(LetterSerializer(self._letter(request, letter_id)).data)
+
+    @extend_schema(request=LetterInputSerializer, responses=LetterSerializer)
+    def patch(self, request, org, letter_id):
+        letter = self._letter(request, letter_id)
+        if letter.author_id != request.user.pk:
+            raise PermissionDenied("Only the author changes a letter.")
+        data = LetterInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            letter = services.letter_save(
+                actor=request.user, participant=letter.participant, **data.validated_data
+            )
+        except ValidationError as exc:
+            raise as_api_error(exc) from exc
+        return Response(LetterSerializer(letter).data)

@@ -1,0 +1,241 @@
+from django import forms
+from django.forms.models import fields_for_model
+
+from continuum.care.models import ClosedReason
+from continuum.people.models import Relationship
+
+from .models import (
+    DangerSign,
+    EducationSession,
+    Intervention,
+    Outcome,
+    Participant,
+    ResponsePlan,
+    Rsvp,
+    Urgency,
+)
+from .services import CLOSE_REASONS, INTAKE_FIELDS, PLAN_FIELDS, TRANSPORT_FIELDS, TREATMENT_FIELDS
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+class HelpRequestForm(forms.Form):
+    """The public request for help. Labels speak to a worried family member."""
+
+    requester_first_name = forms.CharField(label="Your first name", max_length=100)
+    requester_last_name = forms.CharField(label="Your last name", max_length=100)
+    requester_email = forms.EmailField(
+        label="Your e-mail address", help_text="We send a confirmation and a link to your page."
+    )
+    requester_phone = forms.CharField(label="Your phone number", max_length=40, required=False)
+    preferred_contact_times = forms.CharField(
+        label="When is a good time to call you?", max_length=200, required=False
+    )
+    relationship = forms.ChoiceField(
+        label="How are you related to your loved one?",
+        choices=[("", "Choose one"), *Relationship.choices],
+    )
+    loved_one_first_name = forms.CharField(label="Your loved one's first name", max_length=100)
+    loved_one_last_name = forms.CharField(label="Your loved one's last name", max_length=100)
+    loved_one_age = forms.IntegerField(
+        label="Their age", min_value=12, max_value=110, required=False
+    )
+    substances = forms.CharField(
+        label="Which substances are they using?",
+        help_text="For example: alcohol, opioids, fentanyl, methamphetamine. Separate with commas.",
+        max_length=300,
+        required=False,
+    )
+    duration = forms.CharField(
+        label="For how long, as far as you know?", max_length=200, required=False
+    )
+    prior_treatment = forms.CharField(
+        label="Have they had treatment before?", widget=TEXT, required=False
+    )
+    recent_events = forms.CharField(
+        label="What has happened recently?", widget=TEXT, required=False
+    )
+    danger_signs = forms.MultipleChoiceField(
+        label="Is any of this happening now or recently?",
+        help_text="Tick any that apply. If someone is in danger right now, call 911.",
+        choices=DangerSign.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    others_involved = forms.CharField(
+        label="Who else in the family (or among friends) is involved?",
+        widget=TEXT,
+        required=False,
+    )
+    urgency = forms.ChoiceField(
+        label="How soon do you need help?", choices=Urgency.choices, widget=forms.RadioSelect
+    )
+    insurance = forms.CharField(
+        label="Their health insurance, if you know it", max_length=200, required=False
+    )
+    consent_to_contact = forms.BooleanField(
+        label="You may contact me by phone and e-mail about this request.",
+        error_messages={"required": "Please let us contact you, so we can help."},
+    )
+    # Left empty by people; filled by form-filling robots.
+    website = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+    )
+
+
+def _section(fields, **widgets):
+    declared = fields_for_model(
+        Intervention, fields=[f for f in fields if f != "video_link"], widgets=widgets
+    )
+    if "video_link" in fields:
+        declared["video_link"] = forms.URLField(
+            required=False, assume_scheme="https", label="Video link"
+        )
+    return type("SectionForm", (forms.Form,), declared)
+
+
+IntakeForm = _section(
+    INTAKE_FIELDS,
+    addiction_nature=TEXT,
+    family_impact=TEXT,
+    history=TEXT,
+    risks=TEXT,
+    intake_notes=TEXT,
+)
+PlanForm = _section(PLAN_FIELDS, scheduled_at=DATETIME)
+TreatmentForm = _section(TREATMENT_FIELDS, bed_hold_date=DATE)
+TransportForm = _section(TRANSPORT_FIELDS, pickup_at=DATETIME)
+
+
+class AcceptForm(forms.Form):
+    interventionist = forms.ModelChoiceField(queryset=None, empty_label="Choose an interventionist")
+    note = forms.CharField(required=False, widget=TEXT)
+
+    def __init__(self, *args, interventionists, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["interventionist"].queryset = interventionists
+        self.fields["interventionist"].label_from_instance = lambda m: m.user.get_full_name()
+        self.fields["interventionist"].to_field_name = "public_id"
+
+
+class ReferForm(forms.Form):
+    referred_to = forms.CharField(label="Referred to", max_length=200)
+    note = forms.CharField(required=False, widget=TEXT)
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=[(r.value, ClosedReason(r).label) for r in CLOSE_REASONS], label="Reason"
+    )
+    note = forms.CharField(widget=TEXT)
+
+
+class AgendaForm(forms.Form):
+    items = forms.CharField(
+        label="Agenda",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One item per line; add minutes after a bar, e.g. 'Opening | 5'.",
+    )
+
+    def clean_items(self):
+        parsed = []
+        for number, line in enumerate(self.cleaned_data["items"].splitlines(), 1):
+            if not line.strip():
+                continue
+            title, _, minutes = line.partition("|")
+            minutes = minutes.strip()
+            if minutes and not minutes.isdigit():
+                raise forms.ValidationError(f"Line {number}: minutes must be a whole number.")
+            parsed.append((title.strip(), int(minutes) if minutes else None))
+        if not parsed:
+            raise forms.ValidationError("Add at least one agenda item.")
+        return parsed
+
+
+class ParticipantForm(forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = ["name", "email", "role", "relationship", "speaking_order"]
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = EducationSession
+        fields = ["kind", "starts_at", "topics", "materials"]
+        widgets = {"starts_at": DATETIME, "topics": TEXT, "materials": TEXT}
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
+    admission_date = forms.DateField(required=False, widget=DATE, help_text="When accepted.")
+    notes = forms.CharField(required=False, widget=TEXT)
+
+
+class ResponsePlanForm(forms.ModelForm):
+    share = forms.BooleanField(required=False, label="Share with the participants now")
+
+    class Meta:
+        model = ResponsePlan
+        fields = [
+            "boundaries",
+            "consequences",
+            "responsibilities",
+            "next_checkin_on",
+            "support_resources",
+        ]
+        widgets = {
+            "boundaries": TEXT,
+            "consequences": TEXT,
+            "responsibilities": TEXT,
+            "support_resources": TEXT,
+            "next_checkin_on": DATE,
+        }
+
+
+class LetterForm(forms.Form):
+    body = forms.CharField(
+        label="Your letter",
+        widget=forms.Textarea(attrs={"rows": 14}),
+        required=False,
+        help_text="Speak from love: a memory, the changes you have seen, what you hope for.",
+    )
+
+
+class LetterReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("changes", "Ask for changes")], widget=forms.RadioSelect
+    )
+    comment = forms.CharField(required=False, widget=TEXT)
+
+
+class RsvpForm(forms.Form):
+    rsvp = forms.ChoiceField(
+        choices=[c for c in Rsvp.choices if c[0] != Rsvp.PENDING], widget=forms.RadioSelect
+    )
+
+
+SCALE = [(i, str(i)) for i in range(1, 6)]
+
+
+class WellbeingForm(forms.Form):
+    stress = forms.TypedChoiceField(
+        label="How calm have you felt this week? (1 very stressed, 5 calm)",
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    sleep = forms.TypedChoiceField(
+        label="How well have you slept? (1 badly, 5 well)",
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    hope = forms.TypedChoiceField(
+        label="How hopeful do you feel? (1 not at all, 5 very)",
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(required=False, widget=TEXT, label="Anything you want to tell us")

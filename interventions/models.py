@@ -1,0 +1,383 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+
+from continuum.care.models import CareEpisode
+from continuum.people.models import Client, FamilyMember, Relationship
+from continuum.tenancy.models import Membership, TenantModel
+
+
+class DangerSign(models.TextChoices):
+    OVERDOSE = "overdose", "A recent overdose, or near-overdose"
+    SUICIDAL = "suicidal", "Talk of suicide or of wanting to die"
+    VIOLENCE = "violence", "Violence, threats, or weapons"
+    WITHDRAWAL = "withdrawal", "Shaking, seizures or severe sickness when stopping (withdrawal)"
+
+
+class Urgency(models.TextChoices):
+    THIS_WEEK = "this_week", "We need help this week"
+    THIS_MONTH = "this_month", "Within the next few weeks"
+    EXPLORING = "exploring", "We are exploring our options"
+
+
+class RequestStatus(models.TextChoices):
+    NEW = "new", "New"
+    ACCEPTED = "accepted", "Accepted"
+    REFERRED = "referred", "Referred elsewhere"
+    CLOSED = "closed", "Closed"
+
+
+class InterventionRequest(TenantModel):
+    """A family's request for an intervention, as they wrote it. A repeat submission
+    within a day merges into the same row rather than opening a second episode."""
+
+    episode = models.ForeignKey(
+        CareEpisode, on_delete=models.PROTECT, related_name="intervention_requests"
+    )
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
+    requester = models.ForeignKey(FamilyMember, on_delete=models.PROTECT, related_name="+")
+    relationship = models.CharField(max_length=32, choices=Relationship.choices)
+    loved_one_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    substances = models.CharField(max_length=300, blank=True)
+    duration = models.CharField(max_length=200, blank=True)
+    prior_treatment = models.TextField(blank=True)
+    recent_events = models.TextField(blank=True)
+    others_involved = models.TextField(blank=True)
+    urgency = models.CharField(max_length=16, choices=Urgency.choices)
+    danger_signs = ArrayField(
+        models.CharField(max_length=16, choices=DangerSign.choices), default=list, blank=True
+    )
+    is_urgent = models.BooleanField(default=False)
+    insurance = models.CharField(max_length=200, blank=True)
+    preferred_contact_times = models.CharField(max_length=200, blank=True)
+    consent_to_contact = models.BooleanField(default=False)
+    status = models.CharField(max_length=12, choices=RequestStatus.choices, default="new")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    last_submitted_at = models.DateTimeField(default=timezone.now)
+    submission_count = models.PositiveSmallIntegerField(default=1)
+    first_contact_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.TextField(blank=True)
+    referred_to = models.CharField(max_length=200, blank=True)
+    overdue_alerted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        indexes = [
+            models.Index(
+                fields=["organization", "status", "-is_urgent", "submitted_at"],
+                name="interv_request_queue",
+            ),
+            models.Index(fields=["organization", "requester", "client"], name="interv_request_dup"),
+        ]
+        ordering = ["-is_urgent", "submitted_at"]
+
+    def __str__(self) -> str:
+        return f"Request {self.public_id}"
+
+    @property
+    def danger_sign_labels(self) -> list[str]:
+        return [DangerSign(s).label for s in self.danger_signs if s in DangerSign.values]
+
+
+class InterventionModel(models.TextChoices):
+    JOHNSON = "johnson", "Johnson-style"
+    ARISE = "arise", "ARISE (invitational)"
+    CRAFT = "craft", "CRAFT (family skills)"
+    OTHER = "other", "Other"
+
+
+MODEL_STEPS = {
+    InterventionModel.JOHNSON: [
+        "Intake with the family",
+        "Choose the team and the location",
+        "Education and rehearsal meetings",
+        "Letters written and reviewed",
+        "Treatment and transport arranged",
+        "The intervention",
+        "Admission, or the family's response plan",
+    ],
+    InterventionModel.ARISE: [
+        "Level I: the first call and the invitation to the loved one",
+        "Level II: family meetings with the loved one invited (2-5 sessions)",
+        "Level III: a formal intervention if Levels I and II did not lead to treatment",
+        "Admission, or the family's response plan",
+    ],
+    InterventionModel.CRAFT: [
+        "Intake with the family",
+        "Functional analysis of use",
+        "Positive communication skills",
+        "Rewarding sobriety, allowing natural consequences",
+        "Safety planning and self-care",
+        "Inviting the loved one into treatment",
+    ],
+    InterventionModel.OTHER: ["Intake with the family", "Planning", "The intervention", "Outcome"],
+}
+
+
+class InsuranceVerification(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    PENDING = "pending", "Pending"
+    VERIFIED = "verified", "Verified"
+    DENIED = "denied", "Denied"
+    SELF_PAY = "self_pay", "Self-pay"
+
+
+class Outcome(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted treatment"
+    DECLINED = "declined", "Declined"
+    POSTPONED = "postponed", "Postponed"
+
+
+class Intervention(TenantModel):
+    """The plan an interventionist builds with the family, and its outcome."""
+
+    request = models.ForeignKey(
+        InterventionRequest, on_delete=models.PROTECT, related_name="interventions"
+    )
+    episode = models.ForeignKey(CareEpisode, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
+    interventionist = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    model = models.CharField(
+        max_length=12, choices=InterventionModel.choices, default=InterventionModel.JOHNSON
+    )
+    arise_level = models.PositiveSmallIntegerField(default=1)
+    # Intake with the family.
+    addiction_nature = models.TextField(blank=True)
+    family_impact = models.TextField(blank=True)
+    history = models.TextField(blank=True)
+    risks = models.TextField(blank=True)
+    intake_notes = models.TextField(blank=True)
+    intake_completed_at = models.DateTimeField(null=True, blank=True)
+    # The day.
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    location = models.CharField(max_length=300, blank=True)
+    video_link = models.URLField(blank=True)
+    # Treatment prearranged.
+    program_name = models.CharField(max_length=200, blank=True)
+    program_listing_id = models.UUIDField(null=True, blank=True)
+    bed_hold_date = models.DateField(null=True, blank=True)
+    insurance_verification = models.CharField(
+        max_length=12, choices=InsuranceVerification.choices, default="not_started"
+    )
+    admission_contact = models.CharField(max_length=200, blank=True)
+    # Transport prearranged.
+    transport_provider = models.CharField(max_length=200, blank=True)
+    pickup_at = models.DateTimeField(null=True, blank=True)
+    pickup_place = models.CharField(max_length=300, blank=True)
+    escort = models.CharField(max_length=200, blank=True)
+    transport_dispatched_at = models.DateTimeField(null=True, blank=True)
+    # Outcome (the latest; every one is kept in InterventionOutcome).
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "request"], name="interv_one_per_request"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "interventionist"], name="interv_by_interventionist"
+            ),
+            models.Index(fields=["organization", "client"], name="interv_by_client"),
+        ]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Intervention {self.public_id}"
+
+    @property
+    def steps(self) -> list[str]:
+        return MODEL_STEPS[self.model]
+
+    @property
+    def response_plan(self):
+        # Prefetched by the detail selector; one plan per intervention at most.
+        plans = list(self.response_plans.all())
+        return plans[0] if plans else None
+
+
+class AgendaItem(TenantModel):
+    intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="agenda")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["position", "id"]
+
+
+class ParticipantRole(models.TextChoices):
+    FAMILY = "family", "Family"
+    FRIEND = "friend", "Friend"
+    EMPLOYER = "employer", "Employer or colleague"
+    CLERGY = "clergy", "Clergy or faith leader"
+    OTHER = "other", "Other"
+
+
+class Rsvp(models.TextChoices):
+    PENDING = "pending", "Not answered yet"
+    YES = "yes", "Will attend"
+    NO = "no", "Cannot attend"
+    MAYBE = "maybe", "Maybe"
+
+
+class Participant(TenantModel):
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.CASCADE, related_name="participants"
+    )
+    family_member = models.ForeignKey(
+        FamilyMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    role = models.CharField(max_length=12, choices=ParticipantRole.choices)
+    relationship = models.CharField(max_length=100, blank=True)
+    speaking_order = models.PositiveSmallIntegerField(null=True, blank=True)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    portal_invited_at = models.DateTimeField(null=True, blank=True)
+    rsvp = models.CharField(max_length=8, choices=Rsvp.choices, default=Rsvp.PENDING)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "intervention", "family_member"],
+                condition=models.Q(family_member__isnull=False),
+                name="interv_participant_once",
+            ),
+        ]
+        ordering = [models.F("speaking_order").asc(nulls_last=True), "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SessionKind(models.TextChoices):
+    PLANNING = "planning", "Planning meeting"
+    EDUCATION = "education", "Education session"
+    CRAFT = "craft", "CRAFT skills session"
+    FOLLOW_UP = "follow_up", "Family follow-up check-in"
+
+
+class EducationSession(TenantModel):
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.CASCADE, related_name="sessions"
+    )
+    kind = models.CharField(max_length=12, choices=SessionKind.choices)
+    starts_at = models.DateTimeField()
+    topics = models.TextField(blank=True)
+    materials = models.TextField(blank=True, help_text="Shared with participants in the portal.")
+    attendees = models.ManyToManyField(Participant, blank=True, related_name="sessions_attended")
+
+    class Meta(TenantModel.Meta):
+        ordering = ["starts_at"]
+
+
+class LetterStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+
+
+class Letter(TenantModel):
+    """What one participant will say. Only its author and the interventionist read it."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="letters")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=LetterStatus.choices, default="draft")
+    reviewer_comment = models.TextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "participant"], name="interv_one_letter_each"
+            ),
+        ]
+        ordering = ["participant__speaking_order", "id"]
+
+
+class InterventionOutcome(TenantModel):
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.PROTECT, related_name="outcomes"
+    )
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    admission_date = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta(TenantModel.Meta):
+        ordering = ["-recorded_at"]
+
+
+class ResponsePlan(TenantModel):
+    """The family's unified response when the loved one declines."""
+
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.CASCADE, related_name="response_plans"
+    )
+    boundaries = models.TextField()
+    consequences = models.TextField(blank=True)
+    responsibilities = models.TextField(blank=True, help_text="Who does what.")
+    next_checkin_on = models.DateField()
+    support_resources = models.TextField(blank=True)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "intervention"], name="interv_one_response_plan"
+            ),
+        ]
+
+
+class WellbeingCheckin(TenantModel):
+    """A short family wellbeing check-in: three 1-5 answers, higher is better."""
+
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.CASCADE, related_name="wellbeing_checkins"
+    )
+    family_member = models.ForeignKey(FamilyMember, on_delete=models.PROTECT, related_name="+")
+    stress = models.PositiveSmallIntegerField()
+    sleep = models.PositiveSmallIntegerField()
+    hope = models.PositiveSmallIntegerField()
+    note = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(stress__range=(1, 5))
+                & models.Q(sleep__range=(1, 5))
+                & models.Q(hope__range=(1, 5)),
+                name="interv_wellbeing_range",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "intervention", "-recorded_at"], name="interv_wellbeing"
+            )
+        ]
+        ordering = ["-recorded_at"]
+
+    @property
+    def total(self) -> int:
+        return self.stress + self.sleep + self.hope

@@ -1,0 +1,153 @@
+from rest_framework import serializers
+
+from .models import (
+    AgendaItem,
+    Intervention,
+    InterventionOutcome,
+    InterventionRequest,
+    Letter,
+    Outcome,
+    Participant,
+)
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    client = serializers.UUIDField(source="client.public_id", read_only=True)
+    client_name = serializers.CharField(source="client.display_name", read_only=True)
+    requester_name = serializers.CharField(source="requester.display_name", read_only=True)
+    episode = serializers.UUIDField(source="episode.public_id", read_only=True)
+
+    class Meta:
+        model = InterventionRequest
+        fields = [
+            "id",
+            "client",
+            "client_name",
+            "requester_name",
+            "episode",
+            "relationship",
+            "urgency",
+            "danger_signs",
+            "is_urgent",
+            "status",
+            "submitted_at",
+            "submission_count",
+            "first_contact_at",
+            "decided_at",
+            "referred_to",
+        ]
+        read_only_fields = fields
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    has_portal_access = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Participant
+        fields = [
+            "id",
+            "name",
+            "role",
+            "relationship",
+            "speaking_order",
+            "rsvp",
+            "invited_at",
+            "portal_invited_at",
+            "has_portal_access",
+        ]
+        read_only_fields = fields
+
+    def get_has_portal_access(self, obj) -> bool:
+        return obj.portal_invited_at is not None
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgendaItem
+        fields = ["position", "title", "minutes"]
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = InterventionOutcome
+        fields = ["id", "outcome", "recorded_at", "admission_date", "notes"]
+        read_only_fields = fields
+
+
+class InterventionSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    request = serializers.UUIDField(source="request.public_id", read_only=True)
+    client = serializers.UUIDField(source="client.public_id", read_only=True)
+    client_name = serializers.CharField(source="client.display_name", read_only=True)
+    interventionist = serializers.CharField(
+        source="interventionist.user.get_full_name", read_only=True
+    )
+
+    class Meta:
+        model = Intervention
+        fields = [
+            "id",
+            "request",
+            "client",
+            "client_name",
+            "interventionist",
+            "model",
+            "arise_level",
+            "scheduled_at",
+            "location",
+            "video_link",
+            "program_name",
+            "bed_hold_date",
+            "insurance_verification",
+            "transport_provider",
+            "pickup_at",
+            "transport_dispatched_at",
+            "outcome",
+        ]
+        read_only_fields = fields
+
+
+class InterventionDetailSerializer(InterventionSerializer):
+    participants = ParticipantSerializer(many=True, read_only=True)
+    agenda = AgendaItemSerializer(many=True, read_only=True)
+    outcomes = OutcomeSerializer(many=True, read_only=True)
+
+    class Meta(InterventionSerializer.Meta):
+        fields = [*InterventionSerializer.Meta.fields, "participants", "agenda", "outcomes"]
+        read_only_fields = fields
+
+
+class OutcomeInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    admission_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class LetterSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    participant = serializers.UUIDField(source="participant.public_id", read_only=True)
+    participant_name = serializers.CharField(source="participant.name", read_only=True)
+
+    class Meta:
+        model = Letter
+        fields = [
+            "id",
+            "participant",
+            "participant_name",
+            "body",
+            "status",
+            "reviewer_comment",
+            "updated_at",
+            "submitted_at",
+            "approved_at",
+        ]
+        read_only_fields = fields
+
+
+class LetterInputSerializer(serializers.Serializer):
+    body = serializers.CharField(allow_blank=True)
+    submit = serializers.BooleanField(default=False)
