@@ -1,0 +1,523 @@
+"""Sober coaching: coaches, engagements, contacts, the client's daily check-ins and the
+alerts that watch them. Every table leads its indexes with organization_id."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from continuum.care.models import CareEpisode
+from continuum.people.models import Client
+from continuum.tenancy.models import Membership, TenantModel
+
+
+class Specialty(models.TextChoices):
+    EXECUTIVE = "executive", "Executives and professionals"
+    ADOLESCENTS = "adolescents", "Adolescents and young adults"
+    LGBTQ = "lgbtq", "LGBTQ+"
+    FAITH_BASED = "faith_based", "Faith-based"
+    WOMEN = "women", "Women"
+    VETERANS = "veterans", "Veterans"
+    CO_OCCURRING = "co_occurring", "Co-occurring mental health"
+    OPIOIDS = "opioids", "Opioid recovery"
+    ALCOHOL = "alcohol", "Alcohol"
+
+
+class CoachProfile(TenantModel):
+    """A sober coach's matching data. One per coaching membership."""
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="coach_profiles"
+    )
+    specialties = ArrayField(
+        models.CharField(max_length=32, choices=Specialty.choices), default=list, blank=True
+    )
+    languages = ArrayField(models.CharField(max_length=16), default=list, blank=True)
+    lived_experience = models.BooleanField(default=False)
+    bio = models.TextField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        default=8, help_text="How many active engagements this coach can hold."
+    )
+    availability = models.CharField(
+        max_length=200, blank=True, help_text="e.g. 'Weekdays, evenings; weekends by arrangement'"
+    )
+    # Working hours in the organization's time zone; outside them the on-call coach is
+    # alerted too when a client asks for help.
+    hours_start = models.TimeField(default=datetime.time(8, 0))
+    hours_end = models.TimeField(default=datetime.time(20, 0))
+    on_call = models.BooleanField(
+        default=False, help_text="Receives 'I need help now' alerts outside other coaches' hours."
+    )
+    accepting_clients = models.BooleanField(default=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "membership"], name="coaching_profile_one_per_member"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Coach profile {self.membership_id}"
+
+    def within_hours(self, moment: datetime.time) -> bool:
+        if self.hours_start <= self.hours_end:
+            return self.hours_start <= moment < self.hours_end
+        return moment >= self.hours_start or moment < self.hours_end  # overnight shift
+
+
+class Certification(TenantModel):
+    coach = models.ForeignKey(CoachProfile, on_delete=models.CASCADE, related_name="certifications")
+    name = models.CharField(max_length=200)
+    issuer = models.CharField(max_length=200, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        indexes = [
+            models.Index(fields=["organization", "expires_on"], name="coaching_cert_expiry"),
+        ]
+        ordering = ["expires_on", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Intensity(models.TextChoices):
+    WEEKLY = "weekly", "Weekly phone or video"
+    SEVERAL_WEEKLY = "several_weekly", "Several times a week"
+    DAILY = "daily", "Daily"
+    LIVE_IN = "live_in", "24-hour in-person (live-in)"
+    TRAVEL = "travel", "Travel companion"
+
+
+class EngagementStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    COMPLETED = "completed", "Completed"
+    ENDED_EARLY = "ended_early", "Ended early"
+
+
+OPEN_ENGAGEMENT_STATUSES = (
+    EngagementStatus.PROPOSED,
+    EngagementStatus.ACTIVE,
+    EngagementStatus.PAUSED,
+)
+
+ENGAGEMENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    EngagementStatus.PROPOSED: (EngagementStatus.ACTIVE, EngagementStatus.ENDED_EARLY),
+    EngagementStatus.ACTIVE: (
+        EngagementStatus.PAUSED,
+        EngagementStatus.COMPLETED,
+        EngagementStatus.ENDED_EARLY,
+    ),
+    EngagementStatus.PAUSED: (
+        EngagementStatus.ACTIVE,
+        EngagementStatus.COMPLETED,
+        EngagementStatus.ENDED_EARLY,
+    ),
+    EngagementStatus.COMPLETED: (),
+    EngagementStatus.ENDED_EARLY: (),
+}
+
+
+class Engagement(TenantModel):
+    """A client's work with a coach. At most one open (proposed, active or paused)
+    engagement per client, so alerts and check-ins always have one home."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="engagements")
+    episode = models.ForeignKey(
+        CareEpisode,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="engagements",
+    )
+    coach = models.ForeignKey(
+        Membership,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="coaching_engagements",
+    )
+    intensity = models.CharField(
+        max_length=20, choices=Intensity.choices, default=Intensity.SEVERAL_WEEKLY
+    )
+    status = models.CharField(
+        max_length=20, choices=EngagementStatus.choices, default=EngagementStatus.PROPOSED
+    )
+    starts_on = models.DateField(default=timezone.localdate)
+    planned_end_on = models.DateField(null=True, blank=True)
+    goals = models.TextField(blank=True)
+    includes_monitoring = models.BooleanField(
+        default=False, help_text="Breathalyzer, urine or saliva tests are part of the work."
+    )
+    # Check-in schedule and alert thresholds.
+    checkin_due_time = models.TimeField(
+        default=datetime.time(21, 0), help_text="A day's check-in is missed after this time."
+    )
+    missed_checkin_days = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(14)],
+        help_text="Alert after this many days running without a check-in.",
+    )
+    craving_threshold = models.PositiveSmallIntegerField(
+        default=7, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    no_contact_days = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="Alert when the coach has not reached the client for this many days.",
+    )
+    acknowledge_within_minutes = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+        help_text="Unacknowledged alerts go to the case manager after this long.",
+    )
+    end_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "client"],
+                condition=Q(status__in=["proposed", "active", "paused"]),
+                name="coaching_engagement_one_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end_on__isnull=True)
+                | Q(planned_end_on__gte=models.F("starts_on")),
+                name="coaching_engagement_dates",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ended_early") | ~Q(end_reason=""),
+                name="coaching_engagement_early_end_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "coach", "status"], name="coaching_eng_coach"),
+            models.Index(fields=["organization", "status"], name="coaching_eng_status"),
+        ]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Engagement {self.public_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ENGAGEMENT_STATUSES
+
+    @property
+    def allowed_next_statuses(self) -> tuple[str, ...]:
+        return ENGAGEMENT_TRANSITIONS[self.status]
+
+
+class ContactKind(models.TextChoices):
+    PHONE = "phone", "Phone"
+    VIDEO = "video", "Video"
+    TEXT = "text", "Text messages"
+    IN_PERSON = "in_person", "In person"
+    ACCOMPANIMENT = "accompaniment", "Accompaniment"
+
+
+class AccompanimentKind(models.TextChoices):
+    MEETING = "meeting", "12-step or peer-support meeting"
+    GROCERY = "grocery", "Grocery store"
+    APPOINTMENT = "appointment", "Appointment"
+    SOCIAL = "social", "Social event"
+    OTHER = "other", "Other"
+
+
+class RiskLevel(models.TextChoices):
+    NONE = "none", "None observed"
+    LOW = "low", "Low"
+    MODERATE = "moderate", "Moderate"
+    HIGH = "high", "High"
+
+
+class FollowThrough(models.TextChoices):
+    NOT_ASSESSED = "not_assessed", "Not assessed"
+    YES = "yes", "Following the aftercare plan"
+    PARTLY = "partly", "Partly"
+    NO = "no", "Not following"
+
+
+class Contact(TenantModel):
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="contacts")
+    kind = models.CharField(max_length=20, choices=ContactKind.choices)
+    accompaniment = models.CharField(max_length=20, choices=AccompanimentKind.choices, blank=True)
+    started_at = models.DateTimeField()
+    duration_minutes = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
+    summary = models.TextField(blank=True)
+    risk_observed = models.CharField(
+        max_length=12, choices=RiskLevel.choices, default=RiskLevel.NONE
+    )
+    plan_follow_through = models.CharField(
+        max_length=16, choices=FollowThrough.choices, default=FollowThrough.NOT_ASSESSED
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(kind="accompaniment") | Q(accompaniment=""),
+                name="coaching_contact_accompaniment_kind",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "engagement", "-started_at"], name="coaching_contact_eng"
+            ),
+        ]
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} contact {self.started_at:%Y-%m-%d}"
+
+
+class Fellowship(models.TextChoices):
+    AA = "aa", "Alcoholics Anonymous"
+    NA = "na", "Narcotics Anonymous"
+    SMART = "smart", "SMART Recovery"
+    REFUGE = "refuge", "Refuge Recovery"
+    CELEBRATE = "celebrate", "Celebrate Recovery"
+    OTHER = "other", "Other peer support"
+
+
+class MeetingAttendance(TenantModel):
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="meetings")
+    fellowship = models.CharField(max_length=16, choices=Fellowship.choices)
+    attended_on = models.DateField()
+    note = models.CharField(max_length=300, blank=True)
+    # Empty when the client reported it themselves.
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        indexes = [
+            models.Index(
+                fields=["organization", "engagement", "-attended_on"], name="coaching_meeting_eng"
+            ),
+        ]
+        ordering = ["-attended_on", "-id"]
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_by_id is not None
+
+
+class TestKind(models.TextChoices):
+    BREATHALYZER = "breathalyzer", "Breathalyzer"
+    URINE = "urine", "Urine"
+    SALIVA = "saliva", "Saliva"
+
+
+class TestResult(models.TextChoices):
+    NEGATIVE = "negative", "Negative"
+    POSITIVE = "positive", "Positive"
+    INCONCLUSIVE = "inconclusive", "Inconclusive"
+    REFUSED = "refused", "Refused"
+
+
+class SobrietyTest(TenantModel):
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.PROTECT, related_name="sobriety_tests"
+    )
+    tested_on = models.DateField()
+    kind = models.CharField(max_length=16, choices=TestKind.choices)
+    result = models.CharField(max_length=16, choices=TestResult.choices)
+    observed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        indexes = [
+            models.Index(
+                fields=["organization", "engagement", "-tested_on"], name="coaching_test_eng"
+            ),
+        ]
+        ordering = ["-tested_on", "-id"]
+
+
+class Mood(models.IntegerChoices):
+    VERY_LOW = 1, "Very low"
+    LOW = 2, "Low"
+    OKAY = 3, "Okay"
+    GOOD = 4, "Good"
+    GREAT = 5, "Great"
+
+
+class Sleep(models.TextChoices):
+    POOR = "poor", "Poor"
+    FAIR = "fair", "Fair"
+    GOOD = "good", "Good"
+
+
+class CheckIn(TenantModel):
+    """The client's daily check-in: one per engagement and local day."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="checkins")
+    day = models.DateField()
+    sober = models.BooleanField()
+    craving = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    mood = models.PositiveSmallIntegerField(choices=Mood.choices)
+    sleep = models.CharField(max_length=8, choices=Sleep.choices)
+    triggers = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    meeting_attended = models.BooleanField(default=False)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "engagement", "day"], name="coaching_checkin_one_per_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(craving__gte=0, craving__lte=10), name="coaching_checkin_craving"
+            ),
+        ]
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.day}"
+
+
+class RelapsePreventionPlan(TenantModel):
+    """Written with the coach; the client sees it one tap from the portal home."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="plans")
+    triggers = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    warning_signs = models.TextField(blank=True)
+    coping_strategies = models.TextField(blank=True)
+    people_to_call = models.TextField(blank=True)
+    reasons_for_recovery = models.TextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "engagement"], name="coaching_plan_one_per_engagement"
+            ),
+        ]
+
+
+class HighRiskEvent(TenantModel):
+    """A day ahead that needs a plan: a wedding, a business trip, an anniversary."""
+
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="high_risk_events"
+    )
+    title = models.CharField(max_length=200)
+    starts_at = models.DateTimeField()
+    plan = models.TextField(blank=True)
+    extra_contacts = models.PositiveSmallIntegerField(
+        default=1, validators=[MaxValueValidator(10)], help_text="Extra check-in calls that day."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        indexes = [
+            models.Index(
+                fields=["organization", "engagement", "starts_at"], name="coaching_event_eng"
+            ),
+        ]
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AlertCause(models.TextChoices):
+    MISSED_CHECKIN = "missed_checkin", "Missed check-ins"
+    CRAVING = "craving", "High craving"
+    REPORTED_USE = "reported_use", "Reported use"
+    HELP_NOW = "help_now", "Asked for help now"
+    NO_CONTACT = "no_contact", "No contact with the coach"
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    CLEARED = "cleared", "Cleared"
+
+
+class Alert(TenantModel):
+    """One cause of concern for one engagement. The partial unique constraint keeps a
+    single outstanding (open or acknowledged) alert per cause, so scans can run again
+    and again without piling up duplicates."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="alerts")
+    cause = models.CharField(max_length=20, choices=AlertCause.choices)
+    status = models.CharField(max_length=16, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    detail = models.CharField(max_length=300, blank=True)
+    raised_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "engagement", "cause"],
+                condition=Q(status__in=["open", "acknowledged"]),
+                name="coaching_alert_one_outstanding_per_cause",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "status", "raised_at"],
+                name="coaching_alert_open",
+                condition=Q(status="open"),
+            ),
+            models.Index(
+                fields=["organization", "engagement", "-raised_at"], name="coaching_alert_eng"
+            ),
+        ]
+        ordering = ["-raised_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_cause_display()} ({self.status})"
+
+    @property
+    def is_outstanding(self) -> bool:
+        return self.status != AlertStatus.CLEARED
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.cause in (AlertCause.HELP_NOW, AlertCause.REPORTED_USE)

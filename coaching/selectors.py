@@ -1,0 +1,451 @@
+"""Reads of coaching records, always through the caller's visibility: coaches see their
+own engagements, staff on the client's care team see the client's, org admins see all,
+a client sees their own. Missing and not visible are the same 404."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import (
+    Avg,
+    Count,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from continuum.people.models import Client
+from continuum.people.selectors import client_visibility
+from continuum.tenancy.models import Membership, Role
+
+from .models import (
+    OPEN_ENGAGEMENT_STATUSES,
+    Alert,
+    AlertStatus,
+    CheckIn,
+    CoachProfile,
+    Contact,
+    ContactKind,
+    Engagement,
+    EngagementStatus,
+    FollowThrough,
+    HighRiskEvent,
+    MeetingAttendance,
+    RelapsePreventionPlan,
+)
+from .services import local_now
+
+STAFF_ROLES = (Role.SOBER_COACH, Role.CASE_MANAGER, Role.ORG_ADMIN)
+
+
+def engagement_visibility(*, membership: Membership) -> Q:
+    if membership is None or not membership.is_active:
+        return Q(pk__in=[])
+    if membership.has_role(Role.ORG_ADMIN):
+        return Q(organization=membership.organization_id)
+    visible = Q(coach=membership)
+    visible |= Q(
+        client__in=Client.objects.filter(organization=membership.organization_id).filter(
+            client_visibility(membership=membership)
+        )
+    )
+    return visible
+
+
+def engagement_list_for(*, membership: Membership) -> QuerySet[Engagement]:
+    return (
+        Engagement.objects.filter(organization=membership.organization_id)
+        .filter(engagement_visibility(membership=membership))
+        .select_related("client", "coach__user")
+    )
+
+
+def engagement_get_for(*, membership: Membership, engagement_id) -> Engagement:
+    try:
+        return (
+            engagement_list_for(membership=membership)
+            .select_related("organization")
+            .get(public_id=engagement_id)
+        )
+    except (Engagement.DoesNotExist, ValueError):
+        raise Http404("No such engagement.") from None
+
+
+def engagement_for_portal(*, membership: Membership) -> Engagement | None:
+    """The signed-in client's current engagement (active, else paused or proposed)."""
+    if membership is None or not membership.has_role(Role.CLIENT):
+        return None
+    return (
+        Engagement.objects.filter(
+            organization=membership.organization_id,
+            client__portal_user=membership.user_id,
+            status__in=OPEN_ENGAGEMENT_STATUSES,
+        )
+        .select_related("client", "coach__user", "organization")
+        .first()
+    )
+
+
+def alert_get_for(*, membership: Membership, alert_id) -> Alert:
+    try:
+        return (
+            Alert.objects.filter(organization=membership.organization_id)
+            .filter(
+                engagement__in=Engagement.objects.filter(
+                    engagement_visibility(membership=membership)
+                )
+            )
+            .select_related("engagement__client", "engagement__organization", "organization")
+            .get(public_id=alert_id)
+        )
+    except (Alert.DoesNotExist, ValueError):
+        raise Http404("No such alert.") from None
+
+
+def alert_list_for(*, membership: Membership, outstanding_only: bool = True) -> QuerySet[Alert]:
+    alerts = (
+        Alert.objects.filter(organization=membership.organization_id)
+        .filter(
+            engagement__in=Engagement.objects.filter(engagement_visibility(membership=membership))
+        )
+        .select_related("engagement__client", "acknowledged_by")
+    )
+    if outstanding_only:
+        alerts = alerts.filter(status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED])
+    return alerts
+
+
+def plan_for(*, engagement: Engagement) -> RelapsePreventionPlan | None:
+    return RelapsePreventionPlan.objects.filter(engagement=engagement).first()
+
+
+def contacts_for(*, engagement: Engagement) -> QuerySet[Contact]:
+    return Contact.objects.filter(engagement=engagement).select_related("logged_by")
+
+
+def checkins_for(*, engagement: Engagement, days: int = 30, today: date | None = None):
+    today = today or local_now(engagement.organization).date()
+    return CheckIn.objects.filter(engagement=engagement, day__gt=today - timedelta(days=days))
+
+
+# --- streaks, trend and reports -----------------------------------------------------------
+
+
+def sober_streak(days_sober: dict[date, bool], today: date) -> int:
+    """Consecutive sober check-in days ending today (or yesterday, before today's)."""
+    day = today if today in days_sober else today - timedelta(days=1)
+    streak = 0
+    while days_sober.get(day) is True:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak
+
+
+def checkin_streak(days: set[date], today: date) -> int:
+    day = today if today in days else today - timedelta(days=1)
+    streak = 0
+    while day in days:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak
+
+
+@dataclass
+class TrendChart:
+    """Craving over the last days as SVG coordinates; drawn by a template."""
+
+    width: int
+    height: int
+    points: str
+    dots: list[dict]
+    days: int
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.dots)
+
+
+def craving_trend(checkins, *, today: date, days: int = 30) -> TrendChart:
+    width, height, pad = 600, 160, 20
+    step = (width - 2 * pad) / max(days - 1, 1)
+    dots = []
+    for checkin in sorted(checkins, key=lambda c: c.day):
+        index = (checkin.day - (today - timedelta(days=days - 1))).days
+        if not 0 <= index < days:
+            continue
+        x = round(pad + index * step, 1)
+        y = round(height - pad - checkin.craving * (height - 2 * pad) / 10, 1)
+        dots.append(
+            {"x": x, "y": y, "craving": checkin.craving, "day": checkin.day, "sober": checkin.sober}
+        )
+    points = " ".join(f"{d['x']},{d['y']}" for d in dots)
+    return TrendChart(width=width, height=height, points=points, dots=dots, days=days)
+
+
+@dataclass
+class EngagementReport:
+    contact_minutes_by_kind: list[tuple[str, float]]
+    checkin_adherence: int | None  # percent of days since start with a check-in (last 30)
+    sober_streak: int
+    meetings: int
+    verified_meetings: int
+    alerts_raised: int
+    median_ack_minutes: int | None
+    follow_through: int | None  # percent of assessed contacts where the plan was followed
+
+
+def engagement_report(*, engagement: Engagement, today: date | None = None) -> EngagementReport:
+    today = today or local_now(engagement.organization).date()
+    by_kind = dict(
+        Contact.objects.filter(engagement=engagement)
+        .values_list("kind")
+        .annotate(minutes=Sum("duration_minutes"))
+        .values_list("kind", "minutes")
+    )
+    hours = [
+        (ContactKind(kind).label, round(minutes / 60, 1))
+        for kind, minutes in sorted(by_kind.items())
+    ]
+    checkins = dict(
+        CheckIn.objects.filter(
+            engagement=engagement, day__gt=today - timedelta(days=60)
+        ).values_list("day", "sober")
+    )
+    first = engagement.starts_on
+    if engagement.activated_at:
+        first = max(first, local_now(engagement.organization, engagement.activated_at).date())
+    window_start = max(first, today - timedelta(days=29))
+    window_days = (today - window_start).days + 1
+    in_window = sum(1 for d in checkins if d >= window_start)
+    adherence = round(100 * in_window / window_days) if window_days > 0 else None
+    meetings = MeetingAttendance.objects.filter(engagement=engagement).aggregate(
+        total=Count("id"), verified=Count("id", filter=Q(verified_by__isnull=False))
+    )
+    meetings_total = (
+        meetings["total"]
+        + CheckIn.objects.filter(engagement=engagement, meeting_attended=True).count()
+    )
+    acks = sorted(
+        (a.acknowledged_at - a.raised_at).total_seconds() / 60
+        for a in Alert.objects.filter(engagement=engagement, acknowledged_at__isnull=False).only(
+            "raised_at", "acknowledged_at"
+        )
+    )
+    alerts_raised = Alert.objects.filter(engagement=engagement).count()
+    follow = (
+        Contact.objects.filter(engagement=engagement)
+        .exclude(plan_follow_through=FollowThrough.NOT_ASSESSED)
+        .aggregate(
+            assessed=Count("id"), yes=Count("id", filter=Q(plan_follow_through=FollowThrough.YES))
+        )
+    )
+    return EngagementReport(
+        contact_minutes_by_kind=hours,
+        checkin_adherence=adherence,
+        sober_streak=sober_streak(checkins, today),
+        meetings=meetings_total,
+        verified_meetings=meetings["verified"],
+        alerts_raised=alerts_raised,
+        median_ack_minutes=round(acks[len(acks) // 2]) if acks else None,
+        follow_through=round(100 * follow["yes"] / follow["assessed"])
+        if follow["assessed"]
+        else None,
+    )
+
+
+# --- the coach's dashboard --------------------------------------------------------------
+
+
+def _risk_score(engagement, now) -> int:
+    """Open alerts weigh most, then silence, missed check-ins and a rising craving."""
+    score = 30 * engagement.open_alerts
+    last = engagement.last_contact_at or engagement.activated_at
+    if last is not None:
+        days_silent = (now - last).days
+        score += min(days_silent, 14) * 3
+    score += round((100 - engagement.adherence) / 5)
+    if engagement.craving_recent is not None and engagement.craving_before is not None:
+        score += max(0, round((engagement.craving_recent - engagement.craving_before) * 5))
+    if (
+        engagement.craving_recent is not None
+        and engagement.craving_recent >= engagement.craving_threshold
+    ):
+        score += 10
+    return score
+
+
+def coach_caseload(*, membership: Membership, organization=None, now=None) -> list[Engagement]:
+    """The coach's active and paused engagements ranked by risk, in one query whatever
+    the caseload."""
+    now = now or timezone.now()
+    today = local_now(organization or membership.organization, now).date()
+    week_ago = today - timedelta(days=7)
+    fortnight_ago = today - timedelta(days=14)
+
+    def checkins(**filters):
+        return CheckIn.objects.filter(engagement=OuterRef("pk"), **filters).values("engagement")
+
+    engagements = list(
+        Engagement.objects.filter(
+            organization=membership.organization_id,
+            coach=membership,
+            status__in=[EngagementStatus.ACTIVE, EngagementStatus.PAUSED],
+        )
+        .select_related("client")
+        .annotate(
+            open_alerts=Coalesce(
+                Subquery(
+                    Alert.objects.filter(
+                        engagement=OuterRef("pk"),
+                        status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED],
+                    )
+                    .values("engagement")
+                    .annotate(n=Count("id"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            last_contact_at=Subquery(
+                Contact.objects.filter(engagement=OuterRef("pk"))
+                .values("engagement")
+                .annotate(at=Max("started_at"))
+                .values("at")
+            ),
+            checkins_week=Coalesce(
+                Subquery(
+                    checkins(day__gt=week_ago).annotate(n=Count("id")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            craving_recent=Subquery(
+                checkins(day__gt=week_ago).annotate(a=Avg("craving")).values("a")
+            ),
+            craving_before=Subquery(
+                checkins(day__gt=fortnight_ago, day__lte=week_ago)
+                .annotate(a=Avg("craving"))
+                .values("a")
+            ),
+        )
+    )
+    for engagement in engagements:
+        engagement.adherence = round(100 * min(engagement.checkins_week, 7) / 7)
+        engagement.days_since_contact = (
+            (now - engagement.last_contact_at).days if engagement.last_contact_at else None
+        )
+        engagement.risk = _risk_score(engagement, now)
+    engagements.sort(key=lambda e: (-e.risk, e.client.last_name))
+    return engagements
+
+
+def coach_schedule(*, membership: Membership, now=None, days: int = 14) -> QuerySet[HighRiskEvent]:
+    now = now or timezone.now()
+    return (
+        HighRiskEvent.objects.filter(
+            organization=membership.organization_id,
+            engagement__coach=membership,
+            engagement__status__in=OPEN_ENGAGEMENT_STATUSES,
+            starts_at__gte=now - timedelta(hours=12),
+            starts_at__lte=now + timedelta(days=days),
+        )
+        .select_related("engagement__client")
+        .order_by("starts_at")
+    )
+
+
+def coach_open_alerts(*, membership: Membership) -> QuerySet[Alert]:
+    return (
+        Alert.objects.filter(
+            organization=membership.organization_id,
+            status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED],
+        )
+        .filter(Q(engagement__coach=membership) | Q(escalated_to=membership))
+        .select_related("engagement__client")
+        .order_by("status", "-raised_at")
+    )
+
+
+# --- coach matching ---------------------------------------------------------------------
+
+
+def coach_profiles(*, organization) -> QuerySet[CoachProfile]:
+    return (
+        CoachProfile.objects.filter(organization=organization, membership__is_active=True)
+        .select_related("membership__user")
+        .prefetch_related("certifications")
+        .annotate(
+            active_engagements=Count(
+                "membership__coaching_engagements",
+                filter=Q(
+                    membership__coaching_engagements__status__in=[
+                        EngagementStatus.ACTIVE,
+                        EngagementStatus.PAUSED,
+                    ]
+                ),
+            )
+        )
+        .order_by("membership__user__full_name")
+    )
+
+
+@dataclass
+class CoachMatch:
+    profile: CoachProfile
+    score: int
+    reasons: list[str]
+
+
+def coach_suggestions(
+    *, client: Client, wanted_specialties: list[str] | tuple = (), limit: int = 5
+) -> list[CoachMatch]:
+    """Coaches with room, ranked by shared language, wanted specialties, and the
+    client's substances and conditions matching a specialty."""
+    hints = {s.lower() for s in [*client.primary_substances, *client.co_occurring_conditions]}
+    implied = set(wanted_specialties)
+    if hints & {"alcohol"}:
+        implied.add("alcohol")
+    if hints & {"opioids", "heroin", "fentanyl", "oxycodone"}:
+        implied.add("opioids")
+    if client.co_occurring_conditions:
+        implied.add("co_occurring")
+    language = (client.preferred_language or "en").lower()
+    matches = []
+    for profile in coach_profiles(organization=client.organization_id).filter(
+        accepting_clients=True
+    ):
+        room = profile.capacity - profile.active_engagements
+        if room <= 0:
+            continue
+        score, reasons = 0, []
+        if language in profile.languages:
+            score += 40
+            reasons.append(f"Speaks {language}")
+        shared = implied & set(profile.specialties)
+        if shared:
+            score += 20 * len(shared)
+            reasons.append("Specialties: " + ", ".join(sorted(shared)))
+        if profile.lived_experience:
+            score += 5
+            reasons.append("Lived experience")
+        score += min(room, 5)
+        reasons.append(f"{room} open place{'s' if room != 1 else ''}")
+        matches.append(CoachMatch(profile=profile, score=score, reasons=reasons))
+    matches.sort(key=lambda m: (-m.score, m.profile.membership.user.full_name))
+    return matches[:limit]
+
+
+def coach_memberships(*, organization) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(
+            organization=organization, is_active=True, roles__contains=[Role.SOBER_COACH]
+        )
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )

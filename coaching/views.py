@@ -1,0 +1,456 @@
+"""Coaching pages: thin, they parse, call one service or selector, and render."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from continuum.audit.services import audit_read
+from continuum.people.selectors import client_get_for, client_list_for
+from continuum.tenancy.models import Role
+from continuum.tenancy.permissions import roles_required
+from continuum.tenancy.views import add_service_errors
+
+from . import selectors, services
+from .forms import (
+    CheckInForm,
+    CoachProfileForm,
+    ContactForm,
+    EngagementForm,
+    HighRiskEventForm,
+    MeetingForm,
+    PlanForm,
+    ProposeEngagementForm,
+    SobrietyTestForm,
+    StatusForm,
+)
+from .models import EngagementStatus
+
+STAFF = (Role.SOBER_COACH, Role.CASE_MANAGER, Role.ORG_ADMIN)
+# Who may change an engagement and write on it: its coach's colleagues in coaching and
+# the org admin. Case managers read and acknowledge.
+WRITERS = (Role.SOBER_COACH, Role.ORG_ADMIN)
+
+
+def _engagement_url(request, engagement) -> str:
+    return reverse(
+        "staff:coaching_engagement",
+        kwargs={"org": request.organization.slug, "engagement_id": engagement.public_id},
+    )
+
+
+def _engagement(request, engagement_id):
+    return selectors.engagement_get_for(membership=request.membership, engagement_id=engagement_id)
+
+
+# --- staff ------------------------------------------------------------------------------
+
+
+@roles_required(*STAFF)
+def dashboard(request, org):
+    membership = request.membership
+    context = {
+        "caseload": selectors.coach_caseload(
+            membership=membership, organization=request.organization
+        ),
+        "schedule": list(selectors.coach_schedule(membership=membership)),
+        "alerts": list(selectors.coach_open_alerts(membership=membership)[:50]),
+    }
+    return render(request, "coaching/dashboard.html", context)
+
+
+@roles_required(*STAFF)
+def engagement_list(request, org):
+    engagements = selectors.engagement_list_for(membership=request.membership).order_by(
+        "status", "client__last_name", "client__first_name"
+    )[:200]
+    return render(request, "coaching/engagement_list.html", {"engagements": engagements})
+
+
+@roles_required(*WRITERS)
+def engagement_new(request, org):
+    membership = request.membership
+    clients = client_list_for(membership=membership).order_by("last_name", "first_name")
+    coaches = selectors.coach_memberships(organization=request.organization)
+    initial = {}
+    if request.GET.get("client"):
+        client = client_get_for(membership=membership, client_id=request.GET["client"])
+        initial["client"] = client
+    if membership.has_role(Role.SOBER_COACH):
+        initial["coach"] = membership
+    form = ProposeEngagementForm(
+        request.POST or None, initial=initial, clients=clients, coaches=coaches
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            engagement = services.engagement_propose(
+                actor=request.user,
+                client=form.cleaned_data["client"],
+                coach=form.cleaned_data["coach"],
+                **form.settings(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Engagement proposed.")
+            return redirect(_engagement_url(request, engagement))
+    return render(request, "coaching/form_page.html", {"form": form, "title": "Propose coaching"})
+
+
+@roles_required(*STAFF)
+def engagement_detail(request, org, engagement_id):
+    engagement = _engagement(request, engagement_id)
+    audit_read(
+        actor=request.user,
+        organization=request.organization,
+        obj=engagement,
+        client_id=engagement.client.public_id,
+    )
+    today = services.local_now(request.organization).date()
+    checkins = list(selectors.checkins_for(engagement=engagement, today=today))
+    context = {
+        "engagement": engagement,
+        "plan": selectors.plan_for(engagement=engagement),
+        "contacts": list(selectors.contacts_for(engagement=engagement)[:20]),
+        "checkins": checkins[:14],
+        "chart": selectors.craving_trend(checkins, today=today),
+        "alerts": list(engagement.alerts.select_related("acknowledged_by")[:20]),
+        "meetings": list(engagement.meetings.select_related("verified_by")[:10]),
+        "tests": list(engagement.sobriety_tests.all()[:10]),
+        "events": list(engagement.high_risk_events.all()),
+        "report": selectors.engagement_report(engagement=engagement, today=today),
+        "status_choices": [
+            (value, EngagementStatus(value).label) for value in engagement.allowed_next_statuses
+        ],
+        "meeting_form": MeetingForm(initial={"attended_on": today}),
+        "test_form": SobrietyTestForm(initial={"tested_on": today}),
+        "can_write": request.membership.has_role(*WRITERS),
+    }
+    return render(request, "coaching/engagement_detail.html", context)
+
+
+@roles_required(*WRITERS)
+def engagement_edit(request, org, engagement_id):
+    engagement = _engagement(request, engagement_id)
+    coaches = selectors.coach_memberships(organization=request.organization)
+    form = EngagementForm(request.POST or None, instance=engagement, coaches=coaches)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.engagement_update(
+                actor=request.user,
+                engagement=engagement,
+                coach=form.cleaned_data["coach"],
+                **form.settings(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Engagement updated.")
+            return redirect(_engagement_url(request, engagement))
+    matches = selectors.coach_suggestions(client=engagement.client)
+    return render(
+        request,
+        "coaching/engagement_edit.html",
+        {"form": form, "engagement": engagement, "matches": matches},
+    )
+
+
+@require_POST
+@roles_required(*WRITERS)
+def engagement_status(request, org, engagement_id):
+    engagement = _engagement(request, engagement_id)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.engagement_set_status(
+                actor=request.user,
+                engagement=engagement,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(
+                request,
+                f"Engagement {EngagementStatus(form.cleaned_data['status']).label.lower()}.",
+            )
+    else:
+        messages.error(request, "Choose a status.")
+    return redirect(_engagement_url(request, engagement))
+
+
+def _record(request, engagement_id, *, form_class, service, title, success, initial=None):
+    engagement = _engagement(request, engagement_id)
+    form = form_class(request.POST or None, initial=initial or {})
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(actor=request.user, engagement=engagement, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(_engagement_url(request, engagement))
+    return render(
+        request,
+        "coaching/form_page.html",
+        {"form": form, "title": title, "engagement": engagement},
+        status=400 if form.errors else 200,
+    )
+
+
+@roles_required(*WRITERS)
+def contact_new(request, org, engagement_id):
+    return _record(
+        request,
+        engagement_id,
+        form_class=ContactForm,
+        service=services.contact_log,
+        title="Log a contact",
+        success="Contact logged.",
+    )
+
+
+@roles_required(*WRITERS)
+def meeting_new(request, org, engagement_id):
+    return _record(
+        request,
+        engagement_id,
+        form_class=MeetingForm,
+        service=services.meeting_record,
+        title="Record a meeting",
+        success="Meeting recorded.",
+    )
+
+
+@roles_required(*WRITERS)
+def test_new(request, org, engagement_id):
+    return _record(
+        request,
+        engagement_id,
+        form_class=SobrietyTestForm,
+        service=services.sobriety_test_record,
+        title="Record a sobriety test",
+        success="Test recorded.",
+    )
+
+
+@roles_required(*WRITERS)
+def event_new(request, org, engagement_id):
+    return _record(
+        request,
+        engagement_id,
+        form_class=HighRiskEventForm,
+        service=services.high_risk_event_add,
+        title="Plan for a high-risk day",
+        success="High-risk day planned; reminders are scheduled.",
+    )
+
+
+@roles_required(*WRITERS)
+def plan_edit(request, org, engagement_id):
+    engagement = _engagement(request, engagement_id)
+    plan = selectors.plan_for(engagement=engagement)
+    initial = {}
+    if plan is not None:
+        initial = {
+            "triggers": "\n".join(plan.triggers),
+            "warning_signs": plan.warning_signs,
+            "coping_strategies": plan.coping_strategies,
+            "people_to_call": plan.people_to_call,
+            "reasons_for_recovery": plan.reasons_for_recovery,
+        }
+    form = PlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_save(actor=request.user, engagement=engagement, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Relapse-prevention plan saved.")
+            return redirect(_engagement_url(request, engagement))
+    return render(
+        request,
+        "coaching/form_page.html",
+        {"form": form, "title": "Relapse-prevention plan", "engagement": engagement},
+    )
+
+
+@require_POST
+@roles_required(*STAFF)
+def alert_acknowledge(request, org, coaching_alert_id):
+    alert = selectors.alert_get_for(membership=request.membership, alert_id=coaching_alert_id)
+    try:
+        services.alert_acknowledge(actor=request.user, alert=alert)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Alert acknowledged.")
+    return redirect(request.POST.get("next") or _engagement_url(request, alert.engagement))
+
+
+@require_POST
+@roles_required(*STAFF)
+def alert_resolve(request, org, coaching_alert_id):
+    alert = selectors.alert_get_for(membership=request.membership, alert_id=coaching_alert_id)
+    try:
+        services.alert_resolve(actor=request.user, alert=alert, note=request.POST.get("note", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Alert cleared.")
+    return redirect(_engagement_url(request, alert.engagement))
+
+
+@roles_required(*STAFF)
+def coach_list(request, org):
+    profiles = selectors.coach_profiles(organization=request.organization)
+    return render(request, "coaching/coach_list.html", {"profiles": profiles})
+
+
+@roles_required(Role.SOBER_COACH)
+def coach_profile(request, org):
+    membership = request.membership
+    profile = (
+        selectors.coach_profiles(organization=request.organization)
+        .filter(membership=membership)
+        .first()
+    )
+    initial = {
+        "capacity": 8,
+        "hours_start": "08:00",
+        "hours_end": "20:00",
+        "languages": "en",
+        "accepting_clients": True,
+    }
+    if profile is not None:
+        initial = {
+            field: getattr(profile, field)
+            for field in CoachProfileForm.base_fields
+            if field != "languages"
+        }
+        initial["languages"] = ", ".join(profile.languages)
+    form = CoachProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.coach_profile_save(
+                actor=request.user, membership=membership, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect("staff:coaching_coaches", org=org)
+    return render(
+        request, "coaching/form_page.html", {"form": form, "title": "My coaching profile"}
+    )
+
+
+# --- the client's portal ----------------------------------------------------------------
+
+
+def _portal_engagement(request):
+    return selectors.engagement_for_portal(membership=request.membership)
+
+
+@roles_required(Role.CLIENT)
+def portal_home(request, org):
+    engagement = _portal_engagement(request)
+    context = {"engagement": engagement}
+    if engagement is not None:
+        today = services.local_now(request.organization).date()
+        checkins = list(selectors.checkins_for(engagement=engagement, today=today))
+        plan = selectors.plan_for(engagement=engagement)
+        days = {c.day: c.sober for c in checkins}
+        context.update(
+            {
+                "today_checkin": next((c for c in checkins if c.day == today), None),
+                "form": CheckInForm(triggers=plan.triggers if plan else ()),
+                "sober_streak": selectors.sober_streak(days, today),
+                "checkin_streak": selectors.checkin_streak(set(days), today),
+                "chart": selectors.craving_trend(checkins, today=today),
+                "events": list(
+                    engagement.high_risk_events.filter(starts_at__gte=timezone.now())[:3]
+                ),
+            }
+        )
+    return render(request, "coaching/portal_home.html", context)
+
+
+@require_POST
+@roles_required(Role.CLIENT)
+def portal_checkin(request, org):
+    engagement = _portal_engagement(request)
+    if engagement is None:
+        messages.error(request, "You have no coaching engagement to check in to.")
+        return redirect("portal:coaching_home", org=org)
+    plan = selectors.plan_for(engagement=engagement)
+    form = CheckInForm(request.POST, triggers=plan.triggers if plan else ())
+    if form.is_valid():
+        try:
+            services.checkin_record(actor=request.user, engagement=engagement, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Checked in. Thank you, see you tomorrow.")
+            return redirect("portal:coaching_home", org=org)
+    return render(
+        request,
+        "coaching/portal_checkin.html",
+        {"form": form, "engagement": engagement},
+        status=400,
+    )
+
+
+@roles_required(Role.CLIENT)
+def portal_plan(request, org):
+    engagement = _portal_engagement(request)
+    plan = selectors.plan_for(engagement=engagement) if engagement else None
+    return render(request, "coaching/portal_plan.html", {"engagement": engagement, "plan": plan})
+
+
+def _coach_phone(engagement) -> str:
+    if engagement is None or engagement.coach_id is None:
+        return ""
+    profile = engagement.coach.coach_profiles.first()
+    return profile.phone if profile else ""
+
+
+@roles_required(Role.CLIENT)
+def portal_help(request, org):
+    """The numbers show at once; pressing the button also alerts the coach."""
+    engagement = _portal_engagement(request)
+    alerted = False
+    if request.method == "POST" and engagement is not None:
+        services.help_request(actor=request.user, engagement=engagement)
+        alerted = True
+    return render(
+        request,
+        "coaching/portal_help.html",
+        {"engagement": engagement, "coach_phone": _coach_phone(engagement), "alerted": alerted},
+    )
+
+
+@roles_required(Role.CLIENT)
+def portal_event_new(request, org):
+    engagement = _portal_engagement(request)
+    form = HighRiskEventForm(request.POST or None)
+    if engagement is None:
+        messages.error(request, "You have no coaching engagement yet.")
+        return redirect("portal:coaching_home", org=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.high_risk_event_add(
+                actor=request.user, engagement=engagement, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Added. Your coach will plan the day with you.")
+            return redirect("portal:coaching_home", org=org)
+    return render(
+        request, "coaching/portal_form.html", {"form": form, "title": "A hard day coming up"}
+    )
