@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class CasemanagementConfig(AppConfig):
     name = "casemanagement"
     verbose_name = "Case management"
+
+    def ready(self) -> None:
+        from continuum.care import timeline
+        from continuum.notifications import calendar, kinds
+
+        from . import feeds
+
+        kinds.register("appointment_reminder", "Appointment reminders")
+        kinds.register("refill_reminder", "Medication refill reminders")
+        kinds.register("assessment_reminder", "Questionnaire reminders")
+        kinds.register("safety_alert", "Urgent safety alerts")
+        calendar.register(feeds.appointments_calendar)
+        for provider in feeds.TIMELINE_PROVIDERS:
+            timeline.register(provider)

@@ -1,0 +1,109 @@
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+
+from continuum.audit.services import audit_read_many
+from continuum.people.selectors import client_get_for
+from continuum.tenancy.api import as_api_error
+
+from . import selectors, serializers, services
+from .models import AssessmentSource
+from .views import CASE_ROLES
+
+STAFF = frozenset(CASE_ROLES)
+
+
+class _ClientScoped(generics.GenericAPIView):
+    required_roles = STAFF
+
+    def client(self):
+        if not hasattr(self, "_client"):
+            self._client = client_get_for(
+                membership=self.request.membership, client_id=self.kwargs["client_id"]
+            )
+        return self._client
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        client = self.client()
+        audit_read_many(
+            actor=request.user,
+            organization=request.organization,
+            items=[(obj, client.public_id) for obj in page],
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
+
+class PlanDetail(_ClientScoped):
+    serializer_class = serializers.PlanSerializer
+
+    def get(self, request, org, client_id):
+        plan = selectors.plan_active_for(client=self.client())
+        if plan is None:
+            raise Http404("No active care plan.")
+        audit_read_many(
+            actor=request.user,
+            organization=request.organization,
+            items=[(plan, self.client().public_id)],
+        )
+        return Response(self.get_serializer(plan).data)
+
+
+class ProviderList(_ClientScoped):
+    serializer_class = serializers.ProviderSerializer
+
+    def get_queryset(self):
+        return selectors.providers_for(client=self.client())
+
+
+class AppointmentList(_ClientScoped):
+    serializer_class = serializers.AppointmentSerializer
+
+    def get_queryset(self):
+        return selectors.appointments_for(client=self.client())
+
+
+class MedicationList(_ClientScoped):
+    serializer_class = serializers.MedicationSerializer
+
+    def get_queryset(self):
+        return selectors.medications_for(client=self.client())
+
+
+class AssessmentList(_ClientScoped):
+    serializer_class = serializers.AssessmentSerializer
+
+    def get_queryset(self):
+        return selectors.assessments_for(client=self.client())
+
+    @extend_schema(
+        request=serializers.AssessmentInputSerializer, responses=serializers.AssessmentSerializer
+    )
+    def post(self, request, org, client_id):
+        data = serializers.AssessmentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            assessment = services.assessment_record(
+                actor=request.user,
+                client=self.client(),
+                source=AssessmentSource.STAFF,
+                **data.validated_data,
+            )
+        except ValidationError as exc:
+            raise as_api_error(exc) from exc
+        return Response(
+            serializers.AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED
+        )
+
+
+class GapList(generics.ListAPIView):
+    required_roles = STAFF
+    serializer_class = serializers.GapSerializer
+
+    def get_queryset(self):
+        return selectors.gap_list_for(membership=self.request.membership)

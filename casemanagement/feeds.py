@@ -1,0 +1,151 @@
+"""What case management contributes to the shared calendar feeds and client timeline."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from continuum.care.timeline import QuerySetSource, TimelineEntry
+from continuum.notifications.calendar import CalendarItem
+from continuum.tenancy.models import Membership
+
+from . import instruments
+from .models import Appointment, AppointmentStatus, Assessment, Contact, Gap, Goal
+
+
+def appointments_calendar(*, organization, user):
+    """The client's own appointments, and those a staff member accompanies. Summaries say
+    "Appointment" only: calendar apps are outside the record."""
+    membership = Membership.objects.filter(
+        organization=organization, user=user, is_active=True
+    ).first()
+    if membership is None:
+        return
+    since = timezone.now() - timezone.timedelta(days=30)
+    own = Appointment.objects.filter(
+        organization=organization,
+        client__portal_user=user,
+        status=AppointmentStatus.SCHEDULED,
+        starts_at__gte=since,
+    )
+    accompanied = Appointment.objects.filter(
+        organization=organization,
+        accompanied_by=membership,
+        status=AppointmentStatus.SCHEDULED,
+        starts_at__gte=since,
+    )
+    for appointment in (own | accompanied).distinct().order_by("starts_at"):
+        yield CalendarItem(
+            uid=f"cm-appointment-{appointment.public_id}",
+            start=appointment.starts_at,
+            end=appointment.ends_at,
+            summary="Appointment",
+        )
+
+
+def _case_url(client, organization) -> str:
+    return reverse(
+        "staff:casemgmt_client", kwargs={"org": organization.slug, "client_id": client.public_id}
+    )
+
+
+def appointments_provider(client, organization):
+    url = _case_url(client, organization)
+
+    def entry(a):
+        who = a.provider.name if a.provider_id else a.get_visit_type_display()
+        return TimelineEntry(
+            time=a.created_at,
+            kind="appointment",
+            title=f"Appointment with {who}",
+            detail=f"{timezone.localtime(a.starts_at):%b %-d, %Y %H:%M} · {a.get_status_display()}",
+            url=url,
+        )
+
+    queryset = (
+        Appointment.objects.filter(organization=organization, client=client)
+        .select_related("provider")
+        .order_by("-created_at", "-id")
+    )
+    return QuerySetSource(queryset, entry)
+
+
+def assessments_provider(client, organization):
+    url = _case_url(client, organization)
+
+    def entry(a):
+        instrument = instruments.INSTRUMENTS[a.instrument]
+        if a.total is None:
+            detail = ", ".join(f"{k} {v}" for k, v in a.subscales.items())
+        else:
+            detail = f"Score {a.total}" + (f" ({a.band.replace('_', ' ')})" if a.band else "")
+        return TimelineEntry(
+            time=a.completed_at,
+            kind="assessment",
+            title=instrument.short_name,
+            detail=detail,
+            url=url,
+        )
+
+    queryset = Assessment.objects.filter(organization=organization, client=client).order_by(
+        "-completed_at", "-id"
+    )
+    return QuerySetSource(queryset, entry)
+
+
+def contacts_provider(client, organization):
+    url = _case_url(client, organization)
+
+    def entry(c):
+        title = c.get_kind_display() + (f" · {c.provider.name}" if c.provider_id else "")
+        detail = "Disclosure recorded" if c.disclosure_id else ""
+        return TimelineEntry(
+            time=c.occurred_at, kind="contact", title=title, detail=detail, url=url
+        )
+
+    queryset = (
+        Contact.objects.filter(organization=organization, client=client)
+        .select_related("provider")
+        .order_by("-occurred_at", "-id")
+    )
+    return QuerySetSource(queryset, entry)
+
+
+def gaps_provider(client, organization):
+    url = _case_url(client, organization)
+
+    def entry(g):
+        state = f"resolved {g.resolved_at:%b %-d}" if g.resolved_at else "open"
+        return TimelineEntry(
+            time=g.detected_at, kind="gap", title=g.get_rule_display(), detail=state, url=url
+        )
+
+    queryset = Gap.objects.filter(organization=organization, client=client).order_by(
+        "-detected_at", "-id"
+    )
+    return QuerySetSource(queryset, entry)
+
+
+def goals_provider(client, organization):
+    url = _case_url(client, organization)
+
+    def entry(g):
+        return TimelineEntry(
+            time=g.created_at,
+            kind="goal",
+            title=f"Goal: {g.title}",
+            detail=g.get_domain_display(),
+            url=url,
+        )
+
+    queryset = Goal.objects.filter(organization=organization, plan__client=client).order_by(
+        "-created_at", "-id"
+    )
+    return QuerySetSource(queryset, entry)
+
+
+TIMELINE_PROVIDERS = (
+    appointments_provider,
+    assessments_provider,
+    contacts_provider,
+    gaps_provider,
+    goals_provider,
+)

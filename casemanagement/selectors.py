@@ -1,0 +1,512 @@
+"""Reads of case-management records, always through the caller's client visibility
+(people.selectors.client_list_for): missing and not-visible are the same 404."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from continuum.care.models import CareEpisode, Phase
+from continuum.people.models import Client
+from continuum.people.selectors import client_list_for
+from continuum.tenancy.models import Membership, Role
+
+from . import instruments
+from .models import (
+    FOLLOW_UP_VISIT_TYPES,
+    MENTAL_HEALTH_KINDS,
+    OPEN_STEP_STATUSES,
+    Appointment,
+    AppointmentStatus,
+    Assessment,
+    CarePlan,
+    Contact,
+    Gap,
+    GapRule,
+    Goal,
+    GoalStatus,
+    GoalStep,
+    Medication,
+    MedicationFill,
+    PlanStatus,
+    ProgressNote,
+    Provider,
+)
+
+MISSED_RESCHEDULE_DAYS = 3
+CONTACT_GAP_DAYS = 14
+REASSESS_AFTER_DAYS = 30
+
+
+def _visible(membership: Membership):
+    return client_list_for(membership=membership).values("pk")
+
+
+def _get(queryset: QuerySet, public_id, what: str):
+    try:
+        return queryset.get(public_id=public_id)
+    except (queryset.model.DoesNotExist, ValueError):
+        raise Http404(f"No such {what}.") from None
+
+
+def case_manager_pick(*, organization) -> Membership | None:
+    """The active case manager with the fewest active care plans."""
+    return (
+        Membership.objects.filter(
+            organization=organization, is_active=True, roles__contains=[Role.CASE_MANAGER]
+        )
+        .annotate(caseload=Count("care_plans", filter=Q(care_plans__status=PlanStatus.ACTIVE)))
+        .order_by("caseload", "created_at", "pk")
+        .first()
+    )
+
+
+# --- care plans -------------------------------------------------------------------------
+
+
+def plan_active_for(*, client: Client) -> CarePlan | None:
+    """The active plan with goals, steps and recent notes, in four queries."""
+    return (
+        CarePlan.objects.filter(client=client, status=PlanStatus.ACTIVE)
+        .select_related("case_manager__user")
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=Goal.objects.order_by("domain", "created_at", "id").prefetch_related(
+                    Prefetch("steps", queryset=GoalStep.objects.select_related("provider")),
+                    Prefetch("notes", queryset=ProgressNote.objects.select_related("author")),
+                ),
+            )
+        )
+        .first()
+    )
+
+
+def plan_list_for(*, membership: Membership) -> QuerySet[CarePlan]:
+    return (
+        CarePlan.objects.filter(client__in=_visible(membership))
+        .select_related("client", "case_manager__user")
+        .order_by("-opened_at", "-id")
+    )
+
+
+def goal_get_for(*, membership: Membership, goal_id) -> Goal:
+    goals = Goal.objects.filter(plan__client__in=_visible(membership)).select_related(
+        "plan__client__organization"
+    )
+    return _get(goals, goal_id, "goal")
+
+
+def step_get_for(*, membership: Membership, step_id) -> GoalStep:
+    steps = GoalStep.objects.filter(goal__plan__client__in=_visible(membership)).select_related(
+        "goal__plan__client__organization"
+    )
+    return _get(steps, step_id, "step")
+
+
+# --- providers, contacts ----------------------------------------------------------------
+
+
+def providers_for(*, client: Client) -> QuerySet[Provider]:
+    return Provider.objects.filter(client=client).order_by("-is_active", "kind", "name", "id")
+
+
+def provider_list_for(*, membership: Membership) -> QuerySet[Provider]:
+    return Provider.objects.filter(client__in=_visible(membership)).select_related("client")
+
+
+def contacts_for(*, client: Client) -> QuerySet[Contact]:
+    return (
+        Contact.objects.filter(client=client)
+        .select_related("provider", "author", "disclosure")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+# --- appointments -----------------------------------------------------------------------
+
+
+def appointments_for(*, client: Client) -> QuerySet[Appointment]:
+    return (
+        Appointment.objects.filter(client=client)
+        .select_related("provider", "accompanied_by__user")
+        .order_by("-starts_at", "-id")
+    )
+
+
+def appointment_list_for(*, membership: Membership) -> QuerySet[Appointment]:
+    return (
+        Appointment.objects.filter(client__in=_visible(membership))
+        .select_related("client", "provider", "accompanied_by__user")
+        .order_by("starts_at", "id")
+    )
+
+
+def appointment_get_for(*, membership: Membership, appointment_id) -> Appointment:
+    appointments = appointment_list_for(membership=membership).select_related(
+        "client__organization", "client__portal_user"
+    )
+    return _get(appointments, appointment_id, "appointment")
+
+
+# --- medications ------------------------------------------------------------------------
+
+
+def medications_for(*, client: Client) -> QuerySet[Medication]:
+    return Medication.objects.filter(client=client).select_related("prescriber")
+
+
+def medication_list_for(*, membership: Membership) -> QuerySet[Medication]:
+    return Medication.objects.filter(client__in=_visible(membership)).select_related(
+        "client", "prescriber"
+    )
+
+
+def medication_get_for(*, membership: Membership, medication_id) -> Medication:
+    medications = medication_list_for(membership=membership).select_related(
+        "client__organization", "client__portal_user"
+    )
+    return _get(medications, medication_id, "medication")
+
+
+# --- assessments ------------------------------------------------------------------------
+
+
+def assessments_for(*, client: Client) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(client=client).order_by("-completed_at", "-id")
+
+
+def assessment_list_for(*, membership: Membership) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(client__in=_visible(membership)).select_related("client")
+
+
+def assessment_get_for(*, membership: Membership, assessment_id) -> Assessment:
+    assessments = assessment_list_for(membership=membership).select_related(
+        "client__organization", "entered_by"
+    )
+    return _get(assessments, assessment_id, "assessment")
+
+
+@dataclass
+class Trend:
+    instrument: instruments.Instrument
+    points: list  # (completed_at, value) oldest first
+    series: str = "total"
+
+
+def assessment_trends(*, assessments: list[Assessment]) -> list[Trend]:
+    """One trend per instrument from an already-loaded list (no queries)."""
+    by_code: dict[str, list[Assessment]] = {}
+    for assessment in sorted(assessments, key=lambda a: a.completed_at):
+        by_code.setdefault(assessment.instrument, []).append(assessment)
+    trends = []
+    for code, items in by_code.items():
+        instrument = instruments.INSTRUMENTS[code]
+        if code == instruments.BAM:
+            for name in instruments.BAM_SUBSCALES:
+                points = [(a.completed_at, a.subscales.get(name, 0)) for a in items]
+                trends.append(Trend(instrument, points, series=name))
+        else:
+            trends.append(Trend(instrument, [(a.completed_at, a.total) for a in items]))
+    return trends
+
+
+def worsening(previous: Assessment | None, latest: Assessment) -> bool:
+    """Worse than the previous one of the same instrument: a higher total, or for the
+    BAM more use, more risk or less protection."""
+    if previous is None:
+        return False
+    if latest.instrument == instruments.BAM:
+        before, now = previous.subscales, latest.subscales
+        return (
+            now.get("use", 0) > before.get("use", 0)
+            or now.get("risk", 0) > before.get("risk", 0)
+            or now.get("protective", 0) < before.get("protective", 0)
+        )
+    return (latest.total or 0) > (previous.total or 0)
+
+
+def reassessments_due(*, organization, today: date):
+    """(client, instrument, due date) for clients with a portal login whose latest
+    answer to an instrument is at least REASSESS_AFTER_DAYS old, while in an active plan."""
+    latest = (
+        Assessment.objects.filter(
+            organization=organization,
+            client__care_plans__status=PlanStatus.ACTIVE,
+            client__portal_user__isnull=False,
+        )
+        .values("client", "instrument")
+        .annotate(last=Max("completed_at"))
+    )
+    tz = ZoneInfo(organization.timezone)
+    due = []
+    for row in latest:
+        due_on = timezone.localdate(row["last"], tz) + timedelta(days=REASSESS_AFTER_DAYS)
+        if due_on <= today:
+            due.append((row["client"], row["instrument"], due_on))
+    clients = Client.objects.select_related("portal_user").in_bulk([c for c, _, _ in due])
+    return [(clients[c], code, d) for c, code, d in due if c in clients]
+
+
+# --- gaps -------------------------------------------------------------------------------
+
+
+def gap_list_for(*, membership: Membership, open_only: bool = True) -> QuerySet[Gap]:
+    gaps = Gap.objects.filter(client__in=_visible(membership))
+    if open_only:
+        gaps = gaps.filter(resolved_at__isnull=True)
+    return gaps.select_related("client", "owner__user").order_by("detected_at", "id")
+
+
+def gaps_for(*, client: Client) -> QuerySet[Gap]:
+    return Gap.objects.filter(client=client, resolved_at__isnull=True).select_related("owner__user")
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    subject_key: str
+    client: Client
+    plan: CarePlan | None
+    detail: str
+
+
+def _local_date(value, tz) -> date:
+    return timezone.localtime(value, tz).date()
+
+
+def follow_up_met(*, discharge: date, visits: list[date], days: int) -> bool:
+    """HEDIS FUI-style: a qualifying visit after the discharge day, up to and including
+    day `days`. The discharge day itself does not count."""
+    return any(discharge < visit <= discharge + timedelta(days=days) for visit in visits)
+
+
+def detect_gaps(*, organization, today: date) -> dict[tuple[str, str], Finding]:
+    """Every gap in care open today, keyed by (rule, subject). A fixed number of
+    queries, whatever the number of clients."""
+    tz = ZoneInfo(organization.timezone)
+    found: dict[tuple[str, str], Finding] = {}
+
+    def add(rule, subject, client, plan, detail):
+        found[(rule, subject)] = Finding(rule, subject, client, plan, detail)
+
+    plans = {
+        p.client_id: p
+        for p in CarePlan.objects.filter(
+            organization=organization, status=PlanStatus.ACTIVE
+        ).select_related("client", "case_manager__user")
+    }
+
+    # Follow-up within 7 and within 30 days of residential discharge.
+    episodes = list(
+        CareEpisode.objects.filter(
+            organization=organization, phase=Phase.AFTERCARE, discharge_date__isnull=False
+        ).select_related("client")
+    )
+    client_ids = [e.client_id for e in episodes]
+    visits: dict[int, list[date]] = {}
+    for appointment in Appointment.objects.filter(
+        organization=organization,
+        client__in=client_ids,
+        status=AppointmentStatus.ATTENDED,
+        visit_type__in=list(FOLLOW_UP_VISIT_TYPES),
+    ).only("client_id", "starts_at"):
+        visits.setdefault(appointment.client_id, []).append(_local_date(appointment.starts_at, tz))
+    for fill in MedicationFill.objects.filter(
+        organization=organization, medication__client__in=client_ids, medication__is_moud=True
+    ).select_related("medication"):
+        visits.setdefault(fill.medication.client_id, []).append(fill.filled_on)
+    for episode in episodes:
+        dates = visits.get(episode.client_id, [])
+        for days, rule in ((7, GapRule.FOLLOW_UP_7), (30, GapRule.FOLLOW_UP_30)):
+            window_closed = today > episode.discharge_date + timedelta(days=days)
+            if window_closed and not follow_up_met(
+                discharge=episode.discharge_date, visits=dates, days=days
+            ):
+                add(
+                    rule,
+                    f"episode:{episode.public_id}",
+                    episode.client,
+                    plans.get(episode.client_id),
+                    f"Discharged {episode.discharge_date:%b %-d, %Y}; no follow-up visit "
+                    f"within {days} days.",
+                )
+
+    # Missed appointments not rescheduled within N days.
+    missed = list(
+        Appointment.objects.filter(
+            organization=organization,
+            status=AppointmentStatus.MISSED,
+            rescheduled_to__isnull=True,
+        ).select_related("client")
+    )
+    later: dict[int, list[Appointment]] = {}
+    if missed:
+        for appointment in Appointment.objects.filter(
+            organization=organization,
+            client__in={m.client_id for m in missed},
+            status__in=[AppointmentStatus.SCHEDULED, AppointmentStatus.ATTENDED],
+        ).only("client_id", "provider_id", "starts_at"):
+            later.setdefault(appointment.client_id, []).append(appointment)
+    for appointment in missed:
+        if _local_date(appointment.starts_at, tz) + timedelta(days=MISSED_RESCHEDULE_DAYS) >= today:
+            continue
+        replaced = any(
+            other.provider_id == appointment.provider_id and other.starts_at > appointment.starts_at
+            for other in later.get(appointment.client_id, [])
+        )
+        if not replaced:
+            add(
+                GapRule.MISSED_NOT_RESCHEDULED,
+                f"appointment:{appointment.public_id}",
+                appointment.client,
+                plans.get(appointment.client_id),
+                f"Missed on {_local_date(appointment.starts_at, tz):%b %-d}; not rescheduled "
+                f"within {MISSED_RESCHEDULE_DAYS} days.",
+            )
+
+    # Clients in an active plan.
+    with_mh_provider = set(
+        Provider.objects.filter(
+            organization=organization,
+            client__in=list(plans),
+            is_active=True,
+            kind__in=list(MENTAL_HEALTH_KINDS),
+        ).values_list("client_id", flat=True)
+    )
+    last_contacts = dict(
+        Contact.objects.filter(
+            organization=organization, client__in=list(plans), provider__isnull=True
+        )
+        .values("client")
+        .annotate(last=Max("occurred_at"))
+        .values_list("client", "last")
+    )
+    for client_id, plan in plans.items():
+        client = plan.client
+        if client.co_occurring_conditions and client_id not in with_mh_provider:
+            add(
+                GapRule.NO_MENTAL_HEALTH_PROVIDER,
+                f"client:{client.public_id}",
+                client,
+                plan,
+                "Co-occurring mental-health condition recorded; no mental-health provider.",
+            )
+        if plan.next_review_on < today:
+            add(
+                GapRule.PLAN_REVIEW_OVERDUE,
+                f"plan:{plan.public_id}:{plan.next_review_on.isoformat()}",
+                client,
+                plan,
+                f"Review was due {plan.next_review_on:%b %-d, %Y}.",
+            )
+        last = last_contacts.get(client_id) or plan.opened_at
+        if _local_date(last, tz) + timedelta(days=CONTACT_GAP_DAYS) < today:
+            add(
+                GapRule.NO_CONTACT,
+                f"client:{client.public_id}",
+                client,
+                plan,
+                f"No contact with the client since {_local_date(last, tz):%b %-d, %Y}.",
+            )
+
+    for step in GoalStep.objects.filter(
+        organization=organization,
+        status__in=list(OPEN_STEP_STATUSES),
+        due_on__lt=today,
+        goal__status=GoalStatus.ACTIVE,
+        goal__plan__status=PlanStatus.ACTIVE,
+    ).select_related("goal__plan__client"):
+        plan = step.goal.plan
+        add(
+            GapRule.STEP_OVERDUE,
+            f"step:{step.public_id}",
+            plan.client,
+            plan,
+            f"“{step.description}” was due {step.due_on:%b %-d, %Y}.",
+        )
+
+    for medication in (
+        Medication.objects.filter(organization=organization, refill_due_on__lt=today)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .select_related("client")
+    ):
+        add(
+            GapRule.REFILL_OVERDUE,
+            f"medication:{medication.public_id}:{medication.refill_due_on.isoformat()}",
+            medication.client,
+            plans.get(medication.client_id),
+            f"{medication.name} refill was due {medication.refill_due_on:%b %-d, %Y}.",
+        )
+    return found
+
+
+# --- dashboard --------------------------------------------------------------------------
+
+
+def caseload_for(*, membership: Membership) -> QuerySet[CarePlan]:
+    """The case manager's active plans with the count of open gaps."""
+    return (
+        CarePlan.objects.filter(
+            organization=membership.organization_id,
+            status=PlanStatus.ACTIVE,
+            case_manager=membership,
+        )
+        .select_related("client")
+        .annotate(
+            open_gaps=Count("client__cm_gaps", filter=Q(client__cm_gaps__resolved_at__isnull=True))
+        )
+        .order_by("client__last_name", "client__first_name", "id")
+    )
+
+
+def appointments_to_accompany(*, membership: Membership, now, days: int = 14):
+    return (
+        Appointment.objects.filter(
+            organization=membership.organization_id,
+            accompanied_by=membership,
+            status=AppointmentStatus.SCHEDULED,
+            starts_at__gte=now,
+            starts_at__lt=now + timedelta(days=days),
+        )
+        .select_related("client", "provider")
+        .order_by("starts_at", "id")
+    )
+
+
+def plans_due_for_review(*, membership: Membership, today: date, days: int = 7):
+    return (
+        CarePlan.objects.filter(
+            organization=membership.organization_id,
+            case_manager=membership,
+            status=PlanStatus.ACTIVE,
+            next_review_on__lte=today + timedelta(days=days),
+        )
+        .select_related("client")
+        .order_by("next_review_on", "id")
+    )
+
+
+def worsening_assessments(*, membership: Membership, since, limit: int = 20) -> list:
+    """Recent assessments of the caseload that are worse than the one before."""
+    recent = list(
+        Assessment.objects.filter(
+            organization=membership.organization_id,
+            client__care_plans__case_manager=membership,
+            client__care_plans__status=PlanStatus.ACTIVE,
+        )
+        .select_related("client")
+        .order_by("client_id", "instrument", "completed_at", "id")
+    )
+    result = []
+    previous: dict[tuple[int, str], Assessment] = {}
+    for assessment in recent:
+        key = (assessment.client_id, assessment.instrument)
+        if assessment.completed_at >= since and worsening(previous.get(key), assessment):
+            result.append(assessment)
+        previous[key] = assessment
+    result.sort(key=lambda a: a.completed_at, reverse=True)
+    return result[:limit]

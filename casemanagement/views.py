@@ -1,0 +1,478 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from continuum.audit.services import audit_read, audit_read_many
+from continuum.people.selectors import client_for_portal_user, client_get_for
+from continuum.tenancy.models import Role
+from continuum.tenancy.permissions import roles_required
+from continuum.tenancy.views import add_service_errors
+
+from . import charts, forms, instruments, selectors, services
+from .models import AssessmentSource, StepStatus
+
+# Case work is for the care team; admins and intake see every client anyway.
+CASE_ROLES = (Role.CASE_MANAGER, Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.SOBER_COACH)
+CLIENT_ROLE = (Role.CLIENT,)
+
+
+def _client(request, client_id):
+    return client_get_for(membership=request.membership, client_id=client_id)
+
+
+def _plan_or_404(client):
+    plan = selectors.plan_active_for(client=client)
+    if plan is None:
+        raise Http404("No active care plan.")
+    return plan
+
+
+def _back(org, client):
+    return redirect("staff:casemgmt_client", org=org, client_id=client.public_id)
+
+
+def _handle(request, form, action, *, success: str):
+    """Run a service with the form's data; field errors go back onto the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return True
+    return False
+
+
+def _form_page(request, template, context, form):
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, template, {**context, "form": form}, status=status)
+
+
+# --- staff ------------------------------------------------------------------------------
+
+
+@roles_required(*CASE_ROLES)
+def dashboard(request, org):
+    membership = request.membership
+    now = timezone.now()
+    context = {
+        "caseload": list(selectors.caseload_for(membership=membership)),
+        "accompany": list(selectors.appointments_to_accompany(membership=membership, now=now)),
+        "reviews": list(
+            selectors.plans_due_for_review(membership=membership, today=timezone.localdate())
+        ),
+        "worsening": selectors.worsening_assessments(
+            membership=membership, since=now - timezone.timedelta(days=30)
+        ),
+    }
+    return render(request, "casemanagement/dashboard.html", context)
+
+
+@roles_required(*CASE_ROLES)
+def gaps_board(request, org):
+    gaps = list(selectors.gap_list_for(membership=request.membership))
+    now = timezone.now()
+    for gap in gaps:
+        gap.age_days = (now - gap.detected_at).days
+    audit_read_many(
+        actor=request.user,
+        organization=request.organization,
+        items=[(gap, gap.client.public_id) for gap in gaps],
+    )
+    return render(request, "casemanagement/gaps.html", {"gaps": gaps})
+
+
+@roles_required(*CASE_ROLES)
+def client_case(request, org, client_id):
+    client = _client(request, client_id)
+    audit_read(actor=request.user, organization=request.organization, obj=client)
+    assessments = list(selectors.assessments_for(client=client)[:60])
+    context = {
+        "client": client,
+        "plan": selectors.plan_active_for(client=client),
+        "providers": list(selectors.providers_for(client=client)),
+        "appointments": list(selectors.appointments_for(client=client)[:50]),
+        "medications": list(selectors.medications_for(client=client)),
+        "assessments": assessments[:10],
+        "charts": [
+            charts.trend_chart(t) for t in selectors.assessment_trends(assessments=assessments)
+        ],
+        "contacts": list(selectors.contacts_for(client=client)[:20]),
+        "gaps": list(selectors.gaps_for(client=client)),
+        "instruments": instruments.INSTRUMENTS.values(),
+        "step_statuses": StepStatus.choices,
+    }
+    return render(request, "casemanagement/client_case.html", context)
+
+
+@roles_required(*CASE_ROLES)
+def plan_print(request, org, client_id):
+    client = _client(request, client_id)
+    plan = _plan_or_404(client)
+    audit_read(
+        actor=request.user, organization=request.organization, obj=plan, client_id=client.public_id
+    )
+    context = {
+        "client": client,
+        "plan": plan,
+        "providers": list(selectors.providers_for(client=client).filter(is_active=True)),
+        "medications": list(selectors.medications_for(client=client)),
+    }
+    return render(request, "casemanagement/plan_print.html", context)
+
+
+@roles_required(*CASE_ROLES)
+def plan_open(request, org, client_id):
+    client = _client(request, client_id)
+    form = forms.ReviewForm(request.POST or None)
+    form.fields["summary"].label = "Aftercare recommendations"
+    if _handle(
+        request,
+        form,
+        lambda d: services.careplan_open(
+            actor=request.user, client=client, recommendations=d["summary"]
+        ),
+        success="Care plan opened.",
+    ):
+        return _back(org, client)
+    return _form_page(
+        request, "casemanagement/form.html", {"client": client, "title": "Open a care plan"}, form
+    )
+
+
+@roles_required(*CASE_ROLES)
+def goal_add(request, org, client_id):
+    client = _client(request, client_id)
+    plan = _plan_or_404(client)
+    form = forms.GoalForm(request.POST or None)
+    if _handle(
+        request,
+        form,
+        lambda d: services.goal_add(actor=request.user, plan=plan, **d),
+        success="Goal added.",
+    ):
+        return _back(org, client)
+    return _form_page(
+        request, "casemanagement/form.html", {"client": client, "title": "Add a goal"}, form
+    )
+
+
+@roles_required(*CASE_ROLES)
+def step_add(request, org, cm_goal_id):
+    goal = selectors.goal_get_for(membership=request.membership, goal_id=cm_goal_id)
+    client = goal.plan.client
+    form = forms.StepForm(request.POST or None, providers=selectors.providers_for(client=client))
+    if _handle(
+        request,
+        form,
+        lambda d: services.step_add(actor=request.user, goal=goal, **d),
+        success="Step added.",
+    ):
+        return _back(org, client)
+    return _form_page(
+        request,
+        "casemanagement/form.html",
+        {"client": client, "title": f"Add a step to “{goal.title}”"},
+        form,
+    )
+
+
+@require_POST
+@roles_required(*CASE_ROLES)
+def step_status(request, org, cm_step_id):
+    step = selectors.step_get_for(membership=request.membership, step_id=cm_step_id)
+    client = step.goal.plan.client
+    form = forms.StepStatusForm(request.POST)
+    if not _handle(
+        request,
+        form,
+        lambda d: services.step_set_status(actor=request.user, step=step, **d),
+        success="Step updated.",
+    ):
+        messages.error(request, "Choose a status for the step.")
+    return _back(org, client)
+
+
+@roles_required(*CASE_ROLES)
+def note_add(request, org, cm_goal_id):
+    goal = selectors.goal_get_for(membership=request.membership, goal_id=cm_goal_id)
+    client = goal.plan.client
+    form = forms.NoteForm(request.POST or None)
+    if _handle(
+        request,
+        form,
+        lambda d: services.progress_note_add(actor=request.user, goal=goal, **d),
+        success="Progress note added.",
+    ):
+        return _back(org, client)
+    return _form_page(
+        request,
+        "casemanagement/form.html",
+        {"client": client, "title": f"Progress on “{goal.title}”"},
+        form,
+    )
+
+
+@roles_required(*CASE_ROLES)
+def plan_review(request, org, client_id):
+    client = _client(request, client_id)
+    plan = _plan_or_404(client)
+    form = forms.ReviewForm(request.POST or None)
+    if _handle(
+        request,
+        form,
+        lambda d: services.plan_review(actor=request.user, plan=plan, **d),
+        success="Review recorded.",
+    ):
+        return _back(org, client)
+    return _form_page(
+        request,
+        "casemanagement/form.html",
+        {"client": client, "title": "Review the care plan"},
+        form,
+    )
+
+
+@roles_required(*CASE_ROLES)
+def provider_add(request, org, client_id):
+    client = _client(request, client_id)
+    form = forms.ProviderForm(request.POST or None)
+    if _handle(
+        request,
+        form,
+        lambda d: services.provider_add(actor=request.user, client=client, **d),
+        success="Provider added.",
+    ):
+        return _back(org, client)
+    return _form_page(
+        request, "casemanagement/form.html", {"client": client, "title": "Add a provider"}, form
+    )
+
+
+@roles_required(*CASE_ROLES)
+def contact_add(request, org, client_id):
+    client = _client(request, client_id)
+    form = forms.ContactForm(request.POST or None, providers=selectors.providers_for(client=client))
+    if _handle(
+        request,
+        form,
+        lambda d: services.contact_record(actor=request.user, client=client, **d),
+        success="Contact logged.",
+    ):
+        return _back(org, client)
+    return _form_page(
+        request, "casemanagement/form.html", {"client": client, "title": "Log a contact"}, form
+    )
+
+
+@roles_required(*CASE_ROLES)
+def appointment_add(request, org, client_id):
+    client = _client(request, client_id)
+    form = forms.AppointmentForm(
+        request.POST or None, providers=selectors.providers_for(client=client)
+    )
+
+    def schedule(d):
+        accompanies = d.pop("case_manager_accompanies")
+        services.appointment_schedule(
+            actor=request.user,
+            client=client,
+            accompanied_by=request.membership if accompanies else None,
+            **d,
+        )
+
+    if _handle(request, form, schedule, success="Appointment scheduled."):
+        return _back(org, client)
+    return _form_page(
+        request,
+        "casemanagement/form.html",
+        {"client": client, "title": "Schedule an appointment"},
+        form,
+    )
+
+
+@require_POST
+@roles_required(*CASE_ROLES)
+def appointment_status(request, org, cm_appointment_id):
+    appointment = selectors.appointment_get_for(
+        membership=request.membership, appointment_id=cm_appointment_id
+    )
+    form = forms.AppointmentStatusForm(request.POST)
+    if not _handle(
+        request,
+        form,
+        lambda d: services.appointment_set_status(actor=request.user, appointment=appointment, **d),
+        success="Appointment updated.",
+    ):
+        errors = [e for errs in form.errors.values() for e in errs]
+        messages.error(request, " ".join(errors) or "Choose attended, missed or cancelled.")
+    return _back(org, appointment.client)
+
+
+@roles_required(*CASE_ROLES)
+def medication_add(request, org, client_id):
+    client = _client(request, client_id)
+    form = forms.MedicationForm(
+        request.POST or None, providers=selectors.providers_for(client=client)
+    )
+    if _handle(
+        request,
+        form,
+        lambda d: services.medication_add(actor=request.user, client=client, **d),
+        success="Medication added.",
+    ):
+        return _back(org, client)
+    return _form_page(
+        request, "casemanagement/form.html", {"client": client, "title": "Add a medication"}, form
+    )
+
+
+@roles_required(*CASE_ROLES)
+def medication_fill(request, org, cm_medication_id):
+    medication = selectors.medication_get_for(
+        membership=request.membership, medication_id=cm_medication_id
+    )
+    form = forms.FillForm(request.POST or None)
+    if _handle(
+        request,
+        form,
+        lambda d: services.medication_fill_record(actor=request.user, medication=medication, **d),
+        success="Refill recorded.",
+    ):
+        return _back(org, medication.client)
+    return _form_page(
+        request,
+        "casemanagement/form.html",
+        {"client": medication.client, "title": f"Refill of {medication}"},
+        form,
+    )
+
+
+def _assessment_page(request, *, client, code, source, template, extra):
+    try:
+        form_class = forms.assessment_form_class(code, ask_sex=True)
+    except KeyError:
+        raise Http404("No such instrument.") from None
+    instrument = instruments.INSTRUMENTS[code]
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        sex = data.pop("sex", "")
+        answers = {k: v for k, v in data.items() if v is not None}
+        try:
+            assessment = services.assessment_record(
+                actor=request.user,
+                client=client,
+                instrument=code,
+                answers=answers,
+                source=source,
+                sex=sex,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return render(
+                request,
+                template.replace("form", "result"),
+                {**extra, "client": client, "assessment": assessment, "instrument": instrument},
+            )
+    return _form_page(
+        request, template, {**extra, "client": client, "instrument": instrument}, form
+    )
+
+
+@roles_required(*CASE_ROLES)
+def assessment_enter(request, org, client_id, cm_instrument):
+    client = _client(request, client_id)
+    return _assessment_page(
+        request,
+        client=client,
+        code=cm_instrument,
+        source=AssessmentSource.STAFF,
+        template="casemanagement/assessment_form.html",
+        extra={"staff": True},
+    )
+
+
+# --- portal -----------------------------------------------------------------------------
+
+
+def _own_client(request):
+    client = client_for_portal_user(membership=request.membership)
+    if client is None:
+        raise Http404("No client record.")
+    return client
+
+
+@roles_required(*CLIENT_ROLE)
+def portal_plan(request, org):
+    client = _own_client(request)
+    plan = selectors.plan_active_for(client=client)
+    return render(request, "casemanagement/portal_plan.html", {"client": client, "plan": plan})
+
+
+@require_POST
+@roles_required(*CLIENT_ROLE)
+def portal_plan_acknowledge(request, org):
+    client = _own_client(request)
+    plan = _plan_or_404(client)
+    services.plan_acknowledge(actor=request.user, plan=plan)
+    messages.success(request, "Thank you: your case manager can see you have read your plan.")
+    return redirect("portal:casemgmt_portal_plan", org=org)
+
+
+@roles_required(*CLIENT_ROLE)
+def portal_appointments(request, org):
+    client = _own_client(request)
+    appointments = selectors.appointments_for(client=client).filter(
+        starts_at__gte=timezone.now() - timezone.timedelta(days=30)
+    )
+    return render(
+        request,
+        "casemanagement/portal_appointments.html",
+        {"client": client, "appointments": list(appointments)},
+    )
+
+
+@roles_required(*CLIENT_ROLE)
+def portal_medications(request, org):
+    client = _own_client(request)
+    today = timezone.localdate()
+    medications = [m for m in selectors.medications_for(client=client) if m.is_current(today)]
+    form = forms.AdherenceForm(request.POST or None)
+    if request.method == "POST":
+        medication = next(
+            (m for m in medications if str(m.public_id) == request.POST.get("medication")), None
+        )
+        if medication is None:
+            form.add_error(None, "Choose one of your medications.")
+        elif form.is_valid():
+            week_of = today - timezone.timedelta(days=today.weekday())
+            services.adherence_report(
+                actor=request.user, medication=medication, week_of=week_of, **form.cleaned_data
+            )
+            messages.success(request, "Thanks: your report was saved.")
+            return redirect("portal:casemgmt_portal_medications", org=org)
+    return _form_page(
+        request,
+        "casemanagement/portal_medications.html",
+        {"client": client, "medications": medications},
+        form,
+    )
+
+
+@roles_required(*CLIENT_ROLE)
+def portal_assessment(request, org, cm_instrument):
+    client = _own_client(request)
+    return _assessment_page(
+        request,
+        client=client,
+        code=cm_instrument,
+        source=AssessmentSource.PORTAL,
+        template="casemanagement/portal_assessment_form.html",
+        extra={},
+    )
