@@ -1,0 +1,153 @@
+"""A fully populated aftercare client: every record kind the FHIR export maps."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from casemanagement import instruments
+from casemanagement.models import Assessment, Contact, GoalStep
+from coaching.models import Contact as CoachContact
+from continuum.care.models import CareEpisode, PhaseTransition
+from continuum.consent.models import InformationCategory
+from continuum.people.models import CareTeamMember, Client
+from continuum.tenancy.models import Membership, Role
+from tests.casemanagement.factories import (
+    appointment_for,
+    goal_for,
+    medication_for,
+    plan_for,
+    provider_for,
+)
+from tests.coaching.factories import make_engagement
+from tests.consent.factories import make_family_member, signed_consent
+from tests.referrals.factories import make_listing, make_referral
+
+RECIPIENT = "Bayside Outpatient Clinic"
+ALL_CATEGORIES = [
+    InformationCategory.CONTACT,
+    InformationCategory.STATUS,
+    InformationCategory.TREATMENT_PLAN,
+    InformationCategory.APPOINTMENTS,
+    InformationCategory.MEDICATIONS,
+    InformationCategory.ASSESSMENTS,
+    InformationCategory.ATTENDANCE,
+]
+
+
+def _assessment(client, code, author, **extra):
+    instrument = instruments.INSTRUMENTS[code]
+    answers = {item.key: item.choices[1].value for item in instrument.items}
+    result = instruments.score(code, answers, **extra)
+    return Assessment.objects.create(
+        organization=client.organization,
+        client=client,
+        instrument=code,
+        answers=answers,
+        total=result.total,
+        band=result.band,
+        subscales=result.subscales,
+        source="staff",
+        entered_by=author,
+        **extra,
+    )
+
+
+def populate(org, members) -> Client:
+    now = timezone.now()
+    case_manager = Membership.objects.get(organization=org, user=members[Role.CASE_MANAGER])
+    coach = Membership.objects.get(organization=org, user=members[Role.SOBER_COACH])
+    client = Client.objects.create(
+        organization=org,
+        first_name="Jordan",
+        last_name="Reyes",
+        preferred_name="Jo",
+        date_of_birth=now.date().replace(year=1990),
+        email="jordan@example.com",
+        phone="+1 305 555 0101",
+        zip_code="33139",
+    )
+    make_family_member(org, client, email="ana@example.com")
+    for membership, role in [(case_manager, Role.CASE_MANAGER), (coach, Role.SOBER_COACH)]:
+        CareTeamMember.objects.create(
+            organization=org, client=client, membership=membership, role=role
+        )
+    episode = CareEpisode.objects.create(
+        organization=org, client=client, phase="aftercare", opened_at=now - timedelta(days=60)
+    )
+    for days, (before, after) in zip(
+        (60, 45, 30, 5),
+        [
+            ("", "inquiry"),
+            ("inquiry", "pre_treatment"),
+            ("pre_treatment", "residential"),
+            ("residential", "aftercare"),
+        ],
+        strict=True,
+    ):
+        PhaseTransition.objects.create(
+            organization=org,
+            episode=episode,
+            from_phase=before,
+            to_phase=after,
+            at=now - timedelta(days=days),
+        )
+    plan = plan_for(
+        client,
+        case_manager=case_manager,
+        episode=episode,
+        recommendations="IOP three times a week; weekly therapy.",
+    )
+    goal = goal_for(plan, measure="Signed lease")
+    GoalStep.objects.create(
+        organization=org,
+        goal=goal,
+        description="Tour two houses",
+        owner="client",
+        due_on=now.date() + timedelta(days=7),
+    )
+    goal_for(plan, domain="recovery", title="Attend four meetings a week", status="achieved")
+    therapist = provider_for(client)
+    appointment_for(client, provider=therapist, accompanied_by=case_manager)
+    appointment_for(client, starts_at=now - timedelta(days=3), status="attended")
+    medication_for(client, prescriber=therapist, is_moud=True)
+    medication_for(client, name="Sertraline", dose="50 mg", ended_on=now.date())
+    author = members[Role.CASE_MANAGER]
+    _assessment(client, "phq9", author)
+    _assessment(client, "gad7", author)
+    _assessment(client, "auditc", author, sex="female")
+    Contact.objects.create(
+        organization=org,
+        client=client,
+        kind="client_contact",
+        summary="Weekly check-in",
+        author=author,
+    )
+    Contact.objects.create(
+        organization=org,
+        client=client,
+        kind="call",
+        provider=therapist,
+        summary="Coordinated intake",
+        author=author,
+    )
+    engagement = make_engagement(org, client=client, coach=coach, episode=episode)
+    CoachContact.objects.create(
+        organization=org,
+        engagement=engagement,
+        kind="phone",
+        started_at=now - timedelta(days=1),
+        duration_minutes=30,
+        logged_by=members[Role.SOBER_COACH],
+    )
+    listing = make_listing(org, name="Bayside IOP", kind="iop_php", phone="+1 305 555 0199")
+    make_referral(org, listing=listing, client=client, note="Starts Monday")
+    signed_consent(
+        org=org, client=client, recipient_name=RECIPIENT, information_categories=ALL_CATEGORIES
+    )
+    return client
+
+
+@pytest.fixture
+def full_client(in_org, members):
+    return populate(in_org, members)
