@@ -63,10 +63,15 @@ INSTALLED_APPS = [
     "continuum.accounts",
     "continuum.tenancy",
     "continuum.audit",
+    "continuum.people",
+    "continuum.care",
+    "continuum.consent",
+    "continuum.notifications",
     "interventions",
     "coaching",
     "casemanagement",
     "referrals",
+    "continuum.fhir",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +87,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Outside the tenant middleware, so it also records the refusals made at the door
+    # (another organization's member, a role from the wrong area).
+    "continuum.audit.middleware.RefusedAccessMiddleware",
     "continuum.tenancy.middleware.TenantMiddleware",
 ]
 
@@ -227,11 +235,36 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["referrals.scan_stale"] = {"task": "referrals.scan_stale", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["care.handoff_sweep"] = {"task": "care.handoff_sweep", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["interventions.overdue_sweep"] = {
+    "task": "interventions.overdue_sweep",
+    "schedule": 600.0,
+}
+CELERY_BEAT_SCHEDULE["notifications.deliver_due"] = {
+    "task": "notifications.deliver_due",
+    "schedule": 30.0,
+}
+CELERY_BEAT_SCHEDULE["coaching.alerts_scan"] = {"task": "coaching.alerts_scan", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["coaching.certifications_scan"] = {
+    "task": "coaching.certifications_scan",
+    "schedule": 86400.0,
+}
+CELERY_BEAT_SCHEDULE["casemanagement.scan"] = {"task": "casemanagement.scan", "schedule": 3600.0}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Continuum <no-reply@continuum.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Text messages go through a pluggable backend; the console one prints them.
+SMS_BACKEND = env.str("SMS_BACKEND", default="continuum.notifications.sms.ConsoleBackend")
+SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=BASE_DIR / ".data" / "sms")
+# Outbox delivery: a claimed row is reclaimable after the lease; retries back off.
+NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=300)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+NOTIFICATION_BATCH_SIZE = env.int("NOTIFICATION_BATCH_SIZE", default=50)
+NOTIFICATION_BACKOFF_SECONDS = env.int("NOTIFICATION_BACKOFF_SECONDS", default=60)
 
 LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en", "English"), ("es", "Español")]

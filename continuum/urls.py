@@ -14,7 +14,19 @@ from continuum.accounts import api as accounts_api
 from continuum.tenancy import views as tenancy_views
 
 # Apps whose urls.py contributes public/portal/staff/api patterns, in order.
-TENANT_URL_MODULES = ["continuum.tenancy.urls"]
+TENANT_URL_MODULES = [
+    "continuum.tenancy.urls",
+    "continuum.audit.urls",
+    "continuum.consent.urls",
+    "continuum.notifications.urls",
+    "continuum.people.urls",
+    "continuum.care.urls",
+    "referrals.urls",
+    "coaching.urls",
+    "interventions.urls",
+    "casemanagement.urls",
+    "continuum.fhir.urls",
+]
 
 
 def _collect(kind: str) -> list:
@@ -34,6 +46,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("api/v1/auth/token/", accounts_api.ObtainTokenView.as_view(), name="api_token"),
     path("api/v1/<slug:org>/", include((_collect("api"), "api"))),
+    path("fhir/r4/<slug:org>/", include(("continuum.fhir.urls", "fhir"))),
     path("<slug:org>/staff/", include((_collect("staff"), "staff"))),
     path("<slug:org>/portal/", include((_collect("portal"), "portal"))),
     path("<slug:org>/", include((_collect("public"), "public"))),

@@ -10,7 +10,7 @@ from .scoping import organization_scope
 from .selectors import membership_for, organization_get_by_slug
 
 # URL namespaces that live under an organization, by area.
-TENANT_AREAS = {"public", "portal", "staff", "api"}
+TENANT_AREAS = {"public", "portal", "staff", "api", "fhir"}
 
 
 class TenantMiddleware:

@@ -13,7 +13,9 @@ from continuum.tenancy.models import PORTAL_ROLES, STAFF_ROLES, Role
 
 from .objects import URL_OBJECTS
 
-AREAS = ("public", "portal", "staff", "api")
+AREAS = ("public", "portal", "staff", "api", "fhir")
+# Areas that answer with API status codes (401, not a login redirect).
+API_AREAS = ("api", "fhir")
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,16 @@ def _lacking_role(route: Route) -> str | None:
     return None
 
 
+def _assert_fhir_error(route: Route, response, code: str) -> None:
+    """The FHIR area speaks FHIR even when refusing: an OperationOutcome."""
+    if route.area != "fhir":
+        return
+    assert response["Content-Type"].startswith("application/fhir+json")
+    body = response.json()
+    assert body["resourceType"] == "OperationOutcome"
+    assert body["issue"][0]["code"] == code
+
+
 def test_matrix_found_every_area():
     areas = {r.area for r in ROUTES}
     assert areas == set(AREAS)
@@ -123,8 +135,9 @@ def test_route_declares_its_access(route):
 @pytest.mark.parametrize("route", PROTECTED, ids=str)
 def test_anonymous_is_sent_to_log_in(client, org, route):
     response = _request(client, route, _url(route, org))
-    if route.area == "api":
+    if route.area in API_AREAS:
         assert response.status_code == 401, response.content
+        _assert_fhir_error(route, response, "login")
     else:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login") + "?next=")
@@ -135,6 +148,7 @@ def test_other_organizations_member_gets_404(client, org, outsider, route):
     client.force_login(outsider)
     response = _request(client, route, _url(route, org))
     assert response.status_code == 404
+    _assert_fhir_error(route, response, "not-found")
 
 
 @pytest.mark.parametrize("route", PROTECTED, ids=str)
@@ -145,6 +159,7 @@ def test_member_without_the_role_gets_403(client, org, members, route):
     client.force_login(members[role])
     response = _request(client, route, _url(route, org))
     assert response.status_code == 403, f"{route} as {role}: {response.status_code}"
+    _assert_fhir_error(route, response, "forbidden")
 
 
 OBJECT_ROUTES = [r for r in PROTECTED if r.kwargs]

@@ -1,5 +1,6 @@
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -24,11 +25,45 @@ DEMO_USERS = [
 ]
 
 
+# Each service line fills the demo organization with its own realistic records, in this
+# order: the directory first (programs referred to), then clients and their episodes.
+DEMO_CONTENT_COMMANDS = [
+    "demo_directory",
+    "demo_care",
+    "demo_interventions",
+    "demo_coaching",
+    "demo_casemanagement",
+]
+
+
 class Command(BaseCommand):
     help = "Create or refresh the demo organization and one login per role. Safe to run repeatedly."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        organization = self._organization_and_logins()
+        # Outside the transaction above: each command commits its own work, so the
+        # handoffs and tasks it triggers see committed rows.
+        for name in DEMO_CONTENT_COMMANDS:
+            call_command(name, stdout=self.stdout, stderr=self.stderr)
+        self._run_pending_handoffs(organization)
+        self.stdout.write(self.style.SUCCESS(f"Demo organization '{organization.slug}' is ready."))
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for email, _name, roles, _title in DEMO_USERS:
+            self.stdout.write(f"  {email:<36} {', '.join(Role(r).label for r in roles)}")
+
+    def _run_pending_handoffs(self, organization: Organization) -> None:
+        """Do now what the worker would do shortly, so the demo is complete when the URL
+        is printed. Each run is exactly-once: the worker finding them later is a no-op."""
+        from continuum.care.models import HandoffRun, HandoffStatus
+        from continuum.care.services import handoff_execute
+
+        with organization_scope(organization):
+            pending = HandoffRun.objects.filter(status=HandoffStatus.PENDING)
+            for run_id in pending.values_list("pk", flat=True):
+                handoff_execute(run_id=run_id)
+
+    @transaction.atomic
+    def _organization_and_logins(self) -> Organization:
         organization, _ = Organization.objects.update_or_create(
             slug="demo",
             defaults={
@@ -56,7 +91,4 @@ class Command(BaseCommand):
                     user=user,
                     defaults={"roles": list(roles), "title": title, "is_active": True},
                 )
-        self.stdout.write(self.style.SUCCESS(f"Demo organization '{organization.slug}' is ready."))
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for email, _name, roles, _title in DEMO_USERS:
-            self.stdout.write(f"  {email:<36} {', '.join(Role(r).label for r in roles)}")
+        return organization
