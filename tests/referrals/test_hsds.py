@@ -6,13 +6,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from referrals import hsds
 from referrals.models import ImportFormat, ImportJob, ImportStatus, Listing, ListingLocation
 from referrals.services import import_job_run
 
-EXAMPLES = Path(settings.BASE_DIR).parent / "shared" / "reference" / "hsds" / "examples"
+EXAMPLES = Path(__file__).resolve().parent / "hsds_examples"
 SERVICE_ID = "ac148810-d857-441c-9679-408f346de14b"
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +29,7 @@ from tests.consent.factories import make_client, signed_consent
 from tests.queries import assert_queries
 from tests.referrals.factories import make_listing, make_referral
 
-EXAMPLES = Path(settings.BASE_DIR).parent / "shared" / "reference" / "hsds" / "examples"
+EXAMPLES = Path(__file__).resolve().parent / "hsds_examples"
 NOW = timezone.make_aware(timezone.datetime(2026, 11, 12, 15, 0))
 
 

@@ -21,7 +21,7 @@ from continuum.celery import app
 from referrals.models import ImportJob, ImportStatus, Listing
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
-EXAMPLE = Path(settings.BASE_DIR).parent / "shared" / "reference" / "hsds" / "examples"
+EXAMPLE = Path(__file__).resolve().parent / "hsds_examples"
 SERVICES = 60
 TIMEOUT = 30
 
