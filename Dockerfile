@@ -20,6 +20,7 @@ COPY . .
 # these variables when DEBUG is off; nothing connects to the database or broker here.
 RUN SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-0123456789 \
     DEBUG=false \
+    FIELD_ENCRYPTION_KEYS=build-only-not-a-key \
     DATABASE_URL=postgres://build@localhost/build \
     REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput -v 0

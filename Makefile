@@ -13,6 +13,7 @@ ARGS ?=
 help:
 	@echo "make run               migrate, demo data, web + worker + beat on http://127.0.0.1:$${PORT:-8000}/demo/"
 	@echo "make test ARGS=...     pytest (ARGS go to pytest, e.g. ARGS='-k tenancy -x')"
+	@echo "make screenshots       browser journeys; rewrites the README screenshots in docs/screenshots/"
 	@echo "make manage ARGS=...   manage.py with the dev services up (e.g. ARGS='createsuperuser')"
 	@echo "make lint | format     ruff check and format check | apply formatting"
 	@echo "make migrations-check  fail when a model change has no migration"
@@ -25,6 +26,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m continuum.devstack test $(ARGS)
+
+# Runs the browser journeys (Chromium at /usr/bin/chromium) and rewrites docs/screenshots/.
+.PHONY: screenshots
+screenshots: $(STAMP)
+	E2E_SCREENSHOTS=1 E2E_REQUIRE_BROWSER=1 $(BIN)/python -m continuum.devstack test -m e2e tests/e2e $(ARGS)
 
 manage: $(STAMP)
 	$(BIN)/python -m continuum.devstack manage $(ARGS)
@@ -64,3 +70,8 @@ clean-data:
 	@if [ -f .data/valkey/valkey.pid ] && kill -0 "$$(cat .data/valkey/valkey.pid)" 2>/dev/null; then \
 		echo "embedded Valkey is running (stop make run/test first)"; exit 1; fi
 	rm -rf .data
+
+# Production-like load benchmark (PostgreSQL, Redis and wrk required); see docs/scaling.md.
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(ARGS)

@@ -34,8 +34,8 @@ def _row(name: str, samples: list[float], extra: str = "") -> str:
     )
 
 
-def run(*, org_slug: str, runs: int, seed_value: int) -> None:
-    from django.db import connection
+def measure(*, org_slug: str, runs: int, seed_value: int) -> dict:
+    """Search and primary-key lookup samples (ms), match counts and the plan's index lines."""
 
     from continuum.tenancy.models import Organization
     from continuum.tenancy.scoping import organization_scope
@@ -88,7 +88,21 @@ def run(*, org_slug: str, runs: int, seed_value: int) -> None:
         qs = listing_search(organization=organization, params=params, include_closed=True)
         plan = qs.explain()
     index_lines = sorted({line.strip() for line in plan.splitlines() if "Index" in line})
+    return {
+        "total": total,
+        "searches": searches,
+        "hits": hits,
+        "lookups": lookups,
+        "index_lines": index_lines,
+    }
 
+
+def run(*, org_slug: str, runs: int, seed_value: int) -> None:
+    from django.db import connection
+
+    result = measure(org_slug=org_slug, runs=runs, seed_value=seed_value)
+    total, searches, hits = result["total"], result["searches"], result["hits"]
+    lookups, index_lines = result["lookups"], result["index_lines"]
     print(f"Directory search at {total:,} listings ({connection.vendor}, {runs} runs each)\n")
     print("| query | runs | p50 ms | p95 ms | max ms | notes |")
     print("|---|---:|---:|---:|---:|---|")

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 
 from continuum.care.models import CareEpisode, Task
+from continuum.fields import EncryptedTextField
 from continuum.people.models import Client
 from continuum.tenancy.models import Membership, TenantModel
 
@@ -139,7 +140,7 @@ class GoalStep(TenantModel):
 class ProgressNote(TenantModel):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField()
+    body = EncryptedTextField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
@@ -238,7 +239,7 @@ class Contact(TenantModel):
     )
     kind = models.CharField(max_length=20, choices=ContactKind.choices)
     direction = models.CharField(max_length=10, choices=Direction.choices, default="outbound")
-    summary = models.TextField()
+    summary = EncryptedTextField()
     information = models.JSONField(default=list, blank=True)
     occurred_at = models.DateTimeField(default=timezone.now)
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")

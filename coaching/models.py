@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from continuum.care.models import CareEpisode
+from continuum.fields import EncryptedTextField
 from continuum.people.models import Client
 from continuum.tenancy.models import Membership, TenantModel
 
@@ -259,7 +260,7 @@ class Contact(TenantModel):
     duration_minutes = models.PositiveIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
     )
-    summary = models.TextField(blank=True)
+    summary = EncryptedTextField(blank=True)
     risk_observed = models.CharField(
         max_length=12, choices=RiskLevel.choices, default=RiskLevel.NONE
     )

@@ -40,6 +40,10 @@ DATA = ROOT / ".data"
 # Console scripts (honcho, pytest, gunicorn, celery) live next to the interpreter running us.
 BIN = Path(sys.executable).parent
 DB_NAME = "continuum"
+# Migrations run as the owner of the tables; web, worker and beat as an application role
+# that row-level security binds (it owns nothing and cannot bypass RLS).
+DB_OWNER_ROLE = "continuum_owner"
+DB_APP_ROLE = "continuum_app"
 # The same major version as the docker-compose stack, so dumps move freely between them.
 POSTGRES_VERSION = 16
 # How long the process runner gets to stop its children before they are killed outright.
@@ -126,7 +130,8 @@ class EmbeddedPostgres:
         self.pgdata = pgdata
         self.server = None
 
-    def start(self) -> str:
+    def start(self) -> tuple[str, str]:
+        """Returns the application role's URL and the owner's (for migrations)."""
         with warnings.catch_warnings():
             # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers, sudo);
             # pgserver then keeps its lock file under /tmp, which is fine.
@@ -165,8 +170,12 @@ class EmbeddedPostgres:
             info.socket_dir,
         )
         # libpq's own form for a socket directory; django-environ turns ?host= into
-        # OPTIONS["host"] and keeps the path as written.
-        return f"postgres://postgres@/{DB_NAME}?host={quote(str(info.socket_dir), safe='/')}"
+        # OPTIONS["host"] and keeps the path as written. The socket trusts local users.
+        query = f"?host={quote(str(info.socket_dir), safe='/')}"
+        return (
+            f"postgres://{DB_APP_ROLE}@/{DB_NAME}{query}",
+            f"postgres://{DB_OWNER_ROLE}@/{DB_NAME}{query}",
+        )
 
     def pid(self) -> int | None:
         return self.server.get_pid() if self.server is not None else None
@@ -217,14 +226,55 @@ class EmbeddedPostgres:
         import psycopg2
         from psycopg2 import sql
 
+        from continuum.tenancy import rls
+
         conn = psycopg2.connect(host=host, port=port or 5432, user="postgres", dbname="postgres")
         try:
             conn.autocommit = True
             with conn.cursor() as cur:
+                cur.execute(
+                    "SELECT rolname FROM pg_roles WHERE rolname IN (%s, %s)",
+                    (DB_OWNER_ROLE, DB_APP_ROLE),
+                )
+                exists = {row[0] for row in cur.fetchall()}
+                for statement in rls.create_roles_sql(
+                    owner_role=DB_OWNER_ROLE, app_role=DB_APP_ROLE, exists=exists
+                ):
+                    cur.execute(statement)
                 cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,))
                 if cur.fetchone() is None:
-                    cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DB_NAME)))
+                    cur.execute(
+                        sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                            sql.Identifier(DB_NAME), sql.Identifier(DB_OWNER_ROLE)
+                        )
+                    )
                     log.info("created database %s", DB_NAME)
+        finally:
+            conn.close()
+        conn = psycopg2.connect(host=host, port=port or 5432, user="postgres", dbname=DB_NAME)
+        try:
+            conn.autocommit = True
+            with conn.cursor() as cur:
+                # Data from before the two roles existed belongs to postgres: hand it over.
+                cur.execute(
+                    sql.SQL("ALTER DATABASE {} OWNER TO {}").format(
+                        sql.Identifier(DB_NAME), sql.Identifier(DB_OWNER_ROLE)
+                    )
+                )
+                cur.execute(
+                    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm')"
+                    " AND pg_get_userbyid(c.relowner) <> %s",
+                    (DB_OWNER_ROLE,),
+                )
+                for (name,) in cur.fetchall():
+                    cur.execute(
+                        sql.SQL("ALTER TABLE {} OWNER TO {}").format(
+                            sql.Identifier(name), sql.Identifier(DB_OWNER_ROLE)
+                        )
+                    )
+                for statement in rls.grant_app_role_sql(DB_APP_ROLE, owner_role=DB_OWNER_ROLE):
+                    cur.execute(statement)
         finally:
             conn.close()
 
@@ -430,8 +480,10 @@ class Stack:
             log.info("database: external DATABASE_URL=%s", _redact(os.environ["DATABASE_URL"]))
         else:
             self.postgres = EmbeddedPostgres(DATA / "postgres")
-            url = self.postgres.start()
+            url, owner_url = self.postgres.start()
             os.environ["DATABASE_URL"] = self.started["DATABASE_URL"] = url
+            os.environ["MIGRATION_DATABASE_URL"] = owner_url
+            self.started["MIGRATION_DATABASE_URL"] = owner_url
         if os.environ.get("REDIS_URL"):
             log.info("broker: external REDIS_URL=%s", _redact(os.environ["REDIS_URL"]))
         else:
@@ -489,20 +541,26 @@ def _stop_descendants(protected: set[int]) -> None:
     psutil.wait_procs(alive, timeout=5)
 
 
-def _child_env() -> dict[str, str]:
-    env = dict(os.environ)
+def _child_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ, **(overrides or {}))
     env["PATH"] = os.pathsep.join([str(BIN), env.get("PATH", os.defpath)])
     # Output goes through pipes (honcho); without this it arrives in late bursts.
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
 
-def _run(cmd: list[str]) -> int:
+def _as_owner() -> dict[str, str]:
+    """Migrations run as the role that owns the tables, when one is configured."""
+    owner_url = os.environ.get("MIGRATION_DATABASE_URL")
+    return {"DATABASE_URL": owner_url} if owner_url else {}
+
+
+def _run(cmd: list[str], env: dict[str, str] | None = None) -> int:
     """Run one child in the foreground; a stop request is passed on and waited out."""
     if signals.stopping:
         return 128 + signals.received
     log.info("$ %s", shlex.join(cmd))
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=_child_env())  # noqa: S603
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=_child_env(env))  # noqa: S603
     signals.child = proc
     try:
         while True:
@@ -541,12 +599,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     DATA.mkdir(exist_ok=True)  # celery beat keeps its schedule there
     with Stack(persist_broker=True):
         _become_subreaper()
-        for step in (
-            _manage("migrate", "--noinput"),
-            _manage("collectstatic", "--noinput", "-v", "0"),
-            _manage("demo_setup"),
+        for step, env in (
+            (_manage("migrate", "--noinput"), _as_owner()),
+            (_manage("collectstatic", "--noinput", "-v", "0"), None),
+            (_manage("demo_setup"), None),
         ):
-            rc = _run(step)
+            rc = _run(step, env)
             if rc != 0 or signals.stopping:
                 if not signals.stopping:
                     log.error("%s failed (exit %s)", shlex.join(step[1:]), rc)
@@ -573,7 +631,8 @@ def cmd_test(args: argparse.Namespace) -> int:
 def cmd_manage(args: argparse.Namespace) -> int:
     with Stack(persist_broker=True):
         _become_subreaper()
-        return _run(_manage(*args.args))
+        migrating = args.args[:1] == ["migrate"]
+        return _run(_manage(*args.args), _as_owner() if migrating else None)
 
 
 def cmd_env(args: argparse.Namespace) -> int:

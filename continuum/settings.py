@@ -85,11 +85,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Outside the tenant middleware, so it also records the refusals made at the door
     # (another organization's member, a role from the wrong area).
     "continuum.audit.middleware.RefusedAccessMiddleware",
+    "continuum.accounts.idle.IdleTimeoutMiddleware",
     "continuum.tenancy.middleware.TenantMiddleware",
 ]
 
@@ -118,6 +120,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
+# Sets the row-level-security organization of each connection (continuum.tenancy.rls).
+DATABASES["default"]["ENGINE"] = "continuum.tenancy.db"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("TEST_DATABASE_NAME", default=None)
@@ -178,6 +182,8 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# A login code dies after three wrong tries; requests for codes are limited per address.
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -191,7 +197,12 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,{}/{}s/key".format(
         env.int("LOGIN_FAILED_LIMIT", default=5), env.int("LOGIN_FAILED_WINDOW", default=300)
     ),
+    "request_login_code": "20/m/ip,3/m/key",
 }
+# Automatic logoff outside an organization's pages (each organization sets its own).
+STAFF_IDLE_TIMEOUT_DEFAULT = env.int("STAFF_IDLE_TIMEOUT_DEFAULT", default=15)
+# Emergency (break-glass) access attempts per staff member.
+BREAK_GLASS_RATE = env.str("BREAK_GLASS_RATE", default="5/h")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Continuum"
 
@@ -219,6 +230,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1/[^/]+",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "continuum.api_schema.blank_emails_hook",
+    ],
 }
 
 # Celery: the database is the source of truth; messages only move work along.
@@ -302,6 +317,43 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 X_FRAME_OPTIONS = "DENY"
+
+# Encryption at rest of the most sensitive free text (continuum/fields.py): comma-separated
+# Fernet keys, the first encrypts and all decrypt (rotation: docs/security.md). Development
+# derives one from SECRET_KEY; production must provide its own.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS must be set in production "
+            "(generate one with: python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())')."
+        )
+    import base64
+    import hashlib
+
+    FIELD_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(
+            hashlib.sha256(f"continuum-field-encryption:{SECRET_KEY}".encode()).digest()
+        ).decode()
+    ]
+# Content-Security-Policy: scripts only from our own origin, never inline (every script is
+# a static file). Inline styles stay allowed: the admin, the API docs and htmx's request
+# indicator use them, and a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:

@@ -7,10 +7,11 @@ from importlib import import_module
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from continuum import views
 from continuum.accounts import api as accounts_api
+from continuum.accounts import idle
 from continuum.tenancy import views as tenancy_views
 
 # Apps whose urls.py contributes public/portal/staff/api patterns, in order.
@@ -38,13 +39,21 @@ def _collect(kind: str) -> list:
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # The language switcher posts here (set_language); the choice is kept in a cookie.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", tenancy_views.home, name="home"),
     path("organizations/", tenancy_views.organization_switcher, name="organization_switcher"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path(
+        "api/docs/",
+        # The split view serves its start-up script as a file, so the CSP needs no inline script.
+        SpectacularSwaggerSplitView.as_view(url_name="api_schema"),
+        name="api_docs",
+    ),
     path("api/v1/auth/token/", accounts_api.ObtainTokenView.as_view(), name="api_token"),
+    path("session/keep-alive/", idle.keep_alive, name="session_keep_alive"),
     path("api/v1/<slug:org>/", include((_collect("api"), "api"))),
     path("fhir/r4/<slug:org>/", include(("continuum.fhir.urls", "fhir"))),
     path("<slug:org>/staff/", include((_collect("staff"), "staff"))),

@@ -1,5 +1,6 @@
 from django import forms
 from django.forms.models import fields_for_model
+from django.utils.translation import gettext_lazy as _
 
 from continuum.care.models import ClosedReason
 from continuum.people.models import Relationship
@@ -24,60 +25,63 @@ TEXT = forms.Textarea(attrs={"rows": 3})
 class HelpRequestForm(forms.Form):
     """The public request for help. Labels speak to a worried family member."""
 
-    requester_first_name = forms.CharField(label="Your first name", max_length=100)
-    requester_last_name = forms.CharField(label="Your last name", max_length=100)
+    requester_first_name = forms.CharField(label=_("Your first name"), max_length=100)
+    requester_last_name = forms.CharField(label=_("Your last name"), max_length=100)
     requester_email = forms.EmailField(
-        label="Your e-mail address", help_text="We send a confirmation and a link to your page."
+        label=_("Your e-mail address"),
+        help_text=_("We send a confirmation and a link to your page."),
     )
-    requester_phone = forms.CharField(label="Your phone number", max_length=40, required=False)
+    requester_phone = forms.CharField(label=_("Your phone number"), max_length=40, required=False)
     preferred_contact_times = forms.CharField(
-        label="When is a good time to call you?", max_length=200, required=False
+        label=_("When is a good time to call you?"), max_length=200, required=False
     )
     relationship = forms.ChoiceField(
-        label="How are you related to your loved one?",
-        choices=[("", "Choose one"), *Relationship.choices],
+        label=_("How are you related to your loved one?"),
+        choices=[("", _("Choose one")), *Relationship.choices],
     )
-    loved_one_first_name = forms.CharField(label="Your loved one's first name", max_length=100)
-    loved_one_last_name = forms.CharField(label="Your loved one's last name", max_length=100)
+    loved_one_first_name = forms.CharField(label=_("Your loved one's first name"), max_length=100)
+    loved_one_last_name = forms.CharField(label=_("Your loved one's last name"), max_length=100)
     loved_one_age = forms.IntegerField(
-        label="Their age", min_value=12, max_value=110, required=False
+        label=_("Their age"), min_value=12, max_value=110, required=False
     )
     substances = forms.CharField(
-        label="Which substances are they using?",
-        help_text="For example: alcohol, opioids, fentanyl, methamphetamine. Separate with commas.",
+        label=_("Which substances are they using?"),
+        help_text=_(
+            "For example: alcohol, opioids, fentanyl, methamphetamine. Separate with commas."
+        ),
         max_length=300,
         required=False,
     )
     duration = forms.CharField(
-        label="For how long, as far as you know?", max_length=200, required=False
+        label=_("For how long, as far as you know?"), max_length=200, required=False
     )
     prior_treatment = forms.CharField(
-        label="Have they had treatment before?", widget=TEXT, required=False
+        label=_("Have they had treatment before?"), widget=TEXT, required=False
     )
     recent_events = forms.CharField(
-        label="What has happened recently?", widget=TEXT, required=False
+        label=_("What has happened recently?"), widget=TEXT, required=False
     )
     danger_signs = forms.MultipleChoiceField(
-        label="Is any of this happening now or recently?",
-        help_text="Tick any that apply. If someone is in danger right now, call 911.",
+        label=_("Is any of this happening now or recently?"),
+        help_text=_("Tick any that apply. If someone is in danger right now, call 911."),
         choices=DangerSign.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     others_involved = forms.CharField(
-        label="Who else in the family (or among friends) is involved?",
+        label=_("Who else in the family (or among friends) is involved?"),
         widget=TEXT,
         required=False,
     )
     urgency = forms.ChoiceField(
-        label="How soon do you need help?", choices=Urgency.choices, widget=forms.RadioSelect
+        label=_("How soon do you need help?"), choices=Urgency.choices, widget=forms.RadioSelect
     )
     insurance = forms.CharField(
-        label="Their health insurance, if you know it", max_length=200, required=False
+        label=_("Their health insurance, if you know it"), max_length=200, required=False
     )
     consent_to_contact = forms.BooleanField(
-        label="You may contact me by phone and e-mail about this request.",
-        error_messages={"required": "Please let us contact you, so we can help."},
+        label=_("You may contact me by phone and e-mail about this request."),
+        error_messages={"required": _("Please let us contact you, so we can help.")},
     )
     # Left empty by people; filled by form-filling robots.
     website = forms.CharField(
@@ -196,10 +200,10 @@ class ResponsePlanForm(forms.ModelForm):
 
 class LetterForm(forms.Form):
     body = forms.CharField(
-        label="Your letter",
+        label=_("Your letter"),
         widget=forms.Textarea(attrs={"rows": 14}),
         required=False,
-        help_text="Speak from love: a memory, the changes you have seen, what you hope for.",
+        help_text=_("Speak from love: a memory, the changes you have seen, what you hope for."),
     )
 
 
@@ -221,21 +225,21 @@ SCALE = [(i, str(i)) for i in range(1, 6)]
 
 class WellbeingForm(forms.Form):
     stress = forms.TypedChoiceField(
-        label="How calm have you felt this week? (1 very stressed, 5 calm)",
+        label=_("How calm have you felt this week? (1 very stressed, 5 calm)"),
         choices=SCALE,
         coerce=int,
         widget=forms.RadioSelect,
     )
     sleep = forms.TypedChoiceField(
-        label="How well have you slept? (1 badly, 5 well)",
+        label=_("How well have you slept? (1 badly, 5 well)"),
         choices=SCALE,
         coerce=int,
         widget=forms.RadioSelect,
     )
     hope = forms.TypedChoiceField(
-        label="How hopeful do you feel? (1 not at all, 5 very)",
+        label=_("How hopeful do you feel? (1 not at all, 5 very)"),
         choices=SCALE,
         coerce=int,
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(required=False, widget=TEXT, label="Anything you want to tell us")
+    note = forms.CharField(required=False, widget=TEXT, label=_("Anything you want to tell us"))

@@ -2,23 +2,25 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from continuum.care.models import CareEpisode
+from continuum.fields import EncryptedTextField
 from continuum.people.models import Client, FamilyMember, Relationship
 from continuum.tenancy.models import Membership, TenantModel
 
 
 class DangerSign(models.TextChoices):
-    OVERDOSE = "overdose", "A recent overdose, or near-overdose"
-    SUICIDAL = "suicidal", "Talk of suicide or of wanting to die"
-    VIOLENCE = "violence", "Violence, threats, or weapons"
-    WITHDRAWAL = "withdrawal", "Shaking, seizures or severe sickness when stopping (withdrawal)"
+    OVERDOSE = "overdose", _("A recent overdose, or near-overdose")
+    SUICIDAL = "suicidal", _("Talk of suicide or of wanting to die")
+    VIOLENCE = "violence", _("Violence, threats, or weapons")
+    WITHDRAWAL = "withdrawal", _("Shaking, seizures or severe sickness when stopping (withdrawal)")
 
 
 class Urgency(models.TextChoices):
-    THIS_WEEK = "this_week", "We need help this week"
-    THIS_MONTH = "this_month", "Within the next few weeks"
-    EXPLORING = "exploring", "We are exploring our options"
+    THIS_WEEK = "this_week", _("We need help this week")
+    THIS_MONTH = "this_month", _("Within the next few weeks")
+    EXPLORING = "exploring", _("We are exploring our options")
 
 
 class RequestStatus(models.TextChoices):
@@ -146,11 +148,12 @@ class Intervention(TenantModel):
     )
     arise_level = models.PositiveSmallIntegerField(default=1)
     # Intake with the family.
-    addiction_nature = models.TextField(blank=True)
-    family_impact = models.TextField(blank=True)
-    history = models.TextField(blank=True)
-    risks = models.TextField(blank=True)
-    intake_notes = models.TextField(blank=True)
+    # The intake narrative is encrypted at rest (continuum/fields.py).
+    addiction_nature = EncryptedTextField(blank=True)
+    family_impact = EncryptedTextField(blank=True)
+    history = EncryptedTextField(blank=True)
+    risks = EncryptedTextField(blank=True)
+    intake_notes = EncryptedTextField(blank=True)
     intake_completed_at = models.DateTimeField(null=True, blank=True)
     # The day.
     scheduled_at = models.DateTimeField(null=True, blank=True)
@@ -292,7 +295,7 @@ class Letter(TenantModel):
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="letters")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField(blank=True)
+    body = EncryptedTextField(blank=True)
     status = models.CharField(max_length=20, choices=LetterStatus.choices, default="draft")
     reviewer_comment = models.TextField(blank=True)
     updated_at = models.DateTimeField(default=timezone.now)

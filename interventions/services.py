@@ -164,6 +164,7 @@ def request_submit(
     requester_phone: str = "",
     loved_one_first_name: str,
     loved_one_last_name: str,
+    preferred_language: str = "",
     **values,
 ) -> tuple[InterventionRequest, bool]:
     """File a family's request. Returns the request and whether it merged into one sent
@@ -245,6 +246,10 @@ def request_submit(
             **link_values,
         )
         family_member = link.family_member
+    if preferred_language and family_member.preferred_language != preferred_language:
+        # The language the family wrote in is the one we answer in.
+        family_member.preferred_language = preferred_language
+        family_member.save(update_fields=["preferred_language"])
     user = _portal_account(
         organization=organization,
         email=email,

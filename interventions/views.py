@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
 from continuum.audit.services import audit_read
@@ -71,7 +72,7 @@ def help_request(request, org):
                 return redirect("public:intervention_help_thanks", org=org)
             try:
                 help_request_obj, merged = services.request_submit(
-                    organization=organization, **data
+                    organization=organization, preferred_language=request.LANGUAGE_CODE, **data
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -450,7 +451,7 @@ def portal_intervention(request, org, intervention_id):
         services.participant_rsvp(
             actor=request.user, participant=participant, **rsvp_form.cleaned_data
         )
-        messages.success(request, "Thank you for letting us know.")
+        messages.success(request, _("Thank you for letting us know."))
         return redirect("portal:intervention_family", org=org, intervention_id=intervention_id)
     if action == "wellbeing" and wellbeing_form.is_valid():
         services.wellbeing_record(
@@ -459,7 +460,7 @@ def portal_intervention(request, org, intervention_id):
             family_member=participant.family_member,
             **wellbeing_form.cleaned_data,
         )
-        messages.success(request, "Thank you. Taking care of yourself matters too.")
+        messages.success(request, _("Thank you. Taking care of yourself matters too."))
         return redirect("portal:intervention_family", org=org, intervention_id=intervention_id)
     if action not in (None, "rsvp", "wellbeing"):
         raise PermissionDenied("Unknown action.")
@@ -521,9 +522,9 @@ def portal_letter(request, org, intervention_id):
         else:
             messages.success(
                 request,
-                "Sent to your interventionist for review."
+                _("Sent to your interventionist for review.")
                 if "submit" in request.POST
-                else "Draft saved.",
+                else _("Draft saved."),
             )
             return redirect("portal:intervention_letter", org=org, intervention_id=intervention_id)
     return render(

@@ -120,7 +120,8 @@ class HsdsExportView(APIView):
 
     required_roles = frozenset({Role.ORG_ADMIN})
 
-    @extend_schema(responses={200: dict})
+    # A list of HSDS service records (the export's real shape, not one object).
+    @extend_schema(responses={200: {"type": "array", "items": {"type": "object"}}})
     def get(self, request, org):
         import json
 

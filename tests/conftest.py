@@ -2,6 +2,8 @@
 `other_org` (Lear), one member per role in `org`, and `outsider`, an admin of
 `other_org` with every role there, who must never see anything of `org`."""
 
+import os
+
 import pytest
 from django.core.cache import cache
 from django_scopes import scope
@@ -68,3 +70,96 @@ def outsider(other_org):
 def stranger(db):
     """A logged-in user who belongs to no organization at all."""
     return UserFactory(email="stranger@example.com")
+
+
+# --- the database roles -------------------------------------------------------------------
+# The test database is created and migrated by the owner role, then the whole suite runs as
+# the application role, which row-level security binds (continuum.tenancy.rls). Given a
+# superuser URL, both roles are created here; given the application role's URL, the owner
+# comes from MIGRATION_DATABASE_URL.
+
+
+def _switch_database_user(user: str, password: str | None) -> None:
+    from django.conf import settings
+    from django.db import connections
+
+    for settings_dict in (settings.DATABASES["default"], connections["default"].settings_dict):
+        settings_dict["USER"] = user
+        settings_dict["PASSWORD"] = password or ""
+    connections["default"].close()
+
+
+@pytest.fixture(scope="session")
+def database_roles(django_db_blocker):
+    import environ
+    from django.db import connections
+
+    from continuum.tenancy import rls
+
+    app = os.environ.get("DATABASE_APP_ROLE", "continuum_app")
+    owner = os.environ.get("DATABASE_OWNER_ROLE", "continuum_owner")
+    current = connections["default"].settings_dict
+    if current["USER"] == app:
+        migration = environ.Env.db_url_config(os.environ["MIGRATION_DATABASE_URL"])
+        return {
+            "owner": (migration["USER"], migration.get("PASSWORD")),
+            "app": (app, current.get("PASSWORD")),
+        }
+    with django_db_blocker.unblock(), connections["default"]._nodb_cursor() as cursor:
+        cursor.execute("SELECT rolname FROM pg_roles WHERE rolname IN (%s, %s)", [app, owner])
+        exists = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        if exists != {app, owner} or cursor.fetchone()[0]:
+            for statement in rls.create_roles_sql(owner_role=owner, app_role=app, exists=exists):
+                cursor.execute(statement)
+    return {
+        "owner": (owner, os.environ.get("DATABASE_OWNER_PASSWORD")),
+        "app": (app, os.environ.get("DATABASE_APP_PASSWORD")),
+    }
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, database_roles):
+    _switch_database_user(*database_roles["owner"])
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, database_roles):
+    from django.db import connection
+
+    from continuum.tenancy import rls
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        (owner,) = cursor.fetchone()
+        statements = rls.grant_app_role_sql(
+            database_roles["app"][0], owner_role=owner, truncate=True
+        )
+        for statement in statements:
+            cursor.execute(statement)
+    _switch_database_user(*database_roles["app"])
+    yield
+    _switch_database_user(*database_roles["owner"])
+
+
+@pytest.fixture
+def analyze_as_owner(database_roles):
+    """ANALYZE is the table owner's; the suite's own role may not run it."""
+    import psycopg2
+    from django.db import connection
+
+    params = {**connection.get_connection_params()}
+    params["user"], params["password"] = database_roles["owner"]
+    params = {k: v for k, v in params.items() if v and k != "cursor_factory"}
+
+    def analyze(*tables):
+        owner = psycopg2.connect(**params)
+        try:
+            owner.autocommit = True
+            with owner.cursor() as cursor:
+                for table in tables:
+                    cursor.execute(f'ANALYZE "{table}"')
+        finally:
+            owner.close()
+
+    return analyze

@@ -1,6 +1,7 @@
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django_scopes import scope
 
 from continuum.tenancy.models import Membership, Organization
 
@@ -33,13 +34,36 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
-    """Membership.objects is scoped; create() is allowed outside a scope, which is what
-    a factory needs."""
+class TenantFactory(factory.django.DjangoModelFactory):
+    """Creates the row inside its organization's scope: row-level security refuses
+    inserts for any other organization, and for none."""
 
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        organization = kwargs["organization"]
+        with scope(organization=getattr(organization, "pk", organization)):
+            return super()._create(model_class, *args, **kwargs)
+
+
+class MembershipFactory(TenantFactory):
     class Meta:
         model = Membership
 
     organization = factory.SubFactory(OrganizationFactory)
     user = factory.SubFactory(UserFactory)
     roles = factory.LazyFunction(lambda: ["org_admin"])
+
+
+def refresh(obj):
+    """refresh_from_db inside the object's own organization scope: outside it, row-level
+    security hides the row and the refresh would fail with DoesNotExist."""
+    organization_id = getattr(obj, "organization_id", None)
+    if organization_id is None:
+        obj.refresh_from_db()
+    else:
+        with scope(organization=organization_id):
+            obj.refresh_from_db()
+    return obj

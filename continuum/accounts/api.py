@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from continuum.audit.services import audit_record
 from continuum.tenancy.serializers import TokenRequestSerializer, TokenSerializer
 
 
@@ -28,8 +29,9 @@ class ObtainTokenView(APIView):
             return Response({"detail": "Too many attempts. Try again later."}, status=429)
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        adapter = get_adapter(request._request)
         try:
-            user = get_adapter(request._request).authenticate(
+            user = adapter.authenticate(
                 request._request,
                 email=data.validated_data["email"].lower(),
                 password=data.validated_data["password"],
@@ -42,7 +44,27 @@ class ObtainTokenView(APIView):
             )
         totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
         # A password alone must not mint a token for an account protected by a second factor.
-        if totp is not None and not TOTP(totp).validate_code(data.validated_data.get("code", "")):
+        code = data.validated_data.get("code", "")
+        if totp is not None and not code:
+            return Response(
+                {"code": ["Enter the current code from your authenticator app."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        if totp is not None and not TOTP(totp).validate_code(code):
+            # A wrong second factor counts towards the address's lock-out like a wrong
+            # password, so the code cannot be guessed with a known password.
+            audit_record(
+                actor=None,
+                action="auth.login_failed",
+                actor_email=user.email,
+                detail={"factor": "totp", "via": "api"},
+            )
+            try:
+                adapter.pre_authenticate(request._request, email=user.email)
+            except ValidationError:
+                return Response(
+                    {"detail": "Too many failed attempts. Try again later."}, status=429
+                )
             return Response(
                 {"code": ["Enter the current code from your authenticator app."]},
                 status=status.HTTP_400_BAD_REQUEST,

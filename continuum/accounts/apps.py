@@ -5,3 +5,7 @@ class AccountsConfig(AppConfig):
     name = "continuum.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self):
+        # Starts the automatic-logoff clock at every login.
+        from . import idle  # noqa: F401

@@ -1,6 +1,7 @@
 """Authentication events are recorded from Django's and allauth's signals: login happens
 inside those libraries, so there is no service of ours to call."""
 
+from allauth.mfa.signals import authentication_failed as mfa_failed
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -22,3 +23,13 @@ def _logged_out(sender, request, user, **kwargs):
 def _login_failed(sender, credentials, request=None, **kwargs):
     attempted = str(credentials.get("email") or credentials.get("username") or "")
     audit_record(actor=None, action="auth.login_failed", actor_email=attempted)
+
+
+@receiver(mfa_failed)
+def _mfa_failed(sender, user, authenticator, **kwargs):
+    audit_record(
+        actor=None,
+        action="auth.login_failed",
+        actor_email=user.email,
+        detail={"factor": authenticator.type},
+    )

@@ -1,7 +1,9 @@
 from collections.abc import Iterable
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import models
+from django_scopes import scope
 
 from continuum.logging import client_meta_var, request_id_var
 
@@ -44,6 +46,14 @@ def _build(
     )
 
 
+@contextmanager
+def _written_in(organization):
+    """Row-level security admits an event only in its own organization's scope, and an
+    event of no organization (a failed login) only outside every organization."""
+    with scope(organization=getattr(organization, "pk", organization)):
+        yield
+
+
 def audit_record(
     *,
     actor,
@@ -66,7 +76,8 @@ def audit_record(
         detail=detail,
         actor_email=actor_email,
     )
-    event.save(force_insert=True)
+    with _written_in(organization):
+        event.save(force_insert=True)
     return event
 
 
@@ -104,5 +115,6 @@ def audit_read_many(
         for obj, client_id in items
     ]
     if events:
-        AuditEvent.objects.bulk_create(events)
+        with _written_in(organization):
+            AuditEvent.objects.bulk_create(events)
     return events

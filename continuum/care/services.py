@@ -336,19 +336,30 @@ def task_create(
         existing = Task.objects.filter(organization=organization, dedup_key=dedup_key).first()
         if existing is not None:
             return existing
-    task = Task.objects.create(
-        organization=organization,
-        title=title,
-        detail=detail,
-        client=client,
-        episode=episode,
-        assignee=assignee,
-        queue_role=queue_role,
-        due_at=due_at,
-        priority=priority,
-        source=source,
-        dedup_key=dedup_key,
-    )
+    try:
+        # A savepoint: two handoffs of one transition run on different workers and may
+        # insert the same dedup key at once; the loser returns the winner's task.
+        with transaction.atomic():
+            task = Task.objects.create(
+                organization=organization,
+                title=title,
+                detail=detail,
+                client=client,
+                episode=episode,
+                assignee=assignee,
+                queue_role=queue_role,
+                due_at=due_at,
+                priority=priority,
+                source=source,
+                dedup_key=dedup_key,
+            )
+    except IntegrityError:
+        existing = dedup_key and (
+            Task.objects.filter(organization=organization, dedup_key=dedup_key).first()
+        )
+        if not existing:
+            raise
+        return existing
     audit_record(
         actor=actor,
         actor_email="" if actor else SYSTEM_ACTOR,

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from continuum.audit.services import audit_record
 from continuum.tenancy.models import Membership, Organization
@@ -342,24 +342,37 @@ def notification_claim_due(*, worker: str, limit: int = BATCH_SIZE) -> list[int]
     Rows locked by a concurrent claimer are skipped, not waited for, so claimers get
     disjoint batches. Rows whose lease expired (their worker died) are claimable again."""
     now = timezone.now()
-    with transaction.atomic(), across_organizations("outbox claim across organizations"):
-        ids = list(
-            Notification.objects.filter(
-                Q(status=Status.PENDING, available_at__lte=now)
-                | Q(status=Status.SENDING, lease_expires_at__lte=now)
-            )
-            .order_by("available_at", "id")
-            .select_for_update(skip_locked=True)
-            .values_list("id", flat=True)[:limit]
+    due = Q(status=Status.PENDING, available_at__lte=now) | Q(
+        status=Status.SENDING, lease_expires_at__lte=now
+    )
+    # Crossing organizations is read-only (continuum.tenancy.rls): find who has mail due,
+    # then lease each organization's rows inside its own scope.
+    with across_organizations("outbox: organizations with notifications due"):
+        organizations = list(
+            Organization.objects.filter(
+                pk__in=Notification.objects.filter(due).values("organization_id")
+            ).order_by("pk")
         )
-        if ids:
-            Notification.objects.filter(id__in=ids).update(
-                status=Status.SENDING,
-                claimed_by=worker,
-                claimed_at=now,
-                lease_expires_at=now + lease_duration(),
-                attempts=F("attempts") + 1,
+    ids: list[int] = []
+    for organization in organizations:
+        if len(ids) >= limit:
+            break
+        with transaction.atomic(), organization_scope(organization):
+            batch = list(
+                Notification.objects.filter(due)
+                .order_by("available_at", "id")
+                .select_for_update(skip_locked=True)
+                .values_list("id", flat=True)[: limit - len(ids)]
             )
+            if batch:
+                Notification.objects.filter(id__in=batch).update(
+                    status=Status.SENDING,
+                    claimed_by=worker,
+                    claimed_at=now,
+                    lease_expires_at=now + lease_duration(),
+                    attempts=F("attempts") + 1,
+                )
+        ids += batch
     return ids
 
 
@@ -426,6 +439,31 @@ def _hold_lease(notification: Notification, worker: str) -> None:
         raise LeaseLost
 
 
+def recipient_language(notification: Notification) -> str:
+    """Families and clients read messages in the language they chose (FamilyMember /
+    Client.preferred_language); staff read the site's default language. Looked up once per
+    notification, however many parts it renders."""
+    from continuum.people.models import Client, FamilyMember
+
+    cached = getattr(notification, "_recipient_language", None)
+    if cached:
+        return cached
+    notification._recipient_language = settings.LANGUAGE_CODE
+    for model in (FamilyMember, Client):
+        language = (
+            model.objects.filter(
+                organization_id=notification.organization_id,
+                portal_user_id=notification.recipient_id,
+            )
+            .values_list("preferred_language", flat=True)
+            .first()
+        )
+        if language:
+            notification._recipient_language = language
+            break
+    return notification._recipient_language
+
+
 def _render(notification: Notification, part: str) -> str:
     context = {
         **notification.context,
@@ -434,7 +472,8 @@ def _render(notification: Notification, part: str) -> str:
         "site_url": settings.SITE_URL.rstrip("/"),
     }
     try:
-        return render_to_string(_template_paths(notification.template)[part], context).strip()
+        with translation.override(recipient_language(notification)):
+            return render_to_string(_template_paths(notification.template)[part], context).strip()
     except TemplateDoesNotExist as exc:
         raise PermanentDeliveryError(f"Missing template {exc}") from exc
 

@@ -89,3 +89,34 @@ class CareTeamForm(forms.Form):
         self.fields["membership"].label_from_instance = lambda m: (
             f"{m.user.get_full_name()} ({', '.join(m.role_labels)})"
         )
+
+
+class EmergencyAccessForm(forms.Form):
+    """Break-glass: the exact identifier of one client, and why."""
+
+    client_id = forms.UUIDField(
+        required=False,
+        label="Client record number",
+        help_text="The record number (as on a referral or a printed summary), or:",
+    )
+    first_name = forms.CharField(max_length=100, required=False)
+    last_name = forms.CharField(max_length=100, required=False)
+    date_of_birth = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="The emergency that requires this record. Administrators review every use.",
+    )
+    confirm = forms.BooleanField(
+        label="I understand this access is recorded and reported to the administrators.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        by_name = data.get("first_name") and data.get("last_name") and data.get("date_of_birth")
+        if not data.get("client_id") and not by_name:
+            raise forms.ValidationError(
+                "Give the client's record number, or their first name, last name and date "
+                "of birth exactly."
+            )
+        return data

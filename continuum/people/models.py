@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from continuum.tenancy.models import Membership, Role, TenantModel
 
@@ -80,15 +81,15 @@ class FamilyMember(TenantModel):
 
 
 class Relationship(models.TextChoices):
-    PARENT = "parent", "Parent"
-    SPOUSE_PARTNER = "spouse_partner", "Spouse or partner"
-    SIBLING = "sibling", "Sibling"
-    CHILD = "child", "Adult child"
-    GRANDPARENT = "grandparent", "Grandparent"
-    OTHER_RELATIVE = "other_relative", "Other relative"
-    FRIEND = "friend", "Friend"
-    EMPLOYER = "employer", "Employer or colleague"
-    OTHER = "other", "Other"
+    PARENT = "parent", _("Parent")
+    SPOUSE_PARTNER = "spouse_partner", _("Spouse or partner")
+    SIBLING = "sibling", _("Sibling")
+    CHILD = "child", _("Adult child")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    OTHER_RELATIVE = "other_relative", _("Other relative")
+    FRIEND = "friend", _("Friend")
+    EMPLOYER = "employer", _("Employer or colleague")
+    OTHER = "other", _("Other")
 
 
 class FamilyRelationship(TenantModel):
@@ -155,3 +156,30 @@ class CareTeamMember(TenantModel):
 
     def is_active_on(self, day) -> bool:
         return self.started_on <= day and (self.ended_on is None or self.ended_on > day)
+
+
+class BreakGlassGrant(TenantModel):
+    """Emergency access: a staff member not on the care team opened the record, with a
+    reason, for a limited time. Every grant is audited and flagged to the org admins."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta(TenantModel.Meta):
+        indexes = [
+            models.Index(
+                fields=["organization", "membership", "client", "expires_at"],
+                name="people_break_glass_active",
+            ),
+            models.Index(fields=["organization", "created_at"], name="people_break_glass_recent"),
+        ]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"emergency access by {self.membership_id} to {self.client_id}"
+
+    def is_active_at(self, when) -> bool:
+        return self.created_at <= when < self.expires_at

@@ -2,7 +2,8 @@
 
 Staff see the clients whose active care team includes them; org admins and intake
 coordinators see all; a client sees their own record; a family member sees the clients
-they are linked to. Missing and not-visible records are the same 404."""
+they are linked to; a staff member with an unexpired emergency (break-glass) grant sees
+that client. Missing and not-visible records are the same 404."""
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from continuum.tenancy.models import Membership, Role
 
-from .models import CareTeamMember, Client, FamilyMember, FamilyRelationship
+from .models import BreakGlassGrant, CareTeamMember, Client, FamilyMember, FamilyRelationship
 
 SEES_ALL_CLIENTS = frozenset({Role.ORG_ADMIN, Role.INTAKE_COORDINATOR})
 CARE_TEAM_ROLES = (
@@ -39,6 +40,14 @@ def client_visibility(*, membership: Membership) -> Q:
     if membership.is_staff_member:
         visible |= Q(
             Exists(active_care_team().filter(client=OuterRef("pk"), membership=membership))
+        )
+        # Emergency access, while it lasts: a subquery of the same statement, no extra query.
+        visible |= Q(
+            Exists(
+                BreakGlassGrant.objects.filter(
+                    client=OuterRef("pk"), membership=membership, expires_at__gt=timezone.now()
+                )
+            )
         )
     if membership.has_role(Role.CLIENT):
         visible |= Q(portal_user=membership.user_id)
@@ -169,3 +178,32 @@ def family_members_known_to(
         .exclude(client_links__client=exclude_client)
         .order_by("last_name", "first_name")
     )
+
+
+def break_glass_grants_for(*, organization) -> QuerySet[BreakGlassGrant]:
+    """Emergency accesses, newest first, with who and whom: for the org admins' review."""
+    return (
+        BreakGlassGrant.objects.filter(organization=organization)
+        .select_related("membership__user", "client")
+        .order_by("-created_at", "-id")
+    )
+
+
+def break_glass_find_client(
+    *, organization, client_id=None, last_name="", first_name="", date_of_birth=None
+):
+    """The one client matching an exact identifier, or None. Deliberately no partial
+    matching: emergency access starts from what the requester already knows."""
+    clients = Client.objects.filter(organization=organization)
+    if client_id:
+        clients = clients.filter(public_id=client_id)
+    elif last_name and first_name and date_of_birth:
+        clients = clients.filter(
+            last_name__iexact=last_name.strip(),
+            first_name__iexact=first_name.strip(),
+            date_of_birth=date_of_birth,
+        )
+    else:
+        return None
+    found = list(clients[:2])
+    return found[0] if len(found) == 1 else None

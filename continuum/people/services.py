@@ -1,13 +1,23 @@
-from datetime import date
+from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from continuum.audit.services import audit_record
+from continuum.notifications.services import notification_schedule
 from continuum.tenancy.models import STAFF_ROLES, Membership, Role
 
-from .models import CareTeamMember, Client, FamilyMember, FamilyRelationship, Relationship
+from .models import (
+    BreakGlassGrant,
+    CareTeamMember,
+    Client,
+    FamilyMember,
+    FamilyRelationship,
+    Relationship,
+)
 from .selectors import SEES_ALL_CLIENTS
 
 CLIENT_FIELDS = (
@@ -266,3 +276,116 @@ def portal_account_link(*, actor, record: Client | FamilyMember, user) -> Client
         detail={"linked": user is not None},
     )
     return record
+
+
+# --- emergency access (break-glass) ------------------------------------------------------
+
+BREAK_GLASS_MIN_REASON = 20
+
+
+def _break_glass_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) < BREAK_GLASS_MIN_REASON:
+        raise ValidationError(
+            {
+                "reason": (
+                    f"Describe the emergency in at least {BREAK_GLASS_MIN_REASON} characters; "
+                    "it is reviewed by the organization's administrators."
+                )
+            }
+        )
+    return reason[:2000]
+
+
+@transaction.atomic
+def break_glass_open(*, actor, membership: Membership, client_id, reason: str) -> BreakGlassGrant:
+    """Open a client record a staff member is not on the care team of, for the
+    organization's break-glass period. Audited, and every org admin is notified."""
+    if membership is None or not membership.is_active or not membership.is_staff_member:
+        raise PermissionDenied("Only staff can use emergency access.")
+    reason = _break_glass_reason(reason)
+    organization = membership.organization
+    client = Client.objects.filter(organization=organization, public_id=client_id).first()
+    if client is None:
+        raise Http404("No such client.")
+    now = timezone.now()
+    grant = BreakGlassGrant.objects.create(
+        organization=organization,
+        membership=membership,
+        client=client,
+        reason=reason,
+        created_at=now,
+        expires_at=now + timedelta(minutes=organization.break_glass_minutes),
+    )
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action="client.break_glass",
+        obj=grant,
+        client_id=client.public_id,
+        detail={
+            "client": str(client.public_id),
+            "minutes": organization.break_glass_minutes,
+            "expires_at": grant.expires_at.isoformat(),
+        },
+    )
+    admins = Membership.objects.filter(
+        organization=organization, is_active=True, roles__contains=[Role.ORG_ADMIN]
+    ).select_related("user")
+    url = reverse("staff:break_glass_log", kwargs={"org": organization.slug})
+    staff_name = actor.get_full_name() or actor.email
+    for admin in admins:
+        notification_schedule(
+            organization=organization,
+            recipient=admin.user,
+            template="break_glass",
+            context={
+                "staff_name": staff_name,
+                "minutes": organization.break_glass_minutes,
+                "url": url,
+            },
+            dedup_key=f"break_glass:{grant.public_id}:{admin.user_id}",
+            urgent=True,
+            actor=actor,
+        )
+    return grant
+
+
+@transaction.atomic
+def break_glass_refuse(*, actor, membership: Membership, reason: str) -> None:
+    """A search that matched no single client: recorded, so emergency access cannot be
+    used quietly to find out who is in care here."""
+    audit_record(
+        actor=actor,
+        organization=membership.organization,
+        action="client.break_glass_no_match",
+        detail={"reason_length": len((reason or "").strip())},
+    )
+
+
+@transaction.atomic
+def preferred_language_set(*, actor, organization, language: str) -> int:
+    """A family member or client chose the language of their pages; the messages sent to
+    them follow it (continuum.notifications.services.recipient_language). Returns how many
+    of their records changed."""
+    from django.conf import settings
+
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": "Choose one of the languages offered."})
+    changed = 0
+    for model in (FamilyMember, Client):
+        for person in model.objects.filter(organization=organization, portal_user=actor).exclude(
+            preferred_language=language
+        ):
+            person.preferred_language = language
+            person.save(update_fields=["preferred_language"])
+            audit_record(
+                actor=actor,
+                organization=organization,
+                action=f"{model._meta.model_name}.language_changed",
+                obj=person,
+                client_id=person.public_id if model is Client else None,
+                detail={"language": language},
+            )
+            changed += 1
+    return changed

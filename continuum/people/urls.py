@@ -3,6 +3,8 @@ from django.urls import path
 from . import api, views
 
 staff_urlpatterns = [
+    path("emergency-access/", views.break_glass_view, name="break_glass"),
+    path("emergency-access/log/", views.break_glass_log_view, name="break_glass_log"),
     path("clients/new/", views.client_create_view, name="client_create"),
     path("clients/<uuid:client_id>/edit/", views.client_edit, name="client_edit"),
     path(
@@ -22,4 +24,8 @@ api_urlpatterns = [
     path("clients/", api.ClientListView.as_view(), name="client_list"),
     path("clients/<uuid:client_id>/", api.ClientDetailView.as_view(), name="client_detail"),
     path("clients/<uuid:client_id>/family/", api.ClientFamilyView.as_view(), name="client_family"),
+]
+
+portal_urlpatterns = [
+    path("language/", views.portal_language, name="language"),
 ]

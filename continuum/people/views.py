@@ -1,21 +1,33 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 
 from continuum.tenancy.models import STAFF_ROLES, Role
 from continuum.tenancy.permissions import roles_required
 from continuum.tenancy.views import add_service_errors
 
-from .forms import CareTeamForm, ClientForm, FamilyMemberForm
+from .forms import CareTeamForm, ClientForm, EmergencyAccessForm, FamilyMemberForm
 from .selectors import (
+    break_glass_find_client,
+    break_glass_grants_for,
     care_team_member_get,
     client_get_for,
     family_members_known_to,
     staff_for_care_team,
 )
-from .services import care_team_add, care_team_end, client_create, client_update, family_member_add
+from .services import (
+    break_glass_open,
+    break_glass_refuse,
+    care_team_add,
+    care_team_end,
+    client_create,
+    client_update,
+    family_member_add,
+)
 
 # Assigning staff to a client grants them the record: only roles that see every client.
 CARE_TEAM_MANAGERS = (Role.ORG_ADMIN, Role.INTAKE_COORDINATOR)
@@ -130,3 +142,91 @@ def care_team_end_view(request, org, client_id, care_team_member_id):
             request, f"{link.membership.user.get_full_name()} no longer serves this client."
         )
     return redirect("staff:client_detail", org=org, client_id=client.public_id)
+
+
+NO_MATCH = (
+    "No single client matches these details exactly. Check them, or ask an administrator "
+    "or intake coordinator. This attempt has been recorded."
+)
+
+
+@roles_required(*STAFF_ROLES)
+def break_glass_view(request, org):
+    """Emergency access starts from an exact identifier the requester already has: no
+    partial matches, a reason first, every attempt audited, and a per-user limit."""
+    form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST":
+        if is_ratelimited(
+            request,
+            group="people.break_glass",
+            key="user",
+            rate=settings.BREAK_GLASS_RATE,
+            method="POST",
+            increment=True,
+        ):
+            return render(request, "people/break_glass_limited.html", status=429)
+        if form.is_valid():
+            d = form.cleaned_data
+            client = break_glass_find_client(
+                organization=request.organization,
+                client_id=d["client_id"],
+                first_name=d["first_name"],
+                last_name=d["last_name"],
+                date_of_birth=d["date_of_birth"],
+            )
+            if client is None:
+                break_glass_refuse(
+                    actor=request.user, membership=request.membership, reason=d["reason"]
+                )
+                form.add_error(None, NO_MATCH)
+            else:
+                try:
+                    grant = break_glass_open(
+                        actor=request.user,
+                        membership=request.membership,
+                        client_id=client.public_id,
+                        reason=d["reason"],
+                    )
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    until = timezone.localtime(grant.expires_at).strftime("%H:%M")
+                    messages.warning(
+                        request,
+                        f"Emergency access granted until {until}. "
+                        "It is recorded and the administrators have been told.",
+                    )
+                    return redirect("staff:client_detail", org=org, client_id=client.public_id)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "people/break_glass.html", {"form": form}, status=status)
+
+
+@roles_required(Role.ORG_ADMIN)
+def break_glass_log_view(request, org):
+    grants = break_glass_grants_for(organization=request.organization)[:200]
+    return render(
+        request,
+        "people/break_glass_log.html",
+        {"grants": grants, "now": timezone.now()},
+    )
+
+
+@roles_required(Role.FAMILY_MEMBER, Role.CLIENT)
+@require_POST
+def portal_language(request, org):
+    """The portal's language switcher: the cookie, as for any visitor, and the person's
+    preferred language, so the messages we send them follow their choice."""
+    from contextlib import suppress
+
+    from django.views.i18n import set_language
+
+    from .services import preferred_language_set
+
+    # An unknown language changes nothing here, and set_language ignores it the same way.
+    with suppress(ValidationError):
+        preferred_language_set(
+            actor=request.user,
+            organization=request.organization,
+            language=request.POST.get("language", ""),
+        )
+    return set_language(request)

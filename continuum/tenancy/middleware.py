@@ -42,7 +42,10 @@ class TenantMiddleware:
             refusal = self._admit(request, area)
             if refusal is not None:
                 return refusal
-            return self.get_response(request)
+            response = self.get_response(request)
+        if response.streaming:
+            response.streaming_content = _scoped_stream(organization, response.streaming_content)
+        return response
 
     def _admit(self, request, area: str):
         if area not in {"staff", "portal"}:
@@ -62,3 +65,17 @@ class TenantMiddleware:
         ):
             return redirect(reverse("mfa_activate_totp") + "?next=" + request.get_full_path())
         return None
+
+
+def _scoped_stream(organization, content):
+    """A streamed body (a CSV export) is produced after the view has returned; each chunk
+    is produced in the request's organization scope, or the database would show it
+    nothing (continuum.tenancy.rls)."""
+    iterator = iter(content)
+    while True:
+        with organization_scope(organization):
+            try:
+                chunk = next(iterator)
+            except StopIteration:
+                return
+        yield chunk

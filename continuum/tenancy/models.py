@@ -4,6 +4,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone as django_timezone
 from django_scopes import ScopedManager
@@ -52,6 +53,22 @@ class Organization(models.Model):
     )
     contact_phone = models.CharField(max_length=40, blank=True)
     contact_email = models.EmailField(blank=True)
+    # Automatic logoff (HIPAA 164.312(a)(2)(iii)) and emergency access.
+    staff_idle_timeout_minutes = models.PositiveSmallIntegerField(
+        default=15,
+        validators=[MinValueValidator(3), MaxValueValidator(480)],
+        help_text="Staff are signed out after this many minutes without activity.",
+    )
+    portal_idle_timeout_minutes = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[MinValueValidator(3), MaxValueValidator(1440)],
+        help_text="Families and clients are signed out after this many idle minutes.",
+    )
+    break_glass_minutes = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(720)],
+        help_text="How long emergency access to a client record lasts.",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=django_timezone.now)
 

@@ -4,6 +4,7 @@ the member holds any of its roles."""
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .models import STAFF_ROLES, Role
 
@@ -20,14 +21,14 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("staff", "Dashboard", "staff:dashboard", STAFF_ROLES),
     NavEntry("staff", "Team", "staff:team", frozenset({Role.ORG_ADMIN})),
     NavEntry("staff", "Settings", "staff:settings", frozenset({Role.ORG_ADMIN})),
-    NavEntry("portal", "Home", "portal:home", frozenset({Role.FAMILY_MEMBER, Role.CLIENT})),
+    NavEntry("portal", _("Home"), "portal:home", frozenset({Role.FAMILY_MEMBER, Role.CLIENT})),
     NavEntry("staff", "Audit trail", "staff:audit_list", frozenset({Role.ORG_ADMIN})),
-    NavEntry("portal", "Consents", "portal:consent_list", frozenset({Role.CLIENT})),
-    NavEntry("portal", "Shared records", "portal:disclosure_list", frozenset({Role.CLIENT})),
+    NavEntry("portal", _("Consents"), "portal:consent_list", frozenset({Role.CLIENT})),
+    NavEntry("portal", _("Shared records"), "portal:disclosure_list", frozenset({Role.CLIENT})),
     NavEntry("staff", "Clients", "staff:client_list", STAFF_ROLES),
     NavEntry("staff", "My work", "staff:my_work", STAFF_ROLES),
     NavEntry("staff", "Failed handoffs", "staff:handoff_failures", frozenset({Role.ORG_ADMIN})),
-    NavEntry("portal", "My care", "portal:my_care", frozenset({Role.CLIENT})),
+    NavEntry("portal", _("My care"), "portal:my_care", frozenset({Role.CLIENT})),
     NavEntry("staff", "Directory", "staff:directory_search", STAFF_ROLES),
     NavEntry("staff", "Referrals", "staff:referral_list", STAFF_ROLES),
     NavEntry(
@@ -36,28 +37,32 @@ NAVIGATION: list[NavEntry] = [
         "staff:coaching_dashboard",
         frozenset({Role.SOBER_COACH, Role.CASE_MANAGER, Role.ORG_ADMIN}),
     ),
-    NavEntry("portal", "My recovery", "portal:coaching_home", frozenset({Role.CLIENT})),
+    NavEntry("portal", _("My recovery"), "portal:coaching_home", frozenset({Role.CLIENT})),
     NavEntry(
         "staff",
         "Interventions",
         "staff:intervention_requests",
         frozenset({Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.INTERVENTIONIST}),
     ),
-    NavEntry("portal", "Our intervention", "portal:interventions", frozenset({Role.FAMILY_MEMBER})),
+    NavEntry(
+        "portal", _("Our intervention"), "portal:interventions", frozenset({Role.FAMILY_MEMBER})
+    ),
     NavEntry(
         "staff",
         "Case management",
         "staff:casemgmt_dashboard",
         frozenset({Role.CASE_MANAGER, Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.SOBER_COACH}),
     ),
-    NavEntry("portal", "My care plan", "portal:casemgmt_portal_plan", frozenset({Role.CLIENT})),
+    NavEntry("portal", _("My care plan"), "portal:casemgmt_portal_plan", frozenset({Role.CLIENT})),
     NavEntry(
-        "portal", "Appointments", "portal:casemgmt_portal_appointments", frozenset({Role.CLIENT})
+        "portal", _("Appointments"), "portal:casemgmt_portal_appointments", frozenset({Role.CLIENT})
     ),
     NavEntry(
-        "portal", "Medications", "portal:casemgmt_portal_medications", frozenset({Role.CLIENT})
+        "portal", _("Medications"), "portal:casemgmt_portal_medications", frozenset({Role.CLIENT})
     ),
-    NavEntry("portal", "Referral requests", "portal:referrals", frozenset({Role.FAMILY_MEMBER})),
+    NavEntry("portal", _("Referral requests"), "portal:referrals", frozenset({Role.FAMILY_MEMBER})),
+    NavEntry("staff", "Emergency access", "staff:break_glass", STAFF_ROLES),
+    NavEntry("staff", "Emergency access log", "staff:break_glass_log", frozenset({Role.ORG_ADMIN})),
 ]
 
 

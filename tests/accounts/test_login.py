@@ -93,3 +93,52 @@ def test_family_member_logs_in_by_emailed_code(client, members):
 def test_signup_is_closed(client):
     response = client.get(reverse("account_signup"))
     assert "closed" in response.content.decode().lower()
+
+
+def _code_now(secret="JBSWY3DPEHPK3PXP"):
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def test_wrong_second_factors_on_the_api_lock_the_address_out_and_are_audited(client, members):
+    user = members["case_manager"]
+    TOTP.activate(user, "JBSWY3DPEHPK3PXP")
+    url = reverse("api_token")
+    wrong = "000000" if _code_now() != "000000" else "111111"
+    statuses = [
+        client.post(
+            url,
+            {"email": user.email, "password": PASSWORD, "code": wrong},
+            content_type="application/json",
+        ).status_code
+        for _ in range(5)
+    ]
+    assert statuses[:4] == [400] * 4
+    # Locked out: even the right password and code are refused now.
+    response = client.post(
+        url,
+        {"email": user.email, "password": PASSWORD, "code": _code_now()},
+        content_type="application/json",
+    )
+    assert response.status_code == 429
+    assert "token" not in response.json()
+    assert _audit("auth.login_failed").filter(actor_email=user.email).count() >= 4
+
+
+def test_wrong_login_codes_are_audited_and_the_code_dies_after_three(client, members):
+    user = members["family_member"]
+    client.post(reverse("account_request_login_code"), {"email": user.email})
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.MULTILINE).group(1)
+    for _ in range(3):
+        client.post(reverse("account_confirm_login_code"), {"code": "WRNG-CODE"})
+    assert _audit("auth.login_code_failed").count() == 3
+    # The right code no longer works: the attempt was abandoned after three failures.
+    client.post(reverse("account_confirm_login_code"), {"code": code})
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_locked_out_web_login_is_audited(client, members):
+    user = members["interventionist"]
+    for _ in range(6):
+        client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
+    assert _audit("auth.locked_out").exists()

@@ -10,11 +10,11 @@ from continuum.care.models import (
     Task,
 )
 from continuum.tenancy.models import Membership, Role
-from tests.factories import UserFactory
+from tests.factories import TenantFactory, UserFactory
 from tests.people.factories import CareTeamMemberFactory, ClientFactory
 
 
-class EpisodeFactory(factory.django.DjangoModelFactory):
+class EpisodeFactory(TenantFactory):
     class Meta:
         model = CareEpisode
 
@@ -23,7 +23,7 @@ class EpisodeFactory(factory.django.DjangoModelFactory):
     phase = Phase.INQUIRY
 
 
-class TaskFactory(factory.django.DjangoModelFactory):
+class TaskFactory(TenantFactory):
     class Meta:
         model = Task
 

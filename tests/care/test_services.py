@@ -382,3 +382,40 @@ def test_marking_a_task_done_records_who_and_when(in_org, members, memberships):
     task_set_status(actor=coach, task=task, status="open")
     task.refresh_from_db()
     assert task.completed_at is None
+
+
+def test_a_task_key_inserted_by_a_concurrent_worker_returns_that_task(
+    in_org, admin_user, memberships, monkeypatch
+):
+    """Two handoffs of one transition (care's first contact and case management's) run on
+    different workers and create the same keyed task at once: the one whose look-up missed
+    the other's row must get that row back, not fail its handoff."""
+    from django.db.models import QuerySet
+
+    first = task_create(
+        actor=admin_user,
+        organization=in_org,
+        title="First contact",
+        assignee=memberships["sober_coach"],
+        dedup_key="handoff:first-contact",
+    )
+    real_first = QuerySet.first
+    missed = []
+
+    def look_up_before_the_other_commit(queryset):
+        if not missed:  # the other worker's row is not visible to the first look-up
+            missed.append(True)
+            return None
+        return real_first(queryset)
+
+    monkeypatch.setattr(QuerySet, "first", look_up_before_the_other_commit)
+    second = task_create(
+        actor=admin_user,
+        organization=in_org,
+        title="First contact",
+        assignee=memberships["sober_coach"],
+        dedup_key="handoff:first-contact",
+    )
+    monkeypatch.undo()
+    assert missed and second.pk == first.pk
+    assert Task.objects.filter(dedup_key="handoff:first-contact").count() == 1

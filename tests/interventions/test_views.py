@@ -24,7 +24,7 @@ from interventions.models import (
     ResponsePlan,
     WellbeingCheckin,
 )
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 from tests.interventions.factories import (
     intervention_for_matrix,
     participant_for,
@@ -249,7 +249,8 @@ def case(client, org, members, help_data):
         "staff:intervention_detail", org, intervention_id=intervention.public_id
     )
     client.logout()
-    family = request.requester.portal_user
+    with scope(organization=org.pk):
+        family = request.requester.portal_user
     return {"intervention": intervention, "family": family, "request": request}
 
 
@@ -440,11 +441,11 @@ def test_path_declined_to_the_family_response_plan(client, org, members, case):
 
 def test_another_interventionist_and_other_families_get_404(client, org, members, case):
     other = UserFactory()
-    Membership.objects.create(organization=org, user=other, roles=[Role.INTERVENTIONIST])
+    MembershipFactory(organization=org, user=other, roles=[Role.INTERVENTIONIST])
     page = url("staff:intervention_detail", org, intervention_id=case["intervention"].public_id)
     assert staff(client, other).get(page).status_code == 404
     stranger_family = UserFactory()
-    Membership.objects.create(organization=org, user=stranger_family, roles=[Role.FAMILY_MEMBER])
+    MembershipFactory(organization=org, user=stranger_family, roles=[Role.FAMILY_MEMBER])
     client.force_login(stranger_family)
     portal = url("portal:intervention_family", org, intervention_id=case["intervention"].public_id)
     assert client.get(portal).status_code == 404

@@ -2,13 +2,14 @@ import secrets
 
 import factory
 from django.utils import timezone
+from django_scopes import scope
 
 from continuum.notifications.models import CalendarFeed, Channel, Notification, Status
 from continuum.notifications.services import hash_token
-from tests.factories import UserFactory
+from tests.factories import TenantFactory, UserFactory
 
 
-class NotificationFactory(factory.django.DjangoModelFactory):
+class NotificationFactory(TenantFactory):
     """A notification already delivered to the recipient's in-app inbox."""
 
     class Meta:
@@ -30,7 +31,8 @@ class NotificationFactory(factory.django.DjangoModelFactory):
 
 def calendar_feed_with_token(org, user) -> str:
     token = secrets.token_urlsafe(32)
-    CalendarFeed.objects.create(organization=org, user=user, token_hash=hash_token(token))
+    with scope(organization=org.pk):
+        CalendarFeed.objects.create(organization=org, user=user, token_hash=hash_token(token))
     return token
 
 

@@ -5,6 +5,7 @@ from django_scopes import scope
 from rest_framework.test import APIClient
 
 from continuum.notifications.models import Notification, NotificationPreference
+from tests.factories import refresh
 from tests.queries import assert_queries
 
 from .factories import NotificationFactory
@@ -87,7 +88,7 @@ def test_cannot_mark_a_colleagues_notification(api, org, members):
     api.force_authenticate(members["sober_coach"])
     response = api.post(f"/api/v1/{org.slug}/notifications/{theirs.public_id}/read/")
     assert response.status_code == 404
-    theirs.refresh_from_db()
+    refresh(theirs)
     assert theirs.read_at is None
 
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django_scopes import scope
 
 from continuum.notifications.models import CalendarFeed, Notification, NotificationPreference
+from tests.factories import refresh
 from tests.queries import assert_queries
 
 from .factories import NotificationFactory
@@ -110,7 +111,7 @@ def test_mark_read_without_javascript_redirects_back_to_the_page(client, org, me
     response = client.post(url, {"page": "2"})
     assert response.status_code == 302
     assert response["Location"] == _url("staff", "notification_inbox", org) + "?page=2"
-    item.refresh_from_db()
+    refresh(item)
     assert item.read_at is not None
 
 
@@ -124,7 +125,7 @@ def test_mark_read_with_htmx_returns_the_updated_inbox(client, org, members):
     # The navigation badge listens for this event to refresh its count.
     assert response["HX-Trigger"] == "notifications-read"
     assert "No unread notifications." in response.content.decode()
-    mine.refresh_from_db()
+    refresh(mine)
     assert mine.read_at is not None
 
 
@@ -133,7 +134,7 @@ def test_cannot_mark_someone_elses_notification_read(client, org, members):
     client.force_login(members["sober_coach"])
     url = _url("staff", "notification_read", org, notification_id=theirs.public_id)
     assert client.post(url).status_code == 404
-    theirs.refresh_from_db()
+    refresh(theirs)
     assert theirs.read_at is None
 
 
@@ -142,7 +143,7 @@ def test_mark_read_needs_post(client, org, members):
     client.force_login(members["sober_coach"])
     url = _url("staff", "notification_read", org, notification_id=item.public_id)
     assert client.get(url).status_code == 405
-    item.refresh_from_db()
+    refresh(item)
     assert item.read_at is None
 
 
@@ -155,7 +156,7 @@ def test_mark_all_read(client, org, members):
     body = response.content.decode()
     assert "3 notifications marked read." in body
     assert "No unread notifications." in body
-    theirs.refresh_from_db()
+    refresh(theirs)
     assert theirs.read_at is None
 
 

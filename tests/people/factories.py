@@ -7,10 +7,10 @@ from continuum.people.models import (
     FamilyRelationship,
     Relationship,
 )
-from tests.factories import OrganizationFactory
+from tests.factories import OrganizationFactory, TenantFactory
 
 
-class ClientFactory(factory.django.DjangoModelFactory):
+class ClientFactory(TenantFactory):
     class Meta:
         model = Client
 
@@ -21,7 +21,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
     primary_substances = factory.LazyFunction(lambda: ["alcohol"])
 
 
-class FamilyMemberFactory(factory.django.DjangoModelFactory):
+class FamilyMemberFactory(TenantFactory):
     class Meta:
         model = FamilyMember
 
@@ -31,7 +31,7 @@ class FamilyMemberFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"family{n}@example.com")
 
 
-class FamilyRelationshipFactory(factory.django.DjangoModelFactory):
+class FamilyRelationshipFactory(TenantFactory):
     class Meta:
         model = FamilyRelationship
 
@@ -43,7 +43,7 @@ class FamilyRelationshipFactory(factory.django.DjangoModelFactory):
     relationship = Relationship.PARENT
 
 
-class CareTeamMemberFactory(factory.django.DjangoModelFactory):
+class CareTeamMemberFactory(TenantFactory):
     """`membership` must be given: a member of the client's organization."""
 
     class Meta:

@@ -44,6 +44,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "x" * 30 + "-production-secret-with-enough-entropy-1234567890",
     "ALLOWED_HOSTS": "continuum.example.org",
+    "FIELD_ENCRYPTION_KEYS": "m0Xw1p2WbZq5Yk9c3Jd7Rr2Tn8Hf4Lg6Vs1Ea5Qu0Io=",
 }
 
 

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from continuum.tenancy.models import Invitation, Membership
 from continuum.tenancy.scoping import organization_scope
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, refresh
 from tests.queries import assert_queries
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_patch_roles_and_bad_input(api, org, members):
     response = api.patch(url, {"roles": ["emperor"]}, content_type="application/json")
     assert response.status_code == 400
     assert "roles" in response.json()
-    coach.refresh_from_db()
+    refresh(coach)
     assert coach.roles == ["case_manager"]
 
 
@@ -77,7 +77,7 @@ def test_deactivating_the_last_admin_is_refused(api, org, admin_user):
     url = reverse("api:member_deactivate", kwargs={"org": org.slug, "member_id": me.public_id})
     response = api.post(url)
     assert response.status_code == 400
-    me.refresh_from_db()
+    refresh(me)
     assert me.is_active
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django_scopes import ScopeError
 
 from continuum.tenancy.models import Invitation, Membership
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, refresh
 from tests.queries import assert_queries
 
 pytestmark = pytest.mark.django_db
@@ -159,13 +159,13 @@ def test_admin_changes_roles_and_deactivates(client, org, admin_user, members):
     assert response.status_code == 302
     response = client.post(url, {"roles": [], "title": ""})
     assert response.status_code == 400
-    coach.refresh_from_db()
+    refresh(coach)
     assert coach.roles == ["case_manager", "sober_coach"]
     deactivate = reverse(
         "staff:team_member_deactivate", kwargs={"org": org.slug, "member_id": coach.public_id}
     )
     assert client.post(deactivate).status_code == 302
-    coach.refresh_from_db()
+    refresh(coach)
     assert not coach.is_active
     client.force_login(members["sober_coach"])
     assert client.get(reverse("staff:dashboard", kwargs={"org": org.slug})).status_code == 404

@@ -97,6 +97,21 @@ DEMO_CLIENTS = [
         ],
         [],
     ),
+    (
+        {
+            "first_name": "Rosa",
+            "last_name": "Alvarez",
+            "email": "rosa.alvarez@demo.example.com",
+            "zip_code": "02115",
+            "pronouns": "she/her",
+            "primary_substances": ["alcohol"],
+            "preferred_language": "es",
+        },
+        [("casemanager@demo.example.com", Role.CASE_MANAGER)],
+        [],
+        # The whole continuum, to long-term alumni follow-up.
+        [Phase.PRE_TREATMENT, Phase.RESIDENTIAL, Phase.AFTERCARE, Phase.ALUMNI],
+    ),
 ]
 
 

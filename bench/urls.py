@@ -1,0 +1,63 @@
+"""The real URLs plus the baselines every figure is compared with. Loaded only by
+bench/settings.py."""
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from rest_framework.authtoken.models import Token
+
+from continuum.people.selectors import client_list_for
+from continuum.tenancy.models import Membership, Organization
+from continuum.tenancy.scoping import organization_scope
+from continuum.urls import urlpatterns as real_urlpatterns
+
+FIELDS = [
+    "public_id",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "pronouns",
+    "email",
+    "phone",
+    "zip_code",
+    "preferred_language",
+    "primary_substances",
+    "co_occurring_conditions",
+    "risk_flags",
+    "created_at",
+]
+
+
+def hello(request):
+    return HttpResponse("hello")
+
+
+def minimal_post(request):
+    if request.method != "POST":
+        return HttpResponse("post here")
+    return HttpResponse("ok", status=201)
+
+
+def clients_json(request, org):
+    """The API list's queryset (same visibility, order and page size) as plain JSON,
+    with the same token look-up but no DRF, serializer or audit write."""
+    key = request.headers.get("Authorization", "").removeprefix("Token ").strip()
+    token = get_object_or_404(Token.objects.select_related("user"), key=key)
+    organization = get_object_or_404(Organization, slug=org, is_active=True)
+    with organization_scope(organization):
+        membership = get_object_or_404(
+            Membership, organization=organization, user=token.user, is_active=True
+        )
+        queryset = client_list_for(membership=membership).order_by("last_name", "first_name", "pk")
+        rows = list(queryset.values(*FIELDS)[:50])
+        count = queryset.count()
+    return JsonResponse({"count": count, "results": rows})
+
+
+urlpatterns = [
+    path("bench/hello/", hello),
+    path("bench/post/", minimal_post),
+    path("bench/<slug:org>/clients.json", clients_json),
+    *real_urlpatterns,
+]
