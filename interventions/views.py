@@ -10,6 +10,7 @@ from continuum.audit.services import audit_read
 from continuum.tenancy.models import Role
 from continuum.tenancy.permissions import public_view, roles_required
 from continuum.tenancy.views import add_service_errors
+from referrals.selectors import family_support_near
 
 from . import selectors, services
 from .forms import (
@@ -297,6 +298,9 @@ def intervention_detail(request, org, intervention_id):
             "is_interventionist": intervention.interventionist_id == membership.pk,
             "Outcome": Outcome,
             "resources": FAMILY_RESOURCES,
+            "local_resources": family_support_near(
+                organization=request.organization, zip_code=intervention.client.zip_code
+            ),
         },
         status=status,
     )
@@ -491,6 +495,9 @@ def portal_intervention(request, org, intervention_id):
             "letter": letter,
             "checkins": checkins,
             "resources": FAMILY_RESOURCES,
+            "local_resources": family_support_near(
+                organization=request.organization, zip_code=intervention.client.zip_code
+            ),
         },
         status=status,
     )

@@ -201,6 +201,14 @@ def listing_search(
     return qs.order_by(*order, "name", "pk")
 
 
+def family_support_near(*, organization, zip_code: str, limit: int = 5) -> list[Listing]:
+    """Family-support groups that serve this ZIP (within 50 miles, or by service area),
+    nearest first; all of the organization's groups when the ZIP is unknown."""
+    params = SearchParams(zip_code=zip_code, distance=50, kind=Kind.FAMILY_SUPPORT)
+    params.resolve()
+    return list(listing_search(organization=organization, params=params)[:limit])
+
+
 def match_reasons(listing: Listing, params: SearchParams) -> list[str]:
     """Why a listing is in the results, in words a family understands."""
     reasons = []

@@ -486,13 +486,14 @@ def test_intervention_detail_query_count_does_not_grow(client, org, members, mem
     # interventionist, request and episode, 6 agenda, 7 response plans, 8 participants
     # with attendance counts, 9 meetings (none, so no attendee query), 10 outcomes,
     # 11 wellbeing check-ins, 12 the audit line for the read, 13 letters visible to the
-    # viewer, 14 the header's organization switcher
-    with assert_queries(14, label="detail with one participant"):
+    # viewer, 14 family-support groups from the directory, 15 the header's organization
+    # switcher
+    with assert_queries(15, label="detail with one participant"):
         client.get(page)
     with scope(organization=org.pk):
         for name in ("Eva Lopez", "Leo Lopez", "Jim Lopez"):
             participant_for(intervention, user=UserFactory(), name=name)
-    with assert_queries(14, label="detail with four participants"):
+    with assert_queries(15, label="detail with four participants"):
         response = client.get(page)
     assert response.content.decode().count("Seen by the interventionist only") == 0
     assert "Leo Lopez" in response.content.decode()
@@ -518,3 +519,25 @@ def test_measures_page_draws_the_charts(client, org, members):
     assert response.status_code == 200
     assert "<svg" in body and "New: 1." in body
     assert "Acceptance rate by model" in body
+
+
+def test_staff_page_offers_family_support_groups_near_the_loved_one(
+    client, org, members, memberships
+):
+    from tests.referrals.factories import make_listing
+
+    with scope(organization=org.pk):
+        intervention = intervention_for_matrix(
+            org, interventionist=memberships[Role.INTERVENTIONIST]
+        )
+        Client.objects.filter(pk=intervention.client_id).update(zip_code="33139")
+        make_listing(org, name="Miami Beach Nar-Anon", zip_code="33139", kind="family_support")
+        make_listing(org, name="Seattle Al-Anon", zip_code="98101", kind="family_support")
+        make_listing(org, name="Miami Coaching", zip_code="33139", kind="sober_coach")
+    staff(client, members[Role.INTERVENTIONIST])
+    body = client.get(
+        url("staff:intervention_detail", org, intervention_id=intervention.public_id)
+    ).content.decode()
+    assert "Miami Beach Nar-Anon" in body
+    assert "Seattle Al-Anon" not in body
+    assert "Miami Coaching" not in body

@@ -1,0 +1,58 @@
+"""Journey 4: after discharge, the client (on a phone) signs a consent, checks in with a
+strong craving and presses "I need help now"; the coach (at a desk) sees both alerts."""
+
+from coaching.models import Alert, CheckIn
+from continuum.consent.models import ConsentStatus
+from continuum.consent.services import consent_create
+from continuum.tenancy.models import Membership, Role
+from tests.coaching.factories import make_client, make_engagement
+from tests.consent.factories import consent_values
+
+
+def test_client_checks_in_asks_for_help_and_the_coach_sees_the_alerts(site, in_org, members):
+    org = in_org
+    client_user = members[Role.CLIENT]
+    client = make_client(org, first_name="Jordan", last_name="Reyes", portal_user=client_user)
+    coach = Membership.objects.get(organization=org, user=members[Role.SOBER_COACH])
+    make_engagement(org, client=client, coach=coach)
+    consent = consent_create(
+        actor=members[Role.CASE_MANAGER], organization=org, client=client, **consent_values()
+    )
+
+    phone = site.open(phone=True)
+    phone.log_in_as(client_user)
+    phone.visit(f"/{org.slug}/portal/consents/{consent.public_id}/")
+    page = phone.page
+    # Signing without the acknowledgement is refused, with the reason linked to the field.
+    page.get_by_label("Type your full name to sign").fill("Jordan Reyes")
+    phone.submit("Sign")
+    assert page.get_by_role("alert").count() == 1
+    consent.refresh_from_db()
+    assert consent.status == ConsentStatus.AWAITING_SIGNATURE
+    page.get_by_role("checkbox").check()
+    page.get_by_label("Type your full name to sign").fill("Jordan Reyes")
+    phone.submit("Sign")
+    consent.refresh_from_db()
+    assert consent.status == ConsentStatus.ACTIVE
+
+    phone.visit(f"/{org.slug}/portal/recovery/")
+    craving = page.get_by_role("group", name="Craving right now (0 = none, 10 = strongest)")
+    page.get_by_role("group", name="Sober today?").get_by_label("Yes").check()
+    craving.get_by_label("9", exact=True).check()
+    page.get_by_role("group", name="Mood").get_by_label("Low", exact=True).check()
+    page.get_by_role("group", name="Sleep last night").get_by_label("Poor").check()
+    phone.submit("Check in")
+    assert "Checked in" in page.get_by_role("status").inner_text()
+    assert CheckIn.objects.get().craving == 9
+
+    phone.submit("I need help now")
+    assert "Your coach has been alerted" in page.get_by_role("status").first.inner_text()
+    assert Alert.objects.count() == 2
+
+    desk = site.open(phone=False)
+    desk.log_in_as(coach.user)
+    desk.visit(f"/{org.slug}/staff/coaching/")
+    alerts = desk.page.get_by_role("region", name="My open alerts")
+    rows = alerts.get_by_role("row").filter(has_text="Jordan Reyes")
+    assert rows.count() == 2
+    desk.screenshot("coach-risk-dashboard")
