@@ -91,6 +91,11 @@ class AppointmentForm(forms.Form):
         self.fields["provider"].queryset = providers
 
 
+class AppointmentRescheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(widget=DATETIME, label="New start")
+    ends_at = forms.DateTimeField(widget=DATETIME, label="New end")
+
+
 class AppointmentStatusForm(forms.Form):
     status = forms.ChoiceField(
         choices=[

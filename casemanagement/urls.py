@@ -23,6 +23,11 @@ staff_urlpatterns = [
         views.appointment_status,
         name="casemgmt_appointment_status",
     ),
+    path(
+        "case/appointments/<uuid:cm_appointment_id>/reschedule/",
+        views.appointment_reschedule,
+        name="casemgmt_appointment_reschedule",
+    ),
     path(C + "medications/new/", views.medication_add, name="casemgmt_medication_add"),
     path(
         "case/medications/<uuid:cm_medication_id>/refill/",

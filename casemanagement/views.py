@@ -314,6 +314,30 @@ def appointment_status(request, org, cm_appointment_id):
 
 
 @roles_required(*CASE_ROLES)
+def appointment_reschedule(request, org, cm_appointment_id):
+    appointment = selectors.appointment_get_for(
+        membership=request.membership, appointment_id=cm_appointment_id
+    )
+    form = forms.AppointmentRescheduleForm(
+        request.POST or None,
+        initial={"starts_at": appointment.starts_at, "ends_at": appointment.ends_at},
+    )
+    if _handle(
+        request,
+        form,
+        lambda d: services.appointment_reschedule(actor=request.user, appointment=appointment, **d),
+        success="Appointment moved; reminders follow the new time.",
+    ):
+        return _back(org, appointment.client)
+    return _form_page(
+        request,
+        "casemanagement/form.html",
+        {"client": appointment.client, "title": "Reschedule the appointment"},
+        form,
+    )
+
+
+@roles_required(*CASE_ROLES)
 def medication_add(request, org, client_id):
     client = _client(request, client_id)
     form = forms.MedicationForm(

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
@@ -110,6 +112,18 @@ IntakeForm = _section(
 )
 PlanForm = _section(PLAN_FIELDS, scheduled_at=DATETIME)
 TreatmentForm = _section(TREATMENT_FIELDS, bed_hold_date=DATE)
+
+
+def program_listing_field(choices) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        choices=[("", "Not in our directory"), *choices],
+        coerce=uuid.UUID,
+        empty_value=None,
+        required=False,
+        label="Program from the directory",
+    )
+
+
 TransportForm = _section(TRANSPORT_FIELDS, pickup_at=DATETIME)
 
 

@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from continuum.people.services import (
     portal_account_link,
 )
 from continuum.tenancy.models import Membership, Organization, Role
+from referrals.selectors import listing_get
 
 from .models import (
     AgendaItem,
@@ -618,6 +620,17 @@ def intervention_plan_update(*, actor, intervention: Intervention, **values) -> 
 
 @transaction.atomic
 def intervention_treatment_update(*, actor, intervention: Intervention, **values) -> Intervention:
+    listing_id = values.get("program_listing_id")
+    if listing_id:
+        try:
+            listing = listing_get(organization=intervention.organization, listing_id=listing_id)
+        except Http404:
+            raise ValidationError(
+                {"program_listing_id": "Choose a program from the directory."}
+            ) from None
+        # The directory's name, unless staff wrote their own.
+        if not values.get("program_name"):
+            values["program_name"] = listing.name
     _update(
         actor=actor,
         intervention=intervention,

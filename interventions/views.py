@@ -10,7 +10,7 @@ from continuum.audit.services import audit_read
 from continuum.tenancy.models import Role
 from continuum.tenancy.permissions import public_view, roles_required
 from continuum.tenancy.views import add_service_errors
-from referrals.selectors import family_support_near
+from referrals.selectors import family_support_near, treatment_program_choices
 
 from . import selectors, services
 from .forms import (
@@ -31,6 +31,7 @@ from .forms import (
     TransportForm,
     TreatmentForm,
     WellbeingForm,
+    program_listing_field,
 )
 from .models import DangerSign, LetterStatus, Outcome, RequestStatus
 from .resources import FAMILY_RESOURCES
@@ -223,7 +224,7 @@ def intervention_list(request, org):
     )
 
 
-def _section_forms(intervention, bound=None, action=None):
+def _section_forms(intervention, organization, bound=None, action=None):
     forms = {}
     for name, (cls, _service, _msg) in SECTIONS.items():
         initial = {f: getattr(intervention, f) for f in cls.base_fields}
@@ -231,6 +232,11 @@ def _section_forms(intervention, bound=None, action=None):
             forms[name] = cls(bound, prefix=name, initial=initial)
         else:
             forms[name] = cls(prefix=name, initial=initial)
+    # The program comes from the organization's own directory; its choices limit the
+    # answer to listings of this organization.
+    forms["treatment"].fields["program_listing_id"] = program_listing_field(
+        treatment_program_choices(organization=organization)
+    )
     agenda_text = "\n".join(
         f"{a.title} | {a.minutes}" if a.minutes else a.title for a in intervention.agenda.all()
     )
@@ -260,7 +266,7 @@ def intervention_detail(request, org, intervention_id):
         membership=membership, intervention_id=intervention_id
     )
     action = request.POST.get("action") if request.method == "POST" else None
-    forms = _section_forms(intervention, request.POST, action)
+    forms = _section_forms(intervention, request.organization, request.POST, action)
     if action is not None:
         try:
             done = _act(request, intervention, action, forms)

@@ -201,6 +201,17 @@ def listing_search(
     return qs.order_by(*order, "name", "pk")
 
 
+TREATMENT_PROGRAM_KINDS = (Kind.RESIDENTIAL, Kind.DETOX, Kind.IOP_PHP)
+
+
+def treatment_program_choices(*, organization) -> list[tuple[str, str]]:
+    """Programs a loved one can be admitted to, for pickers: (public id, name)."""
+    programs = listing_list(organization=organization).filter(kind__in=TREATMENT_PROGRAM_KINDS)
+    return [
+        (str(pk), name) for pk, name in programs.order_by("name").values_list("public_id", "name")
+    ]
+
+
 def family_support_near(*, organization, zip_code: str, limit: int = 5) -> list[Listing]:
     """Family-support groups that serve this ZIP (within 50 miles, or by service area),
     nearest first; all of the organization's groups when the ZIP is unknown."""

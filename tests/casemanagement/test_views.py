@@ -183,6 +183,40 @@ def test_schedule_appointment_and_mark_missed(cm_client, in_org, client_rec, pla
     assert Task.objects.filter(source="casemanagement.appointment_missed").count() == 1
 
 
+def test_reschedule_a_missed_appointment_closes_the_task(cm_client, in_org, client_rec, plan):
+    past = factories.appointment_for(client_rec, starts_at=timezone.now() - timedelta(hours=2))
+    cm_client.post(
+        url("casemgmt_appointment_status", in_org, cm_appointment_id=past.public_id),
+        {"status": "missed"},
+    )
+    page = url("casemgmt_appointment_reschedule", in_org, cm_appointment_id=past.public_id)
+    assert cm_client.get(page).status_code == 200
+    start = (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
+    bad = cm_client.post(
+        page,
+        {
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert bad.status_code == 400
+    assert Appointment.objects.count() == 1
+    ok = cm_client.post(
+        page,
+        {
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert ok.status_code == 302
+    past.refresh_from_db()
+    assert past.status == "rescheduled"
+    assert past.rescheduled_to.status == "scheduled"
+    assert not Task.objects.filter(
+        source="casemanagement.appointment_missed", status="open"
+    ).exists()
+
+
 def test_add_medication_and_record_refill(cm_client, in_org, client_rec):
     bad = cm_client.post(
         case_url("casemgmt_medication_add", in_org, client_rec),

@@ -7,7 +7,6 @@ import json
 import re
 from pathlib import Path
 
-from django.conf import settings
 from playwright.sync_api import expect
 
 from continuum.tenancy.models import Role
@@ -15,7 +14,7 @@ from referrals.models import ImportJob, ImportStatus, Listing, Referral, Referra
 from tests.referrals.factories import make_listing
 from tests.referrals.test_worker import worker  # noqa: F401  (a real Celery worker)
 
-EXAMPLE = Path(settings.BASE_DIR).parent / "shared" / "reference" / "hsds" / "examples"
+EXAMPLE = Path(__file__).resolve().parents[1] / "referrals" / "hsds_examples"
 
 
 def test_family_finds_help_by_zip_and_staff_complete_the_referral(site, in_org, members):

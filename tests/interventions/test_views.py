@@ -486,14 +486,14 @@ def test_intervention_detail_query_count_does_not_grow(client, org, members, mem
     # interventionist, request and episode, 6 agenda, 7 response plans, 8 participants
     # with attendance counts, 9 meetings (none, so no attendee query), 10 outcomes,
     # 11 wellbeing check-ins, 12 the audit line for the read, 13 letters visible to the
-    # viewer, 14 family-support groups from the directory, 15 the header's organization
-    # switcher
-    with assert_queries(15, label="detail with one participant"):
+    # viewer, 14 treatment programs from the directory, 15 family-support groups from the
+    # directory, 16 the header's organization switcher
+    with assert_queries(16, label="detail with one participant"):
         client.get(page)
     with scope(organization=org.pk):
         for name in ("Eva Lopez", "Leo Lopez", "Jim Lopez"):
             participant_for(intervention, user=UserFactory(), name=name)
-    with assert_queries(15, label="detail with four participants"):
+    with assert_queries(16, label="detail with four participants"):
         response = client.get(page)
     assert response.content.decode().count("Seen by the interventionist only") == 0
     assert "Leo Lopez" in response.content.decode()
@@ -541,3 +541,48 @@ def test_staff_page_offers_family_support_groups_near_the_loved_one(
     assert "Miami Beach Nar-Anon" in body
     assert "Seattle Al-Anon" not in body
     assert "Miami Coaching" not in body
+
+
+def test_treatment_program_is_chosen_from_the_organizations_directory(
+    client, org, other_org, members, memberships
+):
+    from tests.referrals.factories import make_listing
+
+    with scope(organization=org.pk):
+        intervention = intervention_for_matrix(
+            org, interventionist=memberships[Role.INTERVENTIONIST]
+        )
+        program = make_listing(org, name="Harbor House Residential", kind="residential")
+    with scope(organization=other_org.pk):
+        foreign = make_listing(other_org, name="Lear Residential", kind="residential")
+    page = url("staff:intervention_detail", org, intervention_id=intervention.public_id)
+    staff(client, members[Role.INTERVENTIONIST])
+    body = client.get(page).content.decode()
+    assert "Harbor House Residential" in body and "Lear Residential" not in body
+
+    response = client.post(
+        page,
+        {
+            "action": "treatment",
+            "treatment-program_listing_id": str(foreign.public_id),
+            "treatment-insurance_verification": "not_started",
+        },
+    )
+    assert response.status_code == 400
+    with scope(organization=org.pk):
+        intervention.refresh_from_db()
+        assert intervention.program_listing_id is None
+
+    response = client.post(
+        page,
+        {
+            "action": "treatment",
+            "treatment-program_listing_id": str(program.public_id),
+            "treatment-insurance_verification": "not_started",
+        },
+    )
+    assert response.status_code == 302
+    with scope(organization=org.pk):
+        intervention.refresh_from_db()
+    assert intervention.program_listing_id == program.public_id
+    assert intervention.program_name == "Harbor House Residential"
