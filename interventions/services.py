@@ -4,8 +4,6 @@ the day and its outcome, and the family's healing afterwards."""
 import logging
 from datetime import date, datetime, timedelta
 
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.http import Http404
@@ -24,6 +22,7 @@ from continuum.people.services import (
     portal_account_link,
 )
 from continuum.tenancy.models import Membership, Organization, Role
+from continuum.tenancy.services import portal_account_ensure
 from referrals.selectors import listing_get
 
 from .models import (
@@ -106,23 +105,6 @@ def _triage_staff(organization: Organization):
 
 
 # --- the family portal account ----------------------------------------------------------
-
-
-def _portal_account(*, organization: Organization, email: str, full_name: str):
-    """The family member's login: a passwordless account (they log in by e-mailed code)
-    with a family_member membership. An existing staff membership is left untouched."""
-    User = get_user_model()
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        user = User.objects.create_user(email=email, password=None, full_name=full_name)
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    membership = Membership.objects.filter(organization=organization, user=user).first()
-    if membership is None:
-        Membership.objects.create(organization=organization, user=user, roles=[Role.FAMILY_MEMBER])
-    elif not membership.has_role(Role.FAMILY_MEMBER) and not membership.is_staff_member:
-        membership.roles = sorted({*membership.roles, Role.FAMILY_MEMBER})
-        membership.save(update_fields=["roles"])
-    return user
 
 
 def _link_portal_user(family_member: FamilyMember, user, *, actor=None) -> None:
@@ -252,7 +234,7 @@ def request_submit(
         # The language the family wrote in is the one we answer in.
         family_member.preferred_language = preferred_language
         family_member.save(update_fields=["preferred_language"])
-    user = _portal_account(
+    user = portal_account_ensure(
         organization=organization,
         email=email,
         full_name=f"{requester_first_name} {requester_last_name}".strip(),
@@ -770,7 +752,7 @@ def participant_invite_to_portal(*, actor, participant: Participant) -> Particip
             )
             family_member = link.family_member
         participant.family_member = family_member
-    user = _portal_account(
+    user = portal_account_ensure(
         organization=organization, email=participant.email, full_name=participant.name
     )
     _link_portal_user(participant.family_member, user, actor=actor)

@@ -3,7 +3,7 @@ step of the intervention (read from the audit trail of the intervention)."""
 
 from django.urls import reverse
 
-from continuum.audit.models import AuditEvent
+from continuum.audit.selectors import audit_events_for_client
 from continuum.care.timeline import QuerySetSource, TimelineEntry
 
 from .models import InterventionRequest
@@ -66,11 +66,7 @@ def interventions_provider(client, organization):
             detail=who,
         )
 
-    queryset = (
-        AuditEvent.objects.filter(
-            organization=organization, client_id=client.public_id, action__in=list(STEP_TITLES)
-        )
-        .select_related("actor")
-        .order_by("-at", "-pk")
+    queryset = audit_events_for_client(
+        organization=organization, client_id=client.public_id, actions=STEP_TITLES
     )
     return QuerySetSource(queryset, entry)

@@ -46,3 +46,17 @@ def audit_event_list(
     if filters.date_to:
         events = events.filter(at__lt=_day_start(filters.date_to + timedelta(days=1)))
     return events.order_by("-at", "-id")
+
+
+def audit_events_for_client(
+    *, organization: Organization, client_id, actions
+) -> QuerySet[AuditEvent]:
+    """The client's events of the given actions, newest first: the steps an app shows on
+    the client's timeline from its own audit trail."""
+    return (
+        AuditEvent.objects.filter(
+            organization=organization, client_id=client_id, action__in=list(actions)
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )

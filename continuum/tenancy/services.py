@@ -285,3 +285,33 @@ def organization_update_settings(*, actor, organization: Organization, **values)
             detail={"fields": changed},
         )
     return organization
+
+
+@transaction.atomic
+def portal_account_ensure(
+    *, organization: Organization, email: str, full_name: str, role: str = Role.FAMILY_MEMBER
+):
+    """A portal login for a family member or client: a passwordless account (they log in
+    by e-mailed code; the address is theirs because the code reaches it) holding `role`
+    in the organization. A staff membership is left as it is."""
+    if role not in (Role.FAMILY_MEMBER, Role.CLIENT):
+        raise ValidationError("Portal accounts are for family members and clients.")
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=None, full_name=full_name)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    membership = Membership.objects.filter(organization=organization, user=user).first()
+    if membership is None:
+        membership = Membership.objects.create(organization=organization, user=user, roles=[role])
+        audit_record(
+            actor=None,
+            organization=organization,
+            action="membership.portal_created",
+            obj=membership,
+            detail={"roles": [role]},
+        )
+    elif not membership.has_role(role) and not membership.is_staff_member:
+        membership.roles = sorted({*membership.roles, role})
+        membership.save(update_fields=["roles"])
+    return user

@@ -168,3 +168,21 @@ def test_settings_reject_bad_timezone_and_record_changes(in_org, admin_user):
     assert AuditEvent.objects.get(action="organization.settings_changed").detail == {
         "fields": ["intake_open"]
     }
+
+
+def test_portal_account_is_passwordless_verified_and_leaves_staff_roles_alone(in_org, members):
+    from continuum.tenancy.services import portal_account_ensure
+
+    user = portal_account_ensure(organization=in_org, email="Mom@Example.com", full_name="Mom")
+    assert user.email == "mom@example.com"
+    assert not user.has_usable_password()
+    assert user.emailaddress_set.get().verified
+    assert Membership.objects.get(user=user).roles == [Role.FAMILY_MEMBER]
+    assert AuditEvent.objects.filter(action="membership.portal_created").count() == 1
+    coach = members["sober_coach"]
+    portal_account_ensure(organization=in_org, email=coach.email, full_name="Coach")
+    assert Membership.objects.get(user=coach).roles == ["sober_coach"]
+    with pytest.raises(ValidationError):
+        portal_account_ensure(
+            organization=in_org, email="x@example.com", full_name="X", role=Role.ORG_ADMIN
+        )
