@@ -7,5 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        # Starts the automatic-logoff clock at every login.
-        from . import idle  # noqa: F401
+        # idle starts the automatic-logoff clock at every login; lockout charges wrong
+        # second-factor codes to the address's failed-login limit.
+        from . import idle, lockout  # noqa: F401

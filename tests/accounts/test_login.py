@@ -142,3 +142,32 @@ def test_a_locked_out_web_login_is_audited(client, members):
     for _ in range(6):
         client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
     assert _audit("auth.locked_out").exists()
+
+
+def test_wrong_second_factors_on_the_web_lock_the_address_out_on_every_door(client, members):
+    user = members["case_manager"]
+    TOTP.activate(user, "JBSWY3DPEHPK3PXP")
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    wrong = "000000" if _code_now() != "000000" else "111111"
+    for _ in range(5):
+        response = client.post(reverse("mfa_authenticate"), {"code": wrong})
+        assert response.status_code == 200
+        assert "_auth_user_id" not in client.session
+    assert _audit("auth.login_failed").filter(actor_email=user.email).count() == 5
+    # The right code is refused now, on the web ...
+    response = client.post(reverse("mfa_authenticate"), {"code": _code_now()})
+    assert "_auth_user_id" not in client.session
+    assert _audit("auth.locked_out").exists()
+    # ... and the same address is locked out of the API and of a fresh web login.
+    response = client.post(
+        reverse("api_token"),
+        {"email": user.email, "password": PASSWORD, "code": _code_now()},
+        content_type="application/json",
+    )
+    assert response.status_code == 429
+    client.logout()
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
