@@ -1,21 +1,25 @@
 """Every change to notifications, preferences and calendar feeds.
 
 Delivery (`notification_deliver_due`) is the one function here that is deliberately not a
-single transaction: a claim is one short transaction, each channel's delivery is recorded
-in its own, so a crash in between leaves rows that are reclaimed after their lease, and
-channels already delivered are skipped on the retry."""
+single transaction: a claim is one short transaction, a batch's in-app copies are written in
+another, each external message is recorded in its own, so a crash in between leaves rows
+that are reclaimed after their lease, and channels already delivered are skipped on the
+retry."""
 
 import hashlib
+import itertools
 import json
 import re
 import secrets
+from collections import defaultdict
 from datetime import datetime, time, timedelta
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
@@ -379,39 +383,188 @@ def notification_claim_due(*, worker: str, limit: int = BATCH_SIZE) -> list[int]
 def notification_deliver_due(*, worker: str, limit: int = BATCH_SIZE) -> int:
     """Claim one batch and deliver it. Returns how many notifications were claimed."""
     ids = notification_claim_due(worker=worker, limit=limit)
-    for notification_id in ids:
-        notification_deliver(notification_id=notification_id, worker=worker)
+    if ids:
+        notification_deliver_batch(notification_ids=ids, worker=worker)
     return len(ids)
 
 
-def notification_deliver(*, notification_id: int, worker: str) -> None:
-    with across_organizations("outbox delivery loads its notification"):
-        notification = (
+def notification_deliver_batch(*, notification_ids: list[int], worker: str) -> None:
+    """Deliver a claimed batch with a constant number of statements for its in-app part:
+    the copies are rendered first, then written with their delivery rows in one
+    transaction that locks only the rows still leased to `worker`, and the rows with
+    nothing else to send are finished with one UPDATE. E-mail and text messages leave
+    the platform, so they go, and are finished, one notification at a time."""
+    with across_organizations("outbox delivery loads its claimed batch"):
+        claimed = list(
             Notification.objects.select_related("organization", "recipient")
-            .filter(id=notification_id, status=Status.SENDING, claimed_by=worker)
-            .first()
+            .filter(id__in=notification_ids, status=Status.SENDING, claimed_by=worker)
+            .order_by("organization_id", "id")
         )
-    if notification is None:
-        return  # the lease passed to another worker
-    with organization_scope(notification.organization):
+    for _, group in itertools.groupby(claimed, key=attrgetter("organization_id")):
+        notifications = list(group)
+        with organization_scope(notifications[0].organization):
+            _deliver_group(notifications, worker)
+
+
+def _deliver_group(notifications: list[Notification], worker: str) -> None:
+    """One organization's part of a batch, inside its scope."""
+    live = []
+    for notification in notifications:
         if notification.attempts > MAX_ATTEMPTS:
             _finish(notification, worker, error="Delivery was interrupted too many times.")
-            return
-        done = set(
-            Delivery.objects.filter(notification=notification).values_list("channel", flat=True)
-        )
+        else:
+            live.append(notification)
+    if not live:
+        return
+    done: dict[int, set[str]] = defaultdict(set)
+    for notification_id, channel in Delivery.objects.filter(
+        notification__in=[n.id for n in live]
+    ).values_list("notification_id", "channel"):
+        done[notification_id].add(channel)
+    _prefetch_recipient_languages(live)
+
+    failed: dict[int, tuple[str, bool]] = {}  # id -> (error, worth a retry)
+    copies: dict[int, tuple[str, str, str]] = {}
+    for notification in live:
+        if Channel.IN_APP in notification.channels and Channel.IN_APP not in done[notification.id]:
+            try:
+                copies[notification.id] = _in_app_copy(notification)
+            except PermanentDeliveryError as exc:
+                failed[notification.id] = (str(exc), False)
+            except Exception as exc:
+                failed[notification.id] = (f"{type(exc).__name__}: {exc}", True)
+    lost: set[int] = set()
+    if copies:
+        pending = [n for n in live if n.id in copies]
         try:
-            for channel in notification.channels:
-                if channel not in done:
-                    SENDERS[channel](notification, worker)
+            written = _write_in_app_copies(pending, copies, worker)
+        except DatabaseError:
+            # One bad row (a value the column refuses) rolls the whole write back: write
+            # them one by one so it cannot hold back the rest of the batch.
+            written = set()
+            for notification in pending:
+                try:
+                    _deliver_in_app(notification, worker)
+                except LeaseLost:
+                    continue
+                except Exception as exc:
+                    failed[notification.id] = (f"{type(exc).__name__}: {exc}", True)
+                else:
+                    written.add(notification.id)
+        lost = set(copies) - written - set(failed)
+
+    for notification in live:
+        if notification.id in failed:
+            error, retry = failed[notification.id]
+            _finish(notification, worker, error=error, retry=retry)
+    outgoing: dict[int, list[str]] = {}
+    for notification in live:
+        if notification.id not in lost and notification.id not in failed:
+            outgoing[notification.id] = [
+                channel
+                for channel in notification.channels
+                if channel != Channel.IN_APP and channel not in done[notification.id]
+            ]
+    # Rows with nothing left to send leave together, before any slow external send.
+    inbox_only = [i for i, channels in outgoing.items() if not channels]
+    if inbox_only:
+        Notification.objects.filter(
+            id__in=inbox_only, status=Status.SENDING, claimed_by=worker
+        ).update(
+            status=Status.SENT,
+            sent_at=timezone.now(),
+            last_error="",
+            claimed_by="",
+            lease_expires_at=None,
+        )
+    for notification in live:
+        if not outgoing.get(notification.id):
+            continue
+        try:
+            for channel in outgoing[notification.id]:
+                SENDERS[channel](notification, worker)
         except LeaseLost:
-            return
+            continue
         except PermanentDeliveryError as exc:
             _finish(notification, worker, error=str(exc))
         except Exception as exc:
             _finish(notification, worker, error=f"{type(exc).__name__}: {exc}", retry=True)
         else:
+            # Finished at once: what went out is on record even if the worker dies next.
             _finish(notification, worker)
+
+
+def _prefetch_recipient_languages(notifications: list[Notification]) -> None:
+    """What `recipient_language` looks up per notification, for a whole batch of one
+    organization in one query per model, with the same precedence."""
+    from continuum.people.models import Client, FamilyMember
+
+    users = {n.recipient_id for n in notifications}
+    languages: dict[int, str] = {}
+    for model in (Client, FamilyMember):  # family member last: it wins, as it does there
+        languages.update(
+            model.objects.filter(
+                organization_id=notifications[0].organization_id,
+                portal_user_id__in=users,
+                preferred_language__gt="",
+            )
+            # Highest id first, so the lowest one wins: recipient_language takes .first().
+            .order_by("-pk")
+            .values_list("portal_user_id", "preferred_language")
+        )
+    for notification in notifications:
+        notification._recipient_language = languages.get(
+            notification.recipient_id, settings.LANGUAGE_CODE
+        )
+
+
+def _in_app_copy(notification: Notification) -> tuple[str, str, str]:
+    return (
+        _render(notification, "subject")[:200],
+        _render(notification, "text"),
+        _link(notification),
+    )
+
+
+def _write_in_app_copies(
+    notifications: list[Notification], copies: dict[int, tuple[str, str, str]], worker: str
+) -> set[int]:
+    """Write the inbox copies and their delivery rows for the rows still leased to
+    `worker`, in one transaction: exactly once, as the per-row path. Returns their ids."""
+    with transaction.atomic():
+        held = set(
+            Notification.objects.select_for_update()
+            .filter(id__in=[n.id for n in notifications], status=Status.SENDING, claimed_by=worker)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        if not held:
+            return held
+        now = timezone.now()
+        rows = [n for n in notifications if n.id in held]
+        Delivery.objects.bulk_create(
+            [
+                Delivery(
+                    organization_id=n.organization_id,
+                    notification=n,
+                    channel=Channel.IN_APP,
+                    delivered_at=now,
+                )
+                for n in rows
+            ]
+        )
+        for notification in rows:
+            notification.subject, notification.body, notification.url = copies[notification.id]
+            notification.in_app_delivered_at = now
+        Notification.objects.filter(status=Status.SENDING, claimed_by=worker).bulk_update(
+            rows, ["subject", "body", "url", "in_app_delivered_at"]
+        )
+    return held
+
+
+def notification_deliver(*, notification_id: int, worker: str) -> None:
+    """Deliver one claimed notification: a batch of one."""
+    notification_deliver_batch(notification_ids=[notification_id], worker=worker)
 
 
 def _finish(notification: Notification, worker: str, *, error: str = "", retry=False) -> None:
@@ -556,8 +709,8 @@ def _deliver_sms(notification: Notification, worker: str) -> None:
     _record_delivery(notification, Channel.SMS, reference or "")
 
 
+# In-app copies are written per batch (_write_in_app_copies), not through this table.
 SENDERS = {
-    Channel.IN_APP: _deliver_in_app,
     Channel.EMAIL: _deliver_email,
     Channel.SMS: _deliver_sms,
 }
