@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, OuterRef, Q, Subquery
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
@@ -350,12 +350,15 @@ def notification_claim_due(*, worker: str, limit: int = BATCH_SIZE) -> list[int]
         status=Status.SENDING, lease_expires_at__lte=now
     )
     # Crossing organizations is read-only (continuum.tenancy.rls): find who has mail due,
-    # then lease each organization's rows inside its own scope.
+    # then lease each organization's rows inside its own scope. One due row per
+    # organization is enough to know (a sub-select with LIMIT 1 each), rather than
+    # collecting the organization of every due row of a large backlog on every claim.
     with across_organizations("outbox: organizations with notifications due"):
+        first_due = Notification.objects.filter(due, organization=OuterRef("pk")).values("pk")
         organizations = list(
-            Organization.objects.filter(
-                pk__in=Notification.objects.filter(due).values("organization_id")
-            ).order_by("pk")
+            Organization.objects.alias(first_due=Subquery(first_due[:1]))
+            .filter(first_due__isnull=False)
+            .order_by("pk")
         )
     ids: list[int] = []
     for organization in organizations:
@@ -364,7 +367,9 @@ def notification_claim_due(*, worker: str, limit: int = BATCH_SIZE) -> list[int]
         with transaction.atomic(), organization_scope(organization):
             batch = list(
                 Notification.objects.filter(due)
-                .order_by("available_at", "id")
+                # The order of notif_org_claimable, so LIMIT stops the scan early; a tie
+                # on id would sort every row due at the same moment on every claim.
+                .order_by("available_at")
                 .select_for_update(skip_locked=True)
                 .values_list("id", flat=True)[: limit - len(ids)]
             )
@@ -438,9 +443,9 @@ def _deliver_group(notifications: list[Notification], worker: str) -> None:
         pending = [n for n in live if n.id in copies]
         try:
             written = _write_in_app_copies(pending, copies, worker)
-        except DatabaseError:
-            # One bad row (a value the column refuses) rolls the whole write back: write
-            # them one by one so it cannot hold back the rest of the batch.
+        except Exception:
+            # The write rolled back as a whole (a deadlock, a value the database refuses):
+            # write the rows one by one, so one bad row cannot hold back the rest.
             written = set()
             for notification in pending:
                 try:
@@ -518,12 +523,15 @@ def _prefetch_recipient_languages(notifications: list[Notification]) -> None:
         )
 
 
+URL_MAX_LENGTH = Notification._meta.get_field("url").max_length
+
+
 def _in_app_copy(notification: Notification) -> tuple[str, str, str]:
-    return (
-        _render(notification, "subject")[:200],
-        _render(notification, "text"),
-        _link(notification),
-    )
+    url = _link(notification)
+    if len(url) > URL_MAX_LENGTH:
+        # Cut short it would lead nowhere, and no retry makes it shorter.
+        raise PermanentDeliveryError(f"The link is longer than {URL_MAX_LENGTH} characters.")
+    return (_render(notification, "subject")[:200], _render(notification, "text"), url)
 
 
 def _write_in_app_copies(
@@ -639,8 +647,7 @@ def _link(notification: Notification) -> str:
 
 def _deliver_in_app(notification: Notification, worker: str) -> None:
     # The inbox copy and its delivery record commit together, under the lease: exactly once.
-    subject = _render(notification, "subject")[:200]
-    body = _render(notification, "text")
+    subject, body, url = _in_app_copy(notification)
     with transaction.atomic():
         locked = (
             Notification.objects.select_for_update()
@@ -657,7 +664,7 @@ def _deliver_in_app(notification: Notification, worker: str) -> None:
             delivered_at=now,
         )
         Notification.objects.filter(id=notification.id).update(
-            subject=subject, body=body, url=_link(notification), in_app_delivered_at=now
+            subject=subject, body=body, url=url, in_app_delivered_at=now
         )
 
 

@@ -29,3 +29,17 @@ class BlockingFileEmailBackend(BaseEmailBackend):
             target = directory / "sent" / f"{uuid.uuid4().hex}.eml"
             target.write_bytes(message.message().as_bytes())
         return len(email_messages)
+
+
+class RefusingSomeEmailBackend(BaseEmailBackend):
+    """Refuses messages whose subject contains "[refuse]" and keeps the others in
+    django.core.mail.outbox, as the test backend does."""
+
+    def send_messages(self, email_messages):
+        from django.core import mail
+
+        for message in email_messages:
+            if "[refuse]" in message.subject:
+                raise ConnectionRefusedError("The mail server refused the recipient")
+            mail.outbox.append(message)
+        return len(email_messages)
