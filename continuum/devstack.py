@@ -233,8 +233,8 @@ class EmbeddedPostgres:
             conn.autocommit = True
             with conn.cursor() as cur:
                 cur.execute(
-                    "SELECT rolname FROM pg_roles WHERE rolname IN (%s, %s)",
-                    (DB_OWNER_ROLE, DB_APP_ROLE),
+                    "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)",
+                    ([DB_OWNER_ROLE, DB_APP_ROLE, rls.SEARCH_ROLE],),
                 )
                 exists = {row[0] for row in cur.fetchall()}
                 for statement in rls.create_roles_sql(

@@ -12,16 +12,18 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    Func,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
+from continuum.tenancy import rls
 from continuum.tenancy.models import Role
 
 from .geo import MILES_PER_DEGREE_LATITUDE, Point, bounding_box, distance_expression, zip_lookup
@@ -119,22 +121,19 @@ def _within(organization, point: Point, miles: float) -> QuerySet:
     ).annotate(miles=distance_expression(point))
 
 
-def _widest_radius(organization):
-    """The widest service radius the organization's listings declare, as a scalar
-    subquery: the "serves your area" box is then only as large as it needs to be, not
-    the 500-mile maximum (4x faster at 100,000 listings). Backed by an index, evaluated
-    once per query."""
-    widest = (
-        Listing.objects.filter(organization=organization, service_area_kind=ServiceAreaKind.RADIUS)
-        .order_by("-service_radius_miles")
-        .values("service_radius_miles")[:1]
-    )
-    return Cast(Coalesce(Subquery(widest), Value(0)), FloatField())
+def _widest_radius():
+    """The widest service radius the organization's listings declare (one probe of the
+    index `referrals_listing_radius`): the "serves your area" box is then only as large as
+    it needs to be, not the 500-mile maximum. A function call, not a sub-select, so that
+    it stays an index bound under row-level security (continuum.tenancy.rls). NULL when
+    no listing declares a radius: the bounds are NULL and the part is empty."""
+    return Func(function=rls.WIDEST_RADIUS_FUNCTION, output_field=FloatField())
 
 
-def _within_reach(organization, point: Point) -> QuerySet:
-    """Locations whose listing's own service radius reaches the point."""
-    reach = _widest_radius(organization)
+def _within_reach(organization, point: Point, beyond: float) -> QuerySet:
+    """Locations of radius listings whose own service radius reaches the point from
+    farther than `beyond` miles (nearer ones are already within the search distance)."""
+    reach = _widest_radius()
     cos_lat = max(math.cos(math.radians(point.latitude)), 0.01)
     dlat = ExpressionWrapper(reach / MILES_PER_DEGREE_LATITUDE, output_field=FloatField())
     dlng = ExpressionWrapper(
@@ -151,34 +150,70 @@ def _within_reach(organization, point: Point) -> QuerySet:
             longitude__lte=lng + dlng,
         )
         .annotate(miles=distance_expression(point))
-        .filter(listing__service_area_kind=ServiceAreaKind.RADIUS)
+        .filter(
+            listing__service_area_kind=ServiceAreaKind.RADIUS,
+            listing__service_radius_miles__gt=beyond,
+        )
         .filter(miles__lte=F("listing__service_radius_miles"))
     )
+
+
+def _set_of(function: str, argument) -> RawSQL:
+    """Listing ids from one of the directory's search functions (continuum.tenancy.rls):
+    they keep the GIN indexes in use under row-level security."""
+    return RawSQL(f"SELECT {function}(%s)", (argument,))  # noqa: S611 - fixed function names
+
+
+def _serving_area(organization, params: SearchParams) -> QuerySet:
+    """Ids of the listings that serve the searched place, as one UNION: each service-area
+    kind is read from its own index, and the listings are then fetched by primary key,
+    instead of testing every listing of the organization against each kind."""
+    point = params.point
+    near = (
+        _within(organization, point, params.distance)
+        .filter(miles__lte=params.distance)
+        .values("listing_id")
+    )
+    parts = [_within_reach(organization, point, params.distance).values("listing_id")]
+    if params.zip_code:
+        parts.append(
+            Listing.objects.filter(
+                organization=organization,
+                pk__in=_set_of("referrals_listing_zip_match", params.zip_code),
+            ).values("pk")
+        )
+    if point.state:
+        parts.append(
+            Listing.objects.filter(
+                organization=organization,
+                service_area_kind__in=[ServiceAreaKind.STATEWIDE, ServiceAreaKind.TELEHEALTH_ONLY],
+                service_state=point.state,
+            ).values("pk")
+        )
+    parts.append(
+        Listing.objects.filter(
+            organization=organization,
+            service_area_kind=ServiceAreaKind.TELEHEALTH_ONLY,
+            service_state="",
+        ).values("pk")
+    )
+    # Unordered parts: each is a set of ids, and a part's ORDER BY would cost a sort.
+    return near.order_by().union(*(part.order_by() for part in parts))
 
 
 def listing_search(
     *, organization, params: SearchParams, include_closed: bool = False
 ) -> QuerySet[Listing]:
+    """Listings matching the search, nearest first when a place is given, best text match
+    first otherwise."""
     qs = listing_list(organization=organization, include_closed=include_closed).select_related(
         "directory_organization"
     )
     point = params.point
     if point is not None:
-        near = _within(organization, point, params.distance).filter(miles__lte=params.distance)
-        covers = _within_reach(organization, point)
-        area = Q(pk__in=near.values("listing_id")) | Q(pk__in=covers.values("listing_id"))
-        if params.zip_code:
-            area |= Q(
-                service_area_kind=ServiceAreaKind.ZIP_LIST,
-                service_zip_codes__contains=[params.zip_code],
-            )
-        if point.state:
-            area |= Q(
-                service_area_kind__in=[ServiceAreaKind.STATEWIDE, ServiceAreaKind.TELEHEALTH_ONLY],
-                service_state=point.state,
-            )
-        area |= Q(service_area_kind=ServiceAreaKind.TELEHEALTH_ONLY, service_state="")
-        qs = qs.filter(area).annotate(distance=_nearest_distance(point))
+        qs = qs.filter(pk__in=_serving_area(organization, params)).annotate(
+            distance=_nearest_distance(point)
+        )
     if params.kind:
         qs = qs.filter(kind=params.kind)
     if params.payment:
@@ -192,12 +227,23 @@ def listing_search(
     if params.telehealth:
         qs = qs.filter(telehealth=True)
     order = []
-    if params.q:
-        query = SearchQuery(params.q, search_type="websearch", config="english")
-        qs = qs.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
-        order.append(F("rank").desc())
     if point is not None:
         order.append(F("distance").asc(nulls_last=True))
+    if params.q:
+        query = SearchQuery(params.q, search_type="websearch", config="english")
+        if point is None:
+            # Nothing else narrows the search: the GIN index finds the matches.
+            qs = qs.filter(
+                pk__in=RawSQL(
+                    "SELECT referrals_listing_text_match(websearch_to_tsquery('english', %s))",
+                    (params.q,),
+                )
+            )
+        else:
+            # The listings of the area are few; each is tested as it is read.
+            qs = qs.filter(search_vector=query)
+        qs = qs.annotate(rank=SearchRank(F("search_vector"), query))
+        order.append(F("rank").desc())
     return qs.order_by(*order, "name", "pk")
 
 

@@ -106,10 +106,11 @@ def database_roles(django_db_blocker):
             "app": (app, current.get("PASSWORD")),
         }
     with django_db_blocker.unblock(), connections["default"]._nodb_cursor() as cursor:
-        cursor.execute("SELECT rolname FROM pg_roles WHERE rolname IN (%s, %s)", [app, owner])
+        wanted = {app, owner, rls.SEARCH_ROLE}
+        cursor.execute("SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", [sorted(wanted)])
         exists = {row[0] for row in cursor.fetchall()}
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        if exists != {app, owner} or cursor.fetchone()[0]:
+        if exists != wanted or cursor.fetchone()[0]:
             for statement in rls.create_roles_sql(owner_role=owner, app_role=app, exists=exists):
                 cursor.execute(statement)
     return {

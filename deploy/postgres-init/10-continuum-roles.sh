@@ -1,8 +1,10 @@
 #!/bin/sh
-# Runs once, when the postgres container initialises an empty data volume. Two roles:
-# continuum_owner owns the database and its tables and runs migrations; continuum_app is
-# what web, worker and beat connect as. Neither is a superuser or may bypass row-level
-# security, and continuum_app owns nothing, so every tenant table's policy binds it.
+# Runs once, when the postgres container initialises an empty data volume. Two login
+# roles: continuum_owner owns the database and its tables and runs migrations;
+# continuum_app is what web, worker and beat connect as. Neither is a superuser or may
+# bypass row-level security, and continuum_app owns nothing, so every tenant table's
+# policy binds it. continuum_search cannot log in and owns only the directory's search
+# functions.
 set -eu
 
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
@@ -11,6 +13,11 @@ CREATE ROLE continuum_owner LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE CREATEDB
     PASSWORD :'owner_password';
 CREATE ROLE continuum_app LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB
     PASSWORD :'app_password';
+-- Cannot log in; owns only the directory's search functions, which keep full-text and
+-- ZIP-list search on their indexes under row-level security. The owner's migrations
+-- hand the functions to it (continuum.tenancy.rls).
+CREATE ROLE continuum_search NOLOGIN NOSUPERUSER BYPASSRLS NOCREATEROLE NOCREATEDB NOINHERIT;
+GRANT continuum_search TO continuum_owner;
 ALTER DATABASE continuum OWNER TO continuum_owner;
 SQL
 

@@ -50,7 +50,8 @@ def test_the_suite_runs_as_a_role_that_cannot_bypass_rls(db):
 
 
 def test_every_table_referencing_organization_is_a_tenant_table(db):
-    """Found from the catalog, not from the models: a table added by raw SQL counts too."""
+    """Found from the catalog, not from the models: a table added by raw SQL counts too.
+    No table is exempt, the public provider directory included."""
     referencing = {
         row[0]
         for row in _fetch(
@@ -58,23 +59,12 @@ def test_every_table_referencing_organization_is_a_tenant_table(db):
             " WHERE contype = 'f' AND confrelid = 'tenancy_organization'::regclass"
         )
     }
-    assert referencing == set(TENANT_TABLES) | rls.EXEMPT_TABLES
-
-
-@pytest.mark.parametrize("table", sorted(rls.EXEMPT_TABLES))
-def test_only_the_public_directory_is_exempt(db, table):
-    """The exempt tables hold no reference to a client."""
-    assert (
-        _fetch(
-            "SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = %s::regclass"
-            " AND confrelid = 'people_client'::regclass",
-            [table],
-        )
-        == []
-    )
-    assert _fetch("SELECT relrowsecurity FROM pg_class WHERE oid = %s::regclass", [table]) == [
-        (False,)
-    ]
+    assert referencing == set(TENANT_TABLES)
+    assert {
+        "referrals_directoryorganization",
+        "referrals_listing",
+        "referrals_listinglocation",
+    } <= referencing
 
 
 @pytest.mark.parametrize("table", TENANT_TABLES)
@@ -220,3 +210,118 @@ def test_crossing_organizations_reads_all_writes_none_and_is_logged(
 def test_crossing_organizations_needs_a_reason():
     with pytest.raises(ValueError), across_organizations(""):
         pass
+
+
+# --- the directory's search functions --------------------------------------------------------
+# Full-text and ZIP-list lookups keep their GIN indexes through SECURITY DEFINER functions
+# owned by the search role (continuum.tenancy.rls); they must filter on the organization
+# themselves, and return the same listings where the search role is missing.
+
+TEXT_MATCH = "SELECT referrals_listing_text_match(to_tsquery('english', 'trauma')) ORDER BY 1"
+ZIP_MATCH = "SELECT referrals_listing_zip_match('33139') ORDER BY 1"
+
+
+def test_search_functions_run_as_a_role_that_cannot_log_in(db):
+    rows = _fetch(
+        "SELECT p.proname, p.prosecdef, p.proconfig, r.rolname, r.rolcanlogin, r.rolsuper,"
+        " r.rolbypassrls FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner"
+        " WHERE p.proname = ANY(%s)",
+        [sorted(rls.SEARCH_FUNCTIONS)],
+    )
+    assert {row[0] for row in rows} == set(rls.SEARCH_FUNCTIONS)
+    for name, definer, config, owner, login, superuser, bypass in rows:
+        assert definer, name
+        assert config == ["search_path=pg_catalog, pg_temp"], name
+        assert (owner, login, superuser, bypass) == (rls.SEARCH_ROLE, False, False, True), name
+    # The widest-radius helper runs as its caller, under the tenant policy.
+    assert _fetch(
+        "SELECT prosecdef FROM pg_proc WHERE proname = %s", [rls.WIDEST_RADIUS_FUNCTION]
+    ) == [(False,)]
+
+
+def _directory_listing(organization, name):
+    from tests.referrals.factories import make_listing
+
+    with organization_scope(organization):
+        return make_listing(
+            organization,
+            name=name,
+            zip_code="32801",
+            description="trauma-informed care",
+            service_area_kind="zip_list",
+            service_zip_codes=["33139"],
+        )
+
+
+@pytest.fixture
+def two_directories(org, other_org):
+    return {
+        org.pk: _directory_listing(org, "Harbor Home Visits"),
+        other_org.pk: _directory_listing(other_org, "Lear Home Visits"),
+    }
+
+
+def test_search_functions_return_only_the_current_organizations_listings(
+    two_directories, org, other_org
+):
+    assert _fetch(TEXT_MATCH) == [] and _fetch(ZIP_MATCH) == []
+    for organization in (org, other_org):
+        mine = [(two_directories[organization.pk].pk,)]
+        with organization_scope(organization):
+            assert _fetch(TEXT_MATCH) == mine
+            assert _fetch(ZIP_MATCH) == mine
+    # Crossing organizations is for the policies' SELECT; the functions stay in one.
+    with organization_scope(org), across_organizations("test of the search functions"):
+        assert _fetch(TEXT_MATCH) == [(two_directories[org.pk].pk,)]
+
+
+@pytest.fixture
+def owner_cursor(database_roles):
+    """A cursor of the owner role, committing each statement, on its own connection."""
+    import psycopg2
+
+    params = {**connection.get_connection_params()}
+    params["user"], params["password"] = database_roles["owner"]
+    params = {k: v for k, v in params.items() if v and k != "cursor_factory"}
+    owner = psycopg2.connect(**params)
+    owner.autocommit = True
+    try:
+        with owner.cursor() as cursor:
+            yield cursor
+    finally:
+        owner.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_the_search_role_search_finds_the_same_listings(org, other_org, owner_cursor):
+    """Where the bootstrap could not create the search role the functions stay with the
+    owner, whom FORCE binds: the same rows, read without the index."""
+    from referrals.selectors import SearchParams, listing_search
+
+    listings = {
+        org.pk: _directory_listing(org, "Harbor Home Visits"),
+        other_org.pk: _directory_listing(other_org, "Lear Home Visits"),
+    }
+
+    def found():
+        params = SearchParams(zip_code="33139", distance=5, q="trauma")
+        params.resolve()
+        with organization_scope(org):
+            return (
+                _fetch(TEXT_MATCH),
+                _fetch(ZIP_MATCH),
+                [x.pk for x in listing_search(organization=org, params=SearchParams(q="trauma"))],
+                [x.pk for x in listing_search(organization=org, params=params)],
+            )
+
+    expected = ([(listings[org.pk].pk,)],) * 2 + ([listings[org.pk].pk],) * 2
+    assert found() == expected
+    owner_cursor.execute("SELECT current_schema()")
+    (schema,) = owner_cursor.fetchone()
+    try:
+        for name, (args, _, _) in rls.SEARCH_FUNCTIONS.items():
+            owner_cursor.execute(f'ALTER FUNCTION "{name}"({args}) OWNER TO current_user')
+        connection.close()  # a fresh session, so no plan of the old owner is reused
+        assert found() == expected
+    finally:
+        assert rls.search_functions_adopt(owner_cursor, schema)
