@@ -453,6 +453,12 @@ def _wait(predicate, *, timeout: float, interval: float = 0.05) -> float:
     return time.perf_counter() - started
 
 
+def _worker_idle(app) -> bool:
+    inspect = app.control.inspect(timeout=1.0)
+    busy = [inspect.active(), inspect.reserved()]
+    return all(replies is not None and not any(replies.values()) for replies in busy)
+
+
 def outbox(info: dict, rows: list, *, count: int, noops: int) -> None:
     import redis
     from django.conf import settings
@@ -460,11 +466,16 @@ def outbox(info: dict, rows: list, *, count: int, noops: int) -> None:
     from django.utils import timezone
 
     from bench.tasks import COUNTER, noop
+    from continuum.celery import app
     from continuum.notifications.models import Delivery, Notification
     from continuum.notifications.tasks import deliver_due_notifications
     from continuum.tenancy.models import Organization
     from continuum.tenancy.scoping import organization_scope
 
+    # An interrupted run leaves drain tasks in the broker: the worker would work them off
+    # during this run's baseline and deliver old rows while they are being deleted.
+    app.control.purge()
+    _wait(lambda: _worker_idle(app), timeout=300, interval=1)
     organization = Organization.objects.get(slug=ORG)
     with organization_scope(organization):
         # Leftovers of an interrupted run would be delivered first and skew the rate.
