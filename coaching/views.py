@@ -2,14 +2,18 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from continuum.audit.mixins import record_row_reads
 from continuum.audit.services import audit_read
+from continuum.people.models import client_display_name
 from continuum.people.selectors import client_get_for, client_list_for
 from continuum.tenancy.models import Role
+from continuum.tenancy.navigation import detail_urls
 from continuum.tenancy.permissions import roles_required
 from continuum.tenancy.views import add_service_errors
 
@@ -26,12 +30,14 @@ from .forms import (
     SobrietyTestForm,
     StatusForm,
 )
-from .models import EngagementStatus
+from .models import Engagement, EngagementStatus
 
 STAFF = (Role.SOBER_COACH, Role.CASE_MANAGER, Role.ORG_ADMIN)
 # Who may change an engagement and write on it: its coach's colleagues in coaching and
 # the org admin. Case managers read and acknowledge.
 WRITERS = (Role.SOBER_COACH, Role.ORG_ADMIN)
+# The dashboard's caseload, highest risk first; the rest are on the following pages.
+CASELOAD_PER_PAGE = 50
 
 
 def _engagement_url(request, engagement) -> str:
@@ -51,10 +57,27 @@ def _engagement(request, engagement_id):
 @roles_required(*STAFF)
 def dashboard(request, org):
     membership = request.membership
+    caseload = selectors.coach_caseload(membership=membership, organization=request.organization)
+    page = Paginator(caseload, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    urls = detail_urls(
+        "staff:coaching_engagement",
+        [row["public_id"] for row in rows],
+        id_kwarg="engagement_id",
+        org=org,
+    )
+    for row, url in zip(rows, urls, strict=True):
+        row["url"] = url
+        row["name"] = client_display_name(
+            row["client_first_name"], row["client_last_name"], row["client_preferred_name"]
+        )
+    # The caseload shows each client's recovery indicators: a read of the engagement.
+    record_row_reads(
+        request, Engagement, [(row["public_id"], row["client_public_id"]) for row in rows]
+    )
     context = {
-        "caseload": selectors.coach_caseload(
-            membership=membership, organization=request.organization
-        ),
+        "caseload": rows,
+        "page": page,
         "schedule": list(selectors.coach_schedule(membership=membership)),
         "alerts": list(selectors.coach_open_alerts(membership=membership)[:50]),
     }

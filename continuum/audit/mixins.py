@@ -1,7 +1,7 @@
 """Helpers for pages and API endpoints that show a client's records: each call leaves a
 read event in the audit trail."""
 
-from .services import audit_read, audit_read_many
+from .services import audit_read, audit_read_many, audit_read_rows
 
 
 def record_read(request, obj, *, client_id=None):
@@ -14,6 +14,14 @@ def record_read(request, obj, *, client_id=None):
 def record_reads(request, items):
     """Call from a list page with (object, client public id) pairs of the rows shown."""
     return audit_read_many(actor=request.user, organization=request.organization, items=items)
+
+
+def record_row_reads(request, model, rows):
+    """Call from a list page built from plain rows with (public id, client public id)
+    pairs of the `model` records shown."""
+    return audit_read_rows(
+        actor=request.user, organization=request.organization, model=model, rows=rows
+    )
 
 
 class AuditedRetrieveMixin:

@@ -2,7 +2,8 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 from django_scopes import scope
 
 from continuum.logging import client_meta_var, request_id_var
@@ -27,10 +28,11 @@ def _build(
     client_id=None,
     detail: dict[str, Any] | None = None,
     actor_email: str = "",
+    ref: tuple[str, str] | None = None,
 ) -> AuditEvent:
     meta = client_meta_var.get()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    object_type, object_id = _object_ref(obj)
+    object_type, object_id = ref or _object_ref(obj)
     return AuditEvent(
         organization=organization,
         actor=user,
@@ -118,3 +120,46 @@ def audit_read_many(
         with _written_in(organization):
             AuditEvent.objects.bulk_create(events)
     return events
+
+
+def audit_read_rows(
+    *, actor, organization, model: type[models.Model], rows: Iterable[tuple[Any, Any]]
+) -> int:
+    """`audit_read_many` for pages built from plain rows rather than model instances:
+    `rows` are (public id, client public id) pairs of the `model` records shown.
+
+    One INSERT ... SELECT over arrays, in the request's own transaction (or committing on
+    its own in autocommit): a page of 50 events costs one statement and no model
+    instance per row. Returns the number of events written."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    meta = client_meta_var.get()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    params = [
+        getattr(organization, "pk", organization),
+        getattr(user, "pk", None),
+        (user.email if user else "")[:254],
+        f"{model._meta.model_name}.viewed",
+        model._meta.label_lower,
+        timezone.now(),
+        meta.get("ip"),
+        meta.get("user_agent", ""),
+        request_id_var.get(),
+        [str(public_id) for public_id, _ in rows],
+        [None if client_id is None else str(client_id) for _, client_id in rows],
+    ]
+    with _written_in(organization), connection.cursor() as cursor:
+        cursor.execute(_INSERT_READS, params)
+    return len(rows)
+
+
+_INSERT_READS = """
+INSERT INTO audit_auditevent (
+    public_id, organization_id, actor_id, actor_email, action, object_type, object_id,
+    client_id, at, ip, user_agent, request_id, detail
+)
+SELECT gen_random_uuid(), %s, %s, %s, %s, %s, shown.object_id, shown.client_id,
+    %s::timestamptz, %s::inet, %s, %s, '{}'::jsonb
+FROM unnest(%s::text[], %s::uuid[]) AS shown(object_id, client_id)
+"""

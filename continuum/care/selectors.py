@@ -2,9 +2,9 @@ from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from continuum.people.models import Client
+from continuum.people.models import Client, client_display_name
 from continuum.people.selectors import (
-    care_team_prefetch,
+    active_care_team,
     client_list_for,
     client_search,
 )
@@ -19,11 +19,25 @@ def _latest_episode(field: str) -> Subquery:
     )
 
 
+PHASE_LABELS = dict(Phase.choices)
+ROLE_LABELS = dict(Role.choices)
+CLIENT_ROW_FIELDS = (
+    "pk",
+    "public_id",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "preferred_language",
+    "current_phase",
+)
+
+
 def client_directory(
     *, membership: Membership, text: str = "", phase: str = "", care_team_role: str = ""
-) -> QuerySet[Client]:
-    """The staff client list: visible clients with the phase of their latest episode and
-    their current care team, searchable and filterable."""
+) -> QuerySet[dict]:
+    """The staff client list as plain rows (no model instances: a page shows only these
+    fields): visible clients with the phase of their latest episode, searchable and
+    filterable. `client_directory_page` adds the display values of the rows shown."""
     clients = client_search(
         client_list_for(membership=membership), text=text, care_team_role=care_team_role
     )
@@ -32,7 +46,36 @@ def client_directory(
         clients = clients.filter(current_phase__isnull=True)
     elif phase:
         clients = clients.filter(current_phase=phase)
-    return clients.prefetch_related(care_team_prefetch()).order_by("last_name", "first_name", "pk")
+    return clients.order_by("last_name", "first_name", "pk").values(*CLIENT_ROW_FIELDS)
+
+
+def client_directory_page(rows) -> list[dict]:
+    """Display values for a page of `client_directory` rows, with each client's current
+    care team ("name (role)", by role) from one query."""
+    rows = list(rows)
+    teams: dict[int, list[str]] = {row["pk"]: [] for row in rows}
+    links = (
+        active_care_team()
+        .filter(client__in=list(teams))
+        .order_by("client", "role", "pk")
+        .values_list("client", "role", "membership__user__full_name", "membership__user__email")
+    )
+    for client_pk, role, full_name, email in links:
+        teams[client_pk].append(f"{full_name or email} ({ROLE_LABELS.get(role, role)})")
+    return [
+        {
+            "public_id": row["public_id"],
+            "name": client_display_name(row["first_name"], row["last_name"], row["preferred_name"]),
+            "legal_name": f"{row['first_name']} {row['last_name']}"
+            if row["preferred_name"]
+            else "",
+            "phase": row["current_phase"] or "",
+            "phase_label": PHASE_LABELS.get(row["current_phase"], ""),
+            "care_team": ", ".join(teams[row["pk"]]),
+            "language": row["preferred_language"],
+        }
+        for row in rows
+    ]
 
 
 def episode_list_for(*, membership: Membership) -> QuerySet[CareEpisode]:

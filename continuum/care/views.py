@@ -5,8 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from continuum.audit.mixins import record_reads
+from continuum.audit.mixins import record_row_reads
 from continuum.audit.services import audit_read
+from continuum.people.models import Client
 from continuum.people.selectors import (
     care_team_for,
     client_for_portal_user,
@@ -14,6 +15,7 @@ from continuum.people.selectors import (
     family_for,
 )
 from continuum.tenancy.models import STAFF_ROLES, Role
+from continuum.tenancy.navigation import detail_urls
 from continuum.tenancy.permissions import roles_required
 from continuum.tenancy.views import add_service_errors
 
@@ -23,6 +25,7 @@ from .forms import EpisodeOpenForm, TransitionForm
 from .models import Phase, TaskStatus
 from .selectors import (
     client_directory,
+    client_directory_page,
     episode_current,
     episode_get_for,
     handoff_run_get,
@@ -56,7 +59,13 @@ def client_list(request, org):
         membership=request.membership, text=text, phase=phase, care_team_role=role
     )
     page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
-    record_reads(request, [(c, c.public_id) for c in page.object_list])
+    rows = client_directory_page(page.object_list)
+    record_row_reads(request, Client, [(row["public_id"], row["public_id"]) for row in rows])
+    urls = detail_urls(
+        "staff:client_detail", [row["public_id"] for row in rows], id_kwarg="client_id", org=org
+    )
+    for row, url in zip(rows, urls, strict=True):
+        row["url"] = url
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -64,6 +73,7 @@ def client_list(request, org):
         "care/client_list.html",
         {
             "page": page,
+            "rows": rows,
             "q": text,
             "phase": phase,
             "role": role,

@@ -45,7 +45,13 @@ class Client(TenantModel):
 
     @property
     def display_name(self) -> str:
-        return f"{self.preferred_name or self.first_name} {self.last_name}".strip()
+        return client_display_name(self.first_name, self.last_name, self.preferred_name)
+
+
+def client_display_name(first_name: str, last_name: str, preferred_name: str = "") -> str:
+    """A client's name as pages show it, from the stored fields (for pages built from
+    plain rows)."""
+    return f"{preferred_name or first_name} {last_name}".strip()
 
 
 class FamilyMember(TenantModel):

@@ -77,3 +77,13 @@ def navigation_for(request, membership, *, area: str) -> list[dict]:
         url = reverse(entry.url_name, kwargs={"org": request.organization.slug})
         entries.append({"label": entry.label, "url": url, "current": current == url})
     return entries
+
+
+URL_MARKER = "00000000-0000-0000-0000-000000000000"
+
+
+def detail_urls(url_name: str, ids, *, id_kwarg: str, **kwargs) -> list[str]:
+    """The URLs of one page for many objects by public id, reversing once: on a list
+    page a `{% url %}` per row costs more than the rest of the row."""
+    pattern = reverse(url_name, kwargs={**kwargs, id_kwarg: URL_MARKER})
+    return [pattern.replace(URL_MARKER, str(public_id)) for public_id in ids]

@@ -1,7 +1,7 @@
 import pytest
 
 from continuum.audit.models import AuditEvent
-from continuum.audit.services import audit_read, audit_read_many
+from continuum.audit.services import audit_read, audit_read_many, audit_read_rows
 from continuum.logging import client_meta_var, request_id_var
 from continuum.tenancy.models import Membership
 
@@ -40,3 +40,44 @@ def test_audit_read_many_writes_one_event_per_row_shown(org, members, in_org):
         AuditEvent.objects.filter(action="membership.viewed").values_list("object_id", flat=True)
     )
     assert shown == {str(m.public_id) for m in rows}
+
+
+def test_audit_read_rows_writes_the_same_events_as_audit_read_many(org, members, in_org):
+    rows = list(Membership.objects.order_by("pk"))
+    client_id = "5d0b6d42-3c61-4a4c-9a53-0b1d5ba0e7a1"
+    meta = client_meta_var.set({"ip": "203.0.113.9", "user_agent": "Firefox"})
+    rid = request_id_var.set("req-12345678")
+    try:
+        audit_read_many(
+            actor=members["org_admin"], organization=org, items=[(m, client_id) for m in rows]
+        )
+        written = audit_read_rows(
+            actor=members["org_admin"],
+            organization=org,
+            model=Membership,
+            rows=[(m.public_id, client_id) for m in rows],
+        )
+        assert (
+            audit_read_rows(actor=members["org_admin"], organization=org, model=Membership, rows=[])
+            == 0
+        )
+    finally:
+        client_meta_var.reset(meta)
+        request_id_var.reset(rid)
+    assert written == len(rows)
+    fields = (
+        "organization_id",
+        "actor_id",
+        "actor_email",
+        "action",
+        "object_type",
+        "object_id",
+        "client_id",
+        "ip",
+        "user_agent",
+        "request_id",
+        "detail",
+    )
+    events = list(AuditEvent.objects.order_by("pk").values(*fields))
+    assert events[: len(rows)] == events[len(rows) :]
+    assert len({e.public_id for e in AuditEvent.objects.all()}) == 2 * len(rows)

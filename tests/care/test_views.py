@@ -15,6 +15,7 @@ from continuum.care.models import (
     Task,
 )
 from continuum.care.services import episode_open, episode_transition, task_create
+from continuum.people.models import Client
 from continuum.tenancy.models import Role
 from tests.people.factories import CareTeamMemberFactory, ClientFactory, FamilyRelationshipFactory
 from tests.queries import assert_queries
@@ -97,6 +98,35 @@ def test_client_list_paginates_by_25_with_constant_queries(client, org, admin_us
     assert (
         client.get(url("client_list", org), {"page": 2}).content.decode().count('scope="row"') == 6
     )
+
+
+def test_client_list_shows_names_and_teams_and_records_a_read_per_row(
+    client, org, members, admin_user, team_client
+):
+    with scope(organization=org.pk):
+        ClientFactory(organization=org, first_name="Zed", last_name="Other", preferred_name="Zee")
+    client.force_login(admin_user)
+    body = client.get(url("client_list", org)).content.decode()
+    coach = members[Role.SOBER_COACH].get_full_name()
+    assert f"{coach} (Sober coach)" in body
+    # The preferred name links to the record; the legal name is shown beneath it.
+    assert 'Zee Other</a><br><span class="helptext">Zed Other</span>' in body
+    assert url("client_detail", org, client_id=team_client.public_id) in body
+    with scope(organization=org.pk):
+        events = AuditEvent.objects.filter(action="client.viewed", actor=admin_user)
+        shown = set(events.values_list("object_id", flat=True))
+        assert shown == {str(c.public_id) for c in Client.objects.all()}
+        assert all(str(e.client_id) == e.object_id for e in events)
+
+
+def test_client_list_access(client, org, members, outsider):
+    target = url("client_list", org)
+    response = client.get(target)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(outsider)
+    assert client.get(target).status_code == 404
+    client.force_login(members[Role.FAMILY_MEMBER])
+    assert client.get(target).status_code == 403
 
 
 # --- client page ----------------------------------------------------------------------

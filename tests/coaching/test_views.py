@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -199,10 +199,11 @@ def test_coach_without_the_engagement_gets_404(client, org, setup):
     )
 
 
-# organization, session, user, membership (tenant middleware: 4); the caseload with its
-# risk annotations as subqueries (1); the schedule (1); the open alerts (1); the
-# organization switcher in the page header (1).
-DASHBOARD_QUERIES = 8
+# organization, session, user, membership (tenant middleware: 4); the caseload's count (1)
+# and its page ranked by risk in one statement (1); one audit insert for the engagements
+# shown (1); the schedule (1); the open alerts (1); the organization switcher in the page
+# header (1).
+DASHBOARD_QUERIES = 10
 
 
 def _add_engagements(org, coach, n):
@@ -234,6 +235,91 @@ def test_dashboard_ranks_by_risk_in_constant_queries(client, org, members, setup
     rows = response.content.decode().split("My clients by risk")[1]
     # Clients with an open alert rank above the one without.
     assert rows.index("Client0") < rows.index("Jordan Reyes")
+
+
+@time_machine.travel(NOON, tick=False)
+def test_dashboard_computes_each_risk_indicator(client, org, members, setup):
+    """Risk = 30 per open alert + 3 per silent day (up to 14) + 1 per 5 points of missed
+    check-ins + 5 per point of rising craving + 10 at the craving threshold."""
+    e = setup["engagement"]
+    today = NOON.date()
+    with scope(organization=org.pk):
+        Alert.objects.create(organization=org, engagement=e, cause=AlertCause.CRAVING)
+        Contact.objects.create(
+            organization=org,
+            engagement=e,
+            kind="phone",
+            started_at=NOON - timedelta(days=4, hours=2),
+            duration_minutes=10,
+            logged_by=members[Role.SOBER_COACH],
+        )
+        # This week: 3 of 7 days, craving 8, 9, 7 (average 8.0); the week before: 5.0.
+        for days_ago, craving in ((0, 8), (1, 9), (3, 7), (8, 5), (10, 5)):
+            CheckIn.objects.create(
+                organization=org,
+                engagement=e,
+                day=today - timedelta(days=days_ago),
+                sober=True,
+                craving=craving,
+                mood=3,
+                sleep="good",
+            )
+        e.craving_threshold = 8
+        e.save(update_fields=["craving_threshold"])
+    client.force_login(members[Role.SOBER_COACH])
+    response = client.get(url("staff:coaching_dashboard", org))
+    row = response.content.decode().split("My clients by risk")[1].split("</tr>")[1]
+    cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]
+    # 30 (alert) + 12 (4 silent days) + 11 (43 % adherence: 57 points missed) + 15
+    # (craving up 3 points) + 10 (at the threshold).
+    assert cells == ["78", "1", "4", "43%", "8.0 (was 5.0)"]
+
+
+@time_machine.travel(NOON, tick=False)
+def test_dashboard_pages_the_caseload_highest_risk_first(client, org, members, setup, monkeypatch):
+    from coaching import views
+
+    monkeypatch.setattr(views, "CASELOAD_PER_PAGE", 2)
+    _add_engagements(org, setup["coach"], 2)
+    client.force_login(members[Role.SOBER_COACH])
+    target = url("staff:coaching_dashboard", org)
+    first = client.get(target).content.decode().split("My clients by risk")[1]
+    assert first.count('scope="row"') == 2 and "Jordan Reyes" not in first
+    assert "Client0" in first and "Client1" in first and "Page 1 of 2" in first
+    second = client.get(target, {"page": 2}).content.decode().split("My clients by risk")[1]
+    assert second.count('scope="row"') == 1 and "Jordan Reyes" in second
+    # A page that does not exist shows the last one, not an error.
+    for bad in ("x", "99"):
+        response = client.get(target, {"page": bad})
+        assert response.status_code == 200
+
+
+@time_machine.travel(NOON, tick=False)
+def test_dashboard_records_a_read_of_each_engagement_shown(client, org, members, setup):
+    from continuum.audit.models import AuditEvent
+
+    _add_engagements(org, setup["coach"], 2)
+    client.force_login(members[Role.SOBER_COACH])
+    assert client.get(url("staff:coaching_dashboard", org)).status_code == 200
+    with scope(organization=org.pk):
+        events = AuditEvent.objects.filter(action="engagement.viewed")
+        shown = {(e.object_id, str(e.client_id)) for e in events}
+        engagements = setup["coach"].coaching_engagements.select_related("client")
+        expected = {(str(e.public_id), str(e.client.public_id)) for e in engagements}
+        assert shown == expected
+        assert {e.actor for e in events} == {members[Role.SOBER_COACH]}
+
+
+def test_dashboard_access(client, org, members, outsider, setup):
+    target = url("staff:coaching_dashboard", org)
+    response = client.get(target)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(outsider)
+    assert client.get(target).status_code == 404
+    client.force_login(members[Role.INTERVENTIONIST])
+    assert client.get(target).status_code == 403
+    client.force_login(members[Role.ORG_ADMIN])
+    assert client.get(target).status_code == 200
 
 
 def _count(client, target):

@@ -1,3 +1,6 @@
+import json
+from datetime import date
+
 import pytest
 from django.urls import reverse
 from django_scopes import scope
@@ -35,6 +38,41 @@ def test_client_list_respects_visibility_with_constant_queries(
     assert data["count"] == 6
     client.force_login(members[Role.ORG_ADMIN])
     assert client.get(api_url("client_list", org)).json()["count"] == 7
+
+
+def test_client_list_rows_match_the_client_serializer_and_are_audited(client, org, members):
+    from continuum.audit.models import AuditEvent
+    from continuum.people.serializers import ClientSerializer
+
+    with scope(organization=org.pk):
+        ClientFactory(
+            organization=org,
+            first_name="Alex",
+            last_name="Kim",
+            preferred_name="Lex",
+            date_of_birth=date(1990, 2, 3),
+            primary_substances=["opioids", "alcohol"],
+            risk_flags=["overdose history"],
+        )
+        ClientFactory(organization=org, first_name="Bo", last_name="Lee", date_of_birth=None)
+    client.force_login(members[Role.ORG_ADMIN])
+    data = client.get(api_url("client_list", org)).json()
+    with scope(organization=org.pk):
+        clients = Client.objects.order_by("last_name", "first_name", "pk")
+        expected = json.loads(json.dumps(ClientSerializer(clients, many=True).data))
+        assert data["results"] == expected and data["count"] == 2
+        events = AuditEvent.objects.filter(action="client.viewed")
+        assert sorted(e.object_id for e in events) == sorted(r["id"] for r in data["results"])
+        assert {str(e.client_id) for e in events} == {r["id"] for r in data["results"]}
+
+
+def test_client_list_refuses_others_and_portal_roles(client, org, members, outsider):
+    target = api_url("client_list", org)
+    assert client.get(target).status_code in (401, 403)
+    client.force_login(outsider)
+    assert client.get(target).status_code == 404
+    client.force_login(members[Role.CLIENT])
+    assert client.get(target).status_code == 403
 
 
 def test_create_retrieve_and_update_a_client(client, org, members):
