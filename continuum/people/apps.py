@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PeopleConfig(AppConfig):
@@ -9,4 +10,6 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from continuum.notifications import kinds
 
-        kinds.register("break_glass", "Emergency access to a client record")
+        from . import login_language  # noqa: F401  (connects the login receiver)
+
+        kinds.register("break_glass", _("Emergency access to a client record"))

@@ -207,3 +207,18 @@ def break_glass_find_client(
         return None
     found = list(clients[:2])
     return found[0] if len(found) == 1 else None
+
+
+def preferred_language_for(*, user, organization) -> str:
+    """The language a family member or client chose in `organization` (their records
+    there agree: continuum.people.services.preferred_language_set writes all of them);
+    empty for anyone without such a record. Run inside the organization's scope."""
+    for model in (FamilyMember, Client):
+        language = (
+            model.objects.filter(organization=organization, portal_user=user)
+            .values_list("preferred_language", flat=True)
+            .first()
+        )
+        if language:
+            return language
+    return ""
