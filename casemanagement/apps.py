@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasemanagementConfig(AppConfig):
@@ -11,10 +12,10 @@ class CasemanagementConfig(AppConfig):
 
         from . import feeds
 
-        kinds.register("appointment_reminder", "Appointment reminders")
-        kinds.register("refill_reminder", "Medication refill reminders")
-        kinds.register("assessment_reminder", "Questionnaire reminders")
-        kinds.register("safety_alert", "Urgent safety alerts")
+        kinds.register("appointment_reminder", _("Appointment reminders"))
+        kinds.register("refill_reminder", _("Medication refill reminders"))
+        kinds.register("assessment_reminder", _("Questionnaire reminders"))
+        kinds.register("safety_alert", _("Urgent safety alerts"))
         calendar.register(feeds.appointments_calendar)
         for provider in feeds.TIMELINE_PROVIDERS:
             timeline.register(provider)

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from continuum.consent.models import InformationCategory
 
@@ -128,9 +129,9 @@ class FillForm(forms.Form):
 
 class AdherenceForm(forms.Form):
     adherence = forms.ChoiceField(
-        choices=Adherence.choices, widget=forms.RadioSelect, label="This week"
+        choices=Adherence.choices, widget=forms.RadioSelect, label=_("This week")
     )
-    note = forms.CharField(max_length=300, required=False)
+    note = forms.CharField(max_length=300, required=False, label=_("Note"))
 
 
 def assessment_form_class(code: str, *, ask_sex: bool):
@@ -139,7 +140,9 @@ def assessment_form_class(code: str, *, ask_sex: bool):
     fields = {}
     if code == instruments.AUDITC and ask_sex:
         fields["sex"] = forms.ChoiceField(
-            choices=[("female", "Female"), ("male", "Male")], widget=forms.RadioSelect
+            choices=[("female", _("Female")), ("male", _("Male"))],
+            widget=forms.RadioSelect,
+            label=_("Sex"),
         )
     for item in instrument.items:
         fields[item.key] = forms.TypedChoiceField(

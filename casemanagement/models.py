@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from continuum.care.models import CareEpisode, Task
 from continuum.fields import EncryptedTextField
@@ -64,23 +65,23 @@ class CarePlan(TenantModel):
 
 
 class Domain(models.TextChoices):
-    RECOVERY = "recovery", "Recovery"
-    MENTAL_HEALTH = "mental_health", "Mental health"
-    PHYSICAL_HEALTH = "physical_health", "Physical health"
-    MEDICATION = "medication", "Medication"
-    HOUSING = "housing", "Housing"
-    EMPLOYMENT_EDUCATION = "employment_education", "Employment and education"
-    LEGAL = "legal", "Legal"
-    FINANCES = "finances", "Finances"
-    FAMILY = "family", "Family and relationships"
-    LIFE_SKILLS = "life_skills", "Life skills"
-    SOCIAL_SUPPORT = "social_support", "Social support"
+    RECOVERY = "recovery", _("Recovery")
+    MENTAL_HEALTH = "mental_health", _("Mental health")
+    PHYSICAL_HEALTH = "physical_health", _("Physical health")
+    MEDICATION = "medication", _("Medication")
+    HOUSING = "housing", _("Housing")
+    EMPLOYMENT_EDUCATION = "employment_education", _("Employment and education")
+    LEGAL = "legal", _("Legal")
+    FINANCES = "finances", _("Finances")
+    FAMILY = "family", _("Family and relationships")
+    LIFE_SKILLS = "life_skills", _("Life skills")
+    SOCIAL_SUPPORT = "social_support", _("Social support")
 
 
 class GoalStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    ACHIEVED = "achieved", "Achieved"
-    DISCONTINUED = "discontinued", "Discontinued"
+    ACTIVE = "active", _("Active")
+    ACHIEVED = "achieved", _("Achieved")
+    DISCONTINUED = "discontinued", _("Discontinued")
 
 
 class Goal(TenantModel):
@@ -100,16 +101,16 @@ class Goal(TenantModel):
 
 
 class StepOwner(models.TextChoices):
-    CASE_MANAGER = "case_manager", "Case manager"
-    CLIENT = "client", "Client"
-    PROVIDER = "provider", "Provider"
+    CASE_MANAGER = "case_manager", _("Case manager")
+    CLIENT = "client", _("Client")
+    PROVIDER = "provider", _("Provider")
 
 
 class StepStatus(models.TextChoices):
-    TODO = "todo", "To do"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    DROPPED = "dropped", "Dropped"
+    TODO = "todo", _("To do")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
 
 
 OPEN_STEP_STATUSES = (StepStatus.TODO, StepStatus.IN_PROGRESS)
@@ -262,14 +263,14 @@ class Contact(TenantModel):
 
 
 class VisitType(models.TextChoices):
-    OUTPATIENT = "outpatient", "Outpatient visit"
-    IOP = "iop", "Intensive outpatient"
-    PHP = "php", "Partial hospitalization"
-    TELEHEALTH = "telehealth", "Telehealth visit"
-    TELEPHONE = "telephone", "Telephone visit"
-    PEER_SUPPORT = "peer_support", "Peer-support visit"
-    LAB = "lab", "Lab"
-    OTHER = "other", "Other"
+    OUTPATIENT = "outpatient", _("Outpatient visit")
+    IOP = "iop", _("Intensive outpatient")
+    PHP = "php", _("Partial hospitalization")
+    TELEHEALTH = "telehealth", _("Telehealth visit")
+    TELEPHONE = "telephone", _("Telephone visit")
+    PEER_SUPPORT = "peer_support", _("Peer-support visit")
+    LAB = "lab", _("Lab")
+    OTHER = "other", _("Other")
 
 
 # Visits that count as follow-up after residential discharge (HEDIS FUI-style).
@@ -294,11 +295,11 @@ class Transport(models.TextChoices):
 
 
 class AppointmentStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    ATTENDED = "attended", "Attended"
-    MISSED = "missed", "Missed"
-    CANCELLED = "cancelled", "Cancelled"
-    RESCHEDULED = "rescheduled", "Rescheduled"
+    SCHEDULED = "scheduled", _("Scheduled")
+    ATTENDED = "attended", _("Attended")
+    MISSED = "missed", _("Missed")
+    CANCELLED = "cancelled", _("Cancelled")
+    RESCHEDULED = "rescheduled", _("Rescheduled")
 
 
 class Appointment(TenantModel):
@@ -383,10 +384,10 @@ class MedicationFill(TenantModel):
 
 
 class Adherence(models.TextChoices):
-    ALL = "all", "I took every dose"
-    MOST = "most", "I missed one or two doses"
-    SOME = "some", "I missed several doses"
-    NONE = "none", "I did not take it"
+    ALL = "all", _("I took every dose")
+    MOST = "most", _("I missed one or two doses")
+    SOME = "some", _("I missed several doses")
+    NONE = "none", _("I did not take it")
 
 
 POOR_ADHERENCE = frozenset({Adherence.SOME, Adherence.NONE})

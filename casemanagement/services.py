@@ -396,7 +396,7 @@ def contact_record(
             information=information or [InformationCategory.CONTACT],
         )
         if direction == Direction.OUTBOUND:
-            labels = ", ".join(InformationCategory(c).label for c in information)
+            labels = ", ".join(str(InformationCategory(c).label) for c in information)
             disclosure = disclosure_record(
                 actor=actor,
                 consent=consent,
@@ -452,7 +452,7 @@ def _schedule_reminders(appointment: Appointment) -> None:
             recipient=user,
             template="appointment_reminder",
             context={
-                "when": f"{local:%A %B %-d at %-I:%M %p}",
+                "when": local.isoformat(),
                 "telehealth": bool(appointment.telehealth_url),
                 "accompanying": not is_client,
                 "url": reverse(area, kwargs=kwargs),
@@ -917,7 +917,7 @@ def reminders_scan(*, organization, today: date | None = None) -> int:
             recipient=medication.client.portal_user,
             template="refill_reminder",
             context={
-                "due": f"{medication.refill_due_on:%A %B %-d}",
+                "due": medication.refill_due_on.isoformat(),
                 "url": reverse(
                     "portal:casemgmt_portal_medications", kwargs={"org": organization.slug}
                 ),

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from continuum.audit.services import audit_read, audit_read_many
@@ -445,7 +446,7 @@ def portal_plan_acknowledge(request, org):
     client = _own_client(request)
     plan = _plan_or_404(client)
     services.plan_acknowledge(actor=request.user, plan=plan)
-    messages.success(request, "Thank you: your case manager can see you have read your plan.")
+    messages.success(request, _("Thank you: your case manager can see you have read your plan."))
     return redirect("portal:casemgmt_portal_plan", org=org)
 
 
@@ -473,13 +474,13 @@ def portal_medications(request, org):
             (m for m in medications if str(m.public_id) == request.POST.get("medication")), None
         )
         if medication is None:
-            form.add_error(None, "Choose one of your medications.")
+            form.add_error(None, _("Choose one of your medications."))
         elif form.is_valid():
             week_of = today - timezone.timedelta(days=today.weekday())
             services.adherence_report(
                 actor=request.user, medication=medication, week_of=week_of, **form.cleaned_data
             )
-            messages.success(request, "Thanks: your report was saved.")
+            messages.success(request, _("Thanks: your report was saved."))
             return redirect("portal:casemgmt_portal_medications", org=org)
     return _form_page(
         request,

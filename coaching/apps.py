@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoachingConfig(AppConfig):
@@ -15,5 +16,5 @@ class CoachingConfig(AppConfig):
         for provider in coaching_timeline.PROVIDERS:
             timeline.register(provider)
         calendar.register(coaching_calendar.high_risk_days)
-        kinds.register("coaching_alert", "Coaching alerts")
-        kinds.register("coaching_reminder", "Coaching reminders for high-risk days")
+        kinds.register("coaching_alert", _("Coaching alerts"))
+        kinds.register("coaching_reminder", _("Coaching reminders for high-risk days"))

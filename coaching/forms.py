@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     AccompanimentKind,
@@ -41,37 +42,37 @@ class CheckInForm(forms.Form):
     """Big, few, pre-filled: done in under a minute on a phone."""
 
     sober = forms.TypedChoiceField(
-        label="Sober today?",
-        choices=[("yes", "Yes"), ("no", "No")],
+        label=_("Sober today?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect(attrs={"class": "big-choice"}),
     )
     craving = forms.TypedChoiceField(
-        label="Craving right now (0 = none, 10 = strongest)",
+        label=_("Craving right now (0 = none, 10 = strongest)"),
         choices=[(str(level), str(level)) for level in range(11)],
         coerce=int,
         initial="0",
         widget=forms.RadioSelect(attrs={"class": "big-choice"}),
     )
     mood = forms.TypedChoiceField(
-        label="Mood",
+        label=_("Mood"),
         choices=Mood.choices,
         coerce=int,
         widget=forms.RadioSelect(attrs={"class": "big-choice"}),
     )
     sleep = forms.ChoiceField(
-        label="Sleep last night",
+        label=_("Sleep last night"),
         choices=Sleep.choices,
         widget=forms.RadioSelect(attrs={"class": "big-choice"}),
     )
     triggers = forms.MultipleChoiceField(
-        label="Triggers you met today",
+        label=_("Triggers you met today"),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "big-choice"}),
     )
-    meeting_attended = forms.BooleanField(label="I went to a meeting", required=False)
+    meeting_attended = forms.BooleanField(label=_("I went to a meeting"), required=False)
     note = forms.CharField(
-        label="Anything else? (optional)",
+        label=_("Anything else? (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -210,13 +211,13 @@ class PlanForm(forms.Form):
 
 
 class HighRiskEventForm(forms.Form):
-    title = forms.CharField(label="What is coming up", max_length=200)
-    starts_at = forms.DateTimeField(label="When", widget=DateTimeInput())
+    title = forms.CharField(label=_("What is coming up"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput())
     plan = forms.CharField(
-        label="Plan for the day", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Plan for the day"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     extra_contacts = forms.IntegerField(
-        label="Extra calls with the coach that day", min_value=0, max_value=10, initial=1
+        label=_("Extra calls with the coach that day"), min_value=0, max_value=10, initial=1
     )
 
 

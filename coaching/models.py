@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from continuum.care.models import CareEpisode
 from continuum.fields import EncryptedTextField
@@ -98,11 +99,11 @@ class Intensity(models.TextChoices):
 
 
 class EngagementStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    COMPLETED = "completed", "Completed"
-    ENDED_EARLY = "ended_early", "Ended early"
+    PROPOSED = "proposed", _("Proposed")
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    COMPLETED = "completed", _("Completed")
+    ENDED_EARLY = "ended_early", _("Ended early")
 
 
 OPEN_ENGAGEMENT_STATUSES = (
@@ -359,17 +360,17 @@ class SobrietyTest(TenantModel):
 
 
 class Mood(models.IntegerChoices):
-    VERY_LOW = 1, "Very low"
-    LOW = 2, "Low"
-    OKAY = 3, "Okay"
-    GOOD = 4, "Good"
-    GREAT = 5, "Great"
+    VERY_LOW = 1, _("Very low")
+    LOW = 2, _("Low")
+    OKAY = 3, _("Okay")
+    GOOD = 4, _("Good")
+    GREAT = 5, _("Great")
 
 
 class Sleep(models.TextChoices):
-    POOR = "poor", "Poor"
-    FAIR = "fair", "Fair"
-    GOOD = "good", "Good"
+    POOR = "poor", _("Poor")
+    FAIR = "fair", _("Fair")
+    GOOD = "good", _("Good")
 
 
 class CheckIn(TenantModel):

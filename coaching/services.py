@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from continuum.audit.services import audit_record
 from continuum.care.models import CareEpisode, Task, TaskPriority
@@ -93,8 +94,8 @@ def _require_open(engagement: Engagement, *, active: bool = False) -> None:
     allowed = (EngagementStatus.ACTIVE,) if active else OPEN_ENGAGEMENT_STATUSES
     if engagement.status not in allowed:
         raise ValidationError(
-            f"This engagement is {engagement.get_status_display().lower()}; "
-            "nothing more can be recorded on it."
+            _("This engagement is %(status)s; nothing more can be recorded on it.")
+            % {"status": str(engagement.get_status_display()).lower()}
         )
 
 
@@ -503,18 +504,18 @@ def checkin_record(
     today = local_now(engagement.organization, now).date()
     errors = {}
     if craving is None or not 0 <= craving <= 10:
-        errors["craving"] = "Choose a craving level from 0 to 10."
+        errors["craving"] = _("Choose a craving level from 0 to 10.")
     if mood not in Mood.values:
-        errors["mood"] = "Choose how your mood is."
+        errors["mood"] = _("Choose how your mood is.")
     if sleep not in Sleep.values:
-        errors["sleep"] = "Choose how you slept."
+        errors["sleep"] = _("Choose how you slept.")
     triggers = [t for t in (triggers or []) if t]
     plan = RelapsePreventionPlan.objects.filter(engagement=engagement).first()
     known = set(plan.triggers) if plan else set()
     if set(triggers) - known:
-        errors["triggers"] = "Choose triggers from your own list."
+        errors["triggers"] = _("Choose triggers from your own list.")
     if CheckIn.objects.filter(engagement=engagement, day=today).exists():
-        errors["__all__"] = "You have already checked in today. Thank you!"
+        errors["__all__"] = _("You have already checked in today. Thank you!")
     if errors:
         raise ValidationError(errors)
     checkin = CheckIn.objects.create(
@@ -621,11 +622,11 @@ def high_risk_event_add(
     title = title.strip()
     errors = {}
     if not title:
-        errors["title"] = "Say what is coming up."
+        errors["title"] = _("Say what is coming up.")
     if starts_at is None or starts_at <= timezone.now():
-        errors["starts_at"] = "Choose a time in the future."
+        errors["starts_at"] = _("Choose a time in the future.")
     if not 0 <= extra_contacts <= 10:
-        errors["extra_contacts"] = "Choose between 0 and 10 extra contacts."
+        errors["extra_contacts"] = _("Choose between 0 and 10 extra contacts.")
     if errors:
         raise ValidationError(errors)
     event = HighRiskEvent.objects.create(
@@ -661,7 +662,7 @@ def high_risk_event_add(
                 recipient=user,
                 template=REMINDER_KIND,
                 context={
-                    "when": f"{local_now(organization, starts_at):%a %b %-d, %H:%M}",
+                    "when": starts_at.isoformat(),
                     "url": url,
                 },
                 due_at=due,

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from continuum.audit.mixins import record_row_reads
@@ -408,7 +409,7 @@ def portal_home(request, org):
 def portal_checkin(request, org):
     engagement = _portal_engagement(request)
     if engagement is None:
-        messages.error(request, "You have no coaching engagement to check in to.")
+        messages.error(request, _("You have no coaching engagement to check in to."))
         return redirect("portal:coaching_home", org=org)
     plan = selectors.plan_for(engagement=engagement)
     form = CheckInForm(request.POST, triggers=plan.triggers if plan else ())
@@ -418,7 +419,7 @@ def portal_checkin(request, org):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Checked in. Thank you, see you tomorrow.")
+            messages.success(request, _("Checked in. Thank you, see you tomorrow."))
             return redirect("portal:coaching_home", org=org)
     return render(
         request,
@@ -462,7 +463,7 @@ def portal_event_new(request, org):
     engagement = _portal_engagement(request)
     form = HighRiskEventForm(request.POST or None)
     if engagement is None:
-        messages.error(request, "You have no coaching engagement yet.")
+        messages.error(request, _("You have no coaching engagement yet."))
         return redirect("portal:coaching_home", org=org)
     if request.method == "POST" and form.is_valid():
         try:
@@ -472,8 +473,8 @@ def portal_event_new(request, org):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Added. Your coach will plan the day with you.")
+            messages.success(request, _("Added. Your coach will plan the day with you."))
             return redirect("portal:coaching_home", org=org)
     return render(
-        request, "coaching/portal_form.html", {"form": form, "title": "A hard day coming up"}
+        request, "coaching/portal_form.html", {"form": form, "title": _("A hard day coming up")}
     )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InterventionsConfig(AppConfig):
@@ -12,16 +13,16 @@ class InterventionsConfig(AppConfig):
         from . import calendars, timelines
 
         for name, label in (
-            ("interventions_request_received", "Confirmation of your request for help"),
-            ("interventions_request_update", "News about your request for help"),
-            ("interventions_request_urgent", "Urgent intervention requests"),
-            ("interventions_request_overdue", "Intervention requests waiting too long"),
-            ("interventions_portal_invite", "Invitations to an intervention team"),
-            ("interventions_reminder", "Intervention meeting reminders"),
-            ("interventions_letter_submitted", "Letters submitted for review"),
-            ("interventions_letter_reviewed", "Reviews of your letter"),
-            ("interventions_response_plan", "Your family's response plan"),
-            ("interventions_follow_up", "Family follow-up check-ins"),
+            ("interventions_request_received", _("Confirmation of your request for help")),
+            ("interventions_request_update", _("News about your request for help")),
+            ("interventions_request_urgent", _("Urgent intervention requests")),
+            ("interventions_request_overdue", _("Intervention requests waiting too long")),
+            ("interventions_portal_invite", _("Invitations to an intervention team")),
+            ("interventions_reminder", _("Intervention meeting reminders")),
+            ("interventions_letter_submitted", _("Letters submitted for review")),
+            ("interventions_letter_reviewed", _("Reviews of your letter")),
+            ("interventions_response_plan", _("Your family's response plan")),
+            ("interventions_follow_up", _("Family follow-up check-ins")),
         ):
             kinds.register(name, label)
         timeline.register(timelines.requests_provider)

@@ -230,7 +230,9 @@ class LetterReviewForm(forms.Form):
 
 class RsvpForm(forms.Form):
     rsvp = forms.ChoiceField(
-        choices=[c for c in Rsvp.choices if c[0] != Rsvp.PENDING], widget=forms.RadioSelect
+        label=_("Will you come?"),
+        choices=[c for c in Rsvp.choices if c[0] != Rsvp.PENDING],
+        widget=forms.RadioSelect,
     )
 
 

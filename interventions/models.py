@@ -129,9 +129,9 @@ class InsuranceVerification(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    ACCEPTED = "accepted", "Accepted treatment"
-    DECLINED = "declined", "Declined"
-    POSTPONED = "postponed", "Postponed"
+    ACCEPTED = "accepted", _("Accepted treatment")
+    DECLINED = "declined", _("Declined")
+    POSTPONED = "postponed", _("Postponed")
 
 
 class Intervention(TenantModel):
@@ -225,10 +225,10 @@ class ParticipantRole(models.TextChoices):
 
 
 class Rsvp(models.TextChoices):
-    PENDING = "pending", "Not answered yet"
-    YES = "yes", "Will attend"
-    NO = "no", "Cannot attend"
-    MAYBE = "maybe", "Maybe"
+    PENDING = "pending", _("Not answered yet")
+    YES = "yes", _("Will attend")
+    NO = "no", _("Cannot attend")
+    MAYBE = "maybe", _("Maybe")
 
 
 class Participant(TenantModel):
@@ -263,10 +263,10 @@ class Participant(TenantModel):
 
 
 class SessionKind(models.TextChoices):
-    PLANNING = "planning", "Planning meeting"
-    EDUCATION = "education", "Education session"
-    CRAFT = "craft", "CRAFT skills session"
-    FOLLOW_UP = "follow_up", "Family follow-up check-in"
+    PLANNING = "planning", _("Planning meeting")
+    EDUCATION = "education", _("Education session")
+    CRAFT = "craft", _("CRAFT skills session")
+    FOLLOW_UP = "follow_up", _("Family follow-up check-in")
 
 
 class EducationSession(TenantModel):
@@ -284,10 +284,10 @@ class EducationSession(TenantModel):
 
 
 class LetterStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted for review"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    APPROVED = "approved", "Approved"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
 
 
 class Letter(TenantModel):

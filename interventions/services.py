@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from continuum.audit.services import audit_record
 from continuum.care.models import CareEpisode, ClosedReason, Phase
@@ -154,7 +156,7 @@ def request_submit(
     """File a family's request. Returns the request and whether it merged into one sent
     by the same person about the same loved one within the last day."""
     if not organization.intake_open:
-        raise ValidationError("This organization is not taking requests online right now.")
+        raise ValidationError(_("This organization is not taking requests online right now."))
     unknown = set(values) - set(REQUEST_FIELDS)
     if unknown:
         raise ValidationError(f"Not a request field: {', '.join(sorted(unknown))}.")
@@ -162,11 +164,11 @@ def request_submit(
     first, last = loved_one_first_name.strip(), loved_one_last_name.strip()
     errors = {}
     if not email:
-        errors["requester_email"] = "We need an e-mail address to reply to you."
+        errors["requester_email"] = _("We need an e-mail address to reply to you.")
     if not values.get("consent_to_contact"):
-        errors["consent_to_contact"] = "Please let us contact you, so we can help."
+        errors["consent_to_contact"] = _("Please let us contact you, so we can help.")
     if values.get("relationship") not in Relationship.values:
-        errors["relationship"] = "Choose how you are related to your loved one."
+        errors["relationship"] = _("Choose how you are related to your loved one.")
     if errors:
         raise ValidationError(errors)
     danger = sorted(set(values.get("danger_signs") or []))
@@ -338,12 +340,19 @@ def _staff_request_url(request: InterventionRequest) -> str:
     )
 
 
-def _tell_family(request: InterventionRequest, *, what: str, message: str) -> None:
+def _tell_family(request: InterventionRequest, *, what: str, message: str, **names) -> None:
+    """`what` picks the sentence the message template words in the family's language;
+    `message` is the English wording, kept with the notification for the record."""
     _notify(
         organization=request.organization,
         user=request.requester.portal_user,
         template="interventions_request_update",
-        context={"message": message, "url": _portal_path(request.organization)},
+        context={
+            "message": message,
+            "update": what,
+            **names,
+            "url": _portal_path(request.organization),
+        },
         key=f"interventions:request:{request.public_id}:{what}",
     )
 
@@ -432,6 +441,7 @@ def request_accept(
             f"{interventionist.user.get_full_name()} will be your interventionist and will "
             "contact you to begin planning together."
         ),
+        interventionist=interventionist.user.get_full_name(),
     )
     return intervention
 
@@ -456,6 +466,7 @@ def request_refer(
         request,
         what="referred",
         message=f"We have referred you to {referred_to}, who can help your family best.",
+        referred_to=referred_to,
     )
     return request
 
@@ -814,6 +825,13 @@ def _day_reminder_key(intervention, participant, when: datetime) -> str:
     )
 
 
+def _msgid(text) -> str:
+    """A label as written in the code (a lazy choice label, too): the message translates
+    it when it renders, into its recipient's language."""
+    with translation.override(None):
+        return str(text)
+
+
 def _remind(*, intervention, participant, when: datetime, what: str, key: str) -> None:
     due = when - REMIND_BEFORE
     now = timezone.now()
@@ -824,7 +842,7 @@ def _remind(*, intervention, participant, when: datetime, what: str, key: str) -
         user=participant.family_member.portal_user,
         template="interventions_reminder",
         context={
-            "what": what,
+            "what": _msgid(what),
             "when": when.isoformat(),
             "url": _portal_path(intervention.organization),
         },
@@ -842,7 +860,7 @@ def _remind_day(intervention: Intervention, participant: Participant) -> None:
         intervention=intervention,
         participant=participant,
         when=intervention.scheduled_at,
-        what="The intervention",
+        what=gettext_noop("The intervention"),
         key=_day_reminder_key(intervention, participant, intervention.scheduled_at),
     )
 
@@ -880,7 +898,7 @@ def session_schedule(
             intervention=intervention,
             participant=participant,
             when=starts_at,
-            what=session.get_kind_display(),
+            what=SessionKind(session.kind).label,
             key=f"interventions:session:{session.public_id}:{participant.public_id}",
         )
     return session
@@ -903,13 +921,13 @@ def session_record_attendance(*, actor, session: EducationSession, participant_i
 def letter_save(*, actor, participant: Participant, body: str, submit: bool = False) -> Letter:
     """The author writes (and may submit) their letter. An approved letter is final."""
     if participant.family_member is None or participant.family_member.portal_user_id != actor.pk:
-        raise ValidationError("Only the person who will read this letter can write it.")
+        raise ValidationError(_("Only the person who will read this letter can write it."))
     letter = Letter.objects.filter(participant=participant).first()
     if letter is not None and letter.status == LetterStatus.APPROVED:
-        raise ValidationError("This letter has been approved and can no longer be changed.")
+        raise ValidationError(_("This letter has been approved and can no longer be changed."))
     body = body.strip()
     if submit and not body:
-        raise ValidationError({"body": "Write your letter before sending it for review."})
+        raise ValidationError({"body": _("Write your letter before sending it for review.")})
     now = timezone.now()
     if letter is None:
         letter = Letter(
@@ -1034,7 +1052,11 @@ def outcome_record(
     )
     _audit(actor, intervention, f"intervention.outcome_{outcome}")
     if outcome != Outcome.ACCEPTED:
-        _follow_up(intervention, on=now + FOLLOW_UP_AFTER, label="A check-in with your family")
+        _follow_up(
+            intervention,
+            on=now + FOLLOW_UP_AFTER,
+            label=gettext_noop("A check-in with your family"),
+        )
     return record
 
 
@@ -1103,7 +1125,7 @@ def response_plan_save(
                 key=f"interventions:plan:{plan.public_id}:{participant.public_id}:shared",
             )
     if plan.shared_at:
-        _follow_up(intervention, on=next_checkin_on, label="Your family's check-in")
+        _follow_up(intervention, on=next_checkin_on, label=gettext_noop("Your family's check-in"))
     _audit(actor, intervention, "intervention.response_plan_saved", shared=bool(plan.shared_at))
     return plan
 
@@ -1120,7 +1142,7 @@ def wellbeing_record(
     note: str = "",
 ) -> WellbeingCheckin:
     errors = {
-        name: "Choose a number from 1 to 5."
+        name: _("Choose a number from 1 to 5.")
         for name, value in (("stress", stress), ("sleep", sleep), ("hope", hope))
         if value is None or not 1 <= int(value) <= 5
     }

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .geo import zip_lookup
 from .hsds import LANGUAGE_NAMES
@@ -15,11 +17,11 @@ from .models import (
 )
 from .selectors import DISTANCE_CHOICES, SearchParams
 
-LANGUAGE_CHOICES = [("", "Any language"), *sorted(LANGUAGE_NAMES.items(), key=lambda kv: kv[1])]
+LANGUAGE_CHOICES = [("", _("Any language")), *sorted(LANGUAGE_NAMES.items(), key=lambda kv: kv[1])]
 
 
 class SearchForm(forms.Form):
-    zip_code = forms.CharField(label="ZIP code", max_length=5, required=False)
+    zip_code = forms.CharField(label=_("ZIP code"), max_length=5, required=False)
     latitude = forms.FloatField(
         required=False, widget=forms.HiddenInput, min_value=-90, max_value=90
     )
@@ -27,30 +29,32 @@ class SearchForm(forms.Form):
         required=False, widget=forms.HiddenInput, min_value=-180, max_value=180
     )
     distance = forms.TypedChoiceField(
-        label="Distance",
-        choices=[(d, f"Within {d} miles") for d in DISTANCE_CHOICES],
+        label=_("Distance"),
+        choices=[(d, format_lazy(_("Within {miles} miles"), miles=d)) for d in DISTANCE_CHOICES],
         coerce=int,
         initial=25,
         required=False,
     )
     kind = forms.ChoiceField(
-        label="Kind of help", choices=[("", "Any kind"), *Kind.choices], required=False
+        label=_("Kind of help"), choices=[("", _("Any kind")), *Kind.choices], required=False
     )
     payment = forms.ChoiceField(
-        label="Insurance or payment", choices=[("", "Any"), *Payment.choices], required=False
+        label=_("Insurance or payment"), choices=[("", _("Any")), *Payment.choices], required=False
     )
-    language = forms.ChoiceField(label="Language", choices=LANGUAGE_CHOICES, required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, required=False)
     population = forms.ChoiceField(
-        label="Population served", choices=[("", "Anyone"), *Population.choices], required=False
+        label=_("Population served"),
+        choices=[("", _("Anyone")), *Population.choices],
+        required=False,
     )
-    accepting = forms.BooleanField(label="Accepting new clients", required=False)
-    telehealth = forms.BooleanField(label="Offers telehealth", required=False)
-    q = forms.CharField(label="Name or keywords", max_length=100, required=False)
+    accepting = forms.BooleanField(label=_("Accepting new clients"), required=False)
+    telehealth = forms.BooleanField(label=_("Offers telehealth"), required=False)
+    q = forms.CharField(label=_("Name or keywords"), max_length=100, required=False)
 
     def clean_zip_code(self):
         value = self.cleaned_data["zip_code"].strip()
         if value and zip_lookup(value) is None:
-            raise forms.ValidationError("Enter a 5-digit US ZIP code, e.g. 33139.")
+            raise forms.ValidationError(_("Enter a 5-digit US ZIP code, e.g. 33139."))
         return value
 
     def params(self) -> SearchParams:
@@ -193,15 +197,15 @@ class ImportForm(forms.Form):
 
 
 class FamilyRequestForm(forms.Form):
-    requester_name = forms.CharField(label="Your name", max_length=200)
-    requester_email = forms.EmailField(label="E-mail", required=False)
-    requester_phone = forms.CharField(label="Phone", max_length=40, required=False)
-    requester_zip = forms.CharField(label="Your ZIP code", max_length=5, required=False)
+    requester_name = forms.CharField(label=_("Your name"), max_length=200)
+    requester_email = forms.EmailField(label=_("E-mail"), required=False)
+    requester_phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    requester_zip = forms.CharField(label=_("Your ZIP code"), max_length=5, required=False)
     note = forms.CharField(
-        label="What kind of help are you looking for?",
+        label=_("What kind of help are you looking for?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="Please don't include medical details; we will call you.",
+        help_text=_("Please don't include medical details; we will call you."),
     )
 
 
@@ -230,15 +234,15 @@ class StatusForm(forms.Form):
 
 class ProviderResponseForm(forms.Form):
     action = forms.ChoiceField(
-        choices=ProviderAction.choices, widget=forms.RadioSelect, label="Your answer"
+        choices=ProviderAction.choices, widget=forms.RadioSelect, label=_("Your answer")
     )
     scheduled_for = forms.DateField(
-        label="First appointment (if scheduled)",
+        label=_("First appointment (if scheduled)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     reason = forms.CharField(
-        label="Reason or note (required when declining)",
+        label=_("Reason or note (required when declining)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )

@@ -10,6 +10,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from continuum.tenancy.models import TenantModel
 
@@ -17,20 +18,20 @@ VERIFY_EVERY_DAYS = 180
 
 
 class Kind(models.TextChoices):
-    INTERVENTIONIST = "interventionist", "Interventionist"
-    SOBER_COACH = "sober_coach", "Sober coach"
-    CASE_MANAGER = "case_manager", "Case manager"
-    THERAPIST = "therapist", "Therapist"
-    PSYCHIATRIST = "psychiatrist", "Psychiatrist"
-    RESIDENTIAL = "residential", "Residential program"
-    DETOX = "detox", "Detox (withdrawal management)"
-    IOP_PHP = "iop_php", "Intensive outpatient / partial hospitalization"
-    OUTPATIENT = "outpatient", "Outpatient"
-    MAT = "mat", "Medication for addiction treatment"
-    SOBER_LIVING = "sober_living", "Sober living"
-    FAMILY_SUPPORT = "family_support", "Family support group"
-    PEER_SUPPORT = "peer_support", "Peer-support meeting"
-    OTHER = "other", "Other service"
+    INTERVENTIONIST = "interventionist", _("Interventionist")
+    SOBER_COACH = "sober_coach", _("Sober coach")
+    CASE_MANAGER = "case_manager", _("Case manager")
+    THERAPIST = "therapist", _("Therapist")
+    PSYCHIATRIST = "psychiatrist", _("Psychiatrist")
+    RESIDENTIAL = "residential", _("Residential program")
+    DETOX = "detox", _("Detox (withdrawal management)")
+    IOP_PHP = "iop_php", _("Intensive outpatient / partial hospitalization")
+    OUTPATIENT = "outpatient", _("Outpatient")
+    MAT = "mat", _("Medication for addiction treatment")
+    SOBER_LIVING = "sober_living", _("Sober living")
+    FAMILY_SUPPORT = "family_support", _("Family support group")
+    PEER_SUPPORT = "peer_support", _("Peer-support meeting")
+    OTHER = "other", _("Other service")
 
 
 INDIVIDUAL_KINDS = frozenset(
@@ -39,27 +40,27 @@ INDIVIDUAL_KINDS = frozenset(
 
 
 class Payment(models.TextChoices):
-    MEDICAID = "medicaid", "Medicaid"
-    MEDICARE = "medicare", "Medicare"
-    PRIVATE_INSURANCE = "private_insurance", "Private insurance"
-    SLIDING_SCALE = "sliding_scale", "Sliding scale"
-    FREE = "free", "Free"
-    SELF_PAY = "self_pay", "Self-pay"
+    MEDICAID = "medicaid", _("Medicaid")
+    MEDICARE = "medicare", _("Medicare")
+    PRIVATE_INSURANCE = "private_insurance", _("Private insurance")
+    SLIDING_SCALE = "sliding_scale", _("Sliding scale")
+    FREE = "free", _("Free")
+    SELF_PAY = "self_pay", _("Self-pay")
 
 
 class Population(models.TextChoices):
-    ADOLESCENTS = "adolescents", "Adolescents"
-    YOUNG_ADULTS = "young_adults", "Young adults"
-    ADULTS = "adults", "Adults"
-    OLDER_ADULTS = "older_adults", "Older adults"
-    WOMEN = "women", "Women"
-    MEN = "men", "Men"
-    LGBTQ = "lgbtq", "LGBTQ+"
-    VETERANS = "veterans", "Veterans"
-    FAMILIES = "families", "Families"
-    PREGNANT_POSTPARTUM = "pregnant_postpartum", "Pregnant and postpartum"
-    PROFESSIONALS = "professionals", "Professionals and executives"
-    JUSTICE_INVOLVED = "justice_involved", "Justice-involved"
+    ADOLESCENTS = "adolescents", _("Adolescents")
+    YOUNG_ADULTS = "young_adults", _("Young adults")
+    ADULTS = "adults", _("Adults")
+    OLDER_ADULTS = "older_adults", _("Older adults")
+    WOMEN = "women", _("Women")
+    MEN = "men", _("Men")
+    LGBTQ = "lgbtq", _("LGBTQ+")
+    VETERANS = "veterans", _("Veterans")
+    FAMILIES = "families", _("Families")
+    PREGNANT_POSTPARTUM = "pregnant_postpartum", _("Pregnant and postpartum")
+    PROFESSIONALS = "professionals", _("Professionals and executives")
+    JUSTICE_INVOLVED = "justice_involved", _("Justice-involved")
 
 
 class LevelOfCare(models.TextChoices):
@@ -75,16 +76,16 @@ class LevelOfCare(models.TextChoices):
 
 
 class ListingStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    INACTIVE = "inactive", "Inactive"
-    TEMPORARILY_CLOSED = "temporarily_closed", "Temporarily closed"
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+    TEMPORARILY_CLOSED = "temporarily_closed", _("Temporarily closed")
 
 
 class ServiceAreaKind(models.TextChoices):
-    RADIUS = "radius", "Within a radius of its locations"
-    ZIP_LIST = "zip_list", "Listed ZIP codes"
-    STATEWIDE = "statewide", "Statewide"
-    TELEHEALTH_ONLY = "telehealth_only", "Telehealth only"
+    RADIUS = "radius", _("Within a radius of its locations")
+    ZIP_LIST = "zip_list", _("Listed ZIP codes")
+    STATEWIDE = "statewide", _("Statewide")
+    TELEHEALTH_ONLY = "telehealth_only", _("Telehealth only")
 
 
 class DirectoryOrganization(TenantModel):
@@ -321,16 +322,16 @@ class ImportJob(TenantModel):
 class ReferralStatus(models.TextChoices):
     """The HL7 FHIR Task status vocabulary, stored in snake_case."""
 
-    DRAFT = "draft", "Draft"
-    REQUESTED = "requested", "Requested"
-    RECEIVED = "received", "Received"
-    ACCEPTED = "accepted", "Accepted"
-    REJECTED = "rejected", "Declined"
-    IN_PROGRESS = "in_progress", "In progress"
-    ON_HOLD = "on_hold", "On hold"
-    CANCELLED = "cancelled", "Cancelled"
-    FAILED = "failed", "Failed"
-    COMPLETED = "completed", "Completed"
+    DRAFT = "draft", _("Draft")
+    REQUESTED = "requested", _("Requested")
+    RECEIVED = "received", _("Received")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Declined")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ON_HOLD = "on_hold", _("On hold")
+    CANCELLED = "cancelled", _("Cancelled")
+    FAILED = "failed", _("Failed")
+    COMPLETED = "completed", _("Completed")
 
 
 TERMINAL_STATUSES = frozenset(
@@ -467,16 +468,16 @@ class Referral(TenantModel):
 
 # What each status means, in words for the family member who asked.
 FAMILY_STATUS_TEXT = {
-    ReferralStatus.DRAFT: "We have your request and will contact you within one business day.",
-    ReferralStatus.REQUESTED: "We have sent your request to the provider.",
-    ReferralStatus.RECEIVED: "The provider has received your request.",
-    ReferralStatus.ACCEPTED: "The provider can help and will contact you.",
-    ReferralStatus.REJECTED: "The provider cannot take this request; we will suggest others.",
-    ReferralStatus.IN_PROGRESS: "A first appointment is arranged.",
-    ReferralStatus.ON_HOLD: "This request is paused; we will be in touch.",
-    ReferralStatus.CANCELLED: "This request was closed.",
-    ReferralStatus.FAILED: "We could not reach the provider; we will suggest others.",
-    ReferralStatus.COMPLETED: "Completed.",
+    ReferralStatus.DRAFT: _("We have your request and will contact you within one business day."),
+    ReferralStatus.REQUESTED: _("We have sent your request to the provider."),
+    ReferralStatus.RECEIVED: _("The provider has received your request."),
+    ReferralStatus.ACCEPTED: _("The provider can help and will contact you."),
+    ReferralStatus.REJECTED: _("The provider cannot take this request; we will suggest others."),
+    ReferralStatus.IN_PROGRESS: _("A first appointment is arranged."),
+    ReferralStatus.ON_HOLD: _("This request is paused; we will be in touch."),
+    ReferralStatus.CANCELLED: _("This request was closed."),
+    ReferralStatus.FAILED: _("We could not reach the provider; we will suggest others."),
+    ReferralStatus.COMPLETED: _("Completed."),
 }
 
 
@@ -505,10 +506,10 @@ class ReferralStatusChange(TenantModel):
 
 
 class ProviderAction(models.TextChoices):
-    ACCEPT = "accept", "Accept"
-    DECLINE = "decline", "Decline"
-    SCHEDULED = "scheduled", "Scheduled"
-    COMPLETED = "completed", "Completed"
+    ACCEPT = "accept", _("Accept")
+    DECLINE = "decline", _("Decline")
+    SCHEDULED = "scheduled", _("Scheduled")
+    COMPLETED = "completed", _("Completed")
 
 
 class ProviderResponse(TenantModel):

@@ -11,6 +11,7 @@ from django.db import IntegrityError, connections, transaction
 from django.db.models import Func, QuerySet, TextField, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from continuum.audit.services import audit_record
 from continuum.consent.models import InformationCategory, Purpose, RecipientKind
@@ -389,9 +390,11 @@ def referral_request_family(
     anything is sent, so it starts as a draft."""
     errors = {}
     if not requester_name.strip():
-        errors["requester_name"] = "Tell us your name."
+        errors["requester_name"] = _("Tell us your name.")
     if not requester_email.strip() and not requester_phone.strip():
-        errors["requester_email"] = "Give an e-mail address or a phone number so we can reach you."
+        errors["requester_email"] = _(
+            "Give an e-mail address or a phone number so we can reach you."
+        )
     if errors:
         raise ValidationError(errors)
     referral = Referral(
@@ -587,11 +590,11 @@ def referral_from_token(*, organization, token: str) -> Referral:
         data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
     except signing.SignatureExpired:
         raise LinkRefused(
-            "This link has expired. Please contact the referring organization."
+            _("This link has expired. Please contact the referring organization.")
         ) from None
     except signing.BadSignature:
         raise LinkRefused(
-            "This link is not valid. Please use the link from the e-mail as sent."
+            _("This link is not valid. Please use the link from the e-mail as sent.")
         ) from None
     referral = (
         Referral.objects.filter(
@@ -603,7 +606,7 @@ def referral_from_token(*, organization, token: str) -> Referral:
     )
     if referral is None or data.get("o") != organization.pk:
         raise LinkRefused(
-            "This link is no longer valid. Please contact the referring organization."
+            _("This link is no longer valid. Please contact the referring organization.")
         )
     return referral
 
@@ -626,11 +629,11 @@ def referral_provider_respond(
     if ProviderResponse.objects.filter(
         referral=referral, link_nonce=referral.link_nonce, action=action
     ).exists():
-        raise LinkRefused("This link has already been used for that answer. Thank you.")
+        raise LinkRefused(_("This link has already been used for that answer. Thank you."))
     if action == ProviderAction.DECLINE and not reason.strip():
-        raise ValidationError({"reason": "Please tell us why you cannot take this referral."})
+        raise ValidationError({"reason": _("Please tell us why you cannot take this referral.")})
     if action == ProviderAction.SCHEDULED and scheduled_for is None:
-        raise ValidationError({"scheduled_for": "Give the date of the first appointment."})
+        raise ValidationError({"scheduled_for": _("Give the date of the first appointment.")})
     to_status = PROVIDER_TRANSITIONS[action]
     # A provider who schedules or completes without accepting first has accepted.
     if to_status in {ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED} and referral.status in {
@@ -642,7 +645,8 @@ def referral_provider_respond(
         )
     if to_status not in ALLOWED_TRANSITIONS.get(referral.status, ()):
         raise LinkRefused(
-            f"This referral is {referral.status_label().lower()}; it can no longer be changed here."
+            _("This referral is %(status)s; it can no longer be changed here.")
+            % {"status": referral.status_label().lower()}
         )
     if scheduled_for is not None:
         referral.scheduled_for = scheduled_for
@@ -660,7 +664,9 @@ def referral_provider_respond(
                 action=action,
             )
     except IntegrityError:
-        raise LinkRefused("This link has already been used for that answer. Thank you.") from None
+        raise LinkRefused(
+            _("This link has already been used for that answer. Thank you.")
+        ) from None
     return referral
 
 

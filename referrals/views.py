@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -72,10 +73,10 @@ def find(request, org):
 def find_api(request, org):
     """Read-only public search as JSON; limited per address."""
     if getattr(request, "limited", False):
-        return JsonResponse({"detail": "Too many searches; try again in a minute."}, status=429)
+        return JsonResponse({"detail": _("Too many searches; try again in a minute.")}, status=429)
     form = SearchForm(request.GET or None)
     if not form.is_bound:
-        return JsonResponse({"results": [], "detail": "Give a ZIP code or other criteria."})
+        return JsonResponse({"results": [], "detail": _("Give a ZIP code or other criteria.")})
     if not form.is_valid():
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     params = form.params()
@@ -125,7 +126,7 @@ def listing_public(request, org, listing_id):
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "Thank you. We will contact you within one business day.")
+            messages.success(request, _("Thank you. We will contact you within one business day."))
             return redirect("public:listing_public", org=org, listing_id=listing.public_id)
     return render(request, "referrals/listing_public.html", {"listing": listing, "form": form})
 

@@ -14,6 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.http import JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from continuum.tenancy.selectors import memberships_for_user
@@ -67,7 +68,7 @@ class IdleTimeoutMiddleware:
             logout(request)
             if _wants_json(request):
                 return JsonResponse({"detail": "Signed out after inactivity."}, status=401)
-            messages.info(request, "You were signed out after a period of inactivity.")
+            messages.info(request, _("You were signed out after a period of inactivity."))
             return redirect_to_login(request.get_full_path())
         if last is None or now - last >= ACTIVITY_RESOLUTION:
             request.session[LAST_ACTIVITY] = now

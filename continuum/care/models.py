@@ -1,18 +1,20 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from continuum.people.models import Client
 from continuum.tenancy.models import Membership, Role, TenantModel
 
 
 class Phase(models.TextChoices):
-    INQUIRY = "inquiry", "Inquiry"
-    PRE_TREATMENT = "pre_treatment", "Pre-treatment"
-    RESIDENTIAL = "residential", "Residential"
-    AFTERCARE = "aftercare", "Aftercare"
-    ALUMNI = "alumni", "Alumni"
-    CLOSED = "closed", "Closed"
+    # Marked for translation only: pages translate the label as they show it.
+    INQUIRY = "inquiry", gettext_noop("Inquiry")
+    PRE_TREATMENT = "pre_treatment", gettext_noop("Pre-treatment")
+    RESIDENTIAL = "residential", gettext_noop("Residential")
+    AFTERCARE = "aftercare", gettext_noop("Aftercare")
+    ALUMNI = "alumni", gettext_noop("Alumni")
+    CLOSED = "closed", gettext_noop("Closed")
 
 
 # Forward along the continuum, or to `closed` from any open phase. Nothing leaves `closed`.

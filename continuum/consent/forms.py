@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from continuum.people.selectors import family_for
 
@@ -6,7 +7,7 @@ from .models import InformationCategory, Purpose, RecipientKind
 from .services import CONTENT_FIELDS
 from .uploads import MAX_SCAN_BYTES
 
-REVOCATION_STATEMENT = (
+REVOCATION_STATEMENT = _(
     "I understand that I may revoke this consent at any time, in writing or by telling "
     "staff, except to the extent that action has already been taken in reliance on it."
 )
@@ -17,55 +18,55 @@ class ConsentForm(forms.Form):
     which returns a message per missing element."""
 
     disclosing_program = forms.CharField(
-        label="Who may disclose",
+        label=_("Who may disclose"),
         max_length=200,
         required=False,
-        help_text="The program or organization that holds the records.",
+        help_text=_("The program or organization that holds the records."),
     )
     information_categories = forms.MultipleChoiceField(
-        label="Information that may be disclosed",
+        label=_("Information that may be disclosed"),
         choices=InformationCategory.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     information_detail = forms.CharField(
-        label="Limits or details of the information",
+        label=_("Limits or details of the information"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text='For example "attendance for March only".',
+        help_text=_('For example "attendance for March only".'),
     )
     recipient_kind = forms.ChoiceField(
-        label="Who may receive it",
+        label=_("Who may receive it"),
         choices=RecipientKind.choices,
         widget=forms.RadioSelect,
         required=False,
     )
     recipient_name = forms.CharField(
-        label="Name of the person or organization",
+        label=_("Name of the person or organization"),
         max_length=200,
         required=False,
-        help_text="Not needed for “my treating providers” or a family member chosen below.",
+        help_text=_("Not needed for “my treating providers” or a family member chosen below."),
     )
     recipient_family_member = forms.TypedChoiceField(
-        label="Family member", required=False, choices=(), empty_value=None
+        label=_("Family member"), required=False, choices=(), empty_value=None
     )
     purposes = forms.MultipleChoiceField(
-        label="Purpose of the disclosure",
+        label=_("Purpose of the disclosure"),
         choices=Purpose.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     purpose_detail = forms.CharField(
-        label="Describe the purpose", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Describe the purpose"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     expires_on = forms.DateField(
-        label="Expires on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     expiration_event = forms.CharField(
-        label="Or expires when",
+        label=_("Or expires when"),
         max_length=300,
         required=False,
-        help_text='An event, e.g. "when I complete aftercare". Give a date or an event.',
+        help_text=_('An event, e.g. "when I complete aftercare". Give a date or an event.'),
     )
 
     def __init__(self, *args, client, **kwargs):
@@ -98,20 +99,20 @@ class ConsentForm(forms.Form):
 class SignForm(forms.Form):
     revocation_acknowledged = forms.BooleanField(label=REVOCATION_STATEMENT, required=False)
     signed_name = forms.CharField(
-        label="Type your full name to sign", max_length=200, required=False
+        label=_("Type your full name to sign"), max_length=200, required=False
     )
 
 
 class PaperConsentForm(ConsentForm):
-    signed_name = forms.CharField(label="Name as signed", max_length=200, required=False)
+    signed_name = forms.CharField(label=_("Name as signed"), max_length=200, required=False)
     signed_on = forms.DateField(
-        label="Date signed", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date signed"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     revocation_acknowledged = forms.BooleanField(
-        label="The signed form includes the statement of the right to revoke", required=False
+        label=_("The signed form includes the statement of the right to revoke"), required=False
     )
     scan = forms.FileField(
-        label="Scan of the signed consent",
+        label=_("Scan of the signed consent"),
         required=False,
         help_text=f"PDF, PNG or JPEG, at most {MAX_SCAN_BYTES // (1024 * 1024)} MB.",
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),

@@ -3,6 +3,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from continuum.tenancy.models import TenantModel
 
@@ -12,45 +13,45 @@ from .notice import PART2_NOTICE
 class InformationCategory(models.TextChoices):
     """What may be disclosed: specific kinds of information, never "all records"."""
 
-    ATTENDANCE = "attendance", "Attendance and participation in treatment"
-    STATUS = "status", "Current phase of care and admission or discharge dates"
-    DIAGNOSIS = "diagnosis", "Substance-use diagnosis"
-    TREATMENT_PLAN = "treatment_plan", "Treatment and care plan"
-    PROGRESS = "progress", "Progress updates and recovery check-in summaries"
-    MEDICATIONS = "medications", "Medications, including medication for addiction treatment"
-    ASSESSMENTS = "assessments", "Assessment scores (PHQ-9, GAD-7, AUDIT-C, BAM)"
-    TOXICOLOGY = "toxicology", "Toxicology (drug test) results"
-    APPOINTMENTS = "appointments", "Appointments and referrals"
-    DISCHARGE_SUMMARY = "discharge_summary", "Discharge summary"
-    CONTACT = "contact", "Contact details"
+    ATTENDANCE = "attendance", _("Attendance and participation in treatment")
+    STATUS = "status", _("Current phase of care and admission or discharge dates")
+    DIAGNOSIS = "diagnosis", _("Substance-use diagnosis")
+    TREATMENT_PLAN = "treatment_plan", _("Treatment and care plan")
+    PROGRESS = "progress", _("Progress updates and recovery check-in summaries")
+    MEDICATIONS = "medications", _("Medications, including medication for addiction treatment")
+    ASSESSMENTS = "assessments", _("Assessment scores (PHQ-9, GAD-7, AUDIT-C, BAM)")
+    TOXICOLOGY = "toxicology", _("Toxicology (drug test) results")
+    APPOINTMENTS = "appointments", _("Appointments and referrals")
+    DISCHARGE_SUMMARY = "discharge_summary", _("Discharge summary")
+    CONTACT = "contact", _("Contact details")
 
 
 class RecipientKind(models.TextChoices):
-    NAMED_INDIVIDUAL = "named_individual", "A named person"
-    NAMED_ORGANIZATION = "named_organization", "A named organization"
-    TREATING_PROVIDERS = "treating_providers", "My treating providers"
-    FAMILY_MEMBER = "family_member", "A family member"
+    NAMED_INDIVIDUAL = "named_individual", _("A named person")
+    NAMED_ORGANIZATION = "named_organization", _("A named organization")
+    TREATING_PROVIDERS = "treating_providers", _("My treating providers")
+    FAMILY_MEMBER = "family_member", _("A family member")
 
 
 class Purpose(models.TextChoices):
-    TREATMENT = "treatment", "Treatment"
-    PAYMENT = "payment", "Payment"
-    HEALTH_CARE_OPERATIONS = "health_care_operations", "Health care operations"
-    CARE_COORDINATION = "care_coordination", "Coordinating aftercare and referrals"
-    FAMILY_INVOLVEMENT = "family_involvement", "Keeping my family involved in my recovery"
-    OTHER = "other", "Other (described below)"
+    TREATMENT = "treatment", _("Treatment")
+    PAYMENT = "payment", _("Payment")
+    HEALTH_CARE_OPERATIONS = "health_care_operations", _("Health care operations")
+    CARE_COORDINATION = "care_coordination", _("Coordinating aftercare and referrals")
+    FAMILY_INVOLVEMENT = "family_involvement", _("Keeping my family involved in my recovery")
+    OTHER = "other", _("Other (described below)")
 
 
 class SignatureMethod(models.TextChoices):
-    PORTAL = "portal", "Signed in the portal"
-    PAPER = "paper", "Signed on paper"
+    PORTAL = "portal", _("Signed in the portal")
+    PAPER = "paper", _("Signed on paper")
 
 
 class ConsentStatus(models.TextChoices):
-    AWAITING_SIGNATURE = "awaiting_signature", "Awaiting signature"
-    ACTIVE = "active", "Active"
-    EXPIRED = "expired", "Expired"
-    REVOKED = "revoked", "Revoked"
+    AWAITING_SIGNATURE = "awaiting_signature", _("Awaiting signature")
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
 
 
 class Consent(TenantModel):
@@ -151,15 +152,15 @@ class Consent(TenantModel):
 
     @property
     def status_label(self) -> str:
-        return ConsentStatus(self.status).label
+        return str(ConsentStatus(self.status).label)
 
     @property
     def information_labels(self) -> list[str]:
-        return [InformationCategory(c).label for c in self.information_categories]
+        return [str(InformationCategory(c).label) for c in self.information_categories]
 
     @property
     def purpose_labels(self) -> list[str]:
-        return [Purpose(p).label for p in self.purposes]
+        return [str(Purpose(p).label) for p in self.purposes]
 
 
 def missing_elements(consent: Consent, *, signed: bool | None = None) -> dict[str, str]:
@@ -167,11 +168,13 @@ def missing_elements(consent: Consent, *, signed: bool | None = None) -> dict[st
     elements are checked once the consent is (being) signed."""
     errors: dict[str, str] = {}
     if consent.client_id is None:
-        errors["client"] = "Name the client whose records may be disclosed."
+        errors["client"] = _("Name the client whose records may be disclosed.")
     if not consent.disclosing_program.strip():
-        errors["disclosing_program"] = "Name the program or organization that may disclose."
+        errors["disclosing_program"] = _("Name the program or organization that may disclose.")
     if not consent.information_categories:
-        errors["information_categories"] = "Choose the kinds of information that may be disclosed."
+        errors["information_categories"] = _(
+            "Choose the kinds of information that may be disclosed."
+        )
     else:
         unknown = set(consent.information_categories) - set(InformationCategory.values)
         if unknown:
@@ -179,31 +182,31 @@ def missing_elements(consent: Consent, *, signed: bool | None = None) -> dict[st
                 f"Unknown kind of information: {', '.join(sorted(unknown))}."
             )
     if consent.recipient_kind not in RecipientKind.values:
-        errors["recipient_kind"] = "Choose who may receive the information."
+        errors["recipient_kind"] = _("Choose who may receive the information.")
     elif (
         consent.recipient_kind == RecipientKind.FAMILY_MEMBER
         and consent.recipient_family_member_id is None
     ):
-        errors["recipient_family_member"] = "Choose the family member who may receive it."
+        errors["recipient_family_member"] = _("Choose the family member who may receive it.")
     elif not consent.recipient_name.strip():
-        errors["recipient_name"] = "Name the person or organization who may receive it."
+        errors["recipient_name"] = _("Name the person or organization who may receive it.")
     if not consent.purposes:
-        errors["purposes"] = "Choose the purpose of the disclosure."
+        errors["purposes"] = _("Choose the purpose of the disclosure.")
     elif set(consent.purposes) - set(Purpose.values):
-        errors["purposes"] = "Unknown purpose."
+        errors["purposes"] = _("Unknown purpose.")
     elif Purpose.OTHER in consent.purposes and not consent.purpose_detail.strip():
-        errors["purpose_detail"] = "Describe the other purpose."
+        errors["purpose_detail"] = _("Describe the other purpose.")
     if consent.expires_on is None and not consent.expiration_event.strip():
-        errors["expires_on"] = "Give a date or an event on which this consent expires."
+        errors["expires_on"] = _("Give a date or an event on which this consent expires.")
     if signed if signed is not None else consent.signed_at is not None:
         if not consent.revocation_acknowledged:
-            errors["revocation_acknowledged"] = (
+            errors["revocation_acknowledged"] = _(
                 "The client must acknowledge the right to revoke this consent."
             )
         if not consent.signed_name.strip():
-            errors["signed_name"] = "Type the client's full name as the signature."
+            errors["signed_name"] = _("Type the client's full name as the signature.")
         if consent.signature_method == SignatureMethod.PAPER and not consent.scan:
-            errors["scan"] = "Upload the scan of the signed paper consent."
+            errors["scan"] = _("Upload the scan of the signed paper consent.")
     return errors
 
 

@@ -5,7 +5,8 @@ from datetime import UTC, date, datetime, time
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from continuum.audit.services import audit_record
 from continuum.logging import client_meta_var
@@ -68,15 +69,17 @@ def _build(*, organization, client, actor, values: dict) -> Consent:
     if consent.recipient_kind == RecipientKind.FAMILY_MEMBER and family is not None:
         if not client.family_links.filter(family_member=family).exists():
             raise ValidationError(
-                {"recipient_family_member": "This person is not linked to the client."}
+                {"recipient_family_member": _("This person is not linked to the client.")}
             )
         consent.recipient_name = family.display_name
     elif consent.recipient_kind != RecipientKind.FAMILY_MEMBER:
         consent.recipient_family_member = None
     if consent.recipient_kind == RecipientKind.TREATING_PROVIDERS and not consent.recipient_name:
-        consent.recipient_name = RecipientKind.TREATING_PROVIDERS.label
+        # The record keeps the wording as written in the code, whatever the signer reads.
+        with translation.override(None):
+            consent.recipient_name = str(RecipientKind.TREATING_PROVIDERS.label)
     if consent.expires_on is not None and consent.expires_on < timezone.localdate():
-        raise ValidationError({"expires_on": "The expiration date is in the past."})
+        raise ValidationError({"expires_on": _("The expiration date is in the past.")})
     return consent
 
 
@@ -109,7 +112,7 @@ def consent_sign(
     """The client signs their own consent in the portal: typed name, time and IP."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.status != ConsentStatus.AWAITING_SIGNATURE:
-        raise ValidationError("This consent is not waiting for a signature.")
+        raise ValidationError(_("This consent is not waiting for a signature."))
     consent.signature_method = SignatureMethod.PORTAL
     consent.signed_name = signed_name.strip()
     consent.revocation_acknowledged = bool(revocation_acknowledged)
@@ -191,7 +194,7 @@ def consent_revoke(*, actor, consent: Consent) -> Consent:
     """Revocation takes effect at once: the next consent_require already refuses."""
     consent = Consent.objects.select_for_update().select_related("client").get(pk=consent.pk)
     if consent.revoked_at is not None:
-        raise ValidationError("This consent is already revoked.")
+        raise ValidationError(_("This consent is already revoked."))
     consent.revoked_at = timezone.now()
     consent.revoked_by = actor
     consent.save(update_fields=["revoked_at", "revoked_by"])
@@ -266,7 +269,7 @@ def consent_require(
             reasons.append(f"the consent does not cover the purpose “{Purpose(purpose).label}”")
         elif not wanted <= set(consent.information_categories):
             missing = ", ".join(
-                InformationCategory(c).label
+                str(InformationCategory(c).label)
                 for c in sorted(wanted - set(consent.information_categories))
             )
             reasons.append(f"the consent does not cover: {missing}")

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from continuum.audit.mixins import record_read, record_reads
@@ -75,7 +76,9 @@ def portal_consent_detail(request, org, consent_id):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "You signed the consent. You can revoke it at any time.")
+                messages.success(
+                    request, _("You signed the consent. You can revoke it at any time.")
+                )
                 return redirect("portal:consent_list", org=org)
     record_read(request, consent, client_id=client.public_id)
     status = 400 if request.method == "POST" else 200
@@ -97,7 +100,9 @@ def portal_consent_revoke(request, org, consent_id):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(request, "The consent is revoked. Nothing more will be shared under it.")
+        messages.success(
+            request, _("The consent is revoked. Nothing more will be shared under it.")
+        )
     return redirect("portal:consent_list", org=org)
 
 

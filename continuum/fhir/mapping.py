@@ -91,8 +91,9 @@ def _period(start, end=None) -> dict | None:
 
 def _concept(code: str, display: str, system: str) -> dict:
     return {
-        "coding": [{"system": f"{CODE_BASE}/{system}", "code": code, "display": display}],
-        "text": display,
+        # Choice labels are translatable (lazy); JSON needs the text itself.
+        "coding": [{"system": f"{CODE_BASE}/{system}", "code": code, "display": str(display)}],
+        "text": str(display),
     }
 
 
@@ -171,7 +172,7 @@ RELATIONSHIP_CODES = {
 
 def related_person(link, *, include_contact: bool) -> dict:
     member = link.family_member
-    relationship = {"text": link.get_relationship_display()}
+    relationship = {"text": str(link.get_relationship_display())}
     if link.relationship in RELATIONSHIP_CODES:
         code, display = RELATIONSHIP_CODES[link.relationship]
         relationship["coding"] = [{"system": ROLE_CODE, "code": code, "display": display}]
@@ -348,7 +349,7 @@ def appointment(item) -> dict:
         description=" · ".join(
             p
             for p in [
-                item.get_visit_type_display(),
+                str(item.get_visit_type_display()),
                 item.provider.name if item.provider_id else "",
                 item.location,
             ]
@@ -538,7 +539,7 @@ def service_request(item) -> dict:
         status=SERVICE_REQUEST_STATUS[item.status],
         intent="order",
         category=[_concept(listing.kind, listing.get_kind_display(), "listing-kind")],
-        code={"text": listing.get_kind_display()},
+        code={"text": str(listing.get_kind_display())},
         subject=ref("Patient", item.client.public_id),
         authoredOn=_instant(item.created_at),
         performer=[ref("HealthcareService", listing.public_id, listing.name)],

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from . import kinds
 from .models import Channel
@@ -9,15 +10,15 @@ class PreferencesForm(forms.Form):
 
     quiet_hours_start = forms.TimeField(
         required=False,
-        label="Quiet hours start",
+        label=_("Quiet hours start"),
         widget=forms.TimeInput(attrs={"type": "time"}),
-        help_text="In the organization's time zone. Leave both empty for none.",
+        help_text=_("In the organization's time zone. Leave both empty for none."),
     )
     quiet_hours_end = forms.TimeField(
-        required=False, label="Quiet hours end", widget=forms.TimeInput(attrs={"type": "time"})
+        required=False, label=_("Quiet hours end"), widget=forms.TimeInput(attrs={"type": "time"})
     )
     sms_number = forms.CharField(
-        required=False, max_length=20, label="Mobile number for text messages"
+        required=False, max_length=20, label=_("Mobile number for text messages")
     )
 
     def __init__(self, *args, channels_by_kind: dict[str, list[str]], **kwargs):

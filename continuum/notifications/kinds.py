@@ -10,6 +10,8 @@ A notification's template name is its kind."""
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from .models import Channel
 
 DEFAULT_CHANNELS = (Channel.IN_APP.value, Channel.EMAIL.value)
@@ -42,4 +44,4 @@ def default_channels_for(name: str) -> tuple[str, ...]:
     return kind.default_channels if kind else DEFAULT_CHANNELS
 
 
-register("general", "General messages")
+register("general", _("General messages"))

@@ -7,14 +7,15 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from continuum.tenancy.models import TenantModel
 
 
 class Channel(models.TextChoices):
-    IN_APP = "in_app", "In-app inbox"
-    EMAIL = "email", "E-mail"
-    SMS = "sms", "Text message (SMS)"
+    IN_APP = "in_app", _("In-app inbox")
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("Text message (SMS)")
 
 
 class Status(models.TextChoices):

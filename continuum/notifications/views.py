@@ -8,6 +8,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from continuum.tenancy.permissions import public_view
@@ -88,7 +90,13 @@ def notification_read(request, org, notification_id):
 def notification_read_all(request, org):
     count = notification_mark_all_read(actor=request.user, organization=request.organization)
     if not request.htmx:
-        messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d notification marked read.", "%(count)d notifications marked read.", count
+            )
+            % {"count": count},
+        )
     return _after_marking(request, org)
 
 
@@ -117,7 +125,7 @@ def preferences(request, org):
             for field, errors in exc.error_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, "Notification preferences saved.")
+            messages.success(request, _("Notification preferences saved."))
             return redirect(f"{_area(request)}:notification_preferences", org=org)
     return render(
         request,
@@ -155,7 +163,7 @@ def calendar_link_rotate(request, org):
 @require_POST
 def calendar_link_revoke(request, org):
     if calendar_feed_revoke(actor=request.user, organization=request.organization):
-        messages.success(request, "Your calendar link no longer works.")
+        messages.success(request, _("Your calendar link no longer works."))
     return redirect(f"{_area(request)}:calendar_link", org=org)
 
 

@@ -2,6 +2,7 @@ import zoneinfo
 
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import Organization, Role
 from .services import ORGANIZATION_SETTINGS
@@ -40,16 +41,16 @@ class OrganizationSettingsForm(forms.ModelForm):
 
 
 class AcceptInvitationForm(forms.Form):
-    full_name = forms.CharField(max_length=200, label="Your name")
+    full_name = forms.CharField(max_length=200, label=_("Your name"))
     password1 = forms.CharField(
-        label="Choose a password",
+        label=_("Choose a password"),
         widget=forms.PasswordInput,
         help_text=password_validators_help_text_html(),
     )
-    password2 = forms.CharField(label="Repeat the password", widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("Repeat the password"), widget=forms.PasswordInput)
 
     def clean(self):
         data = super().clean()
         if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         return data

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext_noop
 from django_scopes import ScopedManager
 
 DEFAULT_CRISIS_TEXT = (
@@ -80,13 +81,14 @@ class Organization(models.Model):
 
 
 class Role(models.TextChoices):
-    ORG_ADMIN = "org_admin", "Organization admin"
-    INTAKE_COORDINATOR = "intake_coordinator", "Intake coordinator"
-    INTERVENTIONIST = "interventionist", "Interventionist"
-    SOBER_COACH = "sober_coach", "Sober coach"
-    CASE_MANAGER = "case_manager", "Case manager"
-    FAMILY_MEMBER = "family_member", "Family member"
-    CLIENT = "client", "Client"
+    # Marked for translation only: pages translate the label as they show it.
+    ORG_ADMIN = "org_admin", gettext_noop("Organization admin")
+    INTAKE_COORDINATOR = "intake_coordinator", gettext_noop("Intake coordinator")
+    INTERVENTIONIST = "interventionist", gettext_noop("Interventionist")
+    SOBER_COACH = "sober_coach", gettext_noop("Sober coach")
+    CASE_MANAGER = "case_manager", gettext_noop("Case manager")
+    FAMILY_MEMBER = "family_member", gettext_noop("Family member")
+    CLIENT = "client", gettext_noop("Client")
 
 
 STAFF_ROLES = frozenset(

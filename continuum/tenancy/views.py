@@ -5,6 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .forms import AcceptInvitationForm, InvitationForm, MembershipForm, OrganizationSettingsForm
@@ -106,7 +107,9 @@ def invitation_accept_view(request, org, token):
             else:
                 error = exc.messages[0]
         if membership is not None:
-            messages.success(request, f"Welcome to {organization.name}.")
+            messages.success(
+                request, _("Welcome to %(organization)s.") % {"organization": organization.name}
+            )
             return redirect(area_home_url(membership))
     return render(
         request,
