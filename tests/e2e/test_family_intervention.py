@@ -1,10 +1,12 @@
 """Journey 1: a family member asks for help on a phone, gets the confirmation, signs in to
-the family portal with an e-mailed code and drafts a letter; also in Spanish."""
+the family portal with an e-mailed code and drafts a letter; also in Spanish. On a second
+device, signing in again brings their pages in the language they chose."""
 
 import re
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from continuum.notifications.services import notification_deliver_due
 from continuum.tenancy.models import Membership, Role
@@ -35,6 +37,11 @@ TEXT = {
         "save": "Save draft",
         "saved": "Draft saved.",
         "subject": "request",
+        "together": "Helping Sam together",
+        "how_are_you": "How are you doing?",
+        "calm": "How calm have you felt this week?",
+        "send_checkin": "Send my check-in",
+        "checkin_thanks": "Thank you. Taking care of yourself matters too.",
     },
     "es": {
         "switch": "Español",
@@ -59,6 +66,11 @@ TEXT = {
         "save": "Guardar borrador",
         "saved": "Borrador guardado.",
         "subject": "solicitud",
+        "together": "Ayudando a Sam, juntos",
+        "how_are_you": "¿Cómo está usted?",
+        "calm": "¿Qué tan tranquilo se ha sentido esta semana?",
+        "send_checkin": "Enviar mi registro",
+        "checkin_thanks": "Gracias. Cuidarse también es importante.",
     },
 }
 
@@ -146,3 +158,24 @@ def test_family_asks_for_help_then_drafts_a_letter(site, in_org, members, lang):
     letter = Letter.objects.get()
     assert letter.status == LetterStatus.DRAFT
     assert letter.body.startswith("Sam, we love you")
+
+    # Later, on another device whose browser asks for English pages: signing in brings
+    # back the language chosen on the first one, for the family's own check-in too.
+    laptop = site.open(phone=False)
+    laptop.visit(reverse("account_request_login_code") + f"?next=/{org.slug}/portal/interventions/")
+    laptop.page.get_by_label(re.compile("e-?mail", re.I)).fill("maria.lopez@example.com")
+    mail.outbox.clear()
+    laptop.submit(re.compile("request code", re.I))
+    code = re.search(r"^\s*([A-Z0-9-]{6,12})\s*$", mail.outbox[-1].body, re.M).group(1)
+    laptop.page.get_by_label(re.compile("code", re.I)).fill(code)
+    laptop.submit(re.compile("^confirm$", re.I))
+    page = laptop.page
+    assert page.locator("html").get_attribute("lang") == lang
+    assert t["together"] in page.get_by_role("heading", level=1).inner_text()
+    assert page.get_by_role("heading", name=t["how_are_you"]).is_visible()
+    assert page.get_by_text(t["calm"]).is_visible()
+    laptop.screenshot(f"portal-intervention-{lang}")
+    for question in ("stress", "sleep", "hope"):
+        page.locator(f'input[name="{question}"][value="4"]').check()
+    laptop.submit(t["send_checkin"])
+    assert t["checkin_thanks"] in page.get_by_role("status").inner_text()

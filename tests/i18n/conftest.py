@@ -1,0 +1,76 @@
+"""A Spanish-speaking family member and client with something on every portal page:
+the client in coaching, with a care plan, an appointment, a medication and a consent to
+sign; the family member on an intervention team, with a letter and a referral request."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from django_scopes import scope
+
+from coaching.models import RelapsePreventionPlan
+from continuum.care.models import Phase
+from continuum.consent.models import Consent
+from continuum.people.models import FamilyMember
+from continuum.tenancy.models import Role
+from tests.care.factories import EpisodeFactory
+from tests.casemanagement import factories as casemgmt
+from tests.coaching.factories import make_client, make_engagement
+from tests.consent.factories import consent_values
+from tests.interventions.factories import intervention_for_matrix, participant_for
+from tests.notifications.factories import NotificationFactory
+from tests.referrals.factories import make_listing, make_referral
+
+
+@dataclass
+class World:
+    client_record: object
+    family_member: object
+    consent: object
+    intervention: object
+    listing: object
+    client_notification: object
+    family_notification: object
+
+
+@pytest.fixture
+def world(org, members):
+    client_user, family_user = members[Role.CLIENT], members[Role.FAMILY_MEMBER]
+    with scope(organization=org.pk):
+        client = make_client(org, portal_user=client_user, preferred_language="es")
+        EpisodeFactory(client=client, organization=org, phase=Phase.AFTERCARE)
+        engagement = make_engagement(org, client=client)
+        RelapsePreventionPlan.objects.create(
+            organization=org, engagement=engagement, triggers=["Paydays"], warning_signs="—"
+        )
+        plan = casemgmt.plan_for(client)
+        casemgmt.step_for(casemgmt.goal_for(plan))
+        casemgmt.appointment_for(client)
+        casemgmt.medication_for(client, refill_due_on=timezone.localdate() + timedelta(days=5))
+        consent = Consent.objects.create(organization=org, client=client, **consent_values())
+        intervention = intervention_for_matrix(org)
+        participant = participant_for(intervention, user=family_user, name="Ana Ruiz")
+        family = FamilyMember.objects.get(pk=participant.family_member_id)
+        family.preferred_language = "es"
+        family.save(update_fields=["preferred_language"])
+        listing = make_listing(org, name="Bayside Family Group", kind="family_support")
+        make_referral(org, listing=listing, created_by=family_user)
+        world = World(
+            client_record=client,
+            family_member=family,
+            consent=consent,
+            intervention=intervention,
+            listing=listing,
+            client_notification=NotificationFactory(organization=org, recipient=client_user),
+            family_notification=NotificationFactory(organization=org, recipient=family_user),
+        )
+    return world
+
+
+@pytest.fixture
+def spanish(client):
+    """The visitor chose Spanish with the language switcher."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    return client
