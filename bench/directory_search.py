@@ -4,13 +4,17 @@
 
 Run bench/seed_directory.py first. Each search is what the staff search page runs for one
 page of results: the count and the first 20 rows of a ZIP + 25 miles + kind + insurance +
-language + free-text query, from a ZIP drawn from the seeded listings. Prints a Markdown
-table. Not part of the test suite."""
+language + free-text query, from a ZIP drawn from the seeded listings. Both are measured
+as the application role, under row-level security, as production runs them (connected as
+a superuser, the roles are created if missing and the application role is given read
+access to this database first; `--as-connected` measures as the connected role instead).
+Prints a Markdown table. Not part of the test suite."""
 
 import argparse
 import random
 import statistics
 import time
+from contextlib import contextmanager
 
 from _django import setup
 
@@ -34,7 +38,58 @@ def _row(name: str, samples: list[float], extra: str = "") -> str:
     )
 
 
-def measure(*, org_slug: str, runs: int, seed_value: int) -> dict:
+@contextmanager
+def application_role(app_role: str = "continuum_app", owner_role: str = "continuum_owner"):
+    """Run the block's queries as the application role (row-level security binds it), then
+    return to the connected role. Connected as anything but a superuser, nothing changes."""
+    from django.db import connection
+
+    from continuum.tenancy import rls
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        if not cursor.fetchone()[0]:
+            yield connection.settings_dict["USER"]
+            return
+        wanted = [app_role, owner_role, rls.SEARCH_ROLE]
+        cursor.execute("SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", [wanted])
+        exists = {row[0] for row in cursor.fetchall()}
+        for statement in rls.create_roles_sql(
+            owner_role=owner_role, app_role=app_role, exists=exists
+        ):
+            cursor.execute(statement)
+        cursor.execute("SELECT current_schema()")
+        (schema,) = cursor.fetchone()
+        cursor.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO "{app_role}"')
+        cursor.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{app_role}"')
+        # A database migrated before the search role existed: hand it the functions now.
+        rls.search_functions_adopt(cursor, schema)
+    saved = connection.settings_dict["USER"], connection.settings_dict["PASSWORD"]
+    connection.close()
+    connection.settings_dict["USER"], connection.settings_dict["PASSWORD"] = app_role, ""
+    try:
+        yield app_role
+    finally:
+        connection.close()
+        connection.settings_dict["USER"], connection.settings_dict["PASSWORD"] = saved
+
+
+def measure(*, org_slug: str, runs: int, seed_value: int, as_connected: bool = False) -> dict:
+    """As the application role unless `as_connected`: see application_role."""
+    if as_connected:
+        from django.db import connection
+
+        return _measure(
+            org_slug=org_slug,
+            runs=runs,
+            seed_value=seed_value,
+            role=connection.get_connection_params().get("user", ""),
+        )
+    with application_role() as role:
+        return _measure(org_slug=org_slug, runs=runs, seed_value=seed_value, role=role)
+
+
+def _measure(*, org_slug: str, runs: int, seed_value: int, role: str) -> dict:
     """Search and primary-key lookup samples (ms), match counts and the plan's index lines."""
 
     from continuum.tenancy.models import Organization
@@ -89,6 +144,7 @@ def measure(*, org_slug: str, runs: int, seed_value: int) -> dict:
         plan = qs.explain()
     index_lines = sorted({line.strip() for line in plan.splitlines() if "Index" in line})
     return {
+        "role": role,
         "total": total,
         "searches": searches,
         "hits": hits,
@@ -97,13 +153,16 @@ def measure(*, org_slug: str, runs: int, seed_value: int) -> dict:
     }
 
 
-def run(*, org_slug: str, runs: int, seed_value: int) -> None:
+def run(*, org_slug: str, runs: int, seed_value: int, as_connected: bool) -> None:
     from django.db import connection
 
-    result = measure(org_slug=org_slug, runs=runs, seed_value=seed_value)
+    result = measure(org_slug=org_slug, runs=runs, seed_value=seed_value, as_connected=as_connected)
     total, searches, hits = result["total"], result["searches"], result["hits"]
     lookups, index_lines = result["lookups"], result["index_lines"]
-    print(f"Directory search at {total:,} listings ({connection.vendor}, {runs} runs each)\n")
+    print(
+        f"Directory search at {total:,} listings ({connection.vendor}, {runs} runs each, "
+        f"as {result['role']})\n"
+    )
     print("| query | runs | p50 ms | p95 ms | max ms | notes |")
     print("|---|---:|---:|---:|---:|---|")
     print(
@@ -126,9 +185,12 @@ def main() -> None:
     parser.add_argument("--org", default="bench-directory")
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--as-connected", action="store_true", help="measure as the connected role itself"
+    )
     args = parser.parse_args()
     setup()
-    run(org_slug=args.org, runs=args.runs, seed_value=args.seed)
+    run(org_slug=args.org, runs=args.runs, seed_value=args.seed, as_connected=args.as_connected)
 
 
 if __name__ == "__main__":

@@ -432,7 +432,8 @@ def directory(rows: list, *, runs: int) -> list[str]:
         {
             "figure": "3",
             "what": f"directory search at {result['total']:,} listings "
-            "(ZIP + 25 mi + kind + insurance + language + text; count + 20 rows)",
+            "(ZIP + 25 mi + kind + insurance + language + text; count + 20 rows; "
+            f"as {result['role']}, under row-level security)",
             "value": f"p95 {search95:.2f} ms (p50 {statistics.median(result['searches']):.2f})",
             "baseline": f"primary-key lookup: p95 {pk95:.2f} ms",
             "ratio": ratio,

@@ -130,9 +130,10 @@ def _widest_radius():
     return Func(function=rls.WIDEST_RADIUS_FUNCTION, output_field=FloatField())
 
 
-def _within_reach(organization, point: Point, beyond: float) -> QuerySet:
+def _within_reach(organization, point: Point, beyond: float, matching: dict) -> QuerySet:
     """Locations of radius listings whose own service radius reaches the point from
-    farther than `beyond` miles (nearer ones are already within the search distance)."""
+    farther than `beyond` miles (nearer ones are already within the search distance), of
+    listings `matching` the other filters (tested on the row the join reads anyway)."""
     reach = _widest_radius()
     cos_lat = max(math.cos(math.radians(point.latitude)), 0.01)
     dlat = ExpressionWrapper(reach / MILES_PER_DEGREE_LATITUDE, output_field=FloatField())
@@ -153,6 +154,7 @@ def _within_reach(organization, point: Point, beyond: float) -> QuerySet:
         .filter(
             listing__service_area_kind=ServiceAreaKind.RADIUS,
             listing__service_radius_miles__gt=beyond,
+            **{f"listing__{lookup}": value for lookup, value in matching.items()},
         )
         .filter(miles__lte=F("listing__service_radius_miles"))
     )
@@ -164,41 +166,53 @@ def _set_of(function: str, argument) -> RawSQL:
     return RawSQL(f"SELECT {function}(%s)", (argument,))  # noqa: S611 - fixed function names
 
 
-def _serving_area(organization, params: SearchParams) -> QuerySet:
+def _serving_area(organization, params: SearchParams, matching: dict) -> QuerySet:
     """Ids of the listings that serve the searched place, as one UNION: each service-area
     kind is read from its own index, and the listings are then fetched by primary key,
-    instead of testing every listing of the organization against each kind."""
+    instead of testing every listing of the organization against each kind. Parts that
+    read the listing row anyway keep only the listings `matching` the other filters, so
+    fewer ids come out of the union."""
     point = params.point
     near = (
         _within(organization, point, params.distance)
         .filter(miles__lte=params.distance)
         .values("listing_id")
     )
-    parts = [_within_reach(organization, point, params.distance).values("listing_id")]
+    parts = [_within_reach(organization, point, params.distance, matching).values("listing_id")]
+    listings = Listing.objects.filter(organization=organization, **matching)
     if params.zip_code:
         parts.append(
-            Listing.objects.filter(
-                organization=organization,
-                pk__in=_set_of("referrals_listing_zip_match", params.zip_code),
-            ).values("pk")
+            listings.filter(pk__in=_set_of("referrals_listing_zip_match", params.zip_code)).values(
+                "pk"
+            )
         )
+    area = Q(service_area_kind=ServiceAreaKind.TELEHEALTH_ONLY, service_state="")
     if point.state:
-        parts.append(
-            Listing.objects.filter(
-                organization=organization,
-                service_area_kind__in=[ServiceAreaKind.STATEWIDE, ServiceAreaKind.TELEHEALTH_ONLY],
-                service_state=point.state,
-            ).values("pk")
+        area |= Q(
+            service_area_kind__in=[ServiceAreaKind.STATEWIDE, ServiceAreaKind.TELEHEALTH_ONLY],
+            service_state=point.state,
         )
-    parts.append(
-        Listing.objects.filter(
-            organization=organization,
-            service_area_kind=ServiceAreaKind.TELEHEALTH_ONLY,
-            service_state="",
-        ).values("pk")
-    )
+    parts.append(listings.filter(area).values("pk"))
     # Unordered parts: each is a set of ids, and a part's ORDER BY would cost a sort.
     return near.order_by().union(*(part.order_by() for part in parts))
+
+
+def _matching(params: SearchParams, statuses: list[str]) -> dict:
+    """The listing filters of the search as lookups on Listing."""
+    lookups = {"status__in": statuses}
+    if params.kind:
+        lookups["kind"] = params.kind
+    if params.payment:
+        lookups["payment_options__contains"] = [params.payment]
+    if params.language:
+        lookups["languages__contains"] = [params.language]
+    if params.population:
+        lookups["populations__contains"] = [params.population]
+    if params.accepting:
+        lookups["accepting_new_clients"] = True
+    if params.telehealth:
+        lookups["telehealth"] = True
+    return lookups
 
 
 def listing_search(
@@ -206,42 +220,34 @@ def listing_search(
 ) -> QuerySet[Listing]:
     """Listings matching the search, nearest first when a place is given, best text match
     first otherwise."""
-    qs = listing_list(organization=organization, include_closed=include_closed).select_related(
+    statuses = [ListingStatus.ACTIVE]
+    if include_closed:
+        statuses.append(ListingStatus.TEMPORARILY_CLOSED)
+    matching = _matching(params, statuses)
+    query = SearchQuery(params.q, search_type="websearch", config="english") if params.q else None
+    point = params.point
+    qs = Listing.objects.filter(organization=organization, **matching).select_related(
         "directory_organization"
     )
-    point = params.point
-    if point is not None:
-        qs = qs.filter(pk__in=_serving_area(organization, params)).annotate(
-            distance=_nearest_distance(point)
-        )
-    if params.kind:
-        qs = qs.filter(kind=params.kind)
-    if params.payment:
-        qs = qs.filter(payment_options__contains=[params.payment])
-    if params.language:
-        qs = qs.filter(languages__contains=[params.language])
-    if params.population:
-        qs = qs.filter(populations__contains=[params.population])
-    if params.accepting:
-        qs = qs.filter(accepting_new_clients=True)
-    if params.telehealth:
-        qs = qs.filter(telehealth=True)
     order = []
     if point is not None:
-        order.append(F("distance").asc(nulls_last=True))
-    if params.q:
-        query = SearchQuery(params.q, search_type="websearch", config="english")
-        if point is None:
-            # Nothing else narrows the search: the GIN index finds the matches.
-            qs = qs.filter(
-                pk__in=RawSQL(
-                    "SELECT referrals_listing_text_match(websearch_to_tsquery('english', %s))",
-                    (params.q,),
-                )
-            )
-        else:
+        if query is not None:
             # The listings of the area are few; each is tested as it is read.
+            matching = {**matching, "search_vector": query}
             qs = qs.filter(search_vector=query)
+        qs = qs.filter(pk__in=_serving_area(organization, params, matching)).annotate(
+            distance=_nearest_distance(point)
+        )
+        order.append(F("distance").asc(nulls_last=True))
+    elif query is not None:
+        # Nothing else narrows the search: the GIN index finds the matches.
+        qs = qs.filter(
+            pk__in=RawSQL(
+                "SELECT referrals_listing_text_match(websearch_to_tsquery('english', %s))",
+                (params.q,),
+            )
+        )
+    if query is not None:
         qs = qs.annotate(rank=SearchRank(F("search_vector"), query))
         order.append(F("rank").desc())
     return qs.order_by(*order, "name", "pk")

@@ -92,6 +92,43 @@ def test_service_area_includes_listings_whose_office_is_far(world, in_org):
     assert [r.name for r in boston] == ["Back Bay Coaching"]
 
 
+def test_every_service_area_kind_keeps_to_the_filters(world, in_org):
+    make_listing(
+        in_org,
+        name="Closed Statewide Coaching",
+        zip_code="33602",
+        service_area_kind="statewide",
+        service_state="FL",
+        status="inactive",
+    )
+    make_listing(
+        in_org,
+        name="Telehealth Anywhere",
+        zip_code="02115",
+        service_area_kind="telehealth_only",
+        service_state="",
+    )
+    make_listing(
+        in_org,
+        name="Jupiter Spanish Detox",
+        zip_code="33458",
+        kind="detox",
+        service_area_kind="radius",
+        service_radius_miles=120,
+        languages=["es"],
+    )
+    results, _ = _search(in_org, zip_code="33139", distance=10)
+    names = [r.name for r in results]
+    assert "Telehealth Anywhere" in names
+    assert "Closed Statewide Coaching" not in names
+    # Both detox programs' radii reach Miami Beach; only one speaks Spanish.
+    results, _ = _search(in_org, zip_code="33139", distance=10, kind="detox", language="es")
+    assert [r.name for r in results] == ["Jupiter Spanish Detox"]
+    # Boston is beyond both radii.
+    results, _ = _search(in_org, zip_code="02115", distance=10, kind="detox")
+    assert results == []
+
+
 def test_filters_narrow_results(world, in_org):
     results, params = _search(in_org, zip_code="33139", distance=25, payment="medicaid")
     assert [r.name for r in results] == ["Coral Gables Outpatient"]
