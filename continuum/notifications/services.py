@@ -264,14 +264,18 @@ def preferences_update(
         cleaned[kind] = [c for c in Channel.values if c in channels]
     if (quiet_hours_start is None) != (quiet_hours_end is None):
         field = "quiet_hours_end" if quiet_hours_end is None else "quiet_hours_start"
-        errors[field] = "Give both the start and the end of quiet hours, or neither."
+        errors[field] = translation.gettext(
+            "Give both the start and the end of quiet hours, or neither."
+        )
     elif quiet_hours_start is not None and quiet_hours_start == quiet_hours_end:
-        errors["quiet_hours_end"] = "Quiet hours must end at a different time than they start."
+        errors["quiet_hours_end"] = translation.gettext(
+            "Quiet hours must end at a different time than they start."
+        )
     sms_number = (sms_number or "").strip()
     if sms_number and not SMS_NUMBER.match(sms_number):
-        errors["sms_number"] = "Enter a mobile number such as +1 555 010 0199."
+        errors["sms_number"] = translation.gettext("Enter a mobile number such as +1 555 010 0199.")
     if not sms_number and any(Channel.SMS in c for c in cleaned.values()):
-        errors["sms_number"] = "Add a mobile number to receive text messages."
+        errors["sms_number"] = translation.gettext("Add a mobile number to receive text messages.")
     if errors:
         raise ValidationError(errors)
     preference, _ = NotificationPreference.objects.select_for_update().get_or_create(

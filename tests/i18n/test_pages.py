@@ -209,3 +209,13 @@ def test_the_same_pages_stay_english_without_a_choice(client, org, members, worl
     client.force_login(members[CLIENT])
     body = client.get(reverse("portal:coaching_home", kwargs={"org": org.slug})).content.decode()
     assert '<html lang="en">' in body and "I need help now" in body
+
+
+def test_preference_errors_come_in_spanish(spanish, org, members, world):
+    spanish.force_login(members[FAMILY])
+    url = reverse("portal:notification_preferences", kwargs={"org": org.slug})
+    response = spanish.post(url, {"kind_general": ["sms"], "sms_number": ""})
+    assert response.status_code == 400
+    assert "Agregue un número de celular para recibir mensajes de texto." in (
+        response.content.decode()
+    )
