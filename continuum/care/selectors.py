@@ -1,4 +1,16 @@
-from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import (
+    Case,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, NullIf
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,22 +34,39 @@ def _latest_episode(field: str) -> Subquery:
 PHASE_LABELS = dict(Phase.choices)
 ROLE_LABELS = dict(Role.choices)
 CLIENT_ROW_FIELDS = (
-    "pk",
     "public_id",
     "first_name",
     "last_name",
     "preferred_name",
     "preferred_language",
     "current_phase",
+    "team",
 )
+
+
+def _current_team() -> ArraySubquery:
+    """Each client's current care team as "role:name" strings, by role: a sub-select of
+    the page query, so it runs for the rows of the page only."""
+    name = Coalesce(
+        NullIf("membership__user__full_name", Value("")),
+        "membership__user__email",
+        output_field=TextField(),
+    )
+    return ArraySubquery(
+        active_care_team()
+        .filter(client=OuterRef("pk"))
+        .order_by("role", "pk")
+        .values(entry=Concat("role", Value(":"), name, output_field=TextField()))
+    )
 
 
 def client_directory(
     *, membership: Membership, text: str = "", phase: str = "", care_team_role: str = ""
 ) -> QuerySet[dict]:
     """The staff client list as plain rows (no model instances: a page shows only these
-    fields): visible clients with the phase of their latest episode, searchable and
-    filterable. `client_directory_page` adds the display values of the rows shown."""
+    fields): visible clients with the phase of their latest episode and their current
+    care team, searchable and filterable. `client_directory_page` turns a page of rows
+    into display values."""
     clients = client_search(
         client_list_for(membership=membership), text=text, care_team_role=care_team_role
     )
@@ -46,22 +75,20 @@ def client_directory(
         clients = clients.filter(current_phase__isnull=True)
     elif phase:
         clients = clients.filter(current_phase=phase)
-    return clients.order_by("last_name", "first_name", "pk").values(*CLIENT_ROW_FIELDS)
+    return (
+        clients.annotate(team=_current_team())
+        .order_by("last_name", "first_name", "pk")
+        .values(*CLIENT_ROW_FIELDS)
+    )
+
+
+def _team_member(entry: str) -> str:
+    role, name = entry.split(":", 1)
+    return f"{name} ({ROLE_LABELS.get(role, role)})"
 
 
 def client_directory_page(rows) -> list[dict]:
-    """Display values for a page of `client_directory` rows, with each client's current
-    care team ("name (role)", by role) from one query."""
-    rows = list(rows)
-    teams: dict[int, list[str]] = {row["pk"]: [] for row in rows}
-    links = (
-        active_care_team()
-        .filter(client__in=list(teams))
-        .order_by("client", "role", "pk")
-        .values_list("client", "role", "membership__user__full_name", "membership__user__email")
-    )
-    for client_pk, role, full_name, email in links:
-        teams[client_pk].append(f"{full_name or email} ({ROLE_LABELS.get(role, role)})")
+    """Display values for a page of `client_directory` rows."""
     return [
         {
             "public_id": row["public_id"],
@@ -71,7 +98,7 @@ def client_directory_page(rows) -> list[dict]:
             else "",
             "phase": row["current_phase"] or "",
             "phase_label": PHASE_LABELS.get(row["current_phase"], ""),
-            "care_team": ", ".join(teams[row["pk"]]),
+            "care_team": ", ".join(_team_member(entry) for entry in row["team"]),
             "language": row["preferred_language"],
         }
         for row in rows

@@ -1,7 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from .navigation import navigation_for
-from .selectors import memberships_for_user
+from .selectors import has_several_organizations
 
 
 def tenancy(request):
@@ -11,8 +11,8 @@ def tenancy(request):
         "organization": getattr(request, "organization", None),
         "membership": membership,
         # Lazy: only pages that show the switcher pay for its query.
-        "my_memberships": SimpleLazyObject(
-            lambda: memberships_for_user(user=user) if user and user.is_authenticated else []
+        "several_organizations": SimpleLazyObject(
+            lambda: bool(user and user.is_authenticated and has_several_organizations(user=user))
         ),
         "staff_nav": navigation_for(request, membership, area="staff"),
         "portal_nav": navigation_for(request, membership, area="portal"),

@@ -2,8 +2,9 @@
 the member holds any of its roles."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import STAFF_ROLES, Role
@@ -70,13 +71,29 @@ def navigation_for(request, membership, *, area: str) -> list[dict]:
     if membership is None or request.organization is None:
         return []
     current = request.path
-    entries = []
-    for entry in NAVIGATION:
-        if entry.area != area or not membership.has_role(*entry.roles):
-            continue
-        url = reverse(entry.url_name, kwargs={"org": request.organization.slug})
-        entries.append({"label": entry.label, "url": url, "current": current == url})
-    return entries
+    return [
+        {"label": label, "url": url, "current": current == url}
+        for label, url in _entries(
+            area,
+            request.organization.slug,
+            frozenset(membership.roles),
+            get_urlconf(),
+            get_script_prefix(),
+            len(NAVIGATION),
+        )
+    ]
+
+
+@lru_cache(maxsize=4096)
+def _entries(area: str, slug: str, roles: frozenset, urlconf, prefix: str, size: int) -> tuple:
+    """The (label, url) pairs of an area's navigation for a set of roles: the same for
+    every page view of every member with those roles, so reversed once per process (the
+    key holds everything the URLs depend on, and the number of entries apps added)."""
+    return tuple(
+        (entry.label, reverse(entry.url_name, kwargs={"org": slug}))
+        for entry in NAVIGATION
+        if entry.area == area and roles & entry.roles
+    )
 
 
 URL_MARKER = "00000000-0000-0000-0000-000000000000"

@@ -30,6 +30,16 @@ def memberships_for_user(*, user) -> list[Membership]:
         )
 
 
+def has_several_organizations(*, user) -> bool:
+    """Whether the user belongs to more than one active organization: the page header
+    offers the organization switcher then. Reads two ids at most."""
+    with across_organizations("organization switcher"):
+        found = Membership.objects.filter(
+            user=user, is_active=True, organization__is_active=True
+        ).values_list("pk", flat=True)[:2]
+        return len(found) > 1
+
+
 def membership_list(*, organization: Organization) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(organization=organization)

@@ -2,7 +2,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.urls import reverse
-from django_scopes import ScopeError
+from django_scopes import ScopeError, scope
 
 from continuum.tenancy.models import Invitation, Membership
 from tests.factories import MembershipFactory, UserFactory, refresh
@@ -74,6 +74,21 @@ def test_home_sends_single_membership_to_its_area_and_several_to_the_switcher(
     assert client.get("/")["Location"] == reverse("organization_switcher")
     body = client.get(reverse("organization_switcher")).content.decode()
     assert org.name in body and other_org.name in body
+
+
+def test_page_header_offers_the_switcher_only_to_members_of_several_organizations(
+    client, org, other_org, members
+):
+    coach = members["sober_coach"]
+    page = reverse("staff:dashboard", kwargs={"org": org.slug})
+    client.force_login(coach)
+    assert "Switch organization" not in client.get(page).content.decode()
+    other = MembershipFactory(organization=other_org, user=coach, roles=["sober_coach"])
+    assert "Switch organization" in client.get(page).content.decode()
+    with scope(organization=other_org.pk):
+        other.is_active = False
+        other.save(update_fields=["is_active"])
+    assert "Switch organization" not in client.get(page).content.decode()
 
 
 def test_switcher_lists_nothing_for_a_user_without_organizations(client, stranger):
