@@ -264,8 +264,11 @@ def engagement_report(*, engagement: Engagement, today: date | None = None) -> E
 _CASELOAD_SQL = """
 SELECT e.public_id, e.status, c.public_id AS client_public_id, c.first_name AS client_first_name,
     c.last_name AS client_last_name, c.preferred_name AS client_preferred_name,
-    r.risk, a.open_alerts, s.days_since_contact, w.adherence,
-    w.craving_recent::float AS craving_recent, w.craving_before::float AS craving_before
+    -- Display values, formatted here rather than once per cell by the template.
+    r.risk::text AS risk, a.open_alerts::text AS open_alerts,
+    s.days_since_contact::text AS days_since_contact, w.adherence::text AS adherence,
+    round(w.craving_recent, 1)::text AS craving_recent,
+    round(w.craving_before, 1)::text AS craving_before
 FROM coaching_engagement e
 JOIN people_client c ON c.id = e.client_id AND c.organization_id = e.organization_id
 CROSS JOIN LATERAL (
