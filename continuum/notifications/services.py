@@ -9,6 +9,7 @@ retry."""
 import hashlib
 import itertools
 import json
+import logging
 import re
 import secrets
 from collections import defaultdict
@@ -31,6 +32,8 @@ from continuum.tenancy.scoping import across_organizations, organization_scope
 
 from . import kinds, sms
 from .models import CalendarFeed, Channel, Delivery, Notification, NotificationPreference, Status
+
+logger = logging.getLogger(__name__)
 
 
 def _setting(name: str, default):
@@ -400,15 +403,21 @@ def notification_deliver_due(*, worker: str, limit: int = BATCH_SIZE) -> int:
 def notification_deliver_batch(*, notification_ids: list[int], worker: str) -> None:
     """Deliver a claimed batch with a constant number of statements for its in-app part:
     the copies are rendered first, then written with their delivery rows in one
-    transaction that locks only the rows still leased to `worker`, and the rows with
-    nothing else to send are finished with one UPDATE. E-mail and text messages leave
-    the platform, so they go, and are finished, one notification at a time."""
+    transaction that locks the batch's rows and writes only those still leased to
+    `worker`; the rows with nothing else to send are finished in that transaction too.
+    E-mail and text messages leave the platform, so they go, and are finished, one
+    notification at a time.
+
+    Rows are found by primary key alone and the lease is checked on what comes back: a
+    status condition would let the planner pick the claimable partial index, whose
+    statistics are worst exactly when a backlog has just arrived."""
     with across_organizations("outbox delivery loads its claimed batch"):
-        claimed = list(
+        loaded = (
             Notification.objects.select_related("organization", "recipient")
-            .filter(id__in=notification_ids, status=Status.SENDING, claimed_by=worker)
+            .filter(id__in=notification_ids)
             .order_by("organization_id", "id")
         )
+        claimed = [n for n in loaded if n.status == Status.SENDING and n.claimed_by == worker]
     for _, group in itertools.groupby(claimed, key=attrgetter("organization_id")):
         notifications = list(group)
         with organization_scope(notifications[0].organization):
@@ -430,6 +439,9 @@ def _deliver_group(notifications: list[Notification], worker: str) -> None:
         notification__in=[n.id for n in live]
     ).values_list("notification_id", "channel"):
         done[notification_id].add(channel)
+    outgoing = {
+        n.id: [c for c in n.channels if c != Channel.IN_APP and c not in done[n.id]] for n in live
+    }
     _prefetch_recipient_languages(live)
 
     failed: dict[int, tuple[str, bool]] = {}  # id -> (error, worth a retry)
@@ -442,53 +454,38 @@ def _deliver_group(notifications: list[Notification], worker: str) -> None:
                 failed[notification.id] = (str(exc), False)
             except Exception as exc:
                 failed[notification.id] = (f"{type(exc).__name__}: {exc}", True)
-    lost: set[int] = set()
-    if copies:
-        pending = [n for n in live if n.id in copies]
+    # Nothing but (at most) the inbox copy left: finished with the copies, in one go.
+    inbox_only = {n.id for n in live if not outgoing[n.id] and n.id not in failed}
+    written: set[int] = set()
+    if copies or inbox_only:
+        batch = [n for n in live if n.id in copies or n.id in inbox_only]
         try:
-            written = _write_in_app_copies(pending, copies, worker)
+            written = _write_in_app_copies(batch, copies, worker, finish=inbox_only)
         except Exception:
             # The write rolled back as a whole (a deadlock, a value the database refuses):
             # write the rows one by one, so one bad row cannot hold back the rest.
-            written = set()
-            for notification in pending:
+            logger.exception("outbox: batch write failed, writing %d rows one by one", len(batch))
+            for notification in batch:
                 try:
-                    _deliver_in_app(notification, worker)
+                    if notification.id in copies:
+                        _deliver_in_app(notification, worker)
                 except LeaseLost:
                     continue
                 except Exception as exc:
                     failed[notification.id] = (f"{type(exc).__name__}: {exc}", True)
-                else:
-                    written.add(notification.id)
-        lost = set(copies) - written - set(failed)
+                    continue
+                written.add(notification.id)
+                if notification.id in inbox_only:
+                    _finish(notification, worker)
+    lost = (set(copies) | inbox_only) - written - set(failed)
 
     for notification in live:
         if notification.id in failed:
             error, retry = failed[notification.id]
             _finish(notification, worker, error=error, retry=retry)
-    outgoing: dict[int, list[str]] = {}
-    for notification in live:
-        if notification.id not in lost and notification.id not in failed:
-            outgoing[notification.id] = [
-                channel
-                for channel in notification.channels
-                if channel != Channel.IN_APP and channel not in done[notification.id]
-            ]
-    # Rows with nothing left to send leave together, before any slow external send.
-    inbox_only = [i for i, channels in outgoing.items() if not channels]
-    if inbox_only:
-        Notification.objects.filter(
-            id__in=inbox_only, status=Status.SENDING, claimed_by=worker
-        ).update(
-            status=Status.SENT,
-            sent_at=timezone.now(),
-            last_error="",
-            claimed_by="",
-            lease_expires_at=None,
-        )
-    for notification in live:
-        if not outgoing.get(notification.id):
             continue
+        if notification.id in lost or notification.id in inbox_only:
+            continue  # lost to another worker, or already finished
         try:
             for channel in outgoing[notification.id]:
                 SENDERS[channel](notification, worker)
@@ -539,38 +536,56 @@ def _in_app_copy(notification: Notification) -> tuple[str, str, str]:
 
 
 def _write_in_app_copies(
-    notifications: list[Notification], copies: dict[int, tuple[str, str, str]], worker: str
+    notifications: list[Notification],
+    copies: dict[int, tuple[str, str, str]],
+    worker: str,
+    *,
+    finish: set[int],
 ) -> set[int]:
-    """Write the inbox copies and their delivery rows for the rows still leased to
-    `worker`, in one transaction: exactly once, as the per-row path. Returns their ids."""
+    """Write the inbox copies and their delivery rows, and finish the rows in `finish`,
+    for the rows still leased to `worker`, in one transaction: exactly once, as the
+    per-row path. Returns the ids of those rows."""
     with transaction.atomic():
-        held = set(
+        # Locked first, then checked: while this transaction holds the locks no other
+        # worker can reclaim a row, so the check stays true until the commit.
+        locked = (
             Notification.objects.select_for_update()
-            .filter(id__in=[n.id for n in notifications], status=Status.SENDING, claimed_by=worker)
+            .filter(id__in=[n.id for n in notifications])
             .order_by("id")
-            .values_list("id", flat=True)
+            .values_list("id", "status", "claimed_by")
         )
+        held = {i for i, status, owner in locked if status == Status.SENDING and owner == worker}
         if not held:
             return held
         now = timezone.now()
-        rows = [n for n in notifications if n.id in held]
-        Delivery.objects.bulk_create(
-            [
-                Delivery(
-                    organization_id=n.organization_id,
-                    notification=n,
-                    channel=Channel.IN_APP,
-                    delivered_at=now,
-                )
-                for n in rows
-            ]
-        )
-        for notification in rows:
-            notification.subject, notification.body, notification.url = copies[notification.id]
-            notification.in_app_delivered_at = now
-        Notification.objects.filter(status=Status.SENDING, claimed_by=worker).bulk_update(
-            rows, ["subject", "body", "url", "in_app_delivered_at"]
-        )
+        rows = [n for n in notifications if n.id in held and n.id in copies]
+        if rows:
+            Delivery.objects.bulk_create(
+                [
+                    Delivery(
+                        organization_id=n.organization_id,
+                        notification=n,
+                        channel=Channel.IN_APP,
+                        delivered_at=now,
+                    )
+                    for n in rows
+                ]
+            )
+            for notification in rows:
+                notification.subject, notification.body, notification.url = copies[notification.id]
+                notification.in_app_delivered_at = now
+            Notification.objects.bulk_update(
+                rows, ["subject", "body", "url", "in_app_delivered_at"]
+            )
+        finished = held & finish
+        if finished:
+            Notification.objects.filter(id__in=finished).update(
+                status=Status.SENT,
+                sent_at=now,
+                last_error="",
+                claimed_by="",
+                lease_expires_at=None,
+            )
     return held
 
 

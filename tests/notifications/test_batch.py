@@ -95,7 +95,7 @@ def test_the_inbox_part_of_a_batch_takes_the_same_queries_for_3_rows_as_for_30(o
     # 1 organizations with mail due; claim: savepoint, SELECT ... FOR UPDATE SKIP LOCKED,
     # UPDATE, release; 1 load of the batch; 1 delivery rows already made; 2 languages
     # (clients, family members); write: savepoint, SELECT ... FOR UPDATE, INSERT of the
-    # delivery rows, UPDATE of the copies, release; 1 UPDATE finishing the batch.
+    # delivery rows, UPDATE of the copies, UPDATE finishing the batch, release.
     assert len(small) == len(large) == 15, "\n".join(large)
 
 
@@ -178,9 +178,9 @@ def test_a_batch_whose_lease_expired_while_rendering_writes_nothing_twice(monkey
     real_write = services._write_in_app_copies
     written = {}
 
-    def reclaimed_before_writing(notifications, copies, worker):
+    def reclaimed_before_writing(notifications, copies, worker, **kwargs):
         if worker != "slow":
-            return real_write(notifications, copies, worker)
+            return real_write(notifications, copies, worker, **kwargs)
 
         def other():
             try:
@@ -191,7 +191,7 @@ def test_a_batch_whose_lease_expired_while_rendering_writes_nothing_twice(monkey
         thread = threading.Thread(target=other)
         thread.start()
         thread.join(20)
-        written[worker] = real_write(notifications, copies, worker)
+        written[worker] = real_write(notifications, copies, worker, **kwargs)
         return written[worker]
 
     monkeypatch.setattr(services, "_write_in_app_copies", reclaimed_before_writing)
