@@ -16,7 +16,9 @@ through `across_organizations(reason)`, which logs the reason to the audit logge
 another organization.
 
 A migration that adds a tenant table ends with `migrations.RunPython(rls.apply_policies,
-migrations.RunPython.noop)`; tests/isolation/test_rls.py fails while a table lacks it.
+migrations.RunPython.noop)`; tests/isolation/test_rls.py fails while a table lacks it. No
+table is exempt: the directory's full-text and ZIP-list search keep their GIN indexes
+through the search functions at the end of this module (docs/rls.md).
 """
 
 from __future__ import annotations

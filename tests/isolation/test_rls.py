@@ -239,6 +239,22 @@ def test_search_functions_run_as_a_role_that_cannot_log_in(db):
     ) == [(False,)]
 
 
+def test_bootstrap_creates_the_search_role_and_gives_it_to_the_owner_only():
+    statements = rls.create_roles_sql(owner_role="own", app_role="app", exists=set())
+    search = [s for s in statements if f'CREATE ROLE "{rls.SEARCH_ROLE}"' in s]
+    assert len(search) == 1 and " NOLOGIN " in search[0] and " BYPASSRLS " in search[0]
+    assert [s for s in statements if s.startswith("GRANT")] == [
+        f'GRANT "{rls.SEARCH_ROLE}" TO "own"'
+    ]
+    existing = {"own", "app", rls.SEARCH_ROLE}
+    assert rls.create_roles_sql(owner_role="own", app_role="app", exists=existing) == [
+        f'GRANT "{rls.SEARCH_ROLE}" TO "own"'
+    ]
+    for owner, app in (("postgres", "app"), ("own", rls.SEARCH_ROLE), ("own", "own")):
+        with pytest.raises(ValueError):
+            rls.create_roles_sql(owner_role=owner, app_role=app, exists=set())
+
+
 def _directory_listing(organization, name):
     from tests.referrals.factories import make_listing
 
