@@ -192,6 +192,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Continuum] "
 # Self sign-up is closed: staff arrive by invitation, families through an intake.
 ACCOUNT_ADAPTER = "continuum.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "continuum.accounts.forms.LoginForm"}
 # Failed logins: per IP, and per address over LOGIN_FAILED_WINDOW seconds (web and API).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,{}/{}s/key".format(
