@@ -3,11 +3,12 @@
     DATABASE_URL=postgres://... .venv/bin/python bench/directory_search.py --runs 200
 
 Run bench/seed_directory.py first. Each search is what the staff search page runs for one
-page of results: the count and the first 20 rows of a ZIP + 25 miles + kind + insurance +
-language + free-text query, from a ZIP drawn from the seeded listings. Both are measured
-as the application role, under row-level security, as production runs them (connected as
-a superuser, the roles are created if missing and the application role is given read
-access to this database first; `--as-connected` measures as the connected role instead).
+page of results (selectors.SearchPaginator): the first 20 rows and the total of a ZIP +
+25 miles + kind + insurance + language + free-text query, from a ZIP drawn from the seeded
+listings. Both are measured as the application role, under row-level security, as
+production runs them (connected as a superuser, the roles are created if missing and the
+application role is given read access to this database first; `--as-connected` measures
+as the connected role instead).
 Prints a Markdown table. Not part of the test suite."""
 
 import argparse
@@ -95,7 +96,7 @@ def _measure(*, org_slug: str, runs: int, seed_value: int, role: str) -> dict:
     from continuum.tenancy.models import Organization
     from continuum.tenancy.scoping import organization_scope
     from referrals.models import Listing, ListingLocation
-    from referrals.selectors import SearchParams, listing_search
+    from referrals.selectors import SearchPaginator, SearchParams, listing_search
 
     rng = random.Random(seed_value)  # noqa: S311 - reproducible benchmark data, not secrets
     organization = Organization.objects.get(slug=org_slug)
@@ -120,8 +121,10 @@ def _measure(*, org_slug: str, runs: int, seed_value: int, role: str) -> dict:
             params.resolve()
             started = time.perf_counter()
             qs = listing_search(organization=organization, params=params, include_closed=True)
-            found = qs.count()
-            list(qs[:PAGE])
+            # As the search pages and the API page it: the total comes with the page.
+            page = SearchPaginator(qs, PAGE).get_page(1)
+            found = page.paginator.count
+            list(page.object_list)
             return (time.perf_counter() - started) * 1000, found
 
         def one_lookup(pk: int) -> float:

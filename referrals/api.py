@@ -2,6 +2,7 @@ from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError as APIValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import APIView
 
 from continuum.tenancy.models import STAFF_ROLES, Role
@@ -81,12 +82,18 @@ class ReferralSerializer(serializers.ModelSerializer):
         ]
 
 
+class SearchPagination(PageNumberPagination):
+    # The total comes with the page (selectors.SearchPaginator).
+    django_paginator_class = selectors.SearchPaginator
+
+
 class ListingListView(generics.ListAPIView):
     """Directory search: the same parameters as the search page (zip_code, distance,
     kind, payment, language, population, accepting, telehealth, q)."""
 
     required_roles = STAFF_ROLES
     serializer_class = ListingSerializer
+    pagination_class = SearchPagination
 
     def get_queryset(self):
         form = SearchForm(self.request.query_params)

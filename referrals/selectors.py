@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import (
     Avg,
     Count,
@@ -18,6 +19,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    Window,
 )
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -251,6 +253,47 @@ def listing_search(
         qs = qs.annotate(rank=SearchRank(F("search_vector"), query))
         order.append(F("rank").desc())
     return qs.order_by(*order, "name", "pk")
+
+
+class SearchPaginator(Paginator):
+    """Pages of search results whose total comes with the page: `COUNT(*) OVER ()` over
+    the whole result, read from the page's first row. The search's work (the area's
+    union, the filters, the distances to sort by) is then done once per page view, not
+    once for the count and again for the rows. A page past the end costs the usual
+    COUNT, to say how many pages there are."""
+
+    def page(self, number):
+        if self.orphans:
+            return super().page(number)
+        try:  # as Paginator.validate_number, which would count first
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        bottom = (number - 1) * self.per_page
+        rows = list(
+            self.object_list.annotate(search_total=Window(Count("pk")))[
+                bottom : bottom + self.per_page
+            ]
+        )
+        if rows:
+            self.__dict__["count"] = rows[0].search_total
+        elif number == 1:
+            self.__dict__["count"] = 0
+        else:
+            return super().page(number)
+        return self._get_page(rows, number, self)
+
+    def get_page(self, number):
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            return self.page(max(self.num_pages, 1))
 
 
 TREATMENT_PROGRAM_KINDS = (Kind.RESIDENTIAL, Kind.DETOX, Kind.IOP_PHP)

@@ -47,7 +47,7 @@ def _search(request, *, include_closed: bool):
         qs = selectors.listing_search(
             organization=request.organization, params=params, include_closed=include_closed
         )
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = selectors.SearchPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
         results = [
             (listing, selectors.match_reasons(listing, params)) for listing in page.object_list
         ]
@@ -81,7 +81,7 @@ def find_api(request, org):
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     params = form.params()
     qs = selectors.listing_search(organization=request.organization, params=params)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.SearchPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return JsonResponse(
         {
             "count": page.paginator.count,

@@ -172,12 +172,12 @@ def test_find_page_bad_zip_is_a_field_error(client, org, world):
 
 def test_find_page_query_count_does_not_grow(client, org, in_org, world):
     url = reverse("public:find", kwargs={"org": org.slug})
-    # organization, count, page of listings (distance computed in the same query)
-    with assert_queries(3, label="find"):
+    # organization, page of listings (distance and total computed in the same query)
+    with assert_queries(2, label="find"):
         client.get(url, {"zip_code": "33139", "distance": 500})
     for i in range(10):
         make_listing(in_org, name=f"Extra {i}", zip_code="33139")
-    with assert_queries(3, label="find with more rows"):
+    with assert_queries(2, label="find with more rows"):
         client.get(url, {"zip_code": "33139", "distance": 500})
 
 
@@ -243,3 +243,32 @@ def test_search_uses_the_indexes(in_org, analyze_as_owner):
         found = listing_search(organization=in_org, params=SearchParams(q="naltrexone"))
         assert sorted(x.name for x in found) == sorted(f"Program {i}" for i in range(0, 3000, 500))
         assert gin_scans() == before + 1
+
+
+def test_search_pages_carry_their_total(world, in_org, client, org):
+    """The total comes with the page (one query); past the last page the last page is
+    shown, and a page that is not a number is the first."""
+    from referrals.selectors import SearchPaginator
+
+    for i in range(5):
+        make_listing(in_org, name=f"Miami Extra {i}", zip_code="33139")
+    params = SearchParams(zip_code="33139", distance=10)
+    params.resolve()
+    qs = listing_search(organization=in_org, params=params)
+    everything = list(qs.all())  # a clone: qs itself stays unevaluated
+    first = SearchPaginator(qs, 4).get_page("1")
+    # Five in the world serve Miami Beach (near, ZIP list, statewide, radius), plus five.
+    assert first.paginator.count == len(everything) == 10
+    assert list(first.object_list) == everything[:4] and first.paginator.num_pages == 3
+    # The empty page asked for, a COUNT to find the last page, then the last page.
+    with assert_queries(3, label="page past the end") as ctx:
+        last = SearchPaginator(qs, 4).get_page(9)
+    assert last.number == 3 and list(last.object_list) == everything[8:]
+    assert "COUNT(*)" in ctx.captured_queries[1]["sql"].upper()
+    assert SearchPaginator(qs, 4).get_page("x").number == 1
+    empty = listing_search(organization=in_org, params=SearchParams(q="nothing-matches-this"))
+    page = SearchPaginator(empty, 4).get_page(1)
+    assert page.paginator.count == 0 and list(page.object_list) == []
+    url = reverse("public:find_api", kwargs={"org": org.slug})
+    data = client.get(url, {"zip_code": "33139", "distance": 10, "page": 2}).json()
+    assert (data["count"], data["page"], data["pages"]) == (10, 1, 1)

@@ -367,9 +367,9 @@ def test_staff_search_with_nothing_found_suggests_widening(client, org, members,
 
 def _search_queries(client, org):
     # 1 organization, 2 session, 3 user, 4 membership;
-    # 5 count of matches (paginator), 6 the page of listings with their directory
-    # organization and nearest distance, 7 the member's organizations (switcher).
-    with assert_queries(7, label="staff search"):
+    # 5 the page of listings with their directory organization, nearest distance and
+    # the total of matches, 6 the member's organizations (switcher).
+    with assert_queries(6, label="staff search"):
         response = client.get(
             url("staff:directory_search", org),
             {"zip_code": "33139", "distance": "50", "kind": "sober_coach", "q": "coaching"},
