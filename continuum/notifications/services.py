@@ -359,9 +359,16 @@ def notification_claim_due(*, worker: str, limit: int = BATCH_SIZE) -> list[int]
     # Crossing organizations is read-only (continuum.tenancy.rls): find who has mail due,
     # then lease each organization's rows inside its own scope. One due row per
     # organization is enough to know (a sub-select with LIMIT 1 each), rather than
-    # collecting the organization of every due row of a large backlog on every claim.
+    # collecting the organization of every due row of a large backlog on every claim. The
+    # ORDER BY makes notif_org_claimable the plan whatever the statistics say: without it
+    # PostgreSQL may bet on a sequential scan finding a row early, and for organizations
+    # with nothing due that scan reads the whole table.
     with across_organizations("outbox: organizations with notifications due"):
-        first_due = Notification.objects.filter(due, organization=OuterRef("pk")).values("pk")
+        first_due = (
+            Notification.objects.filter(due, organization=OuterRef("pk"))
+            .order_by("available_at")
+            .values("pk")
+        )
         organizations = list(
             Organization.objects.alias(first_due=Subquery(first_due[:1]))
             .filter(first_due__isnull=False)
