@@ -270,7 +270,7 @@ SELECT e.public_id, e.status, c.public_id AS client_public_id, c.first_name AS c
     round(w.craving_recent, 1)::text AS craving_recent,
     round(w.craving_before, 1)::text AS craving_before
 FROM coaching_engagement e
-JOIN people_client c ON c.id = e.client_id AND c.organization_id = e.organization_id
+JOIN people_client c ON c.id = e.client_id
 CROSS JOIN LATERAL (
     SELECT count(*) AS open_alerts FROM coaching_alert
     WHERE organization_id = e.organization_id AND engagement_id = e.id
