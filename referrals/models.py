@@ -237,6 +237,12 @@ class ListingLocation(TenantModel):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     hsds_raw = models.JSONField(default=dict, blank=True)
+    # Copies of the listing's kind and service radius (0 unless its service area is a
+    # radius), kept by services.listing_refresh_search: search reads the area's
+    # candidates of one kind, and whose radius reaches the place, from the geo index alone
+    # instead of reading each listing.
+    listing_kind = models.CharField(max_length=32, blank=True, editable=False)
+    listing_reach_miles = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta(TenantModel.Meta):
         constraints = [
@@ -259,6 +265,12 @@ class ListingLocation(TenantModel):
             # Bounding-box search: a range on latitude, then longitude, inside the tenant.
             models.Index(
                 fields=["organization", "latitude", "longitude"], name="referrals_location_geo"
+            ),
+            # The same box among one kind's locations, answered from the index alone.
+            models.Index(
+                fields=["organization", "listing_kind", "latitude", "longitude"],
+                include=["listing_reach_miles", "listing"],
+                name="referrals_location_kind_geo",
             ),
         ]
         ordering = ["id"]

@@ -132,10 +132,10 @@ def _widest_radius():
     return Func(function=rls.WIDEST_RADIUS_FUNCTION, output_field=FloatField())
 
 
-def _within_reach(organization, point: Point, beyond: float, matching: dict) -> QuerySet:
-    """Locations of radius listings whose own service radius reaches the point from
-    farther than `beyond` miles (nearer ones are already within the search distance), of
-    listings `matching` the other filters (tested on the row the join reads anyway)."""
+def _within_reach(organization, point: Point, beyond: float) -> QuerySet:
+    """Locations whose listing's own service radius (copied onto the location) reaches
+    the point from farther than `beyond` miles; nearer ones are already within the
+    search distance."""
     reach = _widest_radius()
     cos_lat = max(math.cos(math.radians(point.latitude)), 0.01)
     dlat = ExpressionWrapper(reach / MILES_PER_DEGREE_LATITUDE, output_field=FloatField())
@@ -151,14 +151,10 @@ def _within_reach(organization, point: Point, beyond: float, matching: dict) -> 
             latitude__lte=lat + dlat,
             longitude__gte=lng - dlng,
             longitude__lte=lng + dlng,
+            listing_reach_miles__gt=beyond,
         )
         .annotate(miles=distance_expression(point))
-        .filter(
-            listing__service_area_kind=ServiceAreaKind.RADIUS,
-            listing__service_radius_miles__gt=beyond,
-            **{f"listing__{lookup}": value for lookup, value in matching.items()},
-        )
-        .filter(miles__lte=F("listing__service_radius_miles"))
+        .filter(miles__lte=F("listing_reach_miles"))
     )
 
 
@@ -171,16 +167,19 @@ def _set_of(function: str, argument) -> RawSQL:
 def _serving_area(organization, params: SearchParams, matching: dict) -> QuerySet:
     """Ids of the listings that serve the searched place, as one UNION: each service-area
     kind is read from its own index, and the listings are then fetched by primary key,
-    instead of testing every listing of the organization against each kind. Parts that
-    read the listing row anyway keep only the listings `matching` the other filters, so
-    fewer ids come out of the union."""
+    instead of testing every listing of the organization against each kind. The parts
+    that read listing rows keep only the listings `matching` the other filters, so fewer
+    ids come out of the union; the location parts read the kind and radius copied onto
+    the location, not the listing."""
     point = params.point
-    near = (
-        _within(organization, point, params.distance)
-        .filter(miles__lte=params.distance)
-        .values("listing_id")
-    )
-    parts = [_within_reach(organization, point, params.distance, matching).values("listing_id")]
+    near = _within(organization, point, params.distance).filter(miles__lte=params.distance)
+    reaching = _within_reach(organization, point, params.distance)
+    if params.kind:
+        # Read from `referrals_location_kind_geo` alone: only this kind's locations.
+        near = near.filter(listing_kind=params.kind)
+        reaching = reaching.filter(listing_kind=params.kind)
+    parts = [reaching.values("listing_id")]
+    near = near.values("listing_id")
     listings = Listing.objects.filter(organization=organization, **matching)
     if params.zip_code:
         parts.append(

@@ -8,7 +8,7 @@ from django.contrib.postgres.search import SearchVector
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, transaction
-from django.db.models import Func, QuerySet, TextField, Value
+from django.db.models import Case, F, Func, OuterRef, QuerySet, Subquery, TextField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from .models import (
     ReferralSource,
     ReferralStatus,
     ReferralStatusChange,
+    ServiceAreaKind,
 )
 
 SYSTEM_ACTOR = "system"
@@ -65,9 +66,19 @@ def _search_vector():
 
 
 def listing_refresh_search(*, listing_ids) -> int:
-    """Recompute the stored full-text vector of these listings (one UPDATE). A queryset
+    """Recompute what search reads of these listings: the stored full-text vector, and
+    the kind and service radius copied onto their locations (one UPDATE each). A queryset
     of ids stays a subquery, so a bulk load does not pull every id into Python."""
     ids = listing_ids if isinstance(listing_ids, QuerySet) else list(listing_ids)
+    listing = Listing.objects.filter(pk=OuterRef("listing_id"))
+    reach = Case(
+        When(service_area_kind=ServiceAreaKind.RADIUS, then=F("service_radius_miles")),
+        default=Value(0),
+    )
+    ListingLocation.objects.filter(listing__in=ids).update(
+        listing_kind=Subquery(listing.values("kind")[:1]),
+        listing_reach_miles=Subquery(listing.annotate(reach=reach).values("reach")[:1]),
+    )
     return Listing.objects.filter(pk__in=ids).update(search_vector=_search_vector())
 
 

@@ -272,3 +272,46 @@ def test_search_pages_carry_their_total(world, in_org, client, org):
     url = reverse("public:find_api", kwargs={"org": org.slug})
     data = client.get(url, {"zip_code": "33139", "distance": 10, "page": 2}).json()
     assert (data["count"], data["page"], data["pages"]) == (10, 1, 1)
+
+
+def test_a_listings_new_kind_and_radius_reach_its_locations(world, in_org, admin_user):
+    """Search reads kind and radius from the locations' copies: saving the listing (or
+    importing it) keeps them in step."""
+    from referrals.services import listing_save
+
+    boston = world["boston"]
+    location = {"postal_code": "02115", "city": "Boston", "state": "MA"}
+    listing_save(
+        actor=admin_user,
+        organization=in_org,
+        listing=boston,
+        location=location,
+        kind="detox",
+        service_area_kind="radius",
+        service_radius_miles=60,
+    )
+    # Worcester (01608) is ~40 miles from Back Bay: beyond 10 miles, within the radius.
+    results, params = _search(in_org, zip_code="01608", distance=10, kind="detox")
+    assert [r.name for r in results] == ["Back Bay Coaching"]
+    assert "Serves within 60 miles" in match_reasons(results[0], params)[0]
+    assert _search(in_org, zip_code="02115", distance=10, kind="sober_coach")[0] == []
+    listing_save(
+        actor=admin_user,
+        organization=in_org,
+        listing=boston,
+        location=location,
+        service_area_kind="statewide",
+        service_state="MA",
+    )
+    assert _search(in_org, zip_code="01608", distance=10, kind="detox")[0] == [boston]
+    listing_save(
+        actor=admin_user,
+        organization=in_org,
+        listing=boston,
+        location=location,
+        service_area_kind="radius",
+        service_state="",
+        service_radius_miles=20,
+    )
+    assert _search(in_org, zip_code="01608", distance=10, kind="detox")[0] == []
+    assert _search(in_org, zip_code="01608", distance=50, kind="detox")[0] == [boston]
