@@ -7,7 +7,15 @@ from django.urls import reverse
 from django_scopes import scope
 
 from coaching import services
-from coaching.models import Alert, AlertCause, AlertStatus, CheckIn, Contact, EngagementStatus
+from coaching.models import (
+    Alert,
+    AlertCause,
+    AlertStatus,
+    CheckIn,
+    Contact,
+    EngagementStatus,
+    HighRiskEvent,
+)
 from continuum.notifications.models import Notification
 from continuum.tenancy.models import Membership, Role
 from tests.queries import assert_queries
@@ -230,9 +238,22 @@ def test_dashboard_ranks_by_risk_in_constant_queries(client, org, members, setup
     with assert_queries(DASHBOARD_QUERIES, label="dashboard"):
         response = client.get(target)
     _add_engagements(org, setup["coach"], 3)
+    with scope(organization=org.pk):
+        for days in (1, 2):
+            HighRiskEvent.objects.create(
+                organization=org,
+                engagement=setup["engagement"],
+                title=f"Hard day {days}",
+                starts_at=NOON + timedelta(days=days),
+                created_by=members[Role.CLIENT],
+            )
     with assert_queries(DASHBOARD_QUERIES, label="dashboard with more clients"):
         response = client.get(target)
-    rows = response.content.decode().split("My clients by risk")[1]
+    body = response.content.decode()
+    alerts, rows = body.split("My clients by risk")
+    # Each alert names its client; each hard day ahead names the client too.
+    assert all(f"Client{i}" in alerts for i in range(3))
+    assert "Jordan Reyes: Hard day 1" in body and "Jordan Reyes: Hard day 2" in body
     # Clients with an open alert rank above the one without.
     assert rows.index("Client0") < rows.index("Jordan Reyes")
 
