@@ -12,13 +12,10 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    FloatField,
-    Func,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
     Window,
 )
 from django.db.models.expressions import RawSQL
@@ -28,7 +25,14 @@ from django.utils import timezone
 from continuum.tenancy import rls
 from continuum.tenancy.models import Role
 
-from .geo import MILES_PER_DEGREE_LATITUDE, Point, bounding_box, distance_expression, zip_lookup
+from .geo import (
+    EARTH_RADIUS_MILES,
+    MILES_PER_DEGREE_LATITUDE,
+    Point,
+    bounding_box,
+    distance_expression,
+    zip_lookup,
+)
 from .hsds import LANGUAGE_NAMES
 from .models import (
     VERIFY_EVERY_DAYS,
@@ -111,91 +115,80 @@ def _nearest_distance(point: Point) -> Subquery:
     return Subquery(nearest)
 
 
-def _within(organization, point: Point, miles: float) -> QuerySet:
-    """Locations inside the bounding box (B-tree range), then the exact distance."""
-    min_lat, max_lat, min_lng, max_lng = bounding_box(point, miles)
-    return ListingLocation.objects.filter(
-        organization=organization,
-        latitude__gte=min_lat,
-        latitude__lte=max_lat,
-        longitude__gte=min_lng,
-        longitude__lte=max_lng,
-    ).annotate(miles=distance_expression(point))
-
-
-def _widest_radius():
-    """The widest service radius the organization's listings declare (one probe of the
-    index `referrals_listing_radius`): the "serves your area" box is then only as large as
-    it needs to be, not the 500-mile maximum. A function call, not a sub-select, so that
-    it stays an index bound under row-level security (continuum.tenancy.rls). NULL when
-    no listing declares a radius: the bounds are NULL and the part is empty."""
-    return Func(function=rls.WIDEST_RADIUS_FUNCTION, output_field=FloatField())
-
-
-def _within_reach(organization, point: Point, beyond: float) -> QuerySet:
-    """Locations whose listing's own service radius (copied onto the location) reaches
-    the point from farther than `beyond` miles; nearer ones are already within the
-    search distance."""
-    reach = _widest_radius()
-    cos_lat = max(math.cos(math.radians(point.latitude)), 0.01)
-    dlat = ExpressionWrapper(reach / MILES_PER_DEGREE_LATITUDE, output_field=FloatField())
-    dlng = ExpressionWrapper(
-        reach / (MILES_PER_DEGREE_LATITUDE * cos_lat), output_field=FloatField()
-    )
-    lat = Value(point.latitude, output_field=FloatField())
-    lng = Value(point.longitude, output_field=FloatField())
+def _distance_sql(point: Point, alias: str) -> tuple[str, list[float]]:
+    """Great-circle miles from the point to a location row (geo.distance_expression)."""
+    lat, lng = math.radians(point.latitude), math.radians(point.longitude)
     return (
-        ListingLocation.objects.filter(
-            organization=organization,
-            latitude__gte=lat - dlat,
-            latitude__lte=lat + dlat,
-            longitude__gte=lng - dlng,
-            longitude__lte=lng + dlng,
-            listing_reach_miles__gt=beyond,
-        )
-        .annotate(miles=distance_expression(point))
-        .filter(miles__lte=F("listing_reach_miles"))
+        f"{EARTH_RADIUS_MILES} * acos(least(greatest("
+        f"%s * sin(radians({alias}.latitude)) + %s * cos(radians({alias}.latitude))"
+        f" * cos(radians({alias}.longitude) - %s), -1.0), 1.0))",
+        [math.sin(lat), math.cos(lat), lng],
     )
 
 
-def _set_of(function: str, argument) -> RawSQL:
-    """Listing ids from one of the directory's search functions (continuum.tenancy.rls):
-    they keep the GIN indexes in use under row-level security."""
-    return RawSQL(f"SELECT {function}(%s)", (argument,))  # noqa: S611 - fixed function names
+# The ids of the listings that serve a place, as one UNION: each service-area kind is read
+# from its own index, and the listings are then fetched by primary key, instead of every
+# listing of the organization being tested against each kind. Written as SQL because
+# building it from querysets (four sub-queries, each with the distance expression, copied
+# and relabelled into the outer query) cost as much Python time as the database spent.
+# Every condition is a B-tree comparison of a column with constants or with a call of a
+# function without column arguments, so each stays an index condition under row-level
+# security (docs/rls.md); the locations' parts read the listing's kind and radius copied
+# onto the location and are answered from `referrals_location_kind_geo` when a kind is
+# given, from `referrals_location_geo` otherwise.
+_AREA_SQL = """
+SELECT l.listing_id FROM referrals_listinglocation l
+WHERE l.organization_id = %s AND l.latitude >= %s AND l.latitude <= %s
+  AND l.longitude >= %s AND l.longitude <= %s{kind} AND {distance} <= %s
+UNION
+SELECT l.listing_id FROM referrals_listinglocation l
+WHERE l.organization_id = %s
+  AND l.latitude >= %s - {widest} / 69.0 AND l.latitude <= %s + {widest} / 69.0
+  AND l.longitude >= %s - {widest} / %s AND l.longitude <= %s + {widest} / %s
+  AND l.listing_reach_miles > %s{kind} AND {distance} <= l.listing_reach_miles
+UNION
+SELECT s.id FROM referrals_listing s
+WHERE s.organization_id = %s{listing}
+  AND ((s.service_area_kind = 'telehealth_only' AND s.service_state = '')
+       OR (s.service_area_kind IN ('statewide', 'telehealth_only') AND s.service_state = %s))
+"""
+_ZIP_SQL = """
+UNION
+SELECT s.id FROM referrals_listing s
+WHERE s.organization_id = %s{listing} AND s.id IN (SELECT referrals_listing_zip_match(%s))
+"""
 
 
-def _serving_area(organization, params: SearchParams, matching: dict) -> QuerySet:
-    """Ids of the listings that serve the searched place, as one UNION: each service-area
-    kind is read from its own index, and the listings are then fetched by primary key,
-    instead of testing every listing of the organization against each kind. The parts
-    that read listing rows keep only the listings `matching` the other filters, so fewer
-    ids come out of the union; the location parts read the kind and radius copied onto
-    the location, not the listing."""
+def _serving_area(organization, params: SearchParams, statuses: list[str]) -> RawSQL:
     point = params.point
-    near = _within(organization, point, params.distance).filter(miles__lte=params.distance)
-    reaching = _within_reach(organization, point, params.distance)
+    org = getattr(organization, "pk", organization)
+    distance, distance_params = _distance_sql(point, "l")
+    kind, kind_params = (" AND l.listing_kind = %s", [params.kind]) if params.kind else ("", [])
+    listing, listing_params = " AND s.status = ANY(%s)", [list(statuses)]
     if params.kind:
-        # Read from `referrals_location_kind_geo` alone: only this kind's locations.
-        near = near.filter(listing_kind=params.kind)
-        reaching = reaching.filter(listing_kind=params.kind)
-    parts = [reaching.values("listing_id")]
-    near = near.values("listing_id")
-    listings = Listing.objects.filter(organization=organization, **matching)
+        listing, listing_params = listing + " AND s.kind = %s", [*listing_params, params.kind]
+    if params.accepting:
+        listing += " AND s.accepting_new_clients"
+    if params.telehealth:
+        listing += " AND s.telehealth"
+    min_lat, max_lat, min_lng, max_lng = bounding_box(point, params.distance)
+    miles_per_degree_longitude = MILES_PER_DEGREE_LATITUDE * max(
+        math.cos(math.radians(point.latitude)), 0.01
+    )
+    widest = f"{rls.WIDEST_RADIUS_FUNCTION}()"
+    sql = _AREA_SQL.format(kind=kind, distance=distance, widest=widest, listing=listing)
+    sql_params = [
+        *(org, min_lat, max_lat, min_lng, max_lng, *kind_params),
+        *(*distance_params, params.distance),
+        *(org, point.latitude, point.latitude, point.longitude, miles_per_degree_longitude),
+        *(point.longitude, miles_per_degree_longitude, params.distance, *kind_params),
+        *distance_params,
+        *(org, *listing_params, point.state or None),
+    ]
     if params.zip_code:
-        parts.append(
-            listings.filter(pk__in=_set_of("referrals_listing_zip_match", params.zip_code)).values(
-                "pk"
-            )
-        )
-    area = Q(service_area_kind=ServiceAreaKind.TELEHEALTH_ONLY, service_state="")
-    if point.state:
-        area |= Q(
-            service_area_kind__in=[ServiceAreaKind.STATEWIDE, ServiceAreaKind.TELEHEALTH_ONLY],
-            service_state=point.state,
-        )
-    parts.append(listings.filter(area).values("pk"))
-    # Unordered parts: each is a set of ids, and a part's ORDER BY would cost a sort.
-    return near.order_by().union(*(part.order_by() for part in parts))
+        sql += _ZIP_SQL.format(listing=listing)
+        sql_params += [org, *listing_params, params.zip_code]
+    return RawSQL(sql, sql_params)  # noqa: S611 - fixed text; every value is a parameter
 
 
 def _matching(params: SearchParams, statuses: list[str]) -> dict:
@@ -234,9 +227,8 @@ def listing_search(
     if point is not None:
         if query is not None:
             # The listings of the area are few; each is tested as it is read.
-            matching = {**matching, "search_vector": query}
             qs = qs.filter(search_vector=query)
-        qs = qs.filter(pk__in=_serving_area(organization, params, matching)).annotate(
+        qs = qs.filter(pk__in=_serving_area(organization, params, statuses)).annotate(
             distance=_nearest_distance(point)
         )
         order.append(F("distance").asc(nulls_last=True))
