@@ -167,6 +167,14 @@ def _serving_area(organization, params: SearchParams, statuses: list[str]) -> Ra
     listing, listing_params = " AND s.status = ANY(%s)", [list(statuses)]
     if params.kind:
         listing, listing_params = listing + " AND s.kind = %s", [*listing_params, params.kind]
+    for column, value in (
+        ("payment_options", params.payment),
+        ("languages", params.language),
+        ("populations", params.population),
+    ):
+        if value:
+            listing += f" AND s.{column} @> %s::varchar[]"
+            listing_params = [*listing_params, [value]]
     if params.accepting:
         listing += " AND s.accepting_new_clients"
     if params.telehealth:
