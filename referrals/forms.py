@@ -3,7 +3,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .geo import zip_lookup
-from .hsds import LANGUAGE_NAMES
+from .hsds import LANGUAGE_LABELS
 from .models import (
     Kind,
     LevelOfCare,
@@ -17,7 +17,10 @@ from .models import (
 )
 from .selectors import DISTANCE_CHOICES, SearchParams
 
-LANGUAGE_CHOICES = [("", _("Any language")), *sorted(LANGUAGE_NAMES.items(), key=lambda kv: kv[1])]
+LANGUAGE_CHOICES = [
+    ("", _("Any language")),
+    *sorted(LANGUAGE_LABELS.items(), key=lambda kv: str(kv[1])),
+]
 
 
 class SearchForm(forms.Form):

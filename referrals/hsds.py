@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.utils.translation import gettext_lazy as _
 
 from .geo import zip_lookup
 from .models import Kind, LevelOfCare, ListingStatus, Payment, Population, ServiceAreaKind
@@ -79,6 +80,22 @@ LANGUAGE_NAMES = {
     "asl": "American Sign Language",
 }
 LANGUAGE_CODES = {name.casefold(): code for code, name in LANGUAGE_NAMES.items()}
+# The same languages as families read them; the HSDS files keep the English names above.
+LANGUAGE_LABELS = {
+    "en": _("English"),
+    "es": _("Spanish"),
+    "fr": _("French"),
+    "ht": _("Haitian Creole"),
+    "pt": _("Portuguese"),
+    "ru": _("Russian"),
+    "zh": _("Chinese"),
+    "vi": _("Vietnamese"),
+    "ko": _("Korean"),
+    "ar": _("Arabic"),
+    "ur": _("Urdu"),
+    "pl": _("Polish"),
+    "asl": _("American Sign Language"),
+}
 
 
 class RowRejected(Exception):

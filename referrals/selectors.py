@@ -21,6 +21,8 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from continuum.tenancy import rls
 from continuum.tenancy.models import Role
@@ -33,7 +35,7 @@ from .geo import (
     distance_expression,
     zip_lookup,
 )
-from .hsds import LANGUAGE_NAMES
+from .hsds import LANGUAGE_LABELS
 from .models import (
     VERIFY_EVERY_DAYS,
     ImportJob,
@@ -321,34 +323,41 @@ def match_reasons(listing: Listing, params: SearchParams) -> list[str]:
     distance = getattr(listing, "distance", None)
     if point is not None:
         if distance is not None and distance <= params.distance:
-            reasons.append(f"{distance:.1f} miles away")
+            reasons.append(_("%(miles)s miles away") % {"miles": number_format(distance, 1)})
         elif (
             listing.service_area_kind == ServiceAreaKind.ZIP_LIST
             and params.zip_code in listing.service_zip_codes
         ):
-            reasons.append(f"Serves ZIP {params.zip_code}")
+            reasons.append(_("Serves ZIP %(zip)s") % {"zip": params.zip_code})
         elif listing.service_area_kind == ServiceAreaKind.STATEWIDE:
-            reasons.append(f"Serves all of {listing.service_state}")
+            reasons.append(_("Serves all of %(state)s") % {"state": listing.service_state})
         elif listing.service_area_kind == ServiceAreaKind.TELEHEALTH_ONLY:
             reasons.append(
-                "Telehealth" + (f" across {listing.service_state}" if listing.service_state else "")
+                _("Telehealth across %(state)s") % {"state": listing.service_state}
+                if listing.service_state
+                else _("Telehealth")
             )
         elif listing.service_area_kind == ServiceAreaKind.RADIUS and distance is not None:
-            reasons.append(f"Serves within {listing.service_radius_miles} miles of its office")
+            reasons.append(
+                _("Serves within %(miles)s miles of its office")
+                % {"miles": listing.service_radius_miles}
+            )
     if params.kind:
-        reasons.append(listing.kind_label())
+        reasons.append(str(listing.kind_label()))
     if params.payment:
-        reasons.append(f"Accepts {Payment(params.payment).label}")
+        reasons.append(_("Accepts %(payment)s") % {"payment": Payment(params.payment).label})
     if params.language:
-        reasons.append(f"Speaks {LANGUAGE_NAMES.get(params.language, params.language)}")
+        language = LANGUAGE_LABELS.get(params.language, params.language)
+        reasons.append(_("Speaks %(language)s") % {"language": language})
     if params.population:
-        reasons.append(f"Serves {Population(params.population).label.lower()}")
+        population = str(Population(params.population).label).lower()
+        reasons.append(_("Serves %(population)s") % {"population": population})
     if params.accepting:
-        reasons.append("Accepting new clients")
+        reasons.append(_("Accepting new clients"))
     if params.telehealth:
-        reasons.append("Offers telehealth")
+        reasons.append(_("Offers telehealth"))
     if params.q:
-        reasons.append(f"Matches “{params.q}”")
+        reasons.append(_("Matches “%(text)s”") % {"text": params.q})
     return reasons
 
 

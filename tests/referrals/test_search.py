@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from referrals.models import Listing, ListingLocation
 from referrals.selectors import SearchParams, listing_search, match_reasons
@@ -127,6 +128,19 @@ def test_every_service_area_kind_keeps_to_the_filters(world, in_org):
     # Boston is beyond both radii.
     results, _ = _search(in_org, zip_code="02115", distance=10, kind="detox")
     assert results == []
+
+
+def test_reasons_are_in_the_visitors_language(world, in_org):
+    results, params = _search(in_org, zip_code="33139", distance=25, language="es")
+    with translation.override("es"):
+        reasons = match_reasons(results[0], params)
+    assert reasons[0].startswith("A ") and reasons[0].endswith(" millas")
+    assert "Habla Español" in reasons
+    results, params = _search(in_org, zip_code="33139", distance=10)
+    by_name = {r.name: r for r in results}
+    with translation.override("es"):
+        reasons = match_reasons(by_name["Orlando Home Visits"], params)
+    assert reasons[0] == "Atiende el código postal 33139"
 
 
 def test_filters_narrow_results(world, in_org):
