@@ -5,7 +5,7 @@ coordinators see all; a client sees their own record; a family member sees the c
 they are linked to; a staff member with an unexpired emergency (break-glass) grant sees
 that client. Missing and not-visible records are the same 404."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -112,15 +112,6 @@ def care_team_for(*, client: Client, current_only: bool = True) -> QuerySet[Care
     team = active_care_team() if current_only else CareTeamMember.objects.all()
     return (
         team.filter(client=client).select_related("membership__user").order_by("role", "started_on")
-    )
-
-
-def care_team_prefetch(*, to_attr: str = "current_team") -> Prefetch:
-    """For lists: each client's active care team with staff names, in one query."""
-    return Prefetch(
-        "care_team",
-        queryset=active_care_team().select_related("membership__user").order_by("role"),
-        to_attr=to_attr,
     )
 
 
