@@ -372,7 +372,7 @@ def coach_schedule(*, membership: Membership, now=None, days: int = 14) -> Query
         .select_related("engagement__client")
         # What the dashboard shows: compiling every column of three tables on each view
         # cost more than running the query.
-        .only("starts_at", "title", "extra_contacts", *_DASHBOARD_CLIENT)
+        .only("public_id", "starts_at", "title", "extra_contacts", *_DASHBOARD_CLIENT)
         .order_by("starts_at")
     )
 
@@ -396,6 +396,7 @@ _DASHBOARD_CLIENT = (
     "engagement__client__first_name",
     "engagement__client__last_name",
     "engagement__client__preferred_name",
+    "engagement__client__public_id",
 )
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from continuum.audit.mixins import record_row_reads
+from continuum.audit.mixins import record_mixed_reads, record_row_reads
 from continuum.audit.services import audit_read
 from continuum.people.models import client_display_name
 from continuum.people.selectors import client_get_for, client_list_for
@@ -31,7 +31,7 @@ from .forms import (
     SobrietyTestForm,
     StatusForm,
 )
-from .models import Engagement, EngagementStatus
+from .models import Alert, Engagement, EngagementStatus, HighRiskEvent
 
 STAFF = (Role.SOBER_COACH, Role.CASE_MANAGER, Role.ORG_ADMIN)
 # Who may change an engagement and write on it: its coach's colleagues in coaching and
@@ -72,24 +72,30 @@ def dashboard(request, org):
         row["name"] = client_display_name(
             row["client_first_name"], row["client_last_name"], row["client_preferred_name"]
         )
-    # The caseload shows each client's recovery indicators: a read of the engagement.
-    record_row_reads(
-        request, Engagement, [(row["public_id"], row["client_public_id"]) for row in rows]
+    schedule = list(selectors.coach_schedule(membership=membership))
+    alerts = list(selectors.coach_open_alerts(membership=membership)[:50])
+    # The caseload shows each client's recovery indicators, and alerts and hard days name
+    # the client and what is happening to them: each is a read, recorded in one statement.
+    record_mixed_reads(
+        request,
+        [
+            *((Engagement, row["public_id"], row["client_public_id"]) for row in rows),
+            *((Alert, a.public_id, a.engagement.client.public_id) for a in alerts),
+            *((HighRiskEvent, h.public_id, h.engagement.client.public_id) for h in schedule),
+        ],
     )
-    context = {
-        "caseload": rows,
-        "page": page,
-        "schedule": list(selectors.coach_schedule(membership=membership)),
-        "alerts": list(selectors.coach_open_alerts(membership=membership)[:50]),
-    }
+    context = {"caseload": rows, "page": page, "schedule": schedule, "alerts": alerts}
     return render(request, "coaching/dashboard.html", context)
 
 
 @roles_required(*STAFF)
 def engagement_list(request, org):
-    engagements = selectors.engagement_list_for(membership=request.membership).order_by(
-        "status", "client__last_name", "client__first_name"
-    )[:200]
+    engagements = list(
+        selectors.engagement_list_for(membership=request.membership).order_by(
+            "status", "client__last_name", "client__first_name"
+        )[:200]
+    )
+    record_row_reads(request, Engagement, [(e.public_id, e.client.public_id) for e in engagements])
     return render(request, "coaching/engagement_list.html", {"engagements": engagements})
 
 

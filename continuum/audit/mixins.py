@@ -1,7 +1,7 @@
 """Helpers for pages and API endpoints that show a client's records: each call leaves a
 read event in the audit trail."""
 
-from .services import audit_read, audit_read_many, audit_read_rows
+from .services import audit_read, audit_read_many, audit_read_records, audit_read_rows
 
 
 def record_read(request, obj, *, client_id=None):
@@ -22,6 +22,12 @@ def record_row_reads(request, model, rows):
     return audit_read_rows(
         actor=request.user, organization=request.organization, model=model, rows=rows
     )
+
+
+def record_mixed_reads(request, rows):
+    """Call from a page that shows records of several kinds, with (model, public id, client
+    public id) for each record shown: one statement for all of them."""
+    return audit_read_records(actor=request.user, organization=request.organization, rows=rows)
 
 
 class AuditedRetrieveMixin:

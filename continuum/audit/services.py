@@ -131,6 +131,18 @@ def audit_read_rows(
     One INSERT ... SELECT over arrays, in the request's own transaction (or committing on
     its own in autocommit): a page of 50 events costs one statement and no model
     instance per row. Returns the number of events written."""
+    return audit_read_records(
+        actor=actor,
+        organization=organization,
+        rows=((model, public_id, client_id) for public_id, client_id in rows),
+    )
+
+
+def audit_read_records(
+    *, actor, organization, rows: Iterable[tuple[type[models.Model], Any, Any]]
+) -> int:
+    """`audit_read_rows` for a page that shows records of several kinds: `rows` are
+    (model, public id, client public id), all written in the same one statement."""
     rows = list(rows)
     if not rows:
         return 0
@@ -140,14 +152,14 @@ def audit_read_rows(
         getattr(organization, "pk", organization),
         getattr(user, "pk", None),
         (user.email if user else "")[:254],
-        f"{model._meta.model_name}.viewed",
-        model._meta.label_lower,
         timezone.now(),
         meta.get("ip"),
         meta.get("user_agent", ""),
         request_id_var.get(),
-        [str(public_id) for public_id, _ in rows],
-        [None if client_id is None else str(client_id) for _, client_id in rows],
+        [f"{model._meta.model_name}.viewed" for model, _, _ in rows],
+        [model._meta.label_lower for model, _, _ in rows],
+        [str(public_id) for _, public_id, _ in rows],
+        [None if client_id is None else str(client_id) for _, _, client_id in rows],
     ]
     with _written_in(organization), connection.cursor() as cursor:
         cursor.execute(_INSERT_READS, params)
@@ -159,7 +171,8 @@ INSERT INTO audit_auditevent (
     public_id, organization_id, actor_id, actor_email, action, object_type, object_id,
     client_id, at, ip, user_agent, request_id, detail
 )
-SELECT gen_random_uuid(), %s, %s, %s, %s, %s, shown.object_id, shown.client_id,
-    %s::timestamptz, %s::inet, %s, %s, '{}'::jsonb
-FROM unnest(%s::text[], %s::uuid[]) AS shown(object_id, client_id)
+SELECT gen_random_uuid(), %s, %s, %s, shown.action, shown.object_type, shown.object_id,
+    shown.client_id, %s::timestamptz, %s::inet, %s, %s, '{}'::jsonb
+FROM unnest(%s::text[], %s::text[], %s::text[], %s::uuid[])
+    AS shown(action, object_type, object_id, client_id)
 """

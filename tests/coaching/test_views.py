@@ -208,9 +208,9 @@ def test_coach_without_the_engagement_gets_404(client, org, setup):
 
 
 # organization, session, user, membership (tenant middleware: 4); the caseload's count (1)
-# and its page ranked by risk in one statement (1); one audit insert for the engagements
-# shown (1); the schedule (1); the open alerts (1); the organization switcher in the page
-# header (1).
+# and its page ranked by risk in one statement (1); the schedule (1); the open alerts (1);
+# one audit insert for the engagements, alerts and hard days shown (1); the organization
+# switcher in the page header (1).
 DASHBOARD_QUERIES = 10
 
 
@@ -329,6 +329,48 @@ def test_dashboard_records_a_read_of_each_engagement_shown(client, org, members,
         expected = {(str(e.public_id), str(e.client.public_id)) for e in engagements}
         assert shown == expected
         assert {e.actor for e in events} == {members[Role.SOBER_COACH]}
+
+
+@time_machine.travel(NOON, tick=False)
+def test_dashboard_records_a_read_of_each_alert_and_hard_day_shown(client, org, members, setup):
+    from continuum.audit.models import AuditEvent
+
+    e = setup["engagement"]
+    with scope(organization=org.pk):
+        alert = Alert.objects.create(organization=org, engagement=e, cause=AlertCause.CRAVING)
+        day = HighRiskEvent.objects.create(
+            organization=org,
+            engagement=e,
+            title="Anniversary",
+            starts_at=NOON + timedelta(days=1),
+            created_by=members[Role.CLIENT],
+        )
+    client.force_login(members[Role.SOBER_COACH])
+    assert client.get(url("staff:coaching_dashboard", org)).status_code == 200
+    with scope(organization=org.pk):
+        reads = {
+            (ev.action, ev.object_id, str(ev.client_id))
+            for ev in AuditEvent.objects.filter(action__in=["alert.viewed", "highriskevent.viewed"])
+        }
+    client_id = str(e.client.public_id)
+    assert reads == {
+        ("alert.viewed", str(alert.public_id), client_id),
+        ("highriskevent.viewed", str(day.public_id), client_id),
+    }
+
+
+def test_engagement_list_records_a_read_of_each_engagement_shown(client, org, members, setup):
+    from continuum.audit.models import AuditEvent
+
+    client.force_login(members[Role.ORG_ADMIN])
+    assert client.get(url("staff:coaching_engagements", org)).status_code == 200
+    with scope(organization=org.pk):
+        reads = {
+            (ev.object_id, str(ev.client_id))
+            for ev in AuditEvent.objects.filter(action="engagement.viewed")
+        }
+    e = setup["engagement"]
+    assert reads == {(str(e.public_id), str(e.client.public_id))}
 
 
 def test_dashboard_access(client, org, members, outsider, setup):
@@ -512,8 +554,9 @@ def test_coach_saves_profile_and_appears_in_the_list(client, org, members, setup
 
 
 # organization, session, user, membership (tenant middleware: 4); the engagements with
-# client and coach joined (1); the organization switcher in the page header (1).
-LIST_QUERIES = 6
+# client and coach joined (1); one audit insert for the engagements shown (1); the
+# organization switcher in the page header (1).
+LIST_QUERIES = 7
 
 
 def test_engagement_list_query_count_does_not_grow(client, org, members, setup):
