@@ -370,33 +370,55 @@ def notification_claim_due(*, worker: str, limit: int = BATCH_SIZE) -> list[int]
             .values("pk")
         )
         organizations = list(
-            Organization.objects.alias(first_due=Subquery(first_due[:1]))
+            Organization.objects.alias(
+                first_due=Subquery(first_due[:1]),
+                oldest_due=Subquery(first_due.values("available_at")[:1]),
+            )
             .filter(first_due__isnull=False)
-            .order_by("pk")
+            .order_by("oldest_due", "pk")
         )
+    # Fair shares: one organization's large backlog must not hold back another's
+    # reminders. Each organization with mail due gets an equal share of the batch, the
+    # longest-waiting first; what a share leaves unused goes to those with more due.
     ids: list[int] = []
+    if not organizations:
+        return ids
+    share = -(-limit // len(organizations))
+    more = []
     for organization in organizations:
+        wanted = min(share, limit - len(ids))
+        if wanted <= 0:
+            break
+        batch = _claim_in(organization, due, worker=worker, now=now, limit=wanted)
+        ids += batch
+        if len(batch) == wanted:
+            more.append(organization)
+    for organization in more:
         if len(ids) >= limit:
             break
-        with transaction.atomic(), organization_scope(organization):
-            batch = list(
-                Notification.objects.filter(due)
-                # The order of notif_org_claimable, so LIMIT stops the scan early; a tie
-                # on id would sort every row due at the same moment on every claim.
-                .order_by("available_at")
-                .select_for_update(skip_locked=True)
-                .values_list("id", flat=True)[: limit - len(ids)]
-            )
-            if batch:
-                Notification.objects.filter(id__in=batch).update(
-                    status=Status.SENDING,
-                    claimed_by=worker,
-                    claimed_at=now,
-                    lease_expires_at=now + lease_duration(),
-                    attempts=F("attempts") + 1,
-                )
-        ids += batch
+        ids += _claim_in(organization, due, worker=worker, now=now, limit=limit - len(ids))
     return ids
+
+
+def _claim_in(organization, due: Q, *, worker: str, now, limit: int) -> list[int]:
+    with transaction.atomic(), organization_scope(organization):
+        batch = list(
+            Notification.objects.filter(due)
+            # The order of notif_org_claimable, so LIMIT stops the scan early; a tie on id
+            # would sort every row due at the same moment on every claim.
+            .order_by("available_at")
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)[:limit]
+        )
+        if batch:
+            Notification.objects.filter(id__in=batch).update(
+                status=Status.SENDING,
+                claimed_by=worker,
+                claimed_at=now,
+                lease_expires_at=now + lease_duration(),
+                attempts=F("attempts") + 1,
+            )
+    return batch
 
 
 def notification_deliver_due(*, worker: str, limit: int = BATCH_SIZE) -> int:

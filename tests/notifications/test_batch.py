@@ -421,3 +421,37 @@ def test_one_batch_across_organizations_writes_each_inside_its_own(org, other_or
         delivery = Delivery.objects.get()
     assert delivery.organization_id == other_org.pk
     assert _state(other_org)["lear-1"].body.endswith("Lear Recovery")
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_a_large_backlog_in_one_organization_does_not_hold_back_another(org, other_org, members):
+    lear_member = UserFactory()
+    MembershipFactory(organization=other_org, user=lear_member, roles=["sober_coach"])
+    # The larger backlog is also the older one and its organization comes first by id:
+    # both orders that could starve the other organization.
+    with time_machine.travel(NOW - timedelta(hours=1), tick=False):
+        for i in range(12):
+            _schedule(org, members[Role.SOBER_COACH], f"harbor-{i}")
+    for i in range(3):
+        _schedule(other_org, lear_member, f"lear-{i}")
+    claimed = notification_claim_due(worker="w1", limit=6)
+    with scope(organization=other_org.pk):
+        lear = set(Notification.objects.values_list("id", flat=True))
+    assert len(claimed) == 6
+    assert len(set(claimed) & lear) == 3
+    # Then the larger backlog has the whole batch, until it is drained.
+    assert len(notification_claim_due(worker="w2", limit=6)) == 6
+    assert len(notification_claim_due(worker="w3", limit=6)) == 3
+    assert notification_claim_due(worker="w4", limit=6) == []
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_a_share_the_smaller_backlog_leaves_goes_to_the_larger(org, other_org, members):
+    lear_member = UserFactory()
+    MembershipFactory(organization=other_org, user=lear_member, roles=["sober_coach"])
+    for i in range(10):
+        _schedule(org, members[Role.SOBER_COACH], f"harbor-{i}")
+    _schedule(other_org, lear_member, "lear-0")
+    assert len(notification_claim_due(worker="w1", limit=6)) == 6
