@@ -20,8 +20,8 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.http import Http404
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from continuum.tenancy import rls
@@ -323,7 +323,7 @@ def match_reasons(listing: Listing, params: SearchParams) -> list[str]:
     distance = getattr(listing, "distance", None)
     if point is not None:
         if distance is not None and distance <= params.distance:
-            reasons.append(_("%(miles)s miles away") % {"miles": number_format(distance, 1)})
+            reasons.append(_("%(miles)s miles away") % {"miles": floatformat(distance, 1)})
         elif (
             listing.service_area_kind == ServiceAreaKind.ZIP_LIST
             and params.zip_code in listing.service_zip_codes
