@@ -138,7 +138,8 @@ PAGES = {
         CLIENT,
         {"cm_instrument": lambda world, org: "phq9"},
         "get",
-        "Enviar mis respuestas",
+        # The items keep their validated wording; the page says why, in Spanish.
+        "Las preguntas aparecen con la redacción con la que se validó",
     ),
 }
 
