@@ -20,6 +20,7 @@ from continuum.people.models import Client
 from continuum.people.selectors import active_care_team, case_manager_for
 from continuum.people.services import care_team_add
 from continuum.tenancy.models import Membership, Organization, Role
+from continuum.tenancy.selectors import active_admins
 
 from .models import (
     OPEN_ENGAGEMENT_STATUSES,
@@ -879,15 +880,7 @@ def _escalation_target(engagement: Engagement) -> Membership | None:
     if manager is not None:
         return manager
     # No case manager on the team: an organization admin answers for them.
-    return (
-        Membership.objects.filter(
-            organization=engagement.organization_id,
-            is_active=True,
-            roles__contains=[Role.ORG_ADMIN],
-        )
-        .order_by("created_at")
-        .first()
-    )
+    return active_admins(organization=engagement.organization_id).order_by("created_at").first()
 
 
 def _missed_days(engagement: Engagement, now_local: datetime, days_with_checkin: set) -> int:

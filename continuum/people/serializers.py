@@ -33,19 +33,7 @@ class ClientSerializer(serializers.ModelSerializer):
 # rows, and the same representation built without a field object per value.
 CLIENT_LIST_VALUES = (
     "public_id",
-    "first_name",
-    "last_name",
-    "preferred_name",
-    "date_of_birth",
-    "pronouns",
-    "email",
-    "phone",
-    "zip_code",
-    "preferred_language",
-    "primary_substances",
-    "co_occurring_conditions",
-    "risk_flags",
-    "created_at",
+    *(f for f in ClientSerializer.Meta.fields if f not in {"id", "display_name"}),
 )
 _DATE = serializers.DateField()
 _DATETIME = serializers.DateTimeField()

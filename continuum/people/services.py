@@ -9,6 +9,7 @@ from django.utils import timezone
 from continuum.audit.services import audit_record
 from continuum.notifications.services import notification_schedule
 from continuum.tenancy.models import STAFF_ROLES, Membership, Role
+from continuum.tenancy.selectors import active_admins
 
 from .models import (
     BreakGlassGrant,
@@ -329,9 +330,7 @@ def break_glass_open(*, actor, membership: Membership, client_id, reason: str) -
             "expires_at": grant.expires_at.isoformat(),
         },
     )
-    admins = Membership.objects.filter(
-        organization=organization, is_active=True, roles__contains=[Role.ORG_ADMIN]
-    ).select_related("user")
+    admins = active_admins(organization=organization).select_related("user")
     url = reverse("staff:break_glass_log", kwargs={"org": organization.slug})
     staff_name = actor.get_full_name() or actor.email
     for admin in admins:

@@ -3,7 +3,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Invitation, Membership, Organization
+from .models import Invitation, Membership, Organization, Role
 from .scoping import across_organizations
 
 
@@ -48,6 +48,13 @@ SELECT count(*) FROM (
     LIMIT 2
 ) AS found
 """
+
+
+def active_admins(*, organization) -> QuerySet[Membership]:
+    """The organization's active admins (`organization` may be an instance or an id)."""
+    return Membership.objects.filter(
+        organization=organization, is_active=True, roles__contains=[Role.ORG_ADMIN]
+    )
 
 
 def membership_list(*, organization: Organization) -> QuerySet[Membership]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from continuum.audit.services import audit_record
 
 from .models import Invitation, Membership, Organization, Role
+from .selectors import active_admins
 
 INVITATION_TTL = timedelta(days=getattr(settings, "INVITATION_TTL_DAYS", 7))
 
@@ -32,12 +33,6 @@ def _clean_roles(roles) -> list[str]:
     if unknown:
         raise ValidationError({"roles": f"Unknown role: {', '.join(sorted(unknown))}."})
     return cleaned
-
-
-def _active_admins(organization: Organization):
-    return Membership.objects.filter(
-        organization=organization, is_active=True, roles__contains=[Role.ORG_ADMIN]
-    )
 
 
 def _send_invitation_email(*, invitation: Invitation, token: str) -> None:
@@ -198,7 +193,7 @@ def membership_update(
     if (
         Role.ORG_ADMIN in before
         and Role.ORG_ADMIN not in roles
-        and not _active_admins(organization).exclude(pk=membership.pk).exists()
+        and not active_admins(organization=organization).exclude(pk=membership.pk).exists()
     ):
         raise ValidationError({"roles": "The organization must keep at least one active admin."})
     membership.roles = roles
@@ -223,7 +218,9 @@ def membership_deactivate(*, actor, membership: Membership) -> Membership:
         raise ValidationError("This member is already deactivated.")
     if (
         Role.ORG_ADMIN in membership.roles
-        and not _active_admins(membership.organization).exclude(pk=membership.pk).exists()
+        and not active_admins(organization=membership.organization)
+        .exclude(pk=membership.pk)
+        .exists()
     ):
         raise ValidationError("The organization must keep at least one active admin.")
     membership.is_active = False
