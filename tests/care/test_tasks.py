@@ -19,6 +19,7 @@ from continuum.care.services import episode_open
 from continuum.care.tasks import handoff_run_task, handoff_sweep
 from continuum.tenancy.models import Role
 from tests.people.factories import ClientFactory
+from tests.workers import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).with_name("celery")
@@ -36,14 +37,15 @@ def _wait_for(predicate, *, timeout=30.0, what="condition"):
 @pytest.fixture
 def worker(tmp_path):
     """A `celery worker --pool solo` subprocess on this test database and broker."""
-    database = settings.DATABASES["default"]
-    url = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**database)
-    if database.get("PASSWORD"):
-        url = "postgres://{USER}:{PASSWORD}@{HOST}:{PORT}/{NAME}".format(**database)
     # Start from an empty queue so nothing left over from another run is consumed.
     redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("celery")
     log = tmp_path / "worker.log"
-    env = {**os.environ, "DATABASE_URL": url, "DB_CONN_MAX_AGE": "0", "LOG_LEVEL": "INFO"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DB_CONN_MAX_AGE": "0",
+        "LOG_LEVEL": "INFO",
+    }
     with log.open("w") as out:
         process = subprocess.Popen(
             [

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django_scopes import scope
 
 from continuum.celery import app
@@ -20,23 +19,16 @@ from continuum.notifications.models import Delivery, Notification, Status
 from continuum.notifications.services import notification_schedule
 from continuum.notifications.tasks import deliver_due_notifications
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.workers import database_url
 
 LEASE_SECONDS = 3
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    host = db["HOST"] or "127.0.0.1"
-    port = db["PORT"] or 5432
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{host}:{port}/{db['NAME']}"
 
 
 def _start_worker(mail_dir: Path, log: Path) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "NOTIFICATION_TEST_MAIL_DIR": str(mail_dir),
         "NOTIFICATION_LEASE_SECONDS": str(LEASE_SECONDS),

@@ -13,27 +13,17 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 from django_scopes import scope
 
 from continuum.celery import app
 from referrals.models import ImportJob, ImportStatus, Listing
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.workers import database_url
 
 EXAMPLE = Path(__file__).resolve().parent / "hsds_examples"
 SERVICES = 60
 TIMEOUT = 30
-
-
-def _database_url() -> str:
-    # The worker must open the test database itself; TEST_DATABASE_NAME only names the
-    # database pytest creates, so DATABASE_URL points straight at it.
-    db = connection.settings_dict
-    host = db["HOST"] or "127.0.0.1"
-    port = db["PORT"] or 5432
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{host}:{port}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -43,7 +33,7 @@ def worker(transactional_db, tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "continuum.settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
     }
     celery = Path(settings.BASE_DIR) / ".venv" / "bin" / "celery"
