@@ -18,6 +18,7 @@ from continuum.people.models import Client
 from continuum.people.selectors import case_manager_for
 from continuum.people.services import care_team_add
 from continuum.tenancy.models import Membership, Role
+from continuum.tenancy.timezones import day_end, org_zone
 
 from . import instruments
 from .models import (
@@ -53,6 +54,7 @@ from .selectors import case_manager_pick
 
 FIRST_CONTACT_WITHIN = timedelta(hours=72)
 REMINDER_BEFORE = timedelta(hours=24)
+MISSED_RESCHEDULE_WITHIN = timedelta(days=1)
 REVIEW_TASK_AHEAD = timedelta(days=5)
 
 
@@ -272,7 +274,7 @@ def plan_review_task_ensure(*, plan: CarePlan, today: date) -> Task | None:
         client=plan.client,
         owner=plan_owner(client=plan.client, plan=plan),
         title=f"Review {plan.client.display_name}'s care plan",
-        due_at=_end_of(plan.next_review_on, plan.organization),
+        due_at=day_end(plan.next_review_on, plan.organization),
         source="casemanagement.plan_review",
         dedup_key=_review_task_key(plan),
     )
@@ -440,7 +442,7 @@ def _reminder_recipients(appointment: Appointment) -> list:
 
 def _schedule_reminders(appointment: Appointment) -> None:
     organization = appointment.organization
-    local = timezone.localtime(appointment.starts_at, _tz(organization))
+    local = timezone.localtime(appointment.starts_at, org_zone(organization))
     for user in _reminder_recipients(appointment):
         is_client = user.pk == appointment.client.portal_user_id
         area = "portal:casemgmt_portal_appointments" if is_client else "staff:casemgmt_client"
@@ -467,18 +469,6 @@ def _cancel_reminders(appointment: Appointment) -> None:
         notification_cancel(
             organization=appointment.organization, dedup_key=_reminder_key(appointment, user.pk)
         )
-
-
-def _tz(organization):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(organization.timezone)
-
-
-def _end_of(day: date, organization) -> datetime:
-    return datetime.combine(day, datetime.max.time(), tzinfo=_tz(organization)).replace(
-        microsecond=0
-    )
 
 
 def _appointment_errors(
@@ -576,7 +566,8 @@ def appointment_set_status(*, actor, appointment: Appointment, status: str) -> A
             client=client,
             owner=plan_owner(client=client, plan=_active_plan(client)),
             title=f"Reschedule {client.display_name}'s missed appointment",
-            due_at=timezone.now() + timedelta(days=1),
+            # From the appointment, not from when it was marked: marked late, it is due now.
+            due_at=appointment.starts_at + MISSED_RESCHEDULE_WITHIN,
             priority=TaskPriority.HIGH,
             source="casemanagement.appointment_missed",
             dedup_key=f"cm-missed:{appointment.public_id}",
@@ -781,7 +772,7 @@ def _safety_alert(assessment: Assessment) -> None:
         client=client,
         owner=owner,
         title=f"URGENT: same-day safety follow-up with {client.display_name} (PHQ-9 item 9)",
-        due_at=_end_of(timezone.localdate(), client.organization),
+        due_at=day_end(timezone.localdate(), client.organization),
         priority=TaskPriority.HIGH,
         source="casemanagement.safety",
         dedup_key=f"cm-safety:{assessment.public_id}",
@@ -967,7 +958,7 @@ def aftercare_start(*, transition) -> CarePlan:
         "title": f"First contact with {client.display_name} within 72 h of discharge",
         "client": client,
         "episode": episode,
-        "due_at": transition.at + FIRST_CONTACT_WITHIN,
+        "due_at": episode.discharged_at(recorded_at=transition.at) + FIRST_CONTACT_WITHIN,
         "priority": TaskPriority.HIGH,
         "source": f"handoff:{CARE_FIRST_CONTACT}",
     }

@@ -52,7 +52,7 @@ def aftercare_first_contact(*, transition: PhaseTransition) -> None:
         queue_role="" if case_manager else Role.INTAKE_COORDINATOR,
         client=episode.client,
         episode=episode,
-        due_at=transition.at + FIRST_CONTACT_WITHIN,
+        due_at=episode.discharged_at(recorded_at=transition.at) + FIRST_CONTACT_WITHIN,
         priority=TaskPriority.HIGH,
         source="handoff:care.aftercare_first_contact",
         dedup_key=_dedup("care.aftercare_first_contact", transition),

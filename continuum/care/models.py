@@ -5,6 +5,7 @@ from django.utils.translation import gettext_noop
 
 from continuum.people.models import Client
 from continuum.tenancy.models import Membership, Role, TenantModel
+from continuum.tenancy.timezones import moment_of
 
 
 class Phase(models.TextChoices):
@@ -95,6 +96,15 @@ class CareEpisode(TenantModel):
     @property
     def allowed_next_phases(self) -> tuple[str, ...]:
         return ALLOWED_TRANSITIONS[self.phase]
+
+    def discharged_at(self, *, recorded_at):
+        """The moment of discharge, from the discharge date read in the organization's
+        zone: deadlines after discharge count from it, not from when it was entered."""
+        if self.discharge_date is None:
+            return recorded_at
+        return moment_of(
+            self.discharge_date, recorded_at=recorded_at, organization=self.organization
+        )
 
 
 class PhaseTransition(TenantModel):

@@ -18,6 +18,7 @@ from datetime import datetime
 from itertools import islice
 
 from django.urls import reverse
+from django.utils import timezone
 
 PAGE_SIZE = 20
 
@@ -127,7 +128,7 @@ def tasks_provider(client, organization):
             owner = task.get_queue_role_display()
         detail = f"{task.get_status_display()} · {owner}"
         if task.due_at:
-            detail += f" · due {task.due_at:%b %-d, %Y %H:%M}"
+            detail += f" · due {timezone.localtime(task.due_at):%b %-d, %Y %H:%M}"
         return TimelineEntry(
             time=task.created_at, kind="task", title=task.title, detail=detail, url=my_work
         )
