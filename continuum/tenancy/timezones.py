@@ -5,7 +5,7 @@ Pages, API calls and tasks run with the organization's zone active (see
 local time. What remains are date-only fields that stand for a moment (a discharge, an
 admission): they are read here, in the organization's zone, never in UTC."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -20,9 +20,10 @@ def local_date(moment: datetime, organization) -> date:
 
 
 def day_start(day: date, organization) -> datetime:
-    """Local midnight that begins `day` (correct across a DST change: the zone decides the
-    offset of that very day)."""
-    return datetime.combine(day, time.min, tzinfo=org_zone(organization))
+    """Local midnight that begins `day`, as a UTC moment: the zone decides the offset of
+    that very day, and arithmetic on the result counts elapsed hours (Python adds to a
+    zoned datetime by the wall clock, so 72 h across a DST change would be 71 or 73)."""
+    return datetime.combine(day, time.min, tzinfo=org_zone(organization)).astimezone(UTC)
 
 
 def day_end(day: date, organization) -> datetime:
