@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -10,7 +11,7 @@ from continuum.tenancy.api import as_api_error
 
 from . import selectors, serializers, services
 from .models import AssessmentSource
-from .views import CASE_ROLES
+from .views import CASE_ROLES, REPORT_ROLES
 
 STAFF = frozenset(CASE_ROLES)
 
@@ -107,3 +108,28 @@ class GapList(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.gap_list_for(membership=self.request.membership)
+
+
+class FollowUpReportView(generics.GenericAPIView):
+    """Follow-up after each discharge (7 and 30 days, initiation, engagement, MOUD
+    continuity) and the monthly rates; staff see their care-team clients, admins all."""
+
+    required_roles = frozenset(REPORT_ROLES)
+    serializer_class = serializers.FollowUpReportSerializer
+
+    @extend_schema(parameters=[serializers.FollowUpQuerySerializer])
+    def get(self, request, org):
+        query = serializers.FollowUpQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        report = selectors.followup_report(
+            membership=request.membership,
+            organization=request.organization,
+            today=timezone.localdate(),
+            months=query.validated_data["months"],
+        )
+        audit_read_many(
+            actor=request.user,
+            organization=request.organization,
+            items=[(row.episode, row.episode.client.public_id) for row in report.rows],
+        )
+        return Response(self.get_serializer(report).data)

@@ -376,6 +376,9 @@ class MedicationFill(TenantModel):
 
     medication = models.ForeignKey(Medication, on_delete=models.CASCADE, related_name="fills")
     filled_on = models.DateField()
+    # When this supply runs out: the days from `filled_on` up to it are covered (the
+    # continuity-of-medication measure). Without it the fill covers its own day only.
+    next_refill_due_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

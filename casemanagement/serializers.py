@@ -122,3 +122,82 @@ class GapSerializer(serializers.ModelSerializer):
     class Meta:
         model = Gap
         fields = ["id", "client", "rule", "detail", "owner", "detected_at", "resolved_at"]
+
+
+# --- follow-up report (read-only; built from selectors.followup_report) -----------------
+
+
+class VisitSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    kind = serializers.CharField(help_text="What the visit was: a visit type or a dispensing.")
+
+
+class WindowSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=["met", "open", "missed"])
+    last_day = serializers.DateField(help_text="The last day a visit counts (local date).")
+    days_left = serializers.IntegerField(help_text="While open: days still to go, today included.")
+    visit = VisitSerializer(allow_null=True, help_text="The qualifying visit, once met.")
+
+
+class EngagementSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=["met", "open", "missed"])
+    last_day = serializers.DateField(allow_null=True)
+    days_left = serializers.IntegerField()
+    visits = VisitSerializer(many=True)
+
+
+class ContinuitySerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=["met", "open", "missed", "not_started"])
+    medication = serializers.CharField()
+    started_on = serializers.DateField(allow_null=True)
+    covered_until = serializers.DateField(allow_null=True)
+    days_left = serializers.IntegerField()
+    gap_days = serializers.IntegerField()
+
+
+class FollowUpRowSerializer(serializers.Serializer):
+    episode = serializers.UUIDField(source="episode.public_id")
+    client = serializers.UUIDField(source="episode.client.public_id")
+    client_name = serializers.CharField(source="episode.client.display_name")
+    discharge_date = serializers.DateField(source="episode.discharge_date")
+    discharge_type = serializers.CharField(source="episode.discharge_type")
+    follow_up_7 = WindowSerializer()
+    follow_up_30 = WindowSerializer()
+    initiation = WindowSerializer()
+    engagement = EngagementSerializer()
+    continuity = ContinuitySerializer(allow_null=True)
+
+
+class MonthCellSerializer(serializers.Serializer):
+    measure = serializers.CharField()
+    met = serializers.IntegerField()
+    decided = serializers.IntegerField(help_text="Met plus missed: the rate's denominator.")
+    open = serializers.IntegerField()
+    rate = serializers.IntegerField(allow_null=True, help_text="Percent met; null while all open.")
+
+
+class MonthRateSerializer(serializers.Serializer):
+    month = serializers.DateField(format="%Y-%m")
+    discharges = serializers.IntegerField()
+    measures = MonthCellSerializer(source="cells", many=True)
+
+
+class FollowUpReportSerializer(serializers.Serializer):
+    since = serializers.DateField()
+    today = serializers.DateField()
+    months = MonthRateSerializer(many=True)
+    discharges = FollowUpRowSerializer(source="rows", many=True)
+
+
+class FollowUpQuerySerializer(serializers.Serializer):
+    months = serializers.IntegerField(
+        min_value=1,
+        max_value=24,
+        required=False,
+        default=12,
+        error_messages={
+            "invalid": "Enter a whole number of months from 1 to 24.",
+            "min_value": "Enter a whole number of months from 1 to 24.",
+            "max_value": "Enter a whole number of months from 1 to 24.",
+        },
+    )

@@ -684,6 +684,7 @@ def medication_fill_record(
         organization=medication.organization,
         medication=medication,
         filled_on=filled_on,
+        next_refill_due_on=next_refill_due_on,
         recorded_by=actor,
     )
     medication.refill_due_on = next_refill_due_on

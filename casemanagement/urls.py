@@ -7,6 +7,7 @@ C = "clients/<uuid:client_id>/case/"
 staff_urlpatterns = [
     path("case-management/", views.dashboard, name="casemgmt_dashboard"),
     path("case-management/gaps/", views.gaps_board, name="casemgmt_gaps"),
+    path("case-management/follow-up/", views.followup_report, name="casemgmt_followup"),
     path(C, views.client_case, name="casemgmt_client"),
     path(C + "plan/open/", views.plan_open, name="casemgmt_plan_open"),
     path(C + "plan/print/", views.plan_print, name="casemgmt_plan_print"),
@@ -59,6 +60,7 @@ portal_urlpatterns = [
 
 api_urlpatterns = [
     path("case-management/gaps/", api.GapList.as_view(), name="casemgmt_gap_list"),
+    path("case-management/follow-up/", api.FollowUpReportView.as_view(), name="casemgmt_followup"),
     path("clients/<uuid:client_id>/care-plan/", api.PlanDetail.as_view(), name="casemgmt_plan"),
     path(
         "clients/<uuid:client_id>/providers/",

@@ -17,6 +17,8 @@ from .models import AssessmentSource, StepStatus
 
 # Case work is for the care team; admins and intake see every client anyway.
 CASE_ROLES = (Role.CASE_MANAGER, Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.SOBER_COACH)
+# The follow-up report is a case manager's and an admin's measure (least privilege).
+REPORT_ROLES = (Role.CASE_MANAGER, Role.ORG_ADMIN)
 CLIENT_ROLE = (Role.CLIENT,)
 
 
@@ -69,6 +71,7 @@ def dashboard(request, org):
         "worsening": selectors.worsening_assessments(
             membership=membership, since=now - timezone.timedelta(days=30)
         ),
+        "show_report": membership.has_role(*REPORT_ROLES),
     }
     return render(request, "casemanagement/dashboard.html", context)
 
@@ -85,6 +88,26 @@ def gaps_board(request, org):
         items=[(gap, gap.client.public_id) for gap in gaps],
     )
     return render(request, "casemanagement/gaps.html", {"gaps": gaps})
+
+
+@roles_required(*REPORT_ROLES)
+def followup_report(request, org):
+    form = forms.FollowUpReportForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return render(request, "casemanagement/followup.html", {"form": form}, status=400)
+    months = (form.cleaned_data.get("months") if request.GET else None) or selectors.REPORT_MONTHS
+    report = selectors.followup_report(
+        membership=request.membership,
+        organization=request.organization,
+        today=timezone.localdate(),
+        months=months,
+    )
+    audit_read_many(
+        actor=request.user,
+        organization=request.organization,
+        items=[(row.episode, row.episode.client.public_id) for row in report.rows],
+    )
+    return render(request, "casemanagement/followup.html", {"form": form, "report": report})
 
 
 @roles_required(*CASE_ROLES)
