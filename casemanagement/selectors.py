@@ -292,11 +292,16 @@ def follow_up_met(*, discharge: date, visits: list[date], days: int) -> bool:
     return found.state == measures.MET
 
 
-def detect_gaps(*, organization, today: date) -> dict[tuple[str, str], Finding]:
-    """Every gap in care open today, keyed by (rule, subject). A fixed number of
-    queries, whatever the number of clients."""
+def detect_gaps(
+    *, organization, today: date, client: Client | None = None
+) -> dict[tuple[str, str], Finding]:
+    """Every gap in care open today, keyed by (rule, subject); with `client`, only that
+    client's. A fixed number of queries, whatever the number of clients."""
     tz = ZoneInfo(organization.timezone)
     found: dict[tuple[str, str], Finding] = {}
+    # The same queries narrowed to one client (a staff re-check, a write that may close
+    # a gap), so the one-client answer is exactly the organization-wide one's share.
+    only = {"client": client} if client is not None else {}
 
     def add(rule, subject, client, plan, detail):
         found[(rule, subject)] = Finding(rule, subject, client, plan, detail)
@@ -304,14 +309,14 @@ def detect_gaps(*, organization, today: date) -> dict[tuple[str, str], Finding]:
     plans = {
         p.client_id: p
         for p in CarePlan.objects.filter(
-            organization=organization, status=PlanStatus.ACTIVE
+            organization=organization, status=PlanStatus.ACTIVE, **only
         ).select_related("client", "case_manager__user")
     }
 
     # Follow-up within 7 and within 30 days of residential discharge.
     episodes = list(
         CareEpisode.objects.filter(
-            organization=organization, phase=Phase.AFTERCARE, discharge_date__isnull=False
+            organization=organization, phase=Phase.AFTERCARE, discharge_date__isnull=False, **only
         ).select_related("client")
     )
     client_ids = [e.client_id for e in episodes]
@@ -349,6 +354,7 @@ def detect_gaps(*, organization, today: date) -> dict[tuple[str, str], Finding]:
             organization=organization,
             status=AppointmentStatus.MISSED,
             rescheduled_to__isnull=True,
+            **only,
         ).select_related("client")
     )
     later: dict[int, list[Appointment]] = {}
@@ -427,6 +433,7 @@ def detect_gaps(*, organization, today: date) -> dict[tuple[str, str], Finding]:
         due_on__lt=today,
         goal__status=GoalStatus.ACTIVE,
         goal__plan__status=PlanStatus.ACTIVE,
+        **({"goal__plan__client": client} if client is not None else {}),
     ).select_related("goal__plan__client"):
         plan = step.goal.plan
         add(
@@ -438,7 +445,7 @@ def detect_gaps(*, organization, today: date) -> dict[tuple[str, str], Finding]:
         )
 
     for medication in (
-        Medication.objects.filter(organization=organization, refill_due_on__lt=today)
+        Medication.objects.filter(organization=organization, refill_due_on__lt=today, **only)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
         .select_related("client")
     ):

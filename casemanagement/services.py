@@ -222,6 +222,7 @@ def step_set_status(*, actor, step: GoalStep, status: str) -> GoalStep:
     step.save(update_fields=["status", "completed_at"])
     _touch(step.goal.plan)
     _audit(actor, "goal_step.status_changed", step, step.goal.plan.client, status=status)
+    _gaps_refresh(step.goal.plan.client)
     return step
 
 
@@ -262,6 +263,7 @@ def plan_review(*, actor, plan: CarePlan, summary: str) -> PlanReview:
     plan.updated_at = now
     plan.save(update_fields=["last_reviewed_at", "next_review_on", "updated_at"])
     _audit(actor, "careplan.reviewed", review, plan.client)
+    _gaps_refresh(plan.client)
     return review
 
 
@@ -326,6 +328,7 @@ def provider_add(
         listing_id=listing_id,
     )
     _audit(actor, "provider.added", provider, client, kind=kind)
+    _gaps_refresh(client)
     return provider
 
 
@@ -421,6 +424,7 @@ def contact_record(
         notice=notice,
     )
     _audit(actor, "contact.recorded", contact, client, kind=kind, disclosed=bool(disclosure))
+    _gaps_refresh(client)
     return contact
 
 
@@ -536,6 +540,7 @@ def appointment_schedule(
     if starts_at > timezone.now():
         _schedule_reminders(appointment)
     _audit(actor, "appointment.scheduled", appointment, client)
+    _gaps_refresh(client)
     return appointment
 
 
@@ -573,6 +578,7 @@ def appointment_set_status(*, actor, appointment: Appointment, status: str) -> A
             dedup_key=f"cm-missed:{appointment.public_id}",
         )
     _audit(actor, "appointment.status_changed", appointment, appointment.client, status=status)
+    _gaps_refresh(appointment.client)
     return appointment
 
 
@@ -690,6 +696,7 @@ def medication_fill_record(
     medication.refill_due_on = next_refill_due_on
     medication.save(update_fields=["refill_due_on"])
     _audit(actor, "medication.filled", fill, medication.client)
+    _gaps_refresh(medication.client)
     return fill
 
 
@@ -798,70 +805,56 @@ def _safety_alert(assessment: Assessment) -> None:
 # --- gaps in care -----------------------------------------------------------------------
 
 
-def _gap_title(rule: str, client: Client) -> str:
+def _gap_task_text(client: Client, findings: list) -> tuple[str, str]:
     from .models import GapRule
 
-    return f"Gap in care: {GapRule(rule).label} ({client.display_name})"[:200]
+    if len(findings) == 1:
+        title = f"Gap in care: {GapRule(findings[0].rule).label} ({client.display_name})"
+    else:
+        title = f"{len(findings)} gaps in care for {client.display_name}"
+    lines = [f"- {GapRule(f.rule).label}: {f.detail}" for f in findings]
+    detail = (
+        "Found by the gap scan:\n"
+        + "\n".join(lines)
+        + "\nThe client's case page lists the gaps open now; each closes by itself when fixed."
+    )
+    return title[:200], detail
 
 
 @transaction.atomic
-def gaps_scan(*, organization, today: date | None = None) -> dict[str, int]:
-    """Find every gap in care in the organization. Idempotent: a gap still open is found
-    again, not added again; a gap no longer found is resolved and its task closed."""
+def gaps_scan(
+    *, organization, today: date | None = None, client: Client | None = None
+) -> dict[str, int]:
+    """Find every gap in care in the organization (with `client`, that client's only).
+    Idempotent: a gap still open is found again, not added again; a gap no longer found
+    is resolved. A client's gaps share one task: the new gaps of a scan join the client's
+    open gap task, else open one task for all of them; the task closes with the last of
+    its gaps."""
     from .models import Gap
     from .selectors import detect_gaps
 
     today = today or timezone.localdate()
-    found = detect_gaps(organization=organization, today=today)
+    found = detect_gaps(organization=organization, today=today, client=client)
     open_gaps = {
         (g.rule, g.subject_key): g
-        for g in Gap.objects.filter(organization=organization, resolved_at__isnull=True)
-        .select_related("task")
+        for g in Gap.objects.filter(
+            organization=organization,
+            resolved_at__isnull=True,
+            **({"client": client} if client is not None else {}),
+        )
+        .select_related("task", "client")
         .select_for_update(of=("self",))
     }
-    created = resolved = 0
-    for key, finding in found.items():
-        if key in open_gaps:
-            continue
-        client = finding.client
-        owner = plan_owner(client=client, plan=finding.plan)
-        gap = Gap.objects.create(
-            organization=organization,
-            client=client,
-            rule=finding.rule,
-            subject_key=finding.subject_key,
-            detail=finding.detail[:300],
-            owner=owner,
-        )
-        gap.task = _task_for(
-            client=client,
-            owner=owner,
-            title=_gap_title(finding.rule, client),
-            detail=finding.detail,
-            due_at=timezone.now() + timedelta(days=1),
-            priority=TaskPriority.HIGH,
-            source=f"casemanagement.gap.{finding.rule}",
-            dedup_key=f"cm-gap:{gap.public_id}",
-        )
-        gap.save(update_fields=["task"])
-        audit_record(
-            actor=None,
-            actor_email="system",
-            organization=organization,
-            action="gap.detected",
-            obj=gap,
-            client_id=client.public_id,
-            detail={"rule": finding.rule},
-        )
-        created += 1
     now = timezone.now()
+    resolved = 0
+    still_open_tasks: dict[int, Task] = {}  # client id -> an open task of a gap still open
     for key, gap in open_gaps.items():
         if key in found:
+            if gap.task is not None and gap.task.status == TaskStatus.OPEN:
+                still_open_tasks.setdefault(gap.client_id, gap.task)
             continue
         gap.resolved_at = now
         gap.save(update_fields=["resolved_at"])
-        if gap.task is not None and gap.task.status == TaskStatus.OPEN:
-            task_set_status(actor=None, task=gap.task, status=TaskStatus.DONE)
         audit_record(
             actor=None,
             actor_email="system",
@@ -872,7 +865,79 @@ def gaps_scan(*, organization, today: date | None = None) -> dict[str, int]:
             detail={"rule": gap.rule},
         )
         resolved += 1
+    # A task closes once none of its gaps is open any more.
+    kept = {g.task_id for k, g in open_gaps.items() if k in found}
+    for gap in open_gaps.values():
+        task = gap.task
+        closable = gap.resolved_at is not None and task is not None and task.pk not in kept
+        if closable and task.status == TaskStatus.OPEN:
+            task_set_status(actor=None, task=task, status=TaskStatus.DONE)
+
+    new_by_client: dict[int, list] = {}
+    for key, finding in found.items():
+        if key not in open_gaps:
+            new_by_client.setdefault(finding.client.pk, []).append(finding)
+    created = 0
+    for client_pk, findings in new_by_client.items():
+        gap_client = findings[0].client
+        plan = next((f.plan for f in findings if f.plan is not None), None)
+        owner = plan_owner(client=gap_client, plan=plan)
+        gaps = [
+            Gap.objects.create(
+                organization=organization,
+                client=gap_client,
+                rule=f.rule,
+                subject_key=f.subject_key,
+                detail=f.detail[:300],
+                owner=owner,
+            )
+            for f in findings
+        ]
+        task = still_open_tasks.get(client_pk)
+        if task is None:
+            title, detail = _gap_task_text(gap_client, findings)
+            task = _task_for(
+                client=gap_client,
+                owner=owner,
+                title=title,
+                detail=detail,
+                due_at=now + timedelta(days=1),
+                priority=TaskPriority.HIGH,
+                source=f"casemanagement.gap.{findings[0].rule}"
+                if len(findings) == 1
+                else "casemanagement.gaps",
+                dedup_key=f"cm-gap:{gaps[0].public_id}",
+            )
+        for gap in gaps:
+            gap.task = task
+            gap.save(update_fields=["task"])
+            audit_record(
+                actor=None,
+                actor_email="system",
+                organization=organization,
+                action="gap.detected",
+                obj=gap,
+                client_id=gap_client.public_id,
+                detail={"rule": gap.rule},
+            )
+            created += 1
     return {"found": len(found), "created": created, "resolved": resolved}
+
+
+@transaction.atomic
+def gaps_recheck(*, actor, client: Client) -> dict[str, int]:
+    """A staff member asks for the client's gaps to be checked now, not at the next
+    scan."""
+    counts = gaps_scan(organization=client.organization, client=client)
+    _audit(actor, "gaps.rechecked", client, client, **counts)
+    return counts
+
+
+def _gaps_refresh(client: Client) -> None:
+    """After a write that may close a gap (a visit, a provider, a refill, a contact, a
+    review, a step done): the client's gaps are re-evaluated in the same transaction, so
+    the page the writer returns to is already right."""
+    gaps_scan(organization=client.organization, client=client)
 
 
 REFILL_REMINDER_AHEAD = timedelta(days=3)

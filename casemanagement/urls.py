@@ -9,6 +9,7 @@ staff_urlpatterns = [
     path("case-management/gaps/", views.gaps_board, name="casemgmt_gaps"),
     path("case-management/follow-up/", views.followup_report, name="casemgmt_followup"),
     path(C, views.client_case, name="casemgmt_client"),
+    path(C + "gaps/check/", views.gaps_check, name="casemgmt_gaps_check"),
     path(C + "plan/open/", views.plan_open, name="casemgmt_plan_open"),
     path(C + "plan/print/", views.plan_print, name="casemgmt_plan_print"),
     path(C + "plan/review/", views.plan_review, name="casemgmt_plan_review"),

@@ -321,6 +321,19 @@ def appointment_add(request, org, client_id):
 
 @require_POST
 @roles_required(*CASE_ROLES)
+def gaps_check(request, org, client_id):
+    client = _client(request, client_id)
+    counts = services.gaps_recheck(actor=request.user, client=client)
+    messages.success(
+        request,
+        f"Gaps in care checked now: {counts['found']} open, {counts['created']} new, "
+        f"{counts['resolved']} closed.",
+    )
+    return _back(org, client)
+
+
+@require_POST
+@roles_required(*CASE_ROLES)
 def appointment_status(request, org, cm_appointment_id):
     appointment = selectors.appointment_get_for(
         membership=request.membership, appointment_id=cm_appointment_id
