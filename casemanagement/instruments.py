@@ -406,6 +406,13 @@ BAM_SUBSCALES = {
 }
 BAM_SUBSCALE_LABELS = {"use": "Use", "risk": "Risk factors", "protective": "Protective factors"}
 BAM_SUBSCALE_MAX = {"use": 12, "risk": 24, "protective": 24}
+# (threshold, direction, meaning): use is significant at 1 or more, risk high at 12 or
+# more, protection low at 12 or below. The flags and the charts' threshold lines read it.
+BAM_THRESHOLDS = {
+    "use": (1, "at_or_above", "clinically significant"),
+    "risk": (12, "at_or_above", "high"),
+    "protective": (12, "at_or_below", "low"),
+}
 
 
 def bam_days_score(days: int) -> int:
@@ -425,13 +432,16 @@ def bam_days_score(days: int) -> int:
 
 
 def bam_subscale_flags(subscales: dict[str, int]) -> tuple[str, ...]:
+    names = {
+        "use": "use_clinically_significant",
+        "risk": "risk_high",
+        "protective": "protective_low",
+    }
     flags = []
-    if subscales["use"] >= 1:
-        flags.append("use_clinically_significant")
-    if subscales["risk"] >= 12:
-        flags.append("risk_high")
-    if subscales["protective"] <= 12:
-        flags.append("protective_low")
+    for name, (threshold, direction, _meaning) in BAM_THRESHOLDS.items():
+        value = subscales[name]
+        if value >= threshold if direction == "at_or_above" else value <= threshold:
+            flags.append(names[name])
     return tuple(flags)
 
 

@@ -191,15 +191,24 @@ def assessment_get_for(*, membership: Membership, assessment_id) -> Assessment:
     return _get(assessments, assessment_id, "assessment")
 
 
+@dataclass(frozen=True)
+class TrendPoint:
+    when: object  # the assessment's completed_at
+    value: int
+    item9: bool = False  # PHQ-9 item 9 answered above 0
+    sex: str = ""  # AUDIT-C: the sex the screen was scored for
+
+
 @dataclass
 class Trend:
     instrument: instruments.Instrument
-    points: list  # (completed_at, value) oldest first
+    points: list[TrendPoint]  # oldest first
     series: str = "total"
 
 
 def assessment_trends(*, assessments: list[Assessment]) -> list[Trend]:
-    """One trend per instrument from an already-loaded list (no queries)."""
+    """One trend per instrument (per BAM subscale) from an already-loaded list (no
+    queries)."""
     by_code: dict[str, list[Assessment]] = {}
     for assessment in sorted(assessments, key=lambda a: a.completed_at):
         by_code.setdefault(assessment.instrument, []).append(assessment)
@@ -208,10 +217,19 @@ def assessment_trends(*, assessments: list[Assessment]) -> list[Trend]:
         instrument = instruments.INSTRUMENTS[code]
         if code == instruments.BAM:
             for name in instruments.BAM_SUBSCALES:
-                points = [(a.completed_at, a.subscales.get(name, 0)) for a in items]
+                points = [TrendPoint(a.completed_at, a.subscales.get(name, 0)) for a in items]
                 trends.append(Trend(instrument, points, series=name))
         else:
-            trends.append(Trend(instrument, [(a.completed_at, a.total) for a in items]))
+            points = [
+                TrendPoint(
+                    a.completed_at,
+                    a.total or 0,
+                    item9="item9_positive" in (a.flags or []),
+                    sex=a.sex,
+                )
+                for a in items
+            ]
+            trends.append(Trend(instrument, points))
     return trends
 
 

@@ -36,6 +36,7 @@ staff_urlpatterns = [
         views.medication_fill,
         name="casemgmt_medication_fill",
     ),
+    path(C + "assessments/", views.assessment_history, name="casemgmt_assessment_history"),
     path(
         C + "assessments/<slug:cm_instrument>/",
         views.assessment_enter,

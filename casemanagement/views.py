@@ -111,6 +111,27 @@ def followup_report(request, org):
 
 
 @roles_required(*CASE_ROLES)
+def assessment_history(request, org, client_id):
+    """Every assessment the client has answered, charted and listed (the case page
+    draws the latest 60)."""
+    client = _client(request, client_id)
+    assessments = list(selectors.assessments_for(client=client))
+    audit_read_many(
+        actor=request.user,
+        organization=request.organization,
+        items=[(a, client.public_id) for a in assessments],
+    )
+    context = {
+        "client": client,
+        "assessments": assessments,
+        "charts": [
+            charts.trend_chart(t) for t in selectors.assessment_trends(assessments=assessments)
+        ],
+    }
+    return render(request, "casemanagement/assessment_history.html", context)
+
+
+@roles_required(*CASE_ROLES)
 def client_case(request, org, client_id):
     client = _client(request, client_id)
     audit_read(actor=request.user, organization=request.organization, obj=client)
