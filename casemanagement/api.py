@@ -83,7 +83,12 @@ class AssessmentList(_ClientScoped):
         return selectors.assessments_for(client=self.client())
 
     @extend_schema(
-        request=serializers.AssessmentInputSerializer, responses=serializers.AssessmentSerializer
+        request=serializers.AssessmentInputSerializer,
+        responses={201: serializers.AssessmentSerializer},
+        description="Record one completed instrument.\n\n"
+        + serializers.instrument_reference()
+        + "\n\n"
+        + serializers.ERROR_SHAPE,
     )
     def post(self, request, org, client_id):
         data = serializers.AssessmentInputSerializer(data=request.data)

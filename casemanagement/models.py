@@ -427,6 +427,9 @@ class Assessment(TenantModel):
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="cm_assessments")
     instrument = models.CharField(max_length=10, choices=INSTRUMENT_CHOICES)
     answers = models.JSONField()
+    # Day counts as given for the BAM's day-count items (the API accepts days); `answers`
+    # holds the codes derived from them.
+    day_counts = models.JSONField(default=dict, blank=True)
     sex = models.CharField(max_length=8, blank=True, help_text="AUDIT-C is scored by sex.")
     total = models.PositiveSmallIntegerField(null=True, blank=True)
     band = models.CharField(max_length=24, blank=True)

@@ -97,6 +97,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "id",
             "instrument",
             "answers",
+            "day_counts",
             "sex",
             "total",
             "band",
@@ -108,10 +109,69 @@ class AssessmentSerializer(serializers.ModelSerializer):
         ]
 
 
+def instrument_reference() -> str:
+    """Every instrument's item keys and answer codes, for the API schema (Markdown),
+    written from the instrument definitions so it cannot drift from them."""
+    parts = []
+    for code, instrument in instruments.INSTRUMENTS.items():
+        lines = [f"**{instrument.short_name}** (`{code}`):"]
+        for item in instrument.items:
+            need = "required" if item.required else "optional"
+            scored = "" if item.scored else ", not scored"
+            lines.append(
+                f"- `{item.key}` (item {item.number}, {need}{scored}): {instruments.allowed_values(item)}"
+            )
+        if instrument.day_count_keys:
+            lines.append(
+                "- Day-count items "
+                + ", ".join(f"`{k}`" for k in instrument.day_count_keys)
+                + " may instead be sent in `days` as a number of days from 0 to 30; the code is "
+                "derived (0 days = 0, 1-3 = 1, 4-8 = 2, 9-15 = 3, 16-30 = 4)."
+            )
+        if code == instruments.AUDITC:
+            lines.append("- `sex` (`female` or `male`) is required: the screen is scored by sex.")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+ERROR_SHAPE = (
+    "Errors (400) have one shape: an object whose keys are the input fields (`instrument`, "
+    "`sex`, `answers`, `days`) or item keys (`q1` ...), each with a list of messages that "
+    "name the allowed values. Nothing is saved when there is an error."
+)
+
+
 class AssessmentInputSerializer(serializers.Serializer):
-    instrument = serializers.ChoiceField(choices=list(instruments.INSTRUMENTS))
-    answers = serializers.DictField(child=serializers.IntegerField())
-    sex = serializers.ChoiceField(choices=["", "female", "male"], required=False, default="")
+    instrument = serializers.ChoiceField(
+        choices=list(instruments.INSTRUMENTS),
+        error_messages={
+            "invalid_choice": f"Choose one of: {', '.join(instruments.INSTRUMENTS)}.",
+            "required": f"Choose one of: {', '.join(instruments.INSTRUMENTS)}.",
+        },
+    )
+    # Any JSON value per item: the instrument's own validation answers with the allowed
+    # codes, so every item error reads the same whatever was sent.
+    answers = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        default=dict,
+        help_text="Item key -> answer code. See the item keys and codes above.",
+    )
+    days = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        default=dict,
+        help_text="BAM day-count items only: item key -> number of days (0-30).",
+    )
+    sex = serializers.ChoiceField(
+        choices=["", "female", "male"],
+        required=False,
+        default="",
+        error_messages={
+            "invalid_choice": "Choose female or male (the AUDIT-C is scored by sex), or leave "
+            "it out for other instruments."
+        },
+    )
 
 
 class GapSerializer(serializers.ModelSerializer):

@@ -740,15 +740,32 @@ def _answer_errors(exc: instruments.AnswerError) -> ValidationError:
 
 @transaction.atomic
 def assessment_record(
-    *, actor, client: Client, instrument: str, answers: dict, source: str, sex: str = ""
+    *,
+    actor,
+    client: Client,
+    instrument: str,
+    answers: dict,
+    source: str,
+    sex: str = "",
+    days: dict | None = None,
 ) -> Assessment:
     """Store every item answer and the exact score. PHQ-9 item 9 above 0 alerts the case
-    manager at once, whatever the total."""
+    manager at once, whatever the total. BAM day-count items may come as `days` (0-30):
+    their codes are derived here, and the day counts are kept as given."""
     if instrument not in instruments.INSTRUMENTS:
-        raise ValidationError({"instrument": "Choose an instrument."})
+        raise ValidationError(
+            {"instrument": f"Choose one of: {', '.join(instruments.INSTRUMENTS)}."}
+        )
     if source not in AssessmentSource.values:
-        raise ValidationError({"source": "Unknown source."})
+        raise ValidationError({"source": f"Choose one of: {', '.join(AssessmentSource.values)}."})
+    days = days or {}
+    both = sorted(set(days) & set(answers))
+    if both:
+        raise ValidationError(
+            dict.fromkeys(both, "Give this item either as an answer code or as days, not both.")
+        )
     try:
+        answers = {**answers, **instruments.codes_from_days(instrument, days)}
         result = instruments.score(instrument, answers, sex=sex)
         cleaned = instruments.validate_answers(instrument, answers)
     except instruments.AnswerError as exc:
@@ -758,6 +775,7 @@ def assessment_record(
         client=client,
         instrument=instrument,
         answers=cleaned,
+        day_counts=days,
         sex=sex if instrument == instruments.AUDITC else "",
         total=result.total,
         band=result.band,
