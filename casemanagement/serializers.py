@@ -207,7 +207,9 @@ class EngagementSerializer(serializers.Serializer):
 
 
 class ContinuitySerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=["met", "open", "missed", "not_started"])
+    # A plain string: a second choice set for a field named "state" would make the
+    # schema's enum names collide with the windows' met/open/missed.
+    state = serializers.CharField(help_text="met, open, missed (ended by a gap) or not_started.")
     medication = serializers.CharField()
     started_on = serializers.DateField(allow_null=True)
     covered_until = serializers.DateField(allow_null=True)
