@@ -5,6 +5,7 @@ import time_machine
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from continuum.care.models import CareEpisode, HandoffRun, Phase, Task
 from continuum.care.services import handoff_execute
@@ -349,7 +350,7 @@ def test_accepted_moves_to_residential_and_hands_off(planning, members):
         actor=interventionist,
         intervention=planning,
         program_name="Harbor House Residential",
-        bed_hold_date=date.today(),
+        bed_hold_date=timezone.localdate(),  # the organization's day (its scope is active)
     )
     services.intervention_transport_update(
         actor=interventionist, intervention=planning, transport_provider="SafeRide"
@@ -360,7 +361,7 @@ def test_accepted_moves_to_residential_and_hands_off(planning, members):
     episode = CareEpisode.objects.get()
     assert episode.phase == Phase.RESIDENTIAL
     assert episode.residential_program == "Harbor House Residential"
-    assert episode.admission_date == date.today()
+    assert episode.admission_date == timezone.localdate()
     planning.refresh_from_db()
     assert planning.transport_dispatched_at is not None
     run = HandoffRun.objects.get(name="interventions.admission_handoff")

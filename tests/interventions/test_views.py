@@ -14,6 +14,7 @@ from django_scopes import scope
 from continuum.care.models import CareEpisode, Phase
 from continuum.people.models import Client, FamilyMember
 from continuum.tenancy.models import Membership, Role
+from continuum.tenancy.timezones import org_zone
 from interventions.models import (
     Intervention,
     InterventionRequest,
@@ -358,7 +359,8 @@ def test_path_accepted_to_residential(client, org, members, case):
     assert client.post(review, {"decision": "approve"}).status_code == 302
 
     page = url("staff:intervention_detail", org, intervention_id=case["intervention"].public_id)
-    today = timezone.localdate().isoformat()
+    # The organization's day: late in its evening, UTC is already tomorrow.
+    today = timezone.localdate(timezone=org_zone(org)).isoformat()
     response = client.post(
         page, {"action": "outcome", "outcome-outcome": "accepted", "outcome-admission_date": today}
     )
