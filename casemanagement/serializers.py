@@ -108,6 +108,16 @@ class AssessmentSerializer(serializers.ModelSerializer):
         ]
 
 
+class AssessmentRecordedSerializer(AssessmentSerializer):
+    """The answer to recording one: for a safety event (PHQ-9 item 9 above 0), who was
+    asked to follow up, in words for the person who entered it."""
+
+    safety_told = serializers.CharField(read_only=True, default="")
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [*AssessmentSerializer.Meta.fields, "safety_told"]
+
+
 class AssessmentInputSerializer(serializers.Serializer):
     instrument = serializers.ChoiceField(choices=list(instruments.INSTRUMENTS))
     answers = serializers.DictField(child=serializers.IntegerField())

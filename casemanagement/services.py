@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from continuum.audit.services import audit_record
-from continuum.care.models import CareEpisode, Task, TaskPriority, TaskStatus
-from continuum.care.services import task_create, task_set_status
+from continuum.care import safety
+from continuum.care.models import CareEpisode, Task, TaskKind, TaskStatus
+from continuum.care.services import safety_event_raise, task_create, task_set_status
 from continuum.consent.models import InformationCategory, Purpose, RecipientKind
 from continuum.consent.services import ConsentRequired, consent_require, disclosure_record
 from continuum.notifications.services import notification_cancel, notification_schedule
@@ -34,6 +35,7 @@ from .models import (
     ContactKind,
     Direction,
     Domain,
+    GapRule,
     Goal,
     GoalStatus,
     GoalStep,
@@ -50,6 +52,13 @@ from .models import (
     VisitType,
 )
 from .selectors import case_manager_pick
+
+SAFETY_ITEM9 = "phq9_item9"
+# The 7- and 30-day follow-up after discharge are deadlines; every other gap is follow-up.
+GAP_TASK_KIND = {
+    GapRule.FOLLOW_UP_7: TaskKind.DEADLINE,
+    GapRule.FOLLOW_UP_30: TaskKind.DEADLINE,
+}
 
 FIRST_CONTACT_WITHIN = timedelta(hours=72)
 REMINDER_BEFORE = timedelta(hours=24)
@@ -273,6 +282,7 @@ def plan_review_task_ensure(*, plan: CarePlan, today: date) -> Task | None:
         owner=plan_owner(client=plan.client, plan=plan),
         title=f"Review {plan.client.display_name}'s care plan",
         due_at=_end_of(plan.next_review_on, plan.organization),
+        kind=TaskKind.ROUTINE,
         source="casemanagement.plan_review",
         dedup_key=_review_task_key(plan),
     )
@@ -577,7 +587,7 @@ def appointment_set_status(*, actor, appointment: Appointment, status: str) -> A
             owner=plan_owner(client=client, plan=_active_plan(client)),
             title=f"Reschedule {client.display_name}'s missed appointment",
             due_at=timezone.now() + timedelta(days=1),
-            priority=TaskPriority.HIGH,
+            kind=TaskKind.DEADLINE,
             source="casemanagement.appointment_missed",
             dedup_key=f"cm-missed:{appointment.public_id}",
         )
@@ -724,7 +734,7 @@ def adherence_report(
             owner=plan_owner(client=client, plan=_active_plan(client)),
             title=f"Follow up: {client.display_name} reports missed doses",
             due_at=timezone.now() + timedelta(days=1),
-            priority=TaskPriority.HIGH,
+            kind=TaskKind.FOLLOW_UP,
             source="casemanagement.adherence",
             dedup_key=f"cm-adherence:{medication.public_id}:{week_of.isoformat()}",
         )
@@ -741,10 +751,17 @@ def _answer_errors(exc: instruments.AnswerError) -> ValidationError:
 
 @transaction.atomic
 def assessment_record(
-    *, actor, client: Client, instrument: str, answers: dict, source: str, sex: str = ""
+    *,
+    actor,
+    client: Client,
+    instrument: str,
+    answers: dict,
+    source: str,
+    sex: str = "",
+    door: str = "",
 ) -> Assessment:
-    """Store every item answer and the exact score. PHQ-9 item 9 above 0 alerts the case
-    manager at once, whatever the total."""
+    """Store every item answer and the exact score. PHQ-9 item 9 above 0 is a safety
+    event whatever the total: the spine tells the responsible person at once."""
     if instrument not in instruments.INSTRUMENTS:
         raise ValidationError({"instrument": "Choose an instrument."})
     if source not in AssessmentSource.values:
@@ -770,37 +787,14 @@ def assessment_record(
     )
     _audit(actor, "assessment.recorded", assessment, client, instrument=instrument)
     if result.urgent:
-        _safety_alert(assessment)
+        _safety_event(assessment, actor=actor, door=door)
     return assessment
 
 
-def _safety_alert(assessment: Assessment) -> None:
-    client = assessment.client
-    owner = plan_owner(client=client, plan=_active_plan(client))
-    task = _task_for(
-        client=client,
-        owner=owner,
-        title=f"URGENT: same-day safety follow-up with {client.display_name} (PHQ-9 item 9)",
-        due_at=_end_of(timezone.localdate(), client.organization),
-        priority=TaskPriority.HIGH,
-        source="casemanagement.safety",
-        dedup_key=f"cm-safety:{assessment.public_id}",
-    )
-    if owner is not None:
-        notification_schedule(
-            organization=client.organization,
-            recipient=owner.user,
-            template="safety_alert",
-            context={
-                "url": reverse(
-                    "staff:casemgmt_client",
-                    kwargs={"org": client.organization.slug, "client_id": client.public_id},
-                ),
-            },
-            dedup_key=f"cm-safety:{assessment.public_id}",
-            urgent=True,
-        )
-    return task
+def _safety_event(assessment: Assessment, *, actor, door: str) -> None:
+    if not door:
+        door = safety.Door.PORTAL if assessment.source == AssessmentSource.PORTAL else "staff"
+    safety_event_raise(actor=actor, client=assessment.client, kind=SAFETY_ITEM9, door=door)
 
 
 # --- gaps in care -----------------------------------------------------------------------
@@ -847,7 +841,7 @@ def gaps_scan(*, organization, today: date | None = None) -> dict[str, int]:
             title=_gap_title(finding.rule, client),
             detail=finding.detail,
             due_at=timezone.now() + timedelta(days=1),
-            priority=TaskPriority.HIGH,
+            kind=GAP_TASK_KIND.get(finding.rule, TaskKind.FOLLOW_UP),
             source=f"casemanagement.gap.{finding.rule}",
             dedup_key=f"cm-gap:{gap.public_id}",
         )
@@ -968,7 +962,7 @@ def aftercare_start(*, transition) -> CarePlan:
         "client": client,
         "episode": episode,
         "due_at": transition.at + FIRST_CONTACT_WITHIN,
-        "priority": TaskPriority.HIGH,
+        "kind": TaskKind.DEADLINE,
         "source": f"handoff:{CARE_FIRST_CONTACT}",
     }
     care_key = f"handoff:{CARE_FIRST_CONTACT}:{transition.public_id}"

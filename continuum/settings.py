@@ -253,6 +253,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["referrals.scan_stale"] = {"task": "referrals.scan_stale", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["care.handoff_sweep"] = {"task": "care.handoff_sweep", "schedule": 300.0}
+# Safety events: the urgent queue has a worker slot of its own (docs/operations.md).
+CELERY_BEAT_SCHEDULE["care.safety_escalations"] = {
+    "task": "care.safety_escalations",
+    "schedule": 60.0,
+    "options": {"queue": "urgent"},
+}
 CELERY_BEAT_SCHEDULE["interventions.overdue_sweep"] = {
     "task": "interventions.overdue_sweep",
     "schedule": 600.0,

@@ -61,3 +61,58 @@ class TransitionForm(forms.Form):
 
 class TaskStatusForm(forms.Form):
     status = forms.ChoiceField(choices=TaskStatus.choices)
+
+
+# --- the on-call rota -----------------------------------------------------------------
+
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, membership):
+        name = membership.user.get_full_name() or membership.user.email
+        return f"{name} ({', '.join(str(label) for label in membership.role_labels)})"
+
+
+class OnCallShiftForm(forms.Form):
+    membership = MemberChoiceField(queryset=None, label="Staff member")
+    weekday = forms.TypedChoiceField(
+        coerce=int,
+        choices=[
+            (0, "Monday"),
+            (1, "Tuesday"),
+            (2, "Wednesday"),
+            (3, "Thursday"),
+            (4, "Friday"),
+            (5, "Saturday"),
+            (6, "Sunday"),
+        ],
+        label="Day",
+    )
+    starts_at = forms.TimeField(widget=TIME, label="From", help_text="24-hour time, e.g. 17:00.")
+    ends_at = forms.TimeField(
+        widget=TIME,
+        label="Until",
+        help_text="A time at or before the start runs past midnight, e.g. 17:00 until 09:00.",
+    )
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = candidates
+
+
+OnCallShiftFormSet = forms.formset_factory(OnCallShiftForm, extra=2, can_delete=True, max_num=70)
+
+
+class OnCallFallbackForm(forms.Form):
+    fallback = MemberChoiceField(
+        queryset=None,
+        required=False,
+        label="Fallback",
+        empty_label="Nobody: go straight to the admins",
+        help_text="Asked when no shift covers the hour.",
+    )
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fallback"].queryset = candidates
