@@ -7,8 +7,6 @@ class CoachingConfig(AppConfig):
     verbose_name = "Sober coaching"
 
     def ready(self) -> None:
-        from django.utils.translation import gettext_noop
-
         from continuum.care import safety, timeline
         from continuum.notifications import calendar, kinds
         from continuum.tenancy.models import Role
@@ -23,11 +21,11 @@ class CoachingConfig(AppConfig):
         kinds.register("coaching_alert", _("Coaching alerts"))
         kinds.register("coaching_reminder", _("Coaching reminders for high-risk days"))
         for name, label in (
-            ("help_now", gettext_noop("Asked for help now")),
-            ("reported_use", gettext_noop("Reported use")),
-            ("craving", gettext_noop("Craving at or above the plan's threshold")),
-            ("missed_checkins", gettext_noop("Missed check-ins (marked urgent)")),
-            ("high_risk_day", gettext_noop("A high-risk day within 24 hours")),
+            ("help_now", "Asked for help now"),
+            ("reported_use", "Reported use"),
+            ("craving", "Craving at or above the plan's threshold"),
+            ("missed_checkins", "Missed check-ins (marked urgent)"),
+            ("high_risk_day", "A high-risk day within 24 hours"),
         ):
             safety.register(name, label, line=Role.SOBER_COACH)
         safety.register_availability(services.coach_available)

@@ -285,13 +285,13 @@ class OnCallShift(TenantModel):
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     weekday = models.PositiveSmallIntegerField(
         choices=[
-            (0, gettext_noop("Monday")),
-            (1, gettext_noop("Tuesday")),
-            (2, gettext_noop("Wednesday")),
-            (3, gettext_noop("Thursday")),
-            (4, gettext_noop("Friday")),
-            (5, gettext_noop("Saturday")),
-            (6, gettext_noop("Sunday")),
+            (0, "Monday"),
+            (1, "Tuesday"),
+            (2, "Wednesday"),
+            (3, "Thursday"),
+            (4, "Friday"),
+            (5, "Saturday"),
+            (6, "Sunday"),
         ]
     )
     starts_at = models.TimeField()
@@ -312,11 +312,12 @@ class SafetyStatus(models.TextChoices):
 
 
 class AskedAs(models.TextChoices):
-    CARE_TEAM = "care_team", gettext_noop("care team")
-    ON_CALL = "on_call", gettext_noop("on call")
-    FALLBACK = "fallback", gettext_noop("on-call fallback")
-    ADMINS = "admins", gettext_noop("organization admins")
-    NOBODY = "nobody", gettext_noop("nobody could be reached")
+    # Staff-facing only: the client is told in continuum.care.safety.told_sentence.
+    CARE_TEAM = "care_team", "care team"
+    ON_CALL = "on_call", "on call"
+    FALLBACK = "fallback", "on-call fallback"
+    ADMINS = "admins", "organization admins"
+    NOBODY = "nobody", "nobody could be reached"
 
 
 class SafetyEvent(TenantModel):

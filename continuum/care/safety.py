@@ -4,7 +4,7 @@ A line registers each kind of safety event once, at start-up, naming the care-te
 that answers for it first:
 
     from continuum.care import safety
-    safety.register("help_now", gettext_noop("Asked for help now"), line=Role.SOBER_COACH)
+    safety.register("help_now", "Asked for help now", line=Role.SOBER_COACH)
 
 and raises one with `continuum.care.services.safety_event_raise(...)`. The spine decides
 who is responsible right now (`selectors.responsible_for`), tells them at once on every
@@ -44,7 +44,7 @@ class Door:
 @dataclass(frozen=True)
 class SafetyKind:
     name: str
-    label: str  # staff-facing; marked with gettext_noop by the line
+    label: str  # staff-facing only (timeline, My work, the task), so English
     line: str  # the care-team role that answers first
 
 
@@ -141,21 +141,18 @@ def told_or_crisis_sentence(event) -> str:
 
 
 def staff_told_sentence(event) -> str:
-    """The same truth for the staff member who entered the answer."""
+    """The same truth for the staff member who entered the answer (staff pages are
+    English)."""
     from .models import AskedAs
 
     if event is None:
         return ""
     if event.asked_as == AskedAs.NOBODY:
-        return _(
+        return (
             "Nobody could be asked to follow up: there is no care team, no one on call and "
             "no active admin. Call the client now, and set up the on-call rota."
         )
     if event.asked_as == AskedAs.ADMINS:
-        return _("Every admin of %(organization)s has been asked to follow up today.") % {
-            "organization": event.organization.name
-        }
-    return _("%(name)s (%(as)s) has been asked to follow up today.") % {
-        "name": event.asked.user.get_full_name() or event.asked.user.email,
-        "as": _(AskedAs(event.asked_as).label),
-    }
+        return f"Every admin of {event.organization.name} has been asked to follow up today."
+    name = event.asked.user.get_full_name() or event.asked.user.email
+    return f"{name} ({AskedAs(event.asked_as).label}) has been asked to follow up today."
