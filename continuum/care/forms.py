@@ -68,14 +68,19 @@ class TaskStatusForm(forms.Form):
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, membership):
+def member_choices(candidates) -> list[tuple[int, str]]:
+    """Choices built once for the whole page: a ModelChoiceField would run its query again
+    for every shift's form."""
+    choices = []
+    for membership in candidates:
         name = membership.user.get_full_name() or membership.user.email
-        return f"{name} ({', '.join(str(label) for label in membership.role_labels)})"
+        roles = ", ".join(str(label) for label in membership.role_labels)
+        choices.append((membership.pk, f"{name} ({roles})"))
+    return choices
 
 
 class OnCallShiftForm(forms.Form):
-    membership = MemberChoiceField(queryset=None, label="Staff member")
+    membership = forms.TypedChoiceField(coerce=int, label="Staff member")
     weekday = forms.TypedChoiceField(
         coerce=int,
         choices=[
@@ -96,23 +101,23 @@ class OnCallShiftForm(forms.Form):
         help_text="A time at or before the start runs past midnight, e.g. 17:00 until 09:00.",
     )
 
-    def __init__(self, *args, candidates=None, **kwargs):
+    def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = candidates
+        self.fields["membership"].choices = [("", "Choose a staff member"), *choices]
 
 
 OnCallShiftFormSet = forms.formset_factory(OnCallShiftForm, extra=2, can_delete=True, max_num=70)
 
 
 class OnCallFallbackForm(forms.Form):
-    fallback = MemberChoiceField(
-        queryset=None,
+    fallback = forms.TypedChoiceField(
+        coerce=int,
         required=False,
+        empty_value=None,
         label="Fallback",
-        empty_label="Nobody: go straight to the admins",
         help_text="Asked when no shift covers the hour.",
     )
 
-    def __init__(self, *args, candidates=None, **kwargs):
+    def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fallback"].queryset = candidates
+        self.fields["fallback"].choices = [("", "Nobody: go straight to the admins"), *choices]

@@ -789,7 +789,7 @@ def on_call_rota_save(
         )
         for membership, weekday, starts_at, ends_at in cleaned
     )
-    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
     organization.on_call_fallback = fallback
     organization.save(update_fields=["on_call_fallback"])
     audit_record(

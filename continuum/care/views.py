@@ -21,7 +21,13 @@ from continuum.tenancy.views import add_service_errors
 
 from . import alerts, safety, timeline
 from .actions import actions_for
-from .forms import EpisodeOpenForm, OnCallFallbackForm, OnCallShiftFormSet, TransitionForm
+from .forms import (
+    EpisodeOpenForm,
+    OnCallFallbackForm,
+    OnCallShiftFormSet,
+    TransitionForm,
+    member_choices,
+)
 from .models import AskedAs, Phase, SafetyStatus, TaskStatus
 from .selectors import (
     client_directory,
@@ -270,10 +276,11 @@ def safety_event_acknowledge_view(request, org, safety_event_id):
 def on_call_rota(request, org):
     """Who is on call, by weekday and hour, and who is asked when nobody is."""
     organization = request.organization
-    candidates = on_call_candidates(organization=organization)
+    candidates = {m.pk: m for m in on_call_candidates(organization=organization)}
+    choices = member_choices(candidates.values())
     initial = [
         {
-            "membership": shift.membership,
+            "membership": shift.membership_id,
             "weekday": shift.weekday,
             "starts_at": shift.starts_at,
             "ends_at": shift.ends_at,
@@ -282,23 +289,24 @@ def on_call_rota(request, org):
     ]
     data = request.POST if request.method == "POST" else None
     formset = OnCallShiftFormSet(
-        data, initial=initial, prefix="shifts", form_kwargs={"candidates": candidates}
+        data, initial=initial, prefix="shifts", form_kwargs={"choices": choices}
     )
     fallback_form = OnCallFallbackForm(
-        data, candidates=candidates, initial={"fallback": organization.on_call_fallback}
+        data, choices=choices, initial={"fallback": organization.on_call_fallback_id}
     )
     if data is not None and formset.is_valid() and fallback_form.is_valid():
         shifts = [
-            form.cleaned_data
+            {**form.cleaned_data, "membership": candidates[form.cleaned_data["membership"]]}
             for form in formset.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
+        fallback = fallback_form.cleaned_data["fallback"]
         try:
             on_call_rota_save(
                 actor=request.user,
                 organization=organization,
                 shifts=shifts,
-                fallback=fallback_form.cleaned_data["fallback"],
+                fallback=candidates[fallback] if fallback is not None else None,
             )
         except ValidationError as exc:
             add_service_errors(fallback_form, exc)
