@@ -188,7 +188,11 @@ class Engagement(TenantModel):
     acknowledge_within_minutes = models.PositiveSmallIntegerField(
         default=60,
         validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
-        help_text="Unacknowledged alerts go to the case manager after this long.",
+        help_text=(
+            "Alerts that are not safety events (no contact, missed check-ins not marked "
+            "urgent) go to the case manager after this long. Safety events escalate on the "
+            "organization's window."
+        ),
     )
     end_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
