@@ -231,6 +231,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1/[^/]+",
+    # Assessments appear in three components (read, recorded, input): name the model's
+    # choice set so the other keeps its component-prefixed name.
+    "ENUM_NAME_OVERRIDES": {"InstrumentEnum": "casemanagement.instruments.INSTRUMENT_CHOICES"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "continuum.api_schema.blank_emails_hook",
