@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django_scopes import scope
 
@@ -31,6 +32,7 @@ from continuum.care.services import (
     safety_escalations_run,
     safety_event_acknowledge,
     safety_event_raise,
+    task_create,
 )
 from continuum.care.tasks import safety_escalations
 from continuum.care.timeline import client_timeline
@@ -718,3 +720,70 @@ def test_rota_page_queries_do_not_grow_with_shifts(client, world):
         with assert_queries(8, label=f"rota with {shifts} shifts"):
             response = client.get(_rota_url())
         assert response.content.decode().count("<legend>Shift") == shifts + 2
+
+
+# --- priorities: one rule, used by every creator -------------------------------------------
+
+
+def test_the_kind_of_work_decides_the_priority(in_org):
+    made = {
+        kind: task_create(
+            actor=None,
+            organization=in_org,
+            title=f"A {kind} task",
+            queue_role=Role.INTAKE_COORDINATOR,
+            kind=kind,
+        ).priority
+        for kind in ("safety", "deadline", "follow_up", "routine")
+    }
+    assert made == {
+        "safety": "urgent",
+        "deadline": "high",
+        "follow_up": "normal",
+        "routine": "low",
+    }
+    with pytest.raises(ValidationError) as error:
+        task_create(
+            actor=None,
+            organization=in_org,
+            title="Odd",
+            queue_role=Role.INTAKE_COORDINATOR,
+            kind="whenever",
+        )
+    assert error.value.message_dict["kind"] == [
+        "Choose a kind of task: safety, deadline, follow_up, routine."
+    ]
+    assert not Task.objects.filter(title="Odd").exists()
+
+
+def test_my_work_puts_urgent_first_and_colours_by_priority(client, world):
+    intake = world["members"][Role.INTAKE_COORDINATOR]
+    with scope(organization=world["org"].pk), time_machine.travel(NOW, tick=False):
+        for title, kind, due in (
+            ("Overdue renewal", "routine", NOW - timedelta(days=2)),
+            ("Overdue triage", "deadline", NOW - timedelta(hours=1)),
+            ("Call today", "safety", NOW + timedelta(hours=8)),
+            ("Missed doses", "follow_up", NOW + timedelta(days=1)),
+        ):
+            task_create(
+                actor=None,
+                organization=world["org"],
+                title=title,
+                queue_role=Role.INTAKE_COORDINATOR,
+                due_at=due,
+                kind=kind,
+            )
+    client.force_login(intake)
+    with time_machine.travel(NOW, tick=False):
+        body = client.get(reverse("staff:my_work", kwargs={"org": "harbor"})).content.decode()
+    order = ["Call today", "Overdue triage", "Missed doses", "Overdue renewal"]
+    assert [body.index(t) for t in order] == sorted(body.index(t) for t in order)
+    for priority in ("urgent", "high", "normal", "low"):
+        assert f"badge--priority-{priority}" in body
+
+
+def test_the_settings_page_links_to_the_rota(client, world):
+    client.force_login(world["admin"].user)
+    body = client.get(reverse("staff:settings", kwargs={"org": "harbor"})).content.decode()
+    assert 'href="/harbor/staff/settings/on-call/"' in body
+    assert "Safety escalation window (minutes)" in body
