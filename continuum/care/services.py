@@ -36,7 +36,7 @@ from .models import (
     priority_for,
 )
 from .registry import registry
-from .selectors import responsible_for, safety_event_open_today
+from .selectors import on_call_now, responsible_for, safety_event_open_today
 
 logger = logging.getLogger(__name__)
 
@@ -643,6 +643,18 @@ def safety_event_escalate(*, event: SafetyEvent, now: datetime) -> SafetyEvent:
     active, and after the last of them every admin. Inside the caller's transaction and
     row lock."""
     step = event.step + 1
+    team = sum(1 for entry in event.order if entry[1] == AskedAs.CARE_TEAM)
+    if step >= team:
+        # Past the care team: the rota changes by the hour, so ask whoever is on call
+        # now (and was not asked already), not who was on call when the event came in.
+        asked = {entry[0] for entry in event.order[:step]}
+        rota = on_call_now(organization=event.organization, when=now)
+        as_ = AskedAs.ON_CALL
+        if rota and rota == [event.organization.on_call_fallback]:
+            as_ = AskedAs.FALLBACK
+        event.order = event.order[:step] + [
+            [membership.pk, as_, ""] for membership in rota if membership.pk not in asked
+        ]
     while step < len(event.order):
         if Membership.objects.filter(pk=event.order[step][0], is_active=True).exists():
             break

@@ -787,3 +787,26 @@ def test_the_settings_page_links_to_the_rota(client, world):
     body = client.get(reverse("staff:settings", kwargs={"org": "harbor"})).content.decode()
     assert 'href="/harbor/staff/settings/on-call/"' in body
     assert "Safety escalation window (minutes)" in body
+
+
+def test_escalation_asks_whoever_is_on_call_when_it_escalates(in_org, world):
+    """Raised at 16:50 during Dana's shift, escalated at 17:05: Omar has the evening."""
+    luis, carmen, dana, omar = world["client"], world["carmen"], world["dana"], world["omar"]
+    on_team(luis, carmen, Role.SOBER_COACH)
+    on_call_rota_save(
+        actor=None,
+        organization=world["org"],
+        shifts=[
+            {"membership": dana, "weekday": 1, "starts_at": time(9), "ends_at": time(17)},
+            {"membership": omar, "weekday": 1, "starts_at": time(17), "ends_at": time(9)},
+        ],
+        fallback=None,
+    )
+    with time_machine.travel(at(16, 50), tick=False):
+        event = safety_event_raise(actor=None, client=luis, kind="help_now", door="portal")
+        assert event.asked == carmen
+    with time_machine.travel(at(17, 5), tick=False):
+        safety_escalations_run(organization=world["org"])
+    event.refresh_from_db()
+    assert (event.asked, event.asked_as) == (omar, "on_call")
+    assert told(dana) == []
