@@ -84,6 +84,8 @@ class OnCallShiftForm(forms.Form):
     weekday = forms.TypedChoiceField(
         coerce=int,
         choices=[
+            # Blank first, so an unused shift of the form stays blank and is skipped.
+            ("", "Choose a day"),
             (0, "Monday"),
             (1, "Tuesday"),
             (2, "Wednesday"),

@@ -644,7 +644,7 @@ def test_admin_sets_the_rota(client, world):
     client.force_login(world["admin"].user)
     page = client.get(_rota_url())
     assert page.status_code == 200
-    assert "Nobody is on call now" in page.content.decode()
+    assert "Nobody is on call now: when a client's care team cannot answer" in page.content.decode()
     response = client.post(_rota_url(), _rota_post(world))
     assert response.status_code == 302
     with scope(organization=world["org"].pk):

@@ -3,7 +3,7 @@ strong craving and presses "I need help now", and is told which person was asked
 coach (at a desk) sees both alerts and acknowledges the same-day call from My work."""
 
 from coaching.models import Alert, CheckIn
-from continuum.care.models import SafetyEvent
+from continuum.care.models import OnCallShift, SafetyEvent
 from continuum.consent.models import ConsentStatus
 from continuum.consent.services import consent_create
 from continuum.tenancy.models import Membership, Role
@@ -69,3 +69,19 @@ def test_client_checks_in_asks_for_help_and_the_coach_sees_the_alerts(site, in_o
     assert f"Acknowledged by {name}" in desk.page.content()
     event = SafetyEvent.objects.get()
     assert (event.status, event.count) == ("acknowledged", 2)
+
+    # An admin, on a phone, puts a case manager on call for Saturday nights.
+    admin_phone = site.open(phone=True)
+    admin_phone.log_in_as(members[Role.ORG_ADMIN])
+    admin_phone.visit(f"/{org.slug}/staff/settings/on-call/")
+    rota = admin_phone.page
+    assert rota.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    first = rota.get_by_role("group", name="Shift 1")
+    manager = members[Role.CASE_MANAGER].get_full_name()
+    first.get_by_label("Staff member").select_option(label=f"{manager} (Case manager)")
+    first.get_by_label("Day").select_option(label="Saturday")
+    first.get_by_label("From").fill("18:00")
+    first.get_by_label("Until").fill("08:00")
+    admin_phone.submit("Save the rota")
+    assert "On-call rota saved." in rota.content(), rota.inner_text("main")
+    assert OnCallShift.objects.get().weekday == 5
