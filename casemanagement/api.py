@@ -6,6 +6,8 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 
 from continuum.audit.services import audit_read_many
+from continuum.care import safety
+from continuum.care.selectors import safety_event_latest
 from continuum.people.selectors import client_get_for
 from continuum.tenancy.api import as_api_error
 
@@ -84,7 +86,7 @@ class AssessmentList(_ClientScoped):
 
     @extend_schema(
         request=serializers.AssessmentInputSerializer,
-        responses={201: serializers.AssessmentSerializer},
+        responses={201: serializers.AssessmentRecordedSerializer},
         description="Record one completed instrument.\n\n"
         + serializers.instrument_reference()
         + "\n\n"
@@ -98,12 +100,18 @@ class AssessmentList(_ClientScoped):
                 actor=request.user,
                 client=self.client(),
                 source=AssessmentSource.STAFF,
+                door="api",
                 **data.validated_data,
             )
         except ValidationError as exc:
             raise as_api_error(exc) from exc
+        if assessment.urgent:
+            assessment.safety_told = safety.staff_told_sentence(
+                safety_event_latest(client=assessment.client)
+            )
         return Response(
-            serializers.AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED
+            serializers.AssessmentRecordedSerializer(assessment).data,
+            status=status.HTTP_201_CREATED,
         )
 
 

@@ -109,6 +109,16 @@ class AssessmentSerializer(serializers.ModelSerializer):
         ]
 
 
+class AssessmentRecordedSerializer(AssessmentSerializer):
+    """The answer to recording one: for a safety event (PHQ-9 item 9 above 0), who was
+    asked to follow up, in words for the person who entered it."""
+
+    safety_told = serializers.CharField(read_only=True, default="")
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [*AssessmentSerializer.Meta.fields, "safety_told"]
+
+
 def instrument_reference() -> str:
     """Every instrument's item keys and answer codes, for the API schema (Markdown),
     written from the instrument definitions so it cannot drift from them."""

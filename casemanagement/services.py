@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from continuum.audit.services import audit_record
-from continuum.care.models import CareEpisode, Task, TaskPriority, TaskStatus
-from continuum.care.services import task_create, task_set_status
+from continuum.care import safety
+from continuum.care.models import CareEpisode, Task, TaskKind, TaskStatus
+from continuum.care.services import safety_event_raise, task_create, task_set_status
 from continuum.consent.models import InformationCategory, Purpose, RecipientKind
 from continuum.consent.services import ConsentRequired, consent_require, disclosure_record
 from continuum.notifications.services import notification_cancel, notification_schedule
@@ -35,6 +36,7 @@ from .models import (
     ContactKind,
     Direction,
     Domain,
+    GapRule,
     Goal,
     GoalStatus,
     GoalStep,
@@ -51,6 +53,13 @@ from .models import (
     VisitType,
 )
 from .selectors import case_manager_pick
+
+SAFETY_ITEM9 = "phq9_item9"
+# The 7- and 30-day follow-up after discharge are deadlines; every other gap is follow-up.
+GAP_TASK_KIND = {
+    GapRule.FOLLOW_UP_7: TaskKind.DEADLINE,
+    GapRule.FOLLOW_UP_30: TaskKind.DEADLINE,
+}
 
 FIRST_CONTACT_WITHIN = timedelta(hours=72)
 REMINDER_BEFORE = timedelta(hours=24)
@@ -277,6 +286,7 @@ def plan_review_task_ensure(*, plan: CarePlan, today: date) -> Task | None:
         owner=plan_owner(client=plan.client, plan=plan),
         title=f"Review {plan.client.display_name}'s care plan",
         due_at=day_end(plan.next_review_on, plan.organization),
+        kind=TaskKind.ROUTINE,
         source="casemanagement.plan_review",
         dedup_key=_review_task_key(plan),
     )
@@ -573,7 +583,7 @@ def appointment_set_status(*, actor, appointment: Appointment, status: str) -> A
             title=f"Reschedule {client.display_name}'s missed appointment",
             # From the appointment, not from when it was marked: marked late, it is due now.
             due_at=appointment.starts_at + MISSED_RESCHEDULE_WITHIN,
-            priority=TaskPriority.HIGH,
+            kind=TaskKind.DEADLINE,
             source="casemanagement.appointment_missed",
             dedup_key=f"cm-missed:{appointment.public_id}",
         )
@@ -723,7 +733,7 @@ def adherence_report(
             owner=plan_owner(client=client, plan=_active_plan(client)),
             title=f"Follow up: {client.display_name} reports missed doses",
             due_at=timezone.now() + timedelta(days=1),
-            priority=TaskPriority.HIGH,
+            kind=TaskKind.FOLLOW_UP,
             source="casemanagement.adherence",
             dedup_key=f"cm-adherence:{medication.public_id}:{week_of.isoformat()}",
         )
@@ -747,11 +757,13 @@ def assessment_record(
     answers: dict,
     source: str,
     sex: str = "",
+    door: str = "",
     days: dict | None = None,
 ) -> Assessment:
-    """Store every item answer and the exact score. PHQ-9 item 9 above 0 alerts the case
-    manager at once, whatever the total. BAM day-count items may come as `days` (0-30):
-    their codes are derived here, and the day counts are kept as given."""
+    """Store every item answer and the exact score. PHQ-9 item 9 above 0 is a safety
+    event whatever the total: the spine tells the responsible person at once. BAM
+    day-count items may come as `days` (0-30): their codes are derived here, and the day
+    counts are kept as given."""
     if instrument not in instruments.INSTRUMENTS:
         raise ValidationError(
             {"instrument": f"Choose one of: {', '.join(instruments.INSTRUMENTS)}."}
@@ -787,37 +799,14 @@ def assessment_record(
     )
     _audit(actor, "assessment.recorded", assessment, client, instrument=instrument)
     if result.urgent:
-        _safety_alert(assessment)
+        _safety_event(assessment, actor=actor, door=door)
     return assessment
 
 
-def _safety_alert(assessment: Assessment) -> None:
-    client = assessment.client
-    owner = plan_owner(client=client, plan=_active_plan(client))
-    task = _task_for(
-        client=client,
-        owner=owner,
-        title=f"URGENT: same-day safety follow-up with {client.display_name} (PHQ-9 item 9)",
-        due_at=day_end(timezone.localdate(), client.organization),
-        priority=TaskPriority.HIGH,
-        source="casemanagement.safety",
-        dedup_key=f"cm-safety:{assessment.public_id}",
-    )
-    if owner is not None:
-        notification_schedule(
-            organization=client.organization,
-            recipient=owner.user,
-            template="safety_alert",
-            context={
-                "url": reverse(
-                    "staff:casemgmt_client",
-                    kwargs={"org": client.organization.slug, "client_id": client.public_id},
-                ),
-            },
-            dedup_key=f"cm-safety:{assessment.public_id}",
-            urgent=True,
-        )
-    return task
+def _safety_event(assessment: Assessment, *, actor, door: str) -> None:
+    if not door:
+        door = safety.Door.PORTAL if assessment.source == AssessmentSource.PORTAL else "staff"
+    safety_event_raise(actor=actor, client=assessment.client, kind=SAFETY_ITEM9, door=door)
 
 
 # --- gaps in care -----------------------------------------------------------------------
@@ -920,7 +909,10 @@ def gaps_scan(
                 title=title,
                 detail=detail,
                 due_at=now + timedelta(days=1),
-                priority=TaskPriority.HIGH,
+                # A 7- or 30-day follow-up among them makes the client's task a deadline.
+                kind=TaskKind.DEADLINE
+                if any(f.rule in GAP_TASK_KIND for f in findings)
+                else TaskKind.FOLLOW_UP,
                 source=f"casemanagement.gap.{findings[0].rule}"
                 if len(findings) == 1
                 else "casemanagement.gaps",
@@ -1043,7 +1035,7 @@ def aftercare_start(*, transition) -> CarePlan:
         "client": client,
         "episode": episode,
         "due_at": episode.discharged_at(recorded_at=transition.at) + FIRST_CONTACT_WITHIN,
-        "priority": TaskPriority.HIGH,
+        "kind": TaskKind.DEADLINE,
         "source": f"handoff:{CARE_FIRST_CONTACT}",
     }
     care_key = f"handoff:{CARE_FIRST_CONTACT}:{transition.public_id}"

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from continuum.audit.services import audit_read, audit_read_many
+from continuum.care import safety
+from continuum.care.selectors import safety_event_latest
 from continuum.people.selectors import client_for_portal_user, client_get_for
 from continuum.tenancy.models import Role
 from continuum.tenancy.permissions import roles_required
@@ -457,10 +459,19 @@ def _assessment_page(request, *, client, code, source, template, extra):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            event = safety_event_latest(client=client) if assessment.urgent else None
             return render(
                 request,
                 template.replace("form", "result"),
-                {**extra, "client": client, "assessment": assessment, "instrument": instrument},
+                {
+                    **extra,
+                    "client": client,
+                    "assessment": assessment,
+                    "instrument": instrument,
+                    # The truth about who was told, for the client and for staff.
+                    "safety_told": safety.told_sentence(event),
+                    "staff_told": safety.staff_told_sentence(event),
+                },
             )
     return _form_page(
         request, template, {**extra, "client": client, "instrument": instrument}, form

@@ -53,3 +53,13 @@ def calendar_feed_by_token(*, organization, token: str) -> CalendarFeed | None:
         .select_related("user")
         .first()
     )
+
+
+def sms_number_for(*, organization, user) -> str:
+    """The mobile number the user gave for text messages here, or ""."""
+    return (
+        NotificationPreference.objects.filter(organization=organization, user=user)
+        .values_list("sms_number", flat=True)
+        .first()
+        or ""
+    )

@@ -181,7 +181,29 @@ def notification_schedule(
         obj=notification,
         detail={"template": template, "channels": channels, "urgent": urgent},
     )
+    if urgent and status == Status.PENDING and due_at <= now:
+        # Urgent means one thing: ignores quiet hours and goes out at once, on its own
+        # queue, rather than at the next beat. The row stays the source of truth: if the
+        # message is lost, the beat delivers it as any other.
+        transaction.on_commit(lambda: notification_enqueue_urgent(notification))
     return notification
+
+
+def notification_enqueue_urgent(notification: Notification) -> None:
+    from .tasks import deliver_urgent_notification
+
+    try:
+        deliver_urgent_notification.apply_async(
+            kwargs={
+                "organization_id": notification.organization_id,
+                "notification_id": notification.pk,
+            },
+            retry=False,
+        )
+    except Exception:
+        logger.exception(
+            "Could not enqueue urgent notification %s; the beat will send it.", notification.pk
+        )
 
 
 @transaction.atomic
@@ -419,6 +441,33 @@ def _claim_in(organization, due: Q, *, worker: str, now, limit: int) -> list[int
                 attempts=F("attempts") + 1,
             )
     return batch
+
+
+def notification_deliver_now(*, notification_id: int, worker: str) -> bool:
+    """Deliver one notification now, inside its organization's scope: leased like the
+    beat's claim does, so the beat and this never both deliver it. False when it is not
+    due, already claimed or already sent (a repeated message changes nothing)."""
+    now = timezone.now()
+    due = Q(status=Status.PENDING, available_at__lte=now) | Q(
+        status=Status.SENDING, lease_expires_at__lte=now
+    )
+    with transaction.atomic():
+        claimed = list(
+            Notification.objects.filter(due, pk=notification_id)
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)
+        )
+        if not claimed:
+            return False
+        Notification.objects.filter(id__in=claimed).update(
+            status=Status.SENDING,
+            claimed_by=worker,
+            claimed_at=now,
+            lease_expires_at=now + lease_duration(),
+            attempts=F("attempts") + 1,
+        )
+    notification_deliver_batch(notification_ids=claimed, worker=worker)
+    return True
 
 
 def notification_deliver_due(*, worker: str, limit: int = BATCH_SIZE) -> int:

@@ -153,7 +153,7 @@ SMS = {
 STAFF_MESSAGES = {
     "break_glass",
     "coaching_alert",
-    "safety_alert",
+    "safety_event",
     "interventions_request_urgent",
     "interventions_request_overdue",
     "interventions_letter_submitted",

@@ -64,6 +64,7 @@ URL_OBJECTS = {
     "episode_id": lambda org: str(care_objects.episode_for_matrix(org).public_id),
     "task_id": lambda org: str(care_objects.task_for_matrix(org).public_id),
     "handoff_run_id": lambda org: str(care_objects.handoff_run_for_matrix(org).public_id),
+    "safety_event_id": lambda org: str(care_objects.safety_event_for_matrix(org).public_id),
     "care_team_member_id": lambda org: str(care_objects.care_team_member_for_matrix(org).public_id),
     "listing_id": lambda org: str(referral_objects.make_listing(org).public_id),
     "import_id": lambda org: str(referral_objects.import_job(org).public_id),
