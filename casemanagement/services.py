@@ -4,7 +4,7 @@ transaction with its audit event."""
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -889,17 +889,29 @@ def gaps_scan(
         gap_client = findings[0].client
         plan = next((f.plan for f in findings if f.plan is not None), None)
         owner = plan_owner(client=gap_client, plan=plan)
-        gaps = [
-            Gap.objects.create(
-                organization=organization,
-                client=gap_client,
-                rule=f.rule,
-                subject_key=f.subject_key,
-                detail=f.detail[:300],
-                owner=owner,
-            )
-            for f in findings
-        ]
+        gaps = []
+        for f in findings:
+            # A write's re-check of this client and the hourly scan may find the same
+            # gap at once: the one that records it second leaves it to the first, rather
+            # than failing the write the case manager just made.
+            try:
+                with transaction.atomic():
+                    gaps.append(
+                        Gap.objects.create(
+                            organization=organization,
+                            client=gap_client,
+                            rule=f.rule,
+                            subject_key=f.subject_key,
+                            detail=f.detail[:300],
+                            owner=owner,
+                        )
+                    )
+            except IntegrityError:
+                continue
+        if not gaps:
+            continue
+        recorded = {(g.rule, g.subject_key) for g in gaps}
+        findings = [f for f in findings if (f.rule, f.subject_key) in recorded]
         task = still_open_tasks.get(client_pk)
         if task is None:
             title, detail = _gap_task_text(gap_client, findings)

@@ -206,3 +206,32 @@ def test_recheck_by_a_role_without_case_management_is_refused(
     client.force_login(members[Role.INTERVENTIONIST])
     assert client.post(check_url(in_org, client_rec)).status_code == 403
     assert not Gap.objects.exists()
+
+
+def test_a_gap_recorded_meanwhile_by_another_scan_does_not_fail_the_write(
+    in_org, client_rec, plan, monkeypatch
+):
+    """The hourly scan and a write's re-check find the same gap at once: the second to
+    record it leaves it to the first instead of failing the case manager's write."""
+    from casemanagement import services
+
+    client_rec.co_occurring_conditions = ["depression"]
+    client_rec.save(update_fields=["co_occurring_conditions"])
+    real_owner = services.plan_owner
+
+    def owner_while_another_scan_records_the_gap(**kwargs):
+        # Runs after this scan read the open gaps and before it records new ones.
+        if not Gap.objects.exists():
+            Gap.objects.create(
+                organization=in_org,
+                client=client_rec,
+                rule=GapRule.NO_MENTAL_HEALTH_PROVIDER,
+                subject_key=f"client:{client_rec.public_id}",
+            )
+        return real_owner(**kwargs)
+
+    monkeypatch.setattr(services, "plan_owner", owner_while_another_scan_records_the_gap)
+    counts = gaps_scan(organization=in_org, client=client_rec)
+    assert counts["created"] == 0
+    assert Gap.objects.filter(rule=GapRule.NO_MENTAL_HEALTH_PROVIDER).count() == 1
+    assert not Task.objects.filter(source__startswith="casemanagement.gap").exists()
