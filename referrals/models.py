@@ -79,6 +79,8 @@ class ListingStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     INACTIVE = "inactive", _("Inactive")
     TEMPORARILY_CLOSED = "temporarily_closed", _("Temporarily closed")
+    # Imported without a status: found in search, and said to be not stated.
+    UNKNOWN = "unknown", _("Status not stated")
 
 
 class ServiceAreaKind(models.TextChoices):
@@ -139,7 +141,11 @@ class Listing(TenantModel):
     )
     minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
-    accepting_new_clients = models.BooleanField(default=True)
+    # None: the data does not say (shown as unknown, never as "yes").
+    accepting_new_clients = models.BooleanField(null=True, blank=True, default=None)
+    # Openings as the provider last told us (services.listing_capacity_update).
+    waitlist_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    capacity_updated_at = models.DateTimeField(null=True, blank=True)
     telehealth = models.BooleanField(default=False)
     service_area_kind = models.CharField(
         max_length=20, choices=ServiceAreaKind.choices, default=ServiceAreaKind.RADIUS
@@ -236,6 +242,9 @@ class ListingLocation(TenantModel):
     country = models.CharField(max_length=2, blank=True, default="US")
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    # Placed at the centre of its ZIP code (no coordinates in the data): distances to it are
+    # approximate and said to be.
+    placed_by_zip = models.BooleanField(default=False)
     hsds_raw = models.JSONField(default=dict, blank=True)
     # Copies of the listing's kind and service radius (0 unless its service area is a
     # radius), kept by services.listing_refresh_search: search reads the area's
@@ -282,6 +291,40 @@ class ListingLocation(TenantModel):
 class ImportFormat(models.TextChoices):
     JSON = "json", "HSDS JSON"
     CSV = "csv", "HSDS tabular (CSV package, .zip)"
+    SHEET = "sheet", "Spreadsheet template (.csv)"
+
+
+class MappingField(models.TextChoices):
+    KIND = "kind", _("Kind of help")
+    PAYMENT = "payment", _("Insurance and payment")
+    POPULATION = "population", _("Population served")
+
+
+class TaxonomyMapping(TenantModel):
+    """An organization's own reading of a taxonomy term (a 211/AIRS code or a term name),
+    added to the shipped rules in taxonomy.py and winning over them."""
+
+    term = models.CharField(max_length=120, help_text="Code (RX-8450.1000) or term name.")
+    term_key = models.CharField(max_length=120, editable=False)
+    field = models.CharField(max_length=12, choices=MappingField.choices)
+    value = models.CharField(max_length=32)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "term_key", "field", "value"],
+                name="referrals_mapping_once",
+            ),
+        ]
+        ordering = ["term_key", "field"]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.field} {self.value}"
 
 
 class ImportStatus(models.TextChoices):

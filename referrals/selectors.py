@@ -49,6 +49,7 @@ from .models import (
     ReferralSource,
     ReferralStatus,
     ServiceAreaKind,
+    TaxonomyMapping,
 )
 
 DISTANCE_CHOICES = (5, 10, 25, 50, 100, 250, 500)
@@ -374,6 +375,49 @@ def import_job_get(*, organization, job_id) -> ImportJob:
 
 def import_job_list(*, organization) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(organization=organization).defer("payload")
+
+
+def import_report(job: ImportJob) -> list[dict]:
+    """The job's notices grouped by kind, largest group first: label, count, examples."""
+    from .hsds import NOTICE_KINDS
+
+    groups: dict[str, dict] = {}
+    for item in job.warnings or []:
+        kind = item.get("kind") or "other"
+        group = groups.setdefault(
+            kind,
+            {
+                "kind": kind,
+                "label": NOTICE_KINDS.get(kind, "Other notes"),
+                "count": 0,
+                "examples": [],
+            },
+        )
+        group["count"] += 1
+        if len(group["examples"]) < 3:
+            group["examples"].append(item)
+    return sorted(groups.values(), key=lambda g: (-g["count"], g["label"]))
+
+
+def taxonomy_mapping_list(*, organization) -> QuerySet[TaxonomyMapping]:
+    return TaxonomyMapping.objects.filter(organization=organization).order_by("term_key", "field")
+
+
+def taxonomy_mapping_get(*, organization, mapping_id) -> TaxonomyMapping:
+    try:
+        return taxonomy_mapping_list(organization=organization).get(public_id=mapping_id)
+    except (TaxonomyMapping.DoesNotExist, ValueError):
+        raise Http404("No such mapping.") from None
+
+
+def taxonomy_mapping_rules(*, organization) -> dict[str, list[tuple[str, str]]]:
+    """The organization's mapping as taxonomy.classify reads it: term key -> rules."""
+    rules: dict[str, list[tuple[str, str]]] = {}
+    for key, field_name, value in taxonomy_mapping_list(organization=organization).values_list(
+        "term_key", "field", "value"
+    ):
+        rules.setdefault(key, []).append((field_name, value))
+    return rules
 
 
 # --- referrals ------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from continuum.audit.services import audit_record
 from continuum.consent.models import InformationCategory, Purpose, RecipientKind
 from continuum.consent.services import consent_require, disclosure_record
 
-from . import hsds
+from . import hsds, selectors, taxonomy
 from .models import (
     ALLOWED_TRANSITIONS,
     STALE_AFTER_DAYS,
@@ -25,8 +25,12 @@ from .models import (
     ImportFormat,
     ImportJob,
     ImportStatus,
+    Kind,
     Listing,
     ListingLocation,
+    MappingField,
+    Payment,
+    Population,
     ProviderAction,
     ProviderResponse,
     Referral,
@@ -34,6 +38,7 @@ from .models import (
     ReferralStatus,
     ReferralStatusChange,
     ServiceAreaKind,
+    TaxonomyMapping,
 )
 
 SYSTEM_ACTOR = "system"
@@ -41,7 +46,10 @@ LINK_SALT = "referrals.provider-response"
 LINK_MAX_AGE = getattr(settings, "REFERRAL_LINK_MAX_AGE", 14 * 24 * 3600)
 PROVIDER_LABEL = "Receiving provider (response link)"
 PROGRESS_BATCH = 25
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
+# Large enough for the directory's own export of a big directory (the JSON of 10,000
+# listings is about 50 MB); what a zip may unpack to is limited separately (hsds.py).
+MAX_IMPORT_BYTES = getattr(settings, "DIRECTORY_IMPORT_MAX_BYTES", 256 * 1024 * 1024)
+IMPORT_FORMATS = {".json": ImportFormat.JSON, ".zip": ImportFormat.CSV, ".csv": ImportFormat.SHEET}
 
 
 class ArrayToString(Func):
@@ -118,9 +126,15 @@ def _geocode_location(values: dict) -> dict:
         point = zip_lookup(values["postal_code"])
         if point is None:
             raise ValidationError({"postal_code": "This ZIP code is not a known US ZIP code."})
-        values = {**values, "latitude": point.latitude, "longitude": point.longitude}
+        values = {
+            **values,
+            "latitude": point.latitude,
+            "longitude": point.longitude,
+            "placed_by_zip": True,
+        }
         if not values.get("state"):
             values["state"] = point.state
+    values.setdefault("placed_by_zip", False)
     return values
 
 
@@ -176,21 +190,33 @@ def listing_verify(*, actor, listing: Listing) -> Listing:
 # --- HSDS import ----------------------------------------------------------------------
 
 
+def import_format(filename: str) -> str:
+    lower = filename.lower()
+    for ending, fmt in IMPORT_FORMATS.items():
+        if lower.endswith(ending):
+            return fmt
+    raise ValidationError(
+        {
+            "file": f"{filename} is not a file the directory reads. Upload HSDS JSON (.json), "
+            "the HSDS tabular package (.zip), or the spreadsheet template (.csv)."
+        }
+    )
+
+
 @transaction.atomic
 def import_job_create(*, actor, organization, filename: str, payload: bytes) -> ImportJob:
+    """An import of an uploaded file, from the page, the API or the command alike; the
+    worker runs it (import_job_run)."""
     if not payload:
-        raise ValidationError({"file": "The file is empty."})
+        raise ValidationError({"file": f"{filename} is empty. Choose the file again."})
     if len(payload) > MAX_IMPORT_BYTES:
-        raise ValidationError({"file": "The file is larger than 20 MB."})
-    lower = filename.lower()
-    if lower.endswith(".json"):
-        fmt = ImportFormat.JSON
-    elif lower.endswith(".zip"):
-        fmt = ImportFormat.CSV
-    else:
         raise ValidationError(
-            {"file": "Upload HSDS JSON (.json) or the tabular CSV package as a .zip."}
+            {
+                "file": f"{filename} is {len(payload) // 2**20} MB; the limit is "
+                f"{MAX_IMPORT_BYTES // 2**20} MB. Split the directory into several files."
+            }
         )
+    fmt = import_format(filename)
     job = ImportJob.objects.create(
         organization=organization,
         created_by=actor,
@@ -243,14 +269,14 @@ def import_job_run(*, job_id: int) -> ImportJob:
     job = ImportJob.objects.get(pk=job_id)
     if job.is_finished:
         return job
-    parser = hsds.parse_json if job.format == ImportFormat.JSON else hsds.parse_csv_package
-    parsed = parser(bytes(job.payload))
+    parsed = hsds.parse(bytes(job.payload), job.format, job.filename)
     errors, warnings = list(parsed.errors), list(parsed.warnings)
     normalized = []
     seen: dict[str, str] = {}
+    mapping = selectors.taxonomy_mapping_rules(organization=job.organization)
     for item in parsed.services:
         try:
-            result = hsds.normalize(item.record)
+            result = hsds.normalize(item.record, mapping)
         except hsds.RowRejected as exc:
             errors.append(
                 {"row": item.row, "id": str(item.record.get("id", "")), "reason": str(exc)}
@@ -266,7 +292,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
             )
             continue
         seen[result.hsds_id] = item.row
-        warnings += [{"row": item.row, "id": result.hsds_id, "reason": w} for w in result.warnings]
+        warnings += [{"row": item.row, "id": result.hsds_id, **w} for w in result.warnings]
         normalized.append((item, result))
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, total=len(normalized))
     job.refresh_from_db()
@@ -350,6 +376,112 @@ def _import_write(job: ImportJob, normalized, progress: _Progress) -> tuple[int,
             progress.write(index)
     listing_refresh_search(listing_ids=touched)
     return created, updated
+
+
+# --- taxonomy mapping and re-classifying ----------------------------------------------
+
+MAPPING_VALUES = {
+    MappingField.KIND: Kind,
+    MappingField.PAYMENT: Payment,
+    MappingField.POPULATION: Population,
+}
+
+
+@transaction.atomic
+def taxonomy_mapping_add(
+    *, actor, organization, term: str, field: str, value: str
+) -> TaxonomyMapping:
+    """The organization reads a taxonomy term (code or name) as a kind, payment or
+    population; used by every later import and by re-classifying."""
+    term = " ".join((term or "").split())[:120]
+    errors = {}
+    if not term:
+        errors["term"] = "Give the term's code (RX-8450.1000) or its name (Detox)."
+    if field not in MAPPING_VALUES:
+        errors["field"] = "Choose one of: " + ", ".join(MappingField.values) + "."
+    elif value not in MAPPING_VALUES[field].values:
+        errors["value"] = f"For {field}, choose one of: " + ", ".join(MAPPING_VALUES[field].values)
+    if errors:
+        raise ValidationError(errors)
+    mapping, created = TaxonomyMapping.objects.get_or_create(
+        organization=organization,
+        term_key=taxonomy.term_key(term),
+        field=field,
+        value=value,
+        defaults={"term": term, "created_by": actor},
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            organization=organization,
+            action="taxonomy_mapping.created",
+            obj=mapping,
+            detail={"term": term, "field": field, "value": value},
+        )
+    return mapping
+
+
+@transaction.atomic
+def taxonomy_mapping_delete(*, actor, mapping: TaxonomyMapping) -> None:
+    audit_record(
+        actor=actor,
+        organization=mapping.organization,
+        action="taxonomy_mapping.deleted",
+        obj=mapping,
+        detail={"term": mapping.term, "field": mapping.field, "value": mapping.value},
+    )
+    mapping.delete()
+
+
+@transaction.atomic
+def listing_reclassify(*, actor, organization, only_other: bool = True) -> dict:
+    """Read the kind, payment and population of imported listings again from their HSDS
+    records, with the shipped rules and the organization's mapping as they are now.
+
+    Listings whose record states the directory's own kind keep it, and so do listings a
+    person has saved or verified since (what staff set is not overwritten)."""
+    rules = selectors.taxonomy_mapping_rules(organization=organization)
+    qs = (
+        Listing.objects.filter(organization=organization, last_verified_by__isnull=True)
+        .exclude(hsds_raw={})
+        .order_by("pk")
+    )
+    if only_other:
+        qs = qs.filter(kind=Kind.OTHER)
+    examined, changed, by_kind = 0, [], {}
+    for listing in qs.iterator(chunk_size=500):
+        examined += 1
+        stated = hsds._attribute_values(listing.hsds_raw)
+        found = taxonomy.classify(listing.hsds_raw, rules)
+        fields = []
+        if (
+            "kind" not in stated
+            and found["kind"] is not None
+            and found["kind"].value != listing.kind
+        ):
+            listing.kind = found["kind"].value
+            by_kind[listing.kind] = by_kind.get(listing.kind, 0) + 1
+            fields.append("kind")
+        for code, model_field in (("payment", "payment_options"), ("population", "populations")):
+            current = list(getattr(listing, model_field))
+            new = [h.value for h in found[code] if h.value not in current]
+            if code not in stated and new:
+                setattr(listing, model_field, current + new)
+                fields.append(model_field)
+        if fields:
+            listing.updated_at = timezone.now()
+            listing.save(update_fields=[*fields, "updated_at"])
+            changed.append(listing.pk)
+    if changed:
+        listing_refresh_search(listing_ids=changed)
+    result = {"examined": examined, "changed": len(changed), "by_kind": by_kind}
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action="directory.reclassified",
+        detail={**result, "only_other": only_other},
+    )
+    return result
 
 
 # --- referrals ------------------------------------------------------------------------

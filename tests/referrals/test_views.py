@@ -268,7 +268,7 @@ def test_upload_queues_one_import_and_progress_shows_the_result(
 @pytest.mark.parametrize(
     ("name", "payload", "message"),
     [
-        ("listings.txt", b"hello", "Upload HSDS JSON (.json) or the tabular CSV package"),
+        ("listings.txt", b"hello", "Upload HSDS JSON (.json), the HSDS tabular package (.zip)"),
         ("empty.json", b"", "The submitted file is empty."),
     ],
 )
