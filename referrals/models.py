@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from continuum.tenancy.models import TenantModel
 
 VERIFY_EVERY_DAYS = 180
+# Openings a provider reported are shown for this long, then as unknown (an organization
+# changes it on its DirectorySettings).
+CAPACITY_FRESH_DAYS = 30
 
 
 class Kind(models.TextChoices):
@@ -228,6 +231,33 @@ class Listing(TenantModel):
 
     def population_labels(self) -> list[str]:
         return [Population(p).label for p in self.populations if p in Population.values]
+
+    def capacity_state(self, now=None, fresh_days: int | None = None) -> str:
+        """accepting / waitlist / not_accepting, or unknown when the data does not say or
+        the provider's last word is older than the organization allows."""
+        if self.accepting_new_clients is None:
+            return "unknown"
+        if self.capacity_updated_at is not None:
+            days = CAPACITY_FRESH_DAYS if fresh_days is None else fresh_days
+            if ((now or timezone.now()) - self.capacity_updated_at).days >= days:
+                return "unknown"
+        if not self.accepting_new_clients:
+            return "not_accepting"
+        return "waitlist" if self.waitlist_weeks else "accepting"
+
+    @property
+    def tel_uri(self) -> str:
+        """The phone number as a tel: link dials it (digits, a leading +, extension)."""
+        number = self.phone.split(" ext", 1)[0].split(" x", 1)[0]
+        digits = "".join(c for c in number if c.isdigit() or c == "+")
+        if digits and not digits.startswith("+") and len(digits) == 10:
+            digits = "+1" + digits
+        return digits
+
+    def language_labels(self) -> list[str]:
+        from .languages import label
+
+        return [label(code) for code in self.languages]
 
 
 class ListingLocation(TenantModel):

@@ -8,21 +8,28 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import (
     Avg,
+    Case,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
+    IntegerField,
+    JSONField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
     Window,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from continuum.tenancy import rls
 from continuum.tenancy.models import Role
@@ -35,8 +42,9 @@ from .geo import (
     distance_expression,
     zip_lookup,
 )
-from .hsds import LANGUAGE_LABELS
+from .languages import label as language_label
 from .models import (
+    CAPACITY_FRESH_DAYS,
     VERIFY_EVERY_DAYS,
     ImportJob,
     Kind,
@@ -67,6 +75,7 @@ class SearchParams:
     population: str = ""
     accepting: bool = False
     telehealth: bool = False
+    openings_first: bool = False
     q: str = ""
     point: Point | None = field(default=None, repr=False)
 
@@ -116,6 +125,48 @@ def _nearest_distance(point: Point) -> Subquery:
         .values("miles")[:1]
     )
     return Subquery(nearest)
+
+
+NEAREST_FIELDS = ("address_1", "city", "state", "postal_code", "placed_by_zip")
+
+
+def _nearest_location(point: Point | None) -> Subquery:
+    """What a result card shows of the listing's nearest location (its first without a
+    place), as one JSON value: no query per card."""
+    locations = ListingLocation.objects.filter(listing=OuterRef("pk"))
+    if point is not None:
+        locations = (
+            locations.filter(latitude__isnull=False)
+            .annotate(miles=distance_expression(point))
+            .order_by("miles")
+        )
+    else:
+        locations = locations.order_by("pk")
+    fields = {name: F(name) for name in NEAREST_FIELDS}
+    return Subquery(
+        locations.annotate(card=JSONObject(**fields)).values("card")[:1], output_field=JSONField()
+    )
+
+
+def distance_label(listing) -> str:
+    """How far, as honestly as the data allows: a location placed at the centre of its ZIP
+    code is "about", in whole miles, and never "0.0 miles"."""
+    distance = getattr(listing, "distance", None)
+    if distance is None:
+        return ""
+    nearest = getattr(listing, "nearest", None) or {}
+    if nearest.get("placed_by_zip"):
+        miles = round(distance)
+        if miles < 1:
+            return _("in ZIP code %(zip)s (placed by ZIP code)") % {
+                "zip": nearest.get("postal_code")
+            }
+        return ngettext(
+            "about %(miles)s mile away, by ZIP", "about %(miles)s miles away, by ZIP", miles
+        ) % {"miles": miles}
+    if distance < 0.1:
+        return _("less than 0.1 miles away")
+    return _("%(miles)s miles away") % {"miles": floatformat(distance, 1)}
 
 
 def _distance_sql(point: Point, alias: str) -> tuple[str, list[float]]:
@@ -242,6 +293,7 @@ def listing_search(
         qs = qs.filter(pk__in=_serving_area(organization, params, statuses)).annotate(
             distance=_nearest_distance(point)
         )
+
         order.append(F("distance").asc(nulls_last=True))
     elif query is not None:
         # Nothing else narrows the search: the GIN index finds the matches.
@@ -254,7 +306,25 @@ def listing_search(
     if query is not None:
         qs = qs.annotate(rank=SearchRank(F("search_vector"), query))
         order.append(F("rank").desc())
-    return qs.order_by(*order, "name", "pk")
+    if params.openings_first:
+        # Openings now first, then a waiting list, then the rest (unknown included).
+        qs = qs.annotate(has_openings=_openings(CAPACITY_FRESH_DAYS))
+        order.insert(0, F("has_openings").desc())
+    return qs.annotate(nearest=_nearest_location(point)).order_by(*order, "name", "pk")
+
+
+def _openings(fresh_days: int) -> Case:
+    fresh = Q(capacity_updated_at__isnull=True) | Q(
+        capacity_updated_at__gt=timezone.now() - timedelta(days=fresh_days)
+    )
+    accepting = Q(accepting_new_clients=True) & fresh
+    no_wait = Q(waitlist_weeks__isnull=True) | Q(waitlist_weeks=0)
+    return Case(
+        When(accepting & no_wait, then=Value(2)),
+        When(accepting, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 class SearchPaginator(Paginator):
@@ -324,7 +394,7 @@ def match_reasons(listing: Listing, params: SearchParams) -> list[str]:
     distance = getattr(listing, "distance", None)
     if point is not None:
         if distance is not None and distance <= params.distance:
-            reasons.append(_("%(miles)s miles away") % {"miles": floatformat(distance, 1)})
+            reasons.append(distance_label(listing))
         elif (
             listing.service_area_kind == ServiceAreaKind.ZIP_LIST
             and params.zip_code in listing.service_zip_codes
@@ -348,7 +418,7 @@ def match_reasons(listing: Listing, params: SearchParams) -> list[str]:
     if params.payment:
         reasons.append(_("Accepts %(payment)s") % {"payment": Payment(params.payment).label})
     if params.language:
-        language = LANGUAGE_LABELS.get(params.language, params.language)
+        language = language_label(params.language)
         reasons.append(_("Speaks %(language)s") % {"language": language})
     if params.population:
         population = str(Population(params.population).label).lower()

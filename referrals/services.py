@@ -204,9 +204,12 @@ def import_format(filename: str) -> str:
 
 
 @transaction.atomic
-def import_job_create(*, actor, organization, filename: str, payload: bytes) -> ImportJob:
+def import_job_create(
+    *, actor, organization, filename: str, payload: bytes, enqueue: bool = True
+) -> ImportJob:
     """An import of an uploaded file, from the page, the API or the command alike; the
-    worker runs it (import_job_run)."""
+    worker runs it (import_job_run), or the caller does (`enqueue=False`: the command,
+    which shows its own progress)."""
     if not payload:
         raise ValidationError({"file": f"{filename} is empty. Choose the file again."})
     if len(payload) > MAX_IMPORT_BYTES:
@@ -225,6 +228,8 @@ def import_job_create(*, actor, organization, filename: str, payload: bytes) -> 
         payload=payload,
     )
     audit_record(actor=actor, organization=organization, action="import_job.created", obj=job)
+    if not enqueue:
+        return job
     from .tasks import import_job_run_task
 
     transaction.on_commit(
@@ -237,11 +242,14 @@ class _Progress:
     """Writes the job's progress through a connection of its own, so the counts are
     visible while the data transaction is still open (and lost with nothing else)."""
 
-    def __init__(self, job: ImportJob):
-        self.job_id = job.pk
+    def __init__(self, job: ImportJob, on_progress=None):
+        self.job_id, self.total = job.pk, job.total
         self.connection = connections.create_connection("default")
+        self.on_progress = on_progress
 
     def write(self, processed: int) -> None:
+        if self.on_progress is not None:
+            self.on_progress(processed, self.total)
         table = ImportJob._meta.db_table
         with self.connection.cursor() as cursor:
             cursor.execute(
@@ -261,7 +269,7 @@ def _finish(job: ImportJob, **fields) -> ImportJob:
     return job
 
 
-def import_job_run(*, job_id: int) -> ImportJob:
+def import_job_run(*, job_id: int, on_progress=None) -> ImportJob:
     """Validate every record, then write them all in one transaction, or none.
 
     Re-running a finished job does nothing; re-importing a file updates listings by
@@ -298,7 +306,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
     job.refresh_from_db()
     if errors:
         return _finish(job, status=ImportStatus.FAILED, errors=errors, warnings=warnings)
-    progress = _Progress(job)
+    progress = _Progress(job, on_progress)
     try:
         with transaction.atomic():
             created, updated = _import_write(job, normalized, progress)

@@ -20,7 +20,20 @@ staff_urlpatterns = [
     path("directory/manage/", views.directory_manage, name="directory_manage"),
     path("directory/new/", views.listing_edit, name="listing_new"),
     path("directory/import/", views.import_new, name="import_new"),
+    path("directory/import/template.csv", views.import_template, name="import_template"),
     path("directory/import/<uuid:import_id>/", views.import_detail, name="import_detail"),
+    path(
+        "directory/import/<uuid:import_id>/report.csv",
+        views.import_report_csv,
+        name="import_report_csv",
+    ),
+    path("directory/mapping/", views.taxonomy_mapping, name="taxonomy_mapping"),
+    path(
+        "directory/mapping/<uuid:mapping_id>/delete/",
+        views.taxonomy_mapping_delete,
+        name="taxonomy_mapping_delete",
+    ),
+    path("directory/reclassify/", views.directory_reclassify, name="directory_reclassify"),
     path(
         "directory/export.json",
         views.directory_export,
@@ -45,4 +58,10 @@ api_urlpatterns = [
     path("listings/<uuid:listing_id>/", api.ListingDetailView.as_view(), name="listing_detail"),
     path("referrals/", api.ReferralListView.as_view(), name="referral_list"),
     path("directory/hsds/", api.HsdsExportView.as_view(), name="directory_hsds"),
+    path("directory/imports/", api.ImportCreateView.as_view(), name="directory_import_create"),
+    path(
+        "directory/imports/<uuid:import_id>/",
+        api.ImportDetailView.as_view(),
+        name="directory_import_detail",
+    ),
 ]
