@@ -54,9 +54,7 @@ class SearchForm(forms.Form):
     )
     accepting = forms.BooleanField(label=_("Accepting new clients"), required=False)
     telehealth = forms.BooleanField(label=_("Offers telehealth"), required=False)
-    openings_first = forms.BooleanField(
-        label=_("Show places with openings first"), required=False
-    )
+    openings_first = forms.BooleanField(label=_("Show places with openings first"), required=False)
     q = forms.CharField(label=_("Name or keywords"), max_length=100, required=False)
 
     def clean_zip_code(self):

@@ -314,6 +314,12 @@ def _json_services(data) -> list[tuple[str, dict]]:
 def _csv_rows(data: bytes, name: str, parsed: Parsed) -> list[dict]:
     text, encoding = decode(data, name)
     _encoding_notice(parsed, name, encoding)
+    if "\0" in text:  # no database stores it; a sign of a binary file saved as .csv
+        row = text[: text.index("\0")].count("\n") + 1
+        raise FileRefused(
+            f"{name}, row {row}: contains a NUL character, so it is not a plain-text table. "
+            "Save it again as CSV from the spreadsheet program."
+        )
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         return list(reader)

@@ -271,6 +271,22 @@ def _matching(params: SearchParams, statuses: list[str]) -> dict:
     return lookups
 
 
+ACCENTED, PLAIN = "áàâäéèêëíìîïóòôöúùûüñç", "aaaaeeeeiiiioooouuuunc"
+
+
+def unaccent(text: str) -> str:
+    """As services.Unaccent does in SQL."""
+    return text.lower().translate(str.maketrans(ACCENTED, PLAIN))
+
+
+def text_query(q: str) -> SearchQuery:
+    """The words as English, or as Spanish without accents (families write both, and
+    often leave the accents out)."""
+    return SearchQuery(q, search_type="websearch", config="english") | SearchQuery(
+        unaccent(q), search_type="websearch", config="spanish"
+    )
+
+
 def listing_search(
     *, organization, params: SearchParams, include_closed: bool = False
 ) -> QuerySet[Listing]:
@@ -280,7 +296,7 @@ def listing_search(
     if include_closed:
         statuses.append(ListingStatus.TEMPORARILY_CLOSED)
     matching = _matching(params, statuses)
-    query = SearchQuery(params.q, search_type="websearch", config="english") if params.q else None
+    query = text_query(params.q) if params.q else None
     point = params.point
     qs = Listing.objects.filter(organization=organization, **matching).select_related(
         "directory_organization"
@@ -299,8 +315,9 @@ def listing_search(
         # Nothing else narrows the search: the GIN index finds the matches.
         qs = qs.filter(
             pk__in=RawSQL(
-                "SELECT referrals_listing_text_match(websearch_to_tsquery('english', %s))",
-                (params.q,),
+                "SELECT referrals_listing_text_match(websearch_to_tsquery('english', %s)"
+                " || websearch_to_tsquery('spanish', %s))",
+                (params.q, unaccent(params.q)),
             )
         )
     if query is not None:

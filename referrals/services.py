@@ -57,10 +57,22 @@ class ArrayToString(Func):
     output_field = TextField()
 
 
+class Unaccent(Func):
+    """Lower case without Spanish and French accents, with built-in functions only (the
+    unaccent extension is not on every PostgreSQL the application may run on)."""
+
+    template = f"translate(lower(%(expressions)s), '{selectors.ACCENTED}', '{selectors.PLAIN}')"
+    output_field = TextField()
+
+
 # --- listings -------------------------------------------------------------------------
 
 
 def _search_vector():
+    """English stems of every text field, and Spanish stems of the name and description
+    without accents, so that "desintoxicacion" finds "Desintoxicación" (the query is read
+    both ways too: selectors.text_query)."""
+
     def arr(name):
         return Coalesce(ArrayToString(name, Value(" ")), Value(""), output_field=TextField())
 
@@ -70,6 +82,8 @@ def _search_vector():
         + SearchVector(arr("specialties"), weight="B", config="english")
         + SearchVector(arr("credentials"), weight="B", config="english")
         + SearchVector("description", weight="C", config="english")
+        + SearchVector(Unaccent("name"), weight="A", config="spanish")
+        + SearchVector(Unaccent("description"), weight="C", config="spanish")
     )
 
 

@@ -128,6 +128,11 @@ TEXT_RULES: list[tuple[re.Pattern, str, str]] = [
         (r"\bresidential|inpatient|tratamiento residencial", KIND, Kind.RESIDENTIAL),
         (r"intensive outpatient|\bIOP\b|partial hospitali[sz]ation|\bPHP\b", KIND, Kind.IOP_PHP),
         (r"\boutpatient|ambulatori", KIND, Kind.OUTPATIENT),
+        (
+            r"\bcounsel+ing|consejer[ií]a|mental health (clinic|services|treatment)|salud mental",
+            KIND,
+            Kind.OUTPATIENT,
+        ),
         (r"al-anon|nar-anon|family support group|families anonymous", KIND, Kind.FAMILY_SUPPORT),
         (
             r"alcoholics anonymous|narcotics anonymous|\b12[- ]step|smart recovery|peer support",
