@@ -1072,7 +1072,13 @@ def _location_record(location) -> dict:
         }
     )
     # Coordinates we could not trust on import stay as they came, so the file round-trips.
-    if location.latitude is not None and not _raw_coordinates_invalid(location.hsds_raw):
+    # A ZIP code's centre is not the place's coordinates: such a location is exported
+    # without them (and placed by its ZIP again by whoever imports it).
+    if location.placed_by_zip:
+        if not _raw_coordinates_invalid(location.hsds_raw):
+            record.pop("latitude", None)
+            record.pop("longitude", None)
+    elif location.latitude is not None and not _raw_coordinates_invalid(location.hsds_raw):
         record["latitude"], record["longitude"] = location.latitude, location.longitude
     addresses = [a for a in record.get("addresses") or [] if isinstance(a, dict)]
     address = (
