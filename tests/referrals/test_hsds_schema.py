@@ -128,9 +128,7 @@ def _large_directory(org, count: int) -> None:
             for listing in listings
         )
         # Without coordinates and without a ZIP code: not placed, on either side.
-        ListingLocation.objects.filter(latitude__isnull=True).update(
-            longitude=None, postal_code=""
-        )
+        ListingLocation.objects.filter(latitude__isnull=True).update(longitude=None, postal_code="")
         listing_refresh_search(listing_ids=[listing.pk for listing in listings])
 
 
