@@ -296,6 +296,7 @@ def import_job_run(*, job_id: int, on_progress=None) -> ImportJob:
     normalized = []
     seen: dict[str, str] = {}
     mapping = selectors.taxonomy_mapping_rules(organization=job.organization)
+    organization_notes: set[tuple] = set()
     for item in parsed.services:
         try:
             result = hsds.normalize(item.record, mapping)
@@ -314,7 +315,14 @@ def import_job_run(*, job_id: int, on_progress=None) -> ImportJob:
             )
             continue
         seen[result.hsds_id] = item.row
-        warnings += [{"row": item.row, "id": result.hsds_id, **w} for w in result.warnings]
+        for note in result.warnings:
+            # An organization's values come with each of its services: report them once.
+            if note["field"].startswith("Organization"):
+                key = (note["kind"], note["field"], note["value"])
+                if key in organization_notes:
+                    continue
+                organization_notes.add(key)
+            warnings.append({"row": item.row, "id": result.hsds_id, **note})
         normalized.append((item, result))
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, total=len(normalized))
     job.refresh_from_db()
