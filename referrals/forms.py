@@ -294,3 +294,31 @@ class ProviderResponseForm(forms.Form):
 
 
 STATUS_LABELS = dict(ListingStatus.choices)
+
+
+class CapacityForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("Are you taking new clients?"),
+        choices=[
+            ("accepting", _("Yes, we can take new clients now")),
+            ("waitlist", _("Yes, after a waiting list")),
+            ("not_accepting", _("No, not at the moment")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    waitlist_weeks = forms.IntegerField(
+        label=_("How many weeks is the wait?"),
+        min_value=1,
+        max_value=52,
+        required=False,
+        help_text=_("Only if there is a waiting list."),
+    )
+
+
+class DirectorySettingsForm(forms.Form):
+    capacity_fresh_days = forms.IntegerField(
+        label="Show reported openings for (days)",
+        min_value=1,
+        max_value=365,
+        help_text="After this many days without news from the provider, openings show as unknown.",
+    )

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -149,6 +150,8 @@ class Listing(TenantModel):
     # Openings as the provider last told us (services.listing_capacity_update).
     waitlist_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
     capacity_updated_at = models.DateTimeField(null=True, blank=True)
+    # Rotating it invalidates every openings link already sent to the provider.
+    capacity_link_nonce = models.CharField(max_length=32, blank=True)
     telehealth = models.BooleanField(default=False)
     service_area_kind = models.CharField(
         max_length=20, choices=ServiceAreaKind.choices, default=ServiceAreaKind.RADIUS
@@ -238,7 +241,9 @@ class Listing(TenantModel):
         if self.accepting_new_clients is None:
             return "unknown"
         if self.capacity_updated_at is not None:
-            days = CAPACITY_FRESH_DAYS if fresh_days is None else fresh_days
+            if fresh_days is None:  # annotated by the selectors from DirectorySettings
+                fresh_days = getattr(self, "capacity_fresh_days", None) or CAPACITY_FRESH_DAYS
+            days = fresh_days
             if ((now or timezone.now()) - self.capacity_updated_at).days >= days:
                 return "unknown"
         if not self.accepting_new_clients:
@@ -316,6 +321,25 @@ class ListingLocation(TenantModel):
 
     def __str__(self) -> str:
         return ", ".join(p for p in [self.address_1, self.city, self.postal_code] if p)
+
+
+class DirectorySettings(TenantModel):
+    """An organization's directory settings (one row, created when first changed)."""
+
+    capacity_fresh_days = models.PositiveSmallIntegerField(
+        default=CAPACITY_FRESH_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Openings a provider reported are shown for this many days, then as unknown.",
+    )
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(fields=["organization"], name="referrals_settings_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Directory settings of {self.organization_id}"
 
 
 class ImportFormat(models.TextChoices):

@@ -10,6 +10,7 @@ from django.db.models import (
     Avg,
     Case,
     Count,
+    DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -24,7 +25,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import JSONObject
+from django.db.models.functions import Coalesce, JSONObject
 from django.http import Http404
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
@@ -46,6 +47,7 @@ from .languages import label as language_label
 from .models import (
     CAPACITY_FRESH_DAYS,
     VERIFY_EVERY_DAYS,
+    DirectorySettings,
     ImportJob,
     Kind,
     Listing,
@@ -104,7 +106,11 @@ def listing_get(*, organization, listing_id, public: bool = False) -> Listing:
     if public:
         qs = qs.exclude(status=ListingStatus.INACTIVE)
     try:
-        return qs.select_related("directory_organization").get(public_id=listing_id)
+        return (
+            qs.select_related("directory_organization")
+            .annotate(capacity_fresh_days=capacity_fresh_days())
+            .get(public_id=listing_id)
+        )
     except (Listing.DoesNotExist, ValueError, TypeError):
         raise Http404("No such listing.") from None
 
@@ -323,16 +329,39 @@ def listing_search(
     if query is not None:
         qs = qs.annotate(rank=SearchRank(F("search_vector"), query))
         order.append(F("rank").desc())
+    qs = qs.annotate(capacity_fresh_days=capacity_fresh_days())
     if params.openings_first:
         # Openings now first, then a waiting list, then the rest (unknown included).
-        qs = qs.annotate(has_openings=_openings(CAPACITY_FRESH_DAYS))
+        qs = qs.annotate(has_openings=_openings())
         order.insert(0, F("has_openings").desc())
     return qs.annotate(nearest=_nearest_location(point)).order_by(*order, "name", "pk")
 
 
-def _openings(fresh_days: int) -> Case:
+def capacity_fresh_days():
+    """The organization's days before reported openings age out, read in the listing's own
+    query (no query of its own)."""
+    setting = DirectorySettings.objects.filter(organization=OuterRef("organization")).values(
+        "capacity_fresh_days"
+    )[:1]
+    return Coalesce(Subquery(setting), Value(CAPACITY_FRESH_DAYS))
+
+
+def directory_settings_get(*, organization) -> DirectorySettings:
+    return DirectorySettings.objects.filter(organization=organization).first() or (
+        DirectorySettings(organization=organization)
+    )
+
+
+def _openings() -> Case:
     fresh = Q(capacity_updated_at__isnull=True) | Q(
-        capacity_updated_at__gt=timezone.now() - timedelta(days=fresh_days)
+        capacity_updated_at__gt=ExpressionWrapper(
+            Value(timezone.now())
+            - ExpressionWrapper(
+                F("capacity_fresh_days") * Value(timedelta(days=1)),
+                output_field=DurationField(),
+            ),
+            output_field=DateTimeField(),
+        )
     )
     accepting = Q(accepting_new_clients=True) & fresh
     no_wait = Q(waitlist_weeks__isnull=True) | Q(waitlist_weeks=0)

@@ -9,6 +9,7 @@ public_urlpatterns = [
     path(
         "referral-response/<str:response_token>/", views.referral_respond, name="referral_respond"
     ),
+    path("openings/<str:capacity_token>/", views.listing_capacity, name="listing_capacity"),
 ]
 
 portal_urlpatterns = [
@@ -46,6 +47,12 @@ staff_urlpatterns = [
     path("directory/<uuid:listing_id>/", views.listing_detail, name="listing_detail"),
     path("directory/<uuid:listing_id>/edit/", views.listing_edit, name="listing_edit"),
     path("directory/<uuid:listing_id>/verify/", views.listing_verify, name="listing_verify"),
+    path(
+        "directory/<uuid:listing_id>/openings-link/",
+        views.listing_capacity_link,
+        name="listing_capacity_link",
+    ),
+    path("directory/settings/", views.directory_settings, name="directory_settings"),
     path("clients/<uuid:client_id>/referrals/new/", views.referral_new, name="referral_new"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/reports/", views.referral_reports, name="referral_reports"),

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -22,6 +23,8 @@ from continuum.tenancy.scoping import organization_scope
 from . import hsds, selectors, services
 from . import taxonomy as hsds_taxonomy
 from .forms import (
+    CapacityForm,
+    DirectorySettingsForm,
     FamilyRequestForm,
     ImportForm,
     ListingForm,
@@ -173,6 +176,29 @@ def referral_respond(request, org, response_token):
     return render(request, "referrals/respond.html", {"referral": referral, "form": form})
 
 
+@public_view
+def listing_capacity(request, org, capacity_token):
+    """The provider's openings page, reached from the signed link we sent them."""
+    try:
+        listing = services.listing_from_capacity_token(
+            organization=request.organization, token=capacity_token
+        )
+    except services.LinkRefused as exc:
+        return render(request, "referrals/respond_refused.html", {"reason": str(exc)}, status=403)
+    initial = {"state": listing.capacity_state(), "waitlist_weeks": listing.waitlist_weeks}
+    form = CapacityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            listing = services.listing_capacity_update(
+                organization=request.organization, token=capacity_token, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return render(request, "referrals/capacity_done.html", {"listing": listing})
+    return render(request, "referrals/capacity.html", {"listing": listing, "form": form})
+
+
 # --- portal ---------------------------------------------------------------------------
 
 
@@ -241,6 +267,36 @@ def listing_edit(request, org, listing_id=None):
             messages.success(request, f"Saved {listing.name}.")
             return redirect("staff:listing_detail", org=org, listing_id=listing.public_id)
     return render(request, "referrals/listing_form.html", {"form": form, "listing": listing})
+
+
+@roles_required(ADMIN)
+@require_POST
+def listing_capacity_link(request, org, listing_id):
+    listing = selectors.listing_get(organization=request.organization, listing_id=listing_id)
+    token = services.listing_capacity_link(actor=request.user, listing=listing)
+    link = request.build_absolute_uri(
+        reverse("public:listing_capacity", kwargs={"org": org, "capacity_token": token})
+    )
+    return render(request, "referrals/capacity_link.html", {"listing": listing, "link": link})
+
+
+@roles_required(ADMIN)
+def directory_settings(request, org):
+    current = selectors.directory_settings_get(organization=request.organization)
+    form = DirectorySettingsForm(
+        request.POST or None, initial={"capacity_fresh_days": current.capacity_fresh_days}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.directory_settings_update(
+                actor=request.user, organization=request.organization, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Directory settings saved.")
+            return redirect("staff:directory_manage", org=org)
+    return render(request, "referrals/directory_settings.html", {"form": form})
 
 
 @roles_required(ADMIN)
