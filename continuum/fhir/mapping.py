@@ -576,9 +576,7 @@ def referral_task(item) -> dict:
         intent="order",
         # SDOH Clinical Care: a referral Task asks its owner to fulfill the ServiceRequest.
         code={
-            "coding": [
-                {"system": "http://hl7.org/fhir/CodeSystem/task-code", "code": "fulfill"}
-            ]
+            "coding": [{"system": "http://hl7.org/fhir/CodeSystem/task-code", "code": "fulfill"}]
         },
         basedOn=[ref("ServiceRequest", item.public_id)],
         focus=ref("ServiceRequest", item.public_id),
