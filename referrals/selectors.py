@@ -14,6 +14,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    FloatField,
     IntegerField,
     JSONField,
     OuterRef,
@@ -25,7 +26,8 @@ from django.db.models import (
     Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, JSONObject
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.http import Http404
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
@@ -123,22 +125,12 @@ def listings_needing_review(*, organization, now=None) -> QuerySet[Listing]:
     )
 
 
-def _nearest_distance(point: Point) -> Subquery:
-    nearest = (
-        ListingLocation.objects.filter(listing=OuterRef("pk"), latitude__isnull=False)
-        .annotate(miles=distance_expression(point))
-        .order_by("miles")
-        .values("miles")[:1]
-    )
-    return Subquery(nearest)
-
-
 NEAREST_FIELDS = ("address_1", "city", "state", "postal_code", "placed_by_zip")
 
 
 def _nearest_location(point: Point | None) -> Subquery:
-    """What a result card shows of the listing's nearest location (its first without a
-    place), as one JSON value: no query per card."""
+    """The listing's nearest location (its first, without a place): its distance to sort
+    by and what a result card shows of it, as one JSON value from one sub-select."""
     locations = ListingLocation.objects.filter(listing=OuterRef("pk"))
     if point is not None:
         locations = (
@@ -149,6 +141,8 @@ def _nearest_location(point: Point | None) -> Subquery:
     else:
         locations = locations.order_by("pk")
     fields = {name: F(name) for name in NEAREST_FIELDS}
+    if point is not None:
+        fields["miles"] = F("miles")
     return Subquery(
         locations.annotate(card=JSONObject(**fields)).values("card")[:1], output_field=JSONField()
     )
@@ -313,7 +307,8 @@ def listing_search(
             # The listings of the area are few; each is tested as it is read.
             qs = qs.filter(search_vector=query)
         qs = qs.filter(pk__in=_serving_area(organization, params, statuses)).annotate(
-            distance=_nearest_distance(point)
+            nearest=_nearest_location(point),
+            distance=Cast(KeyTextTransform("miles", "nearest"), FloatField()),
         )
 
         order.append(F("distance").asc(nulls_last=True))
@@ -334,7 +329,9 @@ def listing_search(
         # Openings now first, then a waiting list, then the rest (unknown included).
         qs = qs.annotate(has_openings=_openings())
         order.insert(0, F("has_openings").desc())
-    return qs.annotate(nearest=_nearest_location(point)).order_by(*order, "name", "pk")
+    if point is None:
+        qs = qs.annotate(nearest=_nearest_location(None))
+    return qs.order_by(*order, "name", "pk")
 
 
 def capacity_fresh_days():
