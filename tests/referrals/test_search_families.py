@@ -90,6 +90,8 @@ def test_detail_page_has_languages_by_name_and_nothing_invented(client, org, in_
         reverse("public:listing_public", kwargs={"org": org.slug, "listing_id": unknown.public_id})
     ).content.decode()
     assert "Not known: call to ask" in body
+    # The data says nothing of telehealth or of a service radius: neither is shown.
+    assert "Telehealth" not in body and "Within a radius of its locations" not in body
     body = client.get(
         reverse(
             "public:listing_public",
