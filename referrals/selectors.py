@@ -298,9 +298,14 @@ def listing_search(
     matching = _matching(params, statuses)
     query = text_query(params.q) if params.q else None
     point = params.point
-    qs = Listing.objects.filter(organization=organization, **matching).select_related(
-        "directory_organization"
+    qs = (
+        Listing.objects.filter(organization=organization, **matching)
+        .select_related("directory_organization")
+        .annotate(capacity_fresh_days=capacity_fresh_days())
     )
+    if params.accepting:
+        # Openings a provider reported long ago are unknown now, not "accepting".
+        qs = qs.filter(_capacity_fresh())
     order = []
     if point is not None:
         if query is not None:
@@ -324,7 +329,6 @@ def listing_search(
     if query is not None:
         qs = qs.annotate(rank=SearchRank(F("search_vector"), query))
         order.append(F("rank").desc())
-    qs = qs.annotate(capacity_fresh_days=capacity_fresh_days())
     if params.openings_first:
         # Openings now first, then a waiting list, then the rest (unknown included).
         qs = qs.annotate(has_openings=_openings())
@@ -349,8 +353,10 @@ def directory_settings_get(*, organization) -> DirectorySettings:
     )
 
 
-def _openings() -> Case:
-    fresh = Q(capacity_updated_at__isnull=True) | Q(
+def _capacity_fresh() -> Q:
+    """Capacity from the data (never reported through the link), or reported within the
+    organization's days. Needs the capacity_fresh_days annotation."""
+    return Q(capacity_updated_at__isnull=True) | Q(
         capacity_updated_at__gt=ExpressionWrapper(
             Value(timezone.now())
             - ExpressionWrapper(
@@ -360,6 +366,10 @@ def _openings() -> Case:
             output_field=DateTimeField(),
         )
     )
+
+
+def _openings() -> Case:
+    fresh = _capacity_fresh()
     accepting = Q(accepting_new_clients=True) & fresh
     no_wait = Q(waitlist_weeks__isnull=True) | Q(waitlist_weeks=0)
     return Case(

@@ -118,6 +118,12 @@ def test_openings_first_and_stale_capacity_ages_out(in_org, places):
         "Bay Detox",
         "Centro Doral",
     ]
+    # Nor does the "accepting new clients" filter count openings that aged out.
+    assert _search(in_org, zip_code="33139", distance=50, accepting=True) == []
+    with scope(organization=in_org.pk):
+        detox.capacity_updated_at = NOW - timedelta(days=2)
+        detox.save(update_fields=["capacity_updated_at"])
+    assert _search(in_org, zip_code="33139", distance=50, accepting=True) == ["Centro Doral"]
 
 
 def test_find_page_query_count_with_cards(client, org, in_org, places):
