@@ -18,6 +18,10 @@ from .models import ImportJob, Listing, Referral
 class ListingSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     distance_miles = serializers.SerializerMethodField()
+    capacity = serializers.SerializerMethodField(
+        help_text="accepting, waitlist, not_accepting or unknown (not stated, or reported "
+        "longer ago than the organization's days)."
+    )
     # Plain strings: the choice sets are documented on the search page, and named enums
     # would collide with other apps' "kind" and "status" components.
     kind = serializers.CharField(read_only=True)
@@ -42,6 +46,9 @@ class ListingSerializer(serializers.ModelSerializer):
             "minimum_age",
             "maximum_age",
             "accepting_new_clients",
+            "capacity",
+            "waitlist_weeks",
+            "capacity_updated_at",
             "telehealth",
             "service_area_kind",
             "service_radius_miles",
@@ -56,6 +63,9 @@ class ListingSerializer(serializers.ModelSerializer):
             "last_verified_at",
             "distance_miles",
         ]
+
+    def get_capacity(self, obj) -> str:
+        return obj.capacity_state()
 
     def get_distance_miles(self, obj) -> float | None:
         distance = getattr(obj, "distance", None)

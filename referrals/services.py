@@ -851,18 +851,9 @@ CAPACITY_LABEL = "Provider (openings link)"
 CAPACITY_STATES = ("accepting", "waitlist", "not_accepting")
 
 
-@transaction.atomic
-def listing_capacity_link(*, actor, listing: Listing) -> str:
-    """A signed, expiring link for the listing's provider to tell us their openings.
-    Issuing one invalidates the links issued before."""
-    listing.capacity_link_nonce = secrets.token_hex(8)
-    listing.save(update_fields=["capacity_link_nonce"])
-    audit_record(
-        actor=actor,
-        organization=listing.organization,
-        action="listing.capacity_link_issued",
-        obj=listing,
-    )
+def capacity_token(listing: Listing) -> str:
+    """The openings link's token for the listing's current nonce (a fresh signature of
+    the same link: every one is valid until the nonce is rotated or it expires)."""
     return signing.dumps(
         {
             "o": listing.organization_id,
@@ -871,6 +862,36 @@ def listing_capacity_link(*, actor, listing: Listing) -> str:
         },
         salt=CAPACITY_SALT,
     )
+
+
+@transaction.atomic
+def listing_capacity_link(*, actor, listing: Listing, send: bool = False) -> str:
+    """A signed, expiring link for the listing's provider to tell us their openings.
+    Issuing one invalidates the links issued before; `send` e-mails it to the listing."""
+    if send and not listing.email:
+        raise ValidationError(
+            {"email": f"{listing.name} has no e-mail address: add one, or copy the link."}
+        )
+    listing.capacity_link_nonce = secrets.token_hex(8)
+    listing.save(update_fields=["capacity_link_nonce"])
+    audit_record(
+        actor=actor,
+        organization=listing.organization,
+        action="listing.capacity_link_issued",
+        obj=listing,
+        detail={"sent_to_listing": send},
+    )
+    if send:
+        from .tasks import listing_capacity_email_task
+
+        transaction.on_commit(
+            lambda: listing_capacity_email_task.delay(
+                organization_id=listing.organization_id,
+                listing_id=listing.pk,
+                nonce=listing.capacity_link_nonce,
+            )
+        )
+    return capacity_token(listing)
 
 
 def listing_from_capacity_token(*, organization, token: str) -> Listing:

@@ -273,7 +273,14 @@ def listing_edit(request, org, listing_id=None):
 @require_POST
 def listing_capacity_link(request, org, listing_id):
     listing = selectors.listing_get(organization=request.organization, listing_id=listing_id)
-    token = services.listing_capacity_link(actor=request.user, listing=listing)
+    send = request.POST.get("send") == "1"
+    try:
+        token = services.listing_capacity_link(actor=request.user, listing=listing, send=send)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("staff:listing_edit", org=org, listing_id=listing.public_id)
+    if send:
+        messages.success(request, f"The openings link is on its way to {listing.email}.")
     link = request.build_absolute_uri(
         reverse("public:listing_capacity", kwargs={"org": org, "capacity_token": token})
     )

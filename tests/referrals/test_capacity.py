@@ -130,3 +130,60 @@ def test_admin_creates_the_link_others_cannot(client, org, listing, members, out
     assert client.post(page).status_code == 404
     client.logout()
     assert "/accounts/login/" in client.post(page)["Location"]
+
+
+def test_the_link_is_e_mailed_to_the_provider_once_committed(
+    client, org, listing, members, mailoutbox, django_capture_on_commit_callbacks
+):
+    from referrals.tasks import listing_capacity_email_task
+
+    client.force_login(members[Role.ORG_ADMIN])
+    page = url("staff:listing_capacity_link", org, listing_id=listing.public_id)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(page, {"send": "1"})
+    assert "on its way to intake@provider.example.com" in response.content.decode()
+    assert len(callbacks) == 1
+    with scope(organization=org.pk):
+        listing.refresh_from_db()
+        nonce = listing.capacity_link_nonce
+    listing_capacity_email_task.apply(
+        kwargs={"organization_id": org.pk, "listing_id": listing.pk, "nonce": nonce}
+    )
+    [mail] = mailoutbox
+    assert mail.to == ["intake@provider.example.com"]
+    link = next(line for line in mail.body.splitlines() if "/openings/" in line)
+    path = "/" + link.strip().split("://", 1)[1].split("/", 1)[1]
+    assert "Openings at Doral Detox" in client.get(path).content.decode()
+    # A link replaced before the worker ran is not sent.
+    listing_capacity_email_task.apply(
+        kwargs={"organization_id": org.pk, "listing_id": listing.pk, "nonce": "old"}
+    )
+    assert len(mailoutbox) == 1
+
+
+def test_e_mailing_needs_an_address_and_says_where_to_add_it(client, org, in_org, members):
+    no_mail = make_listing(in_org, name="No Mail House", email="")
+    client.force_login(members[Role.ORG_ADMIN])
+    response = client.post(
+        url("staff:listing_capacity_link", org, listing_id=no_mail.public_id),
+        {"send": "1"},
+        follow=True,
+    )
+    assert "No Mail House has no e-mail address: add one, or copy the link." in (
+        response.content.decode()
+    )
+    with scope(organization=org.pk):
+        assert Listing.objects.get(pk=no_mail.pk).capacity_link_nonce == ""
+
+
+def test_the_api_gives_the_capacity_as_pages_show_it(client, org, listing, token, members):
+    client.post(
+        url("public:listing_capacity", org, capacity_token=token),
+        {"state": "waitlist", "waitlist_weeks": "2"},
+    )
+    client.force_login(members[Role.CASE_MANAGER])
+    detail = client.get(
+        reverse("api:listing_detail", kwargs={"org": org.slug, "listing_id": listing.public_id})
+    ).json()
+    assert (detail["capacity"], detail["waitlist_weeks"]) == ("waitlist", 2)
+    assert detail["capacity_updated_at"]
