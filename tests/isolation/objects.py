@@ -70,6 +70,8 @@ URL_OBJECTS = {
     "import_id": lambda org: str(referral_objects.import_job(org).public_id),
     "referral_id": lambda org: str(referral_objects.make_referral(org).public_id),
     "response_token": referral_objects.response_token,
+    "mapping_id": lambda org: str(referral_objects.taxonomy_mapping(org).public_id),
+    "capacity_token": referral_objects.capacity_token,
     "engagement_id": lambda org: str(coaching_objects.engagement_for_matrix(org).public_id),
     "coaching_alert_id": lambda org: str(coaching_objects.alert_for_matrix(org).public_id),
     "request_id": lambda org: str(interventions_objects.request_for_matrix(org).public_id),
