@@ -14,8 +14,8 @@ from continuum.tenancy.views import add_service_errors
 from .forms import ConsentForm, PaperConsentForm, SignForm
 from .models import ConsentStatus
 from .notice import PART2_NOTICE
-from .selectors import consent_get, consent_list, disclosure_list
 from .refusals import prefill
+from .selectors import consent_get, consent_list, disclosure_list
 from .services import consent_create, consent_record_paper, consent_revoke, consent_sign
 
 
