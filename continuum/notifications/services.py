@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Q, Subquery
+from django.http import Http404
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -31,7 +32,7 @@ from continuum.audit.services import audit_record
 from continuum.tenancy.models import Membership, Organization
 from continuum.tenancy.scoping import across_organizations, organization_scope
 
-from . import kinds, sms
+from . import calendar, kinds, sms
 from .models import CalendarFeed, Channel, Delivery, Notification, NotificationPreference, Status
 
 logger = logging.getLogger(__name__)
@@ -309,9 +310,14 @@ def calendar_feed_rotate(*, actor, organization: Organization) -> tuple[Calendar
     revoked = CalendarFeed.objects.filter(
         organization=organization, user=actor, revoked_at__isnull=True
     ).update(revoked_at=now)
+    membership = Membership.objects.get(organization=organization, user=actor, is_active=True)
     token = secrets.token_urlsafe(32)
     feed = CalendarFeed.objects.create(
-        organization=organization, user=actor, token_hash=hash_token(token)
+        organization=organization,
+        user=actor,
+        membership=membership,
+        roles=sorted(membership.roles),
+        token_hash=hash_token(token),
     )
     audit_record(
         actor=actor,
@@ -320,6 +326,42 @@ def calendar_feed_rotate(*, actor, organization: Organization) -> tuple[Calendar
         obj=feed,
     )
     return feed, token
+
+
+class CalendarFeedEnded(Exception):
+    """The link was real, but the membership or a role that allowed it has ended."""
+
+
+def calendar_feed_read(*, organization: Organization, token: str) -> bytes:
+    """Serve a calendar link: only while the membership and every role it was made
+    under still stand, and every read is in the audit trail (a calendar app polling is
+    a read of the schedule). Raises Http404 for unknown and revoked links and
+    CalendarFeedEnded for ended ones."""
+    from .selectors import calendar_feed_by_token
+
+    feed = calendar_feed_by_token(organization=organization, token=token)
+    if feed is None:
+        raise Http404("No such calendar.")
+    if not feed.still_allowed():
+        # Not in a transaction with the refusal: the refusal's own record must stay.
+        audit_record(
+            actor=feed.user,
+            organization=organization,
+            action="calendar_feed.refused",
+            obj=feed,
+            detail={"reason": "membership or role ended"},
+        )
+        raise CalendarFeedEnded
+    with transaction.atomic():
+        items = calendar.items_for(organization=organization, user=feed.user)
+        audit_record(
+            actor=feed.user,
+            organization=organization,
+            action="calendar_feed.read",
+            obj=feed,
+            detail={"items": len(items)},
+        )
+    return calendar.render_ics(items=items, name=organization.name, now=timezone.now())
 
 
 @transaction.atomic
