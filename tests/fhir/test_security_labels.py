@@ -24,7 +24,7 @@ def _labels(resource: dict) -> set[tuple[str, str]]:
 
 
 def test_every_exported_resource_and_the_bundle_are_labelled(full_client, members):
-    bundle, disclosure = _export(full_client, members[Role.CASE_MANAGER])
+    bundle, _ = _export(full_client, members[Role.CASE_MANAGER])
     Bundle.model_validate(bundle)
     assert {(s["system"], s["code"]) for s in bundle["meta"]["security"]} == LABELS
     unlabelled = [
