@@ -34,7 +34,6 @@ class InboxFilterSerializer(serializers.Serializer):
     {
         "type": "string",
         "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
-        "example": "22:00",
     }
 )
 class WallClockTimeField(serializers.TimeField):
