@@ -505,6 +505,14 @@ def _own_client(request):
 def portal_plan(request, org):
     client = _own_client(request)
     plan = selectors.plan_active_for(client=client)
+    if plan is not None:
+        # The client's own reads of their record are in the trail like anyone's.
+        audit_read(
+            actor=request.user,
+            organization=request.organization,
+            obj=plan,
+            client_id=client.public_id,
+        )
     return render(request, "casemanagement/portal_plan.html", {"client": client, "plan": plan})
 
 
@@ -524,10 +532,16 @@ def portal_appointments(request, org):
     appointments = selectors.appointments_for(client=client).filter(
         starts_at__gte=timezone.now() - timezone.timedelta(days=30)
     )
+    appointments = list(appointments)
+    audit_read_many(
+        actor=request.user,
+        organization=request.organization,
+        items=[(a, client.public_id) for a in appointments],
+    )
     return render(
         request,
         "casemanagement/portal_appointments.html",
-        {"client": client, "appointments": list(appointments)},
+        {"client": client, "appointments": appointments},
     )
 
 
@@ -536,6 +550,11 @@ def portal_medications(request, org):
     client = _own_client(request)
     today = timezone.localdate()
     medications = [m for m in selectors.medications_for(client=client) if m.is_current(today)]
+    audit_read_many(
+        actor=request.user,
+        organization=request.organization,
+        items=[(m, client.public_id) for m in medications],
+    )
     form = forms.AdherenceForm(request.POST or None)
     if request.method == "POST":
         medication = next(

@@ -393,6 +393,12 @@ def portal_home(request, org):
     engagement = _portal_engagement(request)
     context = {"engagement": engagement}
     if engagement is not None:
+        audit_read(
+            actor=request.user,
+            organization=request.organization,
+            obj=engagement,
+            client_id=engagement.client.public_id,
+        )
         today = services.local_now(request.organization).date()
         checkins = list(selectors.checkins_for(engagement=engagement, today=today))
         plan = selectors.plan_for(engagement=engagement)
@@ -450,6 +456,13 @@ def portal_checkin(request, org):
 def portal_plan(request, org):
     engagement = _portal_engagement(request)
     plan = selectors.plan_for(engagement=engagement) if engagement else None
+    if plan is not None:
+        audit_read(
+            actor=request.user,
+            organization=request.organization,
+            obj=plan,
+            client_id=engagement.client.public_id,
+        )
     return render(request, "coaching/portal_plan.html", {"engagement": engagement, "plan": plan})
 
 

@@ -260,7 +260,7 @@ class StaffReferralForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}), required=False, label="Note to the provider"
     )
     includes_client_information = forms.BooleanField(
-        label="Include the client's name and contact details (needs their consent)",
+        label="Include the client's name and contact details",
         required=False,
         initial=True,
     )

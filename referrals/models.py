@@ -571,6 +571,12 @@ class Referral(TenantModel):
     def status_label(self) -> str:
         return ReferralStatus(self.status).label
 
+    @property
+    def outgoing_note(self) -> str:
+        """The note as the provider receives it: free text about a person only leaves
+        under the consent the referral was sent with."""
+        return self.note if self.consent_id else ""
+
     def family_status_text(self) -> str:
         return FAMILY_STATUS_TEXT.get(self.status, "")
 

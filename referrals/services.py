@@ -619,6 +619,14 @@ def referral_create(
     send: bool = True,
 ) -> Referral:
     """Staff refer a client to a listing. Sending it passes the consent gate."""
+    if client is None and note.strip():
+        raise ValidationError(
+            {
+                "note": "A referral that names no client goes without a note: the provider "
+                "would read it with no consent behind it. Choose the client to refer, or "
+                "leave the note empty."
+            }
+        )
     referral = Referral.objects.create(
         organization=organization,
         listing=listing,
@@ -642,13 +650,30 @@ def referral_create(
 
 
 def _packet_description(referral: Referral) -> str:
-    return f"Referral packet to {referral.listing.name}: contact details and referral note."
+    parts = ["that the client is referred"]
+    if referral.includes_client_information:
+        parts.append("name and contact details")
+    if referral.note:
+        parts.append("the referral note")
+    return f"Referral packet to {referral.listing.name}: {', '.join(parts)}."
+
+
+def referral_packet_information(referral: Referral) -> list[str]:
+    """The consent categories a referral about a client discloses. The referral itself
+    tells the provider that this person is being referred for care, and the free-text
+    note can say anything about them, so both need consent whatever boxes are ticked."""
+    categories = [InformationCategory.APPOINTMENTS]
+    if referral.includes_client_information:
+        categories.append(InformationCategory.CONTACT)
+    return categories
 
 
 @transaction.atomic
 def referral_send(*, actor, referral: Referral) -> Referral:
-    """Send the referral to the listing's contact. A referral carrying a client's
-    information needs a consent that covers the listing; the disclosure is accounted."""
+    """Send the referral to the listing's contact. A referral about a client is a
+    disclosure to someone outside the organization: it needs a consent naming the
+    listing, and it is accounted with the 42 CFR 2.32 notice. A referral that names no
+    client (a family's request) goes without its free-text note."""
     referral = (
         Referral.objects.select_for_update(of=("self",))
         .select_related("listing", "client")
@@ -660,14 +685,14 @@ def referral_send(*, actor, referral: Referral) -> Referral:
         raise ValidationError(
             {"listing": f"{referral.listing.name} has no e-mail address to send the referral to."}
         )
-    if referral.client_id and referral.includes_client_information:
+    if referral.client_id:
         consent = consent_require(
             organization=referral.organization,
             client=referral.client,
             recipient_kind=RecipientKind.NAMED_ORGANIZATION,
             recipient_name=referral.listing.name,
             purpose=Purpose.CARE_COORDINATION,
-            information=[InformationCategory.CONTACT, InformationCategory.APPOINTMENTS],
+            information=referral_packet_information(referral),
         )
         disclosure_record(
             actor=actor,

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from continuum.audit.services import audit_read
-from continuum.consent.services import PART2_NOTICE
+from continuum.consent.refusals import record_consent_path
+from continuum.consent.services import PART2_NOTICE, ConsentRequired
 from continuum.people.selectors import client_get_for
 from continuum.tenancy.models import STAFF_ROLES, Role
 from continuum.tenancy.permissions import public_view, roles_required
@@ -498,6 +499,7 @@ def referral_new(request, org, client_id):
     listings = selectors.listing_list(organization=request.organization).order_by("name")
     initial = {"listing": request.GET.get("listing")} if request.GET.get("listing") else None
     form = StaffReferralForm(request.POST or None, listings=listings, initial=initial)
+    refusal = None
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.referral_create(
@@ -506,12 +508,19 @@ def referral_new(request, org, client_id):
                 client=client,
                 **form.cleaned_data,
             )
+        except ConsentRequired as exc:
+            refusal = exc
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, f"Referral sent to {referral.listing.name}.")
             return redirect("staff:referral_detail", org=org, referral_id=referral.public_id)
-    return render(request, "referrals/referral_new.html", {"form": form, "client": client})
+    context = {"form": form, "client": client, "consent_refusal": refusal}
+    if refusal is not None:
+        context["consent_refusal_url"] = record_consent_path(
+            organization=request.organization, refusal=refusal
+        )
+    return render(request, "referrals/referral_new.html", context)
 
 
 @roles_required(*STAFF_ROLES)

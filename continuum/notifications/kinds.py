@@ -3,9 +3,12 @@
     from continuum.notifications import kinds
     kinds.register("appointment_reminder", "Appointment reminders")
 
-and ship the message templates in
-`templates/notifications/messages/<kind>/{subject.txt,body.txt,body.html,sms.txt}`.
-A notification's template name is its kind."""
+and ship the inbox copy's templates in
+`templates/notifications/messages/<kind>/{subject.txt,body.txt}`. A notification's
+template name is its kind. E-mail and text messages are not the kind's to word: they are
+written by `services.render_outbound` and say only who the message is from and how to
+sign in. `crisis_line=True` adds the 911/988 line to an urgent one (a family's request
+for help)."""
 
 import re
 from dataclasses import dataclass, field
@@ -23,18 +26,26 @@ class Kind:
     name: str
     label: str
     default_channels: tuple[str, ...] = field(default=DEFAULT_CHANNELS)
+    crisis_line: bool = False
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def register(name: str, label: str, default_channels=DEFAULT_CHANNELS) -> Kind:
+def register(
+    name: str, label: str, default_channels=DEFAULT_CHANNELS, *, crisis_line: bool = False
+) -> Kind:
     if not _NAME.match(name):
         raise ValueError(f"Notification kind {name!r} must be lower_snake_case.")
     unknown = set(default_channels) - set(Channel.values)
     if unknown:
         raise ValueError(f"Unknown channels for {name!r}: {sorted(unknown)}")
-    kind = Kind(name=name, label=label, default_channels=tuple(default_channels))
+    kind = Kind(
+        name=name,
+        label=label,
+        default_channels=tuple(default_channels),
+        crisis_line=crisis_line,
+    )
     KINDS[name] = kind
     return kind
 

@@ -50,7 +50,7 @@ def calendar_feed_by_token(*, organization, token: str) -> CalendarFeed | None:
             revoked_at__isnull=True,
             user__is_active=True,
         )
-        .select_related("user")
+        .select_related("user", "membership")
         .first()
     )
 
