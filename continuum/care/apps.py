@@ -20,6 +20,10 @@ class CareConfig(AppConfig):
         timeline.register_builtin_providers()
         # Safety messages go on every channel the person can receive whatever their
         # preferences (care.services._tell); the kind is listed so they know it exists.
-        kinds.register(safety.NOTIFICATION_KIND, _("Safety events: a client needs a same-day call"))
+        kinds.register(
+            safety.NOTIFICATION_KIND,
+            _("Safety events: a client needs a same-day call"),
+            outbound_line=_("A client on your caseload needs a same-day call."),
+        )
         timeline.register(safety_timeline_provider)
         alerts.register(alerts.safety_events_provider)

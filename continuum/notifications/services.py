@@ -820,6 +820,7 @@ def render_outbound(notification: Notification, part: str) -> str:
         "organization": notification.organization,
         "urgent": notification.urgent,
         "crisis_line": bool(kind and kind.crisis_line and notification.urgent),
+        "outbound_line": kind.outbound_line if kind else "",
     }
     with translation.override(recipient_language(notification)):
         return render_to_string(OUTBOUND_TEMPLATES[part], context).strip()
