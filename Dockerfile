@@ -34,5 +34,5 @@ EXPOSE 8000
 
 # gunicorn binds 0.0.0.0:$PORT when no --bind is given. The control socket is off because
 # nothing in the container uses it.
-CMD ["gunicorn", "continuum.wsgi:application", "--workers", "2", "--access-logfile", "-", \
-     "--no-control-socket"]
+CMD ["gunicorn", "continuum.wsgi:application", "--config", "continuum/gunicorn_conf.py", \
+     "--workers", "2", "--access-logfile", "-", "--no-control-socket"]
