@@ -712,11 +712,14 @@ def _notify(alert: Alert, *, recipient, role: str, urgent: bool) -> None:
 def _deliver_now() -> None:
     """Urgent outbox rows go out now rather than at the next beat."""
     from continuum.notifications.tasks import deliver_due_notifications
+    from continuum.operations.broker import URGENT_QUEUE, publish
 
-    try:
-        deliver_due_notifications.apply_async(retry=False)
-    except Exception:
-        logger.exception("Could not enqueue urgent delivery; the beat will send it.")
+    publish(
+        deliver_due_notifications,
+        kwargs={"urgent_only": True},
+        queue=URGENT_QUEUE,
+        why="the outbox row stays due; the beat delivers it within a minute",
+    )
 
 
 def on_call_coaches(*, organization: Organization, exclude: Membership | None = None):

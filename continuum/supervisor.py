@@ -125,6 +125,9 @@ class Supervisor:
         rc = program.proc.poll()
         if rc is None:
             return
+        # A worker killed outright leaves its pool children behind, holding their tasks.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(program.proc.pid, signal.SIGKILL)
         self._join_reader(program)
         ran = now - program.started_at
         if ran >= self.stable_seconds:

@@ -60,3 +60,5 @@ urlpatterns = [
     path("<slug:org>/portal/", include((_collect("portal"), "portal"))),
     path("<slug:org>/", include((_collect("public"), "public"))),
 ]
+
+handler500 = "continuum.operations.errors.server_error"

@@ -347,7 +347,9 @@ def backoff(attempts: int) -> timedelta:
     return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
 
 
-def notification_claim_due(*, worker: str, limit: int = BATCH_SIZE) -> list[int]:
+def notification_claim_due(
+    *, worker: str, limit: int = BATCH_SIZE, urgent_only: bool = False
+) -> list[int]:
     """Lease up to `limit` due notifications to `worker` in one short transaction.
 
     Rows locked by a concurrent claimer are skipped, not waited for, so claimers get
@@ -356,6 +358,8 @@ def notification_claim_due(*, worker: str, limit: int = BATCH_SIZE) -> list[int]
     due = Q(status=Status.PENDING, available_at__lte=now) | Q(
         status=Status.SENDING, lease_expires_at__lte=now
     )
+    if urgent_only:
+        due &= Q(urgent=True)
     # Crossing organizations is read-only (continuum.tenancy.rls): find who has mail due,
     # then lease each organization's rows inside its own scope. One due row per
     # organization is enough to know (a sub-select with LIMIT 1 each), rather than
@@ -421,9 +425,11 @@ def _claim_in(organization, due: Q, *, worker: str, now, limit: int) -> list[int
     return batch
 
 
-def notification_deliver_due(*, worker: str, limit: int = BATCH_SIZE) -> int:
+def notification_deliver_due(
+    *, worker: str, limit: int = BATCH_SIZE, urgent_only: bool = False
+) -> int:
     """Claim one batch and deliver it. Returns how many notifications were claimed."""
-    ids = notification_claim_due(worker=worker, limit=limit)
+    ids = notification_claim_due(worker=worker, limit=limit, urgent_only=urgent_only)
     if ids:
         notification_deliver_batch(notification_ids=ids, worker=worker)
     return len(ids)
