@@ -176,6 +176,9 @@ CACHES = {
     },
 }
 RATELIMIT_USE_CACHE = "ratelimit"
+# Who may scrape /metrics (platform-wide totals, no organization named): whoever holds
+# this token. Unset, /metrics is off.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
