@@ -26,8 +26,8 @@ RUN SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-0123456789 \
     python manage.py collectstatic --noinput -v 0
 
 RUN useradd --create-home --uid 10001 continuum \
-    && mkdir -p /app/.data \
-    && chown continuum:continuum /app/.data
+    && mkdir -p /app/.data /app/media \
+    && chown continuum:continuum /app/.data /app/media
 USER continuum
 
 EXPOSE 8000
