@@ -32,7 +32,12 @@ class ServiceUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        # Raised in a middleware further in and turned into the debug 500 already (see
+        # ExceptionReporter below): the visitor gets the 503 all the same.
+        if response.status_code == 500 and getattr(request, "database_unavailable", False):
+            return unavailable_response()
+        return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, UNAVAILABLE):
@@ -54,5 +59,7 @@ class ExceptionReporter(debug.ExceptionReporter):
 
     def get_traceback_html(self):
         if isinstance(self.exc_value, UNAVAILABLE):
+            if self.request is not None:
+                self.request.database_unavailable = True
             return render_to_string("503.html")
         return super().get_traceback_html()

@@ -41,3 +41,22 @@ def test_the_error_pages_speak_spanish(settings):
         assert translation.gettext("Something went wrong on our side") in broken
     assert "Continuum is temporarily unavailable" not in unavailable
     assert 'lang="es"' in unavailable
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_database_lost_in_a_middleware_also_answers_503(settings, org, monkeypatch, debug):
+    """The tenant middleware looks the organization up before any view runs."""
+    from django.db import OperationalError
+
+    from continuum.tenancy import middleware
+
+    def down(**kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(middleware, "organization_get_by_slug", down)
+    settings.DEBUG = debug
+    response = Client(raise_request_exception=False).get(f"/{org.slug}/")
+    page = response.content.decode()
+    assert response.status_code == 503
+    assert "Continuum is temporarily unavailable" in page
+    assert "Traceback" not in page and "connection refused" not in page
