@@ -133,9 +133,12 @@ DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
 )
 # Behind PgBouncer in transaction pooling a cursor cannot outlive its transaction's
 # server connection (docs/scaling.md).
+DB_TRANSACTION_POOLING = env_bool("DB_TRANSACTION_POOLING", default=False)
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
-    "DB_DISABLE_SERVER_SIDE_CURSORS", default=False
+    "DB_DISABLE_SERVER_SIDE_CURSORS", default=DB_TRANSACTION_POOLING
 )
+# Row-level security settings scoped to each transaction (continuum.tenancy.db).
+DATABASES["default"]["RLS_TRANSACTION_SCOPED"] = DB_TRANSACTION_POOLING
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("TEST_DATABASE_NAME", default=None)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
