@@ -21,11 +21,12 @@ def _session_setting() -> str:
 
 @pytest.fixture
 def pooled():
+    before = connection.rls_transaction_scoped
     connection.close()
     connection.rls_transaction_scoped = True
     yield
     connection.close()
-    connection.rls_transaction_scoped = False
+    connection.rls_transaction_scoped = before
 
 
 @pytest.fixture
@@ -65,6 +66,8 @@ def test_a_transaction_sets_it_once_and_the_commit_clears_it(
 def test_session_scoped_settings_would_leak_to_the_next_client(two_organizations, org):
     """What the pooled mode prevents: the default mode keeps the organization on the
     session, which a transaction pooler would hand to another client."""
+    if connection.rls_transaction_scoped:
+        pytest.skip("behind a transaction pooler the session setting would reach other clients")
     connection.ensure_connection()
     with scope(organization=org.pk):
         assert Client.objects.count() == 2
