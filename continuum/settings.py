@@ -72,12 +72,15 @@ INSTALLED_APPS = [
     "casemanagement",
     "referrals",
     "continuum.fhir",
+    "continuum.operations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "continuum.logging.RequestIdMiddleware",
+    # Early, so that its process_exception runs last and sees database errors unhandled.
+    "continuum.operations.errors.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -124,6 +127,18 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DATABASES["default"]["ENGINE"] = "continuum.tenancy.db"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A stopped or frozen server fails a request in seconds instead of hanging it.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5)
+)
+# Behind PgBouncer in transaction pooling a cursor cannot outlive its transaction's
+# server connection (docs/scaling.md).
+DB_TRANSACTION_POOLING = env_bool("DB_TRANSACTION_POOLING", default=False)
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "DB_DISABLE_SERVER_SIDE_CURSORS", default=DB_TRANSACTION_POOLING
+)
+# Row-level security settings scoped to each transaction (continuum.tenancy.db).
+DATABASES["default"]["RLS_TRANSACTION_SCOPED"] = DB_TRANSACTION_POOLING
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("TEST_DATABASE_NAME", default=None)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -146,8 +161,27 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="continuum"),
-    }
+        # A frozen cache costs a request half a second, not a gunicorn timeout.
+        "OPTIONS": {
+            "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+            "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+        },
+    },
+    # Rate limits: the cache, and the database while the cache is unreachable.
+    "ratelimit": {
+        "BACKEND": "continuum.operations.ratelimit_cache.FallbackRateLimitCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="continuum"),
+        "OPTIONS": {
+            "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+            "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+        },
+    },
 }
+RATELIMIT_USE_CACHE = "ratelimit"
+# Who may scrape /metrics (platform-wide totals, no organization named): whoever holds
+# this token. Unset, /metrics is off.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -249,17 +283,30 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# Short socket timeouts: a frozen broker fails a publish in seconds, and the publishing
+# code (continuum.operations.broker) leaves the work to the sweeps.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("BROKER_TIMEOUT", default=2.0)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_timeout": env.float("BROKER_TIMEOUT", default=2.0),
+    "socket_connect_timeout": env.float("BROKER_TIMEOUT", default=2.0),
+    "max_retries": 1,
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["referrals.scan_stale"] = {"task": "referrals.scan_stale", "schedule": 3600.0}
-CELERY_BEAT_SCHEDULE["care.handoff_sweep"] = {"task": "care.handoff_sweep", "schedule": 300.0}
+# Every 30 s, taking runs pending for 30 s: work whose message was lost starts within a minute.
+CELERY_BEAT_SCHEDULE["care.handoff_sweep"] = {"task": "care.handoff_sweep", "schedule": 30.0}
 # Safety events: the urgent queue has a worker slot of its own (docs/operations.md).
 CELERY_BEAT_SCHEDULE["care.safety_escalations"] = {
     "task": "care.safety_escalations",
     "schedule": 60.0,
+    "options": {"queue": "urgent"},
+}
+CELERY_BEAT_SCHEDULE["notifications.deliver_urgent_due"] = {
+    "task": "notifications.deliver_due",
+    "schedule": 30.0,
+    "kwargs": {"urgent_only": True},
     "options": {"queue": "urgent"},
 }
 CELERY_BEAT_SCHEDULE["interventions.overdue_sweep"] = {
@@ -364,6 +411,8 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+DEFAULT_EXCEPTION_REPORTER = "continuum.operations.errors.ExceptionReporter"
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:

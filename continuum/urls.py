@@ -12,6 +12,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from continuum import views
 from continuum.accounts import api as accounts_api
 from continuum.accounts import idle
+from continuum.operations import views as operations_views
 from continuum.tenancy import views as tenancy_views
 
 # Apps whose urls.py contributes public/portal/staff/api patterns, in order.
@@ -27,6 +28,7 @@ TENANT_URL_MODULES = [
     "interventions.urls",
     "casemanagement.urls",
     "continuum.fhir.urls",
+    "continuum.operations.urls",
 ]
 
 
@@ -39,6 +41,7 @@ def _collect(kind: str) -> list:
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", operations_views.metrics_view, name="metrics"),
     # The language switcher posts here (set_language); the choice is kept in a cookie.
     path("i18n/", include("django.conf.urls.i18n")),
     path("", tenancy_views.home, name="home"),
@@ -60,3 +63,5 @@ urlpatterns = [
     path("<slug:org>/portal/", include((_collect("portal"), "portal"))),
     path("<slug:org>/", include((_collect("public"), "public"))),
 ]
+
+handler500 = "continuum.operations.errors.server_error"

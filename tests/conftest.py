@@ -21,8 +21,14 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # Rate-limit counters live in the cache; each test starts with none.
+    # Rate-limit counters live in the cache; each test starts with none, and with the
+    # cache and broker taken as reachable until a call fails.
+    from continuum.operations import broker
+    from continuum.operations.ratelimit_cache import FallbackRateLimitCache
+
     cache.clear()
+    broker.reset()
+    FallbackRateLimitCache._down_until = 0.0
     yield
 
 

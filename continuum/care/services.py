@@ -60,14 +60,15 @@ def _phase_label(value: str) -> str:
 def handoff_enqueue(run: HandoffRun) -> None:
     """Hand the run to a worker. A broker outage must not undo the committed transition:
     the run stays pending and the periodic sweep enqueues it again."""
+    from continuum.operations.broker import publish
+
     from .tasks import handoff_run_task
 
-    try:
-        handoff_run_task.apply_async(
-            kwargs={"organization_id": run.organization_id, "run_id": run.pk}, retry=False
-        )
-    except Exception:
-        logger.exception("Could not enqueue handoff run %s; the sweep will retry it.", run.pk)
+    publish(
+        handoff_run_task,
+        kwargs={"organization_id": run.organization_id, "run_id": run.pk},
+        why=f"handoff run {run.pk} stays pending; the sweep enqueues it within a minute",
+    )
 
 
 def _start_handoffs(transition: PhaseTransition) -> list[HandoffRun]:

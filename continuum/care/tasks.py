@@ -14,7 +14,10 @@ from .services import handoff_enqueue, handoff_execute, safety_escalations_run
 logger = logging.getLogger(__name__)
 
 HANDOFF_MAX_RETRIES = 6
-STALE_PENDING_AFTER = timedelta(minutes=10)
+# The sweep runs every 30 s (settings.CELERY_BEAT_SCHEDULE): a run whose message was lost
+# starts within a minute. Re-enqueueing one that is merely queued is harmless, the run row
+# decides (handoff_execute).
+STALE_PENDING_AFTER = timedelta(seconds=30)
 
 
 def handoff_backoff(retries: int) -> int:

@@ -189,20 +189,21 @@ def notification_schedule(
 
 
 def notification_enqueue_urgent(notification: Notification) -> None:
+    from continuum.operations.broker import URGENT_QUEUE, publish
+
     from .tasks import deliver_urgent_notification
 
-    try:
-        deliver_urgent_notification.apply_async(
-            kwargs={
-                "organization_id": notification.organization_id,
-                "notification_id": notification.pk,
-            },
-            retry=False,
-        )
-    except Exception:
-        logger.exception(
-            "Could not enqueue urgent notification %s; the beat will send it.", notification.pk
-        )
+    # Never holds the request: a broker that is down or frozen leaves the row to the
+    # urgent queue's own sweep (notifications.deliver_urgent_due, every 30 s).
+    publish(
+        deliver_urgent_notification,
+        kwargs={
+            "organization_id": notification.organization_id,
+            "notification_id": notification.pk,
+        },
+        queue=URGENT_QUEUE,
+        why=f"urgent notification {notification.pk} stays due; the urgent sweep sends it",
+    )
 
 
 @transaction.atomic
@@ -409,7 +410,9 @@ def backoff(attempts: int) -> timedelta:
     return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
 
 
-def notification_claim_due(*, worker: str, limit: int = BATCH_SIZE) -> list[int]:
+def notification_claim_due(
+    *, worker: str, limit: int = BATCH_SIZE, urgent_only: bool = False
+) -> list[int]:
     """Lease up to `limit` due notifications to `worker` in one short transaction.
 
     Rows locked by a concurrent claimer are skipped, not waited for, so claimers get
@@ -418,6 +421,8 @@ def notification_claim_due(*, worker: str, limit: int = BATCH_SIZE) -> list[int]
     due = Q(status=Status.PENDING, available_at__lte=now) | Q(
         status=Status.SENDING, lease_expires_at__lte=now
     )
+    if urgent_only:
+        due &= Q(urgent=True)
     # Crossing organizations is read-only (continuum.tenancy.rls): find who has mail due,
     # then lease each organization's rows inside its own scope. One due row per
     # organization is enough to know (a sub-select with LIMIT 1 each), rather than
@@ -510,9 +515,11 @@ def notification_deliver_now(*, notification_id: int, worker: str) -> bool:
     return True
 
 
-def notification_deliver_due(*, worker: str, limit: int = BATCH_SIZE) -> int:
+def notification_deliver_due(
+    *, worker: str, limit: int = BATCH_SIZE, urgent_only: bool = False
+) -> int:
     """Claim one batch and deliver it. Returns how many notifications were claimed."""
-    ids = notification_claim_due(worker=worker, limit=limit)
+    ids = notification_claim_due(worker=worker, limit=limit, urgent_only=urgent_only)
     if ids:
         notification_deliver_batch(notification_ids=ids, worker=worker)
     return len(ids)

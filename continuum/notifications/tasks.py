@@ -22,13 +22,17 @@ MAX_BATCHES = 20
 @shared_task(
     name="notifications.deliver_due", acks_late=True, reject_on_worker_lost=True, ignore_result=True
 )
-def deliver_due_notifications() -> int:
+def deliver_due_notifications(urgent_only: bool = False) -> int:
     """Beat entry point: claim due notifications in batches and deliver them. Safe to run
-    concurrently and to re-run: the outbox rows and their leases decide what is sent."""
+    concurrently and to re-run: the outbox rows and their leases decide what is sent.
+
+    With `urgent_only` (the urgent queue's own sweep, `notifications.deliver_urgent_due`)
+    only urgent rows are claimed, so an urgent message whose own task was lost is sent
+    within 30 s by the urgent worker, never behind a reminder backlog."""
     worker = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
     claimed = 0
     for _ in range(MAX_BATCHES):
-        batch = notification_deliver_due(worker=worker)
+        batch = notification_deliver_due(worker=worker, urgent_only=urgent_only)
         claimed += batch
         if not batch:
             break

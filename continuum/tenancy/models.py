@@ -18,7 +18,7 @@ DEFAULT_CRISIS_TEXT = (
 
 # First URL segments that belong to the platform, not to an organization.
 RESERVED_SLUGS = frozenset(
-    {"accounts", "admin", "api", "healthz", "media", "organizations", "static", "fhir"}
+    {"accounts", "admin", "api", "healthz", "media", "metrics", "organizations", "static", "fhir"}
 )
 
 

@@ -29,6 +29,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("staff", "Clients", "staff:client_list", STAFF_ROLES),
     NavEntry("staff", "My work", "staff:my_work", STAFF_ROLES),
     NavEntry("staff", "Failed handoffs", "staff:handoff_failures", frozenset({Role.ORG_ADMIN})),
+    NavEntry("staff", "Operations", "staff:operations", frozenset({Role.ORG_ADMIN})),
     NavEntry("portal", _("My care"), "portal:my_care", frozenset({Role.CLIENT})),
     NavEntry("staff", "Directory", "staff:directory_search", STAFF_ROLES),
     NavEntry("staff", "Referrals", "staff:referral_list", STAFF_ROLES),

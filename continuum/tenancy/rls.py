@@ -81,6 +81,32 @@ def apply_settings(connection, raw_connection) -> None:
     connection.rls_settings = wanted
 
 
+def settings_sql(wanted: tuple[str, str], *, local: bool) -> str:
+    """The statement that sets `wanted`, with the values inlined so that it can lead a
+    statement of any parameter style: an organization id (digits only) and on/off."""
+    organization, cross = wanted
+    if organization and not organization.isdigit():
+        raise ValueError(f"not an organization id: {organization!r}")
+    if cross not in ("on", "off"):
+        raise ValueError(f"not a cross-tenant value: {cross!r}")
+    scope = "true" if local else "false"
+    return (
+        f"SELECT set_config('{ORGANIZATION_SETTING}', '{organization}', {scope}),"
+        f" set_config('{CROSS_TENANT_SETTING}', '{cross}', {scope})"
+    )
+
+
+def apply_local_settings(connection, raw_connection) -> None:
+    """Transaction pooling (PgBouncer): the settings last until the end of the current
+    transaction only, so a pooled server connection never carries them to another client."""
+    wanted = wanted_settings()
+    if connection.rls_settings == wanted:
+        return
+    with raw_connection.cursor() as cursor:
+        cursor.execute(settings_sql(wanted, local=True))
+    connection.rls_settings = wanted
+
+
 # --- schema -------------------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from django_scopes import scope
 
 from continuum.audit.models import AuditEvent
@@ -496,3 +497,60 @@ def test_a_client_login_without_a_record_is_told_so(client, org, members):
     response = client.get(reverse("portal:my_care", kwargs={"org": org.slug}))
     assert response.status_code == 200
     assert "not connected to this login yet" in response.content.decode()
+
+
+def test_a_transition_answers_success_when_the_broker_is_down_and_the_sweep_starts_its_runs(
+    client,
+    org,
+    members,
+    admin_user,
+    team_client,
+    monkeypatch,
+    temporary_handoff,
+    django_capture_on_commit_callbacks,
+):
+    """The move commits, the page says so at once, and the runs start within a minute."""
+    from kombu.exceptions import OperationalError
+
+    from continuum.care import tasks
+    from continuum.operations import broker
+
+    attempts = []
+
+    def down(*args, **kwargs):
+        attempts.append(kwargs["kwargs"])
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.handoff_run_task, "apply_async", down)
+    for name in ("test.first_call", "test.plan_meeting"):
+        temporary_handoff(name, enters=[Phase.PRE_TREATMENT], func=lambda *, transition: None)
+    with scope(organization=org.pk):
+        episode = episode_open(actor=admin_user, client=team_client)
+    broker.reset()
+    attempts.clear()
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("episode_transition", org, episode_id=episode.public_id),
+            {"to_phase": "pre_treatment", "reason": "Family engaged"},
+        )
+    assert response.status_code == 302
+    assert "moved to Pre-treatment" in client.get(response["Location"]).content.decode()
+    with scope(organization=org.pk):
+        episode.refresh_from_db()
+        moved = HandoffRun.objects.filter(transition__to_phase="pre_treatment")
+        runs = list(moved.values_list("status", flat=True))
+        run_ids = set(moved.values_list("pk", flat=True))
+    assert episode.phase == "pre_treatment"
+    assert runs == ["pending", "pending"]
+    # One failed publish, then the broker is skipped: the request paid the timeout once.
+    assert len(attempts) == 1
+
+    sent = []
+    monkeypatch.setattr(
+        tasks.handoff_run_task, "apply_async", lambda *a, **kw: sent.append(kw["kwargs"])
+    )
+    broker.reset()
+    with time_machine.travel(timezone.now() + timedelta(seconds=31)):
+        tasks.handoff_sweep()
+    assert run_ids <= {message["run_id"] for message in sent}

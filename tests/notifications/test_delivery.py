@@ -259,3 +259,45 @@ def test_concurrent_claimers_get_disjoint_rows(monkeypatch):
         owners = dict(Notification.objects.values_list("pk", "claimed_by"))
     assert {owners[pk] for pk in results["first"]} == {"first"}
     assert {owners[pk] for pk in results["second"]} == {"second"}
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_the_urgent_run_delivers_urgent_rows_only_and_leaves_the_backlog_to_the_beat(org, members):
+    coach = members["sober_coach"]
+    backlog = [_schedule(org, coach, key=f"reminder-{i}") for i in range(5)]
+    urgent = _schedule(org, coach, key="alert", urgent=True)
+    assert deliver_due_notifications(urgent_only=True) == 1
+    assert _reload(urgent).status == Status.SENT
+    assert {_reload(n).status for n in backlog} == {Status.PENDING}
+    assert deliver_due_notifications() == 5
+
+
+@pytest.mark.django_db
+def test_an_urgent_row_is_published_to_the_urgent_queue_and_a_lost_one_has_its_own_sweep(
+    org, members, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.conf import settings
+
+    from continuum.notifications.tasks import deliver_urgent_notification
+    from continuum.operations import broker
+
+    broker.reset()
+    sent = []
+    monkeypatch.setattr(
+        deliver_urgent_notification, "apply_async", lambda *a, **kw: sent.append(kw)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        urgent = _schedule(org, members["sober_coach"], key="alert", urgent=True)
+    assert sent == [
+        {
+            "kwargs": {"organization_id": org.pk, "notification_id": urgent.pk},
+            "retry": False,
+            "queue": "urgent",
+        }
+    ]
+    # If that message is lost, the urgent slot's own sweep (not the reminder beat) sends it.
+    sweep = settings.CELERY_BEAT_SCHEDULE["notifications.deliver_urgent_due"]
+    assert sweep["kwargs"] == {"urgent_only": True}
+    assert sweep["options"]["queue"] == "urgent"
+    assert sweep["schedule"] <= 30

@@ -151,3 +151,101 @@ def test_a_killed_worker_neither_loses_nor_repeats_a_notification(tmp_path):
     # The interrupted one took a second attempt; its inbox copy is there once.
     assert interrupted.attempts == 2
     assert interrupted.in_app_delivered_at is not None
+
+
+SUPERVISED = """
+import signal, sys
+from pathlib import Path
+from continuum.supervisor import Supervisor
+
+stop = []
+signal.signal(signal.SIGINT, lambda *a: stop.append(1))
+command = sys.argv[1]
+sys.exit(Supervisor([("worker", command)], cwd=Path.cwd(), env=None,
+                    should_stop=lambda: bool(stop), grace_seconds=60).run())
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ctrl_c_during_a_burst_lets_the_prefork_worker_finish_and_repeats_nothing(tmp_path):
+    """make run's worker (prefork, two children) under the supervisor gets Ctrl-C, as a
+    terminal sends it to the whole foreground group, while an e-mail is mid-delivery: the
+    warm shutdown finishes it, and nothing is sent twice."""
+    org = OrganizationFactory(slug="harbor")
+    coach = UserFactory(email="coach@harbor.example.com")
+    MembershipFactory(organization=org, user=coach, roles=["sober_coach"])
+    with scope(organization=org.pk):
+        notifications = [
+            notification_schedule(
+                organization=org,
+                recipient=coach,
+                template="general",
+                context={
+                    "subject": f"Reminder {i}" + (" [block]" if i == 3 else ""),
+                    "body": "6 pm",
+                },
+                dedup_key=f"burst:{i}",
+            )
+            for i in range(1, 9)
+        ]
+    mail_dir = tmp_path / "mail"
+    (mail_dir / "sent").mkdir(parents=True)
+    (mail_dir / "block").touch()
+    log = tmp_path / "worker.log"
+    app.control.purge()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "NOTIFICATION_TEST_MAIL_DIR": str(mail_dir),
+        "PYTHONPATH": str(settings.BASE_DIR),
+    }
+    celery = Path(settings.BASE_DIR) / ".venv" / "bin" / "celery"
+    worker = (
+        f"{celery if celery.exists() else 'celery'} -A continuum worker --concurrency 2"
+        " --without-mingle --without-gossip -Q celery -l INFO"
+    )
+    import sys
+
+    with log.open("ab") as output:
+        runner = subprocess.Popen(
+            [sys.executable, "-c", SUPERVISED, worker],
+            env=env,
+            cwd=settings.BASE_DIR,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_for(
+            lambda: any(mail_dir.glob("sending-*")),
+            timeout=150,
+            what="the worker to start delivering the third e-mail",
+            log=log,
+        )
+        os.killpg(runner.pid, signal.SIGINT)
+        time.sleep(2)
+        # Still mid-delivery: the pool child did not die of the Ctrl-C.
+        assert runner.poll() is None, log.read_text()[-3000:]
+        (mail_dir / "block").unlink()
+        assert runner.wait(90) == 0, log.read_text()[-3000:]
+    finally:
+        if runner.poll() is None:
+            os.killpg(runner.pid, signal.SIGKILL)
+
+    message_ids = Counter(
+        message_from_bytes(path.read_bytes())["Message-ID"].strip()
+        for path in (mail_dir / "sent").iterdir()
+    )
+    assert set(message_ids.values()) == {1}, message_ids
+    statuses = _statuses(org)
+    # The interrupted e-mail went out during the warm shutdown; nothing is left leased.
+    assert statuses["burst:3"] == Status.SENT
+    assert Status.SENDING not in statuses.values()
+    sent = {k for k, v in statuses.items() if v == Status.SENT}
+    assert {
+        f"<notification-{n.public_id}@continuum.local>"
+        for n in notifications
+        if n.dedup_key in sent
+    } == set(message_ids)

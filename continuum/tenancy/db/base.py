@@ -15,12 +15,32 @@ class DatabaseWrapper(base.DatabaseWrapper):
         super().__init__(*args, **kwargs)
         self.rls_settings = None
         self.rls_paused = False
+        # Behind a transaction-pooling PgBouncer (DB_TRANSACTION_POOLING): settings scoped
+        # to the transaction, never left on the server connection.
+        self.rls_transaction_scoped = bool(self.settings_dict.get("RLS_TRANSACTION_SCOPED"))
         self.execute_wrappers.append(self._rls_wrapper)
 
     def _rls_wrapper(self, execute, sql, params, many, context):
-        if not self.rls_paused:
+        if self.rls_paused:
+            return execute(sql, params, many, context)
+        if not self.rls_transaction_scoped:
             rls.apply_settings(self, self.connection)
-        return execute(sql, params, many, context)
+            return execute(sql, params, many, context)
+        if not self.get_autocommit():
+            # Inside a transaction: once, until it ends (_commit, _rollback forget it).
+            rls.apply_local_settings(self, self.connection)
+            return execute(sql, params, many, context)
+        wanted = rls.wanted_settings()
+        if wanted == rls.UNSET:
+            return execute(sql, params, many, context)
+        # Autocommit: the statement is its own transaction, so the settings travel in the
+        # same query string, which PostgreSQL runs as one implicit transaction.
+        return execute(f"{rls.settings_sql(wanted, local=True)}; {sql}", params, many, context)
+
+    def _commit(self):
+        if self.rls_transaction_scoped:
+            self.rls_settings = None
+        return super()._commit()
 
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)

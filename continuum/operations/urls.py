@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import views
+
+staff_urlpatterns = [
+    path("operations/", views.operations_page, name="operations"),
+]
