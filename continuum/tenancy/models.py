@@ -70,6 +70,12 @@ class Organization(models.Model):
         validators=[MinValueValidator(5), MaxValueValidator(720)],
         help_text="How long emergency access to a client record lasts.",
     )
+    api_token_days = models.PositiveSmallIntegerField(
+        "API tokens expire after (days)",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="A new API token works for this many days; members then request another.",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=django_timezone.now)
 
