@@ -35,6 +35,10 @@ class OperatorAdminSite(admin.AdminSite):
             and session_passed_second_factor(request)
         )
 
+    def password_change(self, request, extra_context=None):
+        # allauth's page: it asks for the current password and ends the API tokens.
+        return redirect("account_change_password")
+
     def login(self, request, extra_context=None):
         next_url = request.GET.get("next", "")
         if not url_has_allowed_host_and_scheme(
