@@ -256,11 +256,10 @@ def test_bad_input_never_gives_a_server_error(role, world, members, outsider, re
         for method in ("get", "post"):
             first = run.send(method, url)
             read = sorted({key for source, key in READ if source == method.upper()})
-            if first is None or (not read and first.status_code in REFUSED):
+            if first is None or pattern.name in FIRST_ONLY:
                 continue
-            print(
-                "FUZZ", method, url, first.status_code, read
-            )  # refused before any parameter was read: nothing more to reach
+            if first.status_code in REFUSED and set(read) <= FRAMEWORK_KEYS:
+                continue  # refused before the view read anything: nothing more to reach
             keys = sorted({*read, *ALWAYS}) if method == "get" else read
             if not keys:
                 continue
