@@ -34,6 +34,12 @@ class RejectNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        api = request.path.startswith(("/api/", "/fhir/"))
+        credentials = request.user.is_authenticated or request.META.get("HTTP_AUTHORIZATION")
+        if api and not credentials:
+            # The API's first answer to a caller with no credentials is 401, whatever the
+            # input; DRF gives it before a view reads anything.
+            return self.get_response(request)
         fields = fields_with_nul(request.GET)
         if request.method == "POST" and request.content_type in FORM_TYPES:
             fields = sorted(set(fields) | set(fields_with_nul(request.POST)))

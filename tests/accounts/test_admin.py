@@ -152,6 +152,29 @@ def test_the_operator_cannot_set_a_password_or_delete_devices(client, operator, 
     assert user.has_usable_password()
 
 
+def test_the_operator_cannot_redirect_an_account_to_another_address(client, operator, members):
+    """Changing or adding a verified address would let the operator reset the password
+    there and sign in as the member."""
+    _sign_in(client, operator)
+    user = members["org_admin"]
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[user.pk]),
+        {"email": "operator-controlled@example.com", "full_name": "X", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.email == "org_admin@harbor.example.com"
+    assert client.get(reverse("admin:account_emailaddress_add")).status_code == 403
+    address = user.emailaddress_set.get()
+    response = client.post(
+        reverse("admin:account_emailaddress_change", args=[address.pk]),
+        {"user": user.pk, "email": "operator-controlled@example.com", "verified": "on"},
+    )
+    assert response.status_code == 403
+    address.refresh_from_db()
+    assert address.email == "org_admin@harbor.example.com"
+
+
 def test_an_account_created_in_the_admin_has_no_usable_password_and_is_audited(client, operator):
     _sign_in(client, operator)
     response = client.post(

@@ -106,3 +106,8 @@ def test_acknowledging_an_alert_follows_only_a_path_on_this_site(client, org, me
         assert response["Location"] == engagement, bad
     response = client.post(url, {"next": _url("staff:dashboard", org)})
     assert response["Location"] == _url("staff:dashboard", org)
+
+
+def test_the_api_asks_for_credentials_before_judging_the_input(client, org):
+    response = client.get(_url("api:intervention_request_list", org), {"status": "\x00"})
+    assert response.status_code == 401
