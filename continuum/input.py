@@ -29,22 +29,40 @@ def fields_with_nul(querydict) -> list[str]:
     )
 
 
+def _is_api(request) -> bool:
+    return request.path.startswith(("/api/", "/fhir/"))
+
+
+def _has_credentials(request) -> bool:
+    """A signed-in session or a live API token (looked up only when a NUL was found)."""
+    if request.user.is_authenticated:
+        return True
+    from rest_framework.exceptions import AuthenticationFailed
+
+    from continuum.accounts.authentication import ApiTokenAuthentication
+
+    scheme, _, key = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if scheme.lower() != "token" or not key.strip():
+        return False
+    try:
+        ApiTokenAuthentication().authenticate_credentials(key.strip())
+    except AuthenticationFailed:
+        return False
+    return True
+
+
 class RejectNulBytesMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        api = request.path.startswith(("/api/", "/fhir/"))
-        credentials = request.user.is_authenticated or request.META.get("HTTP_AUTHORIZATION")
-        if api and not credentials:
-            # The API's first answer to a caller with no credentials is 401, whatever the
-            # input; DRF gives it before a view reads anything.
-            return self.get_response(request)
         fields = fields_with_nul(request.GET)
         if request.method == "POST" and request.content_type in FORM_TYPES:
             fields = sorted(set(fields) | set(fields_with_nul(request.POST)))
-        if fields:
+        if fields and not (_is_api(request) and not _has_credentials(request)):
             return self._refuse(request, fields)
+        # The API's first answer to a caller without valid credentials is 401 whatever the
+        # input; DRF gives it before any view reads the values.
         return self.get_response(request)
 
     @staticmethod
