@@ -1,16 +1,19 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
 from continuum.audit.services import audit_read_many
+from continuum.care import safety
+from continuum.care.selectors import safety_event_latest
 from continuum.people.selectors import client_get_for
 from continuum.tenancy.api import as_api_error
 
 from . import selectors, serializers, services
 from .models import AssessmentSource
-from .views import CASE_ROLES
+from .views import CASE_ROLES, REPORT_ROLES
 
 STAFF = frozenset(CASE_ROLES)
 
@@ -82,7 +85,12 @@ class AssessmentList(_ClientScoped):
         return selectors.assessments_for(client=self.client())
 
     @extend_schema(
-        request=serializers.AssessmentInputSerializer, responses=serializers.AssessmentSerializer
+        request=serializers.AssessmentInputSerializer,
+        responses={201: serializers.AssessmentRecordedSerializer},
+        description="Record one completed instrument.\n\n"
+        + serializers.instrument_reference()
+        + "\n\n"
+        + serializers.ERROR_SHAPE,
     )
     def post(self, request, org, client_id):
         data = serializers.AssessmentInputSerializer(data=request.data)
@@ -92,12 +100,18 @@ class AssessmentList(_ClientScoped):
                 actor=request.user,
                 client=self.client(),
                 source=AssessmentSource.STAFF,
+                door="api",
                 **data.validated_data,
             )
         except ValidationError as exc:
             raise as_api_error(exc) from exc
+        if assessment.urgent:
+            assessment.safety_told = safety.staff_told_sentence(
+                safety_event_latest(client=assessment.client)
+            )
         return Response(
-            serializers.AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED
+            serializers.AssessmentRecordedSerializer(assessment).data,
+            status=status.HTTP_201_CREATED,
         )
 
 
@@ -107,3 +121,28 @@ class GapList(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.gap_list_for(membership=self.request.membership)
+
+
+class FollowUpReportView(generics.GenericAPIView):
+    """Follow-up after each discharge (7 and 30 days, initiation, engagement, MOUD
+    continuity) and the monthly rates; staff see their care-team clients, admins all."""
+
+    required_roles = frozenset(REPORT_ROLES)
+    serializer_class = serializers.FollowUpReportSerializer
+
+    @extend_schema(parameters=[serializers.FollowUpQuerySerializer])
+    def get(self, request, org):
+        query = serializers.FollowUpQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        report = selectors.followup_report(
+            membership=request.membership,
+            organization=request.organization,
+            today=timezone.localdate(),
+            months=query.validated_data["months"],
+        )
+        audit_read_many(
+            actor=request.user,
+            organization=request.organization,
+            items=[(row.episode, row.episode.client.public_id) for row in report.rows],
+        )
+        return Response(self.get_serializer(report).data)

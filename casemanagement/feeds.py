@@ -113,7 +113,7 @@ def gaps_provider(client, organization):
     url = _case_url(client, organization)
 
     def entry(g):
-        state = f"resolved {g.resolved_at:%b %-d}" if g.resolved_at else "open"
+        state = f"resolved {timezone.localtime(g.resolved_at):%b %-d}" if g.resolved_at else "open"
         return TimelineEntry(
             time=g.detected_at, kind="gap", title=g.get_rule_display(), detail=state, url=url
         )

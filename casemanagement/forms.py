@@ -127,6 +127,21 @@ class FillForm(forms.Form):
     next_refill_due_on = forms.DateField(required=False, widget=DATE)
 
 
+class FollowUpReportForm(forms.Form):
+    months = forms.IntegerField(
+        min_value=1,
+        max_value=24,
+        initial=12,
+        required=False,
+        label="Discharges of the last (months)",
+        error_messages={
+            "invalid": "Enter a whole number of months from 1 to 24.",
+            "min_value": "Enter a whole number of months from 1 to 24.",
+            "max_value": "Enter a whole number of months from 1 to 24.",
+        },
+    )
+
+
 class AdherenceForm(forms.Form):
     adherence = forms.ChoiceField(
         choices=Adherence.choices, widget=forms.RadioSelect, label=_("This week")

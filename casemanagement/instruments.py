@@ -30,6 +30,11 @@ class Item:
     required: bool = True
 
 
+def allowed_values(item: "Item") -> str:
+    """The item's answers as an error message lists them: "0 (Not at all), 1 (...)"."""
+    return ", ".join(f"{c.value} ({c.label})" for c in item.choices)
+
+
 @dataclass(frozen=True)
 class Band:
     low: int
@@ -53,6 +58,11 @@ class Instrument:
             if item.key == key:
                 return item
         raise KeyError(key)
+
+    @property
+    def day_count_keys(self) -> tuple[str, ...]:
+        """Items answered with a number of days (BAM), whose code the day count decides."""
+        return tuple(item.key for item in self.items if item.choices is DAYS)
 
 
 @dataclass(frozen=True)
@@ -406,6 +416,13 @@ BAM_SUBSCALES = {
 }
 BAM_SUBSCALE_LABELS = {"use": "Use", "risk": "Risk factors", "protective": "Protective factors"}
 BAM_SUBSCALE_MAX = {"use": 12, "risk": 24, "protective": 24}
+# (threshold, direction, meaning): use is significant at 1 or more, risk high at 12 or
+# more, protection low at 12 or below. The flags and the charts' threshold lines read it.
+BAM_THRESHOLDS = {
+    "use": (1, "at_or_above", "clinically significant"),
+    "risk": (12, "at_or_above", "high"),
+    "protective": (12, "at_or_below", "low"),
+}
 
 
 def bam_days_score(days: int) -> int:
@@ -425,13 +442,16 @@ def bam_days_score(days: int) -> int:
 
 
 def bam_subscale_flags(subscales: dict[str, int]) -> tuple[str, ...]:
+    names = {
+        "use": "use_clinically_significant",
+        "risk": "risk_high",
+        "protective": "protective_low",
+    }
     flags = []
-    if subscales["use"] >= 1:
-        flags.append("use_clinically_significant")
-    if subscales["risk"] >= 12:
-        flags.append("risk_high")
-    if subscales["protective"] <= 12:
-        flags.append("protective_low")
+    for name, (threshold, direction, _meaning) in BAM_THRESHOLDS.items():
+        value = subscales[name]
+        if value >= threshold if direction == "at_or_above" else value <= threshold:
+            flags.append(names[name])
     return tuple(flags)
 
 
@@ -454,34 +474,64 @@ def instrument_get(code: str) -> Instrument:
         raise KeyError(f"Unknown instrument {code!r}.") from None
 
 
+def _item_keys(instrument: Instrument) -> str:
+    return ", ".join(item.key for item in instrument.items)
+
+
 def validate_answers(code: str, answers: dict) -> dict[str, int]:
     """Answers keyed by item key, each one of the item's choice values. Returns the
-    cleaned answers (unanswered optional items left out); raises AnswerError."""
+    cleaned answers (unanswered optional items left out); raises AnswerError whose every
+    message names what is allowed."""
     instrument = instrument_get(code)
     errors: dict[str, str] = {}
     cleaned: dict[str, int] = {}
     known = {item.key for item in instrument.items}
     for key in answers:
         if key not in known:
-            errors[key] = "Not an item of this instrument."
+            errors[key] = (
+                f"Not an item of the {instrument.short_name}; its items are "
+                f"{_item_keys(instrument)}."
+            )
     for item in instrument.items:
         raw = answers.get(item.key)
         if raw is None or raw == "":
             if item.required:
-                errors[item.key] = "Choose an answer."
+                errors[item.key] = f"Choose an answer: {allowed_values(item)}."
             continue
         try:
             value = int(raw)
         except (TypeError, ValueError):
-            errors[item.key] = "Choose one of the answers."
-            continue
-        if isinstance(raw, bool) or value not in {c.value for c in item.choices}:
-            errors[item.key] = "Choose one of the answers."
+            value = None
+        if isinstance(raw, bool | float) or value not in {c.value for c in item.choices}:
+            errors[item.key] = f"Choose one of the answers: {allowed_values(item)}."
             continue
         cleaned[item.key] = value
     if errors:
         raise AnswerError(errors)
     return cleaned
+
+
+def codes_from_days(code: str, days: dict) -> dict[str, int]:
+    """Day counts (0-30) for an instrument's day-count items, turned into their codes
+    (`bam_days_score`): {"q4": 12} -> {"q4": 3}. Raises AnswerError item by item."""
+    instrument = instrument_get(code)
+    allowed = instrument.day_count_keys
+    errors: dict[str, str] = {}
+    codes: dict[str, int] = {}
+    for key, raw in days.items():
+        if key not in allowed:
+            errors[key] = (
+                f"Not a day-count item of the {instrument.short_name}; day counts are "
+                f"accepted for {', '.join(allowed) or 'no item of this instrument'}."
+            )
+            continue
+        try:
+            codes[key] = bam_days_score(raw)
+        except ValueError:
+            errors[key] = "Enter a whole number of days from 0 to 30."
+    if errors:
+        raise AnswerError(errors)
+    return codes
 
 
 def band_for(instrument: Instrument, total: int) -> Band:

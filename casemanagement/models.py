@@ -376,6 +376,9 @@ class MedicationFill(TenantModel):
 
     medication = models.ForeignKey(Medication, on_delete=models.CASCADE, related_name="fills")
     filled_on = models.DateField()
+    # When this supply runs out: the days from `filled_on` up to it are covered (the
+    # continuity-of-medication measure). Without it the fill covers its own day only.
+    next_refill_due_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -424,6 +427,9 @@ class Assessment(TenantModel):
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="cm_assessments")
     instrument = models.CharField(max_length=10, choices=INSTRUMENT_CHOICES)
     answers = models.JSONField()
+    # Day counts as given for the BAM's day-count items (the API accepts days); `answers`
+    # holds the codes derived from them.
+    day_counts = models.JSONField(default=dict, blank=True)
     sex = models.CharField(max_length=8, blank=True, help_text="AUDIT-C is scored by sex.")
     total = models.PositiveSmallIntegerField(null=True, blank=True)
     band = models.CharField(max_length=24, blank=True)

@@ -13,8 +13,9 @@ from continuum.care.models import CareEpisode, Phase
 from continuum.people.models import Client
 from continuum.people.selectors import client_list_for
 from continuum.tenancy.models import Membership, Role
+from continuum.tenancy.timezones import org_zone
 
-from . import instruments
+from . import instruments, measures
 from .models import (
     FOLLOW_UP_VISIT_TYPES,
     MENTAL_HEALTH_KINDS,
@@ -190,15 +191,24 @@ def assessment_get_for(*, membership: Membership, assessment_id) -> Assessment:
     return _get(assessments, assessment_id, "assessment")
 
 
+@dataclass(frozen=True)
+class TrendPoint:
+    when: object  # the assessment's completed_at
+    value: int
+    item9: bool = False  # PHQ-9 item 9 answered above 0
+    sex: str = ""  # AUDIT-C: the sex the screen was scored for
+
+
 @dataclass
 class Trend:
     instrument: instruments.Instrument
-    points: list  # (completed_at, value) oldest first
+    points: list[TrendPoint]  # oldest first
     series: str = "total"
 
 
 def assessment_trends(*, assessments: list[Assessment]) -> list[Trend]:
-    """One trend per instrument from an already-loaded list (no queries)."""
+    """One trend per instrument (per BAM subscale) from an already-loaded list (no
+    queries)."""
     by_code: dict[str, list[Assessment]] = {}
     for assessment in sorted(assessments, key=lambda a: a.completed_at):
         by_code.setdefault(assessment.instrument, []).append(assessment)
@@ -207,10 +217,19 @@ def assessment_trends(*, assessments: list[Assessment]) -> list[Trend]:
         instrument = instruments.INSTRUMENTS[code]
         if code == instruments.BAM:
             for name in instruments.BAM_SUBSCALES:
-                points = [(a.completed_at, a.subscales.get(name, 0)) for a in items]
+                points = [TrendPoint(a.completed_at, a.subscales.get(name, 0)) for a in items]
                 trends.append(Trend(instrument, points, series=name))
         else:
-            trends.append(Trend(instrument, [(a.completed_at, a.total) for a in items]))
+            points = [
+                TrendPoint(
+                    a.completed_at,
+                    a.total or 0,
+                    item9="item9_positive" in (a.flags or []),
+                    sex=a.sex,
+                )
+                for a in items
+            ]
+            trends.append(Trend(instrument, points))
     return trends
 
 
@@ -280,15 +299,27 @@ def _local_date(value, tz) -> date:
 
 def follow_up_met(*, discharge: date, visits: list[date], days: int) -> bool:
     """HEDIS FUI-style: a qualifying visit after the discharge day, up to and including
-    day `days`. The discharge day itself does not count."""
-    return any(discharge < visit <= discharge + timedelta(days=days) for visit in visits)
+    day `days`. The discharge day itself does not count (the same rule as the report's,
+    measures.window)."""
+    found = measures.window(
+        after=discharge,
+        visits=[measures.Visit(day, "") for day in visits],
+        days=days,
+        today=discharge + timedelta(days=days),
+    )
+    return found.state == measures.MET
 
 
-def detect_gaps(*, organization, today: date) -> dict[tuple[str, str], Finding]:
-    """Every gap in care open today, keyed by (rule, subject). A fixed number of
-    queries, whatever the number of clients."""
+def detect_gaps(
+    *, organization, today: date, client: Client | None = None
+) -> dict[tuple[str, str], Finding]:
+    """Every gap in care open today, keyed by (rule, subject); with `client`, only that
+    client's. A fixed number of queries, whatever the number of clients."""
     tz = ZoneInfo(organization.timezone)
     found: dict[tuple[str, str], Finding] = {}
+    # The same queries narrowed to one client (a staff re-check, a write that may close
+    # a gap), so the one-client answer is exactly the organization-wide one's share.
+    only = {"client": client} if client is not None else {}
 
     def add(rule, subject, client, plan, detail):
         found[(rule, subject)] = Finding(rule, subject, client, plan, detail)
@@ -296,14 +327,14 @@ def detect_gaps(*, organization, today: date) -> dict[tuple[str, str], Finding]:
     plans = {
         p.client_id: p
         for p in CarePlan.objects.filter(
-            organization=organization, status=PlanStatus.ACTIVE
+            organization=organization, status=PlanStatus.ACTIVE, **only
         ).select_related("client", "case_manager__user")
     }
 
     # Follow-up within 7 and within 30 days of residential discharge.
     episodes = list(
         CareEpisode.objects.filter(
-            organization=organization, phase=Phase.AFTERCARE, discharge_date__isnull=False
+            organization=organization, phase=Phase.AFTERCARE, discharge_date__isnull=False, **only
         ).select_related("client")
     )
     client_ids = [e.client_id for e in episodes]
@@ -341,6 +372,7 @@ def detect_gaps(*, organization, today: date) -> dict[tuple[str, str], Finding]:
             organization=organization,
             status=AppointmentStatus.MISSED,
             rescheduled_to__isnull=True,
+            **only,
         ).select_related("client")
     )
     later: dict[int, list[Appointment]] = {}
@@ -419,6 +451,7 @@ def detect_gaps(*, organization, today: date) -> dict[tuple[str, str], Finding]:
         due_on__lt=today,
         goal__status=GoalStatus.ACTIVE,
         goal__plan__status=PlanStatus.ACTIVE,
+        **({"goal__plan__client": client} if client is not None else {}),
     ).select_related("goal__plan__client"):
         plan = step.goal.plan
         add(
@@ -430,7 +463,7 @@ def detect_gaps(*, organization, today: date) -> dict[tuple[str, str], Finding]:
         )
 
     for medication in (
-        Medication.objects.filter(organization=organization, refill_due_on__lt=today)
+        Medication.objects.filter(organization=organization, refill_due_on__lt=today, **only)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
         .select_related("client")
     ):
@@ -442,6 +475,123 @@ def detect_gaps(*, organization, today: date) -> dict[tuple[str, str], Finding]:
             f"{medication.name} refill was due {medication.refill_due_on:%b %-d, %Y}.",
         )
     return found
+
+
+# --- follow-up report -------------------------------------------------------------------
+
+REPORT_MONTHS = 12
+
+
+@dataclass
+class FollowUpRow:
+    episode: CareEpisode
+    follow_up_7: measures.Window
+    follow_up_30: measures.Window
+    initiation: measures.Window
+    engagement: measures.Engagement
+    continuity: measures.Continuity | None  # only for clients on an OUD medication
+
+
+@dataclass
+class FollowUpReport:
+    since: date
+    today: date
+    rows: list[FollowUpRow]
+    months: list[measures.MonthRate]
+
+
+def _visit_label(appointment: Appointment) -> str:
+    return appointment.get_visit_type_display()
+
+
+def followup_report(
+    *, membership: Membership, organization, today: date, months: int = REPORT_MONTHS
+) -> FollowUpReport:
+    """Every discharge from residential or withdrawal management since the first of the
+    month `months - 1` months back, of the clients the member may see (an admin: all;
+    staff: their care-team clients), with its follow-up measures and the monthly rates.
+    Four queries, whatever the number of discharges."""
+    first_month = date(today.year, today.month, 1)
+    for _ in range(months - 1):
+        first_month = (first_month - timedelta(days=1)).replace(day=1)
+    episodes = list(
+        CareEpisode.objects.filter(
+            organization=membership.organization_id,
+            client__in=_visible(membership),
+            discharge_date__gte=first_month,
+        )
+        .select_related("client")
+        .order_by("-discharge_date", "-id")
+    )
+    client_ids = {e.client_id for e in episodes}
+    tz = org_zone(organization)
+    visits: dict[int, list[measures.Visit]] = {}
+    for appointment in Appointment.objects.filter(
+        organization=membership.organization_id,
+        client__in=client_ids,
+        status=AppointmentStatus.ATTENDED,
+        visit_type__in=list(FOLLOW_UP_VISIT_TYPES),
+    ).only("client_id", "starts_at", "visit_type"):
+        visits.setdefault(appointment.client_id, []).append(
+            measures.Visit(_local_date(appointment.starts_at, tz), _visit_label(appointment))
+        )
+    supplies: dict[int, dict[str, list]] = {}
+    for medication in Medication.objects.filter(
+        organization=membership.organization_id, client__in=client_ids, is_moud=True
+    ).prefetch_related("fills"):
+        oud = measures.oud_medication(medication.name)
+        if oud:
+            supplies.setdefault(medication.client_id, {}).setdefault(oud, [])
+        for fill in medication.fills.all():
+            visits.setdefault(medication.client_id, []).append(
+                measures.Visit(fill.filled_on, f"Medication dispensed: {medication.name}")
+            )
+            if oud:
+                ends = fill.next_refill_due_on or fill.filled_on + timedelta(days=1)
+                supplies[medication.client_id][oud].append((fill.filled_on, ends))
+
+    rows, by_month = [], {}
+    for episode in episodes:
+        seen = visits.get(episode.client_id, [])
+        discharge = episode.discharge_date
+        initiation = measures.window(
+            after=discharge, visits=seen, days=measures.INITIATION_DAYS, today=today
+        )
+        row = FollowUpRow(
+            episode=episode,
+            follow_up_7=measures.window(after=discharge, visits=seen, days=7, today=today),
+            follow_up_30=measures.window(after=discharge, visits=seen, days=30, today=today),
+            initiation=initiation,
+            engagement=measures.engagement(initiation=initiation, visits=seen, today=today),
+            continuity=_continuity(supplies.get(episode.client_id), today),
+        )
+        rows.append(row)
+        month = by_month.setdefault(
+            discharge.replace(day=1), measures.MonthRate(discharge.replace(day=1))
+        )
+        month.discharges += 1
+        month.add("follow_up_7", row.follow_up_7.state)
+        month.add("follow_up_30", row.follow_up_30.state)
+        month.add("initiation", row.initiation.state)
+        month.add("engagement", row.engagement.state)
+        if row.continuity is not None and row.continuity.state != measures.NOT_STARTED:
+            month.add("continuity", row.continuity.state)
+    return FollowUpReport(
+        since=first_month,
+        today=today,
+        rows=rows,
+        months=sorted(by_month.values(), key=lambda m: m.month, reverse=True),
+    )
+
+
+def _continuity(by_medication: dict | None, today: date) -> measures.Continuity | None:
+    """One treatment across the OUD medications a client has had: switching from one to
+    another is not a gap."""
+    if by_medication is None:
+        return None
+    names = sorted(by_medication)
+    supplies = [s for name in names for s in by_medication[name]]
+    return measures.continuity(medication=" / ".join(names), supplies=supplies, today=today)
 
 
 # --- dashboard --------------------------------------------------------------------------

@@ -97,6 +97,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "id",
             "instrument",
             "answers",
+            "day_counts",
             "sex",
             "total",
             "band",
@@ -108,10 +109,79 @@ class AssessmentSerializer(serializers.ModelSerializer):
         ]
 
 
+class AssessmentRecordedSerializer(AssessmentSerializer):
+    """The answer to recording one: for a safety event (PHQ-9 item 9 above 0), who was
+    asked to follow up, in words for the person who entered it."""
+
+    safety_told = serializers.CharField(read_only=True, default="")
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [*AssessmentSerializer.Meta.fields, "safety_told"]
+
+
+def instrument_reference() -> str:
+    """Every instrument's item keys and answer codes, for the API schema (Markdown),
+    written from the instrument definitions so it cannot drift from them."""
+    parts = []
+    for code, instrument in instruments.INSTRUMENTS.items():
+        lines = [f"**{instrument.short_name}** (`{code}`):"]
+        for item in instrument.items:
+            need = "required" if item.required else "optional"
+            scored = "" if item.scored else ", not scored"
+            lines.append(
+                f"- `{item.key}` (item {item.number}, {need}{scored}): {instruments.allowed_values(item)}"
+            )
+        if instrument.day_count_keys:
+            lines.append(
+                "- Day-count items "
+                + ", ".join(f"`{k}`" for k in instrument.day_count_keys)
+                + " may instead be sent in `days` as a number of days from 0 to 30; the code is "
+                "derived (0 days = 0, 1-3 = 1, 4-8 = 2, 9-15 = 3, 16-30 = 4)."
+            )
+        if code == instruments.AUDITC:
+            lines.append("- `sex` (`female` or `male`) is required: the screen is scored by sex.")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+ERROR_SHAPE = (
+    "Errors (400) have one shape: an object whose keys are the input fields (`instrument`, "
+    "`sex`, `answers`, `days`) or item keys (`q1` ...), each with a list of messages that "
+    "name the allowed values. Nothing is saved when there is an error."
+)
+
+
 class AssessmentInputSerializer(serializers.Serializer):
-    instrument = serializers.ChoiceField(choices=list(instruments.INSTRUMENTS))
-    answers = serializers.DictField(child=serializers.IntegerField())
-    sex = serializers.ChoiceField(choices=["", "female", "male"], required=False, default="")
+    instrument = serializers.ChoiceField(
+        choices=list(instruments.INSTRUMENTS),
+        error_messages={
+            "invalid_choice": f"Choose one of: {', '.join(instruments.INSTRUMENTS)}.",
+            "required": f"Choose one of: {', '.join(instruments.INSTRUMENTS)}.",
+        },
+    )
+    # Any JSON value per item: the instrument's own validation answers with the allowed
+    # codes, so every item error reads the same whatever was sent.
+    answers = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        default=dict,
+        help_text="Item key -> answer code. See the item keys and codes above.",
+    )
+    days = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        default=dict,
+        help_text="BAM day-count items only: item key -> number of days (0-30).",
+    )
+    sex = serializers.ChoiceField(
+        choices=["", "female", "male"],
+        required=False,
+        default="",
+        error_messages={
+            "invalid_choice": "Choose female or male (the AUDIT-C is scored by sex), or leave "
+            "it out for other instruments."
+        },
+    )
 
 
 class GapSerializer(serializers.ModelSerializer):
@@ -122,3 +192,84 @@ class GapSerializer(serializers.ModelSerializer):
     class Meta:
         model = Gap
         fields = ["id", "client", "rule", "detail", "owner", "detected_at", "resolved_at"]
+
+
+# --- follow-up report (read-only; built from selectors.followup_report) -----------------
+
+
+class VisitSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    kind = serializers.CharField(help_text="What the visit was: a visit type or a dispensing.")
+
+
+class WindowSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=["met", "open", "missed"])
+    last_day = serializers.DateField(help_text="The last day a visit counts (local date).")
+    days_left = serializers.IntegerField(help_text="While open: days still to go, today included.")
+    visit = VisitSerializer(allow_null=True, help_text="The qualifying visit, once met.")
+
+
+class EngagementSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=["met", "open", "missed"])
+    last_day = serializers.DateField(allow_null=True)
+    days_left = serializers.IntegerField()
+    visits = VisitSerializer(many=True)
+
+
+class ContinuitySerializer(serializers.Serializer):
+    # A plain string: a second choice set for a field named "state" would make the
+    # schema's enum names collide with the windows' met/open/missed.
+    state = serializers.CharField(help_text="met, open, missed (ended by a gap) or not_started.")
+    medication = serializers.CharField()
+    started_on = serializers.DateField(allow_null=True)
+    covered_until = serializers.DateField(allow_null=True)
+    days_left = serializers.IntegerField()
+    gap_days = serializers.IntegerField()
+
+
+class FollowUpRowSerializer(serializers.Serializer):
+    episode = serializers.UUIDField(source="episode.public_id")
+    client = serializers.UUIDField(source="episode.client.public_id")
+    client_name = serializers.CharField(source="episode.client.display_name")
+    discharge_date = serializers.DateField(source="episode.discharge_date")
+    discharge_type = serializers.CharField(source="episode.discharge_type")
+    follow_up_7 = WindowSerializer()
+    follow_up_30 = WindowSerializer()
+    initiation = WindowSerializer()
+    engagement = EngagementSerializer()
+    continuity = ContinuitySerializer(allow_null=True)
+
+
+class MonthCellSerializer(serializers.Serializer):
+    measure = serializers.CharField()
+    met = serializers.IntegerField()
+    decided = serializers.IntegerField(help_text="Met plus missed: the rate's denominator.")
+    open = serializers.IntegerField()
+    rate = serializers.IntegerField(allow_null=True, help_text="Percent met; null while all open.")
+
+
+class MonthRateSerializer(serializers.Serializer):
+    month = serializers.DateField(format="%Y-%m")
+    discharges = serializers.IntegerField()
+    measures = MonthCellSerializer(source="cells", many=True)
+
+
+class FollowUpReportSerializer(serializers.Serializer):
+    since = serializers.DateField()
+    today = serializers.DateField()
+    months = MonthRateSerializer(many=True)
+    discharges = FollowUpRowSerializer(source="rows", many=True)
+
+
+class FollowUpQuerySerializer(serializers.Serializer):
+    months = serializers.IntegerField(
+        min_value=1,
+        max_value=24,
+        required=False,
+        default=12,
+        error_messages={
+            "invalid": "Enter a whole number of months from 1 to 24.",
+            "min_value": "Enter a whole number of months from 1 to 24.",
+            "max_value": "Enter a whole number of months from 1 to 24.",
+        },
+    )

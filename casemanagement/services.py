@@ -4,13 +4,14 @@ transaction with its audit event."""
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from continuum.audit.services import audit_record
-from continuum.care.models import CareEpisode, Task, TaskPriority, TaskStatus
-from continuum.care.services import task_create, task_set_status
+from continuum.care import safety
+from continuum.care.models import CareEpisode, Task, TaskKind, TaskStatus
+from continuum.care.services import safety_event_raise, task_create, task_set_status
 from continuum.consent.models import InformationCategory, Purpose, RecipientKind
 from continuum.consent.services import ConsentRequired, consent_require, disclosure_record
 from continuum.notifications.services import notification_cancel, notification_schedule
@@ -18,6 +19,7 @@ from continuum.people.models import Client
 from continuum.people.selectors import case_manager_for
 from continuum.people.services import care_team_add
 from continuum.tenancy.models import Membership, Role
+from continuum.tenancy.timezones import day_end, org_zone
 
 from . import instruments
 from .models import (
@@ -34,6 +36,7 @@ from .models import (
     ContactKind,
     Direction,
     Domain,
+    GapRule,
     Goal,
     GoalStatus,
     GoalStep,
@@ -51,8 +54,16 @@ from .models import (
 )
 from .selectors import case_manager_pick
 
+SAFETY_ITEM9 = "phq9_item9"
+# The 7- and 30-day follow-up after discharge are deadlines; every other gap is follow-up.
+GAP_TASK_KIND = {
+    GapRule.FOLLOW_UP_7: TaskKind.DEADLINE,
+    GapRule.FOLLOW_UP_30: TaskKind.DEADLINE,
+}
+
 FIRST_CONTACT_WITHIN = timedelta(hours=72)
 REMINDER_BEFORE = timedelta(hours=24)
+MISSED_RESCHEDULE_WITHIN = timedelta(days=1)
 REVIEW_TASK_AHEAD = timedelta(days=5)
 
 
@@ -220,6 +231,7 @@ def step_set_status(*, actor, step: GoalStep, status: str) -> GoalStep:
     step.save(update_fields=["status", "completed_at"])
     _touch(step.goal.plan)
     _audit(actor, "goal_step.status_changed", step, step.goal.plan.client, status=status)
+    _gaps_refresh(step.goal.plan.client)
     return step
 
 
@@ -260,6 +272,7 @@ def plan_review(*, actor, plan: CarePlan, summary: str) -> PlanReview:
     plan.updated_at = now
     plan.save(update_fields=["last_reviewed_at", "next_review_on", "updated_at"])
     _audit(actor, "careplan.reviewed", review, plan.client)
+    _gaps_refresh(plan.client)
     return review
 
 
@@ -272,7 +285,8 @@ def plan_review_task_ensure(*, plan: CarePlan, today: date) -> Task | None:
         client=plan.client,
         owner=plan_owner(client=plan.client, plan=plan),
         title=f"Review {plan.client.display_name}'s care plan",
-        due_at=_end_of(plan.next_review_on, plan.organization),
+        due_at=day_end(plan.next_review_on, plan.organization),
+        kind=TaskKind.ROUTINE,
         source="casemanagement.plan_review",
         dedup_key=_review_task_key(plan),
     )
@@ -324,6 +338,7 @@ def provider_add(
         listing_id=listing_id,
     )
     _audit(actor, "provider.added", provider, client, kind=kind)
+    _gaps_refresh(client)
     return provider
 
 
@@ -419,6 +434,7 @@ def contact_record(
         notice=notice,
     )
     _audit(actor, "contact.recorded", contact, client, kind=kind, disclosed=bool(disclosure))
+    _gaps_refresh(client)
     return contact
 
 
@@ -440,7 +456,7 @@ def _reminder_recipients(appointment: Appointment) -> list:
 
 def _schedule_reminders(appointment: Appointment) -> None:
     organization = appointment.organization
-    local = timezone.localtime(appointment.starts_at, _tz(organization))
+    local = timezone.localtime(appointment.starts_at, org_zone(organization))
     for user in _reminder_recipients(appointment):
         is_client = user.pk == appointment.client.portal_user_id
         area = "portal:casemgmt_portal_appointments" if is_client else "staff:casemgmt_client"
@@ -467,18 +483,6 @@ def _cancel_reminders(appointment: Appointment) -> None:
         notification_cancel(
             organization=appointment.organization, dedup_key=_reminder_key(appointment, user.pk)
         )
-
-
-def _tz(organization):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(organization.timezone)
-
-
-def _end_of(day: date, organization) -> datetime:
-    return datetime.combine(day, datetime.max.time(), tzinfo=_tz(organization)).replace(
-        microsecond=0
-    )
 
 
 def _appointment_errors(
@@ -546,6 +550,7 @@ def appointment_schedule(
     if starts_at > timezone.now():
         _schedule_reminders(appointment)
     _audit(actor, "appointment.scheduled", appointment, client)
+    _gaps_refresh(client)
     return appointment
 
 
@@ -576,12 +581,14 @@ def appointment_set_status(*, actor, appointment: Appointment, status: str) -> A
             client=client,
             owner=plan_owner(client=client, plan=_active_plan(client)),
             title=f"Reschedule {client.display_name}'s missed appointment",
-            due_at=timezone.now() + timedelta(days=1),
-            priority=TaskPriority.HIGH,
+            # From the appointment, not from when it was marked: marked late, it is due now.
+            due_at=appointment.starts_at + MISSED_RESCHEDULE_WITHIN,
+            kind=TaskKind.DEADLINE,
             source="casemanagement.appointment_missed",
             dedup_key=f"cm-missed:{appointment.public_id}",
         )
     _audit(actor, "appointment.status_changed", appointment, appointment.client, status=status)
+    _gaps_refresh(appointment.client)
     return appointment
 
 
@@ -693,11 +700,13 @@ def medication_fill_record(
         organization=medication.organization,
         medication=medication,
         filled_on=filled_on,
+        next_refill_due_on=next_refill_due_on,
         recorded_by=actor,
     )
     medication.refill_due_on = next_refill_due_on
     medication.save(update_fields=["refill_due_on"])
     _audit(actor, "medication.filled", fill, medication.client)
+    _gaps_refresh(medication.client)
     return fill
 
 
@@ -724,7 +733,7 @@ def adherence_report(
             owner=plan_owner(client=client, plan=_active_plan(client)),
             title=f"Follow up: {client.display_name} reports missed doses",
             due_at=timezone.now() + timedelta(days=1),
-            priority=TaskPriority.HIGH,
+            kind=TaskKind.FOLLOW_UP,
             source="casemanagement.adherence",
             dedup_key=f"cm-adherence:{medication.public_id}:{week_of.isoformat()}",
         )
@@ -741,15 +750,34 @@ def _answer_errors(exc: instruments.AnswerError) -> ValidationError:
 
 @transaction.atomic
 def assessment_record(
-    *, actor, client: Client, instrument: str, answers: dict, source: str, sex: str = ""
+    *,
+    actor,
+    client: Client,
+    instrument: str,
+    answers: dict,
+    source: str,
+    sex: str = "",
+    door: str = "",
+    days: dict | None = None,
 ) -> Assessment:
-    """Store every item answer and the exact score. PHQ-9 item 9 above 0 alerts the case
-    manager at once, whatever the total."""
+    """Store every item answer and the exact score. PHQ-9 item 9 above 0 is a safety
+    event whatever the total: the spine tells the responsible person at once. BAM
+    day-count items may come as `days` (0-30): their codes are derived here, and the day
+    counts are kept as given."""
     if instrument not in instruments.INSTRUMENTS:
-        raise ValidationError({"instrument": "Choose an instrument."})
+        raise ValidationError(
+            {"instrument": f"Choose one of: {', '.join(instruments.INSTRUMENTS)}."}
+        )
     if source not in AssessmentSource.values:
-        raise ValidationError({"source": "Unknown source."})
+        raise ValidationError({"source": f"Choose one of: {', '.join(AssessmentSource.values)}."})
+    days = days or {}
+    both = sorted(set(days) & set(answers))
+    if both:
+        raise ValidationError(
+            dict.fromkeys(both, "Give this item either as an answer code or as days, not both.")
+        )
     try:
+        answers = {**answers, **instruments.codes_from_days(instrument, days)}
         result = instruments.score(instrument, answers, sex=sex)
         cleaned = instruments.validate_answers(instrument, answers)
     except instruments.AnswerError as exc:
@@ -759,6 +787,7 @@ def assessment_record(
         client=client,
         instrument=instrument,
         answers=cleaned,
+        day_counts=days,
         sex=sex if instrument == instruments.AUDITC else "",
         total=result.total,
         band=result.band,
@@ -770,106 +799,69 @@ def assessment_record(
     )
     _audit(actor, "assessment.recorded", assessment, client, instrument=instrument)
     if result.urgent:
-        _safety_alert(assessment)
+        _safety_event(assessment, actor=actor, door=door)
     return assessment
 
 
-def _safety_alert(assessment: Assessment) -> None:
-    client = assessment.client
-    owner = plan_owner(client=client, plan=_active_plan(client))
-    task = _task_for(
-        client=client,
-        owner=owner,
-        title=f"URGENT: same-day safety follow-up with {client.display_name} (PHQ-9 item 9)",
-        due_at=_end_of(timezone.localdate(), client.organization),
-        priority=TaskPriority.HIGH,
-        source="casemanagement.safety",
-        dedup_key=f"cm-safety:{assessment.public_id}",
-    )
-    if owner is not None:
-        notification_schedule(
-            organization=client.organization,
-            recipient=owner.user,
-            template="safety_alert",
-            context={
-                "url": reverse(
-                    "staff:casemgmt_client",
-                    kwargs={"org": client.organization.slug, "client_id": client.public_id},
-                ),
-            },
-            dedup_key=f"cm-safety:{assessment.public_id}",
-            urgent=True,
-        )
-    return task
+def _safety_event(assessment: Assessment, *, actor, door: str) -> None:
+    if not door:
+        door = safety.Door.PORTAL if assessment.source == AssessmentSource.PORTAL else "staff"
+    safety_event_raise(actor=actor, client=assessment.client, kind=SAFETY_ITEM9, door=door)
 
 
 # --- gaps in care -----------------------------------------------------------------------
 
 
-def _gap_title(rule: str, client: Client) -> str:
+def _gap_task_text(client: Client, findings: list) -> tuple[str, str]:
     from .models import GapRule
 
-    return f"Gap in care: {GapRule(rule).label} ({client.display_name})"[:200]
+    if len(findings) == 1:
+        title = f"Gap in care: {GapRule(findings[0].rule).label} ({client.display_name})"
+    else:
+        title = f"{len(findings)} gaps in care for {client.display_name}"
+    lines = [f"- {GapRule(f.rule).label}: {f.detail}" for f in findings]
+    detail = (
+        "Found by the gap scan:\n"
+        + "\n".join(lines)
+        + "\nThe client's case page lists the gaps open now; each closes by itself when fixed."
+    )
+    return title[:200], detail
 
 
 @transaction.atomic
-def gaps_scan(*, organization, today: date | None = None) -> dict[str, int]:
-    """Find every gap in care in the organization. Idempotent: a gap still open is found
-    again, not added again; a gap no longer found is resolved and its task closed."""
+def gaps_scan(
+    *, organization, today: date | None = None, client: Client | None = None
+) -> dict[str, int]:
+    """Find every gap in care in the organization (with `client`, that client's only).
+    Idempotent: a gap still open is found again, not added again; a gap no longer found
+    is resolved. A client's gaps share one task: the new gaps of a scan join the client's
+    open gap task, else open one task for all of them; the task closes with the last of
+    its gaps."""
     from .models import Gap
     from .selectors import detect_gaps
 
     today = today or timezone.localdate()
-    found = detect_gaps(organization=organization, today=today)
+    found = detect_gaps(organization=organization, today=today, client=client)
     open_gaps = {
         (g.rule, g.subject_key): g
-        for g in Gap.objects.filter(organization=organization, resolved_at__isnull=True)
-        .select_related("task")
+        for g in Gap.objects.filter(
+            organization=organization,
+            resolved_at__isnull=True,
+            **({"client": client} if client is not None else {}),
+        )
+        .select_related("task", "client")
         .select_for_update(of=("self",))
     }
-    created = resolved = 0
-    for key, finding in found.items():
-        if key in open_gaps:
-            continue
-        client = finding.client
-        owner = plan_owner(client=client, plan=finding.plan)
-        gap = Gap.objects.create(
-            organization=organization,
-            client=client,
-            rule=finding.rule,
-            subject_key=finding.subject_key,
-            detail=finding.detail[:300],
-            owner=owner,
-        )
-        gap.task = _task_for(
-            client=client,
-            owner=owner,
-            title=_gap_title(finding.rule, client),
-            detail=finding.detail,
-            due_at=timezone.now() + timedelta(days=1),
-            priority=TaskPriority.HIGH,
-            source=f"casemanagement.gap.{finding.rule}",
-            dedup_key=f"cm-gap:{gap.public_id}",
-        )
-        gap.save(update_fields=["task"])
-        audit_record(
-            actor=None,
-            actor_email="system",
-            organization=organization,
-            action="gap.detected",
-            obj=gap,
-            client_id=client.public_id,
-            detail={"rule": finding.rule},
-        )
-        created += 1
     now = timezone.now()
+    resolved = 0
+    still_open_tasks: dict[int, Task] = {}  # client id -> an open task of a gap still open
     for key, gap in open_gaps.items():
         if key in found:
+            if gap.task is not None and gap.task.status == TaskStatus.OPEN:
+                still_open_tasks.setdefault(gap.client_id, gap.task)
             continue
         gap.resolved_at = now
         gap.save(update_fields=["resolved_at"])
-        if gap.task is not None and gap.task.status == TaskStatus.OPEN:
-            task_set_status(actor=None, task=gap.task, status=TaskStatus.DONE)
         audit_record(
             actor=None,
             actor_email="system",
@@ -880,7 +872,94 @@ def gaps_scan(*, organization, today: date | None = None) -> dict[str, int]:
             detail={"rule": gap.rule},
         )
         resolved += 1
+    # A task closes once none of its gaps is open any more.
+    kept = {g.task_id for k, g in open_gaps.items() if k in found}
+    for gap in open_gaps.values():
+        task = gap.task
+        closable = gap.resolved_at is not None and task is not None and task.pk not in kept
+        if closable and task.status == TaskStatus.OPEN:
+            task_set_status(actor=None, task=task, status=TaskStatus.DONE)
+
+    new_by_client: dict[int, list] = {}
+    for key, finding in found.items():
+        if key not in open_gaps:
+            new_by_client.setdefault(finding.client.pk, []).append(finding)
+    created = 0
+    for client_pk, findings in new_by_client.items():
+        gap_client = findings[0].client
+        plan = next((f.plan for f in findings if f.plan is not None), None)
+        owner = plan_owner(client=gap_client, plan=plan)
+        gaps = []
+        for f in findings:
+            # A write's re-check of this client and the hourly scan may find the same
+            # gap at once: the one that records it second leaves it to the first, rather
+            # than failing the write the case manager just made.
+            try:
+                with transaction.atomic():
+                    gaps.append(
+                        Gap.objects.create(
+                            organization=organization,
+                            client=gap_client,
+                            rule=f.rule,
+                            subject_key=f.subject_key,
+                            detail=f.detail[:300],
+                            owner=owner,
+                        )
+                    )
+            except IntegrityError:
+                continue
+        if not gaps:
+            continue
+        recorded = {(g.rule, g.subject_key) for g in gaps}
+        findings = [f for f in findings if (f.rule, f.subject_key) in recorded]
+        task = still_open_tasks.get(client_pk)
+        if task is None:
+            title, detail = _gap_task_text(gap_client, findings)
+            task = _task_for(
+                client=gap_client,
+                owner=owner,
+                title=title,
+                detail=detail,
+                due_at=now + timedelta(days=1),
+                # A 7- or 30-day follow-up among them makes the client's task a deadline.
+                kind=TaskKind.DEADLINE
+                if any(f.rule in GAP_TASK_KIND for f in findings)
+                else TaskKind.FOLLOW_UP,
+                source=f"casemanagement.gap.{findings[0].rule}"
+                if len(findings) == 1
+                else "casemanagement.gaps",
+                dedup_key=f"cm-gap:{gaps[0].public_id}",
+            )
+        for gap in gaps:
+            gap.task = task
+            gap.save(update_fields=["task"])
+            audit_record(
+                actor=None,
+                actor_email="system",
+                organization=organization,
+                action="gap.detected",
+                obj=gap,
+                client_id=gap_client.public_id,
+                detail={"rule": gap.rule},
+            )
+            created += 1
     return {"found": len(found), "created": created, "resolved": resolved}
+
+
+@transaction.atomic
+def gaps_recheck(*, actor, client: Client) -> dict[str, int]:
+    """A staff member asks for the client's gaps to be checked now, not at the next
+    scan."""
+    counts = gaps_scan(organization=client.organization, client=client)
+    _audit(actor, "gaps.rechecked", client, client, **counts)
+    return counts
+
+
+def _gaps_refresh(client: Client) -> None:
+    """After a write that may close a gap (a visit, a provider, a refill, a contact, a
+    review, a step done): the client's gaps are re-evaluated in the same transaction, so
+    the page the writer returns to is already right."""
+    gaps_scan(organization=client.organization, client=client)
 
 
 REFILL_REMINDER_AHEAD = timedelta(days=3)
@@ -967,8 +1046,8 @@ def aftercare_start(*, transition) -> CarePlan:
         "title": f"First contact with {client.display_name} within 72 h of discharge",
         "client": client,
         "episode": episode,
-        "due_at": transition.at + FIRST_CONTACT_WITHIN,
-        "priority": TaskPriority.HIGH,
+        "due_at": episode.discharged_at(recorded_at=transition.at) + FIRST_CONTACT_WITHIN,
+        "kind": TaskKind.DEADLINE,
         "source": f"handoff:{CARE_FIRST_CONTACT}",
     }
     care_key = f"handoff:{CARE_FIRST_CONTACT}:{transition.public_id}"

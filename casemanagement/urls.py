@@ -7,7 +7,9 @@ C = "clients/<uuid:client_id>/case/"
 staff_urlpatterns = [
     path("case-management/", views.dashboard, name="casemgmt_dashboard"),
     path("case-management/gaps/", views.gaps_board, name="casemgmt_gaps"),
+    path("case-management/follow-up/", views.followup_report, name="casemgmt_followup"),
     path(C, views.client_case, name="casemgmt_client"),
+    path(C + "gaps/check/", views.gaps_check, name="casemgmt_gaps_check"),
     path(C + "plan/open/", views.plan_open, name="casemgmt_plan_open"),
     path(C + "plan/print/", views.plan_print, name="casemgmt_plan_print"),
     path(C + "plan/review/", views.plan_review, name="casemgmt_plan_review"),
@@ -34,6 +36,7 @@ staff_urlpatterns = [
         views.medication_fill,
         name="casemgmt_medication_fill",
     ),
+    path(C + "assessments/", views.assessment_history, name="casemgmt_assessment_history"),
     path(
         C + "assessments/<slug:cm_instrument>/",
         views.assessment_enter,
@@ -59,6 +62,7 @@ portal_urlpatterns = [
 
 api_urlpatterns = [
     path("case-management/gaps/", api.GapList.as_view(), name="casemgmt_gap_list"),
+    path("case-management/follow-up/", api.FollowUpReportView.as_view(), name="casemgmt_followup"),
     path("clients/<uuid:client_id>/care-plan/", api.PlanDetail.as_view(), name="casemgmt_plan"),
     path(
         "clients/<uuid:client_id>/providers/",

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from continuum.audit.services import audit_read, audit_read_many
+from continuum.care import safety
+from continuum.care.selectors import safety_event_latest
 from continuum.people.selectors import client_for_portal_user, client_get_for
 from continuum.tenancy.models import Role
 from continuum.tenancy.permissions import roles_required
@@ -17,6 +19,8 @@ from .models import AssessmentSource, StepStatus
 
 # Case work is for the care team; admins and intake see every client anyway.
 CASE_ROLES = (Role.CASE_MANAGER, Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.SOBER_COACH)
+# The follow-up report is a case manager's and an admin's measure (least privilege).
+REPORT_ROLES = (Role.CASE_MANAGER, Role.ORG_ADMIN)
 CLIENT_ROLE = (Role.CLIENT,)
 
 
@@ -69,6 +73,7 @@ def dashboard(request, org):
         "worsening": selectors.worsening_assessments(
             membership=membership, since=now - timezone.timedelta(days=30)
         ),
+        "show_report": membership.has_role(*REPORT_ROLES),
     }
     return render(request, "casemanagement/dashboard.html", context)
 
@@ -85,6 +90,47 @@ def gaps_board(request, org):
         items=[(gap, gap.client.public_id) for gap in gaps],
     )
     return render(request, "casemanagement/gaps.html", {"gaps": gaps})
+
+
+@roles_required(*REPORT_ROLES)
+def followup_report(request, org):
+    form = forms.FollowUpReportForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return render(request, "casemanagement/followup.html", {"form": form}, status=400)
+    months = (form.cleaned_data.get("months") if request.GET else None) or selectors.REPORT_MONTHS
+    report = selectors.followup_report(
+        membership=request.membership,
+        organization=request.organization,
+        today=timezone.localdate(),
+        months=months,
+    )
+    audit_read_many(
+        actor=request.user,
+        organization=request.organization,
+        items=[(row.episode, row.episode.client.public_id) for row in report.rows],
+    )
+    return render(request, "casemanagement/followup.html", {"form": form, "report": report})
+
+
+@roles_required(*CASE_ROLES)
+def assessment_history(request, org, client_id):
+    """Every assessment the client has answered, charted and listed (the case page
+    draws the latest 60)."""
+    client = _client(request, client_id)
+    assessments = list(selectors.assessments_for(client=client))
+    audit_read_many(
+        actor=request.user,
+        organization=request.organization,
+        items=[(a, client.public_id) for a in assessments],
+    )
+    context = {
+        "client": client,
+        "assessments": assessments,
+        "charts": [
+            charts.trend_chart(t) for t in selectors.assessment_trends(assessments=assessments)
+        ],
+    }
+    return render(request, "casemanagement/assessment_history.html", context)
 
 
 @roles_required(*CASE_ROLES)
@@ -298,6 +344,19 @@ def appointment_add(request, org, client_id):
 
 @require_POST
 @roles_required(*CASE_ROLES)
+def gaps_check(request, org, client_id):
+    client = _client(request, client_id)
+    counts = services.gaps_recheck(actor=request.user, client=client)
+    messages.success(
+        request,
+        f"Gaps in care checked now: {counts['found']} open, {counts['created']} new, "
+        f"{counts['resolved']} closed.",
+    )
+    return _back(org, client)
+
+
+@require_POST
+@roles_required(*CASE_ROLES)
 def appointment_status(request, org, cm_appointment_id):
     appointment = selectors.appointment_get_for(
         membership=request.membership, appointment_id=cm_appointment_id
@@ -400,10 +459,19 @@ def _assessment_page(request, *, client, code, source, template, extra):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            event = safety_event_latest(client=client) if assessment.urgent else None
             return render(
                 request,
                 template.replace("form", "result"),
-                {**extra, "client": client, "assessment": assessment, "instrument": instrument},
+                {
+                    **extra,
+                    "client": client,
+                    "assessment": assessment,
+                    "instrument": instrument,
+                    # The truth about who was told, for the client and for staff.
+                    "safety_told": safety.told_sentence(event),
+                    "staff_told": safety.staff_told_sentence(event),
+                },
             )
     return _form_page(
         request, template, {**extra, "client": client, "instrument": instrument}, form
@@ -437,6 +505,14 @@ def _own_client(request):
 def portal_plan(request, org):
     client = _own_client(request)
     plan = selectors.plan_active_for(client=client)
+    if plan is not None:
+        # The client's own reads of their record are in the trail like anyone's.
+        audit_read(
+            actor=request.user,
+            organization=request.organization,
+            obj=plan,
+            client_id=client.public_id,
+        )
     return render(request, "casemanagement/portal_plan.html", {"client": client, "plan": plan})
 
 
@@ -456,10 +532,16 @@ def portal_appointments(request, org):
     appointments = selectors.appointments_for(client=client).filter(
         starts_at__gte=timezone.now() - timezone.timedelta(days=30)
     )
+    appointments = list(appointments)
+    audit_read_many(
+        actor=request.user,
+        organization=request.organization,
+        items=[(a, client.public_id) for a in appointments],
+    )
     return render(
         request,
         "casemanagement/portal_appointments.html",
-        {"client": client, "appointments": list(appointments)},
+        {"client": client, "appointments": appointments},
     )
 
 
@@ -468,6 +550,11 @@ def portal_medications(request, org):
     client = _own_client(request)
     today = timezone.localdate()
     medications = [m for m in selectors.medications_for(client=client) if m.is_current(today)]
+    audit_read_many(
+        actor=request.user,
+        organization=request.organization,
+        items=[(m, client.public_id) for m in medications],
+    )
     form = forms.AdherenceForm(request.POST or None)
     if request.method == "POST":
         medication = next(

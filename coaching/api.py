@@ -8,6 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from continuum.audit.services import audit_read
+from continuum.care import safety
+from continuum.care.selectors import safety_event_latest
 from continuum.tenancy.api import as_api_error
 from continuum.tenancy.models import Role
 
@@ -15,6 +17,7 @@ from . import selectors, services
 from .serializers import (
     CoachingAlertSerializer,
     CoachingCheckInInputSerializer,
+    CoachingCheckInRecordedSerializer,
     CoachingCheckInSerializer,
     CoachingContactSerializer,
     CoachingEngagementSerializer,
@@ -140,7 +143,7 @@ class MyCheckIns(generics.ListAPIView):
         return self._engagement().checkins.order_by("-day")
 
     @extend_schema(
-        request=CoachingCheckInInputSerializer, responses={201: CoachingCheckInSerializer}
+        request=CoachingCheckInInputSerializer, responses={201: CoachingCheckInRecordedSerializer}
     )
     def post(self, request, org):
         engagement = self._engagement()
@@ -148,8 +151,14 @@ class MyCheckIns(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         try:
             checkin = services.checkin_record(
-                actor=request.user, engagement=engagement, **data.validated_data
+                actor=request.user, engagement=engagement, door="api", **data.validated_data
             )
         except ValidationError as exc:
             raise as_api_error(exc) from exc
-        return Response(CoachingCheckInSerializer(checkin).data, status=status.HTTP_201_CREATED)
+        if services.checkin_is_safety_event(checkin, engagement):
+            checkin.safety_told = safety.told_or_crisis_sentence(
+                safety_event_latest(client=engagement.client)
+            )
+        return Response(
+            CoachingCheckInRecordedSerializer(checkin).data, status=status.HTTP_201_CREATED
+        )

@@ -1,5 +1,5 @@
 """High-risk days on the coach's calendar feed. Summaries leave the site, so they say
-"High-risk day", never what or whose."""
+"Extra support day", never what or whose."""
 
 from datetime import timedelta
 
@@ -19,5 +19,5 @@ def high_risk_days(*, organization, user):
             uid=f"coaching-event-{event.public_id}",
             start=event.starts_at,
             end=event.starts_at + timedelta(hours=2),
-            summary="High-risk day: extra support",
+            summary="Extra support day",
         )

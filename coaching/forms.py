@@ -99,6 +99,7 @@ class EngagementForm(forms.ModelForm):
             "includes_monitoring",
             "checkin_due_time",
             "missed_checkin_days",
+            "missed_checkin_urgent",
             "craving_threshold",
             "no_contact_days",
             "acknowledge_within_minutes",

@@ -169,6 +169,14 @@ class Engagement(TenantModel):
         validators=[MinValueValidator(1), MaxValueValidator(14)],
         help_text="Alert after this many days running without a check-in.",
     )
+    missed_checkin_urgent = models.BooleanField(
+        "Missed check-ins are a safety event",
+        default=False,
+        help_text=(
+            "When the streak is reached, tell the responsible person at once and escalate "
+            "until someone acknowledges, as for a request for help."
+        ),
+    )
     craving_threshold = models.PositiveSmallIntegerField(
         default=7, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
@@ -180,7 +188,11 @@ class Engagement(TenantModel):
     acknowledge_within_minutes = models.PositiveSmallIntegerField(
         default=60,
         validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
-        help_text="Unacknowledged alerts go to the case manager after this long.",
+        help_text=(
+            "Alerts that are not safety events (no contact, missed check-ins not marked "
+            "urgent) go to the case manager after this long. Safety events escalate on the "
+            "organization's window."
+        ),
     )
     end_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -522,4 +534,7 @@ class Alert(TenantModel):
 
     @property
     def is_urgent(self) -> bool:
-        return self.cause in (AlertCause.HELP_NOW, AlertCause.REPORTED_USE)
+        """A safety event (coaching.services.is_safety_alert): told and escalated at once."""
+        if self.cause in (AlertCause.HELP_NOW, AlertCause.REPORTED_USE, AlertCause.CRAVING):
+            return True
+        return self.cause == AlertCause.MISSED_CHECKIN and self.engagement.missed_checkin_urgent

@@ -99,6 +99,17 @@ class CoachingCheckInSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CoachingCheckInRecordedSerializer(CoachingCheckInSerializer):
+    """The answer to a check-in: when it was a safety event (reported use, a craving at
+    the threshold), who was told, in the client's words; else empty."""
+
+    safety_told = serializers.CharField(read_only=True, default="")
+
+    class Meta(CoachingCheckInSerializer.Meta):
+        fields = [*CoachingCheckInSerializer.Meta.fields, "safety_told"]
+        read_only_fields = fields
+
+
 class CoachingCheckInInputSerializer(serializers.Serializer):
     sober = serializers.BooleanField()
     craving = serializers.IntegerField(min_value=0, max_value=10)

@@ -13,8 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuum.audit.services import audit_record
-from continuum.care.models import CareEpisode, Task, TaskPriority
-from continuum.care.services import task_create
+from continuum.care import safety
+from continuum.care.models import CareEpisode, Task, TaskKind
+from continuum.care.services import (
+    safety_event_raise,
+    safety_events_acknowledge_for,
+    task_create,
+)
 from continuum.notifications.services import notification_schedule
 from continuum.people.models import Client
 from continuum.people.selectors import active_care_team, case_manager_for
@@ -59,7 +64,20 @@ CERTIFICATION_WARNING = timedelta(days=30)
 # Causes the scan raises and clears by itself; the others are cleared by a check-in or
 # by the coach resolving them.
 SCANNED_CAUSES = (AlertCause.MISSED_CHECKIN, AlertCause.NO_CONTACT)
-URGENT_CAUSES = (AlertCause.HELP_NOW, AlertCause.REPORTED_USE)
+# Causes that are safety events (continuum.care.safety): told at once to whoever is
+# responsible right now, escalated until acknowledged. A missed-check-in streak is one
+# when the engagement says so (`missed_checkin_urgent`).
+SAFETY_CAUSES = (AlertCause.HELP_NOW, AlertCause.REPORTED_USE, AlertCause.CRAVING)
+SAFETY_KIND = {
+    AlertCause.HELP_NOW: "help_now",
+    AlertCause.REPORTED_USE: "reported_use",
+    AlertCause.CRAVING: "craving",
+    AlertCause.MISSED_CHECKIN: "missed_checkins",
+}
+HIGH_RISK_DAY_KIND = "high_risk_day"
+# A hard day starting sooner than this leaves no time for the day-before plan: a same-day
+# call instead.
+HIGH_RISK_SHORT_NOTICE = timedelta(hours=24)
 ENGAGEMENT_SETTINGS = frozenset(
     {
         "intensity",
@@ -69,6 +87,7 @@ ENGAGEMENT_SETTINGS = frozenset(
         "includes_monitoring",
         "checkin_due_time",
         "missed_checkin_days",
+        "missed_checkin_urgent",
         "craving_threshold",
         "no_contact_days",
         "acknowledge_within_minutes",
@@ -185,7 +204,7 @@ def certifications_scan(*, organization: Organization, today: date | None = None
             due_at=datetime.combine(
                 certification.expires_on, time(9, 0), tzinfo=ZoneInfo(organization.timezone)
             ),
-            priority=TaskPriority.NORMAL,
+            kind=TaskKind.ROUTINE,
             source="coaching.certification_expiry",
             dedup_key=key,
         )
@@ -478,11 +497,17 @@ def sobriety_test_record(
             engagement=engagement,
             cause=AlertCause.REPORTED_USE,
             detail=f"Positive {TestKind(kind).label.lower()} test on {tested_on:%b %-d}",
+            door=safety.Door.STAFF,
+            actor=actor,
         )
     return test
 
 
 # --- the client's side ------------------------------------------------------------------
+
+
+def checkin_is_safety_event(checkin: CheckIn, engagement: Engagement) -> bool:
+    return not checkin.sober or checkin.craving >= engagement.craving_threshold
 
 
 @transaction.atomic
@@ -498,8 +523,10 @@ def checkin_record(
     meeting_attended: bool = False,
     note: str = "",
     now: datetime | None = None,
+    door: str = safety.Door.PORTAL,
 ) -> CheckIn:
-    """Today's check-in. Reported use and high craving alert the coach at once; any
+    """Today's check-in. Reported use, and a craving at or above the engagement's
+    threshold, are safety events (told at once, escalated until acknowledged); any
     check-in ends a missed-check-in alert."""
     _require_open(engagement, active=True)
     today = local_now(engagement.organization, now).date()
@@ -544,12 +571,16 @@ def checkin_record(
             engagement=engagement,
             cause=AlertCause.REPORTED_USE,
             detail=f"Reported use in the check-in of {today:%b %-d}",
+            door=door,
+            actor=actor,
         )
     if craving >= engagement.craving_threshold:
         alert_raise(
             engagement=engagement,
             cause=AlertCause.CRAVING,
             detail=f"Craving {craving}/10 on {today:%b %-d}",
+            door=door,
+            actor=actor,
         )
     else:
         _clear_cause(engagement, AlertCause.CRAVING, reason=f"Craving down to {craving}/10")
@@ -616,9 +647,11 @@ def high_risk_event_add(
     starts_at: datetime,
     plan: str = "",
     extra_contacts: int = 1,
+    door: str = safety.Door.STAFF,
 ) -> HighRiskEvent:
     """A risky day ahead: reminders the day before and on the morning, and the coach's
-    extra calls as tasks through the day."""
+    extra calls as tasks through the day. One starting within a day leaves no time for
+    that plan: it is a safety event (a same-day call)."""
     _require_open(engagement)
     title = title.strip()
     errors = {}
@@ -648,6 +681,10 @@ def high_risk_event_add(
     )
     organization = engagement.organization
     now = timezone.now()
+    if starts_at - now < HIGH_RISK_SHORT_NOTICE:
+        safety_event_raise(
+            actor=actor, client=engagement.client, kind=HIGH_RISK_DAY_KIND, door=door
+        )
     recipients = []
     if engagement.coach_id:
         recipients.append(("coach", engagement.coach.user, _engagement_url(engagement)))
@@ -680,7 +717,7 @@ def high_risk_event_add(
                 assignee=engagement.coach,
                 client=engagement.client,
                 due_at=due,
-                priority=TaskPriority.HIGH,
+                kind=TaskKind.DEADLINE,
                 source="coaching.high_risk_event",
                 dedup_key=f"coaching:event:{event.public_id}:call:{index}",
             )
@@ -690,7 +727,8 @@ def high_risk_event_add(
 # --- alerts -----------------------------------------------------------------------------
 
 
-def _notify(alert: Alert, *, recipient, role: str, urgent: bool) -> None:
+def _notify(alert: Alert, *, recipient, role: str) -> None:
+    """A coaching alert that is not a safety event: for the coach, at the next beat."""
     engagement = alert.engagement
     if not _active_member(engagement.organization, recipient):
         return
@@ -704,50 +742,51 @@ def _notify(alert: Alert, *, recipient, role: str, urgent: bool) -> None:
             "escalated": role == "escalation",
             "url": _engagement_url(engagement),
         },
-        urgent=urgent,
         dedup_key=f"coaching:alert:{alert.public_id}:{role}:{recipient.pk}",
     )
 
 
-def _deliver_now() -> None:
-    """Urgent outbox rows go out now rather than at the next beat."""
-    from continuum.notifications.tasks import deliver_due_notifications
-
-    try:
-        deliver_due_notifications.apply_async(retry=False)
-    except Exception:
-        logger.exception("Could not enqueue urgent delivery; the beat will send it.")
+def is_safety_alert(alert: Alert, engagement: Engagement | None = None) -> bool:
+    if engagement is not None:
+        alert.engagement = engagement
+    return alert.is_urgent
 
 
-def on_call_coaches(*, organization: Organization, exclude: Membership | None = None):
-    profiles = CoachProfile.objects.filter(
-        organization=organization, on_call=True, membership__is_active=True
-    ).select_related("membership__user")
-    if exclude is not None:
-        profiles = profiles.exclude(membership=exclude)
-    return [p.membership for p in profiles]
-
-
-def _coach_outside_hours(engagement: Engagement, now: datetime) -> bool:
-    if engagement.coach_id is None:
-        return True
-    profile = CoachProfile.objects.filter(membership=engagement.coach).first()
+def coach_available(membership: Membership, when: datetime) -> bool | None:
+    """For the safety spine: a coach outside the working hours of their profile is not
+    asked first; the next person in the order is. No profile, no opinion."""
+    if not membership.has_role(Role.SOBER_COACH):
+        return None
+    profile = CoachProfile.objects.filter(membership=membership).first()
     if profile is None:
-        return False
-    return not profile.within_hours(local_now(engagement.organization, now).time())
+        return None
+    return profile.within_hours(local_now(membership.organization, when).time())
 
 
 def alert_raise(
-    *, engagement: Engagement, cause: str, detail: str = "", now: datetime | None = None
+    *,
+    engagement: Engagement,
+    cause: str,
+    detail: str = "",
+    now: datetime | None = None,
+    door: str = safety.Door.SYSTEM,
+    actor=None,
 ) -> tuple[Alert, bool]:
     """Raise an alert unless one for the same cause is still outstanding. Returns the
-    alert and whether it is new. Runs inside the caller's transaction."""
+    alert and whether it is new. Runs inside the caller's transaction. A safety cause
+    goes to the care spine, which tells whoever is responsible right now."""
     existing = Alert.objects.filter(
         engagement=engagement,
         cause=cause,
         status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED],
     ).first()
     if existing is not None:
+        if is_safety_alert(existing, engagement):
+            # Still outstanding, but it happened again: the spine adds it to today's event
+            # or, once that was acknowledged, asks again.
+            safety_event_raise(
+                actor=actor, client=engagement.client, kind=SAFETY_KIND[cause], door=door, now=now
+            )
         return existing, False
     now = now or timezone.now()
     try:
@@ -776,32 +815,38 @@ def alert_raise(
         client_id=_client_id(engagement),
         detail={"cause": cause},
     )
-    urgent = cause in URGENT_CAUSES
-    if engagement.coach_id:
-        _notify(alert, recipient=engagement.coach.user, role="coach", urgent=urgent)
-    if cause == AlertCause.HELP_NOW and _coach_outside_hours(engagement, now):
-        for membership in on_call_coaches(
-            organization=engagement.organization, exclude=engagement.coach
-        ):
-            _notify(alert, recipient=membership.user, role="on_call", urgent=True)
-    if urgent:
-        transaction.on_commit(_deliver_now)
+    if is_safety_alert(alert, engagement):
+        safety_event_raise(
+            actor=actor, client=engagement.client, kind=SAFETY_KIND[cause], door=door, now=now
+        )
+    elif engagement.coach_id:
+        _notify(alert, recipient=engagement.coach.user, role="coach")
     return alert, True
 
 
 @transaction.atomic
-def help_request(*, actor, engagement: Engagement) -> Alert:
-    """The client pressed "I need help now"."""
-    _require_open(engagement)
-    alert, _created = alert_raise(
-        engagement=engagement, cause=AlertCause.HELP_NOW, detail="Asked for help from the portal"
-    )
+def help_request(*, actor, client: Client, engagement: Engagement | None = None) -> Alert | None:
+    """The client pressed "I need help now": a safety event every time. With an open
+    engagement it is the coach's alert too; with none, the care spine is told directly."""
+    alert = None
+    if engagement is not None and engagement.is_open:
+        alert, _created = alert_raise(
+            engagement=engagement,
+            cause=AlertCause.HELP_NOW,
+            detail="Asked for help from the portal",
+            door=safety.Door.PORTAL,
+            actor=actor,
+        )
+    else:
+        safety_event_raise(
+            actor=actor, client=client, kind=SAFETY_KIND[AlertCause.HELP_NOW], door="portal"
+        )
     audit_record(
         actor=actor,
-        organization=engagement.organization,
+        organization=client.organization,
         action="help.requested",
-        obj=alert,
-        client_id=_client_id(engagement),
+        obj=alert or client,
+        client_id=client.public_id,
     )
     return alert
 
@@ -810,7 +855,7 @@ def help_request(*, actor, engagement: Engagement) -> Alert:
 def alert_acknowledge(*, actor, alert: Alert) -> Alert:
     alert = (
         Alert.objects.select_for_update(of=("self",))
-        .select_related("engagement__client", "organization")
+        .select_related("engagement__client", "engagement__organization", "organization")
         .get(pk=alert.pk)
     )
     if alert.status != AlertStatus.OPEN:
@@ -826,6 +871,9 @@ def alert_acknowledge(*, actor, alert: Alert) -> Alert:
         obj=alert,
         client_id=_client_id(alert.engagement),
     )
+    if is_safety_alert(alert):
+        # The coach has it in hand: the spine stops asking others.
+        safety_events_acknowledge_for(actor=actor, client=alert.engagement.client)
     return alert
 
 
@@ -947,7 +995,13 @@ def alerts_scan(*, organization: Organization, now: datetime | None = None) -> d
         for cause, (holds, detail) in conditions.items():
             alert = outstanding.get((engagement.pk, cause))
             if holds and alert is None:
-                alert_raise(engagement=engagement, cause=cause, detail=detail, now=now)
+                alert_raise(
+                    engagement=engagement,
+                    cause=cause,
+                    detail=detail,
+                    now=now,
+                    door=safety.Door.SYSTEM,
+                )
                 counts["raised"] += 1
             elif not holds and alert is not None:
                 alert.engagement = engagement
@@ -965,6 +1019,8 @@ def _escalate(*, organization: Organization, now: datetime) -> int:
     )
     escalated = 0
     for alert in due:
+        if is_safety_alert(alert):
+            continue  # the care spine escalates safety events on its own clock
         window = timedelta(minutes=alert.engagement.acknowledge_within_minutes)
         if alert.raised_at + window > now:
             continue
@@ -982,10 +1038,8 @@ def _escalate(*, organization: Organization, now: datetime) -> int:
             detail={"to": str(target.public_id) if target else None},
         )
         if target is not None:
-            _notify(alert, recipient=target.user, role="escalation", urgent=True)
+            _notify(alert, recipient=target.user, role="escalation")
         escalated += 1
-    if escalated:
-        transaction.on_commit(_deliver_now)
     return escalated
 
 

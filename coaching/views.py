@@ -12,8 +12,10 @@ from django.views.decorators.http import require_POST
 
 from continuum.audit.mixins import record_mixed_reads, record_row_reads
 from continuum.audit.services import audit_read
+from continuum.care import safety
+from continuum.care.selectors import safety_event_latest
 from continuum.people.models import client_display_name
-from continuum.people.selectors import client_get_for, client_list_for
+from continuum.people.selectors import client_for_portal_user, client_get_for, client_list_for
 from continuum.tenancy.models import Role
 from continuum.tenancy.navigation import detail_urls
 from continuum.tenancy.permissions import roles_required
@@ -398,6 +400,12 @@ def portal_home(request, org):
     engagement = _portal_engagement(request)
     context = {"engagement": engagement}
     if engagement is not None:
+        audit_read(
+            actor=request.user,
+            organization=request.organization,
+            obj=engagement,
+            client_id=engagement.client.public_id,
+        )
         today = services.local_now(request.organization).date()
         checkins = list(selectors.checkins_for(engagement=engagement, today=today))
         plan = selectors.plan_for(engagement=engagement)
@@ -428,11 +436,20 @@ def portal_checkin(request, org):
     form = CheckInForm(request.POST, triggers=plan.triggers if plan else ())
     if form.is_valid():
         try:
-            services.checkin_record(actor=request.user, engagement=engagement, **form.cleaned_data)
+            checkin = services.checkin_record(
+                actor=request.user, engagement=engagement, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Checked in. Thank you, see you tomorrow."))
+            if services.checkin_is_safety_event(checkin, engagement):
+                # The truth about who was told (or, with nobody to tell, the crisis lines).
+                event = safety_event_latest(client=engagement.client)
+                told = safety.told_sentence(event)
+                level = messages.success if told else messages.error
+                level(request, safety.told_or_crisis_sentence(event))
+            else:
+                messages.success(request, _("Checked in. Thank you, see you tomorrow."))
             return redirect("portal:coaching_home", org=org)
     return render(
         request,
@@ -446,6 +463,13 @@ def portal_checkin(request, org):
 def portal_plan(request, org):
     engagement = _portal_engagement(request)
     plan = selectors.plan_for(engagement=engagement) if engagement else None
+    if plan is not None:
+        audit_read(
+            actor=request.user,
+            organization=request.organization,
+            obj=plan,
+            client_id=engagement.client.public_id,
+        )
     return render(request, "coaching/portal_plan.html", {"engagement": engagement, "plan": plan})
 
 
@@ -458,16 +482,25 @@ def _coach_phone(engagement) -> str:
 
 @roles_required(Role.CLIENT)
 def portal_help(request, org):
-    """The numbers show at once; pressing the button also alerts the coach."""
+    """The numbers show at once; pressing the button tells whoever is responsible for
+    the client right now (their coach first), and the page says who that is."""
     engagement = _portal_engagement(request)
-    alerted = False
-    if request.method == "POST" and engagement is not None:
-        services.help_request(actor=request.user, engagement=engagement)
+    client = client_for_portal_user(membership=request.membership)
+    alerted, told = False, ""
+    if request.method == "POST" and client is not None:
+        services.help_request(actor=request.user, client=client, engagement=engagement)
         alerted = True
+        told = safety.told_sentence(safety_event_latest(client=client))
     return render(
         request,
         "coaching/portal_help.html",
-        {"engagement": engagement, "coach_phone": _coach_phone(engagement), "alerted": alerted},
+        {
+            "engagement": engagement,
+            "client": client,
+            "coach_phone": _coach_phone(engagement),
+            "alerted": alerted,
+            "told": told,
+        },
     )
 
 
@@ -481,7 +514,10 @@ def portal_event_new(request, org):
     if request.method == "POST" and form.is_valid():
         try:
             services.high_risk_event_add(
-                actor=request.user, engagement=engagement, **form.cleaned_data
+                actor=request.user,
+                engagement=engagement,
+                door=safety.Door.PORTAL,
+                **form.cleaned_data,
             )
         except ValidationError as error:
             add_service_errors(form, error)

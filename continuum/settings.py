@@ -237,6 +237,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1/[^/]+",
+    # Assessments appear in three components (read, recorded, input): name the model's
+    # choice set so the other keeps its component-prefixed name.
+    "ENUM_NAME_OVERRIDES": {"InstrumentEnum": "casemanagement.instruments.INSTRUMENT_CHOICES"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "continuum.api_schema.blank_emails_hook",
@@ -259,6 +262,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["referrals.scan_stale"] = {"task": "referrals.scan_stale", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["care.handoff_sweep"] = {"task": "care.handoff_sweep", "schedule": 300.0}
+# Safety events: the urgent queue has a worker slot of its own (docs/operations.md).
+CELERY_BEAT_SCHEDULE["care.safety_escalations"] = {
+    "task": "care.safety_escalations",
+    "schedule": 60.0,
+    "options": {"queue": "urgent"},
+}
 CELERY_BEAT_SCHEDULE["interventions.overdue_sweep"] = {
     "task": "interventions.overdue_sweep",
     "schedule": 600.0,

@@ -24,7 +24,7 @@ class InterventionsConfig(AppConfig):
             ("interventions_response_plan", _("Your family's response plan")),
             ("interventions_follow_up", _("Family follow-up check-ins")),
         ):
-            kinds.register(name, label)
+            kinds.register(name, label, crisis_line=name == "interventions_request_received")
         timeline.register(timelines.requests_provider)
         timeline.register(timelines.interventions_provider)
         calendar.register(calendars.intervention_items)

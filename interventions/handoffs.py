@@ -4,7 +4,7 @@ the program is told who is arriving, and intake forms the aftercare team-to-be."
 from datetime import timedelta
 
 from continuum.care.handoffs import registry
-from continuum.care.models import Phase, PhaseTransition, TaskPriority
+from continuum.care.models import Phase, PhaseTransition, TaskKind
 from continuum.care.services import task_create
 from continuum.tenancy.models import Role
 
@@ -40,7 +40,7 @@ def admission_handoff(*, transition: PhaseTransition) -> None:
         client=client,
         episode=episode,
         due_at=transition.at + timedelta(hours=24),
-        priority=TaskPriority.HIGH,
+        kind=TaskKind.DEADLINE,
         source="handoff:interventions.admission_handoff",
         dedup_key=f"handoff:interventions.admission_handoff:{transition.public_id}",
     )
@@ -53,6 +53,7 @@ def admission_handoff(*, transition: PhaseTransition) -> None:
         client=client,
         episode=episode,
         due_at=transition.at + timedelta(days=7),
+        kind=TaskKind.DEADLINE,
         source="handoff:interventions.aftercare_team",
         dedup_key=f"handoff:interventions.aftercare_team:{transition.public_id}",
     )

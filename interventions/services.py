@@ -2,6 +2,7 @@
 the day and its outcome, and the family's healing afterwards."""
 
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,9 @@ from django.utils.translation import gettext_noop
 from continuum.audit.services import audit_record
 from continuum.care.models import CareEpisode, ClosedReason, Phase
 from continuum.care.services import episode_open, episode_transition
+from continuum.consent.models import InformationCategory, Purpose, RecipientKind
+from continuum.consent.selectors import disclosure_list
+from continuum.consent.services import consent_require, disclosure_record
 from continuum.notifications.services import notification_cancel, notification_schedule
 from continuum.people.models import FamilyMember, FamilyRelationship, Relationship
 from continuum.people.services import (
@@ -1058,6 +1062,60 @@ def outcome_record(
             label=gettext_noop("A check-in with your family"),
         )
     return record
+
+
+@dataclass(frozen=True)
+class OutcomeForFamily:
+    """What a participant may read about the client after the day, under consent."""
+
+    outcome: str
+    outcome_label: str
+    admission_date: date | None
+    program_name: str
+
+
+@transaction.atomic
+def outcome_disclose_to_participant(
+    *, actor, intervention: Intervention, participant: Participant
+) -> OutcomeForFamily:
+    """A participant took part in the day; what happened to the client afterwards
+    (accepted, on the way to treatment, where and when) is the client's to share. It
+    needs the client's consent naming this family member, and is accounted once per
+    consent and outcome. Raises ConsentRequired otherwise."""
+    family_member = participant.family_member
+    consent = consent_require(
+        organization=intervention.organization,
+        client=intervention.client,
+        recipient_kind=RecipientKind.FAMILY_MEMBER,
+        recipient_name=family_member.display_name,
+        recipient_family_member=family_member,
+        purpose=Purpose.FAMILY_INVOLVEMENT,
+        information=[InformationCategory.STATUS],
+    )
+    record = next(iter(intervention.outcomes.all()), None)
+    label = Outcome(intervention.outcome).label
+    description = (
+        f"Outcome of the intervention ({intervention.public_id}) shown in the family "
+        f"portal: {label}"
+    )
+    already = disclosure_list(client=intervention.client).filter(
+        consent=consent, recipient=family_member.display_name[:200], description=description
+    )
+    if not already.exists():
+        disclosure_record(
+            actor=actor,
+            consent=consent,
+            recipient=family_member.display_name,
+            description=description,
+            purpose=Purpose.FAMILY_INVOLVEMENT,
+        )
+    accepted = intervention.outcome == Outcome.ACCEPTED
+    return OutcomeForFamily(
+        outcome=intervention.outcome,
+        outcome_label=label,
+        admission_date=record.admission_date if record and accepted else None,
+        program_name=intervention.program_name if accepted else "",
+    )
 
 
 @transaction.atomic

@@ -6,7 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
+from continuum.audit.mixins import record_read, record_reads
 from continuum.audit.services import audit_read
+from continuum.consent.services import ConsentRequired
 from continuum.tenancy.models import Role
 from continuum.tenancy.permissions import public_view, roles_required
 from continuum.tenancy.views import add_service_errors
@@ -434,6 +436,7 @@ def measures(request, org):
 @roles_required(Role.FAMILY_MEMBER)
 def portal_interventions(request, org):
     interventions = list(selectors.intervention_list_for(membership=request.membership))
+    record_reads(request, [(i, i.client.public_id) for i in interventions])
     if len(interventions) == 1:
         return redirect(
             "portal:intervention_family", org=org, intervention_id=interventions[0].public_id
@@ -488,6 +491,15 @@ def portal_intervention(request, org, intervention_id):
         for c in intervention.wellbeing_checkins.all()
         if c.family_member_id == participant.family_member_id
     ]
+    after_the_day = None
+    if intervention.outcome:
+        try:
+            after_the_day = services.outcome_disclose_to_participant(
+                actor=request.user, intervention=intervention, participant=participant
+            )
+        except ConsentRequired:
+            after_the_day = None
+    record_read(request, intervention, client_id=intervention.client.public_id)
     status = 400 if rsvp_form.errors or wellbeing_form.errors else 200
     return render(
         request,
@@ -495,6 +507,8 @@ def portal_intervention(request, org, intervention_id):
         {
             "intervention": intervention,
             "participant": participant,
+            "after_the_day": after_the_day,
+            "day_is_over": bool(intervention.outcome),
             "rsvp_form": rsvp_form,
             "wellbeing_form": wellbeing_form,
             "plan": plan if plan and plan.shared_at else None,
@@ -521,6 +535,7 @@ def portal_letter(request, org, intervention_id):
         .filter(author=request.user)
         .first()
     )
+    record_read(request, intervention, client_id=intervention.client.public_id)
     form = LetterForm(request.POST or None, initial={"body": letter.body if letter else ""})
     if request.method == "POST" and form.is_valid():
         try:

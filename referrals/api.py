@@ -1,20 +1,27 @@
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import StreamingHttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError as APIValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from continuum.paging import PageNumberPagination
 from continuum.tenancy.models import STAFF_ROLES, Role
 
-from . import hsds, selectors
+from . import selectors, services
 from .forms import SearchForm
-from .models import Listing, Referral
+from .models import ImportJob, Listing, Referral
 
 
 class ListingSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     distance_miles = serializers.SerializerMethodField()
+    capacity = serializers.SerializerMethodField(
+        help_text="accepting, waitlist, not_accepting or unknown (not stated, or reported "
+        "longer ago than the organization's days)."
+    )
     # Plain strings: the choice sets are documented on the search page, and named enums
     # would collide with other apps' "kind" and "status" components.
     kind = serializers.CharField(read_only=True)
@@ -39,6 +46,9 @@ class ListingSerializer(serializers.ModelSerializer):
             "minimum_age",
             "maximum_age",
             "accepting_new_clients",
+            "capacity",
+            "waitlist_weeks",
+            "capacity_updated_at",
             "telehealth",
             "service_area_kind",
             "service_radius_miles",
@@ -53,6 +63,9 @@ class ListingSerializer(serializers.ModelSerializer):
             "last_verified_at",
             "distance_miles",
         ]
+
+    def get_capacity(self, obj) -> str:
+        return obj.capacity_state()
 
     def get_distance_miles(self, obj) -> float | None:
         distance = getattr(obj, "distance", None)
@@ -123,19 +136,86 @@ class ReferralListView(generics.ListAPIView):
 
 
 class HsdsExportView(APIView):
-    """Every listing as HSDS 3.0 service records."""
+    """Every listing as HSDS 3.0 service records, streamed."""
 
     required_roles = frozenset({Role.ORG_ADMIN})
 
     # A list of HSDS service records (the export's real shape, not one object).
     @extend_schema(responses={200: {"type": "array", "items": {"type": "object"}}})
     def get(self, request, org):
-        import json
+        from .views import export_json_stream
 
-        listings = (
-            selectors.listing_admin_list(organization=request.organization)
-            .select_related("directory_organization")
-            .prefetch_related("locations")
+        return StreamingHttpResponse(
+            export_json_stream(request.organization), content_type="application/json"
         )
-        records = [hsds.service_record(listing) for listing in listings]
-        return HttpResponse(json.dumps(records), content_type="application/json")
+
+
+class ImportSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    status = serializers.CharField(read_only=True)
+    format = serializers.CharField(read_only=True)
+    report = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "filename",
+            "format",
+            "status",
+            "total",
+            "processed",
+            "created_count",
+            "updated_count",
+            "errors",
+            "report",
+            "created_at",
+            "finished_at",
+        ]
+
+    def get_report(self, obj) -> list[dict]:
+        return [
+            {"kind": g["kind"], "label": g["label"], "count": g["count"], "examples": g["examples"]}
+            for g in selectors.import_report(obj)
+        ]
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="HSDS JSON (.json), the HSDS tabular package (.zip) or the spreadsheet "
+        "template (.csv)."
+    )
+
+
+class ImportCreateView(APIView):
+    """Start an import (multipart upload, field `file`): the same import as the page's.
+    Answers 202 with the job; follow it at its URL."""
+
+    required_roles = frozenset({Role.ORG_ADMIN})
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=ImportUploadSerializer, responses={202: ImportSerializer})
+    def post(self, request, org):
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        try:
+            job = services.import_job_create(
+                actor=request.user,
+                organization=request.organization,
+                filename=file.name,
+                payload=file.read(),
+            )
+        except DjangoValidationError as exc:
+            raise APIValidationError(exc.message_dict) from None
+        return Response(ImportSerializer(job).data, status=202)
+
+
+class ImportDetailView(generics.RetrieveAPIView):
+    required_roles = frozenset({Role.ORG_ADMIN})
+    serializer_class = ImportSerializer
+
+    def get_object(self):
+        return selectors.import_job_get(
+            organization=self.request.organization, job_id=self.kwargs["import_id"]
+        )

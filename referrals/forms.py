@@ -4,11 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .geo import zip_lookup
 from .hsds import LANGUAGE_LABELS
+from .languages import label as language_label
 from .models import (
     Kind,
     LevelOfCare,
     Listing,
     ListingStatus,
+    MappingField,
     Payment,
     Population,
     ProviderAction,
@@ -52,6 +54,7 @@ class SearchForm(forms.Form):
     )
     accepting = forms.BooleanField(label=_("Accepting new clients"), required=False)
     telehealth = forms.BooleanField(label=_("Offers telehealth"), required=False)
+    openings_first = forms.BooleanField(label=_("Show places with openings first"), required=False)
     q = forms.CharField(label=_("Name or keywords"), max_length=100, required=False)
 
     def clean_zip_code(self):
@@ -73,6 +76,7 @@ class SearchForm(forms.Form):
             population=data.get("population") or "",
             accepting=bool(data.get("accepting")),
             telehealth=bool(data.get("telehealth")),
+            openings_first=bool(data.get("openings_first")),
             q=(data.get("q") or "").strip(),
         )
         params.resolve()
@@ -144,6 +148,14 @@ class ListingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Imported listings may speak languages beyond the search filter's: keep them.
+        offered = {code for code, _ in self.fields["languages"].choices}
+        extra = [c for c in self.instance.languages or [] if c not in offered]
+        if extra:
+            self.fields["languages"].choices = [
+                *self.fields["languages"].choices,
+                *((c, language_label(c)) for c in extra),
+            ]
         if self.instance.pk:
             location = self.instance.locations.first()
             if location is not None:
@@ -195,7 +207,37 @@ class ListingForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="HSDS file", help_text="HSDS 3.0 JSON (.json) or the tabular CSV package (.zip)."
+        label="Directory file",
+        help_text="HSDS 3.0 JSON (.json), the HSDS tabular CSV package (.zip), or the "
+        "spreadsheet template filled in (.csv).",
+    )
+
+
+class TaxonomyMappingForm(forms.Form):
+    term = forms.CharField(
+        max_length=120, help_text="The term's code as in your data (RX-8450.1000) or its name."
+    )
+    field = forms.ChoiceField(label="Read it as", choices=MappingField.choices)
+    value = forms.ChoiceField(
+        label="Value",
+        choices=[
+            ("Kind of help", Kind.choices),
+            ("Insurance and payment", Payment.choices),
+            ("Population served", Population.choices),
+        ],
+    )
+
+
+class ReclassifyForm(forms.Form):
+    only_other = forms.TypedChoiceField(
+        label="Which imported listings",
+        choices=[
+            ("1", "Only those listed as “Other service”"),
+            ("0", "All imported listings not edited by staff"),
+        ],
+        coerce=lambda v: v == "1",
+        initial="1",
+        widget=forms.RadioSelect,
     )
 
 
@@ -218,7 +260,7 @@ class StaffReferralForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}), required=False, label="Note to the provider"
     )
     includes_client_information = forms.BooleanField(
-        label="Include the client's name and contact details (needs their consent)",
+        label="Include the client's name and contact details",
         required=False,
         initial=True,
     )
@@ -252,3 +294,31 @@ class ProviderResponseForm(forms.Form):
 
 
 STATUS_LABELS = dict(ListingStatus.choices)
+
+
+class CapacityForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("Are you taking new clients?"),
+        choices=[
+            ("accepting", _("Yes, we can take new clients now")),
+            ("waitlist", _("Yes, after a waiting list")),
+            ("not_accepting", _("No, not at the moment")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    waitlist_weeks = forms.IntegerField(
+        label=_("How many weeks is the wait?"),
+        min_value=1,
+        max_value=52,
+        required=False,
+        help_text=_("Only if there is a waiting list."),
+    )
+
+
+class DirectorySettingsForm(forms.Form):
+    capacity_fresh_days = forms.IntegerField(
+        label="Show reported openings for (days)",
+        min_value=1,
+        max_value=365,
+        help_text="After this many days without news from the provider, openings show as unknown.",
+    )

@@ -7,6 +7,7 @@ where it came from); `normalize` turns one into the directory's fields or raises
 specialties, payment, populations, service area ...) travel as attributes under the
 `continuum` taxonomy."""
 
+import codecs
 import copy
 import csv
 import io
@@ -16,10 +17,12 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
+import charset_normalizer
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.utils.translation import gettext_lazy as _
 
+from . import languages, taxonomy
 from .geo import zip_lookup
 from .models import Kind, LevelOfCare, ListingStatus, Payment, Population, ServiceAreaKind
 
@@ -37,6 +40,8 @@ ATTRIBUTE_TERMS: dict[str, tuple[str, bool, frozenset | None]] = {
     "insurer": ("Insurer accepted", True, None),
     "population": ("Population served", True, frozenset(Population.values)),
     "accepting_new_clients": ("Accepting new clients", False, frozenset({"true", "false"})),
+    # Only written when the source had no status (HSDS requires one in the file).
+    "status_stated": ("Status stated in the source", False, frozenset({"false"})),
     "telehealth": ("Offers telehealth", False, frozenset({"true", "false"})),
     "service_area": ("Service area", False, frozenset(ServiceAreaKind.values)),
     "service_radius_miles": ("Service radius (miles)", False, None),
@@ -64,38 +69,52 @@ STATUS_OUT = {
     ListingStatus.INACTIVE: "inactive",
     ListingStatus.TEMPORARILY_CLOSED: "temporarily closed",
 }
-LANGUAGE_NAMES = {
-    "en": "English",
-    "es": "Spanish",
-    "fr": "French",
-    "ht": "Haitian Creole",
-    "pt": "Portuguese",
-    "ru": "Russian",
-    "zh": "Chinese",
-    "vi": "Vietnamese",
-    "ko": "Korean",
-    "ar": "Arabic",
-    "ur": "Urdu",
-    "pl": "Polish",
-    "asl": "American Sign Language",
+# Re-exported for the forms and search reasons; the languages live in languages.py.
+LANGUAGE_LABELS = languages.LANGUAGE_LABELS
+
+# Limits on what an upload may unpack to: checked from the archive's directory before
+# anything is inflated, and again while reading (a directory can lie about sizes).
+MAX_UNPACKED_BYTES = getattr(settings, "DIRECTORY_IMPORT_MAX_UNPACKED_BYTES", 512 * 1024 * 1024)
+MAX_COMPRESSION_RATIO = getattr(settings, "DIRECTORY_IMPORT_MAX_RATIO", 100)
+MAX_ARCHIVE_FILES = getattr(settings, "DIRECTORY_IMPORT_MAX_FILES", 100)
+
+# What an import changed, defaulted or dropped, by kind: the job's report groups by these.
+NOTICE_KINDS: dict[str, str] = {
+    "file_encoding": "File read in a single-byte spreadsheet encoding",
+    "url_repaired": "Web address without http(s)://: https:// added",
+    "url_dropped": "Web address not valid: left out",
+    "email_dropped": "E-mail address not valid: left out",
+    "language_alias": "Language name resolved through the alias table",
+    "language_guessed": "Language name matched to the nearest known language",
+    "language_unknown": "Language not recognised: kept in the record, not searchable",
+    "status_missing": "No status: shown as “status not stated”",
+    "accepting_unknown": "Accepting new clients not stated: shown as unknown",
+    "kind_mapped": "Kind of help set from a taxonomy term or the service's words",
+    "kind_defaulted": "No kind of help found: listed as “Other service”",
+    "payment_mapped": "Payment set from a taxonomy term or the service's words",
+    "population_mapped": "Population set from a taxonomy term or the service's words",
+    "date_dropped": "Date not valid: left out",
+    "coordinates_out_of_range": "Coordinates out of range: placed by ZIP code where known",
+    "placed_by_zip": "No coordinates: placed at the ZIP code's centre",
+    "location_unplaced": "Neither coordinates nor a known ZIP code: not found by distance",
+    "location_dropped": "Location without an id: left out",
+    "orphan_row": "Row refers to a record not in the file: skipped",
+    "text_truncated": "Text longer than the directory keeps: shortened",
 }
-LANGUAGE_CODES = {name.casefold(): code for code, name in LANGUAGE_NAMES.items()}
-# The same languages as families read them; the HSDS files keep the English names above.
-LANGUAGE_LABELS = {
-    "en": _("English"),
-    "es": _("Spanish"),
-    "fr": _("French"),
-    "ht": _("Haitian Creole"),
-    "pt": _("Portuguese"),
-    "ru": _("Russian"),
-    "zh": _("Chinese"),
-    "vi": _("Vietnamese"),
-    "ko": _("Korean"),
-    "ar": _("Arabic"),
-    "ur": _("Urdu"),
-    "pl": _("Polish"),
-    "asl": _("American Sign Language"),
-}
+
+
+def notice(kind: str, reason: str, *, field: str = "", value="", result="") -> dict:
+    return {
+        "kind": kind,
+        "field": field,
+        "value": "" if value is None else str(value)[:200],
+        "result": "" if result is None else str(result)[:200],
+        "reason": reason,
+    }
+
+
+class FileRefused(Exception):
+    """An upload that cannot be read at all; the message names the file (and row)."""
 
 
 class RowRejected(Exception):
@@ -135,15 +154,119 @@ def _uuid(*parts: str) -> str:
     return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
 
 
+# --- reading files --------------------------------------------------------------------
+
+SINGLE_BYTE_ENCODINGS = ["cp1252", "latin_1", "mac_roman", "cp850"]
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """The text of an uploaded file and the encoding it was read in: UTF-8 with or without
+    a byte-order mark, else the single-byte encoding spreadsheets save in, as detected by
+    charset-normalizer. Refused, naming the file and row, when it is neither."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        failed_at = exc.start
+    best = charset_normalizer.from_bytes(data, cp_isolation=SINGLE_BYTE_ENCODINGS).best()
+    if best is None:
+        row = data[:failed_at].count(b"\n") + 1
+        raise FileRefused(
+            f"{name}, row {row}: not UTF-8 text nor a spreadsheet's single-byte encoding "
+            "(Windows-1252, Latin-1). Save the file as \u201cCSV UTF-8\u201d and upload it again."
+        )
+    return str(best), best.encoding
+
+
+def _encoding_notice(parsed: "Parsed", name: str, encoding: str) -> None:
+    if encoding != "utf-8":
+        parsed.warnings.append(
+            {
+                "row": name,
+                "id": "",
+                **notice(
+                    "file_encoding",
+                    f"{name} is not UTF-8; read as {encoding}.",
+                    field="file",
+                    value=name,
+                    result=encoding,
+                ),
+            }
+        )
+
+
+def archive_members(payload: bytes, filename: str) -> dict[str, bytes]:
+    """The files of a zip, refused before anything is inflated when the archive's
+    directory promises more files, more bytes or a higher compression ratio than allowed."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(payload))
+    except zipfile.BadZipFile:
+        raise FileRefused(
+            f"{filename} is not a zip archive. Upload HSDS JSON (.json), the tabular "
+            "package as a .zip, or the spreadsheet template as .csv."
+        ) from None
+    with archive:
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+        if len(infos) > MAX_ARCHIVE_FILES:
+            raise FileRefused(
+                f"{filename} holds {len(infos)} files; an HSDS package has at most "
+                f"{MAX_ARCHIVE_FILES}. Zip only the package's .csv files."
+            )
+        total = sum(i.file_size for i in infos)
+        if total > MAX_UNPACKED_BYTES:
+            raise FileRefused(
+                f"{filename} would unpack to {total // 2**20} MB; the limit is "
+                f"{MAX_UNPACKED_BYTES // 2**20} MB. Split the directory into several files."
+            )
+        for info in infos:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > 2**20 and ratio > MAX_COMPRESSION_RATIO:
+                raise FileRefused(
+                    f"{filename}: {info.filename} is compressed {ratio:.0f} to 1 (at most "
+                    f"{MAX_COMPRESSION_RATIO} to 1 is accepted): it is not a plain table. "
+                    "Export the package again."
+                )
+        members, read = {}, 0
+        for info in infos:
+            with archive.open(info) as handle:
+                data = handle.read(info.file_size + 1)
+            read += len(data)
+            if len(data) > info.file_size or read > MAX_UNPACKED_BYTES:
+                raise FileRefused(f"{filename}: {info.filename} is larger than its archive says.")
+            members[info.filename] = data
+    return members
+
+
+def parse(payload: bytes, fmt: str, filename: str = "") -> "Parsed":
+    """Services of an upload in any accepted format (ImportFormat values)."""
+    readers = {"json": parse_json, "csv": parse_csv_package, "sheet": parse_sheet}
+    try:
+        return readers[fmt](payload, filename or "the file")
+    except FileRefused as exc:
+        parsed = Parsed()
+        parsed.errors.append({"row": "file", "id": "", "reason": str(exc)})
+        return parsed
+
+
 # --- reading JSON ---------------------------------------------------------------------
 
 
-def parse_json(payload: bytes) -> Parsed:
+def parse_json(payload: bytes, filename: str = "the file") -> Parsed:
     parsed = Parsed()
+    text, encoding = decode(payload, filename)
+    _encoding_notice(parsed, filename, encoding)
     try:
-        data = json.loads(payload.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        parsed.errors.append({"row": "file", "id": "", "reason": f"Not valid JSON: {exc}"})
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        parsed.errors.append(
+            {
+                "row": "file",
+                "id": "",
+                "reason": f"{filename}: not valid JSON at line {exc.lineno}, column "
+                f"{exc.colno} ({exc.msg}).",
+            }
+        )
         return parsed
     for label, record in _json_services(data):
         if not isinstance(record, dict):
@@ -188,15 +311,28 @@ def _json_services(data) -> list[tuple[str, dict]]:
 # --- reading the CSV package ----------------------------------------------------------
 
 
-def _read_tables(payload: bytes) -> dict[str, list[dict]]:
+def _csv_rows(data: bytes, name: str, parsed: Parsed) -> list[dict]:
+    text, encoding = decode(data, name)
+    _encoding_notice(parsed, name, encoding)
+    if "\0" in text:  # no database stores it; a sign of a binary file saved as .csv
+        row = text[: text.index("\0")].count("\n") + 1
+        raise FileRefused(
+            f"{name}, row {row}: contains a NUL character, so it is not a plain-text table. "
+            "Save it again as CSV from the spreadsheet program."
+        )
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise FileRefused(f"{name}, row {reader.line_num}: {exc}.") from None
+
+
+def _read_tables(payload: bytes, filename: str, parsed: Parsed) -> dict[str, list[dict]]:
     tables: dict[str, list[dict]] = {}
-    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
-        for info in archive.infolist():
-            name = info.filename.rsplit("/", 1)[-1]
-            if not name.endswith(".csv") or info.is_dir():
-                continue
-            text = archive.read(info).decode("utf-8-sig")
-            tables[name] = list(csv.DictReader(io.StringIO(text)))
+    for path, data in archive_members(payload, filename).items():
+        name = path.rsplit("/", 1)[-1]
+        if name.endswith(".csv"):
+            tables[name] = _csv_rows(data, name, parsed)
     return tables
 
 
@@ -204,17 +340,22 @@ def _clean(row: dict) -> dict:
     return {k: v for k, v in row.items() if k and v not in (None, "")}
 
 
-def parse_csv_package(payload: bytes) -> Parsed:
+def _orphan(table: str, record_id: str, reason: str) -> dict:
+    return {"row": table, "id": record_id, **notice("orphan_row", reason, field=table)}
+
+
+def parse_csv_package(payload: bytes, filename: str = "the file") -> Parsed:
     parsed = Parsed()
-    try:
-        tables = _read_tables(payload)
-    except (zipfile.BadZipFile, UnicodeDecodeError, csv.Error) as exc:
-        parsed.errors.append(
-            {"row": "file", "id": "", "reason": f"Not a zip of HSDS CSV files: {exc}"}
-        )
-        return parsed
+    tables = _read_tables(payload, filename, parsed)
     if "services.csv" not in tables:
-        parsed.errors.append({"row": "file", "id": "", "reason": "services.csv is missing."})
+        parsed.errors.append(
+            {
+                "row": "file",
+                "id": "",
+                "reason": f"services.csv is missing from {filename}. A tabular package "
+                "needs services.csv; for one table of listings use the spreadsheet template.",
+            }
+        )
         return parsed
 
     def by(table: str, key: str) -> dict[str, list[dict]]:
@@ -249,19 +390,15 @@ def parse_csv_package(payload: bytes) -> Parsed:
     ]:
         for service_id in sorted(set(index) - service_ids):
             parsed.warnings.append(
-                {
-                    "row": table,
-                    "id": service_id,
-                    "reason": "Refers to a service not in services.csv; skipped.",
-                }
+                _orphan(table, service_id, "Refers to a service not in services.csv; skipped.")
             )
     for link_id in sorted(set(attributes) - service_ids):
         parsed.warnings.append(
-            {
-                "row": "attributes.csv",
-                "id": link_id,
-                "reason": "Linked to a record that is not a service in this file; skipped.",
-            }
+            _orphan(
+                "attributes.csv",
+                link_id,
+                "Linked to a record that is not a service in this file; skipped.",
+            )
         )
 
     for number, row in enumerate(tables["services.csv"], start=2):
@@ -308,6 +445,152 @@ def parse_csv_package(payload: bytes) -> Parsed:
     if not parsed.services:
         parsed.errors.append(
             {"row": "services.csv", "id": "", "reason": "No services in the file."}
+        )
+    return parsed
+
+
+# --- the spreadsheet template ---------------------------------------------------------
+# One row per listing, for admins whose directory is a spreadsheet rather than HSDS. Each
+# row becomes the HSDS record it describes and goes through the same normalizing as any
+# other import. (column, what to write), in the template's order.
+SHEET_COLUMNS: list[tuple[str, str]] = [
+    (
+        "id",
+        "Optional. Your own id for the listing: importing a row with the same id again updates it.",
+    ),
+    ("name", "Required. The program's or the professional's name."),
+    ("organization", "The organization it belongs to (blank: none)."),
+    ("kind", "One of: " + ", ".join(Kind.values) + ". Blank: worked out from the description."),
+    ("description", "What the service does, in the words families will search with."),
+    ("address", "Street address."),
+    ("city", "City."),
+    ("state", "Two-letter state."),
+    ("zip", "5-digit ZIP code: places the listing on the map when there are no coordinates."),
+    ("latitude", "Optional. Decimal degrees."),
+    ("longitude", "Optional. Decimal degrees."),
+    ("phone", "Phone number."),
+    ("email", "E-mail address for referrals."),
+    ("website", "Web address (www.example.org is completed to https://)."),
+    ("hours", "Opening hours, as you would write them."),
+    ("languages", "Languages spoken, names or codes, separated by ; (Spanish; Haitian Creole)."),
+    ("payment", "Separated by ;, each one of: " + ", ".join(Payment.values) + "."),
+    ("population", "Separated by ;, each one of: " + ", ".join(Population.values) + "."),
+    ("accepting_new_clients", "yes or no; blank when you do not know (shown as unknown)."),
+    ("telehealth", "yes or no."),
+    ("status", "active, inactive or temporarily closed; blank: not stated."),
+]
+YES, NO = {"yes", "y", "true", "1", "si", "sí"}, {"no", "n", "false", "0"}
+
+
+def sheet_template() -> bytes:
+    """The template: the header row and one example row (UTF-8 with a byte-order mark,
+    so that spreadsheet programs open it in the right encoding)."""
+    example = {
+        "name": "Example Recovery Center",
+        "organization": "Example Health",
+        "kind": "detox",
+        "description": "Medically supervised detox. Desintoxicación supervisada.",
+        "address": "100 Main St",
+        "city": "Miami",
+        "state": "FL",
+        "zip": "33101",
+        "phone": "305-555-0100",
+        "website": "www.example.org",
+        "languages": "English; Spanish",
+        "payment": "medicaid; private_insurance",
+        "accepting_new_clients": "yes",
+    }
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow([c for c, _ in SHEET_COLUMNS])
+    writer.writerow([example.get(c, "") for c, _ in SHEET_COLUMNS])
+    return codecs.BOM_UTF8 + text.getvalue().encode()
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in str(value or "").replace(",", ";").split(";") if v.strip()]
+
+
+def sheet_record(row: dict) -> dict:
+    """The HSDS service record one template row describes."""
+    row = {(k or "").strip().casefold(): (v or "").strip() for k, v in row.items()}
+    name = row.get("name", "")
+    sid = row.get("id") or _uuid("sheet", name, row.get("address", ""), row.get("zip", ""))
+    record: dict = {"id": sid, "name": name}
+    for key, target in (("description", "description"), ("email", "email"), ("website", "url")):
+        if row.get(key):
+            record[target] = row[key]
+    if row.get("status"):
+        record["status"] = row["status"]
+    if row.get("organization"):
+        record["organization"] = {
+            "id": _uuid("sheet-organization", row["organization"]),
+            "name": row["organization"],
+            "description": "",
+        }
+    if row.get("phone"):
+        record["phones"] = [{"id": _uuid(sid, "phone"), "number": row["phone"]}]
+    if row.get("hours"):
+        record["schedules"] = [{"id": _uuid(sid, "schedule"), "description": row["hours"]}]
+    record["languages"] = [
+        {"id": _uuid(sid, "language", n), "name": n} for n in _split(row.get("languages", ""))
+    ]
+    if any(row.get(k) for k in ("address", "city", "zip", "latitude", "longitude")):
+        location = {
+            "id": _uuid(sid, "location"),
+            "location_type": "physical",
+            "addresses": [
+                {
+                    "id": _uuid(sid, "address"),
+                    "address_1": row.get("address", ""),
+                    "city": row.get("city", ""),
+                    "state_province": row.get("state", ""),
+                    "postal_code": row.get("zip", ""),
+                    "country": "US",
+                    "address_type": "physical",
+                }
+            ],
+        }
+        for key in ("latitude", "longitude"):
+            if row.get(key):
+                location[key] = _maybe_float(row[key])
+        record["service_at_locations"] = [{"id": _uuid(sid, "sal"), "location": location}]
+    attributes = []
+    if row.get("kind"):
+        attributes.append(_attribute(sid, "kind", row["kind"].casefold()))
+    for column, code in (("payment", "payment"), ("population", "population")):
+        attributes += [_attribute(sid, code, v.casefold()) for v in _split(row.get(column, ""))]
+    for column in ("accepting_new_clients", "telehealth"):
+        answer = row.get(column, "").casefold()
+        if answer in YES | NO:
+            attributes.append(_attribute(sid, column, "true" if answer in YES else "false"))
+        elif answer:
+            attributes.append(_attribute(sid, column, answer))
+    record["attributes"] = attributes
+    return record
+
+
+def parse_sheet(payload: bytes, filename: str = "the file") -> Parsed:
+    parsed = Parsed()
+    rows = _csv_rows(payload, filename, parsed)
+    header = {(k or "").strip().casefold() for k in (rows[0].keys() if rows else [])}
+    if rows and "name" not in header:
+        parsed.errors.append(
+            {
+                "row": f"{filename}, row 1",
+                "id": "",
+                "reason": "No \u201cname\u201d column. Start from the template: its first row names "
+                "the columns (" + ", ".join(c for c, _ in SHEET_COLUMNS) + ").",
+            }
+        )
+        return parsed
+    for number, row in enumerate(rows, start=2):
+        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+            continue
+        parsed.services.append(ParsedService(f"{filename}, row {number}", sheet_record(row)))
+    if not parsed.services:
+        parsed.errors.append(
+            {"row": filename, "id": "", "reason": f"{filename} has no rows of listings."}
         )
     return parsed
 
@@ -369,42 +652,183 @@ def _attribute_values(record: dict) -> dict[str, list[str]]:
     return values
 
 
-def normalize(record: dict) -> Normalized:
-    """The directory's fields for one HSDS service record, or RowRejected."""
-    warnings: list[str] = []
+def _web_address(value, label: str, notes: list[dict]) -> str:
+    """A URL as given, or repaired to https:// when it has no scheme, or left out."""
+    url = _text(value, 500)
+    if not url or _valid(URLValidator(), url):
+        return url
+    if "://" not in url:
+        repaired = "https://" + url.lstrip("/")
+        if _valid(URLValidator(), repaired):
+            notes.append(
+                notice(
+                    "url_repaired",
+                    f"{label} {url!r} had no http(s)://; stored as {repaired}.",
+                    field=label,
+                    value=url,
+                    result=repaired,
+                )
+            )
+            return repaired
+    notes.append(
+        notice(
+            "url_dropped",
+            f"{label} {url!r} is not a web address; left out.",
+            field=label,
+            value=url,
+        )
+    )
+    return ""
+
+
+def _email(value, label: str, notes: list[dict]) -> str:
+    email = _text(value, 254)
+    if email and not _valid(EmailValidator(), email):
+        notes.append(
+            notice(
+                "email_dropped",
+                f"{label} {email!r} is not valid; left out.",
+                field=label,
+                value=email,
+            )
+        )
+        return ""
+    return email
+
+
+def _languages(record: dict, notes: list[dict]) -> list[str]:
+    codes: list[str] = []
+    for lang in record.get("languages") or []:
+        if not isinstance(lang, dict):
+            continue
+        name, code = _text(lang.get("name"), 80), _text(lang.get("code"), 16)
+        found = languages.resolve(name=name, code=code)
+        given = name or code
+        if not found.code:
+            notes.append(
+                notice(
+                    "language_unknown",
+                    f"Language {given!r} is not a language we recognise; kept in the HSDS "
+                    "record, not offered in search. Add it to the alias table if it is one.",
+                    field="languages",
+                    value=given,
+                )
+            )
+            continue
+        if found.how in {"alias", "guess"}:
+            notes.append(
+                notice(
+                    "language_alias" if found.how == "alias" else "language_guessed",
+                    f"Language {given!r} read as {languages.english_name(found.code)}.",
+                    field="languages",
+                    value=given,
+                    result=languages.english_name(found.code),
+                )
+            )
+        if found.code not in codes:
+            codes.append(found.code)
+    return codes
+
+
+def _classify(record: dict, attributes: dict, values: dict, mapping, notes: list[dict]) -> None:
+    """Kind, payment and population from the taxonomy terms or words of a record that
+    does not state them as the directory's own attributes."""
+    found = taxonomy.classify(record, mapping)
+    if "kind" in attributes:
+        values["kind"] = attributes["kind"][0]
+    elif found["kind"] is not None:
+        values["kind"] = found["kind"].value
+        notes.append(
+            notice(
+                "kind_mapped",
+                f"Kind of help set to {Kind(values['kind']).label} from {found['kind'].source}.",
+                field="kind",
+                value=found["kind"].source,
+                result=values["kind"],
+            )
+        )
+    else:
+        values["kind"] = Kind.OTHER
+        notes.append(
+            notice(
+                "kind_defaulted",
+                "No taxonomy term or words say what kind of help this is; listed as Other "
+                "service. Map its terms (Directory \u2192 Taxonomy mapping) and re-classify.",
+                field="kind",
+                result=Kind.OTHER,
+            )
+        )
+    for code, model_field, enum in (
+        ("payment", "payment_options", Payment),
+        ("population", "populations", Population),
+    ):
+        if code in attributes:
+            continue
+        for hit in found[code]:
+            if hit.value not in values[model_field]:
+                values[model_field].append(hit.value)
+                notes.append(
+                    notice(
+                        f"{code}_mapped",
+                        f"{enum(hit.value).label} from {hit.source}.",
+                        field=model_field,
+                        value=hit.source,
+                        result=hit.value,
+                    )
+                )
+
+
+def normalize(record: dict, mapping: dict | None = None) -> Normalized:
+    """The directory's fields for one HSDS service record, or RowRejected. Every value
+    changed, defaulted or left out is noted (Normalized.warnings, notice dicts)."""
+    notes: list[dict] = []
     hsds_id = _text(record.get("id"), 100)
     if not hsds_id:
         raise RowRejected("The service has no id.")
     name = _text(record.get("name"), 255)
     if not name:
         raise RowRejected("The service has no name.")
-    raw_status = _text(record.get("status"), 40).casefold() or "active"
-    if raw_status not in STATUS_IN:
+    raw_status = _text(record.get("status"), 40).casefold().replace("_", " ")
+    attributes = _attribute_values(record)
+    if raw_status and raw_status not in STATUS_IN:
         raise RowRejected(
             f"Status {record.get('status')!r} is not one of active, inactive, defunct, temporarily closed."
+        )
+    if (attributes.get("status_stated") or ["true"])[0] == "false":
+        status = ListingStatus.UNKNOWN
+    elif raw_status:
+        status = STATUS_IN[raw_status]
+    else:
+        status = ListingStatus.UNKNOWN
+        notes.append(
+            notice(
+                "status_missing",
+                "The record has no status; shown as \u201cstatus not stated\u201d, not as active.",
+                field="status",
+                result=ListingStatus.UNKNOWN,
+            )
         )
     minimum_age, maximum_age = _age(record, "minimum_age"), _age(record, "maximum_age")
     if minimum_age is not None and maximum_age is not None and minimum_age > maximum_age:
         raise RowRejected(f"minimum_age {minimum_age} is above maximum_age {maximum_age}.")
+    description = _text(record.get("description"), 20000)
+    if len(str(record.get("description") or "").strip()) > 20000:
+        notes.append(
+            notice(
+                "text_truncated", "Description shortened to 20,000 characters.", field="description"
+            )
+        )
 
     values: dict = {
         "name": name,
         "alternate_name": _text(record.get("alternate_name"), 255),
-        "description": _text(record.get("description"), 20000),
-        "status": STATUS_IN[raw_status],
+        "description": description,
+        "status": status,
         "minimum_age": minimum_age,
         "maximum_age": maximum_age,
+        "email": _email(record.get("email"), "E-mail", notes),
+        "url": _web_address(record.get("url"), "URL", notes),
     }
-    email = _text(record.get("email"), 254)
-    if email and not _valid(EmailValidator(), email):
-        warnings.append(f"E-mail {email!r} is not valid; left out.")
-        email = ""
-    values["email"] = email
-    url = _text(record.get("url"), 500)
-    if url and not _valid(URLValidator(), url):
-        warnings.append(f"URL {url!r} is not valid; left out.")
-        url = ""
-    values["url"] = url
 
     assured = record.get("assured_date")
     values["last_verified_at"] = None
@@ -414,17 +838,15 @@ def normalize(record: dict) -> Normalized:
                 date.fromisoformat(str(assured)[:10]), time(12), tzinfo=UTC
             )
         except ValueError:
-            warnings.append(f"assured_date {assured!r} is not a date; left out.")
-
-    languages = []
-    for lang in record.get("languages") or []:
-        if isinstance(lang, dict):
-            code = _text(lang.get("code"), 16).casefold() or LANGUAGE_CODES.get(
-                _text(lang.get("name"), 60).casefold(), ""
+            notes.append(
+                notice(
+                    "date_dropped",
+                    f"assured_date {assured!r} is not a date; left out.",
+                    field="assured_date",
+                    value=assured,
+                )
             )
-            if code and code not in languages:
-                languages.append(code)
-    values["languages"] = languages
+    values["languages"] = _languages(record, notes)
 
     phones = [p for p in record.get("phones") or [] if isinstance(p, dict)]
     values["phone"] = _text(phones[0].get("number"), 40).strip('"') if phones else ""
@@ -437,7 +859,6 @@ def normalize(record: dict) -> Normalized:
     schedules = [s for s in record.get("schedules") or [] if isinstance(s, dict)]
     values["hours"] = _text(schedules[0].get("description"), 300) if schedules else ""
 
-    attributes = _attribute_values(record)
     for code, items in attributes.items():
         allowed = ATTRIBUTE_TERMS[code][2]
         bad = [v for v in items if allowed is not None and v not in allowed]
@@ -450,10 +871,18 @@ def normalize(record: dict) -> Normalized:
     bad_zips = [z for z in values["service_zip_codes"] if not (len(z) == 5 and z.isdigit())]
     if bad_zips:
         raise RowRejected(f"Service-area ZIP code {bad_zips[0]!r} is not a 5-digit US ZIP code.")
-    values["kind"] = (attributes.get("kind") or [Kind.OTHER])[0]
-    values["accepting_new_clients"] = (attributes.get("accepting_new_clients") or ["true"])[
-        0
-    ] == "true"
+    _classify(record, attributes, values, mapping, notes)
+    accepting = (attributes.get("accepting_new_clients") or [""])[0]
+    values["accepting_new_clients"] = {"true": True, "false": False}.get(accepting)
+    if values["accepting_new_clients"] is None:
+        notes.append(
+            notice(
+                "accepting_unknown",
+                "The record does not say whether it accepts new clients; shown as unknown.",
+                field="accepting_new_clients",
+                result="unknown",
+            )
+        )
     values["telehealth"] = (attributes.get("telehealth") or ["false"])[0] == "true"
     values["service_area_kind"] = (attributes.get("service_area") or [ServiceAreaKind.RADIUS])[0]
     radius = (attributes.get("service_radius_miles") or ["0"])[0]
@@ -466,31 +895,31 @@ def normalize(record: dict) -> Normalized:
     for sal in record.get("service_at_locations") or []:
         if not isinstance(sal, dict) or not isinstance(sal.get("location"), dict):
             continue
-        location = _normalize_location(sal["location"], warnings)
+        location = _normalize_location(sal["location"], notes)
         if location is not None:
             locations.append(location)
 
     organization = record.get("organization")
     if isinstance(organization, dict) and _text(organization.get("id"), 100):
-        org_email = _text(organization.get("email"), 254)
-        org_site = _text(organization.get("website"), 500)
         organization = {
             "hsds_id": _text(organization.get("id"), 100),
             "name": _text(organization.get("name"), 255) or name,
             "description": _text(organization.get("description"), 20000),
-            "email": org_email if _valid(EmailValidator(), org_email) else "",
-            "website": org_site if _valid(URLValidator(), org_site) else "",
+            "email": _email(organization.get("email"), "Organization e-mail", notes),
+            "website": _web_address(organization.get("website"), "Organization website", notes),
             "hsds_raw": organization,
         }
     else:
         organization = None
-    return Normalized(hsds_id, values, organization, locations, warnings)
+    return Normalized(hsds_id, values, organization, locations, notes)
 
 
-def _normalize_location(location: dict, warnings: list[str]) -> NormalizedLocation | None:
+def _normalize_location(location: dict, notes: list[dict]) -> NormalizedLocation | None:
     hsds_id = _text(location.get("id"), 100)
     if not hsds_id:
-        warnings.append("A location without an id was left out.")
+        notes.append(
+            notice("location_dropped", "A location without an id was left out.", field="location")
+        )
         return None
     addresses = [a for a in location.get("addresses") or [] if isinstance(a, dict)]
     physical = [a for a in addresses if a.get("address_type") == "physical"]
@@ -506,9 +935,11 @@ def _normalize_location(location: dict, warnings: list[str]) -> NormalizedLocati
         "country": _text(address.get("country"), 2).upper(),
         "latitude": None,
         "longitude": None,
+        "placed_by_zip": False,
     }
     lat, lng = location.get("latitude"), location.get("longitude")
-    if lat not in (None, "") or lng not in (None, ""):
+    has_coordinates = lat not in (None, "") or lng not in (None, "")
+    if has_coordinates:
         try:
             lat, lng = float(lat), float(lng)
         except (TypeError, ValueError):
@@ -516,14 +947,41 @@ def _normalize_location(location: dict, warnings: list[str]) -> NormalizedLocati
         if lat is not None and -90 <= lat <= 90 and -180 <= lng <= 180:
             values["latitude"], values["longitude"] = lat, lng
         else:
-            warnings.append(
-                f"Location {hsds_id}: coordinates ({location.get('latitude')}, "
-                f"{location.get('longitude')}) are out of range; placed by ZIP code where known."
+            notes.append(
+                notice(
+                    "coordinates_out_of_range",
+                    f"Location {hsds_id}: coordinates ({location.get('latitude')}, "
+                    f"{location.get('longitude')}) are out of range; placed by ZIP code where known.",
+                    field="coordinates",
+                    value=f"{location.get('latitude')}, {location.get('longitude')}",
+                )
             )
     if values["latitude"] is None:
-        point = zip_lookup(postal_code)
+        point = zip_lookup(postal_code[:5])
         if point is not None:
             values["latitude"], values["longitude"] = point.latitude, point.longitude
+            values["placed_by_zip"] = True
+            if not has_coordinates:
+                notes.append(
+                    notice(
+                        "placed_by_zip",
+                        f"Location {hsds_id} has no coordinates; placed at the centre of ZIP "
+                        f"{postal_code[:5]} (distances are approximate).",
+                        field="coordinates",
+                        value=postal_code,
+                    )
+                )
+        else:
+            notes.append(
+                notice(
+                    "location_unplaced",
+                    f"Location {hsds_id} has neither coordinates nor a known ZIP code "
+                    f"({postal_code or 'none'}); it cannot be found by distance. Add a ZIP "
+                    "code or coordinates to the source data.",
+                    field="coordinates",
+                    value=postal_code,
+                )
+            )
     return NormalizedLocation(hsds_id, values, location)
 
 
@@ -542,6 +1000,7 @@ def _attribute(service_id: str, code: str, value: str) -> dict:
             "id": _uuid("term", code),
             "code": code,
             "name": label,
+            "description": f"Continuum directory field: {label.lower()}.",
             "taxonomy": TAXONOMY,
             "taxonomy_id": TAXONOMY_ID,
         },
@@ -552,12 +1011,18 @@ def listing_attributes(listing) -> list[dict]:
     sid = listing.hsds_id
     attrs = [
         _attribute(sid, "kind", listing.kind),
-        _attribute(
-            sid, "accepting_new_clients", "true" if listing.accepting_new_clients else "false"
-        ),
         _attribute(sid, "telehealth", "true" if listing.telehealth else "false"),
         _attribute(sid, "service_area", listing.service_area_kind),
     ]
+    # Unknown stays unknown: no attribute rather than a "false" nobody said.
+    if listing.accepting_new_clients is not None:
+        attrs.append(
+            _attribute(
+                sid, "accepting_new_clients", "true" if listing.accepting_new_clients else "false"
+            )
+        )
+    if listing.status == ListingStatus.UNKNOWN:
+        attrs.append(_attribute(sid, "status_stated", "false"))
     if listing.service_radius_miles:
         attrs.append(_attribute(sid, "service_radius_miles", str(listing.service_radius_miles)))
     if listing.service_state:
@@ -600,12 +1065,20 @@ def _location_record(location) -> dict:
     record.update(
         {
             "id": location.hsds_id,
-            "location_type": record.get("location_type") or "physical",
+            "location_type": record.get("location_type")
+            if record.get("location_type") in LOCATION_TYPES
+            else "physical",
             "name": location.name or record.get("name", ""),
         }
     )
     # Coordinates we could not trust on import stay as they came, so the file round-trips.
-    if location.latitude is not None and not _raw_coordinates_invalid(location.hsds_raw):
+    # A ZIP code's centre is not the place's coordinates: such a location is exported
+    # without them (and placed by its ZIP again by whoever imports it).
+    if location.placed_by_zip:
+        if not _raw_coordinates_invalid(location.hsds_raw):
+            record.pop("latitude", None)
+            record.pop("longitude", None)
+    elif location.latitude is not None and not _raw_coordinates_invalid(location.hsds_raw):
         record["latitude"], record["longitude"] = location.latitude, location.longitude
     addresses = [a for a in record.get("addresses") or [] if isinstance(a, dict)]
     address = (
@@ -613,6 +1086,9 @@ def _location_record(location) -> dict:
         if addresses
         else {"id": _uuid(location.hsds_id, "address"), "address_type": "physical"}
     )
+    address.setdefault("id", _uuid(location.hsds_id, "address"))
+    if address.get("address_type") not in LOCATION_TYPES:
+        address["address_type"] = "physical"
     address.update(
         {
             "address_1": location.address_1,
@@ -647,6 +1123,7 @@ def service_record(listing) -> dict:
             "description": listing.description,
             "url": listing.url,
             "email": listing.email,
+            # HSDS requires a status; "not stated" travels as the status_stated attribute.
             "status": STATUS_OUT.get(listing.status, "active"),
             "minimum_age": listing.minimum_age,
             "maximum_age": listing.maximum_age,
@@ -663,27 +1140,30 @@ def service_record(listing) -> dict:
             {
                 "id": org.hsds_id,
                 "name": org.name,
-                "description": org.description,
+                "description": org.description or "",
                 "email": org.email,
                 "website": org.website,
             }
         )
         record["organization"] = org_record
         record["organization_id"] = org.hsds_id
-    existing_languages = {
-        (lang.get("code") or "").casefold(): lang
-        for lang in record.get("languages") or []
-        if isinstance(lang, dict)
-    }
+    existing_languages, unrecognised = {}, []
+    for lang in record.get("languages") or []:
+        if isinstance(lang, dict):
+            code = languages.resolve(name=lang.get("name") or "", code=lang.get("code") or "").code
+            if code:
+                existing_languages.setdefault(code, lang)
+            else:  # reported on import; kept so that the file round-trips
+                unrecognised.append(lang)
     record["languages"] = [
         existing_languages.get(code)
         or {
             "id": _uuid(listing.hsds_id, "language", code),
-            "name": LANGUAGE_NAMES.get(code, code),
+            "name": languages.english_name(code),
             "code": code,
         }
         for code in listing.languages
-    ]
+    ] + unrecognised
     if listing.phone:
         phones = [p for p in record.get("phones") or [] if isinstance(p, dict)]
         if not phones or phones[0].get("number", "").strip('"') != listing.phone:
@@ -726,7 +1206,54 @@ def service_record(listing) -> dict:
         sal["location"] = _location_record(location)
         sals.append(sal)
     record["service_at_locations"] = sals
-    return record
+    return schema_clean(record)
+
+
+LOCATION_TYPES = frozenset({"physical", "postal", "virtual"})
+# Fields the HSDS 3.0 schemas type as numbers, and string fields with a format ("" is
+# not an e-mail address or a URI). Tabular files carry numbers as text; null is neither.
+NUMBER_FIELDS = frozenset(
+    {"latitude", "longitude", "minimum_age", "maximum_age", "year_incorporated", "amount"}
+    | {"extension", "timezone", "count", "interval"}
+)
+FORMAT_FIELDS = frozenset(
+    {"url", "email", "assurer_email", "website", "uri", "schedule_link", "term_uri"}
+    | {"last_modified"}
+)
+# Objects the schemas require fields of, by the key they appear under.
+REQUIRED_TEXT = {
+    "taxonomy_term": ("name", "description"),
+    "organization": ("name", "description"),
+    "program": ("name", "description"),
+    "addresses": ("address_1", "city", "state_province", "postal_code", "country"),
+}
+
+
+def schema_clean(value, key: str = ""):
+    """A record as the HSDS 3.0 schemas accept it: no nulls, numbers as numbers, no empty
+    formatted strings, required text present. Values are otherwise as they came."""
+    if isinstance(value, list):
+        return [schema_clean(v, key) for v in value if v is not None]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for k, v in value.items():
+        if v is None:
+            continue
+        if k in NUMBER_FIELDS and (isinstance(v, bool) or not isinstance(v, int | float)):
+            try:
+                v = float(str(v).strip())
+            except ValueError:
+                continue
+            if v.is_integer() and k not in {"latitude", "longitude"}:
+                v = int(v)
+        if k in FORMAT_FIELDS and isinstance(v, str) and not v.strip():
+            continue
+        out[k] = schema_clean(v, k)
+    for field_name in REQUIRED_TEXT.get(key, ()):
+        if not isinstance(out.get(field_name), str):
+            out[field_name] = str(out.get(field_name) or "")
+    return out
 
 
 # --- the tabular package --------------------------------------------------------------

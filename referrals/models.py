@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from continuum.tenancy.models import TenantModel
 
 VERIFY_EVERY_DAYS = 180
+# Openings a provider reported are shown for this long, then as unknown (an organization
+# changes it on its DirectorySettings).
+CAPACITY_FRESH_DAYS = 30
 
 
 class Kind(models.TextChoices):
@@ -79,6 +83,8 @@ class ListingStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     INACTIVE = "inactive", _("Inactive")
     TEMPORARILY_CLOSED = "temporarily_closed", _("Temporarily closed")
+    # Imported without a status: found in search, and said to be not stated.
+    UNKNOWN = "unknown", _("Status not stated")
 
 
 class ServiceAreaKind(models.TextChoices):
@@ -139,7 +145,13 @@ class Listing(TenantModel):
     )
     minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
-    accepting_new_clients = models.BooleanField(default=True)
+    # None: the data does not say (shown as unknown, never as "yes").
+    accepting_new_clients = models.BooleanField(null=True, blank=True, default=None)
+    # Openings as the provider last told us (services.listing_capacity_update).
+    waitlist_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    capacity_updated_at = models.DateTimeField(null=True, blank=True)
+    # Rotating it invalidates every openings link already sent to the provider.
+    capacity_link_nonce = models.CharField(max_length=32, blank=True)
     telehealth = models.BooleanField(default=False)
     service_area_kind = models.CharField(
         max_length=20, choices=ServiceAreaKind.choices, default=ServiceAreaKind.RADIUS
@@ -223,6 +235,35 @@ class Listing(TenantModel):
     def population_labels(self) -> list[str]:
         return [Population(p).label for p in self.populations if p in Population.values]
 
+    def capacity_state(self, now=None, fresh_days: int | None = None) -> str:
+        """accepting / waitlist / not_accepting, or unknown when the data does not say or
+        the provider's last word is older than the organization allows."""
+        if self.accepting_new_clients is None:
+            return "unknown"
+        if self.capacity_updated_at is not None:
+            if fresh_days is None:  # annotated by the selectors from DirectorySettings
+                fresh_days = getattr(self, "capacity_fresh_days", None) or CAPACITY_FRESH_DAYS
+            days = fresh_days
+            if ((now or timezone.now()) - self.capacity_updated_at).days >= days:
+                return "unknown"
+        if not self.accepting_new_clients:
+            return "not_accepting"
+        return "waitlist" if self.waitlist_weeks else "accepting"
+
+    @property
+    def tel_uri(self) -> str:
+        """The phone number as a tel: link dials it (digits, a leading +, extension)."""
+        number = self.phone.split(" ext", 1)[0].split(" x", 1)[0]
+        digits = "".join(c for c in number if c.isdigit() or c == "+")
+        if digits and not digits.startswith("+") and len(digits) == 10:
+            digits = "+1" + digits
+        return digits
+
+    def language_labels(self) -> list[str]:
+        from .languages import label
+
+        return [label(code) for code in self.languages]
+
 
 class ListingLocation(TenantModel):
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="locations")
@@ -236,6 +277,9 @@ class ListingLocation(TenantModel):
     country = models.CharField(max_length=2, blank=True, default="US")
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    # Placed at the centre of its ZIP code (no coordinates in the data): distances to it are
+    # approximate and said to be.
+    placed_by_zip = models.BooleanField(default=False)
     hsds_raw = models.JSONField(default=dict, blank=True)
     # Copies of the listing's kind and service radius (0 unless its service area is a
     # radius), kept by services.listing_refresh_search: search reads the area's
@@ -279,9 +323,62 @@ class ListingLocation(TenantModel):
         return ", ".join(p for p in [self.address_1, self.city, self.postal_code] if p)
 
 
+class DirectorySettings(TenantModel):
+    """An organization's directory settings (one row, created when first changed)."""
+
+    capacity_fresh_days = models.PositiveSmallIntegerField(
+        default=CAPACITY_FRESH_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Openings a provider reported are shown for this many days, then as unknown.",
+    )
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(fields=["organization"], name="referrals_settings_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Directory settings of {self.organization_id}"
+
+
 class ImportFormat(models.TextChoices):
     JSON = "json", "HSDS JSON"
     CSV = "csv", "HSDS tabular (CSV package, .zip)"
+    SHEET = "sheet", "Spreadsheet template (.csv)"
+
+
+class MappingField(models.TextChoices):
+    KIND = "kind", _("Kind of help")
+    PAYMENT = "payment", _("Insurance and payment")
+    POPULATION = "population", _("Population served")
+
+
+class TaxonomyMapping(TenantModel):
+    """An organization's own reading of a taxonomy term (a 211/AIRS code or a term name),
+    added to the shipped rules in taxonomy.py and winning over them."""
+
+    term = models.CharField(max_length=120, help_text="Code (RX-8450.1000) or term name.")
+    term_key = models.CharField(max_length=120, editable=False)
+    field = models.CharField(max_length=12, choices=MappingField.choices)
+    value = models.CharField(max_length=32)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organization", "term_key", "field", "value"],
+                name="referrals_mapping_once",
+            ),
+        ]
+        ordering = ["term_key", "field"]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.field} {self.value}"
 
 
 class ImportStatus(models.TextChoices):
@@ -473,6 +570,12 @@ class Referral(TenantModel):
 
     def status_label(self) -> str:
         return ReferralStatus(self.status).label
+
+    @property
+    def outgoing_note(self) -> str:
+        """The note as the provider receives it: free text about a person only leaves
+        under the consent the referral was sent with."""
+        return self.note if self.consent_id else ""
 
     def family_status_text(self) -> str:
         return FAMILY_STATUS_TEXT.get(self.status, "")

@@ -8,21 +8,31 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import (
     Avg,
+    Case,
     Count,
+    DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
+    FloatField,
+    IntegerField,
+    JSONField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
     Window,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.http import Http404
 from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from continuum.paging import MAX_PAGE
 from continuum.tenancy import rls
@@ -36,9 +46,11 @@ from .geo import (
     distance_expression,
     zip_lookup,
 )
-from .hsds import LANGUAGE_LABELS
+from .languages import label as language_label
 from .models import (
+    CAPACITY_FRESH_DAYS,
     VERIFY_EVERY_DAYS,
+    DirectorySettings,
     ImportJob,
     Kind,
     Listing,
@@ -50,6 +62,7 @@ from .models import (
     ReferralSource,
     ReferralStatus,
     ServiceAreaKind,
+    TaxonomyMapping,
 )
 
 DISTANCE_CHOICES = (5, 10, 25, 50, 100, 250, 500)
@@ -67,6 +80,7 @@ class SearchParams:
     population: str = ""
     accepting: bool = False
     telehealth: bool = False
+    openings_first: bool = False
     q: str = ""
     point: Point | None = field(default=None, repr=False)
 
@@ -95,7 +109,11 @@ def listing_get(*, organization, listing_id, public: bool = False) -> Listing:
     if public:
         qs = qs.exclude(status=ListingStatus.INACTIVE)
     try:
-        return qs.select_related("directory_organization").get(public_id=listing_id)
+        return (
+            qs.select_related("directory_organization")
+            .annotate(capacity_fresh_days=capacity_fresh_days())
+            .get(public_id=listing_id)
+        )
     except (Listing.DoesNotExist, ValueError, TypeError):
         raise Http404("No such listing.") from None
 
@@ -108,14 +126,48 @@ def listings_needing_review(*, organization, now=None) -> QuerySet[Listing]:
     )
 
 
-def _nearest_distance(point: Point) -> Subquery:
-    nearest = (
-        ListingLocation.objects.filter(listing=OuterRef("pk"), latitude__isnull=False)
-        .annotate(miles=distance_expression(point))
-        .order_by("miles")
-        .values("miles")[:1]
+NEAREST_FIELDS = ("address_1", "city", "state", "postal_code", "placed_by_zip")
+
+
+def _nearest_location(point: Point | None) -> Subquery:
+    """The listing's nearest location (its first, without a place): its distance to sort
+    by and what a result card shows of it, as one JSON value from one sub-select."""
+    locations = ListingLocation.objects.filter(listing=OuterRef("pk"))
+    if point is not None:
+        locations = (
+            locations.filter(latitude__isnull=False)
+            .annotate(miles=distance_expression(point))
+            .order_by("miles")
+        )
+    else:
+        locations = locations.order_by("pk")
+    fields = {name: F(name) for name in NEAREST_FIELDS}
+    if point is not None:
+        fields["miles"] = F("miles")
+    return Subquery(
+        locations.annotate(card=JSONObject(**fields)).values("card")[:1], output_field=JSONField()
     )
-    return Subquery(nearest)
+
+
+def distance_label(listing) -> str:
+    """How far, as honestly as the data allows: a location placed at the centre of its ZIP
+    code is "about", in whole miles, and never "0.0 miles"."""
+    distance = getattr(listing, "distance", None)
+    if distance is None:
+        return ""
+    nearest = getattr(listing, "nearest", None) or {}
+    if nearest.get("placed_by_zip"):
+        miles = round(distance)
+        if miles < 1:
+            return _("in ZIP code %(zip)s (placed by ZIP code)") % {
+                "zip": nearest.get("postal_code")
+            }
+        return ngettext(
+            "about %(miles)s mile away, by ZIP", "about %(miles)s miles away, by ZIP", miles
+        ) % {"miles": miles}
+    if distance < 0.1:
+        return _("less than 0.1 miles away")
+    return _("%(miles)s miles away") % {"miles": floatformat(distance, 1)}
 
 
 def _distance_sql(point: Point, alias: str) -> tuple[str, list[float]]:
@@ -220,6 +272,22 @@ def _matching(params: SearchParams, statuses: list[str]) -> dict:
     return lookups
 
 
+ACCENTED, PLAIN = "áàâäéèêëíìîïóòôöúùûüñç", "aaaaeeeeiiiioooouuuunc"
+
+
+def unaccent(text: str) -> str:
+    """As services.Unaccent does in SQL."""
+    return text.lower().translate(str.maketrans(ACCENTED, PLAIN))
+
+
+def text_query(q: str) -> SearchQuery:
+    """The words as English, or as Spanish without accents (families write both, and
+    often leave the accents out)."""
+    return SearchQuery(q, search_type="websearch", config="english") | SearchQuery(
+        unaccent(q), search_type="websearch", config="spanish"
+    )
+
+
 def listing_search(
     *, organization, params: SearchParams, include_closed: bool = False
 ) -> QuerySet[Listing]:
@@ -229,32 +297,88 @@ def listing_search(
     if include_closed:
         statuses.append(ListingStatus.TEMPORARILY_CLOSED)
     matching = _matching(params, statuses)
-    query = SearchQuery(params.q, search_type="websearch", config="english") if params.q else None
+    query = text_query(params.q) if params.q else None
     point = params.point
-    qs = Listing.objects.filter(organization=organization, **matching).select_related(
-        "directory_organization"
+    qs = (
+        Listing.objects.filter(organization=organization, **matching)
+        .select_related("directory_organization")
+        .annotate(capacity_fresh_days=capacity_fresh_days())
     )
+    if params.accepting:
+        # Openings a provider reported long ago are unknown now, not "accepting".
+        qs = qs.filter(_capacity_fresh())
     order = []
     if point is not None:
         if query is not None:
             # The listings of the area are few; each is tested as it is read.
             qs = qs.filter(search_vector=query)
         qs = qs.filter(pk__in=_serving_area(organization, params, statuses)).annotate(
-            distance=_nearest_distance(point)
+            nearest=_nearest_location(point),
+            distance=Cast(KeyTextTransform("miles", "nearest"), FloatField()),
         )
+
         order.append(F("distance").asc(nulls_last=True))
     elif query is not None:
         # Nothing else narrows the search: the GIN index finds the matches.
         qs = qs.filter(
             pk__in=RawSQL(
-                "SELECT referrals_listing_text_match(websearch_to_tsquery('english', %s))",
-                (params.q,),
+                "SELECT referrals_listing_text_match(websearch_to_tsquery('english', %s)"
+                " || websearch_to_tsquery('spanish', %s))",
+                (params.q, unaccent(params.q)),
             )
         )
     if query is not None:
         qs = qs.annotate(rank=SearchRank(F("search_vector"), query))
         order.append(F("rank").desc())
+    if params.openings_first:
+        # Openings now first, then a waiting list, then the rest (unknown included).
+        qs = qs.annotate(has_openings=_openings())
+        order.insert(0, F("has_openings").desc())
+    if point is None:
+        qs = qs.annotate(nearest=_nearest_location(None))
     return qs.order_by(*order, "name", "pk")
+
+
+def capacity_fresh_days():
+    """The organization's days before reported openings age out, read in the listing's own
+    query (no query of its own)."""
+    setting = DirectorySettings.objects.filter(organization=OuterRef("organization")).values(
+        "capacity_fresh_days"
+    )[:1]
+    return Coalesce(Subquery(setting), Value(CAPACITY_FRESH_DAYS))
+
+
+def directory_settings_get(*, organization) -> DirectorySettings:
+    return DirectorySettings.objects.filter(organization=organization).first() or (
+        DirectorySettings(organization=organization)
+    )
+
+
+def _capacity_fresh() -> Q:
+    """Capacity from the data (never reported through the link), or reported within the
+    organization's days. Needs the capacity_fresh_days annotation."""
+    return Q(capacity_updated_at__isnull=True) | Q(
+        capacity_updated_at__gt=ExpressionWrapper(
+            Value(timezone.now())
+            - ExpressionWrapper(
+                F("capacity_fresh_days") * Value(timedelta(days=1)),
+                output_field=DurationField(),
+            ),
+            output_field=DateTimeField(),
+        )
+    )
+
+
+def _openings() -> Case:
+    fresh = _capacity_fresh()
+    accepting = Q(accepting_new_clients=True) & fresh
+    no_wait = Q(waitlist_weeks__isnull=True) | Q(waitlist_weeks=0)
+    return Case(
+        When(accepting & no_wait, then=Value(2)),
+        When(accepting, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 class SearchPaginator(Paginator):
@@ -326,7 +450,7 @@ def match_reasons(listing: Listing, params: SearchParams) -> list[str]:
     distance = getattr(listing, "distance", None)
     if point is not None:
         if distance is not None and distance <= params.distance:
-            reasons.append(_("%(miles)s miles away") % {"miles": floatformat(distance, 1)})
+            reasons.append(distance_label(listing))
         elif (
             listing.service_area_kind == ServiceAreaKind.ZIP_LIST
             and params.zip_code in listing.service_zip_codes
@@ -350,7 +474,7 @@ def match_reasons(listing: Listing, params: SearchParams) -> list[str]:
     if params.payment:
         reasons.append(_("Accepts %(payment)s") % {"payment": Payment(params.payment).label})
     if params.language:
-        language = LANGUAGE_LABELS.get(params.language, params.language)
+        language = language_label(params.language)
         reasons.append(_("Speaks %(language)s") % {"language": language})
     if params.population:
         population = str(Population(params.population).label).lower()
@@ -377,6 +501,49 @@ def import_job_get(*, organization, job_id) -> ImportJob:
 
 def import_job_list(*, organization) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(organization=organization).defer("payload")
+
+
+def import_report(job: ImportJob) -> list[dict]:
+    """The job's notices grouped by kind, largest group first: label, count, examples."""
+    from .hsds import NOTICE_KINDS
+
+    groups: dict[str, dict] = {}
+    for item in job.warnings or []:
+        kind = item.get("kind") or "other"
+        group = groups.setdefault(
+            kind,
+            {
+                "kind": kind,
+                "label": NOTICE_KINDS.get(kind, "Other notes"),
+                "count": 0,
+                "examples": [],
+            },
+        )
+        group["count"] += 1
+        if len(group["examples"]) < 3:
+            group["examples"].append(item)
+    return sorted(groups.values(), key=lambda g: (-g["count"], g["label"]))
+
+
+def taxonomy_mapping_list(*, organization) -> QuerySet[TaxonomyMapping]:
+    return TaxonomyMapping.objects.filter(organization=organization).order_by("term_key", "field")
+
+
+def taxonomy_mapping_get(*, organization, mapping_id) -> TaxonomyMapping:
+    try:
+        return taxonomy_mapping_list(organization=organization).get(public_id=mapping_id)
+    except (TaxonomyMapping.DoesNotExist, ValueError):
+        raise Http404("No such mapping.") from None
+
+
+def taxonomy_mapping_rules(*, organization) -> dict[str, list[tuple[str, str]]]:
+    """The organization's mapping as taxonomy.classify reads it: term key -> rules."""
+    rules: dict[str, list[tuple[str, str]]] = {}
+    for key, field_name, value in taxonomy_mapping_list(organization=organization).values_list(
+        "term_key", "field", "value"
+    ):
+        rules.setdefault(key, []).append((field_name, value))
+    return rules
 
 
 # --- referrals ------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from continuum.audit.services import audit_record
 from continuum.consent.models import InformationCategory, Purpose, RecipientKind
 from continuum.consent.services import consent_require, disclosure_record
 
-from . import hsds
+from . import hsds, selectors, taxonomy
 from .models import (
     ALLOWED_TRANSITIONS,
     STALE_AFTER_DAYS,
@@ -25,8 +25,12 @@ from .models import (
     ImportFormat,
     ImportJob,
     ImportStatus,
+    Kind,
     Listing,
     ListingLocation,
+    MappingField,
+    Payment,
+    Population,
     ProviderAction,
     ProviderResponse,
     Referral,
@@ -34,6 +38,7 @@ from .models import (
     ReferralStatus,
     ReferralStatusChange,
     ServiceAreaKind,
+    TaxonomyMapping,
 )
 
 SYSTEM_ACTOR = "system"
@@ -41,7 +46,10 @@ LINK_SALT = "referrals.provider-response"
 LINK_MAX_AGE = getattr(settings, "REFERRAL_LINK_MAX_AGE", 14 * 24 * 3600)
 PROVIDER_LABEL = "Receiving provider (response link)"
 PROGRESS_BATCH = 25
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
+# Large enough for the directory's own export of a big directory (the JSON of 10,000
+# listings is about 50 MB); what a zip may unpack to is limited separately (hsds.py).
+MAX_IMPORT_BYTES = getattr(settings, "DIRECTORY_IMPORT_MAX_BYTES", 256 * 1024 * 1024)
+IMPORT_FORMATS = {".json": ImportFormat.JSON, ".zip": ImportFormat.CSV, ".csv": ImportFormat.SHEET}
 
 
 class ArrayToString(Func):
@@ -49,10 +57,22 @@ class ArrayToString(Func):
     output_field = TextField()
 
 
+class Unaccent(Func):
+    """Lower case without Spanish and French accents, with built-in functions only (the
+    unaccent extension is not on every PostgreSQL the application may run on)."""
+
+    template = f"translate(lower(%(expressions)s), '{selectors.ACCENTED}', '{selectors.PLAIN}')"
+    output_field = TextField()
+
+
 # --- listings -------------------------------------------------------------------------
 
 
 def _search_vector():
+    """English stems of every text field, and Spanish stems of the name and description
+    without accents, so that "desintoxicacion" finds "Desintoxicación" (the query is read
+    both ways too: selectors.text_query)."""
+
     def arr(name):
         return Coalesce(ArrayToString(name, Value(" ")), Value(""), output_field=TextField())
 
@@ -62,6 +82,8 @@ def _search_vector():
         + SearchVector(arr("specialties"), weight="B", config="english")
         + SearchVector(arr("credentials"), weight="B", config="english")
         + SearchVector("description", weight="C", config="english")
+        + SearchVector(Unaccent("name"), weight="A", config="spanish")
+        + SearchVector(Unaccent("description"), weight="C", config="spanish")
     )
 
 
@@ -118,9 +140,15 @@ def _geocode_location(values: dict) -> dict:
         point = zip_lookup(values["postal_code"])
         if point is None:
             raise ValidationError({"postal_code": "This ZIP code is not a known US ZIP code."})
-        values = {**values, "latitude": point.latitude, "longitude": point.longitude}
+        values = {
+            **values,
+            "latitude": point.latitude,
+            "longitude": point.longitude,
+            "placed_by_zip": True,
+        }
         if not values.get("state"):
             values["state"] = point.state
+    values.setdefault("placed_by_zip", False)
     return values
 
 
@@ -176,21 +204,36 @@ def listing_verify(*, actor, listing: Listing) -> Listing:
 # --- HSDS import ----------------------------------------------------------------------
 
 
-@transaction.atomic
-def import_job_create(*, actor, organization, filename: str, payload: bytes) -> ImportJob:
-    if not payload:
-        raise ValidationError({"file": "The file is empty."})
-    if len(payload) > MAX_IMPORT_BYTES:
-        raise ValidationError({"file": "The file is larger than 20 MB."})
+def import_format(filename: str) -> str:
     lower = filename.lower()
-    if lower.endswith(".json"):
-        fmt = ImportFormat.JSON
-    elif lower.endswith(".zip"):
-        fmt = ImportFormat.CSV
-    else:
+    for ending, fmt in IMPORT_FORMATS.items():
+        if lower.endswith(ending):
+            return fmt
+    raise ValidationError(
+        {
+            "file": f"{filename} is not a file the directory reads. Upload HSDS JSON (.json), "
+            "the HSDS tabular package (.zip), or the spreadsheet template (.csv)."
+        }
+    )
+
+
+@transaction.atomic
+def import_job_create(
+    *, actor, organization, filename: str, payload: bytes, enqueue: bool = True
+) -> ImportJob:
+    """An import of an uploaded file, from the page, the API or the command alike; the
+    worker runs it (import_job_run), or the caller does (`enqueue=False`: the command,
+    which shows its own progress)."""
+    if not payload:
+        raise ValidationError({"file": f"{filename} is empty. Choose the file again."})
+    if len(payload) > MAX_IMPORT_BYTES:
         raise ValidationError(
-            {"file": "Upload HSDS JSON (.json) or the tabular CSV package as a .zip."}
+            {
+                "file": f"{filename} is {len(payload) // 2**20} MB; the limit is "
+                f"{MAX_IMPORT_BYTES // 2**20} MB. Split the directory into several files."
+            }
         )
+    fmt = import_format(filename)
     job = ImportJob.objects.create(
         organization=organization,
         created_by=actor,
@@ -199,6 +242,8 @@ def import_job_create(*, actor, organization, filename: str, payload: bytes) -> 
         payload=payload,
     )
     audit_record(actor=actor, organization=organization, action="import_job.created", obj=job)
+    if not enqueue:
+        return job
     from .tasks import import_job_run_task
 
     transaction.on_commit(
@@ -211,11 +256,14 @@ class _Progress:
     """Writes the job's progress through a connection of its own, so the counts are
     visible while the data transaction is still open (and lost with nothing else)."""
 
-    def __init__(self, job: ImportJob):
-        self.job_id = job.pk
+    def __init__(self, job: ImportJob, on_progress=None):
+        self.job_id, self.total = job.pk, job.total
         self.connection = connections.create_connection("default")
+        self.on_progress = on_progress
 
     def write(self, processed: int) -> None:
+        if self.on_progress is not None:
+            self.on_progress(processed, self.total)
         table = ImportJob._meta.db_table
         with self.connection.cursor() as cursor:
             cursor.execute(
@@ -235,7 +283,7 @@ def _finish(job: ImportJob, **fields) -> ImportJob:
     return job
 
 
-def import_job_run(*, job_id: int) -> ImportJob:
+def import_job_run(*, job_id: int, on_progress=None) -> ImportJob:
     """Validate every record, then write them all in one transaction, or none.
 
     Re-running a finished job does nothing; re-importing a file updates listings by
@@ -243,14 +291,15 @@ def import_job_run(*, job_id: int) -> ImportJob:
     job = ImportJob.objects.get(pk=job_id)
     if job.is_finished:
         return job
-    parser = hsds.parse_json if job.format == ImportFormat.JSON else hsds.parse_csv_package
-    parsed = parser(bytes(job.payload))
+    parsed = hsds.parse(bytes(job.payload), job.format, job.filename)
     errors, warnings = list(parsed.errors), list(parsed.warnings)
     normalized = []
     seen: dict[str, str] = {}
+    mapping = selectors.taxonomy_mapping_rules(organization=job.organization)
+    organization_notes: set[tuple] = set()
     for item in parsed.services:
         try:
-            result = hsds.normalize(item.record)
+            result = hsds.normalize(item.record, mapping)
         except hsds.RowRejected as exc:
             errors.append(
                 {"row": item.row, "id": str(item.record.get("id", "")), "reason": str(exc)}
@@ -266,13 +315,20 @@ def import_job_run(*, job_id: int) -> ImportJob:
             )
             continue
         seen[result.hsds_id] = item.row
-        warnings += [{"row": item.row, "id": result.hsds_id, "reason": w} for w in result.warnings]
+        for note in result.warnings:
+            # An organization's values come with each of its services: report them once.
+            if note["field"].startswith("Organization"):
+                key = (note["kind"], note["field"], note["value"])
+                if key in organization_notes:
+                    continue
+                organization_notes.add(key)
+            warnings.append({"row": item.row, "id": result.hsds_id, **note})
         normalized.append((item, result))
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, total=len(normalized))
     job.refresh_from_db()
     if errors:
         return _finish(job, status=ImportStatus.FAILED, errors=errors, warnings=warnings)
-    progress = _Progress(job)
+    progress = _Progress(job, on_progress)
     try:
         with transaction.atomic():
             created, updated = _import_write(job, normalized, progress)
@@ -350,6 +406,112 @@ def _import_write(job: ImportJob, normalized, progress: _Progress) -> tuple[int,
             progress.write(index)
     listing_refresh_search(listing_ids=touched)
     return created, updated
+
+
+# --- taxonomy mapping and re-classifying ----------------------------------------------
+
+MAPPING_VALUES = {
+    MappingField.KIND: Kind,
+    MappingField.PAYMENT: Payment,
+    MappingField.POPULATION: Population,
+}
+
+
+@transaction.atomic
+def taxonomy_mapping_add(
+    *, actor, organization, term: str, field: str, value: str
+) -> TaxonomyMapping:
+    """The organization reads a taxonomy term (code or name) as a kind, payment or
+    population; used by every later import and by re-classifying."""
+    term = " ".join((term or "").split())[:120]
+    errors = {}
+    if not term:
+        errors["term"] = "Give the term's code (RX-8450.1000) or its name (Detox)."
+    if field not in MAPPING_VALUES:
+        errors["field"] = "Choose one of: " + ", ".join(MappingField.values) + "."
+    elif value not in MAPPING_VALUES[field].values:
+        errors["value"] = f"For {field}, choose one of: " + ", ".join(MAPPING_VALUES[field].values)
+    if errors:
+        raise ValidationError(errors)
+    mapping, created = TaxonomyMapping.objects.get_or_create(
+        organization=organization,
+        term_key=taxonomy.term_key(term),
+        field=field,
+        value=value,
+        defaults={"term": term, "created_by": actor},
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            organization=organization,
+            action="taxonomy_mapping.created",
+            obj=mapping,
+            detail={"term": term, "field": field, "value": value},
+        )
+    return mapping
+
+
+@transaction.atomic
+def taxonomy_mapping_delete(*, actor, mapping: TaxonomyMapping) -> None:
+    audit_record(
+        actor=actor,
+        organization=mapping.organization,
+        action="taxonomy_mapping.deleted",
+        obj=mapping,
+        detail={"term": mapping.term, "field": mapping.field, "value": mapping.value},
+    )
+    mapping.delete()
+
+
+@transaction.atomic
+def listing_reclassify(*, actor, organization, only_other: bool = True) -> dict:
+    """Read the kind, payment and population of imported listings again from their HSDS
+    records, with the shipped rules and the organization's mapping as they are now.
+
+    Listings whose record states the directory's own kind keep it, and so do listings a
+    person has saved or verified since (what staff set is not overwritten)."""
+    rules = selectors.taxonomy_mapping_rules(organization=organization)
+    qs = (
+        Listing.objects.filter(organization=organization, last_verified_by__isnull=True)
+        .exclude(hsds_raw={})
+        .order_by("pk")
+    )
+    if only_other:
+        qs = qs.filter(kind=Kind.OTHER)
+    examined, changed, by_kind = 0, [], {}
+    for listing in qs.iterator(chunk_size=500):
+        examined += 1
+        stated = hsds._attribute_values(listing.hsds_raw)
+        found = taxonomy.classify(listing.hsds_raw, rules)
+        fields = []
+        if (
+            "kind" not in stated
+            and found["kind"] is not None
+            and found["kind"].value != listing.kind
+        ):
+            listing.kind = found["kind"].value
+            by_kind[listing.kind] = by_kind.get(listing.kind, 0) + 1
+            fields.append("kind")
+        for code, model_field in (("payment", "payment_options"), ("population", "populations")):
+            current = list(getattr(listing, model_field))
+            new = [h.value for h in found[code] if h.value not in current]
+            if code not in stated and new:
+                setattr(listing, model_field, current + new)
+                fields.append(model_field)
+        if fields:
+            listing.updated_at = timezone.now()
+            listing.save(update_fields=[*fields, "updated_at"])
+            changed.append(listing.pk)
+    if changed:
+        listing_refresh_search(listing_ids=changed)
+    result = {"examined": examined, "changed": len(changed), "by_kind": by_kind}
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action="directory.reclassified",
+        detail={**result, "only_other": only_other},
+    )
+    return result
 
 
 # --- referrals ------------------------------------------------------------------------
@@ -457,6 +619,14 @@ def referral_create(
     send: bool = True,
 ) -> Referral:
     """Staff refer a client to a listing. Sending it passes the consent gate."""
+    if client is None and note.strip():
+        raise ValidationError(
+            {
+                "note": "A referral that names no client goes without a note: the provider "
+                "would read it with no consent behind it. Choose the client to refer, or "
+                "leave the note empty."
+            }
+        )
     referral = Referral.objects.create(
         organization=organization,
         listing=listing,
@@ -480,13 +650,30 @@ def referral_create(
 
 
 def _packet_description(referral: Referral) -> str:
-    return f"Referral packet to {referral.listing.name}: contact details and referral note."
+    parts = ["that the client is referred"]
+    if referral.includes_client_information:
+        parts.append("name and contact details")
+    if referral.note:
+        parts.append("the referral note")
+    return f"Referral packet to {referral.listing.name}: {', '.join(parts)}."
+
+
+def referral_packet_information(referral: Referral) -> list[str]:
+    """The consent categories a referral about a client discloses. The referral itself
+    tells the provider that this person is being referred for care, and the free-text
+    note can say anything about them, so both need consent whatever boxes are ticked."""
+    categories = [InformationCategory.APPOINTMENTS]
+    if referral.includes_client_information:
+        categories.append(InformationCategory.CONTACT)
+    return categories
 
 
 @transaction.atomic
 def referral_send(*, actor, referral: Referral) -> Referral:
-    """Send the referral to the listing's contact. A referral carrying a client's
-    information needs a consent that covers the listing; the disclosure is accounted."""
+    """Send the referral to the listing's contact. A referral about a client is a
+    disclosure to someone outside the organization: it needs a consent naming the
+    listing, and it is accounted with the 42 CFR 2.32 notice. A referral that names no
+    client (a family's request) goes without its free-text note."""
     referral = (
         Referral.objects.select_for_update(of=("self",))
         .select_related("listing", "client")
@@ -498,14 +685,14 @@ def referral_send(*, actor, referral: Referral) -> Referral:
         raise ValidationError(
             {"listing": f"{referral.listing.name} has no e-mail address to send the referral to."}
         )
-    if referral.client_id and referral.includes_client_information:
+    if referral.client_id:
         consent = consent_require(
             organization=referral.organization,
             client=referral.client,
             recipient_kind=RecipientKind.NAMED_ORGANIZATION,
             recipient_name=referral.listing.name,
             purpose=Purpose.CARE_COORDINATION,
-            information=[InformationCategory.CONTACT, InformationCategory.APPOINTMENTS],
+            information=referral_packet_information(referral),
         )
         disclosure_record(
             actor=actor,
@@ -679,6 +866,130 @@ def referral_provider_respond(
             _("This link has already been used for that answer. Thank you.")
         ) from None
     return referral
+
+
+# --- openings: the provider's capacity link --------------------------------------------
+
+CAPACITY_SALT = "referrals.capacity"
+CAPACITY_LINK_MAX_AGE = getattr(settings, "DIRECTORY_CAPACITY_LINK_MAX_AGE", 60 * 24 * 3600)
+CAPACITY_LABEL = "Provider (openings link)"
+CAPACITY_STATES = ("accepting", "waitlist", "not_accepting")
+
+
+def capacity_token(listing: Listing) -> str:
+    """The openings link's token for the listing's current nonce (a fresh signature of
+    the same link: every one is valid until the nonce is rotated or it expires)."""
+    return signing.dumps(
+        {
+            "o": listing.organization_id,
+            "l": str(listing.public_id),
+            "n": listing.capacity_link_nonce,
+        },
+        salt=CAPACITY_SALT,
+    )
+
+
+@transaction.atomic
+def listing_capacity_link(*, actor, listing: Listing, send: bool = False) -> str:
+    """A signed, expiring link for the listing's provider to tell us their openings.
+    Issuing one invalidates the links issued before; `send` e-mails it to the listing."""
+    if send and not listing.email:
+        raise ValidationError(
+            {"email": f"{listing.name} has no e-mail address: add one, or copy the link."}
+        )
+    listing.capacity_link_nonce = secrets.token_hex(8)
+    listing.save(update_fields=["capacity_link_nonce"])
+    audit_record(
+        actor=actor,
+        organization=listing.organization,
+        action="listing.capacity_link_issued",
+        obj=listing,
+        detail={"sent_to_listing": send},
+    )
+    if send:
+        from .tasks import listing_capacity_email_task
+
+        transaction.on_commit(
+            lambda: listing_capacity_email_task.delay(
+                organization_id=listing.organization_id,
+                listing_id=listing.pk,
+                nonce=listing.capacity_link_nonce,
+            )
+        )
+    return capacity_token(listing)
+
+
+def listing_from_capacity_token(*, organization, token: str) -> Listing:
+    try:
+        data = signing.loads(token, salt=CAPACITY_SALT, max_age=CAPACITY_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        raise LinkRefused(
+            _("This link has expired. Ask %(organization)s for a new one.")
+            % {"organization": organization.name}
+        ) from None
+    except signing.BadSignature:
+        raise LinkRefused(
+            _("This link is not valid. Please use the link exactly as you received it.")
+        ) from None
+    listing = (
+        Listing.objects.filter(
+            organization=organization, public_id=data.get("l"), capacity_link_nonce=data.get("n")
+        )
+        .exclude(capacity_link_nonce="")
+        .first()
+    )
+    if listing is None or data.get("o") != organization.pk:
+        raise LinkRefused(
+            _(
+                "This link has been replaced by a newer one. Use the latest link from %(organization)s."
+            )
+            % {"organization": organization.name}
+        )
+    return listing
+
+
+@transaction.atomic
+def listing_capacity_update(
+    *, organization, token: str, state: str, waitlist_weeks: int | None = None
+) -> Listing:
+    """The provider says whether they take new clients now, after a wait, or not."""
+    listing = listing_from_capacity_token(organization=organization, token=token)
+    if state not in CAPACITY_STATES:
+        raise ValidationError({"state": _("Choose whether you are taking new clients.")})
+    if state == "waitlist" and not (waitlist_weeks and 1 <= waitlist_weeks <= 52):
+        raise ValidationError({"waitlist_weeks": _("Give the wait in weeks, from 1 to 52.")})
+    listing.accepting_new_clients = state != "not_accepting"
+    listing.waitlist_weeks = waitlist_weeks if state == "waitlist" else None
+    listing.capacity_updated_at = timezone.now()
+    listing.save(update_fields=["accepting_new_clients", "waitlist_weeks", "capacity_updated_at"])
+    audit_record(
+        actor=None,
+        actor_email=CAPACITY_LABEL,
+        organization=organization,
+        action="listing.capacity_updated",
+        obj=listing,
+        detail={"state": state, "waitlist_weeks": listing.waitlist_weeks},
+    )
+    return listing
+
+
+@transaction.atomic
+def directory_settings_update(*, actor, organization, capacity_fresh_days: int):
+    from .models import DirectorySettings
+
+    if not 1 <= int(capacity_fresh_days) <= 365:
+        raise ValidationError({"capacity_fresh_days": "Give a number of days from 1 to 365."})
+    row, _created = DirectorySettings.objects.update_or_create(
+        organization=organization, defaults={"capacity_fresh_days": capacity_fresh_days}
+    )
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action="directory.settings_updated",
+        obj=row,
+        detail={"capacity_fresh_days": capacity_fresh_days},
+    )
+    return row
 
 
 # --- follow-up of referrals that wait too long ----------------------------------------

@@ -11,8 +11,8 @@ from continuum.tenancy.models import Organization
 from continuum.tenancy.scoping import across_organizations, organization_scope
 from continuum.tenancy.tasks import TenantTask
 
-from .models import Referral
-from .services import import_job_run, referral_link_token, referral_scan_stale
+from .models import Listing, Referral
+from .services import capacity_token, import_job_run, referral_link_token, referral_scan_stale
 
 
 @shared_task(name="referrals.import_job_run", base=TenantTask, bind=True, max_retries=3)
@@ -47,6 +47,35 @@ def referral_email_task(self, *, organization_id: int, referral_id: int) -> None
             from_email=None,
             recipient_list=[referral.listing.email],
             html_message=render_to_string("referrals/packet_body.html", context),
+        )
+    except OSError as exc:
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task(
+    name="referrals.listing_capacity_email",
+    base=TenantTask,
+    bind=True,
+    max_retries=5,
+    default_retry_delay=60,
+)
+def listing_capacity_email_task(self, *, organization_id: int, listing_id: int, nonce: str) -> None:
+    """E-mail the openings link to the listing. A link replaced since is not sent."""
+    listing = Listing.objects.select_related("organization").get(pk=listing_id)
+    if listing.capacity_link_nonce != nonce or not listing.email:
+        return
+    org = listing.organization
+    link = settings.SITE_URL + reverse(
+        "public:listing_capacity",
+        kwargs={"org": org.slug, "capacity_token": capacity_token(listing)},
+    )
+    context = {"listing": listing, "organization": org, "link": link}
+    try:
+        send_mail(
+            subject=f"Your openings, for {org.name}'s referrals",
+            message=render_to_string("referrals/email_capacity.txt", context),
+            from_email=None,
+            recipient_list=[listing.email],
         )
     except OSError as exc:
         raise self.retry(exc=exc) from exc

@@ -9,6 +9,7 @@ public_urlpatterns = [
     path(
         "referral-response/<str:response_token>/", views.referral_respond, name="referral_respond"
     ),
+    path("openings/<str:capacity_token>/", views.listing_capacity, name="listing_capacity"),
 ]
 
 portal_urlpatterns = [
@@ -20,7 +21,20 @@ staff_urlpatterns = [
     path("directory/manage/", views.directory_manage, name="directory_manage"),
     path("directory/new/", views.listing_edit, name="listing_new"),
     path("directory/import/", views.import_new, name="import_new"),
+    path("directory/import/template.csv", views.import_template, name="import_template"),
     path("directory/import/<uuid:import_id>/", views.import_detail, name="import_detail"),
+    path(
+        "directory/import/<uuid:import_id>/report.csv",
+        views.import_report_csv,
+        name="import_report_csv",
+    ),
+    path("directory/mapping/", views.taxonomy_mapping, name="taxonomy_mapping"),
+    path(
+        "directory/mapping/<uuid:mapping_id>/delete/",
+        views.taxonomy_mapping_delete,
+        name="taxonomy_mapping_delete",
+    ),
+    path("directory/reclassify/", views.directory_reclassify, name="directory_reclassify"),
     path(
         "directory/export.json",
         views.directory_export,
@@ -33,6 +47,12 @@ staff_urlpatterns = [
     path("directory/<uuid:listing_id>/", views.listing_detail, name="listing_detail"),
     path("directory/<uuid:listing_id>/edit/", views.listing_edit, name="listing_edit"),
     path("directory/<uuid:listing_id>/verify/", views.listing_verify, name="listing_verify"),
+    path(
+        "directory/<uuid:listing_id>/openings-link/",
+        views.listing_capacity_link,
+        name="listing_capacity_link",
+    ),
+    path("directory/settings/", views.directory_settings, name="directory_settings"),
     path("clients/<uuid:client_id>/referrals/new/", views.referral_new, name="referral_new"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/reports/", views.referral_reports, name="referral_reports"),
@@ -45,4 +65,10 @@ api_urlpatterns = [
     path("listings/<uuid:listing_id>/", api.ListingDetailView.as_view(), name="listing_detail"),
     path("referrals/", api.ReferralListView.as_view(), name="referral_list"),
     path("directory/hsds/", api.HsdsExportView.as_view(), name="directory_hsds"),
+    path("directory/imports/", api.ImportCreateView.as_view(), name="directory_import_create"),
+    path(
+        "directory/imports/<uuid:import_id>/",
+        api.ImportDetailView.as_view(),
+        name="directory_import_detail",
+    ),
 ]

@@ -1,31 +1,42 @@
+import codecs
+import csv
+import io
 import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from continuum.audit.services import audit_read
-from continuum.consent.services import PART2_NOTICE
+from continuum.consent.refusals import record_consent_path
+from continuum.consent.services import PART2_NOTICE, ConsentRequired
 from continuum.people.selectors import client_get_for
 from continuum.tenancy.models import STAFF_ROLES, Role
 from continuum.tenancy.permissions import public_view, roles_required
+from continuum.tenancy.scoping import organization_scope
 
 from . import hsds, selectors, services
+from . import taxonomy as hsds_taxonomy
 from .forms import (
+    CapacityForm,
+    DirectorySettingsForm,
     FamilyRequestForm,
     ImportForm,
     ListingForm,
     ProviderResponseForm,
+    ReclassifyForm,
     SearchForm,
     StaffReferralForm,
     StatusForm,
+    TaxonomyMappingForm,
 )
-from .models import ImportStatus, Listing
+from .models import ImportStatus, Kind, Listing
 
 PAGE_SIZE = 20
 ADMIN = Role.ORG_ADMIN
@@ -51,6 +62,8 @@ def _search(request, *, include_closed: bool):
         results = [
             (listing, selectors.match_reasons(listing, params)) for listing in page.object_list
         ]
+        for listing, _reasons in results:
+            listing.distance_label = selectors.distance_label(listing)
     query = request.GET.copy()
     query.pop("page", None)
     return {
@@ -95,10 +108,18 @@ def find_api(request, org):
                     "distance_miles": round(listing.distance, 1)
                     if getattr(listing, "distance", None) is not None
                     else None,
+                    "distance": selectors.distance_label(listing),
                     "why": selectors.match_reasons(listing, params),
+                    "organization": listing.directory_organization.name
+                    if listing.directory_organization
+                    else "",
+                    "location": listing.nearest or {},
                     "phone": listing.phone,
                     "url": listing.url,
+                    "hours": listing.hours,
+                    "languages": listing.language_labels(),
                     "accepting_new_clients": listing.accepting_new_clients,
+                    "capacity": listing.capacity_state(),
                     "last_verified": listing.last_verified_at.date().isoformat()
                     if listing.last_verified_at
                     else None,
@@ -154,6 +175,29 @@ def referral_respond(request, org, response_token):
         else:
             return render(request, "referrals/respond_done.html", {"referral": referral})
     return render(request, "referrals/respond.html", {"referral": referral, "form": form})
+
+
+@public_view
+def listing_capacity(request, org, capacity_token):
+    """The provider's openings page, reached from the signed link we sent them."""
+    try:
+        listing = services.listing_from_capacity_token(
+            organization=request.organization, token=capacity_token
+        )
+    except services.LinkRefused as exc:
+        return render(request, "referrals/respond_refused.html", {"reason": str(exc)}, status=403)
+    initial = {"state": listing.capacity_state(), "waitlist_weeks": listing.waitlist_weeks}
+    form = CapacityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            listing = services.listing_capacity_update(
+                organization=request.organization, token=capacity_token, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return render(request, "referrals/capacity_done.html", {"listing": listing})
+    return render(request, "referrals/capacity.html", {"listing": listing, "form": form})
 
 
 # --- portal ---------------------------------------------------------------------------
@@ -228,6 +272,43 @@ def listing_edit(request, org, listing_id=None):
 
 @roles_required(ADMIN)
 @require_POST
+def listing_capacity_link(request, org, listing_id):
+    listing = selectors.listing_get(organization=request.organization, listing_id=listing_id)
+    send = request.POST.get("send") == "1"
+    try:
+        token = services.listing_capacity_link(actor=request.user, listing=listing, send=send)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("staff:listing_edit", org=org, listing_id=listing.public_id)
+    if send:
+        messages.success(request, f"The openings link is on its way to {listing.email}.")
+    link = request.build_absolute_uri(
+        reverse("public:listing_capacity", kwargs={"org": org, "capacity_token": token})
+    )
+    return render(request, "referrals/capacity_link.html", {"listing": listing, "link": link})
+
+
+@roles_required(ADMIN)
+def directory_settings(request, org):
+    current = selectors.directory_settings_get(organization=request.organization)
+    form = DirectorySettingsForm(
+        request.POST or None, initial={"capacity_fresh_days": current.capacity_fresh_days}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.directory_settings_update(
+                actor=request.user, organization=request.organization, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Directory settings saved.")
+            return redirect("staff:directory_manage", org=org)
+    return render(request, "referrals/directory_settings.html", {"form": form})
+
+
+@roles_required(ADMIN)
+@require_POST
 def listing_verify(request, org, listing_id):
     listing = selectors.listing_get(organization=request.organization, listing_id=listing_id)
     services.listing_verify(actor=request.user, listing=listing)
@@ -253,29 +334,158 @@ def import_new(request, org):
             _form_errors(form, exc)
         else:
             return redirect("staff:import_detail", org=org, import_id=job.public_id)
-    return render(request, "referrals/import_new.html", {"form": form})
+    return render(
+        request,
+        "referrals/import_new.html",
+        {"form": form, "sheet_columns": hsds.SHEET_COLUMNS},
+    )
 
 
 @roles_required(ADMIN)
 def import_detail(request, org, import_id):
     job = selectors.import_job_get(organization=request.organization, job_id=import_id)
     template = "referrals/_import_progress.html" if request.htmx else "referrals/import_detail.html"
-    return render(request, template, {"job": job, "Status": ImportStatus})
+    context = {"job": job, "Status": ImportStatus, "report": selectors.import_report(job)}
+    return render(request, template, context)
+
+
+REPORT_COLUMNS = ["kind", "what", "row", "id", "field", "value", "result", "reason"]
+
+
+@roles_required(ADMIN)
+def import_report_csv(request, org, import_id):
+    """Every notice and rejection of an import, one row each, for a spreadsheet."""
+    job = selectors.import_job_get(organization=request.organization, job_id=import_id)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=REPORT_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for error in job.errors or []:
+        writer.writerow({**error, "kind": "rejected", "what": "Record rejected"})
+    for item in job.warnings or []:
+        kind = item.get("kind", "")
+        writer.writerow({**item, "what": hsds.NOTICE_KINDS.get(kind, "")})
+    response = HttpResponse(
+        codecs.BOM_UTF8 + buffer.getvalue().encode(), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-report-{job.public_id}.csv"'
+    return response
+
+
+@roles_required(ADMIN)
+def import_template(request, org):
+    response = HttpResponse(hsds.sheet_template(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="directory-template.csv"'
+    return response
+
+
+@roles_required(ADMIN)
+def taxonomy_mapping(request, org):
+    form = TaxonomyMappingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mapping = services.taxonomy_mapping_add(
+                actor=request.user, organization=request.organization, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{mapping.term} is now read as {mapping.field} “{mapping.value}”. "
+                "Re-classify imported listings to apply it to them.",
+            )
+            return redirect("staff:taxonomy_mapping", org=org)
+    mappings = selectors.taxonomy_mapping_list(organization=request.organization)
+    return render(
+        request,
+        "referrals/taxonomy_mapping.html",
+        {"form": form, "mappings": mappings, "shipped": hsds_taxonomy.AIRS_CODES},
+    )
+
+
+@roles_required(ADMIN)
+@require_POST
+def taxonomy_mapping_delete(request, org, mapping_id):
+    mapping = selectors.taxonomy_mapping_get(
+        organization=request.organization, mapping_id=mapping_id
+    )
+    services.taxonomy_mapping_delete(actor=request.user, mapping=mapping)
+    messages.success(request, f"Removed the mapping of {mapping.term}.")
+    return redirect("staff:taxonomy_mapping", org=org)
+
+
+@roles_required(ADMIN)
+def directory_reclassify(request, org):
+    form = ReclassifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = services.listing_reclassify(
+            actor=request.user, organization=request.organization, **form.cleaned_data
+        )
+        kinds = ", ".join(
+            f"{n} {Kind(kind).label.lower()}" for kind, n in sorted(result["by_kind"].items())
+        )
+        messages.success(
+            request,
+            f"Re-classified {result['changed']} of {result['examined']} imported listings"
+            + (f": {kinds}." if kinds else ".")
+            + (
+                ""
+                if result["changed"]
+                else " Add taxonomy mappings for their terms, then re-classify again."
+            ),
+        )
+        return redirect("staff:directory_manage", org=org)
+    other = selectors.listing_admin_list(organization=request.organization).filter(kind=Kind.OTHER)
+    return render(
+        request,
+        "referrals/reclassify.html",
+        {"form": form, "other_count": other.count()},
+    )
+
+
+EXPORT_BATCH = 500
+
+
+def _export_records(organization):
+    """Service records in batches by primary key. Each batch is read inside the tenant
+    scope of its own, because a streamed response is consumed after the view (and the
+    request's scope) has returned."""
+    last = 0
+    while True:
+        with organization_scope(organization):
+            batch = list(
+                selectors.listing_admin_list(organization=organization)
+                .filter(pk__gt=last)
+                .select_related("directory_organization")
+                .prefetch_related("locations")
+                .order_by("pk")[:EXPORT_BATCH]
+            )
+            records = [hsds.service_record(listing) for listing in batch]
+        yield from records
+        if len(batch) < EXPORT_BATCH:
+            return
+        last = batch[-1].pk
+
+
+def export_json_stream(organization):
+    """The export as a JSON array, written record by record: memory does not grow with
+    the directory."""
+    yield "["
+    for index, record in enumerate(_export_records(organization)):
+        yield ("," if index else "") + "\n" + json.dumps(record)
+    yield "\n]\n"
 
 
 @roles_required(ADMIN)
 def directory_export(request, org, fmt):
-    listings = (
-        selectors.listing_admin_list(organization=request.organization)
-        .select_related("directory_organization")
-        .prefetch_related("locations")
-    )
-    records = [hsds.service_record(listing) for listing in listings]
     if fmt == "zip":
-        response = HttpResponse(hsds.csv_package(records), content_type="application/zip")
+        package = hsds.csv_package(list(_export_records(request.organization)))
+        response = HttpResponse(package, content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="{org}-hsds.zip"'
     else:
-        response = HttpResponse(json.dumps(records, indent=2), content_type="application/json")
+        response = StreamingHttpResponse(
+            export_json_stream(request.organization), content_type="application/json"
+        )
         response["Content-Disposition"] = f'attachment; filename="{org}-hsds.json"'
     return response
 
@@ -289,6 +499,7 @@ def referral_new(request, org, client_id):
     listings = selectors.listing_list(organization=request.organization).order_by("name")
     initial = {"listing": request.GET.get("listing")} if request.GET.get("listing") else None
     form = StaffReferralForm(request.POST or None, listings=listings, initial=initial)
+    refusal = None
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.referral_create(
@@ -297,12 +508,19 @@ def referral_new(request, org, client_id):
                 client=client,
                 **form.cleaned_data,
             )
+        except ConsentRequired as exc:
+            refusal = exc
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, f"Referral sent to {referral.listing.name}.")
             return redirect("staff:referral_detail", org=org, referral_id=referral.public_id)
-    return render(request, "referrals/referral_new.html", {"form": form, "client": client})
+    context = {"form": form, "client": client, "consent_refusal": refusal}
+    if refusal is not None:
+        context["consent_refusal_url"] = record_consent_path(
+            organization=request.organization, refusal=refusal
+        )
+    return render(request, "referrals/referral_new.html", context)
 
 
 @roles_required(*STAFF_ROLES)

@@ -6,9 +6,9 @@ import os
 
 import pytest
 from django.core.cache import cache
-from django_scopes import scope
 
 from continuum.tenancy.models import Role
+from continuum.tenancy.scoping import organization_scope
 
 from .factories import MembershipFactory, OrganizationFactory, UserFactory
 
@@ -38,8 +38,10 @@ def other_org(db):
 
 @pytest.fixture
 def in_org(org):
-    """Run the test body inside `org`'s query scope, as a request or task would."""
-    with scope(organization=org.pk):
+    """Run the test body inside `org`'s scope, as a request or task would: its query
+    scope and its time zone, so `timezone.localdate()` in a test is the organization's
+    day (late in the New York evening it is already tomorrow in UTC)."""
+    with organization_scope(org):
         yield org
 
 

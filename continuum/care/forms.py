@@ -61,3 +61,65 @@ class TransitionForm(forms.Form):
 
 class TaskStatusForm(forms.Form):
     status = forms.ChoiceField(choices=TaskStatus.choices)
+
+
+# --- the on-call rota -----------------------------------------------------------------
+
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def member_choices(candidates) -> list[tuple[int, str]]:
+    """Choices built once for the whole page: a ModelChoiceField would run its query again
+    for every shift's form."""
+    choices = []
+    for membership in candidates:
+        name = membership.user.get_full_name() or membership.user.email
+        roles = ", ".join(str(label) for label in membership.role_labels)
+        choices.append((membership.pk, f"{name} ({roles})"))
+    return choices
+
+
+class OnCallShiftForm(forms.Form):
+    membership = forms.TypedChoiceField(coerce=int, label="Staff member")
+    weekday = forms.TypedChoiceField(
+        coerce=int,
+        choices=[
+            # Blank first, so an unused shift of the form stays blank and is skipped.
+            ("", "Choose a day"),
+            (0, "Monday"),
+            (1, "Tuesday"),
+            (2, "Wednesday"),
+            (3, "Thursday"),
+            (4, "Friday"),
+            (5, "Saturday"),
+            (6, "Sunday"),
+        ],
+        label="Day",
+    )
+    starts_at = forms.TimeField(widget=TIME, label="From", help_text="24-hour time, e.g. 17:00.")
+    ends_at = forms.TimeField(
+        widget=TIME,
+        label="Until",
+        help_text="A time at or before the start runs past midnight, e.g. 17:00 until 09:00.",
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].choices = [("", "Choose a staff member"), *choices]
+
+
+OnCallShiftFormSet = forms.formset_factory(OnCallShiftForm, extra=2, can_delete=True, max_num=70)
+
+
+class OnCallFallbackForm(forms.Form):
+    fallback = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        empty_value=None,
+        label="Fallback",
+        help_text="Asked when no shift covers the hour.",
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fallback"].choices = [("", "Nobody: go straight to the admins"), *choices]

@@ -6,7 +6,7 @@ from datetime import timedelta
 from continuum.people.selectors import case_manager_for
 from continuum.tenancy.models import Role
 
-from .models import Phase, PhaseTransition, TaskPriority
+from .models import Phase, PhaseTransition, TaskKind
 from .registry import Handoff, HandoffRegistry, registry
 from .services import task_create
 
@@ -32,7 +32,7 @@ def inquiry_triage(*, transition: PhaseTransition) -> None:
         client=episode.client,
         episode=episode,
         due_at=transition.at + timedelta(hours=organization.response_time_hours),
-        priority=TaskPriority.HIGH,
+        kind=TaskKind.DEADLINE,
         source="handoff:care.inquiry_triage",
         dedup_key=_dedup("care.inquiry_triage", transition),
     )
@@ -52,8 +52,8 @@ def aftercare_first_contact(*, transition: PhaseTransition) -> None:
         queue_role="" if case_manager else Role.INTAKE_COORDINATOR,
         client=episode.client,
         episode=episode,
-        due_at=transition.at + FIRST_CONTACT_WITHIN,
-        priority=TaskPriority.HIGH,
+        due_at=episode.discharged_at(recorded_at=transition.at) + FIRST_CONTACT_WITHIN,
+        kind=TaskKind.DEADLINE,
         source="handoff:care.aftercare_first_contact",
         dedup_key=_dedup("care.aftercare_first_contact", transition),
     )

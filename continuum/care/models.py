@@ -5,6 +5,7 @@ from django.utils.translation import gettext_noop
 
 from continuum.people.models import Client
 from continuum.tenancy.models import Membership, Role, TenantModel
+from continuum.tenancy.timezones import moment_of
 
 
 class Phase(models.TextChoices):
@@ -96,6 +97,15 @@ class CareEpisode(TenantModel):
     def allowed_next_phases(self) -> tuple[str, ...]:
         return ALLOWED_TRANSITIONS[self.phase]
 
+    def discharged_at(self, *, recorded_at):
+        """The moment of discharge, from the discharge date read in the organization's
+        zone: deadlines after discharge count from it, not from when it was entered."""
+        if self.discharge_date is None:
+            return recorded_at
+        return moment_of(
+            self.discharge_date, recorded_at=recorded_at, organization=self.organization
+        )
+
 
 class PhaseTransition(TenantModel):
     """Who moved an episode from which phase to which, when and why. `from_phase` is
@@ -169,13 +179,47 @@ class TaskStatus(models.TextChoices):
 
 
 class TaskPriority(models.TextChoices):
-    # Stored as words; ordering by urgency uses PRIORITY_RANK.
+    # Stored as words; ordering by urgency uses PRIORITY_RANK. Which work gets which
+    # priority is decided in one place: TASK_KIND_PRIORITY below.
+    URGENT = "urgent", "Urgent"
     HIGH = "high", "High"
     NORMAL = "normal", "Normal"
     LOW = "low", "Low"
 
 
-PRIORITY_RANK = {TaskPriority.HIGH: 0, TaskPriority.NORMAL: 1, TaskPriority.LOW: 2}
+PRIORITY_RANK = {
+    TaskPriority.URGENT: 0,
+    TaskPriority.HIGH: 1,
+    TaskPriority.NORMAL: 2,
+    TaskPriority.LOW: 3,
+}
+
+
+class TaskKind(models.TextChoices):
+    """What kind of work a task is. Every creator names the kind; the priority follows
+    from it (TASK_KIND_PRIORITY), so "urgent" means a safety event everywhere."""
+
+    SAFETY = "safety", "Safety follow-up the same day"
+    DEADLINE = "deadline", "A deadline that protects continuity of care"
+    FOLLOW_UP = "follow_up", "Follow-up on something the client or a provider reported"
+    ROUTINE = "routine", "Routine upkeep"
+
+
+TASK_KIND_PRIORITY = {
+    # A self-harm answer, help now, reported use, a craving over the plan's threshold...
+    TaskKind.SAFETY: TaskPriority.URGENT,
+    # Triage within the response time, first contact within 72 h of discharge, the 7- and
+    # 30-day follow-up, rescheduling a missed appointment, the calls of a high-risk day.
+    TaskKind.DEADLINE: TaskPriority.HIGH,
+    # Missed doses, other gaps in care, a referral that went quiet.
+    TaskKind.FOLLOW_UP: TaskPriority.NORMAL,
+    # Plan reviews, re-assessments, certifications to renew.
+    TaskKind.ROUTINE: TaskPriority.LOW,
+}
+
+
+def priority_for(kind: str) -> str:
+    return TASK_KIND_PRIORITY[TaskKind(kind)]
 
 
 class Task(TenantModel):
@@ -239,3 +283,123 @@ class Task(TenantModel):
     def is_overdue(self, now=None) -> bool:
         now = now or timezone.now()
         return self.status == TaskStatus.OPEN and self.due_at is not None and self.due_at < now
+
+
+# --- safety events: who is responsible, right now ------------------------------------------
+
+
+class OnCallShift(TenantModel):
+    """One staff member on call for one weekday, from `starts_at` until `ends_at` in the
+    organization's time zone. A shift ending at or before it starts runs past midnight."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    weekday = models.PositiveSmallIntegerField(
+        choices=[
+            (0, "Monday"),
+            (1, "Tuesday"),
+            (2, "Wednesday"),
+            (3, "Thursday"),
+            (4, "Friday"),
+            (5, "Saturday"),
+            (6, "Sunday"),
+        ]
+    )
+    starts_at = models.TimeField()
+    ends_at = models.TimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        indexes = [models.Index(fields=["organization", "weekday"], name="care_oncall_weekday")]
+        ordering = ["weekday", "starts_at", "id"]
+
+    def __str__(self) -> str:
+        return f"on call {self.get_weekday_display()} {self.starts_at}-{self.ends_at}"
+
+
+class SafetyStatus(models.TextChoices):
+    OPEN = "open", "Waiting for acknowledgement"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+
+
+class AskedAs(models.TextChoices):
+    # Staff-facing only: the client is told in continuum.care.safety.told_sentence.
+    CARE_TEAM = "care_team", "care team"
+    ON_CALL = "on_call", "on call"
+    FALLBACK = "fallback", "on-call fallback"
+    ADMINS = "admins", "organization admins"
+    NOBODY = "nobody", "nobody could be reached"
+
+
+class SafetyEvent(TenantModel):
+    """A client's safety concern and who is asked to follow up on it. Repeats on the same
+    day, while nobody has acknowledged it yet, add to this row (`count`, `latest_*`)
+    rather than start another chain of messages."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=40)
+    door = models.CharField(max_length=10)
+    raised_at = models.DateTimeField(default=timezone.now)
+    count = models.PositiveIntegerField(default=1)
+    latest_kind = models.CharField(max_length=40)
+    latest_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=14, choices=SafetyStatus.choices, default=SafetyStatus.OPEN
+    )
+    # Membership ids in the order decided when raised: care team, then on call.
+    order = models.JSONField(default=list)
+    step = models.PositiveSmallIntegerField(default=0)
+    asked = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_as = models.CharField(max_length=12, choices=AskedAs.choices)
+    asked_role = models.CharField(max_length=32, blank=True)
+    asked_at = models.DateTimeField(default=timezone.now)
+    escalate_at = models.DateTimeField(null=True, blank=True)
+    task = models.ForeignKey(
+        "Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta(TenantModel.Meta):
+        indexes = [
+            models.Index(
+                fields=["organization", "escalate_at"],
+                name="care_safety_escalate_due",
+                condition=models.Q(status="open", escalate_at__isnull=False),
+            ),
+            models.Index(
+                fields=["organization", "client", "-raised_at"], name="care_safety_client"
+            ),
+            models.Index(fields=["organization", "asked", "status"], name="care_safety_asked"),
+        ]
+        ordering = ["-raised_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"safety event {self.kind} ({self.status})"
+
+
+class SafetyStep(TenantModel):
+    """One step of a safety event: someone asked (first, or because the one before did
+    not acknowledge in time), a repeat, or the acknowledgement."""
+
+    class Action(models.TextChoices):
+        ASKED = "asked", "Asked to follow up"
+        ESCALATED = "escalated", "Escalated"
+        REPEATED = "repeated", "Happened again"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+
+    event = models.ForeignKey(SafetyEvent, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(max_length=14, choices=Action.choices)
+    asked_as = models.CharField(max_length=12, choices=AskedAs.choices, blank=True)
+    membership = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=40, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        indexes = [models.Index(fields=["organization", "event", "at"], name="care_safety_step")]
+        ordering = ["at", "id"]

@@ -1,4 +1,8 @@
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     IntegerField,
@@ -20,9 +24,23 @@ from continuum.people.selectors import (
     client_list_for,
     client_search,
 )
-from continuum.tenancy.models import Membership, Role
+from continuum.tenancy.models import STAFF_ROLES, Membership, Role
 
-from .models import CareEpisode, HandoffRun, HandoffStatus, Phase, PhaseTransition, Task, TaskStatus
+from . import safety
+from .models import (
+    PRIORITY_RANK,
+    AskedAs,
+    CareEpisode,
+    HandoffRun,
+    HandoffStatus,
+    OnCallShift,
+    Phase,
+    PhaseTransition,
+    SafetyEvent,
+    SafetyStatus,
+    Task,
+    TaskStatus,
+)
 
 
 def _latest_episode(field: str) -> Subquery:
@@ -138,13 +156,21 @@ def episode_transitions(*, episode: CareEpisode) -> QuerySet[PhaseTransition]:
     return episode.transitions.select_related("actor").order_by("-at", "-id")
 
 
+def _priority_rank() -> Case:
+    return Case(
+        *(When(priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()),
+        default=Value(len(PRIORITY_RANK)),
+        output_field=IntegerField(),
+    )
+
+
 def _my_tasks_filter(membership: Membership) -> Q:
     return Q(assignee=membership) | Q(assignee__isnull=True, queue_role__in=list(membership.roles))
 
 
 def task_list_for(*, membership: Membership, status: str = TaskStatus.OPEN) -> QuerySet[Task]:
     """My work: tasks assigned to me, and unassigned tasks queued for a role I hold.
-    Overdue first, then by due date (undated last), then by priority."""
+    By priority (urgent first), then overdue first, then by due date (undated last)."""
     tasks = Task.objects.filter(organization=membership.organization_id).filter(
         _my_tasks_filter(membership)
     )
@@ -158,14 +184,9 @@ def task_list_for(*, membership: Membership, status: str = TaskStatus.OPEN) -> Q
                 default=Value(1),
                 output_field=IntegerField(),
             ),
-            priority_rank=Case(
-                When(priority="high", then=Value(0)),
-                When(priority="low", then=Value(2)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
+            priority_rank=_priority_rank(),
         )
-        .order_by("overdue", "due_at", "priority_rank", "created_at", "id")
+        .order_by("priority_rank", "overdue", "due_at", "created_at", "id")
     )
 
 
@@ -195,3 +216,136 @@ def handoff_run_get(*, organization, handoff_run_id) -> HandoffRun:
         return HandoffRun.objects.filter(organization=organization).get(public_id=handoff_run_id)
     except (HandoffRun.DoesNotExist, ValueError):
         raise Http404("No such handoff.") from None
+
+
+# --- safety events ----------------------------------------------------------------------
+
+
+def on_call_now(*, organization, when: datetime | None = None) -> list[Membership]:
+    """Who the rota has on call at `when` (organization's local time), in shift order; the
+    fallback when the rota covers nobody then. A shift ending at or before its start runs
+    past midnight into the next day."""
+    local = timezone.localtime(when or timezone.now(), ZoneInfo(organization.timezone))
+    today, now_time = local.weekday(), local.time()
+    yesterday = (today - 1) % 7
+    shifts = (
+        OnCallShift.objects.filter(organization=organization, membership__is_active=True)
+        .filter(Q(weekday=today) | Q(weekday=yesterday))
+        .select_related("membership__user")
+        .order_by("starts_at", "id")
+    )
+    found: list[Membership] = []
+    for shift in shifts:
+        overnight = shift.ends_at <= shift.starts_at
+        if shift.weekday == today:
+            covers = shift.starts_at <= now_time and (overnight or now_time < shift.ends_at)
+        else:
+            covers = overnight and now_time < shift.ends_at
+        if covers and shift.membership not in found:
+            found.append(shift.membership)
+    if found:
+        return found
+    fallback = organization.on_call_fallback
+    if fallback is not None and fallback.is_active:
+        return [fallback]
+    return []
+
+
+def responsible_for(*, client, kind: str, when: datetime | None = None) -> list[tuple]:
+    """Who answers for `client` right now, in order, as (membership, asked_as, role):
+    the current care team, the event's own line first (case manager, sober coach,
+    interventionist), then whoever is on call (or the rota's fallback). The admins,
+    asked last and all at once, are not in the list."""
+    when = when or timezone.now()
+    line = safety.get(kind).line
+    roles = [line, *(r for r in safety.CARE_TEAM_ORDER if r != line)]
+    team = (
+        active_care_team(day=timezone.localdate(when, ZoneInfo(client.organization.timezone)))
+        .filter(client=client, role__in=roles, membership__is_active=True)
+        .select_related("membership__user")
+        .order_by("started_on", "pk")
+    )
+    by_role = sorted(team, key=lambda link: roles.index(link.role))
+    order: list[tuple] = []
+    seen: set[int] = set()
+    for link in by_role:
+        if link.membership_id in seen or not safety.available(link.membership, when):
+            continue
+        seen.add(link.membership_id)
+        order.append((link.membership, AskedAs.CARE_TEAM, link.role))
+    organization = client.organization
+    rota = on_call_now(organization=organization, when=when)
+    on_call_as = AskedAs.ON_CALL
+    if rota and rota == [organization.on_call_fallback]:
+        on_call_as = AskedAs.FALLBACK
+    for membership in rota:
+        if membership.pk not in seen:
+            seen.add(membership.pk)
+            order.append((membership, on_call_as, ""))
+    return order
+
+
+def safety_event_open_today(*, client, when: datetime | None = None) -> SafetyEvent | None:
+    """The client's event of today still waiting for acknowledgement, if any."""
+    local_day = timezone.localdate(when or timezone.now(), ZoneInfo(client.organization.timezone))
+    start = datetime.combine(local_day, time.min, tzinfo=ZoneInfo(client.organization.timezone))
+    return (
+        SafetyEvent.objects.filter(client=client, status=SafetyStatus.OPEN, raised_at__gte=start)
+        .order_by("-raised_at")
+        .first()
+    )
+
+
+def safety_event_latest(*, client) -> SafetyEvent | None:
+    """The client's latest event, for the page that answers the person who raised it."""
+    return (
+        SafetyEvent.objects.filter(client=client)
+        .select_related("asked__user", "organization")
+        .order_by("-raised_at", "-id")
+        .first()
+    )
+
+
+def safety_event_get_for(*, membership: Membership, safety_event_id) -> SafetyEvent:
+    """An event of a client the member may see (the person asked always may: they hold a
+    follow-up grant); 404 for missing and not-visible alike."""
+    try:
+        return (
+            SafetyEvent.objects.filter(
+                organization=membership.organization_id,
+                client__in=client_list_for(membership=membership),
+            )
+            .select_related("client", "asked__user", "acknowledged_by", "organization")
+            .get(public_id=safety_event_id)
+        )
+    except (SafetyEvent.DoesNotExist, ValueError, ValidationError):
+        raise Http404("No such safety event.") from None
+
+
+def safety_events_waiting_for(*, membership: Membership) -> QuerySet[SafetyEvent]:
+    """Events waiting for this member's acknowledgement (admins: those at the admin step)."""
+    asked = Q(asked=membership)
+    if membership.has_role(Role.ORG_ADMIN):
+        asked |= Q(asked_as=AskedAs.ADMINS) | Q(asked_as=AskedAs.NOBODY)
+    return (
+        SafetyEvent.objects.filter(
+            organization=membership.organization_id, status=SafetyStatus.OPEN
+        )
+        .filter(asked)
+        .select_related("client")
+        .order_by("raised_at", "id")
+    )
+
+
+def on_call_shifts(*, organization) -> QuerySet[OnCallShift]:
+    return OnCallShift.objects.filter(organization=organization).select_related("membership__user")
+
+
+def on_call_candidates(*, organization) -> QuerySet[Membership]:
+    """Active staff who can be put on call."""
+    return (
+        Membership.objects.filter(organization=organization, is_active=True)
+        .filter(roles__overlap=sorted(STAFF_ROLES))
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )

@@ -4,11 +4,12 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from continuum.tenancy.scoping import across_organizations
+from continuum.tenancy.models import Organization
+from continuum.tenancy.scoping import across_organizations, organization_scope
 from continuum.tenancy.tasks import TenantTask
 
-from .models import HandoffRun, HandoffStatus
-from .services import handoff_enqueue, handoff_execute
+from .models import HandoffRun, HandoffStatus, SafetyEvent, SafetyStatus
+from .services import handoff_enqueue, handoff_execute, safety_escalations_run
 
 logger = logging.getLogger(__name__)
 
@@ -51,3 +52,28 @@ def handoff_sweep() -> int:
     if runs:
         logger.info("Re-enqueued %d stale handoff runs.", len(runs))
     return len(runs)
+
+
+@shared_task(name="care.safety_escalations", queue="urgent", acks_late=True, ignore_result=True)
+def safety_escalations() -> int:
+    """Beat, every minute: ask the next person about every safety event nobody
+    acknowledged within the organization's window. Safe with two workers at once and when
+    repeated: each row is locked (skip locked) and moved on in one transaction."""
+    now = timezone.now()
+    with across_organizations("safety escalations due in every organization"):
+        organization_ids = list(
+            SafetyEvent.objects.filter(
+                status=SafetyStatus.OPEN, escalate_at__isnull=False, escalate_at__lte=now
+            )
+            .values_list("organization_id", flat=True)
+            .distinct()
+        )
+    escalated = 0
+    for organization in Organization.objects.filter(pk__in=organization_ids):
+        with organization_scope(organization):
+            try:
+                escalated += safety_escalations_run(organization=organization, now=now)
+            except Exception:
+                # One organization's failure must not hold back another's escalations.
+                logger.exception("Safety escalations failed for organization %s", organization.pk)
+    return escalated

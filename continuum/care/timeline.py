@@ -18,6 +18,7 @@ from datetime import datetime
 from itertools import islice
 
 from django.urls import reverse
+from django.utils import timezone
 
 PAGE_SIZE = 20
 
@@ -127,7 +128,7 @@ def tasks_provider(client, organization):
             owner = task.get_queue_role_display()
         detail = f"{task.get_status_display()} · {owner}"
         if task.due_at:
-            detail += f" · due {task.due_at:%b %-d, %Y %H:%M}"
+            detail += f" · due {timezone.localtime(task.due_at):%b %-d, %Y %H:%M}"
         return TimelineEntry(
             time=task.created_at, kind="task", title=task.title, detail=detail, url=my_work
         )
@@ -143,3 +144,38 @@ def tasks_provider(client, organization):
 def register_builtin_providers() -> None:
     register(transitions_provider)
     register(tasks_provider)
+
+
+def safety_timeline_provider(client, organization):
+    """Every step of the client's safety events: who was asked, escalations, repeats, the
+    acknowledgement. Staff-only page, so the kind is named."""
+    from . import safety
+    from .models import AskedAs, SafetyStep
+
+    def entry(step):
+        kind = safety.KINDS.get(step.kind)
+        label = kind.label if kind else "Safety event"
+        who = step.membership.user.get_full_name() if step.membership_id else ""
+        as_label = AskedAs(step.asked_as).label if step.asked_as else ""
+        if step.action == SafetyStep.Action.ACKNOWLEDGED:
+            title, detail = "Safety event acknowledged", who
+        elif step.action == SafetyStep.Action.REPEATED:
+            title, detail = f"Safety event again: {label}", ""
+        else:
+            verb = "escalated to" if step.action == SafetyStep.Action.ESCALATED else "asked"
+            title = f"Safety event: {label}"
+            detail = f"{verb.capitalize()} {who or as_label}" + (
+                f" ({as_label})" if who and as_label else ""
+            )
+        url = reverse(
+            "staff:safety_event",
+            kwargs={"org": organization.slug, "safety_event_id": step.event.public_id},
+        )
+        return TimelineEntry(time=step.at, kind="safety", title=title, detail=detail, url=url)
+
+    queryset = (
+        SafetyStep.objects.filter(organization=organization, event__client=client)
+        .select_related("membership__user", "event")
+        .order_by("-at", "-id")
+    )
+    return QuerySetSource(queryset, entry)

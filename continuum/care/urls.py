@@ -14,6 +14,13 @@ staff_urlpatterns = [
     path("my-work/", views.my_work, name="my_work"),
     path("tasks/<uuid:task_id>/done/", views.task_done, name="task_done"),
     path("handoffs/failed/", views.handoff_failures, name="handoff_failures"),
+    path("safety/<uuid:safety_event_id>/", views.safety_event_detail, name="safety_event"),
+    path(
+        "safety/<uuid:safety_event_id>/acknowledge/",
+        views.safety_event_acknowledge_view,
+        name="safety_event_acknowledge",
+    ),
+    path("settings/on-call/", views.on_call_rota, name="on_call_rota"),
     path("handoffs/<uuid:handoff_run_id>/rerun/", views.handoff_rerun_view, name="handoff_rerun"),
 ]
 

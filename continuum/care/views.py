@@ -20,10 +20,16 @@ from continuum.tenancy.navigation import detail_urls
 from continuum.tenancy.permissions import roles_required
 from continuum.tenancy.views import add_service_errors
 
-from . import alerts, timeline
+from . import alerts, safety, timeline
 from .actions import actions_for
-from .forms import EpisodeOpenForm, TransitionForm
-from .models import Phase, TaskStatus
+from .forms import (
+    EpisodeOpenForm,
+    OnCallFallbackForm,
+    OnCallShiftFormSet,
+    TransitionForm,
+    member_choices,
+)
+from .models import AskedAs, Phase, SafetyStatus, TaskStatus
 from .selectors import (
     client_directory,
     client_directory_page,
@@ -31,10 +37,21 @@ from .selectors import (
     episode_get_for,
     handoff_run_get,
     handoff_runs_failed,
+    on_call_candidates,
+    on_call_now,
+    on_call_shifts,
+    safety_event_get_for,
     task_get_for,
     task_list_for,
 )
-from .services import episode_open, episode_transition, handoff_rerun, task_set_status
+from .services import (
+    episode_open,
+    episode_transition,
+    handoff_rerun,
+    on_call_rota_save,
+    safety_event_acknowledge,
+    task_set_status,
+)
 
 CLIENTS_PER_PAGE = 25
 CARE_TEAM_ROLE_CHOICES = [
@@ -209,3 +226,98 @@ def portal_my_care(request, org):
         context["episode"] = episode_current(client=client)
         context["care_team"] = care_team_for(client=client)
     return render(request, "care/portal_my_care.html", context)
+
+
+# --- safety events ----------------------------------------------------------------------
+
+
+@roles_required(*STAFF_ROLES)
+def safety_event_detail(request, org, safety_event_id):
+    """Where every safety message links: which client, who has been asked, and the one
+    button that stops the escalation."""
+    event = safety_event_get_for(membership=request.membership, safety_event_id=safety_event_id)
+    audit_read(actor=request.user, organization=request.organization, obj=event)
+    steps = event.steps.select_related("membership__user").order_by("at", "id")
+    kind = safety.KINDS.get(event.latest_kind)
+    return render(
+        request,
+        "care/safety_event.html",
+        {
+            "event": event,
+            "steps": steps,
+            "kind_label": kind.label if kind else event.latest_kind,
+            "asked_label": AskedAs(event.asked_as).label,
+            "is_open": event.status == SafetyStatus.OPEN,
+            "escalation_minutes": request.organization.safety_escalation_minutes,
+        },
+    )
+
+
+@roles_required(*STAFF_ROLES)
+@require_POST
+def safety_event_acknowledge_view(request, org, safety_event_id):
+    event = safety_event_get_for(membership=request.membership, safety_event_id=safety_event_id)
+    try:
+        safety_event_acknowledge(actor=request.user, event=event)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request,
+            f"Acknowledged: nobody else will be asked about {event.client.display_name}. "
+            "The same-day call is in your work list.",
+        )
+    return redirect("staff:safety_event", org=org, safety_event_id=event.public_id)
+
+
+@roles_required(Role.ORG_ADMIN)
+def on_call_rota(request, org):
+    """Who is on call, by weekday and hour, and who is asked when nobody is."""
+    organization = request.organization
+    candidates = {m.pk: m for m in on_call_candidates(organization=organization)}
+    choices = member_choices(candidates.values())
+    initial = [
+        {
+            "membership": shift.membership_id,
+            "weekday": shift.weekday,
+            "starts_at": shift.starts_at,
+            "ends_at": shift.ends_at,
+        }
+        for shift in on_call_shifts(organization=organization)
+    ]
+    data = request.POST if request.method == "POST" else None
+    formset = OnCallShiftFormSet(
+        data, initial=initial, prefix="shifts", form_kwargs={"choices": choices}
+    )
+    fallback_form = OnCallFallbackForm(
+        data, choices=choices, initial={"fallback": organization.on_call_fallback_id}
+    )
+    if data is not None and formset.is_valid() and fallback_form.is_valid():
+        shifts = [
+            {**form.cleaned_data, "membership": candidates[form.cleaned_data["membership"]]}
+            for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        fallback = fallback_form.cleaned_data["fallback"]
+        try:
+            on_call_rota_save(
+                actor=request.user,
+                organization=organization,
+                shifts=shifts,
+                fallback=candidates[fallback] if fallback is not None else None,
+            )
+        except ValidationError as exc:
+            add_service_errors(fallback_form, exc)
+        else:
+            messages.success(request, "On-call rota saved.")
+            return redirect("staff:on_call_rota", org=org)
+    return render(
+        request,
+        "care/on_call_rota.html",
+        {
+            "formset": formset,
+            "fallback_form": fallback_form,
+            "on_call_now": on_call_now(organization=organization),
+        },
+        status=400 if data is not None else 200,
+    )

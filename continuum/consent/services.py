@@ -37,7 +37,10 @@ __all__ = [
 
 
 class ConsentRequired(ValidationError):
-    """A disclosure was refused: no valid consent covers it."""
+    """A disclosure was refused: no valid consent covers it. `wanted` keeps what was
+    asked for, so a page can link to recording exactly the consent that is missing."""
+
+    wanted: dict | None = None
 
 
 CONTENT_FIELDS = (
@@ -276,11 +279,20 @@ def consent_require(
         else:
             return consent
     why = "; ".join(dict.fromkeys(reasons)) or "there is no signed consent naming this recipient"
-    raise ConsentRequired(
+    refusal = ConsentRequired(
         f"{client.display_name}'s information cannot be shared with {recipient_name}: {why}. "
         "A signed 42 CFR Part 2 consent that covers it is required.",
         code="consent_required",
     )
+    refusal.wanted = {
+        "client": client,
+        "recipient_kind": recipient_kind,
+        "recipient_name": recipient_name,
+        "recipient_family_member": recipient_family_member,
+        "purpose": purpose,
+        "information": sorted(wanted),
+    }
+    raise refusal
 
 
 @transaction.atomic

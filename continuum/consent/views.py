@@ -14,6 +14,7 @@ from continuum.tenancy.views import add_service_errors
 from .forms import ConsentForm, PaperConsentForm, SignForm
 from .models import ConsentStatus
 from .notice import PART2_NOTICE
+from .refusals import prefill
 from .selectors import consent_get, consent_list, disclosure_list
 from .services import consent_create, consent_record_paper, consent_revoke, consent_sign
 
@@ -137,7 +138,7 @@ def staff_client_consents(request, org, client_id):
 
 def staff_consent_new(request, org, client_id):
     client = client_get_for(membership=request.membership, client_id=client_id)
-    initial = {"disclosing_program": request.organization.name}
+    initial = {"disclosing_program": request.organization.name, **prefill(request.GET)}
     form = PaperConsentForm(
         request.POST or None, request.FILES or None, client=client, initial=initial
     )

@@ -18,6 +18,7 @@ from rest_framework.views import APIView, exception_handler
 
 from continuum.audit.services import audit_read_many
 from continuum.consent.models import Purpose, RecipientKind
+from continuum.consent.refusals import record_consent_path
 from continuum.consent.services import ConsentRequired
 from continuum.people.selectors import client_get_for
 
@@ -71,7 +72,13 @@ ISSUE_CODES = {
 
 def fhir_exception_handler(exc, context):
     if isinstance(exc, ConsentRequired):
-        return Response(operation_outcome("security", " ".join(exc.messages)), status=403)
+        message = " ".join(exc.messages)
+        request = context.get("request")
+        path = record_consent_path(organization=request.organization, refusal=exc)
+        if path:
+            # The refusal names the way forward: the page that records this consent.
+            message += f" Record it at {request.build_absolute_uri(path)}"
+        return Response(operation_outcome("security", message), status=403)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages

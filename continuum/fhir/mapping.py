@@ -548,12 +548,37 @@ def service_request(item) -> dict:
     )
 
 
+# Task.businessStatus as the HL7 SDOH Clinical Care guide uses it: where the referral is
+# in the receiving provider's hands, in words, beside the Task status.
+TASK_BUSINESS_STATUS = {
+    "draft": "Referral being prepared",
+    "requested": "Referral sent to the provider",
+    "received": "Provider has received the referral",
+    "accepted": "Provider accepted the referral",
+    "in_progress": "First appointment scheduled",
+    "on_hold": "Referral paused",
+    "rejected": "Provider declined the referral",
+    "cancelled": "Referral cancelled",
+    "failed": "Provider could not be reached",
+    "completed": "Service provided",
+}
+
+
 def referral_task(item) -> dict:
+    business = TASK_BUSINESS_STATUS.get(item.status, "")
     return _resource(
         "Task",
         item.public_id,
         status=item.status.replace("_", "-"),
+        businessStatus=_concept(item.status, business, "referral-business-status")
+        if business
+        else None,
         intent="order",
+        # SDOH Clinical Care: a referral Task asks its owner to fulfill the ServiceRequest.
+        code={
+            "coding": [{"system": "http://hl7.org/fhir/CodeSystem/task-code", "code": "fulfill"}]
+        },
+        basedOn=[ref("ServiceRequest", item.public_id)],
         focus=ref("ServiceRequest", item.public_id),
         **{"for": ref("Patient", item.client.public_id)},
         authoredOn=_instant(item.created_at),

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from continuum.consent.refusals import record_consent_path
 from continuum.consent.services import ConsentRequired
 from continuum.people.selectors import client_get_for
 from continuum.tenancy.permissions import roles_required
@@ -17,6 +18,7 @@ from .services import fhir_export_client
 def client_fhir_export(request, org, client_id):
     client = client_get_for(membership=request.membership, client_id=client_id)
     form = ExportForm(request.POST or None)
+    context = {"client": client, "form": form}
     if request.method == "POST" and form.is_valid():
         base_url = request.build_absolute_uri(reverse("fhir:metadata", kwargs={"org": org}))
         try:
@@ -28,7 +30,10 @@ def client_fhir_export(request, org, client_id):
                 **form.cleaned_data,
             )
         except ConsentRequired as exc:
-            form.add_error(None, exc)
+            context["consent_refusal"] = exc
+            context["consent_refusal_url"] = record_consent_path(
+                organization=request.organization, refusal=exc
+            )
         else:
             response = HttpResponse(
                 json.dumps(bundle, indent=2), content_type="application/fhir+json"
@@ -37,4 +42,4 @@ def client_fhir_export(request, org, client_id):
                 f'attachment; filename="client-{client.public_id}-{disclosure.public_id}.json"'
             )
             return response
-    return render(request, "fhir/export.html", {"client": client, "form": form}, status=200)
+    return render(request, "fhir/export.html", context, status=200)

@@ -3,9 +3,14 @@
     from continuum.notifications import kinds
     kinds.register("appointment_reminder", "Appointment reminders")
 
-and ship the message templates in
-`templates/notifications/messages/<kind>/{subject.txt,body.txt,body.html,sms.txt}`.
-A notification's template name is its kind."""
+and ship the inbox copy's templates in
+`templates/notifications/messages/<kind>/{subject.txt,body.txt}`. A notification's
+template name is its kind. E-mail and text messages are not the kind's to word: they are
+written by `services.render_outbound` and say only who the message is from and how to
+sign in. `crisis_line=True` adds the 911/988 line to an urgent one (a family's request
+for help). `outbound_line` is one fixed sentence, never filled from a context, that
+tells a staff recipient what to do without saying anything about anyone ("A client on
+your caseload needs a same-day call.")."""
 
 import re
 from dataclasses import dataclass, field
@@ -23,18 +28,33 @@ class Kind:
     name: str
     label: str
     default_channels: tuple[str, ...] = field(default=DEFAULT_CHANNELS)
+    crisis_line: bool = False
+    outbound_line: str = ""
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def register(name: str, label: str, default_channels=DEFAULT_CHANNELS) -> Kind:
+def register(
+    name: str,
+    label: str,
+    default_channels=DEFAULT_CHANNELS,
+    *,
+    crisis_line: bool = False,
+    outbound_line: str = "",
+) -> Kind:
     if not _NAME.match(name):
         raise ValueError(f"Notification kind {name!r} must be lower_snake_case.")
     unknown = set(default_channels) - set(Channel.values)
     if unknown:
         raise ValueError(f"Unknown channels for {name!r}: {sorted(unknown)}")
-    kind = Kind(name=name, label=label, default_channels=tuple(default_channels))
+    kind = Kind(
+        name=name,
+        label=label,
+        default_channels=tuple(default_channels),
+        crisis_line=crisis_line,
+        outbound_line=outbound_line,
+    )
     KINDS[name] = kind
     return kind
 

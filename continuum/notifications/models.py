@@ -129,6 +129,9 @@ class CalendarFeed(TenantModel):
     per user and organization."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The membership and roles that allowed the link: it ends with them.
+    membership = models.ForeignKey("tenancy.Membership", on_delete=models.CASCADE, related_name="+")
+    roles = ArrayField(models.CharField(max_length=32), default=list)
     token_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -145,3 +148,8 @@ class CalendarFeed(TenantModel):
                 name="notifications_feed_one_live",
             ),
         ]
+
+    def still_allowed(self) -> bool:
+        """The membership that made the link is active and holds every role it held then."""
+        membership = self.membership
+        return membership.is_active and set(self.roles) <= set(membership.roles)

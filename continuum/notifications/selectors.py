@@ -50,6 +50,16 @@ def calendar_feed_by_token(*, organization, token: str) -> CalendarFeed | None:
             revoked_at__isnull=True,
             user__is_active=True,
         )
-        .select_related("user")
+        .select_related("user", "membership")
         .first()
+    )
+
+
+def sms_number_for(*, organization, user) -> str:
+    """The mobile number the user gave for text messages here, or ""."""
+    return (
+        NotificationPreference.objects.filter(organization=organization, user=user)
+        .values_list("sms_number", flat=True)
+        .first()
+        or ""
     )

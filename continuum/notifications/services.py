@@ -22,15 +22,17 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Q, Subquery
+from django.http import Http404
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from continuum.audit.services import audit_record
 from continuum.tenancy.models import Membership, Organization
 from continuum.tenancy.scoping import across_organizations, organization_scope
 
-from . import kinds, sms
+from . import calendar, kinds, sms
 from .models import CalendarFeed, Channel, Delivery, Notification, NotificationPreference, Status
 
 logger = logging.getLogger(__name__)
@@ -68,13 +70,10 @@ def hash_token(token: str) -> str:
 
 
 def _template_paths(template: str) -> dict[str, str]:
+    # A kind's own wording is for the inbox only; what leaves the platform is written by
+    # render_outbound.
     base = f"notifications/messages/{template}"
-    return {
-        "subject": f"{base}/subject.txt",
-        "text": f"{base}/body.txt",
-        "html": f"{base}/body.html",
-        "sms": f"{base}/sms.txt",
-    }
+    return {"subject": f"{base}/subject.txt", "text": f"{base}/body.txt"}
 
 
 def quiet_hours_end(*, when: datetime, start: time | None, end: time | None, tz: ZoneInfo):
@@ -181,7 +180,29 @@ def notification_schedule(
         obj=notification,
         detail={"template": template, "channels": channels, "urgent": urgent},
     )
+    if urgent and status == Status.PENDING and due_at <= now:
+        # Urgent means one thing: ignores quiet hours and goes out at once, on its own
+        # queue, rather than at the next beat. The row stays the source of truth: if the
+        # message is lost, the beat delivers it as any other.
+        transaction.on_commit(lambda: notification_enqueue_urgent(notification))
     return notification
+
+
+def notification_enqueue_urgent(notification: Notification) -> None:
+    from .tasks import deliver_urgent_notification
+
+    try:
+        deliver_urgent_notification.apply_async(
+            kwargs={
+                "organization_id": notification.organization_id,
+                "notification_id": notification.pk,
+            },
+            retry=False,
+        )
+    except Exception:
+        logger.exception(
+            "Could not enqueue urgent notification %s; the beat will send it.", notification.pk
+        )
 
 
 @transaction.atomic
@@ -311,9 +332,14 @@ def calendar_feed_rotate(*, actor, organization: Organization) -> tuple[Calendar
     revoked = CalendarFeed.objects.filter(
         organization=organization, user=actor, revoked_at__isnull=True
     ).update(revoked_at=now)
+    membership = Membership.objects.get(organization=organization, user=actor, is_active=True)
     token = secrets.token_urlsafe(32)
     feed = CalendarFeed.objects.create(
-        organization=organization, user=actor, token_hash=hash_token(token)
+        organization=organization,
+        user=actor,
+        membership=membership,
+        roles=sorted(membership.roles),
+        token_hash=hash_token(token),
     )
     audit_record(
         actor=actor,
@@ -322,6 +348,42 @@ def calendar_feed_rotate(*, actor, organization: Organization) -> tuple[Calendar
         obj=feed,
     )
     return feed, token
+
+
+class CalendarFeedEnded(Exception):
+    """The link was real, but the membership or a role that allowed it has ended."""
+
+
+def calendar_feed_read(*, organization: Organization, token: str) -> bytes:
+    """Serve a calendar link: only while the membership and every role it was made
+    under still stand, and every read is in the audit trail (a calendar app polling is
+    a read of the schedule). Raises Http404 for unknown and revoked links and
+    CalendarFeedEnded for ended ones."""
+    from .selectors import calendar_feed_by_token
+
+    feed = calendar_feed_by_token(organization=organization, token=token)
+    if feed is None:
+        raise Http404("No such calendar.")
+    if not feed.still_allowed():
+        # Not in a transaction with the refusal: the refusal's own record must stay.
+        audit_record(
+            actor=feed.user,
+            organization=organization,
+            action="calendar_feed.refused",
+            obj=feed,
+            detail={"reason": "membership or role ended"},
+        )
+        raise CalendarFeedEnded
+    with transaction.atomic():
+        items = calendar.items_for(organization=organization, user=feed.user)
+        audit_record(
+            actor=feed.user,
+            organization=organization,
+            action="calendar_feed.read",
+            obj=feed,
+            detail={"items": len(items)},
+        )
+    return calendar.render_ics(items=items, name=organization.name, now=timezone.now())
 
 
 @transaction.atomic
@@ -419,6 +481,33 @@ def _claim_in(organization, due: Q, *, worker: str, now, limit: int) -> list[int
                 attempts=F("attempts") + 1,
             )
     return batch
+
+
+def notification_deliver_now(*, notification_id: int, worker: str) -> bool:
+    """Deliver one notification now, inside its organization's scope: leased like the
+    beat's claim does, so the beat and this never both deliver it. False when it is not
+    due, already claimed or already sent (a repeated message changes nothing)."""
+    now = timezone.now()
+    due = Q(status=Status.PENDING, available_at__lte=now) | Q(
+        status=Status.SENDING, lease_expires_at__lte=now
+    )
+    with transaction.atomic():
+        claimed = list(
+            Notification.objects.filter(due, pk=notification_id)
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)
+        )
+        if not claimed:
+            return False
+        Notification.objects.filter(id__in=claimed).update(
+            status=Status.SENDING,
+            claimed_by=worker,
+            claimed_at=now,
+            lease_expires_at=now + lease_duration(),
+            attempts=F("attempts") + 1,
+        )
+    notification_deliver_batch(notification_ids=claimed, worker=worker)
+    return True
 
 
 def notification_deliver_due(*, worker: str, limit: int = BATCH_SIZE) -> int:
@@ -687,6 +776,56 @@ def _render(notification: Notification, part: str) -> str:
         raise PermanentDeliveryError(f"Missing template {exc}") from exc
 
 
+OUTBOUND_TEMPLATES = {
+    "subject": "notifications/outbound/subject.txt",
+    "text": "notifications/outbound/body.txt",
+    "html": "notifications/outbound/body.html",
+    "sms": "notifications/outbound/sms.txt",
+}
+
+
+def _sign_in_urls(notification: Notification) -> dict[str, str]:
+    """The recipient's inbox, and for families and clients (who may have no password)
+    the page that e-mails a sign-in code."""
+    membership = (
+        Membership.objects.filter(
+            organization_id=notification.organization_id, user_id=notification.recipient_id
+        )
+        .only("roles")
+        .first()
+    )
+    staff = membership is not None and membership.is_staff_member
+    site = settings.SITE_URL.rstrip("/")
+    path = reverse(
+        f"{'staff' if staff else 'portal'}:notification_inbox",
+        kwargs={"org": notification.organization.slug},
+    )
+    return {
+        "sign_in_url": site + path,
+        "code_sign_in_url": "" if staff else site + reverse("account_request_login_code"),
+    }
+
+
+def render_outbound(notification: Notification, part: str) -> str:
+    """The one renderer of what leaves the platform (e-mail subject, text and HTML, text
+    messages). E-mail and text messages sit on lock screens and shared devices, so they
+    say who the message is from and how to sign in, whatever the kind: the kind's own
+    templates and the notification's context are never read here, and the detail stays
+    in the inbox copy."""
+    kind = kinds.KINDS.get(notification.template)
+    if not hasattr(notification, "_sign_in_urls"):
+        notification._sign_in_urls = _sign_in_urls(notification)
+    context = {
+        **notification._sign_in_urls,
+        "organization": notification.organization,
+        "urgent": notification.urgent,
+        "crisis_line": bool(kind and kind.crisis_line and notification.urgent),
+        "outbound_line": kind.outbound_line if kind else "",
+    }
+    with translation.override(recipient_language(notification)):
+        return render_to_string(OUTBOUND_TEMPLATES[part], context).strip()
+
+
 def _link(notification: Notification) -> str:
     url = str(notification.context.get("url", ""))
     # Only links inside the site: the inbox never points people elsewhere.
@@ -734,9 +873,9 @@ def _record_delivery(notification: Notification, channel: str, reference: str) -
 def _deliver_email(notification: Notification, worker: str) -> None:
     if not notification.recipient.email:
         raise PermanentDeliveryError("The recipient has no e-mail address.")
-    subject = _render(notification, "subject")
-    text = _render(notification, "text")
-    html = _render(notification, "html")
+    subject, text, html = (
+        render_outbound(notification, part) for part in ("subject", "text", "html")
+    )
     _hold_lease(notification, worker)
     message_id = _message_id(notification)
     # The Message-ID is derived from the notification, so if a crash between sending and
@@ -756,7 +895,7 @@ def _deliver_sms(notification: Notification, worker: str) -> None:
     preference = _preference(organization=notification.organization, user=notification.recipient)
     if preference is None or not preference.sms_number:
         raise PermanentDeliveryError("The recipient has no mobile number for text messages.")
-    body = _render(notification, "sms")
+    body = render_outbound(notification, "sms")
     _hold_lease(notification, worker)
     reference = sms.get_backend().send(
         to=preference.sms_number, body=body, idempotency_key=str(notification.public_id)

@@ -4,7 +4,16 @@ import socket
 
 from celery import shared_task
 
-from .services import notification_deliver_due
+from continuum.tenancy.tasks import TenantTask
+
+from .services import notification_deliver_due, notification_deliver_now
+
+URGENT_QUEUE = "urgent"
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
 
 # Batches per run: bounded so one run never outlives the beat interval by much.
 MAX_BATCHES = 20
@@ -24,3 +33,17 @@ def deliver_due_notifications() -> int:
         if not batch:
             break
     return claimed
+
+
+@shared_task(
+    base=TenantTask,
+    name="notifications.deliver_urgent",
+    queue=URGENT_QUEUE,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def deliver_urgent_notification(*, organization_id: int, notification_id: int) -> bool:
+    """An urgent notification, at once and on the urgent queue's own worker slot, so a
+    backlog of reminders never holds it back. Idempotent: the row's lease decides."""
+    return notification_deliver_now(notification_id=notification_id, worker=_worker_name())

@@ -4,20 +4,17 @@ portal area (the URL namespace says which), plus the public calendar feed."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from continuum.tenancy.permissions import public_view
 
-from . import calendar
 from .forms import PreferencesForm
 from .selectors import (
-    calendar_feed_by_token,
     calendar_feed_live_for,
     notification_get_for,
     notification_inbox_for,
@@ -25,6 +22,8 @@ from .selectors import (
     preferences_get,
 )
 from .services import (
+    CalendarFeedEnded,
+    calendar_feed_read,
     calendar_feed_revoke,
     calendar_feed_rotate,
     notification_mark_all_read,
@@ -170,11 +169,19 @@ def calendar_link_revoke(request, org):
 @public_view
 def calendar_feed_ics(request, org, feed_token):
     """Calendar apps cannot log in: the secret URL is the credential."""
-    feed = calendar_feed_by_token(organization=request.organization, token=feed_token)
-    if feed is None:
-        raise Http404("No such calendar.")
-    items = calendar.items_for(organization=request.organization, user=feed.user)
-    body = calendar.render_ics(items=items, name=request.organization.name, now=timezone.now())
+    try:
+        body = calendar_feed_read(organization=request.organization, token=feed_token)
+    except CalendarFeedEnded:
+        # Calendar apps show the status; a person opening the link reads the way on.
+        return HttpResponse(
+            _(
+                "This calendar link has ended: the access it was made with has changed. "
+                "Sign in to %(organization)s and create a new link under Calendar link."
+            )
+            % {"organization": request.organization.name},
+            status=410,
+            content_type="text/plain; charset=utf-8",
+        )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"

@@ -351,6 +351,45 @@ def break_glass_open(*, actor, membership: Membership, client_id, reason: str) -
 
 
 @transaction.atomic
+def follow_up_access_grant(
+    *, membership: Membership, client: Client, reason: str, hours: int
+) -> BreakGlassGrant | None:
+    """The platform asked `membership` to follow up on `client` (a safety event): let
+    them open the record for `hours`, as emergency access does, listed in the same log
+    and audited. None when they can already see the client (a role that sees everyone,
+    or a place on the current care team)."""
+    from .selectors import active_care_team
+
+    if membership.has_role(*SEES_ALL_CLIENTS):
+        return None
+    if active_care_team().filter(client=client, membership=membership).exists():
+        return None
+    now = timezone.now()
+    grant = BreakGlassGrant.objects.create(
+        organization_id=client.organization_id,
+        membership=membership,
+        client=client,
+        reason=reason[:2000],
+        created_at=now,
+        expires_at=now + timedelta(hours=hours),
+    )
+    audit_record(
+        actor=None,
+        actor_email="system",
+        organization=client.organization,
+        action="client.follow_up_access",
+        obj=grant,
+        client_id=client.public_id,
+        detail={
+            "membership": str(membership.public_id),
+            "hours": hours,
+            "expires_at": grant.expires_at.isoformat(),
+        },
+    )
+    return grant
+
+
+@transaction.atomic
 def break_glass_refuse(*, actor, membership: Membership, reason: str) -> None:
     """A search that matched no single client: recorded, so emergency access cannot be
     used quietly to find out who is in care here."""

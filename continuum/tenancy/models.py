@@ -76,6 +76,25 @@ class Organization(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text="A new API token works for this many days; members then request another.",
     )
+    # Safety events (continuum.care.safety): who is asked next when nobody acknowledges.
+    safety_escalation_minutes = models.PositiveSmallIntegerField(
+        "Safety escalation window (minutes)",
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+        help_text=(
+            "A safety event nobody has acknowledged after this many minutes goes to the "
+            "next responsible person, and finally to every admin."
+        ),
+    )
+    # Asked when nobody on the on-call rota (continuum.care OnCallShift) covers the hour.
+    on_call_fallback = models.ForeignKey(
+        "Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="On-call fallback",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=django_timezone.now)
 

@@ -2,10 +2,12 @@
 
 from contextlib import contextmanager
 
+from django.utils import timezone
 from django_scopes import scope
 
 from . import rls
 from .models import Organization
+from .timezones import org_zone
 
 
 @contextmanager
@@ -14,7 +16,11 @@ def organization_scope(organization: Organization):
     # organization would silently widen every query to all tenants.
     if organization is None or organization.pk is None:
         raise ValueError("An organization scope needs a saved organization.")
-    with scope(organization=organization.pk):
+    # Whatever runs for an organization (a page, an API call, a task) reads and shows
+    # times in its zone: form and serializer fields parse naive input in the current
+    # zone, templates and `timezone.localdate()` use it. Setting it here, once, means no
+    # form or task has to remember to.
+    with scope(organization=organization.pk), timezone.override(org_zone(organization)):
         yield
 
 

@@ -63,3 +63,12 @@ def care_team_member_for_matrix(org):
         organization=org, user=UserFactory(), roles=[Role.SOBER_COACH]
     )
     return CareTeamMemberFactory(client=ClientFactory(organization=org), membership=membership)
+
+
+def safety_event_for_matrix(org):
+    from continuum.care.services import safety_event_raise
+    from tests.people.factories import ClientFactory
+
+    return safety_event_raise(
+        actor=None, client=ClientFactory(organization=org), kind="help_now", door="staff"
+    )

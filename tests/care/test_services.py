@@ -208,7 +208,9 @@ def test_aftercare_first_contact_goes_to_the_case_manager(
     handoff_execute(run_id=run.pk)
     task = Task.objects.get(source="handoff:care.aftercare_first_contact")
     assert task.assignee == memberships["case_manager"]
-    assert task.due_at == NOW + timedelta(hours=72)
+    # Discharged on March 1 (entered a day later): 72 h from the start of March 1 in
+    # New York (05:00 UTC), not from data entry.
+    assert task.due_at == datetime(2026, 3, 1, 5, 0, tzinfo=UTC) + timedelta(hours=72)
 
 
 def test_aftercare_first_contact_falls_back_to_intake(client_record, admin_user, enqueued):

@@ -327,7 +327,7 @@ def coach_tasks(org, memberships, team_client):
             title="Overdue call",
             assignee=coach,
             due_at=NOW - timedelta(hours=5),
-            priority="high",
+            kind="deadline",
         )
         soon = task_create(
             actor=None,
@@ -369,8 +369,8 @@ def test_my_work_lists_my_open_tasks_overdue_first_then_by_due_date(
 def test_my_work_queries_do_not_grow_with_tasks(client, org, members, memberships, coach_tasks):
     client.force_login(members[Role.SOBER_COACH])
     # 1 organization, 2 session, 3 user, 4 membership (middleware), 5 my open tasks with
-    # clients, 6 switcher memberships (header).
-    with assert_queries(6, label="my work"):
+    # clients, 6 safety events waiting for me (alerts), 7 switcher memberships (header).
+    with assert_queries(7, label="my work"):
         assert client.get(url("my_work", org)).status_code == 200
     with scope(organization=org.pk):
         for n in range(10):
@@ -381,7 +381,7 @@ def test_my_work_queries_do_not_grow_with_tasks(client, org, members, membership
                 assignee=memberships[Role.SOBER_COACH],
                 client=ClientFactory(organization=org),
             )
-    with assert_queries(6, label="my work with more tasks"):
+    with assert_queries(7, label="my work with more tasks"):
         assert client.get(url("my_work", org)).status_code == 200
 
 

@@ -108,6 +108,8 @@ def _phq9(item9=0, rest=1):
 def test_phq9_item9_raises_an_urgent_task_and_alert_whatever_the_total(
     in_org, members, client_rec, plan, case_manager
 ):
+    # The case manager has served the client since before today.
+    CareTeamMember.objects.filter(client=client_rec).update(started_on=NOW.date())
     assessment = services.assessment_record(
         actor=members[Role.CLIENT],
         client=client_rec,
@@ -117,11 +119,13 @@ def test_phq9_item9_raises_an_urgent_task_and_alert_whatever_the_total(
     )
     assert (assessment.total, assessment.band, assessment.urgent) == (1, "minimal", True)
     assert assessment.answers == _phq9(item9=1, rest=0)
-    task = Task.objects.get(source="casemanagement.safety")
-    assert task.assignee == case_manager and task.priority == "high"
-    assert task.title.startswith("URGENT")
-    alert = Notification.objects.get(template="safety_alert")
-    assert alert.recipient == members[Role.CASE_MANAGER] and alert.urgent
+    task = Task.objects.get(source="care.safety")
+    assert task.assignee == case_manager and task.priority == "urgent"
+    assert task.title == f"Same-day safety call with {client_rec.display_name}"
+    alerts = Notification.objects.filter(template="safety_event")
+    assert {(n.recipient, n.urgent) for n in alerts} == {(members[Role.CASE_MANAGER], True)}
+    # Nothing clinical leaves the platform: not the instrument, not the question.
+    assert all("PHQ" not in str(n.context) for n in alerts)
 
 
 def test_phq9_without_item9_raises_no_alert(in_org, members, client_rec, plan):
@@ -133,7 +137,7 @@ def test_phq9_without_item9_raises_no_alert(in_org, members, client_rec, plan):
         source="staff",
     )
     assert (assessment.total, assessment.band, assessment.urgent) == (24, "severe", False)
-    assert not Task.objects.filter(source="casemanagement.safety").exists()
+    assert not Task.objects.filter(source="care.safety").exists()
 
 
 def test_bad_answers_are_refused_item_by_item_and_nothing_is_saved(in_org, members, client_rec):

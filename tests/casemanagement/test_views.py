@@ -307,7 +307,7 @@ def test_client_phq9_item9_shows_crisis_resources_at_once(portal, in_org, client
     body = response.content.decode()
     assert response.status_code == 200
     assert "Help is available right now" in body and 'href="tel:988"' in body
-    assert Task.objects.filter(source="casemanagement.safety").count() == 1
+    assert Task.objects.filter(source="care.safety").count() == 1
 
 
 def test_client_without_item9_sees_no_crisis_box(portal, in_org, client_rec, plan):

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from coaching.models import Alert, AlertCause, Engagement, EngagementStatus
-from continuum.people.models import Client
+from continuum.people.models import CareTeamMember, Client
 from continuum.tenancy.models import Membership, Role
 from tests.factories import UserFactory
 
@@ -25,7 +25,7 @@ def make_coach(org, user=None) -> Membership:
 def make_engagement(org, *, client=None, coach=None, status=EngagementStatus.ACTIVE, **values):
     now = timezone.now()
     values.setdefault("starts_on", timezone.localdate(now) - timedelta(days=10))
-    return Engagement.objects.create(
+    engagement = Engagement.objects.create(
         organization=org,
         client=client or make_client(org),
         coach=coach if coach is not None else make_coach(org),
@@ -33,6 +33,16 @@ def make_engagement(org, *, client=None, coach=None, status=EngagementStatus.ACT
         activated_at=now - timedelta(days=10) if status != "proposed" else None,
         **values,
     )
+    if status in (EngagementStatus.ACTIVE, EngagementStatus.PAUSED):
+        # As activation does: the coach joins the client's care team.
+        CareTeamMember.objects.get_or_create(
+            organization=org,
+            client=engagement.client,
+            membership=engagement.coach,
+            role=Role.SOBER_COACH,
+            defaults={"started_on": values["starts_on"]},
+        )
+    return engagement
 
 
 def engagement_for_matrix(org) -> Engagement:

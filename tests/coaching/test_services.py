@@ -16,8 +16,8 @@ from coaching.models import (
     EngagementStatus,
 )
 from coaching.tasks import alerts_scan_organization
-from continuum.care.models import CareEpisode, HandoffRun, Phase, Task
-from continuum.care.services import handoff_execute
+from continuum.care.models import CareEpisode, HandoffRun, Phase, SafetyEvent, Task
+from continuum.care.services import handoff_execute, safety_escalations_run
 from continuum.notifications.models import Notification
 from continuum.people.models import CareTeamMember
 from continuum.tenancy.models import Membership, Role
@@ -90,6 +90,15 @@ def notified(user, *, urgent=None):
     return rows.count()
 
 
+def told(user):
+    """The channels a safety event reached `user` on."""
+    return sorted(
+        Notification.objects.filter(recipient=user, template="safety_event").values_list(
+            "channels__0", flat=True
+        )
+    )
+
+
 def scan(org):
     return alerts_scan_organization(organization_id=org.pk)
 
@@ -137,7 +146,10 @@ def test_missed_checkin_fires_once_escalates_and_clears(world):
         scan(org)
         alert = Alert.objects.get(pk=alerts[0].pk)
         assert alert.escalated_to == world["manager"]
-        assert notified(world["manager"].user, urgent=True) == 1
+        # Not a safety event (the engagement does not mark missed check-ins urgent): the
+        # escalation waits for the beat like any other message.
+        assert notified(world["manager"].user, urgent=False) == 1
+        assert told(world["manager"].user) == []
         scan(org)
         assert notified(world["manager"].user) == 1  # escalated once
     with time_machine.travel(at(3, 8), tick=False):
@@ -176,21 +188,26 @@ def test_acknowledged_alert_does_not_escalate(world):
 # --- craving and reported use -------------------------------------------------------------
 
 
-def test_craving_at_threshold_fires_once_escalates_and_clears(world):
+def test_craving_at_threshold_is_a_safety_event_and_clears(world):
     org, engagement = world["org"], world["engagement"]
     with time_machine.travel(at(2, 10), tick=False):
         checkin(world, craving=6)
         assert outstanding(engagement, AlertCause.CRAVING) == []
+        assert told(world["coach"].user) == []
     with time_machine.travel(at(3, 10), tick=False):
         checkin(world, craving=7)
         [alert] = outstanding(engagement, AlertCause.CRAVING)
         assert alert.detail == "Craving 7/10 on Nov 3"
-    with time_machine.travel(at(4, 10), tick=False):
-        checkin(world, craving=9)
-        assert len(outstanding(engagement, AlertCause.CRAVING)) == 1
-        scan(org)  # raised yesterday, never acknowledged
+        # The coach first (the coaching line), at once, in-app and by e-mail.
+        assert told(world["coach"].user) == ["email", "in_app"]
+        assert notified(world["coach"].user) == 0  # no second, ordinary coaching alert
+        [event] = SafetyEvent.objects.filter(client=world["client"])
+        assert (event.kind, event.asked, event.door) == ("craving", world["coach"], "portal")
+    with time_machine.travel(at(3, 10, 16), tick=False):
+        safety_escalations_run(organization=org)  # the coach did not acknowledge
+        assert told(world["manager"].user) == ["email", "in_app"]
         alert.refresh_from_db()
-        assert alert.escalated_to == world["manager"]
+        assert alert.escalated_at is None  # the spine escalates, not the coaching scan
     with time_machine.travel(at(5, 10), tick=False):
         checkin(world, craving=3)
         alert.refresh_from_db()
@@ -198,69 +215,127 @@ def test_craving_at_threshold_fires_once_escalates_and_clears(world):
         assert alert.cleared_reason == "Craving down to 3/10"
 
 
-def test_reported_use_fires_once_escalates_and_clears_when_resolved(world):
-    org, engagement = world["org"], world["engagement"]
+def test_reported_use_is_a_safety_event_until_resolved(world):
+    engagement = world["engagement"]
     with time_machine.travel(at(2, 10), tick=False):
         checkin(world, sober=False)
         [alert] = outstanding(engagement, AlertCause.REPORTED_USE)
-        assert notified(world["coach"].user, urgent=True) == 1
+        assert told(world["coach"].user) == ["email", "in_app"]
+        assert Notification.objects.filter(template="safety_event", urgent=False).count() == 0
     with time_machine.travel(at(3, 10), tick=False):
-        checkin(world, sober=False)
+        checkin(world, sober=False)  # again, on a new day: asked again
         assert len(outstanding(engagement, AlertCause.REPORTED_USE)) == 1
-        scan(org)
-        alert.refresh_from_db()
-        assert alert.escalated_at is not None
+        assert SafetyEvent.objects.filter(client=world["client"]).count() == 2
+        services.alert_acknowledge(actor=world["coach"].user, alert=alert)
+        # The coach's acknowledgement stops the spine's escalation too.
+        assert not SafetyEvent.objects.filter(client=world["client"], status="open").exists()
         services.alert_resolve(actor=world["manager"].user, alert=alert, note="Called, safe")
         alert.refresh_from_db()
         assert alert.status == AlertStatus.CLEARED
-        assert alert.acknowledged_by == world["manager"].user
     with time_machine.travel(at(4, 10), tick=False):
         checkin(world, sober=False)  # a new episode of use is a new alert
         assert len(outstanding(engagement, AlertCause.REPORTED_USE)) == 1
         assert Alert.objects.filter(engagement=engagement, cause="reported_use").count() == 2
 
 
+def test_positive_sobriety_test_entered_by_staff_is_a_safety_event(world):
+    engagement = world["engagement"]
+    engagement.includes_monitoring = True
+    engagement.save(update_fields=["includes_monitoring"])
+    with time_machine.travel(at(2, 10), tick=False):
+        services.sobriety_test_record(
+            actor=world["coach"].user,
+            engagement=engagement,
+            tested_on=at(2, 9).date(),
+            kind="urine",
+            result="positive",
+        )
+    [event] = SafetyEvent.objects.filter(client=world["client"])
+    assert (event.kind, event.door, event.asked) == ("reported_use", "staff", world["coach"])
+
+
+def test_missed_checkins_marked_urgent_are_a_safety_event(world):
+    org, engagement = world["org"], world["engagement"]
+    engagement.missed_checkin_urgent = True
+    engagement.save(update_fields=["missed_checkin_urgent"])
+    with time_machine.travel(at(2, 21, 5), tick=False):
+        scan(org)
+        assert told(world["coach"].user) == ["email", "in_app"]
+        [event] = SafetyEvent.objects.filter(client=world["client"])
+        assert (event.kind, event.door) == ("missed_checkins", "system")
+    with time_machine.travel(at(2, 22, 10), tick=False):
+        scan(org)
+        [alert] = outstanding(engagement, AlertCause.MISSED_CHECKIN)
+        assert alert.escalated_at is None  # the spine's clock, not the coaching one
+        assert notified(world["manager"].user) == 0
+
+
 # --- help now -----------------------------------------------------------------------------
 
 
-def test_help_now_alerts_at_once_with_urgent_outbox_and_on_call(
-    world, django_capture_on_commit_callbacks
+def test_help_now_goes_out_at_once_on_the_urgent_queue(
+    world, django_capture_on_commit_callbacks, monkeypatch
 ):
-    org, engagement = world["org"], world["engagement"]
+    from continuum.notifications import tasks as notification_tasks
+
+    sent = []
+    monkeypatch.setattr(
+        notification_tasks.deliver_urgent_notification,
+        "apply_async",
+        lambda *a, **kw: sent.append(kw),
+    )
+    with (
+        time_machine.travel(at(2, 23), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        alert = services.help_request(
+            actor=world["members"][Role.CLIENT],
+            client=world["client"],
+            engagement=world["engagement"],
+        )
+        services.help_request(
+            actor=world["members"][Role.CLIENT],
+            client=world["client"],
+            engagement=world["engagement"],
+        )
+    assert len(outstanding(world["engagement"], AlertCause.HELP_NOW)) == 1
+    assert told(world["coach"].user) == ["email", "in_app"]
+    [event] = SafetyEvent.objects.filter(client=world["client"])
+    assert event.count == 2  # the second press adds to the first
+    # One delivery per outbox row, each enqueued as soon as the press committed.
+    rows = Notification.objects.filter(template="safety_event").values_list("pk", flat=True)
+    assert sorted(kw["kwargs"]["notification_id"] for kw in sent) == sorted(rows)
+    assert {kw["kwargs"]["organization_id"] for kw in sent} == {world["org"].pk}
+    assert notification_tasks.deliver_urgent_notification.queue == "urgent"
+    services.alert_resolve(actor=world["coach"].user, alert=alert)
+    assert outstanding(world["engagement"], AlertCause.HELP_NOW) == []
+
+
+def test_help_now_outside_the_coachs_hours_asks_the_next_person_first(world):
     services.coach_profile_save(
         actor=None,
         membership=world["coach"],
         hours_start=at(1, 8).time(),
         hours_end=at(1, 20).time(),
     )
-    on_call = make_coach(org)
-    services.coach_profile_save(actor=None, membership=on_call, on_call=True)
-    with time_machine.travel(at(2, 23), tick=False):  # outside the coach's hours
-        with django_capture_on_commit_callbacks() as callbacks:
-            alert = services.help_request(
-                actor=world["members"][Role.CLIENT], engagement=engagement
-            )
-            services.help_request(actor=world["members"][Role.CLIENT], engagement=engagement)
-        assert any(cb.__name__ == "_deliver_now" for cb in callbacks)
-        assert len(outstanding(engagement, AlertCause.HELP_NOW)) == 1
-        assert notified(world["coach"].user, urgent=True) == 1
-        assert notified(on_call.user, urgent=True) == 1
-    with time_machine.travel(at(3, 0, 5), tick=False):
-        scan(org)
-        alert.refresh_from_db()
-        assert alert.escalated_to == world["manager"]
-        services.alert_resolve(actor=world["coach"].user, alert=alert)
-        assert outstanding(engagement, AlertCause.HELP_NOW) == []
+    with time_machine.travel(at(2, 23), tick=False):
+        services.help_request(actor=None, client=world["client"], engagement=world["engagement"])
+    [event] = SafetyEvent.objects.filter(client=world["client"])
+    assert event.asked == world["manager"]
+    assert told(world["coach"].user) == []
+    with time_machine.travel(at(3, 11), tick=False):  # within hours: the coach first
+        services.help_request(actor=None, client=world["client"], engagement=world["engagement"])
+    assert SafetyEvent.objects.filter(client=world["client"], asked=world["coach"]).exists()
 
 
-def test_help_now_within_hours_does_not_wake_the_on_call_coach(world):
-    services.coach_profile_save(actor=None, membership=world["coach"])
-    on_call = make_coach(world["org"])
-    services.coach_profile_save(actor=None, membership=on_call, on_call=True)
+def test_help_now_without_an_engagement_still_reaches_someone(world, members):
+    client = make_client(world["org"])
     with time_machine.travel(at(2, 11), tick=False):
-        services.help_request(actor=None, engagement=world["engagement"])
-    assert notified(on_call.user) == 0
-    assert notified(world["coach"].user) == 1
+        assert services.help_request(actor=None, client=client) is None
+    [event] = SafetyEvent.objects.filter(client=client)
+    # No care team, no rota: every admin.
+    assert event.asked_as == "admins"
+    assert told(members[Role.ORG_ADMIN]) == ["email", "in_app"]
 
 
 # --- isolation (no contact) ---------------------------------------------------------------

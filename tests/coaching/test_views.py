@@ -104,10 +104,16 @@ def test_help_now_shows_numbers_and_alerts_the_coach(client, org, members, setup
     with scope(organization=org.pk):
         assert not Alert.objects.exists()
     response = client.post(url("portal:coaching_help", org))
-    assert b"Your coach has been alerted" in response.content
+    coach = members[Role.SOBER_COACH].get_full_name()
+    # The truth: the person actually told, by name.
+    assert (
+        f"We have let {coach}, your sober coach, know; {coach} will call you today."
+        in response.content.decode()
+    )
     with scope(organization=org.pk):
         assert Alert.objects.get().cause == AlertCause.HELP_NOW
-        assert Notification.objects.get(recipient=members[Role.SOBER_COACH]).urgent
+        rows = Notification.objects.filter(recipient=members[Role.SOBER_COACH])
+        assert {(n.template, n.urgent) for n in rows} == {("safety_event", True)}
 
 
 def test_plan_is_one_tap_from_the_portal(client, org, members, setup):
@@ -594,7 +600,7 @@ def test_contacts_outliers_and_alerts_are_on_the_client_timeline(org, members, s
             mood=1,
             sleep="poor",
         )
-        services.help_request(actor=None, engagement=e)
+        services.help_request(actor=None, client=setup["client"], engagement=e)
         titles = [
             entry.title
             for entry in client_timeline(client=setup["client"], organization=org).entries
@@ -602,4 +608,5 @@ def test_contacts_outliers_and_alerts_are_on_the_client_timeline(org, members, s
     assert "Coach contact: Video" in titles
     assert "Check-in: reported use, craving 9/10" in titles
     assert "Coaching alert: Asked for help now" in titles
+    assert "Safety event: Asked for help now" in titles
     assert not any(t == "Check-in: " for t in titles)  # ordinary check-ins stay off

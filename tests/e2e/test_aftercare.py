@@ -79,3 +79,15 @@ def test_discharge_to_aftercare_then_care_plan_and_accompanied_appointment(
     appointment = Appointment.objects.get(client=client)
     assert appointment.case_manager_accompanies
     assert "Bayside Outpatient Clinic" in page.get_by_role("main").inner_text()
+
+    # On a phone, the case manager reads the follow-up report: today's discharge, its
+    # 7-day window open, and a case page whose charts and tables fit 390 px.
+    phone = site.open(phone=True)
+    phone.log_in_as(case_manager.user)
+    phone.visit(f"/{org.slug}/staff/case-management/")
+    phone.follow("Follow-up after discharge")
+    report = phone.page.get_by_role("region", name="Discharges", exact=True).inner_text()
+    assert "Jordan Reyes" in report and "7 days left" in report
+    assert phone.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    phone.visit(f"/{org.slug}/staff/clients/{client.public_id}/case/")
+    assert phone.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

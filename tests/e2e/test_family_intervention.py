@@ -36,7 +36,7 @@ TEXT = {
         "letter_label": "Your letter",
         "save": "Save draft",
         "saved": "Draft saved.",
-        "subject": "request",
+        "subject": "a message from harbor recovery",
         "together": "Helping Sam together",
         "how_are_you": "How are you doing?",
         "calm": "How calm have you felt this week?",
@@ -65,7 +65,7 @@ TEXT = {
         "letter_label": "Su carta",
         "save": "Guardar borrador",
         "saved": "Borrador guardado.",
-        "subject": "solicitud",
+        "subject": "un mensaje de harbor recovery",
         "together": "Ayudando a Sam, juntos",
         "how_are_you": "¿Cómo está usted?",
         "calm": "¿Qué tan tranquilo se ha sentido esta semana?",
@@ -134,7 +134,10 @@ def test_family_asks_for_help_then_drafts_a_letter(site, in_org, members, lang):
     notification_deliver_due(worker="e2e")
     confirmation = mail.outbox[-1]
     assert confirmation.to == ["maria.lopez@example.com"]
-    assert t["subject"] in confirmation.subject.lower()
+    # The e-mail says who it is from and to sign in, in the family's language; the
+    # request's detail waits in the portal.
+    assert t["subject"] == confirmation.subject.lower()
+    assert "Sam" not in confirmation.body
 
     # The intake desk accepts; the requester becomes the first participant.
     interventionist = Membership.objects.get(organization=org, user=members[Role.INTERVENTIONIST])

@@ -172,6 +172,11 @@ def test_export_without_consent_is_refused(full_client, members):
     body = response.json()
     assert body["issue"][0]["code"] == "security"
     assert "42 CFR Part 2 consent" in body["issue"][0]["diagnostics"]
+    # It names the way forward: the page that records that consent, filled in.
+    assert (
+        f"Record it at http://testserver/harbor/staff/clients/{full_client.public_id}/consents/new/?"
+        "recipient_kind=named_organization&recipient_name=Acme+Insurance&purposes=payment"
+    ) in body["issue"][0]["diagnostics"]
     assert not Disclosure.objects.exists()
 
 

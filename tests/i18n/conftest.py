@@ -8,13 +8,13 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.utils import timezone
-from django_scopes import scope
 
 from coaching.models import RelapsePreventionPlan
 from continuum.care.models import Phase
 from continuum.consent.models import Consent
 from continuum.people.models import FamilyMember
 from continuum.tenancy.models import Role
+from continuum.tenancy.scoping import organization_scope
 from tests.care.factories import EpisodeFactory
 from tests.casemanagement import factories as casemgmt
 from tests.coaching.factories import make_client, make_engagement
@@ -38,7 +38,9 @@ class World:
 @pytest.fixture
 def world(org, members):
     client_user, family_user = members[Role.CLIENT], members[Role.FAMILY_MEMBER]
-    with scope(organization=org.pk):
+    # The organization's scope, time zone included: a medication started "today" must
+    # be current on the organization's day, also late in its evening.
+    with organization_scope(org):
         client = make_client(org, portal_user=client_user, preferred_language="es")
         EpisodeFactory(client=client, organization=org, phase=Phase.AFTERCARE)
         engagement = make_engagement(org, client=client)

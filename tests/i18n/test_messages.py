@@ -1,6 +1,7 @@
 """Every message sent to families and clients reaches a Spanish-speaking recipient in
-Spanish, by e-mail (subject, text and HTML), text message and in the portal inbox; the
-same message to someone who reads English stays English."""
+Spanish: the detail in the portal inbox, and the e-mail (subject, text and HTML) and text
+message that tell them to sign in; the same message to someone who reads English stays
+English."""
 
 import json
 from datetime import UTC, datetime, timedelta
@@ -102,58 +103,31 @@ MESSAGES = {
     ),
     "general": (
         {"subject": "Harbor", "body": "—", "url": URL},
-        ["Abrir en Harbor Recovery", "Enviado por Harbor Recovery"],
-        ["Open in Harbor Recovery", "Sent by Harbor Recovery"],
+        ["Harbor", "— Harbor Recovery"],
+        ["Harbor", "— Harbor Recovery"],
     ),
 }
-# What the text message says, in each language.
-SMS = {
-    "appointment_reminder": {
-        "es": "Recordatorio: cita el 3 de",
-        "en": "Reminder: appointment Dec. 3",
+# What leaves the platform (e-mail and text message) is the same for every kind: who it
+# is from and to sign in, in the reader's language.
+OUTBOUND = {
+    "es": {
+        "e-mail subject": "Un mensaje de Harbor Recovery",
+        "e-mail text": "Harbor Recovery tiene un mensaje nuevo para usted. Inicie sesión para leerlo:",
+        "e-mail HTML": "Inicie sesión para leerlo",
+        "text message": "Harbor Recovery: mensaje nuevo. Inicie sesión para leerlo:",
     },
-    "assessment_reminder": {
-        "es": "Es momento de su cuestionario PHQ-9",
-        "en": "Time for your PHQ-9 check-in",
+    "en": {
+        "e-mail subject": "A message from Harbor Recovery",
+        "e-mail text": "Harbor Recovery has a new message for you. Sign in to read it:",
+        "e-mail HTML": "Sign in to read it",
+        "text message": "Harbor Recovery: new message. Sign in to read it:",
     },
-    "refill_reminder": {
-        "es": "Debe surtir un medicamento antes del 3 de",
-        "en": "A refill is due Dec. 3",
-    },
-    "coaching_reminder": {
-        "es": "se acerca un día de alto riesgo: 3 de",
-        "en": "high-risk day coming up Dec. 3",
-    },
-    "interventions_request_received": {"es": "¿En peligro ahora?", "en": "In danger now?"},
-    "interventions_request_update": {
-        "es": "Lee Park será su intervencionista",
-        "en": "Lee Park will be your interventionist",
-    },
-    "interventions_portal_invite": {
-        "es": "Le invitan a formar parte del equipo",
-        "en": "You are invited to a family's intervention team",
-    },
-    "interventions_reminder": {
-        "es": "Recordatorio: Reunión de planificación (3 de",
-        "en": "Reminder: Planning meeting (Dec. 3",
-    },
-    "interventions_letter_reviewed": {
-        "es": "Su carta está aprobada.",
-        "en": "Your letter is approved.",
-    },
-    "interventions_response_plan": {"es": "está listo.", "en": "is ready."},
-    "interventions_follow_up": {
-        "es": "Un seguimiento con su familia:",
-        "en": "A check-in with your family:",
-    },
-    # The subject as the sender wrote it, after the organization's name.
-    "general": {"es": "Harbor Recovery: Harbor", "en": "Harbor Recovery: Harbor"},
 }
 # Sent to staff only; staff pages and messages may stay English.
 STAFF_MESSAGES = {
     "break_glass",
     "coaching_alert",
-    "safety_alert",
+    "safety_event",
     "interventions_request_urgent",
     "interventions_request_overdue",
     "interventions_letter_submitted",
@@ -225,14 +199,15 @@ def test_message_is_in_the_recipients_language(org, readers, tmp_path, kind):
     context, spanish, english = MESSAGES[kind]
     for language, expected in (("es", spanish), ("en", english)):
         parts = _deliver(org, readers[language], kind, context, tmp_path)
-        text = "\n".join(parts.values())
+        # The detail is in the inbox copy, in the reader's language, subject first.
+        inbox = parts["inbox"]
         for phrase in expected:
-            assert phrase in text, f"{kind} ({language}): {phrase!r} missing from\n{text}"
-        # The subject leads every part; each part is in the reader's language.
+            assert phrase in inbox, f"{kind} ({language}): {phrase!r} missing from\n{inbox}"
         subject = expected[0] if kind != "general" else context["subject"]
-        for part in ("e-mail subject", "inbox"):
-            assert subject in parts[part], f"{kind} ({language}) {part}: {parts[part]!r}"
-        assert SMS[kind][language] in parts["text message"], parts["text message"]
+        assert subject in inbox.splitlines()[0], f"{kind} ({language}) inbox: {inbox!r}"
+        # E-mail and text message say who and to sign in, in the reader's language too.
+        for part, wording in OUTBOUND[language].items():
+            assert wording in parts[part], f"{kind} ({language}) {part}: {parts[part]!r}"
 
 
 @time_machine.travel(NOW, tick=False)
@@ -257,5 +232,6 @@ def test_a_meeting_reminder_is_worded_for_the_family_whatever_the_staff_member_r
         reminder = Notification.objects.get(template="interventions_reminder")
     assert reminder.context["what"] == "Planning meeting"
     notification_deliver_due(worker="i18n")
-    [email] = mail.outbox
-    assert email.subject == "Recordatorio: Reunión de planificación"
+    with scope(organization=org.pk):
+        reminder.refresh_from_db()
+    assert reminder.subject == "Recordatorio: Reunión de planificación"

@@ -48,6 +48,12 @@ PAGES = {
         "Pídanos que le pongamos en contacto",
     ),
     "public:referral_respond": (None, {"response_token": None}, "get", "Enviar respuesta"),
+    "public:listing_capacity": (
+        None,
+        {"capacity_token": None},
+        "get",
+        "¿Está recibiendo clientes nuevos?",
+    ),
     "public:intervention_help": (None, {}, "get", "Enviar mi solicitud"),
     "public:intervention_help_thanks": (None, {}, "get", "Ir a su página familiar"),
     "portal:home": (CLIENT, {}, "get", "Este es su espacio privado"),

@@ -5,6 +5,7 @@ import time_machine
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from continuum.care.models import CareEpisode, HandoffRun, Phase, Task
 from continuum.care.services import handoff_execute
@@ -68,11 +69,12 @@ def test_danger_signs_flag_urgent_and_the_email_leads_with_911_and_988(
     assert len(alert) == 1 and alert[0].urgent
     sent = {m.to[0]: m for m in deliver()}
     family_mail = sent["maria.lopez@example.com"]
-    assert family_mail.subject.startswith("Urgent: if anyone is in danger call 911 or 988")
-    first_lines = family_mail.body.strip().splitlines()[:3]
-    assert "IF ANYONE IS IN DANGER" in first_lines[0]
-    assert "911" in first_lines[1] and "988" in first_lines[2]
-    assert "/harbor/portal/interventions/" in family_mail.body
+    # The e-mail leads with the crisis lines and says no more than who and to sign in.
+    assert family_mail.subject == "Urgent: a message from Harbor Recovery"
+    first_line = family_mail.body.strip().splitlines()[0]
+    assert "911" in first_line and "988" in first_line
+    assert "Sam" not in family_mail.body and "overdose" not in family_mail.body
+    assert "/harbor/portal/inbox/" in family_mail.body
     assert "/accounts/login/code/" in family_mail.body
 
 
@@ -349,7 +351,7 @@ def test_accepted_moves_to_residential_and_hands_off(planning, members):
         actor=interventionist,
         intervention=planning,
         program_name="Harbor House Residential",
-        bed_hold_date=date.today(),
+        bed_hold_date=timezone.localdate(),  # the organization's day (its scope is active)
     )
     services.intervention_transport_update(
         actor=interventionist, intervention=planning, transport_provider="SafeRide"
@@ -360,7 +362,7 @@ def test_accepted_moves_to_residential_and_hands_off(planning, members):
     episode = CareEpisode.objects.get()
     assert episode.phase == Phase.RESIDENTIAL
     assert episode.residential_program == "Harbor House Residential"
-    assert episode.admission_date == date.today()
+    assert episode.admission_date == timezone.localdate()
     planning.refresh_from_db()
     assert planning.transport_dispatched_at is not None
     run = HandoffRun.objects.get(name="interventions.admission_handoff")

@@ -11,9 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope
 
+from continuum.audit.models import AuditEvent
 from continuum.care.models import CareEpisode, Phase
+from continuum.consent.models import Disclosure
 from continuum.people.models import Client, FamilyMember
 from continuum.tenancy.models import Membership, Role
+from continuum.tenancy.timezones import org_zone
 from interventions.models import (
     Intervention,
     InterventionRequest,
@@ -24,6 +27,7 @@ from interventions.models import (
     ResponsePlan,
     WellbeingCheckin,
 )
+from tests.consent.factories import signed_consent
 from tests.factories import MembershipFactory, UserFactory
 from tests.interventions.factories import (
     intervention_for_matrix,
@@ -358,7 +362,8 @@ def test_path_accepted_to_residential(client, org, members, case):
     assert client.post(review, {"decision": "approve"}).status_code == 302
 
     page = url("staff:intervention_detail", org, intervention_id=case["intervention"].public_id)
-    today = timezone.localdate().isoformat()
+    # The organization's day: late in its evening, UTC is already tomorrow.
+    today = timezone.localdate(timezone=org_zone(org)).isoformat()
     response = client.post(
         page, {"action": "outcome", "outcome-outcome": "accepted", "outcome-admission_date": today}
     )
@@ -370,11 +375,37 @@ def test_path_accepted_to_residential(client, org, members, case):
         assert Letter.objects.get().status == LetterStatus.APPROVED
         assert Intervention.objects.get().transport_dispatched_at is not None
 
+    # The family took part in the day; what happened to Sam afterwards is Sam's to share.
     client.force_login(case["family"])
-    portal = client.get(
-        url("portal:intervention_family", org, intervention_id=case["intervention"].public_id)
+    portal_page = url(
+        "portal:intervention_family", org, intervention_id=case["intervention"].public_id
     )
-    assert "accepted help and is on the way to treatment" in portal.content.decode()
+    page = client.get(portal_page).content.decode()
+    assert "accepted help" not in page and "Harbor House Residential" not in page
+    assert "once Sam signs a consent naming you" in page
+    with scope(organization=org.pk):
+        assert not Disclosure.objects.exists()
+        reads = AuditEvent.objects.filter(action="intervention.viewed", actor=case["family"])
+        assert reads.filter(client_id=case["intervention"].client.public_id).exists()
+        family_member = FamilyMember.objects.get(portal_user=case["family"])
+        signed_consent(
+            org=org,
+            client=case["intervention"].client,
+            recipient_kind="family_member",
+            recipient_name="",
+            recipient_family_member=family_member,
+            purposes=["family_involvement"],
+            information_categories=["status"],
+        )
+    page = client.get(portal_page).content.decode()
+    assert "accepted help and is on the way to treatment" in page
+    assert "Harbor House Residential" in page
+    client.get(portal_page)
+    with scope(organization=org.pk):
+        # Accounted once, however often the family member looks.
+        disclosure = Disclosure.objects.get()
+        assert disclosure.recipient == family_member.display_name
+        assert disclosure.purpose == "family_involvement"
 
 
 def test_path_declined_to_the_family_response_plan(client, org, members, case):

@@ -6,7 +6,8 @@ from django_scopes import scope
 
 from continuum.notifications.models import CalendarFeed, Channel, Notification, Status
 from continuum.notifications.services import hash_token
-from tests.factories import TenantFactory, UserFactory
+from continuum.tenancy.models import Membership
+from tests.factories import MembershipFactory, TenantFactory, UserFactory
 
 
 class NotificationFactory(TenantFactory):
@@ -32,7 +33,14 @@ class NotificationFactory(TenantFactory):
 def calendar_feed_with_token(org, user) -> str:
     token = secrets.token_urlsafe(32)
     with scope(organization=org.pk):
-        CalendarFeed.objects.create(organization=org, user=user, token_hash=hash_token(token))
+        membership = Membership.objects.get(organization=org, user=user)
+        CalendarFeed.objects.create(
+            organization=org,
+            user=user,
+            membership=membership,
+            roles=sorted(membership.roles),
+            token_hash=hash_token(token),
+        )
     return token
 
 
@@ -41,4 +49,6 @@ def notification_id_for_matrix(org) -> str:
 
 
 def feed_token_for_matrix(org) -> str:
-    return calendar_feed_with_token(org, UserFactory())
+    user = UserFactory()
+    MembershipFactory(organization=org, user=user, roles=["case_manager"])
+    return calendar_feed_with_token(org, user)

@@ -63,12 +63,14 @@ def test_in_app_and_email_are_delivered_once(org, members):
     assert _deliveries(notification) == ["email", "in_app"]
     [email] = mail.outbox
     assert email.to == [coach.email]
-    assert email.subject == "Check-in due"
+    # The e-mail says who it is from and to sign in; the detail stays in the inbox.
+    assert email.subject == "A message from Harbor Recovery"
     assert (
         email.extra_headers["Message-ID"]
         == f"<notification-{notification.public_id}@continuum.local>"
     )
-    assert "Please check in today." in email.body
+    assert "Please check in today." not in email.body and "Check-in due" not in email.body
+    assert "Sign in to read it:" in email.body and "/harbor/staff/inbox/" in email.body
     html, mimetype = email.alternatives[0]
     assert mimetype == "text/html" and "Harbor Recovery" in html
     # A second run finds nothing more to do.
@@ -123,7 +125,8 @@ def test_sms_goes_through_the_configured_backend(org, members, settings, tmp_pat
     record = json.loads(sent.read_text())
     assert record == {
         "to": "+15550100199",
-        "body": "Harbor Recovery: Check-in due",
+        "body": "Harbor Recovery: new message. Sign in to read it: "
+        f"{settings.SITE_URL}/harbor/staff/inbox/",
         "idempotency_key": str(notification.public_id),
     }
     assert _reload(notification).status == Status.SENT

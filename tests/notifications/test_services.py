@@ -1,8 +1,9 @@
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django_scopes import scope
 
 from continuum.audit.models import AuditEvent
@@ -245,3 +246,30 @@ def test_a_feed_token_does_not_open_another_organizations_calendar(org, other_or
     _, token = calendar_feed_rotate(actor=members["sober_coach"], organization=org)
     with scope(organization=other_org.pk):
         assert calendar_feed_by_token(organization=other_org, token=token) is None
+
+
+def test_urgent_means_sent_at_once_on_the_urgent_queue(
+    org, members, in_org, monkeypatch, django_capture_on_commit_callbacks
+):
+    from continuum.notifications import tasks
+
+    sent = []
+    monkeypatch.setattr(
+        tasks.deliver_urgent_notification, "apply_async", lambda *a, **kw: sent.append(kw)
+    )
+    coach = members["sober_coach"]
+    with django_capture_on_commit_callbacks(execute=True):
+        urgent = _schedule(org, coach, dedup_key="urgent:1", urgent=True)
+        _schedule(org, coach, dedup_key="ordinary:1")
+        # Urgent but due tomorrow: the beat sends it when it is due.
+        _schedule(
+            org,
+            coach,
+            dedup_key="urgent:later",
+            urgent=True,
+            due_at=timezone.now() + timedelta(days=1),
+        )
+    assert [kw["kwargs"] for kw in sent] == [
+        {"organization_id": org.pk, "notification_id": urgent.pk}
+    ]
+    assert tasks.deliver_urgent_notification.queue == "urgent"

@@ -7,6 +7,7 @@ from django_scopes import scope
 
 from continuum.people.models import Client, FamilyMember, FamilyRelationship
 from continuum.tenancy.models import Role
+from continuum.tenancy.scoping import organization_scope
 from tests.people.factories import CareTeamMemberFactory, ClientFactory, FamilyRelationshipFactory
 from tests.queries import assert_queries
 
@@ -57,7 +58,8 @@ def test_client_list_rows_match_the_client_serializer_and_are_audited(client, or
         ClientFactory(organization=org, first_name="Bo", last_name="Lee", date_of_birth=None)
     client.force_login(members[Role.ORG_ADMIN])
     data = client.get(api_url("client_list", org)).json()
-    with scope(organization=org.pk):
+    # The organization's scope, time zone included: the API writes times in its zone.
+    with organization_scope(org):
         clients = Client.objects.order_by("last_name", "first_name", "pk")
         expected = json.loads(json.dumps(ClientSerializer(clients, many=True).data))
         assert data["results"] == expected and data["count"] == 2

@@ -66,3 +66,17 @@ def import_job(org) -> ImportJob:
     return ImportJob.objects.create(
         organization=org, filename="x.json", format=ImportFormat.JSON, payload=b"[]"
     )
+
+
+def taxonomy_mapping(org):
+    from referrals.models import TaxonomyMapping
+
+    return TaxonomyMapping.objects.create(
+        organization=org, term="RX-9999", term_key="RX-9999", field="kind", value="detox"
+    )
+
+
+def capacity_token(org) -> str:
+    from referrals.services import listing_capacity_link
+
+    return listing_capacity_link(actor=None, listing=make_listing(org))

@@ -161,7 +161,7 @@ def test_rejected_rows_are_all_reported_and_nothing_is_imported(in_org):
 def test_unreadable_file_is_reported(in_org):
     job = _run(in_org, b"{not json")
     assert job.status == ImportStatus.FAILED
-    assert "Not valid JSON" in job.errors[0]["reason"]
+    assert "f: not valid JSON at line 1, column 2" in job.errors[0]["reason"]
     assert not Listing.objects.exists()
 
 

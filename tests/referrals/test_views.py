@@ -135,7 +135,9 @@ def test_admin_adds_a_listing_that_search_then_finds(admin, org, admin_user):
     found = admin.get(
         url("staff:directory_search", org), {"zip_code": "33139", "distance": 25, "q": "executive"}
     ).content.decode()
-    assert "Key Biscayne Recovery Coaching" in found and "miles away" in found
+    # Placed by its ZIP code: the distance says so and is rounded, never "0.0 miles".
+    assert "Key Biscayne Recovery Coaching" in found and "miles away, by ZIP" in found
+    assert "0.0 miles" not in found
 
 
 @pytest.mark.parametrize(
@@ -268,7 +270,7 @@ def test_upload_queues_one_import_and_progress_shows_the_result(
 @pytest.mark.parametrize(
     ("name", "payload", "message"),
     [
-        ("listings.txt", b"hello", "Upload HSDS JSON (.json) or the tabular CSV package"),
+        ("listings.txt", b"hello", "Upload HSDS JSON (.json), the HSDS tabular package (.zip)"),
         ("empty.json", b"", "The submitted file is empty."),
     ],
 )

@@ -199,14 +199,22 @@ def test_settings_page_saves_and_rejects_bad_values(client, org, admin_user):
         "contact_email": "",
         "staff_mfa_required": "",
         "intake_open": "on",
+        "safety_escalation_minutes": "20",
     }
     assert client.post(url, data).status_code == 302
     org.refresh_from_db()
     assert (org.timezone, org.response_time_hours) == ("America/Chicago", 12)
+    assert org.safety_escalation_minutes == 20
     response = client.post(url, {**data, "timezone": "Nowhere/Land", "response_time_hours": "-1"})
     assert response.status_code == 400
     org.refresh_from_db()
     assert org.timezone == "America/Chicago"
+    # The escalation window has bounds, and the page says which.
+    response = client.post(url, {**data, "safety_escalation_minutes": "1"})
+    assert response.status_code == 400
+    assert "greater than or equal to 5" in response.content.decode()
+    org.refresh_from_db()
+    assert org.safety_escalation_minutes == 20
 
 
 def test_team_page_query_count_does_not_grow_with_members(client, org, admin_user, members):
