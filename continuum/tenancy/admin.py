@@ -15,6 +15,9 @@ class OrganizationAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at"]
+    # Chosen among the organization's members by its own admins; listing members here
+    # would also query a tenant table outside any organization's scope.
+    exclude = ["on_call_fallback"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # an organization's records outlive it; deactivate instead

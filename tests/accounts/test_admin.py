@@ -242,6 +242,7 @@ def test_an_organization_created_in_the_admin_is_audited(client, operator):
             "portal_idle_timeout_minutes": 60,
             "break_glass_minutes": 60,
             "api_token_days": 30,
+            "safety_escalation_minutes": 15,
             "is_active": "on",
             "created_at_0": "2026-01-01",
             "created_at_1": "00:00:00",
