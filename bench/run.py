@@ -772,7 +772,7 @@ def ensure_data(args) -> dict:
         cursor.execute("VACUUM (ANALYZE)")
     vacuum.close()
     grant_application_role()
-    from rest_framework.authtoken.models import Token
+    from continuum.accounts.services import api_token_create
 
     with across_organizations("benchmark fixtures"):
         members = Membership.objects.filter(organization__slug=ORG)
@@ -783,12 +783,12 @@ def ensure_data(args) -> dict:
             .order_by("n", "pk")
             .first()
         )
-        token, _ = Token.objects.get_or_create(user_id=admin_member.user_id)
+        _, token_key = api_token_create(actor=admin_member.user, second_factor=True)
     return {
         "admin_user_id": admin_member.user_id,
         "coach_user_id": coach.user_id,
         "caseload": coach.n,
-        "token": token.key,
+        "token": token_key,
     }
 
 

@@ -114,10 +114,10 @@ def _episodes(organization, clients, rng: random.Random, now) -> list:
 def seed(*, scale: float, seed_value: int) -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
     from casemanagement.models import Appointment
     from coaching.models import CheckIn, CoachProfile, Engagement
+    from continuum.accounts.services import api_token_create
     from continuum.notifications.models import Notification
     from continuum.people.models import CareTeamMember
     from continuum.tenancy.scoping import across_organizations
@@ -230,7 +230,7 @@ def seed(*, scale: float, seed_value: int) -> dict:
             ],
             "delivered notifications (history)",
         )
-        token, _ = Token.objects.get_or_create(user_id=staff["admin"].user_id)
+        _, token_key = api_token_create(actor=staff["admin"].user, second_factor=True)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     _log(f"seeded in {time.perf_counter() - started:.1f} s")
@@ -238,7 +238,7 @@ def seed(*, scale: float, seed_value: int) -> dict:
         "org": ORG,
         "admin_user_id": staff["admin"].user_id,
         "coach_user_id": coach.user_id,
-        "token": token.key,
+        "token": token_key,
         "scale": scale,
     }
 

@@ -4,8 +4,9 @@ bench/settings.py."""
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from rest_framework.authtoken.models import Token
 
+from continuum.accounts.models import ApiToken
+from continuum.accounts.services import api_token_hash
 from continuum.people.selectors import client_list_for
 from continuum.people.serializers import CLIENT_LIST_VALUES
 from continuum.tenancy.models import Membership, Organization
@@ -30,7 +31,9 @@ def clients_json(request, org):
     """The API list's queryset (same visibility, order and page size) as plain JSON,
     with the same token look-up but no DRF, serializer or audit write."""
     key = request.headers.get("Authorization", "").removeprefix("Token ").strip()
-    token = get_object_or_404(Token.objects.select_related("user"), key=key)
+    token = get_object_or_404(
+        ApiToken.objects.select_related("user"), key_hash=api_token_hash(key), revoked_at=None
+    )
     organization = get_object_or_404(Organization, slug=org, is_active=True)
     with organization_scope(organization):
         membership = get_object_or_404(

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -321,7 +322,13 @@ def alert_acknowledge(request, org, coaching_alert_id):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Alert acknowledged.")
-    return redirect(request.POST.get("next") or _engagement_url(request, alert.engagement))
+    # `next` comes from the form: only a path on this site is followed.
+    next_url = request.POST.get("next", "")
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
+        next_url = _engagement_url(request, alert.engagement)
+    return redirect(next_url)
 
 
 @require_POST

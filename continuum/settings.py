@@ -45,7 +45,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:{}".format(env.int("PORT", default=8000)))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin, behind the web login's lock-out and second factor.
+    "continuum.accounts.apps.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,7 +54,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A NUL byte in a query or form value: 400 naming the fields, before any view.
+    "continuum.input.RejectNulBytesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -239,19 +241,23 @@ STAFF_IDLE_TIMEOUT_DEFAULT = env.int("STAFF_IDLE_TIMEOUT_DEFAULT", default=15)
 # Emergency (break-glass) access attempts per staff member.
 BREAK_GLASS_RATE = env.str("BREAK_GLASS_RATE", default="5/h")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP secrets and recovery seeds are stored encrypted with FIELD_ENCRYPTION_KEYS.
+MFA_ADAPTER = "continuum.accounts.adapter.MFAAdapter"
+# An organization sets its own API token lifetime; this applies to users of none.
+API_TOKEN_DAYS_DEFAULT = env.int("API_TOKEN_DAYS_DEFAULT", default=30)
 MFA_TOTP_ISSUER = "Continuum"
 
 REST_FRAMEWORK = {
     # Token first, so an unauthenticated request gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "continuum.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
         "continuum.tenancy.permissions.IsOrganizationMember",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "continuum.paging.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -3,11 +3,11 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError as APIValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from continuum.paging import PageNumberPagination
 from continuum.tenancy.models import STAFF_ROLES, Role
 
 from . import selectors, services

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from continuum.paging import MAX_PAGE
 from continuum.tenancy import rls
 from continuum.tenancy.models import Role
 
@@ -398,6 +399,8 @@ class SearchPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        # A page past the ceiling is past the end: its OFFSET must still fit a bigint.
+        number = min(number, MAX_PAGE)
         bottom = (number - 1) * self.per_page
         rows = list(
             self.object_list.annotate(search_total=Window(Count("pk")))[

@@ -1,5 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 
+from continuum import fields
 from continuum.audit.services import audit_record
 
 # allauth raises these through the adapter: a wrong e-mailed login code, and a lock-out
@@ -20,3 +22,16 @@ class AccountAdapter(DefaultAccountAdapter):
         if code in AUDITED_ERRORS:
             audit_record(actor=None, action=AUDITED_ERRORS[code], detail={"error": code})
         return super().validation_error(code, *args, **kwargs)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets and recovery-code seeds are stored encrypted under the field-encryption
+    keys (continuum.fields), so the database, its backups and the application role hold
+    ciphertext. A value written before encryption still reads; the accounts data migration
+    encrypts those and `manage.py reencrypt_fields` moves them to the newest key."""
+
+    def encrypt(self, text: str) -> str:
+        return fields.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return fields.decrypt(encrypted_text)

@@ -5,17 +5,19 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from continuum.accounts.services import api_token_create
 from continuum.audit.services import audit_record
 from continuum.tenancy.serializers import TokenRequestSerializer, TokenSerializer
 
 
 class ObtainTokenView(APIView):
-    """Exchange e-mail and password for an API token.
+    """Exchange e-mail and password (and the authenticator code, when the account has
+    one) for an API token. The token is shown once and expires after the shortest
+    `api_token_days` of the user's organizations.
 
     Goes through allauth's authentication, so the API shares the web login's failed-
     attempt limits (per address and per IP) and its audit of failed logins."""
@@ -69,5 +71,6 @@ class ObtainTokenView(APIView):
                 {"code": ["Enter the current code from your authenticator app."]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        # A new token each time, shown only in this answer (its hash is what is kept).
+        token, key = api_token_create(actor=user, second_factor=totp is not None)
+        return Response({"token": key, "expires_at": token.expires_at})

@@ -62,3 +62,32 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return (self.full_name.split(" ")[0] if self.full_name else self.email).strip()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API. Only the SHA-256 of the key is stored: the key is
+    shown once, when it is created, and a copy of the database cannot be replayed.
+
+    `second_factor` records that the token was minted with a valid TOTP code; an
+    organization that requires staff two-factor login accepts only such tokens from its
+    staff, so a password alone never reaches its records (docs/security.md)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    # The first characters of the key, so a person can tell their tokens apart.
+    prefix = models.CharField(max_length=8)
+    second_factor = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "revoked_at"], name="apitoken_user_live")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -19,6 +19,18 @@ def _object_ref(obj: models.Model | None) -> tuple[str, str]:
     return obj._meta.label_lower, str(getattr(obj, "public_id", "") or "")
 
 
+def _storable(value):
+    """PostgreSQL text and jsonb cannot hold NUL; a refused request's path may carry one
+    (`/fhir/r4/<org>/Patient/%00`), and its refusal must still be recorded."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value]
+    return value
+
+
 def _build(
     *,
     actor,
@@ -32,17 +44,18 @@ def _build(
 ) -> AuditEvent:
     meta = client_meta_var.get()
     user = actor if getattr(actor, "is_authenticated", False) else None
+    detail = _storable(detail or {})
     object_type, object_id = ref or _object_ref(obj)
     return AuditEvent(
         organization=organization,
         actor=user,
-        actor_email=(user.email if user else actor_email)[:254],
+        actor_email=_storable(user.email if user else actor_email)[:254],
         action=action,
         object_type=object_type,
         object_id=object_id,
         client_id=client_id,
         ip=meta.get("ip"),
-        user_agent=meta.get("user_agent", ""),
+        user_agent=_storable(meta.get("user_agent", "")),
         request_id=request_id_var.get(),
         detail=detail or {},
     )
@@ -154,7 +167,7 @@ def audit_read_records(
         (user.email if user else "")[:254],
         timezone.now(),
         meta.get("ip"),
-        meta.get("user_agent", ""),
+        _storable(meta.get("user_agent", "")),
         request_id_var.get(),
         [f"{model._meta.model_name}.viewed" for model, _, _ in rows],
         [model._meta.label_lower for model, _, _ in rows],

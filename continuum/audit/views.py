@@ -61,7 +61,8 @@ def audit_export(request, org):
         actor=request.user,
         organization=request.organization,
         action="audit.exported",
-        detail={k: str(v) for k, v in form.cleaned_data.items() if v},
+        # An export without filters is the whole trail: no form was bound, nothing cleaned.
+        detail={k: str(v) for k, v in getattr(form, "cleaned_data", {}).items() if v},
     )
     events = audit_event_list(organization=request.organization, filters=filters)
     response = StreamingHttpResponse(

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from continuum.audit.mixins import record_row_reads
 from continuum.audit.services import audit_read
+from continuum.paging import page_number
 from continuum.people.models import Client
 from continuum.people.selectors import (
     care_team_for,
@@ -59,10 +60,7 @@ CARE_TEAM_ROLE_CHOICES = [
 
 
 def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
+    return page_number(request.GET.get("page"))
 
 
 @roles_required(*STAFF_ROLES)

@@ -5,6 +5,7 @@ coordinators see all; a client sees their own record; a family member sees the c
 they are linked to; a staff member with an unexpired emergency (break-glass) grant sees
 that client. Missing and not-visible records are the same 404."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -71,7 +72,8 @@ def client_list_for(*, membership: Membership) -> QuerySet[Client]:
 def client_get_for(*, membership: Membership, client_id) -> Client:
     try:
         return client_list_for(membership=membership).get(public_id=client_id)
-    except (Client.DoesNotExist, ValueError):
+    except (Client.DoesNotExist, ValueError, ValidationError):
+        # A malformed id (typed into ?client=) is as unknown as someone else's client.
         raise Http404("No such client.") from None
 
 

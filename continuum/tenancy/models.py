@@ -70,6 +70,12 @@ class Organization(models.Model):
         validators=[MinValueValidator(5), MaxValueValidator(720)],
         help_text="How long emergency access to a client record lasts.",
     )
+    api_token_days = models.PositiveSmallIntegerField(
+        "API tokens expire after (days)",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="A new API token works for this many days; members then request another.",
+    )
     # Safety events (continuum.care.safety): who is asked next when nobody acknowledges.
     safety_escalation_minutes = models.PositiveSmallIntegerField(
         "Safety escalation window (minutes)",

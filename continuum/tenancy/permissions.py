@@ -6,8 +6,11 @@ from functools import wraps
 from allauth.mfa.utils import is_mfa_enabled
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
+
+from continuum.accounts.models import ApiToken
 
 from .models import PORTAL_ROLES, STAFF_ROLES, Role
 from .selectors import membership_for
@@ -64,6 +67,18 @@ class IsOrganizationMember(BasePermission):
         ):
             raise exceptions.PermissionDenied(
                 "Set up two-factor authentication to use the staff API."
+            )
+        if (
+            organization.staff_mfa_required
+            and membership.is_staff_member
+            and isinstance(request.auth, ApiToken)
+            and not request.auth.second_factor
+        ):
+            # A token minted with the password alone must not stand in for the second
+            # factor the organization requires (docs/security.md, API tokens).
+            raise exceptions.PermissionDenied(
+                "This token was created without your authenticator code. Request a new "
+                f"one at {reverse('api_token')} with your e-mail, password and code."
             )
         required = getattr(view, "required_roles", None)
         if required and not membership.has_role(*required):

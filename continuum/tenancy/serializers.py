@@ -60,4 +60,5 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Shown only once: store it now.")
+    expires_at = serializers.DateTimeField()

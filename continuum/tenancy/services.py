@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from continuum.accounts.services import REVOKED_DEACTIVATED, api_tokens_revoke
 from continuum.audit.services import audit_record
 
 from .models import Invitation, Membership, Organization, Role
@@ -232,6 +233,9 @@ def membership_deactivate(*, actor, membership: Membership) -> Membership:
         action="membership.deactivated",
         obj=membership,
     )
+    # Tokens are per account, not per organization: a deactivated member gets a new one
+    # for the organizations they still belong to.
+    api_tokens_revoke(actor=actor, user=membership.user, reason=REVOKED_DEACTIVATED)
     return membership
 
 
@@ -282,6 +286,29 @@ def organization_update_settings(*, actor, organization: Organization, **values)
             obj=organization,
             detail={"fields": changed},
         )
+    return organization
+
+
+@transaction.atomic
+def organization_operator_save(
+    *, actor, organization: Organization, changed: list[str], created: bool
+) -> Organization:
+    """Save an organization created or edited by a platform operator in the Django admin
+    (the form has validated and set the values), audited like an org admin's change."""
+    if created:
+        organization.save()
+        action, detail = "organization.created", {"via": "admin"}
+    elif changed:
+        organization.save(update_fields=changed)
+        action, detail = (
+            "organization.settings_changed",
+            {"fields": sorted(changed), "via": "admin"},
+        )
+    else:
+        return organization
+    audit_record(
+        actor=actor, organization=organization, action=action, obj=organization, detail=detail
+    )
     return organization
 
 

@@ -2,13 +2,13 @@ import pytest
 from django.urls import reverse
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from continuum.audit.models import AuditEvent
 from continuum.consent.models import Disclosure
 from continuum.tenancy.models import Role
 from tests.consent.factories import make_client
+from tests.factories import api_token
 from tests.queries import assert_queries
 
 from .conftest import RECIPIENT, populate
@@ -16,7 +16,7 @@ from .conftest import RECIPIENT, populate
 
 def _api(user) -> APIClient:
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return api
 
 

@@ -17,10 +17,10 @@ from django.db import close_old_connections
 from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis import checks
 
 from continuum.tenancy.models import Role
+from tests.factories import api_token
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 ROLES = [
@@ -57,7 +57,7 @@ def wsgi_in_test_transaction():
 
 @pytest.fixture
 def tokens(members):
-    return {role: Token.objects.create(user=members[role]).key for role in ROLES}
+    return {role: api_token(members[role]) for role in ROLES}
 
 
 @schema.parametrize()

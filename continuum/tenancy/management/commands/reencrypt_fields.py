@@ -1,12 +1,15 @@
-"""Rewrite every encrypted field under the newest key in FIELD_ENCRYPTION_KEYS.
+"""Rewrite every encrypted field, and the TOTP secrets and recovery seeds, under the
+newest key in FIELD_ENCRYPTION_KEYS.
 
 Key rotation: put the new key first in FIELD_ENCRYPTION_KEYS (keep the old ones after
 it), deploy, run this command, then remove the old keys. Safe to re-run.
 """
 
+from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
+from continuum.accounts.encryption import encrypt_authenticator_secrets
 from continuum.fields import EncryptedTextField, encrypt_existing_rows
 from continuum.tenancy.models import Organization
 from continuum.tenancy.scoping import across_organizations, organization_scope
@@ -32,4 +35,6 @@ class Command(BaseCommand):
                 for model, names in encrypted_fields():
                     rows = model._base_manager.filter(organization=organization)
                     total += encrypt_existing_rows(model, names, queryset=rows)
+        # Second-factor secrets belong to accounts, which are global, not to a tenant.
+        total += encrypt_authenticator_secrets(Authenticator)
         self.stdout.write(f"Re-encrypted {total} rows under the newest key.")
