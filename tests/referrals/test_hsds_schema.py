@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from referrals import hsds
+from referrals import hsds, services
 from referrals.models import ImportFormat, ImportJob, ImportStatus, Listing, ListingLocation
 from referrals.services import import_job_run, listing_refresh_search
 from tests.factories import OrganizationFactory
@@ -139,33 +139,8 @@ def test_a_generated_large_directory_export_passes_the_schemas(in_org):
     assert _problems(records) == []
 
 
-LISTING_FIELDS = [
-    "name",
-    "alternate_name",
-    "kind",
-    "description",
-    "credentials",
-    "specialties",
-    "levels_of_care",
-    "languages",
-    "payment_options",
-    "insurers",
-    "populations",
-    "minimum_age",
-    "maximum_age",
-    "accepting_new_clients",
-    "telehealth",
-    "service_area_kind",
-    "service_radius_miles",
-    "service_zip_codes",
-    "service_state",
-    "contact_name",
-    "email",
-    "phone",
-    "url",
-    "hours",
-    "status",
-]
+# The service's own list of writable fields: a field added there is round-tripped here too.
+LISTING_FIELDS = services.LISTING_FIELDS
 LOCATION_FIELDS = [
     "hsds_id",
     "name",
