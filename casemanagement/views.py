@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,10 +8,10 @@ from django.views.decorators.http import require_POST
 from continuum.audit.services import audit_read, audit_read_many
 from continuum.care import safety
 from continuum.care.selectors import safety_event_latest
+from continuum.forms_views import bind, form_status, form_view, try_save
 from continuum.people.selectors import client_for_portal_user, client_get_for
 from continuum.tenancy.models import Role
 from continuum.tenancy.permissions import roles_required
-from continuum.tenancy.views import add_service_errors
 
 from . import charts, forms, instruments, selectors, services
 from .models import AssessmentSource, StepStatus
@@ -39,22 +38,28 @@ def _back(org, client):
     return redirect("staff:casemgmt_client", org=org, client_id=client.public_id)
 
 
-def _handle(request, form, action, *, success: str):
-    """Run a service with the form's data; field errors go back onto the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return True
-    return False
+def _case_form(request, form, save, *, client, title: str, success: str):
+    """A case page's form: saved, it goes back to the client's case page."""
+    return form_view(
+        request,
+        form,
+        save=save,
+        done=_back(request.organization.slug, client),
+        template="casemanagement/form.html",
+        context={"client": client, "title": title},
+        success=success,
+    )
 
 
-def _form_page(request, template, context, form):
-    status = 400 if request.method == "POST" and form.errors else 200
-    return render(request, template, {**context, "form": form}, status=status)
+def _case_action(request, form, save, *, client, success: str, refused):
+    """A button on the case page: saved or refused (`refused(form)` says why), it goes
+    back there."""
+    saved, _result = try_save(form, save)
+    if saved:
+        messages.success(request, success)
+    else:
+        messages.error(request, refused(form))
+    return _back(request.organization.slug, client)
 
 
 # --- staff ------------------------------------------------------------------------------
@@ -175,19 +180,17 @@ def plan_print(request, org, client_id):
 @roles_required(*CASE_ROLES)
 def plan_open(request, org, client_id):
     client = _client(request, client_id)
-    form = forms.ReviewForm(request.POST or None)
+    form = bind(request, forms.ReviewForm)
     form.fields["summary"].label = "Aftercare recommendations"
-    if _handle(
+    return _case_form(
         request,
         form,
         lambda d: services.careplan_open(
             actor=request.user, client=client, recommendations=d["summary"]
         ),
+        client=client,
+        title="Open a care plan",
         success="Care plan opened.",
-    ):
-        return _back(org, client)
-    return _form_page(
-        request, "casemanagement/form.html", {"client": client, "title": "Open a care plan"}, form
     )
 
 
@@ -195,16 +198,13 @@ def plan_open(request, org, client_id):
 def goal_add(request, org, client_id):
     client = _client(request, client_id)
     plan = _plan_or_404(client)
-    form = forms.GoalForm(request.POST or None)
-    if _handle(
+    return _case_form(
         request,
-        form,
+        bind(request, forms.GoalForm),
         lambda d: services.goal_add(actor=request.user, plan=plan, **d),
+        client=client,
+        title="Add a goal",
         success="Goal added.",
-    ):
-        return _back(org, client)
-    return _form_page(
-        request, "casemanagement/form.html", {"client": client, "title": "Add a goal"}, form
     )
 
 
@@ -212,19 +212,13 @@ def goal_add(request, org, client_id):
 def step_add(request, org, cm_goal_id):
     goal = selectors.goal_get_for(membership=request.membership, goal_id=cm_goal_id)
     client = goal.plan.client
-    form = forms.StepForm(request.POST or None, providers=selectors.providers_for(client=client))
-    if _handle(
+    return _case_form(
         request,
-        form,
+        bind(request, forms.StepForm, providers=selectors.providers_for(client=client)),
         lambda d: services.step_add(actor=request.user, goal=goal, **d),
+        client=client,
+        title=f"Add a step to “{goal.title}”",
         success="Step added.",
-    ):
-        return _back(org, client)
-    return _form_page(
-        request,
-        "casemanagement/form.html",
-        {"client": client, "title": f"Add a step to “{goal.title}”"},
-        form,
     )
 
 
@@ -232,35 +226,26 @@ def step_add(request, org, cm_goal_id):
 @roles_required(*CASE_ROLES)
 def step_status(request, org, cm_step_id):
     step = selectors.step_get_for(membership=request.membership, step_id=cm_step_id)
-    client = step.goal.plan.client
-    form = forms.StepStatusForm(request.POST)
-    if not _handle(
+    return _case_action(
         request,
-        form,
+        bind(request, forms.StepStatusForm),
         lambda d: services.step_set_status(actor=request.user, step=step, **d),
+        client=step.goal.plan.client,
         success="Step updated.",
-    ):
-        messages.error(request, "Choose a status for the step.")
-    return _back(org, client)
+        refused=lambda form: "Choose a status for the step.",
+    )
 
 
 @roles_required(*CASE_ROLES)
 def note_add(request, org, cm_goal_id):
     goal = selectors.goal_get_for(membership=request.membership, goal_id=cm_goal_id)
-    client = goal.plan.client
-    form = forms.NoteForm(request.POST or None)
-    if _handle(
+    return _case_form(
         request,
-        form,
+        bind(request, forms.NoteForm),
         lambda d: services.progress_note_add(actor=request.user, goal=goal, **d),
+        client=goal.plan.client,
+        title=f"Progress on “{goal.title}”",
         success="Progress note added.",
-    ):
-        return _back(org, client)
-    return _form_page(
-        request,
-        "casemanagement/form.html",
-        {"client": client, "title": f"Progress on “{goal.title}”"},
-        form,
     )
 
 
@@ -268,60 +253,45 @@ def note_add(request, org, cm_goal_id):
 def plan_review(request, org, client_id):
     client = _client(request, client_id)
     plan = _plan_or_404(client)
-    form = forms.ReviewForm(request.POST or None)
-    if _handle(
+    return _case_form(
         request,
-        form,
+        bind(request, forms.ReviewForm),
         lambda d: services.plan_review(actor=request.user, plan=plan, **d),
+        client=client,
+        title="Review the care plan",
         success="Review recorded.",
-    ):
-        return _back(org, client)
-    return _form_page(
-        request,
-        "casemanagement/form.html",
-        {"client": client, "title": "Review the care plan"},
-        form,
     )
 
 
 @roles_required(*CASE_ROLES)
 def provider_add(request, org, client_id):
     client = _client(request, client_id)
-    form = forms.ProviderForm(request.POST or None)
-    if _handle(
+    return _case_form(
         request,
-        form,
+        bind(request, forms.ProviderForm),
         lambda d: services.provider_add(actor=request.user, client=client, **d),
+        client=client,
+        title="Add a provider",
         success="Provider added.",
-    ):
-        return _back(org, client)
-    return _form_page(
-        request, "casemanagement/form.html", {"client": client, "title": "Add a provider"}, form
     )
 
 
 @roles_required(*CASE_ROLES)
 def contact_add(request, org, client_id):
     client = _client(request, client_id)
-    form = forms.ContactForm(request.POST or None, providers=selectors.providers_for(client=client))
-    if _handle(
+    return _case_form(
         request,
-        form,
+        bind(request, forms.ContactForm, providers=selectors.providers_for(client=client)),
         lambda d: services.contact_record(actor=request.user, client=client, **d),
+        client=client,
+        title="Log a contact",
         success="Contact logged.",
-    ):
-        return _back(org, client)
-    return _form_page(
-        request, "casemanagement/form.html", {"client": client, "title": "Log a contact"}, form
     )
 
 
 @roles_required(*CASE_ROLES)
 def appointment_add(request, org, client_id):
     client = _client(request, client_id)
-    form = forms.AppointmentForm(
-        request.POST or None, providers=selectors.providers_for(client=client)
-    )
 
     def schedule(d):
         accompanies = d.pop("case_manager_accompanies")
@@ -332,13 +302,13 @@ def appointment_add(request, org, client_id):
             **d,
         )
 
-    if _handle(request, form, schedule, success="Appointment scheduled."):
-        return _back(org, client)
-    return _form_page(
+    return _case_form(
         request,
-        "casemanagement/form.html",
-        {"client": client, "title": "Schedule an appointment"},
-        form,
+        bind(request, forms.AppointmentForm, providers=selectors.providers_for(client=client)),
+        schedule,
+        client=client,
+        title="Schedule an appointment",
+        success="Appointment scheduled.",
     )
 
 
@@ -355,63 +325,53 @@ def gaps_check(request, org, client_id):
     return _back(org, client)
 
 
+def _appointment(request, cm_appointment_id):
+    return selectors.appointment_get_for(
+        membership=request.membership, appointment_id=cm_appointment_id
+    )
+
+
 @require_POST
 @roles_required(*CASE_ROLES)
 def appointment_status(request, org, cm_appointment_id):
-    appointment = selectors.appointment_get_for(
-        membership=request.membership, appointment_id=cm_appointment_id
-    )
-    form = forms.AppointmentStatusForm(request.POST)
-    if not _handle(
+    appointment = _appointment(request, cm_appointment_id)
+    return _case_action(
         request,
-        form,
+        bind(request, forms.AppointmentStatusForm),
         lambda d: services.appointment_set_status(actor=request.user, appointment=appointment, **d),
+        client=appointment.client,
         success="Appointment updated.",
-    ):
-        errors = [e for errs in form.errors.values() for e in errs]
-        messages.error(request, " ".join(errors) or "Choose attended, missed or cancelled.")
-    return _back(org, appointment.client)
+        refused=lambda form: (
+            " ".join(e for errs in form.errors.values() for e in errs)
+            or "Choose attended, missed or cancelled."
+        ),
+    )
 
 
 @roles_required(*CASE_ROLES)
 def appointment_reschedule(request, org, cm_appointment_id):
-    appointment = selectors.appointment_get_for(
-        membership=request.membership, appointment_id=cm_appointment_id
-    )
-    form = forms.AppointmentRescheduleForm(
-        request.POST or None,
-        initial={"starts_at": appointment.starts_at, "ends_at": appointment.ends_at},
-    )
-    if _handle(
+    appointment = _appointment(request, cm_appointment_id)
+    initial = {"starts_at": appointment.starts_at, "ends_at": appointment.ends_at}
+    return _case_form(
         request,
-        form,
+        bind(request, forms.AppointmentRescheduleForm, initial=initial),
         lambda d: services.appointment_reschedule(actor=request.user, appointment=appointment, **d),
+        client=appointment.client,
+        title="Reschedule the appointment",
         success="Appointment moved; reminders follow the new time.",
-    ):
-        return _back(org, appointment.client)
-    return _form_page(
-        request,
-        "casemanagement/form.html",
-        {"client": appointment.client, "title": "Reschedule the appointment"},
-        form,
     )
 
 
 @roles_required(*CASE_ROLES)
 def medication_add(request, org, client_id):
     client = _client(request, client_id)
-    form = forms.MedicationForm(
-        request.POST or None, providers=selectors.providers_for(client=client)
-    )
-    if _handle(
+    return _case_form(
         request,
-        form,
+        bind(request, forms.MedicationForm, providers=selectors.providers_for(client=client)),
         lambda d: services.medication_add(actor=request.user, client=client, **d),
+        client=client,
+        title="Add a medication",
         success="Medication added.",
-    ):
-        return _back(org, client)
-    return _form_page(
-        request, "casemanagement/form.html", {"client": client, "title": "Add a medication"}, form
     )
 
 
@@ -420,19 +380,13 @@ def medication_fill(request, org, cm_medication_id):
     medication = selectors.medication_get_for(
         membership=request.membership, medication_id=cm_medication_id
     )
-    form = forms.FillForm(request.POST or None)
-    if _handle(
+    return _case_form(
         request,
-        form,
+        bind(request, forms.FillForm),
         lambda d: services.medication_fill_record(actor=request.user, medication=medication, **d),
+        client=medication.client,
+        title=f"Refill of {medication}",
         success="Refill recorded.",
-    ):
-        return _back(org, medication.client)
-    return _form_page(
-        request,
-        "casemanagement/form.html",
-        {"client": medication.client, "title": f"Refill of {medication}"},
-        form,
     )
 
 
@@ -442,39 +396,42 @@ def _assessment_page(request, *, client, code, source, template, extra):
     except KeyError:
         raise Http404("No such instrument.") from None
     instrument = instruments.INSTRUMENTS[code]
-    form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def record(data):
+        data = dict(data)
         sex = data.pop("sex", "")
-        answers = {k: v for k, v in data.items() if v is not None}
-        try:
-            assessment = services.assessment_record(
-                actor=request.user,
-                client=client,
-                instrument=code,
-                answers=answers,
-                source=source,
-                sex=sex,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            event = safety_event_latest(client=client) if assessment.urgent else None
-            return render(
-                request,
-                template.replace("form", "result"),
-                {
-                    **extra,
-                    "client": client,
-                    "assessment": assessment,
-                    "instrument": instrument,
-                    # The truth about who was told, for the client and for staff.
-                    "safety_told": safety.told_sentence(event),
-                    "staff_told": safety.staff_told_sentence(event),
-                },
-            )
-    return _form_page(
-        request, template, {**extra, "client": client, "instrument": instrument}, form
+        return services.assessment_record(
+            actor=request.user,
+            client=client,
+            instrument=code,
+            answers={k: v for k, v in data.items() if v is not None},
+            source=source,
+            sex=sex,
+        )
+
+    def result_page(assessment):
+        event = safety_event_latest(client=client) if assessment.urgent else None
+        return render(
+            request,
+            template.replace("form", "result"),
+            {
+                **extra,
+                "client": client,
+                "assessment": assessment,
+                "instrument": instrument,
+                # The truth about who was told, for the client and for staff.
+                "safety_told": safety.told_sentence(event),
+                "staff_told": safety.staff_told_sentence(event),
+            },
+        )
+
+    return form_view(
+        request,
+        bind(request, form_class),
+        save=record,
+        done=result_page,
+        template=template,
+        context={**extra, "client": client, "instrument": instrument},
     )
 
 
@@ -569,11 +526,11 @@ def portal_medications(request, org):
             )
             messages.success(request, _("Thanks: your report was saved."))
             return redirect("portal:casemgmt_portal_medications", org=org)
-    return _form_page(
+    return render(
         request,
         "casemanagement/portal_medications.html",
-        {"client": client, "medications": medications},
-        form,
+        {"client": client, "medications": medications, "form": form},
+        status=form_status(request),
     )
 
 

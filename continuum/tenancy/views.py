@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from continuum.forms_views import add_service_errors
+
 from .forms import AcceptInvitationForm, InvitationForm, MembershipForm, OrganizationSettingsForm
 from .models import Role
 from .permissions import public_view, roles_required
@@ -29,15 +31,6 @@ from .services import (
     membership_update,
     organization_update_settings,
 )
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: field errors by field, the rest on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def area_home_url(membership) -> str:
