@@ -14,12 +14,12 @@ from continuum.audit.mixins import record_mixed_reads, record_row_reads
 from continuum.audit.services import audit_read
 from continuum.care import safety
 from continuum.care.selectors import safety_event_latest
+from continuum.forms_views import action_view, add_service_errors, bind, form_view
 from continuum.people.models import client_display_name
 from continuum.people.selectors import client_for_portal_user, client_get_for, client_list_for
 from continuum.tenancy.models import Role
 from continuum.tenancy.navigation import detail_urls
 from continuum.tenancy.permissions import roles_required
-from continuum.tenancy.views import add_service_errors
 
 from . import selectors, services
 from .forms import (
@@ -113,23 +113,18 @@ def engagement_new(request, org):
         initial["client"] = client
     if membership.has_role(Role.SOBER_COACH):
         initial["coach"] = membership
-    form = ProposeEngagementForm(
-        request.POST or None, initial=initial, clients=clients, coaches=coaches
+    form = bind(request, ProposeEngagementForm, initial=initial, clients=clients, coaches=coaches)
+    return form_view(
+        request,
+        form,
+        save=lambda d: services.engagement_propose(
+            actor=request.user, client=d["client"], coach=d["coach"], **form.settings()
+        ),
+        done=lambda engagement: _engagement_url(request, engagement),
+        template="coaching/form_page.html",
+        context={"title": "Propose coaching"},
+        success="Engagement proposed.",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            engagement = services.engagement_propose(
-                actor=request.user,
-                client=form.cleaned_data["client"],
-                coach=form.cleaned_data["coach"],
-                **form.settings(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Engagement proposed.")
-            return redirect(_engagement_url(request, engagement))
-    return render(request, "coaching/form_page.html", {"form": form, "title": "Propose coaching"})
 
 
 @roles_required(*STAFF)
@@ -168,25 +163,20 @@ def engagement_detail(request, org, engagement_id):
 def engagement_edit(request, org, engagement_id):
     engagement = _engagement(request, engagement_id)
     coaches = selectors.coach_memberships(organization=request.organization)
-    form = EngagementForm(request.POST or None, instance=engagement, coaches=coaches)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.engagement_update(
-                actor=request.user,
-                engagement=engagement,
-                coach=form.cleaned_data["coach"],
-                **form.settings(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Engagement updated.")
-            return redirect(_engagement_url(request, engagement))
-    matches = selectors.coach_suggestions(client=engagement.client)
-    return render(
+    form = bind(request, EngagementForm, instance=engagement, coaches=coaches)
+    return form_view(
         request,
-        "coaching/engagement_edit.html",
-        {"form": form, "engagement": engagement, "matches": matches},
+        form,
+        save=lambda d: services.engagement_update(
+            actor=request.user, engagement=engagement, coach=d["coach"], **form.settings()
+        ),
+        done=_engagement_url(request, engagement),
+        template="coaching/engagement_edit.html",
+        context={
+            "engagement": engagement,
+            "matches": selectors.coach_suggestions(client=engagement.client),
+        },
+        success="Engagement updated.",
     )
 
 
@@ -195,43 +185,34 @@ def engagement_edit(request, org, engagement_id):
 def engagement_status(request, org, engagement_id):
     engagement = _engagement(request, engagement_id)
     form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.engagement_set_status(
-                actor=request.user,
-                engagement=engagement,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            for text in error.messages:
-                messages.error(request, text)
-        else:
-            messages.success(
-                request,
-                f"Engagement {EngagementStatus(form.cleaned_data['status']).label.lower()}.",
-            )
-    else:
+    done = _engagement_url(request, engagement)
+    if not form.is_valid():
         messages.error(request, "Choose a status.")
-    return redirect(_engagement_url(request, engagement))
+        return redirect(done)
+    status = form.cleaned_data["status"]
+    return action_view(
+        request,
+        lambda: services.engagement_set_status(
+            actor=request.user,
+            engagement=engagement,
+            status=status,
+            reason=form.cleaned_data["reason"],
+        ),
+        done=done,
+        success=f"Engagement {EngagementStatus(status).label.lower()}.",
+    )
 
 
 def _record(request, engagement_id, *, form_class, service, title, success, initial=None):
     engagement = _engagement(request, engagement_id)
-    form = form_class(request.POST or None, initial=initial or {})
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(actor=request.user, engagement=engagement, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(_engagement_url(request, engagement))
-    return render(
+    return form_view(
         request,
-        "coaching/form_page.html",
-        {"form": form, "title": title, "engagement": engagement},
-        status=400 if form.errors else 200,
+        bind(request, form_class, initial=initial or {}),
+        save=lambda d: service(actor=request.user, engagement=engagement, **d),
+        done=_engagement_url(request, engagement),
+        template="coaching/form_page.html",
+        context={"title": title, "engagement": engagement},
+        success=success,
     )
 
 
@@ -296,19 +277,14 @@ def plan_edit(request, org, engagement_id):
             "people_to_call": plan.people_to_call,
             "reasons_for_recovery": plan.reasons_for_recovery,
         }
-    form = PlanForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_save(actor=request.user, engagement=engagement, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Relapse-prevention plan saved.")
-            return redirect(_engagement_url(request, engagement))
-    return render(
+    return form_view(
         request,
-        "coaching/form_page.html",
-        {"form": form, "title": "Relapse-prevention plan", "engagement": engagement},
+        bind(request, PlanForm, initial=initial),
+        save=lambda d: services.plan_save(actor=request.user, engagement=engagement, **d),
+        done=_engagement_url(request, engagement),
+        template="coaching/form_page.html",
+        context={"title": "Relapse-prevention plan", "engagement": engagement},
+        success="Relapse-prevention plan saved.",
     )
 
 
@@ -316,32 +292,32 @@ def plan_edit(request, org, engagement_id):
 @roles_required(*STAFF)
 def alert_acknowledge(request, org, coaching_alert_id):
     alert = selectors.alert_get_for(membership=request.membership, alert_id=coaching_alert_id)
-    try:
-        services.alert_acknowledge(actor=request.user, alert=alert)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Alert acknowledged.")
     # `next` comes from the form: only a path on this site is followed.
     next_url = request.POST.get("next", "")
     if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}
     ):
         next_url = _engagement_url(request, alert.engagement)
-    return redirect(next_url)
+    return action_view(
+        request,
+        lambda: services.alert_acknowledge(actor=request.user, alert=alert),
+        done=next_url,
+        success="Alert acknowledged.",
+    )
 
 
 @require_POST
 @roles_required(*STAFF)
 def alert_resolve(request, org, coaching_alert_id):
     alert = selectors.alert_get_for(membership=request.membership, alert_id=coaching_alert_id)
-    try:
-        services.alert_resolve(actor=request.user, alert=alert, note=request.POST.get("note", ""))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Alert cleared.")
-    return redirect(_engagement_url(request, alert.engagement))
+    return action_view(
+        request,
+        lambda: services.alert_resolve(
+            actor=request.user, alert=alert, note=request.POST.get("note", "")
+        ),
+        done=_engagement_url(request, alert.engagement),
+        success="Alert cleared.",
+    )
 
 
 @roles_required(*STAFF)
@@ -372,19 +348,14 @@ def coach_profile(request, org):
             if field != "languages"
         }
         initial["languages"] = ", ".join(profile.languages)
-    form = CoachProfileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.coach_profile_save(
-                actor=request.user, membership=membership, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Profile saved.")
-            return redirect("staff:coaching_coaches", org=org)
-    return render(
-        request, "coaching/form_page.html", {"form": form, "title": "My coaching profile"}
+    return form_view(
+        request,
+        bind(request, CoachProfileForm, initial=initial),
+        save=lambda d: services.coach_profile_save(actor=request.user, membership=membership, **d),
+        done=reverse("staff:coaching_coaches", kwargs={"org": org}),
+        template="coaching/form_page.html",
+        context={"title": "My coaching profile"},
+        success="Profile saved.",
     )
 
 
@@ -507,23 +478,17 @@ def portal_help(request, org):
 @roles_required(Role.CLIENT)
 def portal_event_new(request, org):
     engagement = _portal_engagement(request)
-    form = HighRiskEventForm(request.POST or None)
     if engagement is None:
         messages.error(request, _("You have no coaching engagement yet."))
         return redirect("portal:coaching_home", org=org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.high_risk_event_add(
-                actor=request.user,
-                engagement=engagement,
-                door=safety.Door.PORTAL,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Added. Your coach will plan the day with you."))
-            return redirect("portal:coaching_home", org=org)
-    return render(
-        request, "coaching/portal_form.html", {"form": form, "title": _("A hard day coming up")}
+    return form_view(
+        request,
+        bind(request, HighRiskEventForm),
+        save=lambda d: services.high_risk_event_add(
+            actor=request.user, engagement=engagement, door=safety.Door.PORTAL, **d
+        ),
+        done=reverse("portal:coaching_home", kwargs={"org": org}),
+        template="coaching/portal_form.html",
+        context={"title": _("A hard day coming up")},
+        success=_("Added. Your coach will plan the day with you."),
     )
