@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from continuum.audit.mixins import record_row_reads
 from continuum.audit.services import audit_read
+from continuum.forms_views import action_view, add_service_errors, bind, form_view
 from continuum.paging import page_number
 from continuum.people.models import Client
 from continuum.people.selectors import (
@@ -18,7 +20,6 @@ from continuum.people.selectors import (
 from continuum.tenancy.models import STAFF_ROLES, Role
 from continuum.tenancy.navigation import detail_urls
 from continuum.tenancy.permissions import roles_required
-from continuum.tenancy.views import add_service_errors
 
 from . import alerts, safety, timeline
 from .actions import actions_for
@@ -124,46 +125,44 @@ def client_detail(request, org, client_id):
     return render(request, "care/client_detail.html", context)
 
 
+def _client_url(org, client) -> str:
+    return reverse("staff:client_detail", kwargs={"org": org, "client_id": client.public_id})
+
+
 @roles_required(*STAFF_ROLES)
 def episode_open_view(request, org, client_id):
     client = client_get_for(membership=request.membership, client_id=client_id)
-    form = EpisodeOpenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            episode_open(actor=request.user, client=client, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Episode opened for {client.display_name}.")
-            return redirect("staff:client_detail", org=org, client_id=client.public_id)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "care/episode_open.html", {"form": form, "client": client}, status=status
+    return form_view(
+        request,
+        bind(request, EpisodeOpenForm),
+        save=lambda d: episode_open(actor=request.user, client=client, **d),
+        done=_client_url(org, client),
+        template="care/episode_open.html",
+        context={"client": client},
+        success=f"Episode opened for {client.display_name}.",
     )
 
 
 @roles_required(*STAFF_ROLES)
 def episode_transition_view(request, org, episode_id):
     episode = episode_get_for(membership=request.membership, episode_id=episode_id)
-    form = TransitionForm(request.POST or None, episode=episode)
-    if request.method == "POST" and form.is_valid():
-        try:
-            transition = episode_transition(
-                actor=request.user,
-                episode=episode,
-                to_phase=form.cleaned_data["to_phase"],
-                reason=form.cleaned_data["reason"],
-                **form.service_details(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            label = Phase(transition.to_phase).label
-            messages.success(request, f"{episode.client.display_name} moved to {label}.")
-            return redirect("staff:client_detail", org=org, client_id=episode.client.public_id)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "care/episode_transition.html", {"form": form, "episode": episode}, status=status
+    form = bind(request, TransitionForm, episode=episode)
+    return form_view(
+        request,
+        form,
+        save=lambda d: episode_transition(
+            actor=request.user,
+            episode=episode,
+            to_phase=d["to_phase"],
+            reason=d["reason"],
+            **form.service_details(),
+        ),
+        done=_client_url(org, episode.client),
+        template="care/episode_transition.html",
+        context={"episode": episode},
+        success=lambda transition: (
+            f"{episode.client.display_name} moved to {Phase(transition.to_phase).label}."
+        ),
     )
 
 
@@ -204,13 +203,12 @@ def handoff_failures(request, org):
 @require_POST
 def handoff_rerun_view(request, org, handoff_run_id):
     run = handoff_run_get(organization=request.organization, handoff_run_id=handoff_run_id)
-    try:
-        handoff_rerun(actor=request.user, run=run)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, f"{run.name} will run again shortly.")
-    return redirect("staff:handoff_failures", org=org)
+    return action_view(
+        request,
+        lambda: handoff_rerun(actor=request.user, run=run),
+        done=reverse("staff:handoff_failures", kwargs={"org": org}),
+        success=f"{run.name} will run again shortly.",
+    )
 
 
 # --- portal ---------------------------------------------------------------------------
@@ -257,17 +255,13 @@ def safety_event_detail(request, org, safety_event_id):
 @require_POST
 def safety_event_acknowledge_view(request, org, safety_event_id):
     event = safety_event_get_for(membership=request.membership, safety_event_id=safety_event_id)
-    try:
-        safety_event_acknowledge(actor=request.user, event=event)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(
-            request,
-            f"Acknowledged: nobody else will be asked about {event.client.display_name}. "
-            "The same-day call is in your work list.",
-        )
-    return redirect("staff:safety_event", org=org, safety_event_id=event.public_id)
+    return action_view(
+        request,
+        lambda: safety_event_acknowledge(actor=request.user, event=event),
+        done=reverse("staff:safety_event", kwargs={"org": org, "safety_event_id": event.public_id}),
+        success=f"Acknowledged: nobody else will be asked about {event.client.display_name}. "
+        "The same-day call is in your work list.",
+    )
 
 
 @roles_required(Role.ORG_ADMIN)

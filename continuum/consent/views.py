@@ -1,15 +1,14 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from continuum.audit.mixins import record_read, record_reads
+from continuum.forms_views import action_view, answer, bind, form_status, form_view, try_save
 from continuum.people.selectors import client_for_portal_user, client_get_for
 from continuum.tenancy.models import Role
 from continuum.tenancy.permissions import roles_required
-from continuum.tenancy.views import add_service_errors
 
 from .forms import ConsentForm, PaperConsentForm, SignForm
 from .models import ConsentStatus
@@ -45,21 +44,21 @@ def portal_consent_list(request, org):
 def portal_consent_new(request, org):
     client = _portal_client(request)
     initial = {"disclosing_program": request.organization.name}
-    form = ConsentForm(request.POST or None, client=client, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            consent = consent_create(
-                actor=request.user,
-                organization=request.organization,
-                client=client,
-                **form.consent_values(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect("portal:consent_detail", org=org, consent_id=consent.public_id)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "consent/portal_form.html", {"form": form}, status=status)
+    form = bind(request, ConsentForm, client=client, initial=initial)
+    return form_view(
+        request,
+        form,
+        save=lambda d: consent_create(
+            actor=request.user,
+            organization=request.organization,
+            client=client,
+            **form.consent_values(),
+        ),
+        done=lambda consent: reverse(
+            "portal:consent_detail", kwargs={"org": org, "consent_id": consent.public_id}
+        ),
+        template="consent/portal_form.html",
+    )
 
 
 @roles_required(Role.CLIENT)
@@ -67,27 +66,25 @@ def portal_consent_detail(request, org, consent_id):
     client = _portal_client(request)
     consent = consent_get(client=client, consent_id=consent_id)
     awaiting = consent.status == ConsentStatus.AWAITING_SIGNATURE
-    form = SignForm(request.POST or None) if awaiting else None
-    if request.method == "POST":
-        if form is None:
-            raise Http404("This consent is not waiting for a signature.")
-        if form.is_valid():
-            try:
-                consent_sign(actor=request.user, consent=consent, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request, _("You signed the consent. You can revoke it at any time.")
-                )
-                return redirect("portal:consent_list", org=org)
+    if request.method == "POST" and not awaiting:
+        raise Http404("This consent is not waiting for a signature.")
+    form = bind(request, SignForm) if awaiting else None
+    if form is not None:
+        saved, _result = try_save(
+            form, lambda d: consent_sign(actor=request.user, consent=consent, **d)
+        )
+        if saved:
+            return answer(
+                request,
+                reverse("portal:consent_list", kwargs={"org": org}),
+                success=_("You signed the consent. You can revoke it at any time."),
+            )
     record_read(request, consent, client_id=client.public_id)
-    status = 400 if request.method == "POST" else 200
     return render(
         request,
         "consent/portal_detail.html",
         {"consent": consent, "client": client, "form": form},
-        status=status,
+        status=form_status(request),
     )
 
 
@@ -96,15 +93,12 @@ def portal_consent_detail(request, org, consent_id):
 def portal_consent_revoke(request, org, consent_id):
     client = _portal_client(request)
     consent = consent_get(client=client, consent_id=consent_id)
-    try:
-        consent_revoke(actor=request.user, consent=consent)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(
-            request, _("The consent is revoked. Nothing more will be shared under it.")
-        )
-    return redirect("portal:consent_list", org=org)
+    return action_view(
+        request,
+        lambda: consent_revoke(actor=request.user, consent=consent),
+        done=reverse("portal:consent_list", kwargs={"org": org}),
+        success=_("The consent is revoked. Nothing more will be shared under it."),
+    )
 
 
 @roles_required(Role.CLIENT)
@@ -119,6 +113,10 @@ def portal_disclosure_list(request, org):
 
 
 # --- staff -------------------------------------------------------------------------------
+
+
+def _consents_url(org, client) -> str:
+    return reverse("staff:client_consents", kwargs={"org": org, "client_id": client.public_id})
 
 
 def staff_client_consents(request, org, client_id):
@@ -139,30 +137,24 @@ def staff_client_consents(request, org, client_id):
 def staff_consent_new(request, org, client_id):
     client = client_get_for(membership=request.membership, client_id=client_id)
     initial = {"disclosing_program": request.organization.name, **prefill(request.GET)}
-    form = PaperConsentForm(
-        request.POST or None, request.FILES or None, client=client, initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            consent_record_paper(
-                actor=request.user,
-                organization=request.organization,
-                client=client,
-                signed_name=data["signed_name"],
-                signed_on=data["signed_on"],
-                revocation_acknowledged=data["revocation_acknowledged"],
-                scan=data["scan"],
-                **form.consent_values(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"The signed consent of {client.display_name} is recorded.")
-            return redirect("staff:client_consents", org=org, client_id=client.public_id)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "consent/staff_paper_form.html", {"form": form, "client": client}, status=status
+    form = bind(request, PaperConsentForm, client=client, initial=initial)
+    return form_view(
+        request,
+        form,
+        save=lambda d: consent_record_paper(
+            actor=request.user,
+            organization=request.organization,
+            client=client,
+            signed_name=d["signed_name"],
+            signed_on=d["signed_on"],
+            revocation_acknowledged=d["revocation_acknowledged"],
+            scan=d["scan"],
+            **form.consent_values(),
+        ),
+        done=_consents_url(org, client),
+        template="consent/staff_paper_form.html",
+        context={"client": client},
+        success=f"The signed consent of {client.display_name} is recorded.",
     )
 
 
@@ -170,13 +162,12 @@ def staff_consent_new(request, org, client_id):
 def staff_consent_revoke(request, org, client_id, consent_id):
     client = client_get_for(membership=request.membership, client_id=client_id)
     consent = consent_get(client=client, consent_id=consent_id)
-    try:
-        consent_revoke(actor=request.user, consent=consent)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, "The consent is revoked, effective now.")
-    return redirect("staff:client_consents", org=org, client_id=client.public_id)
+    return action_view(
+        request,
+        lambda: consent_revoke(actor=request.user, consent=consent),
+        done=_consents_url(org, client),
+        success="The consent is revoked, effective now.",
+    )
 
 
 def staff_consent_scan(request, org, client_id, consent_id):

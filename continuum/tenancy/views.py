@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from continuum.forms_views import add_service_errors
+from continuum.forms_views import action_view, add_service_errors, bind, form_view
 
 from .forms import AcceptInvitationForm, InvitationForm, MembershipForm, OrganizationSettingsForm
 from .models import Role
@@ -133,6 +133,10 @@ def staff_dashboard(request, org):
     return render(request, "tenancy/staff_dashboard.html")
 
 
+def _team_url(org) -> str:
+    return reverse("staff:team", kwargs={"org": org})
+
+
 @roles_required(Role.ORG_ADMIN)
 def team(request, org):
     organization = request.organization
@@ -148,45 +152,35 @@ def team(request, org):
 
 @roles_required(Role.ORG_ADMIN)
 def team_invite(request, org):
-    form = InvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = invitation_create(
-                actor=request.user,
-                organization=request.organization,
-                email=form.cleaned_data["email"],
-                roles=form.cleaned_data["roles"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
-            return redirect("staff:team", org=org)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "tenancy/team_invite.html", {"form": form}, status=status)
+    return form_view(
+        request,
+        bind(request, InvitationForm),
+        save=lambda d: invitation_create(
+            actor=request.user,
+            organization=request.organization,
+            email=d["email"],
+            roles=d["roles"],
+        ),
+        done=_team_url(org),
+        template="tenancy/team_invite.html",
+        success=lambda invitation: f"Invitation sent to {invitation.email}.",
+    )
 
 
 @roles_required(Role.ORG_ADMIN)
 def team_member(request, org, member_id):
     membership = membership_get(organization=request.organization, public_id=member_id)
     initial = {"roles": membership.roles, "title": membership.title}
-    form = MembershipForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership_update(
-                actor=request.user,
-                membership=membership,
-                roles=form.cleaned_data["roles"],
-                title=form.cleaned_data["title"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Roles of {membership.user} saved.")
-            return redirect("staff:team", org=org)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "tenancy/team_member.html", {"member": membership, "form": form}, status=status
+    return form_view(
+        request,
+        bind(request, MembershipForm, initial=initial),
+        save=lambda d: membership_update(
+            actor=request.user, membership=membership, roles=d["roles"], title=d["title"]
+        ),
+        done=_team_url(org),
+        template="tenancy/team_member.html",
+        context={"member": membership},
+        success=f"Roles of {membership.user} saved.",
     )
 
 
@@ -194,57 +188,54 @@ def team_member(request, org, member_id):
 @require_POST
 def team_member_deactivate(request, org, member_id):
     membership = membership_get(organization=request.organization, public_id=member_id)
-    try:
-        membership_deactivate(actor=request.user, membership=membership)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(
-            request, f"{membership.user} can no longer access {request.organization.name}."
-        )
-    return redirect("staff:team", org=org)
+    return action_view(
+        request,
+        lambda: membership_deactivate(actor=request.user, membership=membership),
+        done=_team_url(org),
+        success=f"{membership.user} can no longer access {request.organization.name}.",
+    )
 
 
 @roles_required(Role.ORG_ADMIN)
 @require_POST
 def team_member_reactivate(request, org, member_id):
     membership = membership_get(organization=request.organization, public_id=member_id)
-    try:
-        membership_reactivate(actor=request.user, membership=membership)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, f"{membership.user} is active again.")
-    return redirect("staff:team", org=org)
+    return action_view(
+        request,
+        lambda: membership_reactivate(actor=request.user, membership=membership),
+        done=_team_url(org),
+        success=f"{membership.user} is active again.",
+    )
 
 
 @roles_required(Role.ORG_ADMIN)
 @require_POST
 def team_invitation_revoke(request, org, invitation_id):
     invitation = invitation_get(organization=request.organization, public_id=invitation_id)
-    try:
-        invitation_revoke(actor=request.user, invitation=invitation)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, f"Invitation for {invitation.email} revoked.")
-    return redirect("staff:team", org=org)
+    return action_view(
+        request,
+        lambda: invitation_revoke(actor=request.user, invitation=invitation),
+        done=_team_url(org),
+        success=f"Invitation for {invitation.email} revoked.",
+    )
 
 
 @roles_required(Role.ORG_ADMIN)
 def organization_settings(request, org):
     organization = request.organization
-    form = OrganizationSettingsForm(request.POST or None, instance=organization)
-    if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    form = bind(request, OrganizationSettingsForm, instance=organization)
+
+    def save(data):
         # The form's instance already carries the edited values; compare with a fresh copy.
         organization.refresh_from_db()
-        try:
-            organization_update_settings(actor=request.user, organization=organization, **values)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Settings saved.")
-            return redirect("staff:settings", org=org)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "tenancy/settings.html", {"form": form}, status=status)
+        values = {name: data[name] for name in form.Meta.fields}
+        organization_update_settings(actor=request.user, organization=organization, **values)
+
+    return form_view(
+        request,
+        form,
+        save=save,
+        done=reverse("staff:settings", kwargs={"org": org}),
+        template="tenancy/settings.html",
+        success="Settings saved.",
+    )
