@@ -40,20 +40,32 @@ def portal_consent_list(request, org):
     return render(request, "consent/portal_list.html", {"client": client, "consents": consents})
 
 
-@roles_required(Role.CLIENT)
-def portal_consent_new(request, org):
-    client = _portal_client(request)
-    initial = {"disclosing_program": request.organization.name}
-    form = bind(request, ConsentForm, client=client, initial=initial)
+def _new_consent(request, form_class, record, *, client, initial=None, fields=(), **page):
+    """Both ways a consent is made, by the client online or from staff's paper copy:
+    its terms from the form, and `fields` of the signature where there is one."""
+    initial = {"disclosing_program": request.organization.name, **(initial or {})}
+    form = bind(request, form_class, client=client, initial=initial)
     return form_view(
         request,
         form,
-        save=lambda d: consent_create(
+        save=lambda d: record(
             actor=request.user,
             organization=request.organization,
             client=client,
+            **{name: d[name] for name in fields},
             **form.consent_values(),
         ),
+        **page,
+    )
+
+
+@roles_required(Role.CLIENT)
+def portal_consent_new(request, org):
+    return _new_consent(
+        request,
+        ConsentForm,
+        consent_create,
+        client=_portal_client(request),
         done=lambda consent: reverse(
             "portal:consent_detail", kwargs={"org": org, "consent_id": consent.public_id}
         ),
@@ -115,6 +127,10 @@ def portal_disclosure_list(request, org):
 # --- staff -------------------------------------------------------------------------------
 
 
+# What the paper form records about the signature, beside the consent's own terms.
+PAPER_SIGNATURE_FIELDS = ("signed_name", "signed_on", "revocation_acknowledged", "scan")
+
+
 def _consents_url(org, client) -> str:
     return reverse("staff:client_consents", kwargs={"org": org, "client_id": client.public_id})
 
@@ -136,21 +152,13 @@ def staff_client_consents(request, org, client_id):
 
 def staff_consent_new(request, org, client_id):
     client = client_get_for(membership=request.membership, client_id=client_id)
-    initial = {"disclosing_program": request.organization.name, **prefill(request.GET)}
-    form = bind(request, PaperConsentForm, client=client, initial=initial)
-    return form_view(
+    return _new_consent(
         request,
-        form,
-        save=lambda d: consent_record_paper(
-            actor=request.user,
-            organization=request.organization,
-            client=client,
-            signed_name=d["signed_name"],
-            signed_on=d["signed_on"],
-            revocation_acknowledged=d["revocation_acknowledged"],
-            scan=d["scan"],
-            **form.consent_values(),
-        ),
+        PaperConsentForm,
+        consent_record_paper,
+        client=client,
+        initial=prefill(request.GET),
+        fields=PAPER_SIGNATURE_FIELDS,
         done=_consents_url(org, client),
         template="consent/staff_paper_form.html",
         context={"client": client},
