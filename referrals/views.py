@@ -16,6 +16,7 @@ from django_ratelimit.decorators import ratelimit
 from continuum.audit.services import audit_read
 from continuum.consent.refusals import record_consent_path
 from continuum.consent.services import PART2_NOTICE, ConsentRequired
+from continuum.forms_views import add_service_errors, answer, bind, form_status, form_view, try_save
 from continuum.people.selectors import client_get_for
 from continuum.tenancy.models import STAFF_ROLES, Role
 from continuum.tenancy.permissions import public_view, roles_required
@@ -42,12 +43,9 @@ PAGE_SIZE = 20
 ADMIN = Role.ORG_ADMIN
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+def _refused(request, exc):
+    """A provider's link that cannot be used: the reason, and nothing of the referral."""
+    return render(request, "referrals/respond_refused.html", {"reason": str(exc)}, status=403)
 
 
 def _search(request, *, include_closed: bool):
@@ -135,21 +133,17 @@ def listing_public(request, org, listing_id):
     listing = selectors.listing_get(
         organization=request.organization, listing_id=listing_id, public=True
     )
-    form = FamilyRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_request_family(
-                organization=request.organization,
-                listing=listing,
-                actor=request.user,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Thank you. We will contact you within one business day."))
-            return redirect("public:listing_public", org=org, listing_id=listing.public_id)
-    return render(request, "referrals/listing_public.html", {"listing": listing, "form": form})
+    return form_view(
+        request,
+        bind(request, FamilyRequestForm),
+        save=lambda d: services.referral_request_family(
+            organization=request.organization, listing=listing, actor=request.user, **d
+        ),
+        done=reverse("public:listing_public", kwargs={"org": org, "listing_id": listing.public_id}),
+        template="referrals/listing_public.html",
+        context={"listing": listing},
+        success=_("Thank you. We will contact you within one business day."),
+    )
 
 
 @public_view
@@ -158,23 +152,23 @@ def referral_respond(request, org, response_token):
         referral = services.referral_from_token(
             organization=request.organization, token=response_token
         )
+        form = bind(request, ProviderResponseForm)
+        saved, answered = try_save(
+            form,
+            lambda d: services.referral_provider_respond(
+                organization=request.organization, token=response_token, **d
+            ),
+        )
     except services.LinkRefused as exc:
-        return render(request, "referrals/respond_refused.html", {"reason": str(exc)}, status=403)
-    form = ProviderResponseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = services.referral_provider_respond(
-                organization=request.organization, token=response_token, **form.cleaned_data
-            )
-        except services.LinkRefused as exc:
-            return render(
-                request, "referrals/respond_refused.html", {"reason": str(exc)}, status=403
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            return render(request, "referrals/respond_done.html", {"referral": referral})
-    return render(request, "referrals/respond.html", {"referral": referral, "form": form})
+        return _refused(request, exc)
+    if saved:
+        return render(request, "referrals/respond_done.html", {"referral": answered})
+    return render(
+        request,
+        "referrals/respond.html",
+        {"referral": referral, "form": form},
+        status=form_status(request),
+    )
 
 
 @public_view
@@ -185,19 +179,18 @@ def listing_capacity(request, org, capacity_token):
             organization=request.organization, token=capacity_token
         )
     except services.LinkRefused as exc:
-        return render(request, "referrals/respond_refused.html", {"reason": str(exc)}, status=403)
+        return _refused(request, exc)
     initial = {"state": listing.capacity_state(), "waitlist_weeks": listing.waitlist_weeks}
-    form = CapacityForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            listing = services.listing_capacity_update(
-                organization=request.organization, token=capacity_token, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            return render(request, "referrals/capacity_done.html", {"listing": listing})
-    return render(request, "referrals/capacity.html", {"listing": listing, "form": form})
+    return form_view(
+        request,
+        bind(request, CapacityForm, initial=initial),
+        save=lambda d: services.listing_capacity_update(
+            organization=request.organization, token=capacity_token, **d
+        ),
+        done=lambda listing: render(request, "referrals/capacity_done.html", {"listing": listing}),
+        template="referrals/capacity.html",
+        context={"listing": listing},
+    )
 
 
 # --- portal ---------------------------------------------------------------------------
@@ -211,6 +204,10 @@ def portal_referrals(request, org):
 
 
 # --- staff: directory -----------------------------------------------------------------
+
+
+def _manage_url(org) -> str:
+    return reverse("staff:directory_manage", kwargs={"org": org})
 
 
 @roles_required(*STAFF_ROLES)
@@ -250,24 +247,26 @@ def listing_edit(request, org, listing_id=None):
     listing = None
     if listing_id is not None:
         listing = selectors.listing_get(organization=request.organization, listing_id=listing_id)
-    form = ListingForm(
-        request.POST or None, instance=listing or Listing(organization=request.organization)
+    form = bind(
+        request, ListingForm, instance=listing or Listing(organization=request.organization)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            listing = services.listing_save(
-                actor=request.user,
-                organization=request.organization,
-                listing=listing,
-                location=form.location_values(),
-                **form.listing_values(),
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, f"Saved {listing.name}.")
-            return redirect("staff:listing_detail", org=org, listing_id=listing.public_id)
-    return render(request, "referrals/listing_form.html", {"form": form, "listing": listing})
+    return form_view(
+        request,
+        form,
+        save=lambda d: services.listing_save(
+            actor=request.user,
+            organization=request.organization,
+            listing=listing,
+            location=form.location_values(),
+            **form.listing_values(),
+        ),
+        done=lambda saved: reverse(
+            "staff:listing_detail", kwargs={"org": org, "listing_id": saved.public_id}
+        ),
+        template="referrals/listing_form.html",
+        context={"listing": listing},
+        success=lambda saved: f"Saved {saved.name}.",
+    )
 
 
 @roles_required(ADMIN)
@@ -291,20 +290,17 @@ def listing_capacity_link(request, org, listing_id):
 @roles_required(ADMIN)
 def directory_settings(request, org):
     current = selectors.directory_settings_get(organization=request.organization)
-    form = DirectorySettingsForm(
-        request.POST or None, initial={"capacity_fresh_days": current.capacity_fresh_days}
+    initial = {"capacity_fresh_days": current.capacity_fresh_days}
+    return form_view(
+        request,
+        bind(request, DirectorySettingsForm, initial=initial),
+        save=lambda d: services.directory_settings_update(
+            actor=request.user, organization=request.organization, **d
+        ),
+        done=_manage_url(org),
+        template="referrals/directory_settings.html",
+        success="Directory settings saved.",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.directory_settings_update(
-                actor=request.user, organization=request.organization, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, "Directory settings saved.")
-            return redirect("staff:directory_manage", org=org)
-    return render(request, "referrals/directory_settings.html", {"form": form})
 
 
 @roles_required(ADMIN)
@@ -318,26 +314,20 @@ def listing_verify(request, org, listing_id):
 
 @roles_required(ADMIN)
 def import_new(request, org):
-    # Bound on every POST: a submission without a file must say so, not show a blank form.
-    bound = request.method == "POST"
-    form = ImportForm(request.POST if bound else None, request.FILES if bound else None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            job = services.import_job_create(
-                actor=request.user,
-                organization=request.organization,
-                filename=upload.name,
-                payload=upload.read(),
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            return redirect("staff:import_detail", org=org, import_id=job.public_id)
-    return render(
+    return form_view(
         request,
-        "referrals/import_new.html",
-        {"form": form, "sheet_columns": hsds.SHEET_COLUMNS},
+        bind(request, ImportForm),
+        save=lambda d: services.import_job_create(
+            actor=request.user,
+            organization=request.organization,
+            filename=d["file"].name,
+            payload=d["file"].read(),
+        ),
+        done=lambda job: reverse(
+            "staff:import_detail", kwargs={"org": org, "import_id": job.public_id}
+        ),
+        template="referrals/import_new.html",
+        context={"sheet_columns": hsds.SHEET_COLUMNS},
     )
 
 
@@ -380,26 +370,22 @@ def import_template(request, org):
 
 @roles_required(ADMIN)
 def taxonomy_mapping(request, org):
-    form = TaxonomyMappingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            mapping = services.taxonomy_mapping_add(
-                actor=request.user, organization=request.organization, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"{mapping.term} is now read as {mapping.field} “{mapping.value}”. "
-                "Re-classify imported listings to apply it to them.",
-            )
-            return redirect("staff:taxonomy_mapping", org=org)
-    mappings = selectors.taxonomy_mapping_list(organization=request.organization)
-    return render(
+    return form_view(
         request,
-        "referrals/taxonomy_mapping.html",
-        {"form": form, "mappings": mappings, "shipped": hsds_taxonomy.AIRS_CODES},
+        bind(request, TaxonomyMappingForm),
+        save=lambda d: services.taxonomy_mapping_add(
+            actor=request.user, organization=request.organization, **d
+        ),
+        done=reverse("staff:taxonomy_mapping", kwargs={"org": org}),
+        template="referrals/taxonomy_mapping.html",
+        context={
+            "mappings": selectors.taxonomy_mapping_list(organization=request.organization),
+            "shipped": hsds_taxonomy.AIRS_CODES,
+        },
+        success=lambda mapping: (
+            f"{mapping.term} is now read as {mapping.field} “{mapping.value}”. "
+            "Re-classify imported listings to apply it to them."
+        ),
     )
 
 
@@ -416,30 +402,32 @@ def taxonomy_mapping_delete(request, org, mapping_id):
 
 @roles_required(ADMIN)
 def directory_reclassify(request, org):
-    form = ReclassifyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        result = services.listing_reclassify(
-            actor=request.user, organization=request.organization, **form.cleaned_data
-        )
-        kinds = ", ".join(
-            f"{n} {Kind(kind).label.lower()}" for kind, n in sorted(result["by_kind"].items())
-        )
-        messages.success(
-            request,
-            f"Re-classified {result['changed']} of {result['examined']} imported listings"
-            + (f": {kinds}." if kinds else ".")
-            + (
-                ""
-                if result["changed"]
-                else " Add taxonomy mappings for their terms, then re-classify again."
-            ),
-        )
-        return redirect("staff:directory_manage", org=org)
     other = selectors.listing_admin_list(organization=request.organization).filter(kind=Kind.OTHER)
-    return render(
+    return form_view(
         request,
-        "referrals/reclassify.html",
-        {"form": form, "other_count": other.count()},
+        bind(request, ReclassifyForm),
+        save=lambda d: services.listing_reclassify(
+            actor=request.user, organization=request.organization, **d
+        ),
+        done=_manage_url(org),
+        template="referrals/reclassify.html",
+        context={"other_count": other.count()},
+        success=_reclassified,
+    )
+
+
+def _reclassified(result) -> str:
+    kinds = ", ".join(
+        f"{n} {Kind(kind).label.lower()}" for kind, n in sorted(result["by_kind"].items())
+    )
+    return (
+        f"Re-classified {result['changed']} of {result['examined']} imported listings"
+        + (f": {kinds}." if kinds else ".")
+        + (
+            ""
+            if result["changed"]
+            else " Add taxonomy mappings for their terms, then re-classify again."
+        )
     )
 
 
@@ -498,7 +486,7 @@ def referral_new(request, org, client_id):
     client = client_get_for(membership=request.membership, client_id=client_id)
     listings = selectors.listing_list(organization=request.organization).order_by("name")
     initial = {"listing": request.GET.get("listing")} if request.GET.get("listing") else None
-    form = StaffReferralForm(request.POST or None, listings=listings, initial=initial)
+    form = bind(request, StaffReferralForm, listings=listings, initial=initial)
     refusal = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -511,7 +499,7 @@ def referral_new(request, org, client_id):
         except ConsentRequired as exc:
             refusal = exc
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Referral sent to {referral.listing.name}.")
             return redirect("staff:referral_detail", org=org, referral_id=referral.public_id)
@@ -533,18 +521,8 @@ def referral_list(request, org):
     return render(request, "referrals/referral_list.html", {"page": page, "status": status})
 
 
-@roles_required(*STAFF_ROLES)
-def referral_detail(request, org, referral_id):
-    referral = selectors.referral_get_for(membership=request.membership, referral_id=referral_id)
-    form = StatusForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_set_status(actor=request.user, referral=referral, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, "Status updated.")
-            return redirect("staff:referral_detail", org=org, referral_id=referral.public_id)
+def _record_read(request, referral) -> None:
+    # A self-referral from the public directory names no client: nothing to record.
     if referral.client_id:
         audit_read(
             actor=request.user,
@@ -552,24 +530,37 @@ def referral_detail(request, org, referral_id):
             obj=referral,
             client_id=referral.client.public_id,
         )
+
+
+@roles_required(*STAFF_ROLES)
+def referral_detail(request, org, referral_id):
+    referral = selectors.referral_get_for(membership=request.membership, referral_id=referral_id)
+    form = bind(request, StatusForm)
+    saved, _result = try_save(
+        form, lambda d: services.referral_set_status(actor=request.user, referral=referral, **d)
+    )
+    if saved:
+        return answer(
+            request,
+            reverse(
+                "staff:referral_detail", kwargs={"org": org, "referral_id": referral.public_id}
+            ),
+            success="Status updated.",
+        )
+    _record_read(request, referral)
     changes = referral.changes.select_related("changed_by")
     return render(
         request,
         "referrals/referral_detail.html",
         {"referral": referral, "form": form, "changes": changes},
+        status=form_status(request),
     )
 
 
 @roles_required(*STAFF_ROLES)
 def referral_packet(request, org, referral_id):
     referral = selectors.referral_get_for(membership=request.membership, referral_id=referral_id)
-    if referral.client_id:
-        audit_read(
-            actor=request.user,
-            organization=request.organization,
-            obj=referral,
-            client_id=referral.client.public_id,
-        )
+    _record_read(request, referral)
     return render(
         request,
         "referrals/packet.html",

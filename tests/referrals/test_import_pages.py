@@ -144,7 +144,7 @@ def test_mapping_with_a_value_of_the_wrong_field_names_the_allowed_values(admin,
         url("staff:taxonomy_mapping", org),
         {"term": "ZZ-1234", "field": "payment", "value": "detox"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = " ".join(response.context["form"].errors["value"])
     assert "medicaid" in errors
     with scope(organization=org.pk):
@@ -164,7 +164,7 @@ def test_reclassify_page_runs_and_says_what_changed(admin, org, finished_job):
 
 def test_reclassify_with_a_bad_choice_changes_nothing(admin, org, finished_job):
     response = admin.post(url("staff:directory_reclassify", org), {"only_other": "maybe"})
-    assert response.status_code == 200 and response.context["form"].errors["only_other"]
+    assert response.status_code == 400 and response.context["form"].errors["only_other"]
     with scope(organization=org.pk):
         assert not AuditEvent.objects.filter(action="directory.reclassified").exists()
 

@@ -157,7 +157,7 @@ def test_bad_listing_form_shows_the_field_error_and_saves_nothing(
     admin, org, overrides, field, message
 ):
     response = admin.post(url("staff:listing_new", org), _listing_form(**overrides))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])
     assert message.split(":")[0] in response.content.decode()
     with scope(organization=org.pk):
@@ -170,7 +170,7 @@ def test_age_range_upside_down_is_refused_with_nothing_saved(admin, org):
     response = admin.post(
         url("staff:listing_new", org), _listing_form(minimum_age="40", maximum_age="18")
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors
     with scope(organization=org.pk):
         assert not Listing.objects.exists() and not ListingLocation.objects.exists()
@@ -199,7 +199,7 @@ def test_bad_edit_leaves_the_listing_as_it_was(admin, org, in_org):
         url("staff:listing_edit", org, listing_id=listing.public_id),
         _listing_form(name="Changed", postal_code="1234"),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter a 5-digit US ZIP code." in response.context["form"].errors["postal_code"]
     listing.refresh_from_db()
     assert listing.name == "Steady Name" and listing.last_verified_at == before
@@ -281,7 +281,7 @@ def test_bad_upload_shows_the_field_error_and_queues_nothing(
         response = admin.post(
             url("staff:import_new", org), {"file": SimpleUploadedFile(name, payload)}
         )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors["file"])
     assert callbacks == []
     with scope(organization=org.pk):
@@ -482,7 +482,7 @@ def test_bad_status_change_shows_the_field_error_and_changes_nothing(
 ):
     referral = make_referral(in_org, client=make_client(in_org))
     response = admin.post(url("staff:referral_detail", org, referral_id=referral.public_id), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.REQUESTED
