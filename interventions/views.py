@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
@@ -9,9 +10,9 @@ from django_ratelimit.core import is_ratelimited
 from continuum.audit.mixins import record_read, record_reads
 from continuum.audit.services import audit_read
 from continuum.consent.services import ConsentRequired
+from continuum.forms_views import add_service_errors, answer, bind, form_status, try_save
 from continuum.tenancy.models import Role
 from continuum.tenancy.permissions import public_view, roles_required
-from continuum.tenancy.views import add_service_errors
 from referrals.selectors import family_support_near, treatment_program_choices
 
 from . import selectors, services
@@ -46,8 +47,10 @@ def _rate() -> str:
     return getattr(settings, "INTERVENTION_REQUEST_RATE", "5/h")
 
 
-def _bad(form):
-    return 400 if form is not None and form.errors else 200
+def _intervention_url(org, intervention) -> str:
+    return reverse(
+        "staff:intervention_detail", kwargs={"org": org, "intervention_id": intervention.public_id}
+    )
 
 
 # --- public -----------------------------------------------------------------------------
@@ -58,7 +61,7 @@ def help_request(request, org):
     organization = request.organization
     if not organization.intake_open:
         return render(request, "interventions/help_closed.html")
-    form = HelpRequestForm(request.POST or None)
+    form = bind(request, HelpRequestForm)
     if request.method == "POST":
         # Counted per IP before anything else, so a flood costs us one cache write each.
         if is_ratelimited(
@@ -70,29 +73,31 @@ def help_request(request, org):
             increment=True,
         ):
             return render(request, "interventions/help_limited.html", status=429)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            if data.pop("website"):
-                return redirect("public:intervention_help_thanks", org=org)
-            try:
-                help_request_obj, merged = services.request_submit(
-                    organization=organization, preferred_language=request.LANGUAGE_CODE, **data
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                request.session[THANKS_SESSION_KEY] = {
-                    "urgent": help_request_obj.is_urgent,
-                    "merged": merged,
-                    "loved_one": help_request_obj.client.first_name,
-                    "email": help_request_obj.requester.email,
-                }
-                return redirect("public:intervention_help_thanks", org=org)
+        if form.is_valid() and form.cleaned_data["website"]:
+            return redirect("public:intervention_help_thanks", org=org)
+        saved, submitted = try_save(form, lambda d: _submit(request, d))
+        if saved:
+            help_request_obj, merged = submitted
+            request.session[THANKS_SESSION_KEY] = {
+                "urgent": help_request_obj.is_urgent,
+                "merged": merged,
+                "loved_one": help_request_obj.client.first_name,
+                "email": help_request_obj.requester.email,
+            }
+            return redirect("public:intervention_help_thanks", org=org)
     return render(
         request,
         "interventions/help.html",
         {"form": form, "danger_signs": DangerSign.choices},
-        status=_bad(form) if request.method == "POST" else 200,
+        status=form_status(request),
+    )
+
+
+def _submit(request, data):
+    # The honeypot field is the form's, not the service's.
+    data = {name: value for name, value in data.items() if name != "website"}
+    return services.request_submit(
+        organization=request.organization, preferred_language=request.LANGUAGE_CODE, **data
     )
 
 
@@ -385,22 +390,22 @@ def letter_review(request, org, letter_id):
     if intervention.interventionist_id != request.membership.pk:
         # The author's own staff account never reviews their letter.
         raise PermissionDenied("Only the interventionist reviews letters.")
-    form = LetterReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.letter_review(
-                actor=request.user,
-                letter=letter,
-                approve=form.cleaned_data["decision"] == "approve",
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Review sent to the author.")
-            return redirect(
-                "staff:intervention_detail", org=org, intervention_id=intervention.public_id
-            )
+    form = bind(request, LetterReviewForm)
+    saved, _result = try_save(
+        form,
+        lambda d: services.letter_review(
+            actor=request.user,
+            letter=letter,
+            approve=d["decision"] == "approve",
+            comment=d["comment"],
+        ),
+    )
+    if saved:
+        return answer(
+            request,
+            _intervention_url(org, intervention),
+            success="Review sent to the author.",
+        )
     audit_read(
         actor=request.user,
         organization=request.organization,
@@ -411,7 +416,7 @@ def letter_review(request, org, letter_id):
         request,
         "interventions/letter_review.html",
         {"letter": letter, "form": form, "intervention": intervention},
-        status=_bad(form) if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -536,25 +541,23 @@ def portal_letter(request, org, intervention_id):
         .first()
     )
     record_read(request, intervention, client_id=intervention.client.public_id)
-    form = LetterForm(request.POST or None, initial={"body": letter.body if letter else ""})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.letter_save(
-                actor=request.user,
-                participant=participant,
-                body=form.cleaned_data["body"],
-                submit="submit" in request.POST,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Sent to your interventionist for review.")
-                if "submit" in request.POST
-                else _("Draft saved."),
-            )
-            return redirect("portal:intervention_letter", org=org, intervention_id=intervention_id)
+    submit = "submit" in request.POST
+    form = bind(request, LetterForm, initial={"body": letter.body if letter else ""})
+    saved, _result = try_save(
+        form,
+        lambda d: services.letter_save(
+            actor=request.user, participant=participant, body=d["body"], submit=submit
+        ),
+    )
+    if saved:
+        return answer(
+            request,
+            reverse(
+                "portal:intervention_letter",
+                kwargs={"org": org, "intervention_id": intervention_id},
+            ),
+            success=_("Sent to your interventionist for review.") if submit else _("Draft saved."),
+        )
     return render(
         request,
         "interventions/portal_letter.html",
@@ -564,5 +567,5 @@ def portal_letter(request, org, intervention_id):
             "form": form,
             "editable": letter is None or letter.status != LetterStatus.APPROVED,
         },
-        status=_bad(form) if request.method == "POST" else 200,
+        status=form_status(request),
     )

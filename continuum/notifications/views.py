@@ -2,7 +2,6 @@
 portal area (the URL namespace says which), plus the public calendar feed."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from continuum.forms_views import bind, form_view
 from continuum.tenancy.permissions import public_view
 
 from .forms import PreferencesForm
@@ -107,30 +107,22 @@ def preferences(request, org):
         "quiet_hours_end": current.quiet_hours_end,
         "sms_number": current.sms_number,
     }
-    form = PreferencesForm(
-        request.POST or None, initial=initial, channels_by_kind=current.channels_by_kind
+    form = bind(
+        request, PreferencesForm, initial=initial, channels_by_kind=current.channels_by_kind
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            preferences_update(
-                actor=user,
-                organization=organization,
-                channels_by_kind=form.channels_by_kind(),
-                quiet_hours_start=form.cleaned_data["quiet_hours_start"],
-                quiet_hours_end=form.cleaned_data["quiet_hours_end"],
-                sms_number=form.cleaned_data["sms_number"],
-            )
-        except ValidationError as exc:
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("Notification preferences saved."))
-            return redirect(f"{_area(request)}:notification_preferences", org=org)
-    return render(
+    return form_view(
         request,
-        "notifications/preferences.html",
-        {**_area_context(request), "form": form},
-        status=400 if request.method == "POST" else 200,
+        form,
+        save=lambda d: preferences_update(
+            actor=user,
+            organization=organization,
+            channels_by_kind=form.channels_by_kind(),
+            **{name: d[name] for name in initial},
+        ),
+        done=reverse(f"{_area(request)}:notification_preferences", kwargs={"org": org}),
+        template="notifications/preferences.html",
+        context=_area_context(request),
+        success=_("Notification preferences saved."),
     )
 
 
