@@ -1,87 +1,55 @@
-from django.urls import path
+from continuum.routing import routes
 
 from . import api, views
 
 C = "clients/<uuid:client_id>/case/"
+APPOINTMENT = "case/appointments/<uuid:cm_appointment_id>/"
+CLIENT = "clients/<uuid:client_id>/"
 
-staff_urlpatterns = [
-    path("case-management/", views.dashboard, name="casemgmt_dashboard"),
-    path("case-management/gaps/", views.gaps_board, name="casemgmt_gaps"),
-    path("case-management/follow-up/", views.followup_report, name="casemgmt_followup"),
-    path(C, views.client_case, name="casemgmt_client"),
-    path(C + "gaps/check/", views.gaps_check, name="casemgmt_gaps_check"),
-    path(C + "plan/open/", views.plan_open, name="casemgmt_plan_open"),
-    path(C + "plan/print/", views.plan_print, name="casemgmt_plan_print"),
-    path(C + "plan/review/", views.plan_review, name="casemgmt_plan_review"),
-    path(C + "goals/new/", views.goal_add, name="casemgmt_goal_add"),
-    path("case/goals/<uuid:cm_goal_id>/steps/new/", views.step_add, name="casemgmt_step_add"),
-    path("case/goals/<uuid:cm_goal_id>/notes/new/", views.note_add, name="casemgmt_note_add"),
-    path("case/steps/<uuid:cm_step_id>/status/", views.step_status, name="casemgmt_step_status"),
-    path(C + "providers/new/", views.provider_add, name="casemgmt_provider_add"),
-    path(C + "contacts/new/", views.contact_add, name="casemgmt_contact_add"),
-    path(C + "appointments/new/", views.appointment_add, name="casemgmt_appointment_add"),
-    path(
-        "case/appointments/<uuid:cm_appointment_id>/status/",
-        views.appointment_status,
-        name="casemgmt_appointment_status",
-    ),
-    path(
-        "case/appointments/<uuid:cm_appointment_id>/reschedule/",
-        views.appointment_reschedule,
-        name="casemgmt_appointment_reschedule",
-    ),
-    path(C + "medications/new/", views.medication_add, name="casemgmt_medication_add"),
-    path(
+staff_urlpatterns = routes(
+    ("case-management/", views.dashboard, "casemgmt_dashboard"),
+    ("case-management/gaps/", views.gaps_board, "casemgmt_gaps"),
+    ("case-management/follow-up/", views.followup_report, "casemgmt_followup"),
+    (C, views.client_case, "casemgmt_client"),
+    (C + "gaps/check/", views.gaps_check, "casemgmt_gaps_check"),
+    (C + "plan/open/", views.plan_open, "casemgmt_plan_open"),
+    (C + "plan/print/", views.plan_print, "casemgmt_plan_print"),
+    (C + "plan/review/", views.plan_review, "casemgmt_plan_review"),
+    (C + "goals/new/", views.goal_add, "casemgmt_goal_add"),
+    ("case/goals/<uuid:cm_goal_id>/steps/new/", views.step_add, "casemgmt_step_add"),
+    ("case/goals/<uuid:cm_goal_id>/notes/new/", views.note_add, "casemgmt_note_add"),
+    ("case/steps/<uuid:cm_step_id>/status/", views.step_status, "casemgmt_step_status"),
+    (C + "providers/new/", views.provider_add, "casemgmt_provider_add"),
+    (C + "contacts/new/", views.contact_add, "casemgmt_contact_add"),
+    (C + "appointments/new/", views.appointment_add, "casemgmt_appointment_add"),
+    (APPOINTMENT + "status/", views.appointment_status, "casemgmt_appointment_status"),
+    (APPOINTMENT + "reschedule/", views.appointment_reschedule, "casemgmt_appointment_reschedule"),
+    (C + "medications/new/", views.medication_add, "casemgmt_medication_add"),
+    (
         "case/medications/<uuid:cm_medication_id>/refill/",
         views.medication_fill,
-        name="casemgmt_medication_fill",
+        "casemgmt_medication_fill",
     ),
-    path(C + "assessments/", views.assessment_history, name="casemgmt_assessment_history"),
-    path(
-        C + "assessments/<slug:cm_instrument>/",
-        views.assessment_enter,
-        name="casemgmt_assessment_enter",
-    ),
-]
+    (C + "assessments/", views.assessment_history, "casemgmt_assessment_history"),
+    (C + "assessments/<slug:cm_instrument>/", views.assessment_enter, "casemgmt_assessment_enter"),
+)
 
-portal_urlpatterns = [
-    path("care-plan/", views.portal_plan, name="casemgmt_portal_plan"),
-    path(
-        "care-plan/acknowledge/",
-        views.portal_plan_acknowledge,
-        name="casemgmt_portal_plan_acknowledge",
-    ),
-    path("appointments/", views.portal_appointments, name="casemgmt_portal_appointments"),
-    path("medications/", views.portal_medications, name="casemgmt_portal_medications"),
-    path(
-        "questionnaires/<slug:cm_instrument>/",
-        views.portal_assessment,
-        name="casemgmt_portal_assessment",
-    ),
-]
+portal_urlpatterns = routes(
+    ("care-plan/", views.portal_plan, "casemgmt_portal_plan"),
+    ("care-plan/acknowledge/", views.portal_plan_acknowledge, "casemgmt_portal_plan_acknowledge"),
+    ("appointments/", views.portal_appointments, "casemgmt_portal_appointments"),
+    ("medications/", views.portal_medications, "casemgmt_portal_medications"),
+    ("questionnaires/<slug:cm_instrument>/", views.portal_assessment, "casemgmt_portal_assessment"),
+)
 
-api_urlpatterns = [
-    path("case-management/gaps/", api.GapList.as_view(), name="casemgmt_gap_list"),
-    path("case-management/follow-up/", api.FollowUpReportView.as_view(), name="casemgmt_followup"),
-    path("clients/<uuid:client_id>/care-plan/", api.PlanDetail.as_view(), name="casemgmt_plan"),
-    path(
-        "clients/<uuid:client_id>/providers/",
-        api.ProviderList.as_view(),
-        name="casemgmt_provider_list",
-    ),
-    path(
-        "clients/<uuid:client_id>/appointments/",
-        api.AppointmentList.as_view(),
-        name="casemgmt_appointment_list",
-    ),
-    path(
-        "clients/<uuid:client_id>/medications/",
-        api.MedicationList.as_view(),
-        name="casemgmt_medication_list",
-    ),
-    path(
-        "clients/<uuid:client_id>/assessments/",
-        api.AssessmentList.as_view(),
-        name="casemgmt_assessment_list",
-    ),
-]
+api_urlpatterns = routes(
+    ("case-management/gaps/", api.GapList.as_view(), "casemgmt_gap_list"),
+    ("case-management/follow-up/", api.FollowUpReportView.as_view(), "casemgmt_followup"),
+) + routes(
+    ("care-plan/", api.PlanDetail.as_view(), "casemgmt_plan"),
+    ("providers/", api.ProviderList.as_view(), "casemgmt_provider_list"),
+    ("appointments/", api.AppointmentList.as_view(), "casemgmt_appointment_list"),
+    ("medications/", api.MedicationList.as_view(), "casemgmt_medication_list"),
+    ("assessments/", api.AssessmentList.as_view(), "casemgmt_assessment_list"),
+    prefix=CLIENT,
+)

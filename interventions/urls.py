@@ -1,76 +1,46 @@
-from django.urls import path
+from continuum.routing import routes
 
 from . import api, views
 
-public_urlpatterns = [
-    path("help/", views.help_request, name="intervention_help"),
-    path("help/thanks/", views.help_thanks, name="intervention_help_thanks"),
-]
+# One intervention's address, in the portal, the staff area and the API.
+ONE = "interventions/<uuid:intervention_id>/"
 
-portal_urlpatterns = [
-    path("interventions/", views.portal_interventions, name="interventions"),
-    path(
-        "interventions/<uuid:intervention_id>/",
-        views.portal_intervention,
-        name="intervention_family",
-    ),
-    path(
-        "interventions/<uuid:intervention_id>/letter/",
-        views.portal_letter,
-        name="intervention_letter",
-    ),
-]
+public_urlpatterns = routes(
+    ("help/", views.help_request, "intervention_help"),
+    ("help/thanks/", views.help_thanks, "intervention_help_thanks"),
+)
 
-staff_urlpatterns = [
-    path("interventions/requests/", views.request_queue, name="intervention_requests"),
-    path(
-        "interventions/requests/<uuid:request_id>/",
-        views.request_detail,
-        name="intervention_request_detail",
-    ),
-    path("interventions/", views.intervention_list, name="intervention_list"),
-    path("interventions/measures/", views.measures, name="intervention_measures"),
-    path(
-        "interventions/<uuid:intervention_id>/",
-        views.intervention_detail,
-        name="intervention_detail",
-    ),
-    path(
-        "interventions/letters/<uuid:letter_id>/", views.letter_review, name="intervention_letter"
-    ),
-]
+portal_urlpatterns = routes(
+    ("interventions/", views.portal_interventions, "interventions"),
+    (ONE, views.portal_intervention, "intervention_family"),
+    (ONE + "letter/", views.portal_letter, "intervention_letter"),
+)
 
-api_urlpatterns = [
-    path("intervention-requests/", api.RequestListView.as_view(), name="intervention_request_list"),
-    path(
-        "intervention-requests/<uuid:request_id>/",
-        api.RequestDetailView.as_view(),
-        name="intervention_request_detail",
-    ),
-    path("interventions/", api.InterventionListView.as_view(), name="intervention_list"),
-    path(
-        "interventions/<uuid:intervention_id>/",
-        api.InterventionDetailView.as_view(),
-        name="intervention_detail",
-    ),
-    path(
-        "interventions/<uuid:intervention_id>/participants/",
-        api.ParticipantListView.as_view(),
-        name="intervention_participants",
-    ),
-    path(
-        "interventions/<uuid:intervention_id>/outcome/",
-        api.OutcomeView.as_view(),
-        name="intervention_outcome",
-    ),
-    path(
-        "interventions/<uuid:intervention_id>/letters/",
-        api.LetterListView.as_view(),
-        name="intervention_letters",
-    ),
-    path(
-        "intervention-letters/<uuid:letter_id>/",
-        api.LetterDetailView.as_view(),
-        name="intervention_letter",
-    ),
-]
+staff_urlpatterns = routes(
+    ("requests/", views.request_queue, "intervention_requests"),
+    ("requests/<uuid:request_id>/", views.request_detail, "intervention_request_detail"),
+    ("", views.intervention_list, "intervention_list"),
+    ("measures/", views.measures, "intervention_measures"),
+    ("<uuid:intervention_id>/", views.intervention_detail, "intervention_detail"),
+    ("letters/<uuid:letter_id>/", views.letter_review, "intervention_letter"),
+    prefix="interventions/",
+)
+
+api_urlpatterns = (
+    routes(
+        ("", api.RequestListView.as_view(), "intervention_request_list"),
+        ("<uuid:request_id>/", api.RequestDetailView.as_view(), "intervention_request_detail"),
+        prefix="intervention-requests/",
+    )
+    + routes(
+        ("interventions/", api.InterventionListView.as_view(), "intervention_list"),
+        (ONE, api.InterventionDetailView.as_view(), "intervention_detail"),
+        (ONE + "participants/", api.ParticipantListView.as_view(), "intervention_participants"),
+        (ONE + "outcome/", api.OutcomeView.as_view(), "intervention_outcome"),
+        (ONE + "letters/", api.LetterListView.as_view(), "intervention_letters"),
+    )
+    + routes(
+        ("<uuid:letter_id>/", api.LetterDetailView.as_view(), "intervention_letter"),
+        prefix="intervention-letters/",
+    )
+)

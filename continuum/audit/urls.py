@@ -1,12 +1,12 @@
-from django.urls import path
+from continuum.routing import routes
 
 from . import api, views
 
-staff_urlpatterns = [
-    path("audit/", views.audit_list, name="audit_list"),
-    path("audit/export.csv", views.audit_export, name="audit_export"),
-]
+staff_urlpatterns = routes(
+    ("audit/", views.audit_list, "audit_list"),
+    ("audit/export.csv", views.audit_export, "audit_export"),
+)
 
-api_urlpatterns = [
-    path("audit/events/", api.AuditEventListView.as_view(), name="audit_event_list"),
-]
+api_urlpatterns = routes(
+    ("audit/events/", api.AuditEventListView.as_view(), "audit_event_list"),
+)

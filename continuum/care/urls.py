@@ -1,41 +1,36 @@
-from django.urls import path
+from continuum.routing import routes
 
 from . import api, views
 
-staff_urlpatterns = [
-    path("clients/", views.client_list, name="client_list"),
-    path("clients/<uuid:client_id>/", views.client_detail, name="client_detail"),
-    path("clients/<uuid:client_id>/episodes/new/", views.episode_open_view, name="episode_open"),
-    path(
-        "episodes/<uuid:episode_id>/transition/",
-        views.episode_transition_view,
-        name="episode_transition",
-    ),
-    path("my-work/", views.my_work, name="my_work"),
-    path("tasks/<uuid:task_id>/done/", views.task_done, name="task_done"),
-    path("handoffs/failed/", views.handoff_failures, name="handoff_failures"),
-    path("safety/<uuid:safety_event_id>/", views.safety_event_detail, name="safety_event"),
-    path(
-        "safety/<uuid:safety_event_id>/acknowledge/",
-        views.safety_event_acknowledge_view,
-        name="safety_event_acknowledge",
-    ),
-    path("settings/on-call/", views.on_call_rota, name="on_call_rota"),
-    path("handoffs/<uuid:handoff_run_id>/rerun/", views.handoff_rerun_view, name="handoff_rerun"),
-]
+EPISODE = "episodes/<uuid:episode_id>/"
 
-portal_urlpatterns = [
-    path("my-care/", views.portal_my_care, name="my_care"),
-]
+staff_urlpatterns = (
+    routes(
+        ("clients/", views.client_list, "client_list"),
+        ("clients/<uuid:client_id>/", views.client_detail, "client_detail"),
+        ("clients/<uuid:client_id>/episodes/new/", views.episode_open_view, "episode_open"),
+        (EPISODE + "transition/", views.episode_transition_view, "episode_transition"),
+        ("my-work/", views.my_work, "my_work"),
+        ("tasks/<uuid:task_id>/done/", views.task_done, "task_done"),
+        ("handoffs/failed/", views.handoff_failures, "handoff_failures"),
+    )
+    + routes(
+        ("", views.safety_event_detail, "safety_event"),
+        ("acknowledge/", views.safety_event_acknowledge_view, "safety_event_acknowledge"),
+        prefix="safety/<uuid:safety_event_id>/",
+    )
+    + routes(
+        ("settings/on-call/", views.on_call_rota, "on_call_rota"),
+        ("handoffs/<uuid:handoff_run_id>/rerun/", views.handoff_rerun_view, "handoff_rerun"),
+    )
+)
 
-api_urlpatterns = [
-    path("episodes/", api.EpisodeListView.as_view(), name="episode_list"),
-    path("episodes/<uuid:episode_id>/", api.EpisodeDetailView.as_view(), name="episode_detail"),
-    path(
-        "episodes/<uuid:episode_id>/transitions/",
-        api.EpisodeTransitionView.as_view(),
-        name="episode_transitions",
-    ),
-    path("tasks/", api.TaskListView.as_view(), name="task_list"),
-    path("tasks/<uuid:task_id>/", api.TaskDetailView.as_view(), name="task_detail"),
-]
+portal_urlpatterns = routes(("my-care/", views.portal_my_care, "my_care"))
+
+api_urlpatterns = routes(
+    ("episodes/", api.EpisodeListView.as_view(), "episode_list"),
+    (EPISODE, api.EpisodeDetailView.as_view(), "episode_detail"),
+    (EPISODE + "transitions/", api.EpisodeTransitionView.as_view(), "episode_transitions"),
+    ("tasks/", api.TaskListView.as_view(), "task_list"),
+    ("tasks/<uuid:task_id>/", api.TaskDetailView.as_view(), "task_detail"),
+)

@@ -1,52 +1,41 @@
-from django.urls import path
+from continuum.routing import routes
 
 from . import api, views
 
-public_urlpatterns = [
-    path("", views.landing, name="landing"),
-    path("join/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
-]
+MEMBER = "members/<uuid:member_id>/"
+INVITATION = "invitations/<uuid:invitation_id>/"
 
-portal_urlpatterns = [
-    path("", views.portal_home, name="home"),
-]
+public_urlpatterns = routes(
+    ("", views.landing, "landing"),
+    ("join/<str:token>/", views.invitation_accept_view, "invitation_accept"),
+)
 
-staff_urlpatterns = [
-    path("", views.staff_dashboard, name="dashboard"),
-    path("team/", views.team, name="team"),
-    path("team/invite/", views.team_invite, name="team_invite"),
-    path("team/<uuid:member_id>/", views.team_member, name="team_member"),
-    path(
-        "team/<uuid:member_id>/deactivate/",
-        views.team_member_deactivate,
-        name="team_member_deactivate",
-    ),
-    path(
-        "team/<uuid:member_id>/reactivate/",
-        views.team_member_reactivate,
-        name="team_member_reactivate",
-    ),
-    path(
-        "team/invitations/<uuid:invitation_id>/revoke/",
-        views.team_invitation_revoke,
-        name="team_invitation_revoke",
-    ),
-    path("settings/", views.organization_settings, name="settings"),
-]
+portal_urlpatterns = routes(("", views.portal_home, "home"))
 
-api_urlpatterns = [
-    path("me/", api.MeView.as_view(), name="me"),
-    path("members/", api.MemberListView.as_view(), name="member_list"),
-    path("members/<uuid:member_id>/", api.MemberDetailView.as_view(), name="member_detail"),
-    path(
-        "members/<uuid:member_id>/deactivate/",
-        api.MemberDeactivateView.as_view(),
-        name="member_deactivate",
-    ),
-    path("invitations/", api.InvitationListView.as_view(), name="invitation_list"),
-    path(
-        "invitations/<uuid:invitation_id>/revoke/",
-        api.InvitationRevokeView.as_view(),
-        name="invitation_revoke",
-    ),
-]
+staff_urlpatterns = (
+    routes(
+        ("", views.staff_dashboard, "dashboard"),
+        ("team/", views.team, "team"),
+        ("team/invite/", views.team_invite, "team_invite"),
+    )
+    + routes(
+        ("", views.team_member, "team_member"),
+        ("deactivate/", views.team_member_deactivate, "team_member_deactivate"),
+        ("reactivate/", views.team_member_reactivate, "team_member_reactivate"),
+        prefix="team/<uuid:member_id>/",
+    )
+    + routes(
+        ("revoke/", views.team_invitation_revoke, "team_invitation_revoke"),
+        prefix="team/invitations/<uuid:invitation_id>/",
+    )
+    + routes(("settings/", views.organization_settings, "settings"))
+)
+
+api_urlpatterns = routes(
+    ("me/", api.MeView.as_view(), "me"),
+    ("members/", api.MemberListView.as_view(), "member_list"),
+    (MEMBER, api.MemberDetailView.as_view(), "member_detail"),
+    (MEMBER + "deactivate/", api.MemberDeactivateView.as_view(), "member_deactivate"),
+    ("invitations/", api.InvitationListView.as_view(), "invitation_list"),
+    (INVITATION + "revoke/", api.InvitationRevokeView.as_view(), "invitation_revoke"),
+)
