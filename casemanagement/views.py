@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from continuum.audit.services import audit_read, audit_read_many
+from continuum.audit.mixins import record_read, record_reads
 from continuum.care import safety
 from continuum.care.selectors import safety_event_latest
 from continuum.forms_views import bind, form_status, form_view, try_save
@@ -89,11 +89,7 @@ def gaps_board(request, org):
     now = timezone.now()
     for gap in gaps:
         gap.age_days = (now - gap.detected_at).days
-    audit_read_many(
-        actor=request.user,
-        organization=request.organization,
-        items=[(gap, gap.client.public_id) for gap in gaps],
-    )
+    record_reads(request, [(gap, gap.client.public_id) for gap in gaps])
     return render(request, "casemanagement/gaps.html", {"gaps": gaps})
 
 
@@ -109,11 +105,7 @@ def followup_report(request, org):
         today=timezone.localdate(),
         months=months,
     )
-    audit_read_many(
-        actor=request.user,
-        organization=request.organization,
-        items=[(row.episode, row.episode.client.public_id) for row in report.rows],
-    )
+    record_reads(request, [(row.episode, row.episode.client.public_id) for row in report.rows])
     return render(request, "casemanagement/followup.html", {"form": form, "report": report})
 
 
@@ -123,11 +115,7 @@ def assessment_history(request, org, client_id):
     draws the latest 60)."""
     client = _client(request, client_id)
     assessments = list(selectors.assessments_for(client=client))
-    audit_read_many(
-        actor=request.user,
-        organization=request.organization,
-        items=[(a, client.public_id) for a in assessments],
-    )
+    record_reads(request, [(a, client.public_id) for a in assessments])
     context = {
         "client": client,
         "assessments": assessments,
@@ -141,7 +129,7 @@ def assessment_history(request, org, client_id):
 @roles_required(*CASE_ROLES)
 def client_case(request, org, client_id):
     client = _client(request, client_id)
-    audit_read(actor=request.user, organization=request.organization, obj=client)
+    record_read(request, client)
     assessments = list(selectors.assessments_for(client=client)[:60])
     context = {
         "client": client,
@@ -165,9 +153,7 @@ def client_case(request, org, client_id):
 def plan_print(request, org, client_id):
     client = _client(request, client_id)
     plan = _plan_or_404(client)
-    audit_read(
-        actor=request.user, organization=request.organization, obj=plan, client_id=client.public_id
-    )
+    record_read(request, plan, client_id=client.public_id)
     context = {
         "client": client,
         "plan": plan,
@@ -464,12 +450,7 @@ def portal_plan(request, org):
     plan = selectors.plan_active_for(client=client)
     if plan is not None:
         # The client's own reads of their record are in the trail like anyone's.
-        audit_read(
-            actor=request.user,
-            organization=request.organization,
-            obj=plan,
-            client_id=client.public_id,
-        )
+        record_read(request, plan, client_id=client.public_id)
     return render(request, "casemanagement/portal_plan.html", {"client": client, "plan": plan})
 
 
@@ -490,11 +471,7 @@ def portal_appointments(request, org):
         starts_at__gte=timezone.now() - timezone.timedelta(days=30)
     )
     appointments = list(appointments)
-    audit_read_many(
-        actor=request.user,
-        organization=request.organization,
-        items=[(a, client.public_id) for a in appointments],
-    )
+    record_reads(request, [(a, client.public_id) for a in appointments])
     return render(
         request,
         "casemanagement/portal_appointments.html",
@@ -507,11 +484,7 @@ def portal_medications(request, org):
     client = _own_client(request)
     today = timezone.localdate()
     medications = [m for m in selectors.medications_for(client=client) if m.is_current(today)]
-    audit_read_many(
-        actor=request.user,
-        organization=request.organization,
-        items=[(m, client.public_id) for m in medications],
-    )
+    record_reads(request, [(m, client.public_id) for m in medications])
     form = forms.AdherenceForm(request.POST or None)
     if request.method == "POST":
         medication = next(

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,11 +9,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from continuum.audit.mixins import record_mixed_reads, record_row_reads
-from continuum.audit.services import audit_read
+from continuum.audit.mixins import record_mixed_reads, record_read, record_row_reads
 from continuum.care import safety
 from continuum.care.selectors import safety_event_latest
 from continuum.forms_views import action_view, add_service_errors, bind, form_view
+from continuum.paging import page_of
 from continuum.people.models import client_display_name
 from continuum.people.selectors import client_for_portal_user, client_get_for, client_list_for
 from continuum.tenancy.models import Role
@@ -62,7 +61,7 @@ def _engagement(request, engagement_id):
 def dashboard(request, org):
     membership = request.membership
     caseload = selectors.coach_caseload(membership=membership, organization=request.organization)
-    page = Paginator(caseload, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, caseload, CASELOAD_PER_PAGE)
     rows = list(page.object_list)
     urls = detail_urls(
         "staff:coaching_engagement",
@@ -130,12 +129,7 @@ def engagement_new(request, org):
 @roles_required(*STAFF)
 def engagement_detail(request, org, engagement_id):
     engagement = _engagement(request, engagement_id)
-    audit_read(
-        actor=request.user,
-        organization=request.organization,
-        obj=engagement,
-        client_id=engagement.client.public_id,
-    )
+    record_read(request, engagement, client_id=engagement.client.public_id)
     today = services.local_now(request.organization).date()
     checkins = list(selectors.checkins_for(engagement=engagement, today=today))
     context = {
@@ -371,12 +365,7 @@ def portal_home(request, org):
     engagement = _portal_engagement(request)
     context = {"engagement": engagement}
     if engagement is not None:
-        audit_read(
-            actor=request.user,
-            organization=request.organization,
-            obj=engagement,
-            client_id=engagement.client.public_id,
-        )
+        record_read(request, engagement, client_id=engagement.client.public_id)
         today = services.local_now(request.organization).date()
         checkins = list(selectors.checkins_for(engagement=engagement, today=today))
         plan = selectors.plan_for(engagement=engagement)
@@ -435,12 +424,7 @@ def portal_plan(request, org):
     engagement = _portal_engagement(request)
     plan = selectors.plan_for(engagement=engagement) if engagement else None
     if plan is not None:
-        audit_read(
-            actor=request.user,
-            organization=request.organization,
-            obj=plan,
-            client_id=engagement.client.public_id,
-        )
+        record_read(request, plan, client_id=engagement.client.public_id)
     return render(request, "coaching/portal_plan.html", {"engagement": engagement, "plan": plan})
 
 

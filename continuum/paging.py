@@ -5,6 +5,7 @@ the first page, and a number past `MAX_PAGE` as `MAX_PAGE`, which is then shown 
 last page like any page past the end. Without the ceiling, `?page=99999999999999999999`
 reaches PostgreSQL as an OFFSET beyond bigint and the page fails."""
 
+from django.core.paginator import Paginator
 from rest_framework import pagination
 
 # Far beyond any real list (a million pages of 50 rows), far below bigint offsets.
@@ -28,3 +29,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if raw in self.last_page_strings:
             return paginator.num_pages
         return page_number(raw)
+
+
+def page_of(request, items, per_page: int, *, paginator=Paginator):
+    """The page of `items` that `?page=` asks for; past the end, the last page."""
+    return paginator(items, per_page).get_page(page_number(request.GET.get("page")))
+
+
+def query_without_page(request) -> str:
+    """The list's other parameters (filters, search), for the links to its other pages."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
 from continuum.audit.mixins import record_read, record_reads
-from continuum.audit.services import audit_read
 from continuum.consent.services import ConsentRequired
 from continuum.forms_views import add_service_errors, answer, bind, form_status, try_save
 from continuum.tenancy.models import Role
@@ -165,12 +164,7 @@ def request_detail(request, org, request_id):
                 return result
     elif action is not None:
         raise PermissionDenied("Unknown action.")
-    audit_read(
-        actor=request.user,
-        organization=request.organization,
-        obj=help_request,
-        client_id=help_request.client.public_id,
-    )
+    record_read(request, help_request, client_id=help_request.client.public_id)
     status = 400 if any(f.errors for f in forms.values()) else 200
     return render(
         request,
@@ -289,12 +283,7 @@ def intervention_detail(request, org, intervention_id):
         if done:
             messages.success(request, done)
             return redirect("staff:intervention_detail", org=org, intervention_id=intervention_id)
-    audit_read(
-        actor=request.user,
-        organization=request.organization,
-        obj=intervention,
-        client_id=intervention.client.public_id,
-    )
+    record_read(request, intervention, client_id=intervention.client.public_id)
     letters = {
         letter.participant_id: letter
         for letter in selectors.letter_list_for(membership=membership, intervention=intervention)
@@ -406,12 +395,7 @@ def letter_review(request, org, letter_id):
             _intervention_url(org, intervention),
             success="Review sent to the author.",
         )
-    audit_read(
-        actor=request.user,
-        organization=request.organization,
-        obj=letter,
-        client_id=intervention.client.public_id,
-    )
+    record_read(request, letter, client_id=intervention.client.public_id)
     return render(
         request,
         "interventions/letter_review.html",

@@ -5,7 +5,6 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from continuum.audit.services import audit_read
+from continuum.audit.mixins import record_read
 from continuum.consent.refusals import record_consent_path
 from continuum.consent.services import PART2_NOTICE, ConsentRequired
 from continuum.forms_views import add_service_errors, answer, bind, form_status, form_view, try_save
+from continuum.paging import page_of, query_without_page
 from continuum.people.selectors import client_get_for
 from continuum.tenancy.models import STAFF_ROLES, Role
 from continuum.tenancy.permissions import public_view, roles_required
@@ -56,20 +56,18 @@ def _search(request, *, include_closed: bool):
         qs = selectors.listing_search(
             organization=request.organization, params=params, include_closed=include_closed
         )
-        page = selectors.SearchPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(request, qs, PAGE_SIZE, paginator=selectors.SearchPaginator)
         results = [
             (listing, selectors.match_reasons(listing, params)) for listing in page.object_list
         ]
         for listing, _reasons in results:
             listing.distance_label = selectors.distance_label(listing)
-    query = request.GET.copy()
-    query.pop("page", None)
     return {
         "form": form,
         "page": page,
         "results": results,
         "params": params,
-        "query": query.urlencode(),
+        "query": query_without_page(request),
     }
 
 
@@ -92,7 +90,7 @@ def find_api(request, org):
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     params = form.params()
     qs = selectors.listing_search(organization=request.organization, params=params)
-    page = selectors.SearchPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, qs, PAGE_SIZE, paginator=selectors.SearchPaginator)
     return JsonResponse(
         {
             "count": page.paginator.count,
@@ -199,7 +197,7 @@ def listing_capacity(request, org, capacity_token):
 @roles_required(Role.FAMILY_MEMBER)
 def portal_referrals(request, org):
     qs = selectors.referral_list_for_requester(membership=request.membership)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, qs, PAGE_SIZE)
     return render(request, "referrals/portal_referrals.html", {"page": page})
 
 
@@ -227,7 +225,7 @@ def directory_manage(request, org):
     qs = selectors.listing_admin_list(organization=request.organization)
     if request.GET.get("review"):
         qs = selectors.listings_needing_review(organization=request.organization).order_by("name")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = page_of(request, qs, 50)
     review_count = selectors.listings_needing_review(organization=request.organization).count()
     jobs = selectors.import_job_list(organization=request.organization)[:5]
     return render(
@@ -517,19 +515,14 @@ def referral_list(request, org):
     status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = page_of(request, qs, 50)
     return render(request, "referrals/referral_list.html", {"page": page, "status": status})
 
 
 def _record_read(request, referral) -> None:
     # A self-referral from the public directory names no client: nothing to record.
     if referral.client_id:
-        audit_read(
-            actor=request.user,
-            organization=request.organization,
-            obj=referral,
-            client_id=referral.client.public_id,
-        )
+        record_read(request, referral, client_id=referral.client.public_id)
 
 
 @roles_required(*STAFF_ROLES)

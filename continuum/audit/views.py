@@ -1,8 +1,8 @@
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from continuum.paging import page_of, query_without_page
 from continuum.tenancy.models import Role
 from continuum.tenancy.permissions import roles_required
 from continuum.tenancy.selectors import membership_list
@@ -34,13 +34,11 @@ def audit_list(request, org):
     page = None
     if filters is not None:
         events = audit_event_list(organization=request.organization, filters=filters)
-        page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+        page = page_of(request, events, PAGE_SIZE)
     return render(
         request,
         "audit/audit_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "query": query_without_page(request)},
         status=200 if filters is not None else 400,
     )
 

@@ -1,15 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from continuum.audit.mixins import record_row_reads
-from continuum.audit.services import audit_read
+from continuum.audit.mixins import record_read, record_row_reads
 from continuum.forms_views import action_view, add_service_errors, bind, form_view
-from continuum.paging import page_number
+from continuum.paging import page_number, page_of, query_without_page
 from continuum.people.models import Client
 from continuum.people.selectors import (
     care_team_for,
@@ -74,7 +72,7 @@ def client_list(request, org):
     clients = client_directory(
         membership=request.membership, text=text, phase=phase, care_team_role=role
     )
-    page = Paginator(clients, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, clients, CLIENTS_PER_PAGE)
     rows = client_directory_page(page.object_list)
     record_row_reads(request, Client, [(row["public_id"], row["public_id"]) for row in rows])
     urls = detail_urls(
@@ -82,8 +80,6 @@ def client_list(request, org):
     )
     for row, url in zip(rows, urls, strict=True):
         row["url"] = url
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "care/client_list.html",
@@ -95,7 +91,7 @@ def client_list(request, org):
             "role": role,
             "phases": Phase.choices,
             "roles": CARE_TEAM_ROLE_CHOICES,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
         },
     )
 
@@ -103,7 +99,7 @@ def client_list(request, org):
 @roles_required(*STAFF_ROLES)
 def client_detail(request, org, client_id):
     client = client_get_for(membership=request.membership, client_id=client_id)
-    audit_read(actor=request.user, organization=request.organization, obj=client)
+    record_read(request, client)
     episode = episode_current(client=client)
     context = {
         "client": client,
@@ -195,7 +191,7 @@ def task_done(request, org, task_id):
 @roles_required(Role.ORG_ADMIN)
 def handoff_failures(request, org):
     runs = handoff_runs_failed(organization=request.organization)
-    page = Paginator(runs, 50).get_page(request.GET.get("page"))
+    page = page_of(request, runs, 50)
     return render(request, "care/handoff_failures.html", {"page": page})
 
 
@@ -220,7 +216,7 @@ def portal_my_care(request, org):
     client = client_for_portal_user(membership=request.membership)
     context = {"client": client, "episode": None, "care_team": []}
     if client is not None:
-        audit_read(actor=request.user, organization=request.organization, obj=client)
+        record_read(request, client)
         context["episode"] = episode_current(client=client)
         context["care_team"] = care_team_for(client=client)
     return render(request, "care/portal_my_care.html", context)
@@ -234,7 +230,7 @@ def safety_event_detail(request, org, safety_event_id):
     """Where every safety message links: which client, who has been asked, and the one
     button that stops the escalation."""
     event = safety_event_get_for(membership=request.membership, safety_event_id=safety_event_id)
-    audit_read(actor=request.user, organization=request.organization, obj=event)
+    record_read(request, event)
     steps = event.steps.select_related("membership__user").order_by("at", "id")
     kind = safety.KINDS.get(event.latest_kind)
     return render(

@@ -2,7 +2,6 @@
 portal area (the URL namespace says which), plus the public calendar feed."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from continuum.forms_views import bind, form_view
+from continuum.paging import page_of
 from continuum.tenancy.permissions import public_view
 
 from .forms import PreferencesForm
@@ -46,7 +46,7 @@ def _area_context(request) -> dict:
 def _inbox_response(request, org, *, status=200):
     organization, user = request.organization, request.user
     notifications = notification_inbox_for(organization=organization, user=user)
-    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, notifications, PAGE_SIZE)
     unread = notification_unread_count(organization=organization, user=user)
     return render(
         request,
