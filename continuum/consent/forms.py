@@ -115,5 +115,7 @@ class PaperConsentForm(ConsentForm):
         label=_("Scan of the signed consent"),
         required=False,
         help_text=f"PDF, PNG or JPEG, at most {MAX_SCAN_BYTES // (1024 * 1024)} MB.",
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+        # A new consent has no scan to clear: a "clear" box would only let a posted value
+        # stand in for a file.
+        widget=forms.FileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
     )
