@@ -23,6 +23,7 @@ TENANT_URL_MODULES = [
     "continuum.notifications.urls",
     "continuum.people.urls",
     "continuum.care.urls",
+    "continuum.messaging.urls",
     "referrals.urls",
     "coaching.urls",
     "interventions.urls",

@@ -1,0 +1,44 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MessagingConfig(AppConfig):
+    name = "continuum.messaging"
+    label = "messaging"
+    verbose_name = "Secure messaging"
+
+    def ready(self) -> None:
+        from continuum.care import actions, safety, timeline
+        from continuum.notifications import kinds
+        from continuum.notifications.models import Channel
+        from continuum.tenancy.models import STAFF_ROLES, Role
+
+        from . import timeline as messaging_timeline
+        from .models import URGENT_KIND_CLIENT, URGENT_KIND_FAMILY
+
+        timeline.register(messaging_timeline.messages_provider)
+        kinds.register(
+            "message_received",
+            _("Secure messages"),
+            # Text too, for whoever gave a mobile number; the words never carry the message.
+            default_channels=(Channel.IN_APP, Channel.EMAIL, Channel.SMS),
+            outbound_line=_("Someone has written to you in your secure messages."),
+        )
+        kinds.register(
+            "portal_invitation",
+            _("Invitations to the portal"),
+            outbound_line=_("You are invited to your private portal: sign in with a code."),
+        )
+        # A thread marked urgent asks the person answering for the thread's line first.
+        safety.register(
+            URGENT_KIND_FAMILY, "Message thread marked urgent", line=Role.INTERVENTIONIST
+        )
+        safety.register(URGENT_KIND_CLIENT, "Message thread marked urgent", line=Role.CASE_MANAGER)
+        actions.register(
+            actions.ClientAction("Messages", "staff:messaging_client_threads", STAFF_ROLES)
+        )
+        actions.register(
+            actions.ClientAction(
+                "Invite to the portal", "staff:messaging_portal_invite", STAFF_ROLES
+            )
+        )

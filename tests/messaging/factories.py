@@ -1,0 +1,39 @@
+import factory
+
+from continuum.messaging.models import Message, Participant, Side, Thread
+from tests.factories import TenantFactory, UserFactory
+from tests.people.factories import ClientFactory
+
+
+class ThreadFactory(TenantFactory):
+    class Meta:
+        model = Thread
+
+    client = factory.SubFactory(ClientFactory)
+    organization = factory.SelfAttribute("client.organization")
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ParticipantFactory(TenantFactory):
+    class Meta:
+        model = Participant
+
+    thread = factory.SubFactory(ThreadFactory)
+    organization = factory.SelfAttribute("thread.organization")
+    user = factory.SubFactory(UserFactory)
+    side = Side.STAFF
+
+
+class MessageFactory(TenantFactory):
+    class Meta:
+        model = Message
+
+    thread = factory.SubFactory(ThreadFactory)
+    organization = factory.SelfAttribute("thread.organization")
+    author = factory.SubFactory(UserFactory)
+    side = Side.STAFF
+    body = factory.Sequence(lambda n: f"Message number {n}")
+
+
+def thread_for_matrix(org):
+    return ThreadFactory(client=ClientFactory(organization=org))
