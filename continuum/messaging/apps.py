@@ -22,13 +22,10 @@ class MessagingConfig(AppConfig):
             _("Secure messages"),
             # Text too, for whoever gave a mobile number; the words never carry the message.
             default_channels=(Channel.IN_APP, Channel.EMAIL, Channel.SMS),
-            outbound_line=_("Someone has written to you in your secure messages."),
         )
-        kinds.register(
-            "portal_invitation",
-            _("Invitations to the portal"),
-            outbound_line=_("You are invited to your private portal: sign in with a code."),
-        )
+        # The e-mail says who it is from and links the sign-in by code, as every message
+        # leaving the platform does; the welcome itself is in the portal's inbox.
+        kinds.register("portal_invitation", _("Invitations to the portal"))
         # A thread marked urgent asks the person answering for the thread's line first.
         safety.register(
             URGENT_KIND_FAMILY, "Message thread marked urgent", line=Role.INTERVENTIONIST

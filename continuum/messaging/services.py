@@ -144,13 +144,21 @@ def thread_start(
     _seat(thread, actor, side)
     _seats_sync(thread)
     if not thread.participants.filter(side=Participant.Side.STAFF).exists():
-        phone = organization.contact_phone
+        values = {"organization": organization.name, "phone": organization.contact_phone}
+        if organization.contact_phone:
+            raise ValidationError(
+                _(
+                    "Nobody on the team can receive messages yet. Please call "
+                    "%(organization)s at %(phone)s; the team will set this up."
+                )
+                % values
+            )
         raise ValidationError(
             _(
-                "Nobody on the team can receive messages yet. Please call %(organization)s"
-                "%(phone)s; the team will set this up."
+                "Nobody on the team can receive messages yet. Please call %(organization)s; "
+                "the team will set this up."
             )
-            % {"organization": organization.name, "phone": f" at {phone}" if phone else ""}
+            % values
         )
     return thread
 

@@ -74,7 +74,7 @@ def test_empty_and_overlong_messages_are_refused_and_nothing_saved(world, in_org
         with pytest.raises(Exception) as refused:
             send(world, coach, thread, body)
         assert "body" in refused.value.message_dict
-    assert not Message.objects.exists()
+    assert not Message.objects.filter(thread=thread).exists()
 
 
 def test_unread_counts_follow_each_reader(world, in_org):
@@ -144,7 +144,7 @@ def test_family_thread_needs_the_clients_consent_both_ways(world, in_org):
         services.thread_open(actor=parent, seat=seat(world, parent, thread))
     with pytest.raises(ConsentRequired):
         send(world, interventionist, thread, "Are you there?")
-    assert Message.objects.count() == 1
+    assert Message.objects.filter(thread=thread).count() == 1
 
 
 def test_marking_urgent_asks_the_named_person_through_the_safety_service(world, in_org):
@@ -184,7 +184,7 @@ def test_portal_user_cannot_mark_urgent(world, in_org):
             membership=world.membership(client_user),
             seat=seat(world, client_user, thread),
         )
-    assert not SafetyEvent.objects.exists()
+    assert not SafetyEvent.objects.filter(client=world.client).exists()
 
 
 def test_portal_start_without_anyone_on_the_team_names_the_way_forward(org, members, in_org):
