@@ -66,3 +66,16 @@ def family_consent(world, **overrides):
             information_categories=[InformationCategory.PROGRESS],
             **overrides,
         )
+
+
+def open_thread(world, user, *, family=False):
+    """The conversation `user` opens with the client, or with the parent (`family`)."""
+    from continuum.messaging import services
+
+    with scope(organization=world.org.pk):
+        return services.thread_start(
+            actor=user,
+            membership=world.membership(user),
+            client=world.client,
+            family_member=world.parent if family else None,
+        )

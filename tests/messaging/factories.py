@@ -1,4 +1,5 @@
 import factory
+from django_scopes import scope
 
 from continuum.messaging.models import Message, Participant, Side, Thread
 from tests.factories import TenantFactory, UserFactory
@@ -37,3 +38,13 @@ class MessageFactory(TenantFactory):
 
 def thread_for_matrix(org):
     return ThreadFactory(client=ClientFactory(organization=org))
+
+
+def seated_threads(org, user, count):
+    """`count` threads with a message each, `user` seated on the staff side: rows for
+    the query-count tests."""
+    with scope(organization=org.pk):
+        for _ in range(count):
+            thread = ThreadFactory(client=ClientFactory(organization=org), created_by=user)
+            ParticipantFactory(thread=thread, user=user)
+            MessageFactory(thread=thread)

@@ -3,29 +3,19 @@ from django.urls import reverse
 from django_scopes import scope
 
 from continuum.messaging import services
-from continuum.messaging.models import Message, Participant
+from continuum.messaging.models import Message
 from continuum.tenancy.models import Role
 from tests.factories import api_token
 from tests.queries import assert_queries
 
-from .conftest import family_consent
-from .factories import MessageFactory, ThreadFactory
+from .conftest import family_consent, open_thread
+from .factories import seated_threads
 
 pytestmark = pytest.mark.django_db
 
 
 def api(name, org, **kwargs):
     return reverse(f"api:{name}", kwargs={"org": org.slug, **kwargs})
-
-
-def open_thread(world, user, *, family=False):
-    with scope(organization=world.org.pk):
-        return services.thread_start(
-            actor=user,
-            membership=world.membership(user),
-            client=world.client,
-            family_member=world.parent if family else None,
-        )
 
 
 def test_staff_and_client_converse_through_the_api(client, world):
@@ -120,14 +110,6 @@ def test_family_member_is_refused_once_the_consent_ends(client, world):
         assert not Message.objects.filter(thread=thread).exists()
 
 
-def _threads(org, user, count):
-    with scope(organization=org.pk):
-        for _ in range(count):
-            thread = ThreadFactory(organization=org, client__organization=org)
-            Participant.objects.create(organization=org, thread=thread, user=user, side="staff")
-            MessageFactory(thread=thread, organization=org)
-
-
 # 1 session, 2 user, 3 organization and 4 membership (tenant middleware), 5 the page's
 # count, 6 the page of seats with their unread counts.
 LIST_QUERIES = 6
@@ -136,10 +118,10 @@ LIST_QUERIES = 6
 def test_thread_list_costs_the_same_queries_whatever_the_rows(client, org, members):
     coach = members[Role.SOBER_COACH]
     client.force_login(coach)
-    _threads(org, coach, 2)
+    seated_threads(org, coach, 2)
     with assert_queries(LIST_QUERIES, label="2 threads"):
         assert client.get(api("messaging_threads", org)).json()["count"] == 2
-    _threads(org, coach, 12)
+    seated_threads(org, coach, 12)
     with assert_queries(LIST_QUERIES, label="14 threads"):
         assert client.get(api("messaging_threads", org)).json()["count"] == 14
 

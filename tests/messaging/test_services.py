@@ -16,18 +16,9 @@ from continuum.notifications.services import render_outbound
 from continuum.people.models import Client
 from continuum.tenancy.models import Membership, Role
 
-from .conftest import family_consent
+from .conftest import family_consent, open_thread
 
 pytestmark = pytest.mark.django_db
-
-
-def start(world, user, *, family=False):
-    return services.thread_start(
-        actor=user,
-        membership=world.membership(user),
-        client=world.client,
-        family_member=world.parent if family else None,
-    )
 
 
 def seat(world, user, thread):
@@ -42,7 +33,7 @@ def send(world, user, thread, body="How are you today?"):
 
 def test_client_thread_seats_the_aftercare_team_and_the_client(world, in_org):
     coach = world.members[Role.SOBER_COACH]
-    thread = start(world, coach)
+    thread = open_thread(world, coach)
     seated = dict(Participant.objects.filter(thread=thread).values_list("user__email", "side"))
     assert seated == {
         "sober_coach@harbor.example.com": Side.STAFF,
@@ -51,12 +42,12 @@ def test_client_thread_seats_the_aftercare_team_and_the_client(world, in_org):
     }
     assert AuditEvent.objects.filter(action="message_thread.started", object_id=thread.public_id)
     # One thread per pair: the client opening it finds the same one.
-    assert start(world, world.members[Role.CLIENT]) == thread
+    assert open_thread(world, world.members[Role.CLIENT]) == thread
 
 
 def test_a_message_is_sent_audited_and_cannot_be_changed(world, in_org):
     coach = world.members[Role.SOBER_COACH]
-    thread = start(world, coach)
+    thread = open_thread(world, coach)
     message = send(world, coach, thread, "  Checking in after your first week.  ")
     assert message.body == "Checking in after your first week."
     event = AuditEvent.objects.get(action="message.sent", object_id=message.public_id)
@@ -69,7 +60,7 @@ def test_a_message_is_sent_audited_and_cannot_be_changed(world, in_org):
 
 def test_empty_and_overlong_messages_are_refused_and_nothing_saved(world, in_org):
     coach = world.members[Role.SOBER_COACH]
-    thread = start(world, coach)
+    thread = open_thread(world, coach)
     for body in ("   ", "x" * (services.MAX_BODY + 1)):
         with pytest.raises(Exception) as refused:
             send(world, coach, thread, body)
@@ -79,7 +70,7 @@ def test_empty_and_overlong_messages_are_refused_and_nothing_saved(world, in_org
 
 def test_unread_counts_follow_each_reader(world, in_org):
     coach, client_user = world.members[Role.SOBER_COACH], world.members[Role.CLIENT]
-    thread = start(world, coach)
+    thread = open_thread(world, coach)
     send(world, coach, thread, "One")
     send(world, coach, thread, "Two")
     client_membership = world.membership(client_user)
@@ -101,7 +92,7 @@ def test_notifications_carry_no_content_and_one_per_unread_stretch(world, in_org
     NotificationPreference.objects.create(
         organization=world.org, user=client_user, sms_number="+16175550100"
     )
-    thread = start(world, coach)
+    thread = open_thread(world, coach)
     send(world, coach, thread, "Your relapse plan is attached")
     to_client = Notification.objects.filter(recipient=client_user)
     assert sorted(n.channels[0] for n in to_client) == [Channel.EMAIL, Channel.IN_APP, Channel.SMS]
@@ -126,12 +117,12 @@ def test_notifications_carry_no_content_and_one_per_unread_stretch(world, in_org
 def test_family_thread_needs_the_clients_consent_both_ways(world, in_org):
     interventionist = world.members[Role.INTERVENTIONIST]
     with pytest.raises(ConsentRequired) as refused:
-        start(world, interventionist, family=True)
+        open_thread(world, interventionist, family=True)
     assert refused.value.wanted["recipient_family_member"] == world.parent
     with pytest.raises(ConsentRequired):
-        start(world, world.members[Role.FAMILY_MEMBER], family=True)
+        open_thread(world, world.members[Role.FAMILY_MEMBER], family=True)
     consent = family_consent(world)
-    thread = start(world, world.members[Role.FAMILY_MEMBER], family=True)
+    thread = open_thread(world, world.members[Role.FAMILY_MEMBER], family=True)
     seated = set(Participant.objects.filter(thread=thread).values_list("user__email", flat=True))
     # The family talks to the interventionist, not to the aftercare team or the client.
     assert seated == {"interventionist@harbor.example.com", "family_member@harbor.example.com"}
@@ -149,7 +140,7 @@ def test_family_thread_needs_the_clients_consent_both_ways(world, in_org):
 
 def test_marking_urgent_asks_the_named_person_through_the_safety_service(world, in_org):
     coach = world.members[Role.SOBER_COACH]
-    thread = start(world, coach)
+    thread = open_thread(world, coach)
     urgent = services.thread_mark_urgent(
         actor=coach, membership=world.membership(coach), seat=seat(world, coach, thread)
     )
@@ -166,7 +157,7 @@ def test_marking_urgent_asks_the_named_person_through_the_safety_service(world, 
 def test_family_thread_marked_urgent_asks_the_interventionist(world, in_org):
     family_consent(world)
     interventionist = world.members[Role.INTERVENTIONIST]
-    thread = start(world, interventionist, family=True)
+    thread = open_thread(world, interventionist, family=True)
     urgent = services.thread_mark_urgent(
         actor=interventionist,
         membership=world.membership(interventionist),
@@ -177,7 +168,7 @@ def test_family_thread_marked_urgent_asks_the_interventionist(world, in_org):
 
 def test_portal_user_cannot_mark_urgent(world, in_org):
     client_user = world.members[Role.CLIENT]
-    thread = start(world, client_user)
+    thread = open_thread(world, client_user)
     with pytest.raises(Exception, match="Only the team"):
         services.thread_mark_urgent(
             actor=client_user,
@@ -199,7 +190,7 @@ def test_portal_start_without_anyone_on_the_team_names_the_way_forward(org, memb
 
 def test_timeline_says_who_wrote_to_whom_never_the_words(world, in_org):
     coach, client_user = world.members[Role.SOBER_COACH], world.members[Role.CLIENT]
-    thread = start(world, coach)
+    thread = open_thread(world, coach)
     send(world, coach, thread, "Secret words")
     send(world, client_user, thread, "More secret words")
     entries = [
@@ -257,7 +248,7 @@ def test_new_team_member_is_seated_when_the_conversation_goes_on(world, in_org):
     from continuum.people.models import CareTeamMember
 
     coach = world.members[Role.SOBER_COACH]
-    thread = start(world, coach)
+    thread = open_thread(world, coach)
     CareTeamMember.objects.create(
         organization=world.org,
         client=world.client,

@@ -10,8 +10,8 @@ from continuum.people.models import Client, FamilyMember
 from continuum.tenancy.models import Role
 from tests.queries import assert_queries
 
-from .conftest import family_consent
-from .factories import MessageFactory, ParticipantFactory, ThreadFactory
+from .conftest import family_consent, open_thread
+from .factories import seated_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -22,16 +22,6 @@ def staff(name, org, **kwargs):
 
 def portal(name, org, **kwargs):
     return reverse(f"portal:{name}", kwargs={"org": org.slug, **kwargs})
-
-
-def open_thread(world, user, *, family=False):
-    with scope(organization=world.org.pk):
-        return services.thread_start(
-            actor=user,
-            membership=world.membership(user),
-            client=world.client,
-            family_member=world.parent if family else None,
-        )
 
 
 def say(world, user, thread, body):
@@ -58,15 +48,6 @@ def test_staff_inbox_lists_my_conversations_with_unread_counts(client, world):
     assert badge.content.decode().startswith("1")
 
 
-def _rows(org, user, count):
-    with scope(organization=org.pk):
-        for n in range(count):
-            person = Client.objects.create(organization=org, first_name=f"C{n}", last_name="Row")
-            thread = ThreadFactory(client=person, organization=org, created_by=user)
-            ParticipantFactory(thread=thread, organization=org, user=user)
-            MessageFactory(thread=thread, organization=org)
-
-
 # 1 session, 2 user, 3 organization and 4 membership (tenant middleware), 5 the
 # paginator's count, 6 "has several organizations" (the user menu), 7 the page of seats
 # with thread, client, family member and unread count.
@@ -76,10 +57,10 @@ INBOX_QUERIES = 7
 def test_staff_inbox_costs_the_same_queries_whatever_the_rows(client, org, members):
     coach = members[Role.SOBER_COACH]
     client.force_login(coach)
-    _rows(org, coach, 2)
+    seated_threads(org, coach, 2)
     with assert_queries(INBOX_QUERIES, label="inbox with 2 threads"):
         assert client.get(staff("messaging_inbox", org)).status_code == 200
-    _rows(org, coach, 15)
+    seated_threads(org, coach, 15)
     with assert_queries(INBOX_QUERIES, label="inbox with 17 threads"):
         response = client.get(staff("messaging_inbox", org))
     assert response.content.decode().count('class="messaging-list__item') == 17
