@@ -1,7 +1,7 @@
 """Reads of conversations, always through the caller's seat in them.
 
-A staff member sees the threads they take part in (the client's care team for the
-thread's line is added as the thread goes on); a client sees their own thread; a family
+A staff member sees the threads they take part in while they may see the client (the
+client's care team for the thread's line is seated as the thread goes on); a client sees their own thread; a family
 member sees their own threads with the clients they are linked to. Missing and not-yours
 are the same 404."""
 
@@ -12,6 +12,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from continuum.people.selectors import client_list_for
 from continuum.tenancy.models import Membership
 
 from .models import Message, Participant, Thread
@@ -26,7 +27,13 @@ def _seat_filter(membership: Membership) -> Q:
     if membership is None or not membership.is_active:
         return Q(pk__in=[])
     seats = Q(user=membership.user_id, organization=membership.organization_id)
-    staff = Q(side=Participant.Side.STAFF) if membership.is_staff_member else Q(pk__in=[])
+    staff = Q(pk__in=[])
+    if membership.is_staff_member:
+        # A seat lasts while the client is visible to them: leaving the care team ends it
+        # the same day, as it ends access to the record (a subquery, no extra query).
+        staff = Q(side=Participant.Side.STAFF) & Q(
+            thread__client__in=client_list_for(membership=membership).values("pk")
+        )
     portal = Q(side=Participant.Side.COUNTERPART) & (
         Q(thread__family_member__isnull=True, thread__client__portal_user=membership.user_id)
         | Q(thread__family_member__portal_user=membership.user_id)

@@ -2,8 +2,9 @@ import factory
 from django_scopes import scope
 
 from continuum.messaging.models import Message, Participant, Side, Thread
+from continuum.tenancy.models import Membership
 from tests.factories import TenantFactory, UserFactory
-from tests.people.factories import ClientFactory
+from tests.people.factories import CareTeamMemberFactory, ClientFactory
 
 
 class ThreadFactory(TenantFactory):
@@ -41,10 +42,13 @@ def thread_for_matrix(org):
 
 
 def seated_threads(org, user, count):
-    """`count` threads with a message each, `user` seated on the staff side: rows for
-    the query-count tests."""
+    """`count` threads with a message each, `user` on the client's care team and seated
+    on the staff side: rows for the query-count tests."""
     with scope(organization=org.pk):
+        membership = Membership.objects.get(organization=org, user=user)
         for _ in range(count):
-            thread = ThreadFactory(client=ClientFactory(organization=org), created_by=user)
+            client = ClientFactory(organization=org)
+            CareTeamMemberFactory(client=client, membership=membership)
+            thread = ThreadFactory(client=client, created_by=user)
             ParticipantFactory(thread=thread, user=user)
             MessageFactory(thread=thread)

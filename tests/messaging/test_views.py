@@ -306,3 +306,18 @@ def test_a_client_cannot_read_the_family_conversation(client, world):
         client.get(portal("messaging_thread", world.org, thread_id=thread.public_id)).status_code
         == 404
     )
+
+
+def test_leaving_the_care_team_ends_the_seat(client, world):
+    from continuum.people.models import CareTeamMember
+    from continuum.people.services import care_team_end
+
+    coach = world.members[Role.SOBER_COACH]
+    thread = open_thread(world, coach)
+    url = staff("messaging_thread", world.org, thread_id=thread.public_id)
+    client.force_login(coach)
+    assert client.get(url).status_code == 200
+    with scope(organization=world.org.pk):
+        link = CareTeamMember.objects.get(client=world.client, membership__user=coach)
+        care_team_end(actor=world.members[Role.ORG_ADMIN], link=link)
+    assert client.get(url).status_code == 404
