@@ -5,6 +5,7 @@ timeline and the menu entries."""
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from continuum import directory
 from continuum.care import timeline
 from continuum.care.timeline import QuerySetSource, TimelineEntry
 from continuum.consent.models import InformationCategory as Category
@@ -13,7 +14,7 @@ from continuum.tenancy import areas, navigation
 from continuum.tenancy.models import STAFF_ROLES, Role
 from continuum.tenancy.navigation import NavEntry
 
-from . import fhir
+from . import fhir, selectors
 from .models import ReferralStatus, ReferralStatusChange
 
 
@@ -47,6 +48,12 @@ def referral_changes_provider(client, organization):
 # --- registrations ------------------------------------------------------------------------
 
 areas.register("referrals.urls")
+for read in (
+    selectors.treatment_program_choices,
+    selectors.family_support_near,
+    selectors.listing_get,
+):
+    directory.register(read)
 
 timeline.register(referral_changes_provider)
 navigation.register_all(
