@@ -168,14 +168,9 @@ kinds.register("refill_reminder", _("Medication refill reminders"))
 kinds.register("assessment_reminder", _("Questionnaire reminders"))
 safety.register("phq9_item9", "PHQ-9 item 9 above 0", line=Role.CASE_MANAGER)
 calendar.register(appointments_calendar)
-for provider in (
-    appointments_provider,
-    assessments_provider,
-    contacts_provider,
-    gaps_provider,
-    goals_provider,
-):
-    timeline.register(provider)
+timeline.register_all(
+    appointments_provider, assessments_provider, contacts_provider, gaps_provider, goals_provider
+)
 handoff_registry.on_enter(Phase.AFTERCARE, name="casemanagement.open_care_plan")(
     handoffs.open_care_plan
 )

@@ -124,8 +124,7 @@ def high_risk_days(*, organization, user):
 
 areas.register("coaching.urls")
 
-for provider in (contacts_provider, checkin_outliers_provider, alerts_provider):
-    timeline.register(provider)
+timeline.register_all(contacts_provider, checkin_outliers_provider, alerts_provider)
 calendar.register(high_risk_days)
 kinds.register("coaching_alert", _("Coaching alerts"))
 kinds.register("coaching_reminder", _("Coaching reminders for high-risk days"))

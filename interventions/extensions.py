@@ -145,8 +145,7 @@ for name, label in (
     ("interventions_follow_up", _("Family follow-up check-ins")),
 ):
     kinds.register(name, label, crisis_line=name == "interventions_request_received")
-timeline.register(requests_provider)
-timeline.register(interventions_provider)
+timeline.register_all(requests_provider, interventions_provider)
 calendar.register(intervention_items)
 handoff_registry.on_enter(Phase.RESIDENTIAL, name="interventions.admission_handoff")(
     handoffs.admission_handoff

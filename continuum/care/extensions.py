@@ -16,9 +16,9 @@ handoffs.registry.on_enter(Phase.INQUIRY, name="care.inquiry_triage")(handoffs.i
 handoffs.registry.on_enter(Phase.AFTERCARE, name="care.aftercare_first_contact")(
     handoffs.aftercare_first_contact
 )
-timeline.register(timeline.transitions_provider)
-timeline.register(timeline.tasks_provider)
-timeline.register(timeline.safety_timeline_provider)
+timeline.register_all(
+    timeline.transitions_provider, timeline.tasks_provider, timeline.safety_timeline_provider
+)
 # Safety messages go on every channel the person can receive whatever their preferences
 # (care.services._tell); the kind is listed so they know it exists.
 kinds.register(

@@ -51,6 +51,7 @@ PROVIDERS: Registry[Callable] = Registry(
     "timeline", holds="provider(client, organization) -> TimelineEntries"
 )
 register = PROVIDERS.register
+register_all = PROVIDERS.register_all
 unregister = PROVIDERS.unregister
 
 
