@@ -128,6 +128,25 @@ STAFF_ROLES = frozenset(
 PORTAL_ROLES = frozenset({Role.FAMILY_MEMBER, Role.CLIENT})
 
 
+def tenant_unique(*fields: str, name: str, **options) -> models.UniqueConstraint:
+    """Unique within one organization: the index leads with organization_id."""
+    return models.UniqueConstraint(fields=["organization", *fields], name=name, **options)
+
+
+def tenant_index(*fields: str, name: str, **options) -> models.Index:
+    """An index that leads with organization_id, so every scoped query can use it."""
+    return models.Index(fields=["organization", *fields], name=name, **options)
+
+
+def user_ref(*, null: bool = False, on_delete=models.PROTECT, **kwargs) -> models.ForeignKey:
+    """Who did something: a user is never followed back to the rows naming them, and an
+    optional one may be left empty in forms."""
+    kwargs.setdefault("blank", null)
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=null, on_delete=on_delete, related_name="+", **kwargs
+    )
+
+
 class TenantModel(models.Model):
     """Base for every tenant-owned table.
 
@@ -142,11 +161,12 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "public_id"], name="%(app_label)s_%(class)s_org_public_id"
-            )
-        ]
+        constraints = [tenant_unique("public_id", name="%(app_label)s_%(class)s_org_public_id")]
+
+
+def tenant_constraints(*constraints: models.BaseConstraint) -> list[models.BaseConstraint]:
+    """A tenant table's constraints: the per-organization public id, then its own."""
+    return [*TenantModel.Meta.constraints, *constraints]
 
 
 class Membership(TenantModel):
@@ -162,15 +182,12 @@ class Membership(TenantModel):
     deactivated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "user"], name="tenancy_membership_org_user"
-            ),
+        constraints = tenant_constraints(
+            tenant_unique("user", name="tenancy_membership_org_user"),
             models.CheckConstraint(
                 condition=~models.Q(roles=[]), name="tenancy_membership_has_role"
             ),
-        ]
+        )
         ordering = ["user__email"]
 
     def __str__(self) -> str:
@@ -198,25 +215,18 @@ class Invitation(TenantModel):
     email = models.EmailField()
     roles = ArrayField(models.CharField(max_length=32, choices=Role.choices))
     token_hash = models.CharField(max_length=64)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    invited_by = user_ref()
     created_at = models.DateTimeField(default=django_timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    accepted_by = user_ref(null=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "token_hash"], name="tenancy_invitation_token"
-            ),
-        ]
-        indexes = [models.Index(fields=["organization", "email"], name="tenancy_inv_org_email")]
+        constraints = tenant_constraints(
+            tenant_unique("token_hash", name="tenancy_invitation_token"),
+        )
+        indexes = [tenant_index("email", name="tenancy_inv_org_email")]
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
