@@ -6,13 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from continuum.care.models import CareEpisode, Task
 from continuum.fields import EncryptedTextField
 from continuum.people.models import Client
-from continuum.tenancy.models import (
-    Membership,
-    TenantModel,
-    tenant_constraints,
-    tenant_index,
-    tenant_unique,
-)
+from continuum.tenancy.models import Membership, TenantModel
+from continuum.tenancy.schema import tenant_constraints, tenant_index, tenant_unique
 
 from .instruments import INSTRUMENT_CHOICES
 

@@ -13,14 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from continuum.care.models import CareEpisode
 from continuum.fields import EncryptedTextField
 from continuum.people.models import Client
-from continuum.tenancy.models import (
-    Membership,
-    TenantModel,
-    tenant_constraints,
-    tenant_index,
-    tenant_unique,
-    user_ref,
-)
+from continuum.tenancy.models import Membership, TenantModel
+from continuum.tenancy.schema import tenant_constraints, tenant_index, tenant_unique, user_ref
 
 
 class Specialty(models.TextChoices):

@@ -12,13 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from continuum.tenancy.models import (
-    TenantModel,
-    tenant_constraints,
-    tenant_index,
-    tenant_unique,
-    user_ref,
-)
+from continuum.tenancy.models import TenantModel
+from continuum.tenancy.schema import tenant_constraints, tenant_index, tenant_unique, user_ref
 
 VERIFY_EVERY_DAYS = 180
 # Openings a provider reported are shown for this long, then as unknown (an organization

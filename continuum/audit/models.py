@@ -4,7 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django_scopes import ScopedManager
 
-from continuum.tenancy.models import Organization, tenant_index, user_ref
+from continuum.tenancy.models import Organization
+from continuum.tenancy.schema import tenant_index, user_ref
 
 
 class AuditEvent(models.Model):

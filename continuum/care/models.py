@@ -3,15 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from continuum.people.models import Client
-from continuum.tenancy.models import (
-    Membership,
-    Role,
-    TenantModel,
-    tenant_constraints,
-    tenant_index,
-    tenant_unique,
-    user_ref,
-)
+from continuum.tenancy.models import Membership, Role, TenantModel
+from continuum.tenancy.schema import tenant_constraints, tenant_index, tenant_unique, user_ref
 from continuum.tenancy.timezones import moment_of
 
 

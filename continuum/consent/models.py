@@ -4,7 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from continuum.tenancy.models import TenantModel, tenant_constraints, tenant_index, user_ref
+from continuum.tenancy.models import TenantModel
+from continuum.tenancy.schema import tenant_constraints, tenant_index, user_ref
 
 from .notice import PART2_NOTICE
 

@@ -8,13 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from continuum.tenancy.models import (
-    TenantModel,
-    tenant_constraints,
-    tenant_index,
-    tenant_unique,
-    user_ref,
-)
+from continuum.tenancy.models import TenantModel
+from continuum.tenancy.schema import tenant_constraints, tenant_index, tenant_unique, user_ref
 
 
 class Channel(models.TextChoices):

@@ -4,14 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from continuum.tenancy.models import (
-    Membership,
-    Role,
-    TenantModel,
-    tenant_constraints,
-    tenant_index,
-    tenant_unique,
-)
+from continuum.tenancy.models import Membership, Role, TenantModel
+from continuum.tenancy.schema import tenant_constraints, tenant_index, tenant_unique
 
 
 class Client(TenantModel):

@@ -10,6 +10,8 @@ from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_noop
 from django_scopes import ScopedManager
 
+from .schema import ORG_PUBLIC_ID, tenant_constraints, tenant_index, tenant_unique, user_ref
+
 DEFAULT_CRISIS_TEXT = (
     "If you or your loved one is in danger right now, call 911. "
     "For a suicidal or substance-use crisis, call or text 988 (Suicide & Crisis Lifeline)."
@@ -128,25 +130,6 @@ STAFF_ROLES = frozenset(
 PORTAL_ROLES = frozenset({Role.FAMILY_MEMBER, Role.CLIENT})
 
 
-def tenant_unique(*fields: str, name: str, **options) -> models.UniqueConstraint:
-    """Unique within one organization: the index leads with organization_id."""
-    return models.UniqueConstraint(fields=["organization", *fields], name=name, **options)
-
-
-def tenant_index(*fields: str, name: str, **options) -> models.Index:
-    """An index that leads with organization_id, so every scoped query can use it."""
-    return models.Index(fields=["organization", *fields], name=name, **options)
-
-
-def user_ref(*, null: bool = False, on_delete=models.PROTECT, **kwargs) -> models.ForeignKey:
-    """Who did something: a user is never followed back to the rows naming them, and an
-    optional one may be left empty in forms."""
-    kwargs.setdefault("blank", null)
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=null, on_delete=on_delete, related_name="+", **kwargs
-    )
-
-
 class TenantModel(models.Model):
     """Base for every tenant-owned table.
 
@@ -161,12 +144,7 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
-        constraints = [tenant_unique("public_id", name="%(app_label)s_%(class)s_org_public_id")]
-
-
-def tenant_constraints(*constraints: models.BaseConstraint) -> list[models.BaseConstraint]:
-    """A tenant table's constraints: the per-organization public id, then its own."""
-    return [*TenantModel.Meta.constraints, *constraints]
+        constraints = [ORG_PUBLIC_ID]
 
 
 class Membership(TenantModel):
