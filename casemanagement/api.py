@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -9,7 +8,7 @@ from continuum.audit.services import audit_read_many
 from continuum.care import safety
 from continuum.care.selectors import safety_event_latest
 from continuum.people.selectors import client_get_for
-from continuum.tenancy.api import as_api_error
+from continuum.tenancy.api import call_service, validated
 
 from . import selectors, serializers, services
 from .models import AssessmentSource
@@ -93,18 +92,15 @@ class AssessmentList(_ClientScoped):
         + serializers.ERROR_SHAPE,
     )
     def post(self, request, org, client_id):
-        data = serializers.AssessmentInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            assessment = services.assessment_record(
-                actor=request.user,
-                client=self.client(),
-                source=AssessmentSource.STAFF,
-                door="api",
-                **data.validated_data,
-            )
-        except ValidationError as exc:
-            raise as_api_error(exc) from exc
+        data = validated(serializers.AssessmentInputSerializer, request.data)
+        assessment = call_service(
+            services.assessment_record,
+            actor=request.user,
+            client=self.client(),
+            source=AssessmentSource.STAFF,
+            door="api",
+            **data,
+        )
         if assessment.urgent:
             assessment.safety_told = safety.staff_told_sentence(
                 safety_event_latest(client=assessment.client)
@@ -132,13 +128,12 @@ class FollowUpReportView(generics.GenericAPIView):
 
     @extend_schema(parameters=[serializers.FollowUpQuerySerializer])
     def get(self, request, org):
-        query = serializers.FollowUpQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = validated(serializers.FollowUpQuerySerializer, request.query_params)
         report = selectors.followup_report(
             membership=request.membership,
             organization=request.organization,
             today=timezone.localdate(),
-            months=query.validated_data["months"],
+            months=query["months"],
         )
         audit_read_many(
             actor=request.user,

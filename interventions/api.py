@@ -1,11 +1,10 @@
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from continuum.tenancy.api import as_api_error
+from continuum.tenancy.api import call_service, validated
 from continuum.tenancy.models import Role
 
 from . import selectors, services
@@ -86,14 +85,10 @@ class OutcomeView(APIView):
         intervention = selectors.intervention_get_for(
             membership=request.membership, intervention_id=intervention_id
         )
-        data = OutcomeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            record = services.outcome_record(
-                actor=request.user, intervention=intervention, **data.validated_data
-            )
-        except ValidationError as exc:
-            raise as_api_error(exc) from exc
+        data = validated(OutcomeInputSerializer, request.data)
+        record = call_service(
+            services.outcome_record, actor=request.user, intervention=intervention, **data
+        )
         return Response(OutcomeSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
@@ -129,12 +124,8 @@ class LetterDetailView(APIView):
         letter = self._letter(request, letter_id)
         if letter.author_id != request.user.pk:
             raise PermissionDenied("Only the author changes a letter.")
-        data = LetterInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            letter = services.letter_save(
-                actor=request.user, participant=letter.participant, **data.validated_data
-            )
-        except ValidationError as exc:
-            raise as_api_error(exc) from exc
+        data = validated(LetterInputSerializer, request.data)
+        letter = call_service(
+            services.letter_save, actor=request.user, participant=letter.participant, **data
+        )
         return Response(LetterSerializer(letter).data)

@@ -8,15 +8,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from continuum.paging import PageNumberPagination
+from continuum.tenancy.api import validated
 from continuum.tenancy.models import STAFF_ROLES, Role
+from continuum.tenancy.serializers import PublicIdSerializer
 
 from . import selectors, services
 from .forms import SearchForm
 from .models import ImportJob, Listing, Referral
 
 
-class ListingSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class ListingSerializer(PublicIdSerializer):
     distance_miles = serializers.SerializerMethodField()
     capacity = serializers.SerializerMethodField(
         help_text="accepting, waitlist, not_accepting or unknown (not stated, or reported "
@@ -72,8 +73,7 @@ class ListingSerializer(serializers.ModelSerializer):
         return round(distance, 1) if distance is not None else None
 
 
-class ReferralSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class ReferralSerializer(PublicIdSerializer):
     listing = serializers.UUIDField(source="listing.public_id", read_only=True)
     client = serializers.UUIDField(source="client.public_id", read_only=True, allow_null=True)
     source = serializers.CharField(read_only=True)
@@ -150,8 +150,7 @@ class HsdsExportView(APIView):
         )
 
 
-class ImportSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class ImportSerializer(PublicIdSerializer):
     status = serializers.CharField(read_only=True)
     format = serializers.CharField(read_only=True)
     report = serializers.SerializerMethodField()
@@ -196,9 +195,8 @@ class ImportCreateView(APIView):
 
     @extend_schema(request=ImportUploadSerializer, responses={202: ImportSerializer})
     def post(self, request, org):
-        upload = ImportUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        file = upload.validated_data["file"]
+        upload = validated(ImportUploadSerializer, request.data)
+        file = upload["file"]
         try:
             job = services.import_job_create(
                 actor=request.user,

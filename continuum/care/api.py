@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from continuum.audit.mixins import AuditedListMixin
 from continuum.audit.services import audit_read
 from continuum.people.selectors import client_get_for
-from continuum.tenancy.api import as_api_error
+from continuum.tenancy.api import as_api_error, call_service, validated
 from continuum.tenancy.models import STAFF_ROLES
 
 from .selectors import episode_get_for, episode_list_for, task_get_for, task_list_for
@@ -38,18 +38,14 @@ class EpisodeListView(AuditedListMixin, generics.ListAPIView):
 
     @extend_schema(request=EpisodeOpenSerializer, responses={201: EpisodeSerializer})
     def post(self, request, org):
-        data = EpisodeOpenSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        data = validated(EpisodeOpenSerializer, request.data)
+        values = dict(data)
         try:
             client = client_get_for(membership=request.membership, client_id=values.pop("client"))
         except Http404:
             # A client the caller cannot see is, to them, unknown.
             raise as_api_error(ValidationError({"client": "No such client."})) from None
-        try:
-            episode = episode_open(actor=request.user, client=client, **values)
-        except ValidationError as exc:
-            raise as_api_error(exc) from exc
+        episode = call_service(episode_open, actor=request.user, client=client, **values)
         return Response(EpisodeSerializer(episode).data, status=status.HTTP_201_CREATED)
 
 
@@ -76,14 +72,8 @@ class EpisodeTransitionView(APIView):
     @extend_schema(request=TransitionInputSerializer, responses={201: PhaseTransitionSerializer})
     def post(self, request, org, episode_id):
         episode = episode_get_for(membership=request.membership, episode_id=episode_id)
-        data = TransitionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            transition = episode_transition(
-                actor=request.user, episode=episode, **data.validated_data
-            )
-        except ValidationError as exc:
-            raise as_api_error(exc) from exc
+        data = validated(TransitionInputSerializer, request.data)
+        transition = call_service(episode_transition, actor=request.user, episode=episode, **data)
         return Response(PhaseTransitionSerializer(transition).data, status=status.HTTP_201_CREATED)
 
 
@@ -108,12 +98,6 @@ class TaskDetailView(APIView):
     @extend_schema(request=TaskStatusSerializer, responses=TaskSerializer)
     def patch(self, request, org, task_id):
         task = task_get_for(membership=request.membership, task_id=task_id)
-        data = TaskStatusSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            task = task_set_status(
-                actor=request.user, task=task, status=data.validated_data["status"]
-            )
-        except ValidationError as exc:
-            raise as_api_error(exc) from exc
+        data = validated(TaskStatusSerializer, request.data)
+        task = call_service(task_set_status, actor=request.user, task=task, status=data["status"])
         return Response(TaskSerializer(task).data)
