@@ -1,19 +1,19 @@
 from rest_framework import serializers
 
+from continuum.people.serializers import ClientRowSerializer
+from continuum.tenancy.serializers import PublicIdSerializer
+
 from . import instruments
 from .models import Appointment, Assessment, CarePlan, Gap, Goal, GoalStep, Medication, Provider
 
 
-class StepSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-
+class StepSerializer(PublicIdSerializer):
     class Meta:
         model = GoalStep
         fields = ["id", "description", "owner", "due_on", "status", "completed_at"]
 
 
-class GoalSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class GoalSerializer(PublicIdSerializer):
     steps = StepSerializer(many=True, read_only=True)
 
     class Meta:
@@ -21,8 +21,7 @@ class GoalSerializer(serializers.ModelSerializer):
         fields = ["id", "domain", "title", "measure", "status", "steps"]
 
 
-class PlanSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class PlanSerializer(PublicIdSerializer):
     goals = GoalSerializer(many=True, read_only=True)
 
     class Meta:
@@ -33,9 +32,7 @@ class PlanSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class ProviderSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-
+class ProviderSerializer(PublicIdSerializer):
     class Meta:
         model = Provider
         fields = [
@@ -51,8 +48,7 @@ class ProviderSerializer(serializers.ModelSerializer):
         ]
 
 
-class AppointmentSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class AppointmentSerializer(PublicIdSerializer):
     provider = serializers.UUIDField(source="provider.public_id", read_only=True, default=None)
 
     class Meta:
@@ -71,9 +67,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class MedicationSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-
+class MedicationSerializer(PublicIdSerializer):
     class Meta:
         model = Medication
         fields = [
@@ -88,9 +82,7 @@ class MedicationSerializer(serializers.ModelSerializer):
         ]
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-
+class AssessmentSerializer(PublicIdSerializer):
     class Meta:
         model = Assessment
         fields = [
@@ -184,9 +176,7 @@ class AssessmentInputSerializer(serializers.Serializer):
     )
 
 
-class GapSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    client = serializers.UUIDField(source="client.public_id", read_only=True)
+class GapSerializer(ClientRowSerializer):
     owner = serializers.CharField(source="owner.user.email", read_only=True, default=None)
 
     class Meta:

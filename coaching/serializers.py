@@ -1,5 +1,8 @@
 from rest_framework import serializers
 
+from continuum.people.serializers import ClientRowSerializer
+from continuum.tenancy.serializers import PublicIdSerializer
+
 from .models import (
     AccompanimentKind,
     Alert,
@@ -15,10 +18,7 @@ from .models import (
 )
 
 
-class CoachingEngagementSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    client = serializers.UUIDField(source="client.public_id", read_only=True)
-    client_name = serializers.CharField(source="client.display_name", read_only=True)
+class CoachingEngagementSerializer(ClientRowSerializer):
     coach = serializers.SerializerMethodField()
 
     class Meta:
@@ -48,10 +48,9 @@ class CoachingEngagementSerializer(serializers.ModelSerializer):
         return engagement.coach.user.get_full_name() if engagement.coach_id else None
 
 
-class CoachingContactSerializer(serializers.ModelSerializer):
+class CoachingContactSerializer(PublicIdSerializer):
     """Reads contacts and validates a new one; the service writes it."""
 
-    id = serializers.UUIDField(source="public_id", read_only=True)
     kind = serializers.ChoiceField(choices=ContactKind.choices)
     accompaniment = serializers.ChoiceField(
         choices=AccompanimentKind.choices, required=False, allow_blank=True, default=""
@@ -79,9 +78,7 @@ class CoachingContactSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class CoachingCheckInSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-
+class CoachingCheckInSerializer(PublicIdSerializer):
     class Meta:
         model = CheckIn
         fields = [
@@ -136,8 +133,7 @@ class RelapsePreventionPlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CoachingAlertSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class CoachingAlertSerializer(PublicIdSerializer):
     engagement = serializers.UUIDField(source="engagement.public_id", read_only=True)
     client_name = serializers.CharField(source="engagement.client.display_name", read_only=True)
 

@@ -1,5 +1,8 @@
 from rest_framework import serializers
 
+from continuum.people.serializers import ClientRowSerializer
+from continuum.tenancy.serializers import PublicIdSerializer
+
 from .models import (
     AgendaItem,
     Intervention,
@@ -11,10 +14,7 @@ from .models import (
 )
 
 
-class RequestSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    client = serializers.UUIDField(source="client.public_id", read_only=True)
-    client_name = serializers.CharField(source="client.display_name", read_only=True)
+class RequestSerializer(ClientRowSerializer):
     requester_name = serializers.CharField(source="requester.display_name", read_only=True)
     episode = serializers.UUIDField(source="episode.public_id", read_only=True)
 
@@ -40,8 +40,7 @@ class RequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class ParticipantSerializer(PublicIdSerializer):
     has_portal_access = serializers.SerializerMethodField()
 
     class Meta:
@@ -69,20 +68,15 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         fields = ["position", "title", "minutes"]
 
 
-class OutcomeSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-
+class OutcomeSerializer(PublicIdSerializer):
     class Meta:
         model = InterventionOutcome
         fields = ["id", "outcome", "recorded_at", "admission_date", "notes"]
         read_only_fields = fields
 
 
-class InterventionSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class InterventionSerializer(ClientRowSerializer):
     request = serializers.UUIDField(source="request.public_id", read_only=True)
-    client = serializers.UUIDField(source="client.public_id", read_only=True)
-    client_name = serializers.CharField(source="client.display_name", read_only=True)
     interventionist = serializers.CharField(
         source="interventionist.user.get_full_name", read_only=True
     )
@@ -127,8 +121,7 @@ class OutcomeInputSerializer(serializers.Serializer):
     admission_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class LetterSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class LetterSerializer(PublicIdSerializer):
     participant = serializers.UUIDField(source="participant.public_id", read_only=True)
     participant_name = serializers.CharField(source="participant.name", read_only=True)
 

@@ -1,10 +1,11 @@
 from rest_framework import serializers
 
+from continuum.tenancy.serializers import PublicIdSerializer
+
 from .models import AuditEvent
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class AuditEventSerializer(PublicIdSerializer):
     actor = serializers.UUIDField(source="actor.public_id", read_only=True, allow_null=True)
 
     class Meta:

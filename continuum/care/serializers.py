@@ -1,5 +1,8 @@
 from rest_framework import serializers
 
+from continuum.people.serializers import ClientRowSerializer
+from continuum.tenancy.serializers import PublicIdSerializer
+
 from .models import (
     CareEpisode,
     ClosedReason,
@@ -13,8 +16,7 @@ from .models import (
 # once, on the input serializers, so the OpenAPI enum names stay unambiguous.
 
 
-class PhaseTransitionSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class PhaseTransitionSerializer(PublicIdSerializer):
     from_phase = serializers.CharField(read_only=True)
     to_phase = serializers.CharField(read_only=True)
     actor = serializers.EmailField(source="actor.email", read_only=True, default=None)
@@ -25,9 +27,7 @@ class PhaseTransitionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EpisodeSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    client = serializers.UUIDField(source="client.public_id", read_only=True)
+class EpisodeSerializer(ClientRowSerializer):
     phase = serializers.CharField(read_only=True)
     closed_reason = serializers.CharField(read_only=True)
     discharge_type = serializers.CharField(read_only=True)
@@ -82,8 +82,7 @@ class TransitionInputSerializer(serializers.Serializer):
     closed_reason = serializers.ChoiceField(choices=ClosedReason.choices, required=False)
 
 
-class TaskSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class TaskSerializer(PublicIdSerializer):
     client = serializers.UUIDField(source="client.public_id", read_only=True, default=None)
     client_name = serializers.CharField(source="client.display_name", read_only=True, default=None)
     assignee = serializers.UUIDField(source="assignee.public_id", read_only=True, default=None)

@@ -1,11 +1,12 @@
 from rest_framework import serializers
 
+from continuum.people.serializers import ClientRowSerializer
+from continuum.tenancy.serializers import PublicIdSerializer
+
 from .models import Consent, Disclosure, InformationCategory, Purpose, RecipientKind
 
 
-class ConsentSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    client = serializers.UUIDField(source="client.public_id", read_only=True)
+class ConsentSerializer(ClientRowSerializer):
     recipient_family_member = serializers.UUIDField(
         source="recipient_family_member.public_id", read_only=True, allow_null=True
     )
@@ -57,8 +58,7 @@ class ConsentCreateSerializer(serializers.Serializer):
     expiration_event = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class DisclosureSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class DisclosureSerializer(PublicIdSerializer):
     consent = serializers.UUIDField(source="consent.public_id", read_only=True)
     actor = serializers.EmailField(source="actor.email", read_only=True, allow_null=True)
     # A plain string here: the purpose values are the consent's `purposes` enum.

@@ -1,11 +1,12 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from continuum.tenancy.serializers import PublicIdSerializer
+
 from .models import Channel, Notification
 
 
-class NotificationSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class NotificationSerializer(PublicIdSerializer):
     kind = serializers.CharField(source="template", read_only=True)
     delivered_at = serializers.DateTimeField(source="in_app_delivered_at", read_only=True)
     unread = serializers.BooleanField(source="is_unread", read_only=True)

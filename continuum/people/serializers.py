@@ -1,12 +1,19 @@
 from rest_framework import serializers
 
+from continuum.tenancy.serializers import PublicIdSerializer
+
 from .forms import LANGUAGE_CHOICES
 from .models import CareTeamMember, Client, FamilyRelationship, Relationship, client_display_name
 
 
-class ClientSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class ClientRowSerializer(PublicIdSerializer):
+    """A row about one client: who it concerns, by public id and the name staff know."""
 
+    client = serializers.UUIDField(source="client.public_id", read_only=True)
+    client_name = serializers.CharField(source="client.display_name", read_only=True)
+
+
+class ClientSerializer(PublicIdSerializer):
     class Meta:
         model = Client
         fields = [
@@ -137,8 +144,7 @@ class FamilyMemberInputSerializer(serializers.Serializer):
         return attrs
 
 
-class CareTeamMemberSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class CareTeamMemberSerializer(PublicIdSerializer):
     member_id = serializers.UUIDField(source="membership.public_id", read_only=True)
     name = serializers.CharField(source="membership.user.full_name", read_only=True)
 

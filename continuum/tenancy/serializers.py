@@ -3,8 +3,13 @@ from rest_framework import serializers
 from .models import Invitation, Membership, Role
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class PublicIdSerializer(serializers.ModelSerializer):
+    """A tenant row goes out under its public id, never its sequential key."""
+
     id = serializers.UUIDField(source="public_id", read_only=True)
+
+
+class MembershipSerializer(PublicIdSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
     full_name = serializers.CharField(source="user.full_name", read_only=True)
@@ -32,8 +37,7 @@ class MembershipUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=120, required=False, allow_blank=True)
 
 
-class InvitationSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class InvitationSerializer(PublicIdSerializer):
     invited_by = serializers.EmailField(source="invited_by.email", read_only=True)
 
     class Meta:
