@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from continuum.tenancy.models import Membership, Organization
+from continuum.tenancy.commands import members_by_email, organization_named
 from continuum.tenancy.scoping import organization_scope
 from interventions import services
 from interventions.models import EducationSession, InterventionRequest, Participant
@@ -77,14 +77,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        organization = Organization.objects.filter(slug="demo").first()
-        if organization is None:
-            raise CommandError("Run demo_setup first: the demo organization does not exist.")
+        organization = organization_named()
         with organization_scope(organization):
-            staff = {
-                m.user.email.split("@")[0]: m
-                for m in Membership.objects.filter(organization=organization).select_related("user")
-            }
+            staff = {email.split("@")[0]: m for email, m in members_by_email(organization).items()}
             if "interventionist" not in staff or "intake" not in staff:
                 raise CommandError("Run demo_setup first: the demo staff are missing.")
             made = 0
