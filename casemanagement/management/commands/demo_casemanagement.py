@@ -151,24 +151,23 @@ class Command(BaseCommand):
         iop, pcp, _ = [
             services.provider_add(actor=actor, client=client, **fields) for fields in PROVIDERS
         ]
-        accompanied = {**PCP_VISIT, "transport": "case_manager", "accompanied_by": manager}
-        appointments = [
-            services.appointment_schedule(
+        accompanied = {"transport": "case_manager", "accompanied_by": manager}
+        # Each visit with its length in minutes; the last one was missed.
+        visits = [
+            (iop, "iop", now + timedelta(days=1, hours=2), 180, IOP_VISIT),
+            (pcp, "outpatient", now + timedelta(days=4), 30, {**PCP_VISIT, **accompanied}),
+            (pcp, "outpatient", now - timedelta(days=6), 30, PCP_VISIT),
+        ]
+        for provider, visit_type, starts_at, minutes, details in visits:
+            fields = {"provider": provider, "visit_type": visit_type, "starts_at": starts_at}
+            appointment = services.appointment_schedule(
                 actor=actor,
                 client=client,
-                provider=provider,
-                visit_type=visit_type,
-                starts_at=starts_at,
                 ends_at=starts_at + timedelta(minutes=minutes),
+                **fields,
                 **details,
             )
-            for provider, visit_type, starts_at, minutes, details in (
-                (iop, "iop", now + timedelta(days=1, hours=2), 180, IOP_VISIT),
-                (pcp, "outpatient", now + timedelta(days=4), 30, accompanied),
-                (pcp, "outpatient", now - timedelta(days=6), 30, PCP_VISIT),
-            )
-        ]
-        services.appointment_set_status(actor=actor, appointment=appointments[-1], status="missed")
+        services.appointment_set_status(actor=actor, appointment=appointment, status="missed")
         # With the number of days from today until each refill is due.
         for fields, refill_in_days in ((NALTREXONE, -2), ({**HYDROXYZINE, "prescriber": pcp}, 12)):
             services.medication_add(
