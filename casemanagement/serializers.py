@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from continuum.people.serializers import ClientRowSerializer
-from continuum.tenancy.serializers import PublicIdSerializer
+from continuum.tenancy.serializers import PublicIdSerializer, public_id_of
 
 from . import instruments
 from .models import Appointment, Assessment, CarePlan, Gap, Goal, GoalStep, Medication, Provider
@@ -49,7 +49,7 @@ class ProviderSerializer(PublicIdSerializer):
 
 
 class AppointmentSerializer(PublicIdSerializer):
-    provider = serializers.UUIDField(source="provider.public_id", read_only=True, default=None)
+    provider = public_id_of("provider", default=None)
 
     class Meta:
         model = Appointment

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from continuum.people.serializers import ClientRowSerializer
-from continuum.tenancy.serializers import PublicIdSerializer
+from continuum.tenancy.serializers import PublicIdSerializer, public_id_of
 
 from .models import (
     AccompanimentKind,
@@ -134,7 +134,7 @@ class RelapsePreventionPlanSerializer(serializers.ModelSerializer):
 
 
 class CoachingAlertSerializer(PublicIdSerializer):
-    engagement = serializers.UUIDField(source="engagement.public_id", read_only=True)
+    engagement = public_id_of("engagement")
     client_name = serializers.CharField(source="engagement.client.display_name", read_only=True)
 
     class Meta:

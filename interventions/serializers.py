@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from continuum.people.serializers import ClientRowSerializer
-from continuum.tenancy.serializers import PublicIdSerializer
+from continuum.tenancy.serializers import PublicIdSerializer, public_id_of
 
 from .models import (
     AgendaItem,
@@ -16,7 +16,7 @@ from .models import (
 
 class RequestSerializer(ClientRowSerializer):
     requester_name = serializers.CharField(source="requester.display_name", read_only=True)
-    episode = serializers.UUIDField(source="episode.public_id", read_only=True)
+    episode = public_id_of("episode")
 
     class Meta:
         model = InterventionRequest
@@ -76,7 +76,7 @@ class OutcomeSerializer(PublicIdSerializer):
 
 
 class InterventionSerializer(ClientRowSerializer):
-    request = serializers.UUIDField(source="request.public_id", read_only=True)
+    request = public_id_of("request")
     interventionist = serializers.CharField(
         source="interventionist.user.get_full_name", read_only=True
     )
@@ -122,7 +122,7 @@ class OutcomeInputSerializer(serializers.Serializer):
 
 
 class LetterSerializer(PublicIdSerializer):
-    participant = serializers.UUIDField(source="participant.public_id", read_only=True)
+    participant = public_id_of("participant")
     participant_name = serializers.CharField(source="participant.name", read_only=True)
 
     class Meta:

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from continuum.paging import PageNumberPagination
 from continuum.tenancy.api import validated
 from continuum.tenancy.models import STAFF_ROLES, Role
-from continuum.tenancy.serializers import PublicIdSerializer
+from continuum.tenancy.serializers import PublicIdSerializer, public_id_of
 
 from . import selectors, services
 from .forms import SearchForm
@@ -74,8 +74,8 @@ class ListingSerializer(PublicIdSerializer):
 
 
 class ReferralSerializer(PublicIdSerializer):
-    listing = serializers.UUIDField(source="listing.public_id", read_only=True)
-    client = serializers.UUIDField(source="client.public_id", read_only=True, allow_null=True)
+    listing = public_id_of("listing")
+    client = public_id_of("client", allow_null=True)
     source = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True)
 

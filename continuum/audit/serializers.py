@@ -1,28 +1,17 @@
 from rest_framework import serializers
 
-from continuum.tenancy.serializers import PublicIdSerializer
+from continuum.tenancy.serializers import PublicIdSerializer, public_id_of
 
+from .export import EVENT_FIELDS
 from .models import AuditEvent
 
 
 class AuditEventSerializer(PublicIdSerializer):
-    actor = serializers.UUIDField(source="actor.public_id", read_only=True, allow_null=True)
+    actor = public_id_of("actor", allow_null=True)
 
     class Meta:
         model = AuditEvent
-        fields = [
-            "id",
-            "at",
-            "actor",
-            "actor_email",
-            "action",
-            "object_type",
-            "object_id",
-            "client_id",
-            "ip",
-            "user_agent",
-            "request_id",
-        ]
+        fields = ["id", "at", "actor", "actor_email", *EVENT_FIELDS]
         read_only_fields = fields
 
 

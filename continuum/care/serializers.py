@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from continuum.people.serializers import ClientRowSerializer
-from continuum.tenancy.serializers import PublicIdSerializer
+from continuum.tenancy.serializers import PublicIdSerializer, public_id_of
 
 from .models import (
     CareEpisode,
@@ -83,9 +83,9 @@ class TransitionInputSerializer(serializers.Serializer):
 
 
 class TaskSerializer(PublicIdSerializer):
-    client = serializers.UUIDField(source="client.public_id", read_only=True, default=None)
+    client = public_id_of("client", default=None)
     client_name = serializers.CharField(source="client.display_name", read_only=True, default=None)
-    assignee = serializers.UUIDField(source="assignee.public_id", read_only=True, default=None)
+    assignee = public_id_of("assignee", default=None)
     queue_role = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True)
     priority = serializers.CharField(read_only=True)

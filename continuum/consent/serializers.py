@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from continuum.people.serializers import ClientRowSerializer
-from continuum.tenancy.serializers import PublicIdSerializer
+from continuum.tenancy.serializers import PublicIdSerializer, public_id_of
 
 from .models import Consent, Disclosure, InformationCategory, Purpose, RecipientKind
 
@@ -59,7 +59,7 @@ class ConsentCreateSerializer(serializers.Serializer):
 
 
 class DisclosureSerializer(PublicIdSerializer):
-    consent = serializers.UUIDField(source="consent.public_id", read_only=True)
+    consent = public_id_of("consent")
     actor = serializers.EmailField(source="actor.email", read_only=True, allow_null=True)
     # A plain string here: the purpose values are the consent's `purposes` enum.
     purpose = serializers.CharField(read_only=True, help_text="One of the consent's purposes.")

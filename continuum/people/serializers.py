@@ -1,15 +1,14 @@
 from rest_framework import serializers
 
-from continuum.tenancy.serializers import PublicIdSerializer
+from continuum.tenancy.serializers import PublicIdSerializer, public_id_of
 
 from .forms import LANGUAGE_CHOICES
 from .models import CareTeamMember, Client, FamilyRelationship, Relationship, client_display_name
 
 
+# A row about one client: who it concerns, by public id and the name staff know.
 class ClientRowSerializer(PublicIdSerializer):
-    """A row about one client: who it concerns, by public id and the name staff know."""
-
-    client = serializers.UUIDField(source="client.public_id", read_only=True)
+    client = public_id_of("client")
     client_name = serializers.CharField(source="client.display_name", read_only=True)
 
 
@@ -95,7 +94,7 @@ class ClientInputSerializer(serializers.Serializer):
 
 
 class FamilyLinkSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="family_member.public_id", read_only=True)
+    id = public_id_of("family_member")
     first_name = serializers.CharField(source="family_member.first_name", read_only=True)
     last_name = serializers.CharField(source="family_member.last_name", read_only=True)
     email = serializers.EmailField(source="family_member.email", read_only=True)
@@ -145,7 +144,7 @@ class FamilyMemberInputSerializer(serializers.Serializer):
 
 
 class CareTeamMemberSerializer(PublicIdSerializer):
-    member_id = serializers.UUIDField(source="membership.public_id", read_only=True)
+    member_id = public_id_of("membership")
     name = serializers.CharField(source="membership.user.full_name", read_only=True)
 
     class Meta:

@@ -3,9 +3,14 @@ from rest_framework import serializers
 from .models import Invitation, Membership, Role
 
 
-class PublicIdSerializer(serializers.ModelSerializer):
-    """A tenant row goes out under its public id, never its sequential key."""
+def public_id_of(relation: str, **options) -> serializers.UUIDField:
+    """A related row, shown by its public id and never written through this field."""
+    return serializers.UUIDField(source=f"{relation}.public_id", read_only=True, **options)
 
+
+# A tenant row goes out under its public id, never its sequential key. (A comment, not a
+# docstring: the API schema would give every subclass that description.)
+class PublicIdSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
 
 
