@@ -4,7 +4,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from continuum.tenancy.api import call_service, validated
+from continuum.tenancy.api import SelectorDetailView, SelectorListView, call_service, validated
 from continuum.tenancy.models import Role
 
 from . import selectors, services
@@ -35,32 +35,22 @@ class RequestListView(generics.ListAPIView):
         )
 
 
-class RequestDetailView(generics.RetrieveAPIView):
+class RequestDetailView(SelectorDetailView):
     required_roles = TRIAGE
     serializer_class = RequestSerializer
-
-    def get_object(self):
-        return selectors.request_get_for(
-            membership=self.request.membership, request_id=self.kwargs["request_id"]
-        )
+    selector = selectors.request_get_for
 
 
-class InterventionListView(generics.ListAPIView):
+class InterventionListView(SelectorListView):
     required_roles = TRIAGE
     serializer_class = InterventionSerializer
-
-    def get_queryset(self):
-        return selectors.intervention_list_for(membership=self.request.membership)
+    selector = selectors.intervention_list_for
 
 
-class InterventionDetailView(generics.RetrieveAPIView):
+class InterventionDetailView(SelectorDetailView):
     required_roles = TRIAGE
     serializer_class = InterventionDetailSerializer
-
-    def get_object(self):
-        return selectors.intervention_detail_for(
-            membership=self.request.membership, intervention_id=self.kwargs["intervention_id"]
-        )
+    selector = selectors.intervention_detail_for
 
 
 class ParticipantListView(generics.ListAPIView):

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from continuum.paging import PageNumberPagination
-from continuum.tenancy.api import validated
+from continuum.tenancy.api import SelectorListView, validated
 from continuum.tenancy.models import STAFF_ROLES, Role
 from continuum.tenancy.serializers import PublicIdSerializer, public_id_of
 
@@ -127,12 +127,10 @@ class ListingDetailView(generics.RetrieveAPIView):
         )
 
 
-class ReferralListView(generics.ListAPIView):
+class ReferralListView(SelectorListView):
     required_roles = STAFF_ROLES
     serializer_class = ReferralSerializer
-
-    def get_queryset(self):
-        return selectors.referral_list_for(membership=self.request.membership)
+    selector = selectors.referral_list_for
 
 
 class HsdsExportView(APIView):

@@ -1,14 +1,14 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from continuum.audit.mixins import AuditedListMixin
 from continuum.audit.services import audit_read
 from continuum.people.selectors import client_get_for
-from continuum.tenancy.api import as_api_error, call_service, validated
+from continuum.tenancy.api import SelectorListView, as_api_error, call_service, validated
 from continuum.tenancy.models import STAFF_ROLES
 
 from .selectors import episode_get_for, episode_list_for, task_get_for, task_list_for
@@ -24,14 +24,12 @@ from .serializers import (
 from .services import episode_open, episode_transition, task_set_status
 
 
-class EpisodeListView(AuditedListMixin, generics.ListAPIView):
+class EpisodeListView(AuditedListMixin, SelectorListView):
     """Episodes of the clients the caller may see; POST opens one."""
 
     required_roles = STAFF_ROLES
     serializer_class = EpisodeSerializer
-
-    def get_queryset(self):
-        return episode_list_for(membership=self.request.membership)
+    selector = episode_list_for
 
     def audit_client_id(self, obj):
         return obj.client.public_id
@@ -77,14 +75,12 @@ class EpisodeTransitionView(APIView):
         return Response(PhaseTransitionSerializer(transition).data, status=status.HTTP_201_CREATED)
 
 
-class TaskListView(generics.ListAPIView):
+class TaskListView(SelectorListView):
     """My open tasks: assigned to me or queued for a role I hold, overdue first."""
 
     required_roles = STAFF_ROLES
     serializer_class = TaskSerializer
-
-    def get_queryset(self):
-        return task_list_for(membership=self.request.membership)
+    selector = task_list_for
 
 
 class TaskDetailView(APIView):

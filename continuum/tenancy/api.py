@@ -39,6 +39,28 @@ def call_service(service, /, **kwargs):
         raise as_api_error(exc) from exc
 
 
+# An endpoint whose rows come from one selector, called with the caller's membership and
+# the URL's ids by name (`request_id=`...), so what is not theirs is a 404. (A comment,
+# not a docstring: the schema would describe every endpoint with it.)
+class SelectorView(generics.GenericAPIView):
+    selector = None
+
+    def select(self):
+        ids = {name: value for name, value in self.kwargs.items() if name != "org"}
+        # Read from the class: a plain function stored on it is not bound to the view.
+        return type(self).selector(membership=self.request.membership, **ids)
+
+
+class SelectorListView(SelectorView, generics.ListAPIView):
+    def get_queryset(self):
+        return self.select()
+
+
+class SelectorDetailView(SelectorView, generics.RetrieveAPIView):
+    def get_object(self):
+        return self.select()
+
+
 class MeView(APIView):
     """The caller's membership in this organization."""
 
