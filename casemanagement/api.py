@@ -1,14 +1,14 @@
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics
 from rest_framework.response import Response
 
 from continuum.audit.services import audit_read_many
 from continuum.care import safety
 from continuum.care.selectors import safety_event_latest
 from continuum.people.selectors import client_get_for
-from continuum.tenancy.api import SelectorListView, call_service, validated
+from continuum.tenancy.api import SelectorListView, call_service, created, validated
 
 from . import selectors, serializers, services
 from .models import AssessmentSource
@@ -104,10 +104,7 @@ class AssessmentList(_ClientScoped):
             assessment.safety_told = safety.staff_told_sentence(
                 safety_event_latest(client=assessment.client)
             )
-        return Response(
-            serializers.AssessmentRecordedSerializer(assessment).data,
-            status=status.HTTP_201_CREATED,
-        )
+        return created(serializers.AssessmentRecordedSerializer, assessment)
 
 
 class GapList(SelectorListView):

@@ -2,14 +2,14 @@
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from continuum.audit.services import audit_read
 from continuum.care import safety
 from continuum.care.selectors import safety_event_latest
-from continuum.tenancy.api import call_service, validated
+from continuum.tenancy.api import call_service, created, validated
 from continuum.tenancy.models import Role
 
 from . import selectors, services
@@ -77,7 +77,7 @@ class ContactList(_EngagementMixin, generics.ListAPIView):
         contact = call_service(
             services.contact_log, actor=request.user, engagement=engagement, **data
         )
-        return Response(CoachingContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+        return created(CoachingContactSerializer, contact)
 
 
 class CheckInList(_EngagementMixin, generics.ListAPIView):
@@ -147,6 +147,4 @@ class MyCheckIns(generics.ListAPIView):
             checkin.safety_told = safety.told_or_crisis_sentence(
                 safety_event_latest(client=engagement.client)
             )
-        return Response(
-            CoachingCheckInRecordedSerializer(checkin).data, status=status.HTTP_201_CREATED
-        )
+        return created(CoachingCheckInRecordedSerializer, checkin)

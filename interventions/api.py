@@ -1,10 +1,17 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from continuum.tenancy.api import SelectorDetailView, SelectorListView, call_service, validated
+from continuum.tenancy.api import (
+    SelectorDetailView,
+    SelectorListView,
+    SelectorView,
+    call_service,
+    created,
+    validated,
+)
 from continuum.tenancy.models import Role
 
 from . import selectors, services
@@ -53,49 +60,44 @@ class InterventionDetailView(SelectorDetailView):
     selector = selectors.intervention_detail_for
 
 
-class ParticipantListView(generics.ListAPIView):
+class ParticipantListView(SelectorView, generics.ListAPIView):
     required_roles = TRIAGE
     serializer_class = ParticipantSerializer
     pagination_class = None
+    selector = selectors.intervention_get_for
 
     def get_queryset(self):
-        intervention = selectors.intervention_get_for(
-            membership=self.request.membership, intervention_id=self.kwargs["intervention_id"]
-        )
-        return intervention.participants.all()
+        return self.select().participants.all()
 
 
-class OutcomeView(APIView):
+class OutcomeView(SelectorView):
     """Record the outcome of the day: accepted, declined or postponed."""
 
     required_roles = frozenset({Role.ORG_ADMIN, Role.INTERVENTIONIST})
+    selector = selectors.intervention_get_for
 
     @extend_schema(request=OutcomeInputSerializer, responses=OutcomeSerializer)
     def post(self, request, org, intervention_id):
-        intervention = selectors.intervention_get_for(
-            membership=request.membership, intervention_id=intervention_id
-        )
+        intervention = self.select()
         data = validated(OutcomeInputSerializer, request.data)
         record = call_service(
             services.outcome_record, actor=request.user, intervention=intervention, **data
         )
-        return Response(OutcomeSerializer(record).data, status=status.HTTP_201_CREATED)
+        return created(OutcomeSerializer, record)
 
 
-class LetterListView(generics.ListAPIView):
+class LetterListView(SelectorView, generics.ListAPIView):
     """Letters of an intervention that the caller may read: their own, or all of them
     for the intervention's interventionist."""
 
     required_roles = LETTER_ROLES
     serializer_class = LetterSerializer
     pagination_class = None
+    selector = selectors.intervention_get_for
 
     def get_queryset(self):
-        intervention = selectors.intervention_get_for(
-            membership=self.request.membership, intervention_id=self.kwargs["intervention_id"]
-        )
         return selectors.letter_list_for(
-            membership=self.request.membership, intervention=intervention
+            membership=self.request.membership, intervention=self.select()
         )
 
 

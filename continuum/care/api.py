@@ -1,14 +1,13 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from continuum.audit.mixins import AuditedListMixin
 from continuum.audit.services import audit_read
 from continuum.people.selectors import client_get_for
-from continuum.tenancy.api import SelectorListView, as_api_error, call_service, validated
+from continuum.tenancy.api import SelectorListView, as_api_error, call_service, created, validated
 from continuum.tenancy.models import STAFF_ROLES
 
 from .selectors import episode_get_for, episode_list_for, task_get_for, task_list_for
@@ -44,7 +43,7 @@ class EpisodeListView(AuditedListMixin, SelectorListView):
             # A client the caller cannot see is, to them, unknown.
             raise as_api_error(ValidationError({"client": "No such client."})) from None
         episode = call_service(episode_open, actor=request.user, client=client, **values)
-        return Response(EpisodeSerializer(episode).data, status=status.HTTP_201_CREATED)
+        return created(EpisodeSerializer, episode)
 
 
 class EpisodeDetailView(APIView):
@@ -72,7 +71,7 @@ class EpisodeTransitionView(APIView):
         episode = episode_get_for(membership=request.membership, episode_id=episode_id)
         data = validated(TransitionInputSerializer, request.data)
         transition = call_service(episode_transition, actor=request.user, episode=episode, **data)
-        return Response(PhaseTransitionSerializer(transition).data, status=status.HTTP_201_CREATED)
+        return created(PhaseTransitionSerializer, transition)
 
 
 class TaskListView(SelectorListView):

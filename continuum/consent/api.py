@@ -5,7 +5,7 @@ from rest_framework.views import APIView
 
 from continuum.audit.mixins import AuditedListMixin
 from continuum.people.selectors import client_get_for, family_for
-from continuum.tenancy.api import call_service, validated
+from continuum.tenancy.api import call_service, created, validated
 from continuum.tenancy.models import STAFF_ROLES
 
 from .selectors import consent_get, consent_list, disclosure_list
@@ -58,7 +58,7 @@ class ConsentListView(_ClientMixin, AuditedListMixin, generics.ListAPIView):
             client=client,
             **values,
         )
-        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+        return created(ConsentSerializer, consent)
 
 
 class ConsentRevokeView(_ClientMixin, APIView):

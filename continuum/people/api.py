@@ -1,11 +1,11 @@
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from continuum.audit.services import audit_read, audit_read_rows
-from continuum.tenancy.api import as_api_error, call_service, validated
+from continuum.tenancy.api import as_api_error, call_service, created, validated
 from continuum.tenancy.models import STAFF_ROLES
 
 from .models import Client
@@ -50,7 +50,7 @@ class ClientListView(generics.ListAPIView):
         client = call_service(
             client_create, actor=request.user, membership=request.membership, **data
         )
-        return Response(ClientSerializer(client).data, status=status.HTTP_201_CREATED)
+        return created(ClientSerializer, client)
 
 
 class ClientDetailView(APIView):
@@ -101,4 +101,4 @@ class ClientFamilyView(APIView):
             family_member=family_member,
             **values,
         )
-        return Response(FamilyLinkSerializer(link).data, status=status.HTTP_201_CREATED)
+        return created(FamilyLinkSerializer, link)

@@ -39,6 +39,11 @@ def call_service(service, /, **kwargs):
         raise as_api_error(exc) from exc
 
 
+def created(serializer_class, instance) -> Response:
+    """201 with the new row, as its read serializer shows it."""
+    return Response(serializer_class(instance).data, status=status.HTTP_201_CREATED)
+
+
 # An endpoint whose rows come from one selector, called with the caller's membership and
 # the URL's ids by name (`request_id=`...), so what is not theirs is a 404. (A comment,
 # not a docstring: the schema would describe every endpoint with it.)
@@ -122,7 +127,7 @@ class InvitationListView(generics.ListAPIView):
         invitation = call_service(
             invitation_create, actor=request.user, organization=request.organization, **data
         )
-        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+        return created(InvitationSerializer, invitation)
 
 
 class InvitationRevokeView(APIView):
