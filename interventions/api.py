@@ -80,9 +80,8 @@ class OutcomeView(SelectorView):
     def post(self, request, org, intervention_id):
         intervention = self.select()
         data = validated(OutcomeInputSerializer, request.data)
-        record = call_service(
-            services.outcome_record, actor=request.user, intervention=intervention, **data
-        )
+        outcome = services.outcome_record
+        record = call_service(outcome, actor=request.user, intervention=intervention, **data)
         return created(OutcomeSerializer, record)
 
 
