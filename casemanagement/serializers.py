@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from continuum.people.serializers import ClientRowSerializer
-from continuum.tenancy.serializers import PublicIdSerializer, public_id_of
+from continuum.tenancy.serializers import PublicIdSerializer, public_id_of, shown
 
 from . import instruments
 from .models import Appointment, Assessment, CarePlan, Gap, Goal, GoalStep, Medication, Provider
@@ -105,7 +105,7 @@ class AssessmentRecordedSerializer(AssessmentSerializer):
     """The answer to recording one: for a safety event (PHQ-9 item 9 above 0), who was
     asked to follow up, in words for the person who entered it."""
 
-    safety_told = serializers.CharField(read_only=True, default="")
+    safety_told = shown(default="")
 
     class Meta(AssessmentSerializer.Meta):
         fields = [*AssessmentSerializer.Meta.fields, "safety_told"]
@@ -177,7 +177,7 @@ class AssessmentInputSerializer(serializers.Serializer):
 
 
 class GapSerializer(ClientRowSerializer):
-    owner = serializers.CharField(source="owner.user.email", read_only=True, default=None)
+    owner = shown("owner.user.email", default=None)
 
     class Meta:
         model = Gap

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from continuum.people.serializers import ClientRowSerializer
-from continuum.tenancy.serializers import PublicIdSerializer, public_id_of
+from continuum.tenancy.serializers import PublicIdSerializer, ReadOnlyFields, public_id_of, shown
 
 from .models import (
     AccompanimentKind,
@@ -18,7 +18,7 @@ from .models import (
 )
 
 
-class CoachingEngagementSerializer(ClientRowSerializer):
+class CoachingEngagementSerializer(ReadOnlyFields, ClientRowSerializer):
     coach = serializers.SerializerMethodField()
 
     class Meta:
@@ -42,7 +42,6 @@ class CoachingEngagementSerializer(ClientRowSerializer):
             "end_reason",
             "created_at",
         ]
-        read_only_fields = fields
 
     def get_coach(self, engagement) -> str | None:
         return engagement.coach.user.get_full_name() if engagement.coach_id else None
@@ -78,7 +77,7 @@ class CoachingContactSerializer(PublicIdSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class CoachingCheckInSerializer(PublicIdSerializer):
+class CoachingCheckInSerializer(ReadOnlyFields, PublicIdSerializer):
     class Meta:
         model = CheckIn
         fields = [
@@ -93,18 +92,16 @@ class CoachingCheckInSerializer(PublicIdSerializer):
             "note",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 class CoachingCheckInRecordedSerializer(CoachingCheckInSerializer):
     """The answer to a check-in: when it was a safety event (reported use, a craving at
     the threshold), who was told, in the client's words; else empty."""
 
-    safety_told = serializers.CharField(read_only=True, default="")
+    safety_told = shown(default="")
 
     class Meta(CoachingCheckInSerializer.Meta):
         fields = [*CoachingCheckInSerializer.Meta.fields, "safety_told"]
-        read_only_fields = fields
 
 
 class CoachingCheckInInputSerializer(serializers.Serializer):
@@ -119,7 +116,7 @@ class CoachingCheckInInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
 
 
-class RelapsePreventionPlanSerializer(serializers.ModelSerializer):
+class RelapsePreventionPlanSerializer(ReadOnlyFields, serializers.ModelSerializer):
     class Meta:
         model = RelapsePreventionPlan
         fields = [
@@ -130,12 +127,11 @@ class RelapsePreventionPlanSerializer(serializers.ModelSerializer):
             "reasons_for_recovery",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
-class CoachingAlertSerializer(PublicIdSerializer):
+class CoachingAlertSerializer(ReadOnlyFields, PublicIdSerializer):
     engagement = public_id_of("engagement")
-    client_name = serializers.CharField(source="engagement.client.display_name", read_only=True)
+    client_name = shown("engagement.client.display_name")
 
     class Meta:
         model = Alert
@@ -151,4 +147,3 @@ class CoachingAlertSerializer(PublicIdSerializer):
             "escalated_at",
             "cleared_at",
         ]
-        read_only_fields = fields

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from continuum.people.serializers import ClientRowSerializer
-from continuum.tenancy.serializers import PublicIdSerializer, public_id_of
+from continuum.tenancy.serializers import PublicIdSerializer, ReadOnlyFields, public_id_of, shown
 
 from .models import (
     AgendaItem,
@@ -14,8 +14,8 @@ from .models import (
 )
 
 
-class RequestSerializer(ClientRowSerializer):
-    requester_name = serializers.CharField(source="requester.display_name", read_only=True)
+class RequestSerializer(ReadOnlyFields, ClientRowSerializer):
+    requester_name = shown("requester.display_name")
     episode = public_id_of("episode")
 
     class Meta:
@@ -37,10 +37,9 @@ class RequestSerializer(ClientRowSerializer):
             "decided_at",
             "referred_to",
         ]
-        read_only_fields = fields
 
 
-class ParticipantSerializer(PublicIdSerializer):
+class ParticipantSerializer(ReadOnlyFields, PublicIdSerializer):
     has_portal_access = serializers.SerializerMethodField()
 
     class Meta:
@@ -56,7 +55,6 @@ class ParticipantSerializer(PublicIdSerializer):
             "portal_invited_at",
             "has_portal_access",
         ]
-        read_only_fields = fields
 
     def get_has_portal_access(self, obj) -> bool:
         return obj.portal_invited_at is not None
@@ -68,18 +66,15 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         fields = ["position", "title", "minutes"]
 
 
-class OutcomeSerializer(PublicIdSerializer):
+class OutcomeSerializer(ReadOnlyFields, PublicIdSerializer):
     class Meta:
         model = InterventionOutcome
         fields = ["id", "outcome", "recorded_at", "admission_date", "notes"]
-        read_only_fields = fields
 
 
-class InterventionSerializer(ClientRowSerializer):
+class InterventionSerializer(ReadOnlyFields, ClientRowSerializer):
     request = public_id_of("request")
-    interventionist = serializers.CharField(
-        source="interventionist.user.get_full_name", read_only=True
-    )
+    interventionist = shown("interventionist.user.get_full_name")
 
     class Meta:
         model = Intervention
@@ -102,7 +97,6 @@ class InterventionSerializer(ClientRowSerializer):
             "transport_dispatched_at",
             "outcome",
         ]
-        read_only_fields = fields
 
 
 class InterventionDetailSerializer(InterventionSerializer):
@@ -112,7 +106,6 @@ class InterventionDetailSerializer(InterventionSerializer):
 
     class Meta(InterventionSerializer.Meta):
         fields = [*InterventionSerializer.Meta.fields, "participants", "agenda", "outcomes"]
-        read_only_fields = fields
 
 
 class OutcomeInputSerializer(serializers.Serializer):
@@ -121,9 +114,9 @@ class OutcomeInputSerializer(serializers.Serializer):
     admission_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class LetterSerializer(PublicIdSerializer):
+class LetterSerializer(ReadOnlyFields, PublicIdSerializer):
     participant = public_id_of("participant")
-    participant_name = serializers.CharField(source="participant.name", read_only=True)
+    participant_name = shown("participant.name")
 
     class Meta:
         model = Letter
@@ -138,7 +131,6 @@ class LetterSerializer(PublicIdSerializer):
             "submitted_at",
             "approved_at",
         ]
-        read_only_fields = fields
 
 
 class LetterInputSerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from continuum.paging import PageNumberPagination
 from continuum.tenancy.api import SelectorListView, validated
 from continuum.tenancy.models import STAFF_ROLES, Role
-from continuum.tenancy.serializers import PublicIdSerializer, public_id_of
+from continuum.tenancy.serializers import PublicIdSerializer, public_id_of, shown
 
 from . import selectors, services
 from .forms import SearchForm
@@ -25,9 +25,9 @@ class ListingSerializer(PublicIdSerializer):
     )
     # Plain strings: the choice sets are documented on the search page, and named enums
     # would collide with other apps' "kind" and "status" components.
-    kind = serializers.CharField(read_only=True)
-    status = serializers.CharField(read_only=True)
-    service_area_kind = serializers.CharField(read_only=True)
+    kind = shown()
+    status = shown()
+    service_area_kind = shown()
 
     class Meta:
         model = Listing
@@ -76,8 +76,8 @@ class ListingSerializer(PublicIdSerializer):
 class ReferralSerializer(PublicIdSerializer):
     listing = public_id_of("listing")
     client = public_id_of("client", allow_null=True)
-    source = serializers.CharField(read_only=True)
-    status = serializers.CharField(read_only=True)
+    source = shown()
+    status = shown()
 
     class Meta:
         model = Referral
@@ -149,8 +149,8 @@ class HsdsExportView(APIView):
 
 
 class ImportSerializer(PublicIdSerializer):
-    status = serializers.CharField(read_only=True)
-    format = serializers.CharField(read_only=True)
+    status = shown()
+    format = shown()
     report = serializers.SerializerMethodField()
 
     class Meta:

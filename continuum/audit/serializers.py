@@ -1,18 +1,17 @@
 from rest_framework import serializers
 
-from continuum.tenancy.serializers import PublicIdSerializer, public_id_of
+from continuum.tenancy.serializers import PublicIdSerializer, ReadOnlyFields, public_id_of
 
 from .export import EVENT_FIELDS
 from .models import AuditEvent
 
 
-class AuditEventSerializer(PublicIdSerializer):
+class AuditEventSerializer(ReadOnlyFields, PublicIdSerializer):
     actor = public_id_of("actor", allow_null=True)
 
     class Meta:
         model = AuditEvent
         fields = ["id", "at", "actor", "actor_email", *EVENT_FIELDS]
-        read_only_fields = fields
 
 
 class AuditFilterSerializer(serializers.Serializer):

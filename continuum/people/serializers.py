@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from continuum.tenancy.serializers import PublicIdSerializer, public_id_of
+from continuum.tenancy.serializers import PublicIdSerializer, ReadOnlyFields, public_id_of, shown
 
 from .forms import LANGUAGE_CHOICES
 from .models import CareTeamMember, Client, FamilyRelationship, Relationship, client_display_name
@@ -9,10 +9,10 @@ from .models import CareTeamMember, Client, FamilyRelationship, Relationship, cl
 # A row about one client: who it concerns, by public id and the name staff know.
 class ClientRowSerializer(PublicIdSerializer):
     client = public_id_of("client")
-    client_name = serializers.CharField(source="client.display_name", read_only=True)
+    client_name = shown("client.display_name")
 
 
-class ClientSerializer(PublicIdSerializer):
+class ClientSerializer(ReadOnlyFields, PublicIdSerializer):
     class Meta:
         model = Client
         fields = [
@@ -32,7 +32,6 @@ class ClientSerializer(PublicIdSerializer):
             "risk_flags",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 # The list endpoint's hot path: the stored fields ClientSerializer shows, read as plain
@@ -93,15 +92,13 @@ class ClientInputSerializer(serializers.Serializer):
     risk_flags = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
 
 
-class FamilyLinkSerializer(serializers.ModelSerializer):
+class FamilyLinkSerializer(ReadOnlyFields, serializers.ModelSerializer):
     id = public_id_of("family_member")
-    first_name = serializers.CharField(source="family_member.first_name", read_only=True)
-    last_name = serializers.CharField(source="family_member.last_name", read_only=True)
-    email = serializers.EmailField(source="family_member.email", read_only=True)
-    phone = serializers.CharField(source="family_member.phone", read_only=True)
-    preferred_language = serializers.CharField(
-        source="family_member.preferred_language", read_only=True
-    )
+    first_name = shown("family_member.first_name")
+    last_name = shown("family_member.last_name")
+    email = shown("family_member.email", field=serializers.EmailField)
+    phone = shown("family_member.phone")
+    preferred_language = shown("family_member.preferred_language")
 
     class Meta:
         model = FamilyRelationship
@@ -115,7 +112,6 @@ class FamilyLinkSerializer(serializers.ModelSerializer):
             "relationship",
             "is_primary_contact",
         ]
-        read_only_fields = fields
 
 
 class FamilyMemberInputSerializer(serializers.Serializer):
@@ -143,11 +139,10 @@ class FamilyMemberInputSerializer(serializers.Serializer):
         return attrs
 
 
-class CareTeamMemberSerializer(PublicIdSerializer):
+class CareTeamMemberSerializer(ReadOnlyFields, PublicIdSerializer):
     member_id = public_id_of("membership")
-    name = serializers.CharField(source="membership.user.full_name", read_only=True)
+    name = shown("membership.user.full_name")
 
     class Meta:
         model = CareTeamMember
         fields = ["id", "member_id", "name", "role", "started_on", "ended_on"]
-        read_only_fields = fields
