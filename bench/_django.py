@@ -14,3 +14,21 @@ def setup() -> None:
     import django
 
     django.setup()
+
+
+def reminder_row(*, organization, recipient_id, body: str, dedup_key: str, due_at, **fields):
+    """An unsaved in-app reminder in the outbox, due at `due_at`, for a bulk insert. Call
+    after `setup()`."""
+    from continuum.notifications.models import Notification
+
+    return Notification(
+        organization=organization,
+        recipient_id=recipient_id,
+        template="general",
+        context={"subject": fields.pop("subject", "Reminder"), "body": body},
+        channels=["in_app"],
+        dedup_key=dedup_key,
+        due_at=due_at,
+        available_at=due_at,
+        **fields,
+    )

@@ -510,6 +510,7 @@ def _worker_idle(app) -> bool:
 
 def outbox(info: dict, rows: list, *, count: int, noops: int) -> None:
     import redis
+    from _django import reminder_row
     from django.conf import settings
     from django.db.models import Count
     from django.utils import timezone
@@ -544,15 +545,13 @@ def outbox(info: dict, rows: list, *, count: int, noops: int) -> None:
     with organization_scope(organization):
         Notification.objects.bulk_create(
             [
-                Notification(
+                reminder_row(
                     organization=organization,
                     recipient_id=info["admin_user_id"],
-                    template="general",
-                    context={"subject": "Check-in reminder", "body": "Time for today's check-in."},
-                    channels=["in_app"],
+                    subject="Check-in reminder",
+                    body="Time for today's check-in.",
                     dedup_key=f"bench-due-{run}-{n}",
                     due_at=now,
-                    available_at=now,
                 )
                 for n in range(count)
             ],

@@ -15,7 +15,7 @@ import sys
 import time
 from datetime import timedelta
 
-from _django import setup
+from _django import reminder_row, setup
 
 BATCH = 10_000
 ORG = "bench-main"
@@ -213,18 +213,15 @@ def seed(*, scale: float, seed_value: int) -> dict:
         _bulk(
             Notification,
             [
-                Notification(
+                reminder_row(
                     organization=organization,
                     recipient_id=users[n % len(users)],
-                    template="general",
-                    context={"subject": "Reminder", "body": "Check-in due."},
-                    channels=["in_app"],
+                    body="Check-in due.",
                     dedup_key=f"bench-history-{n}",
-                    due_at=now - timedelta(days=n % 365),
-                    available_at=now - timedelta(days=n % 365),
+                    due_at=(sent := now - timedelta(days=n % 365)),
                     status="sent",
-                    sent_at=now - timedelta(days=n % 365),
-                    in_app_delivered_at=now - timedelta(days=n % 365),
+                    sent_at=sent,
+                    in_app_delivered_at=sent,
                 )
                 for n in range(notifications_total)
             ],

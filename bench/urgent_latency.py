@@ -40,6 +40,7 @@ def main() -> int:
     import django
 
     django.setup()
+    from _django import reminder_row
     from django.utils import timezone
     from django_scopes import scope
 
@@ -58,15 +59,12 @@ def main() -> int:
         now = timezone.now()
         Notification.objects.bulk_create(
             [
-                Notification(
+                reminder_row(
                     organization=org,
-                    recipient=member.user,
-                    template="general",
-                    context={"subject": "Reminder", "body": "Your group meets at 6 pm."},
-                    channels=["in_app"],
+                    recipient_id=member.user_id,
+                    body="Your group meets at 6 pm.",
                     dedup_key=f"{PREFIX}reminder:{i}",
                     due_at=now,
-                    available_at=now,
                 )
                 for i in range(args.backlog)
             ],

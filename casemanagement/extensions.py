@@ -3,6 +3,8 @@ from `CasemanagementConfig.ready()`: appointments in the shared calendar feeds, 
 client-timeline entries, its notification and safety kinds, its handoff and its menu
 entries."""
 
+from functools import partial
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -58,105 +60,74 @@ def appointments_calendar(*, organization, user):
         )
 
 
-def _case_url(client, organization) -> str:
-    return reverse(
+def _case_source(client, organization, kind: str, to_entry, queryset, time_field: str):
+    """One kind of the client's case-management rows, newest first, each linking to the
+    case page: `to_entry(row, entry)` fills in time, title and detail."""
+    url = reverse(
         "staff:casemgmt_client", kwargs={"org": organization.slug, "client_id": client.public_id}
+    )
+    entry = partial(TimelineEntry, kind=kind, url=url)
+    return QuerySetSource(
+        queryset.order_by(f"-{time_field}", "-id"), lambda row: to_entry(row, entry)
     )
 
 
 def appointments_provider(client, organization):
-    url = _case_url(client, organization)
-
-    def entry(a):
+    def to_entry(a, entry):
         who = a.provider.name if a.provider_id else a.get_visit_type_display()
-        return TimelineEntry(
+        when = f"{timezone.localtime(a.starts_at):%b %-d, %Y %H:%M}"
+        return entry(
             time=a.created_at,
-            kind="appointment",
             title=f"Appointment with {who}",
-            detail=f"{timezone.localtime(a.starts_at):%b %-d, %Y %H:%M} · {a.get_status_display()}",
-            url=url,
+            detail=f"{when} · {a.get_status_display()}",
         )
 
-    queryset = (
-        Appointment.objects.filter(organization=organization, client=client)
-        .select_related("provider")
-        .order_by("-created_at", "-id")
+    rows = Appointment.objects.filter(organization=organization, client=client)
+    return _case_source(
+        client, organization, "appointment", to_entry, rows.select_related("provider"), "created_at"
     )
-    return QuerySetSource(queryset, entry)
 
 
 def assessments_provider(client, organization):
-    url = _case_url(client, organization)
-
-    def entry(a):
-        instrument = instruments.INSTRUMENTS[a.instrument]
+    def to_entry(a, entry):
         if a.total is None:
             detail = ", ".join(f"{k} {v}" for k, v in a.subscales.items())
         else:
             detail = f"Score {a.total}" + (f" ({a.band.replace('_', ' ')})" if a.band else "")
-        return TimelineEntry(
-            time=a.completed_at,
-            kind="assessment",
-            title=instrument.short_name,
-            detail=detail,
-            url=url,
-        )
+        title = instruments.INSTRUMENTS[a.instrument].short_name
+        return entry(time=a.completed_at, title=title, detail=detail)
 
-    queryset = Assessment.objects.filter(organization=organization, client=client).order_by(
-        "-completed_at", "-id"
-    )
-    return QuerySetSource(queryset, entry)
+    rows = Assessment.objects.filter(organization=organization, client=client)
+    return _case_source(client, organization, "assessment", to_entry, rows, "completed_at")
 
 
 def contacts_provider(client, organization):
-    url = _case_url(client, organization)
-
-    def entry(c):
+    def to_entry(c, entry):
         title = c.get_kind_display() + (f" · {c.provider.name}" if c.provider_id else "")
         detail = "Disclosure recorded" if c.disclosure_id else ""
-        return TimelineEntry(
-            time=c.occurred_at, kind="contact", title=title, detail=detail, url=url
-        )
+        return entry(time=c.occurred_at, title=title, detail=detail)
 
-    queryset = (
-        Contact.objects.filter(organization=organization, client=client)
-        .select_related("provider")
-        .order_by("-occurred_at", "-id")
+    rows = Contact.objects.filter(organization=organization, client=client)
+    return _case_source(
+        client, organization, "contact", to_entry, rows.select_related("provider"), "occurred_at"
     )
-    return QuerySetSource(queryset, entry)
 
 
 def gaps_provider(client, organization):
-    url = _case_url(client, organization)
-
-    def entry(g):
+    def to_entry(g, entry):
         state = f"resolved {timezone.localtime(g.resolved_at):%b %-d}" if g.resolved_at else "open"
-        return TimelineEntry(
-            time=g.detected_at, kind="gap", title=g.get_rule_display(), detail=state, url=url
-        )
+        return entry(time=g.detected_at, title=g.get_rule_display(), detail=state)
 
-    queryset = Gap.objects.filter(organization=organization, client=client).order_by(
-        "-detected_at", "-id"
-    )
-    return QuerySetSource(queryset, entry)
+    rows = Gap.objects.filter(organization=organization, client=client)
+    return _case_source(client, organization, "gap", to_entry, rows, "detected_at")
 
 
 def goals_provider(client, organization):
-    url = _case_url(client, organization)
+    def to_entry(g, entry):
+        return entry(time=g.created_at, title=f"Goal: {g.title}", detail=g.get_domain_display())
 
-    def entry(g):
-        return TimelineEntry(
-            time=g.created_at,
-            kind="goal",
-            title=f"Goal: {g.title}",
-            detail=g.get_domain_display(),
-            url=url,
-        )
-
-    queryset = Goal.objects.filter(organization=organization, plan__client=client).order_by(
-        "-created_at", "-id"
-    )
-    return QuerySetSource(queryset, entry)
+    rows = Goal.objects.filter(organization=organization, plan__client=client)
+    return _case_source(client, organization, "goal", to_entry, rows, "created_at")
 
 
 # --- registrations ------------------------------------------------------------------------

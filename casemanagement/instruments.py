@@ -148,39 +148,44 @@ def _frequency_items(texts: tuple[str, ...]) -> tuple[Item, ...]:
 
 INSTRUMENTS: dict[str, Instrument] = {}
 
-INSTRUMENTS[PHQ9] = Instrument(
-    code=PHQ9,
-    name="Patient Health Questionnaire (PHQ-9)",
-    short_name="PHQ-9",
-    instructions=(
-        "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
-    ),
-    items=_frequency_items(PHQ9_ITEMS),
-    max_total=27,
-    bands=(
-        Band(0, 4, "minimal", "Minimal"),
-        Band(5, 9, "mild", "Mild"),
-        Band(10, 14, "moderate", "Moderate"),
+# Both two-week screens score 0-3 an item and share their lower severity bands.
+TWO_WEEK_BANDS = (
+    Band(0, 4, "minimal", "Minimal"),
+    Band(5, 9, "mild", "Mild"),
+    Band(10, 14, "moderate", "Moderate"),
+)
+
+
+def _two_week_screen(code: str, name: str, short_name: str, *, problems: str, texts, top_bands):
+    return Instrument(
+        code=code,
+        name=name,
+        short_name=short_name,
+        instructions=f"Over the last 2 weeks, how often have you been bothered by {problems}?",
+        items=_frequency_items(texts),
+        max_total=3 * len(texts),
+        bands=(*TWO_WEEK_BANDS, *top_bands),
+    )
+
+
+INSTRUMENTS[PHQ9] = _two_week_screen(
+    PHQ9,
+    "Patient Health Questionnaire (PHQ-9)",
+    "PHQ-9",
+    problems="any of the following problems",
+    texts=PHQ9_ITEMS,
+    top_bands=(
         Band(15, 19, "moderately_severe", "Moderately severe"),
         Band(20, 27, "severe", "Severe"),
     ),
 )
-
-INSTRUMENTS[GAD7] = Instrument(
-    code=GAD7,
-    name="Generalized Anxiety Disorder scale (GAD-7)",
-    short_name="GAD-7",
-    instructions=(
-        "Over the last 2 weeks, how often have you been bothered by the following problems?"
-    ),
-    items=_frequency_items(GAD7_ITEMS),
-    max_total=21,
-    bands=(
-        Band(0, 4, "minimal", "Minimal"),
-        Band(5, 9, "mild", "Mild"),
-        Band(10, 14, "moderate", "Moderate"),
-        Band(15, 21, "severe", "Severe"),
-    ),
+INSTRUMENTS[GAD7] = _two_week_screen(
+    GAD7,
+    "Generalized Anxiety Disorder scale (GAD-7)",
+    "GAD-7",
+    problems="the following problems",
+    texts=GAD7_ITEMS,
+    top_bands=(Band(15, 21, "severe", "Severe"),),
 )
 
 # --- AUDIT-C ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from continuum.care.models import CareEpisode, Task
 from continuum.fields import EncryptedTextField
 from continuum.people.models import Client
 from continuum.tenancy.models import Membership, TenantModel
+from continuum.tenancy.schema import tenant_constraints, tenant_index, tenant_unique
 
 from .instruments import INSTRUMENT_CHOICES
 
@@ -40,19 +41,16 @@ class CarePlan(TenantModel):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "client"],
+        constraints = tenant_constraints(
+            tenant_unique(
+                "client",
                 condition=models.Q(status="active"),
                 name="cm_plan_one_active",
             ),
-        ]
+        )
         indexes = [
-            models.Index(
-                fields=["organization", "status", "next_review_on"], name="cm_plan_review"
-            ),
-            models.Index(fields=["organization", "case_manager", "status"], name="cm_plan_cm"),
+            tenant_index("status", "next_review_on", name="cm_plan_review"),
+            tenant_index("case_manager", "status", name="cm_plan_cm"),
         ]
         ordering = ["-opened_at"]
 
@@ -93,7 +91,7 @@ class Goal(TenantModel):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
-        indexes = [models.Index(fields=["organization", "plan"], name="cm_goal_plan")]
+        indexes = [tenant_index("plan", name="cm_goal_plan")]
         ordering = ["domain", "created_at", "id"]
 
     def __str__(self) -> str:
@@ -130,7 +128,7 @@ class GoalStep(TenantModel):
 
     class Meta(TenantModel.Meta):
         indexes = [
-            models.Index(fields=["organization", "status", "due_on"], name="cm_step_due"),
+            tenant_index("status", "due_on", name="cm_step_due"),
         ]
         ordering = ["due_on", "created_at", "id"]
 
@@ -192,9 +190,7 @@ class Provider(TenantModel):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
-        indexes = [
-            models.Index(fields=["organization", "client", "kind"], name="cm_provider_client")
-        ]
+        indexes = [tenant_index("client", "kind", name="cm_provider_client")]
         ordering = ["kind", "name", "id"]
 
     def __str__(self) -> str:
@@ -251,9 +247,7 @@ class Contact(TenantModel):
 
     class Meta(TenantModel.Meta):
         indexes = [
-            models.Index(
-                fields=["organization", "client", "-occurred_at"], name="cm_contact_client"
-            ),
+            tenant_index("client", "-occurred_at", name="cm_contact_client"),
         ]
         ordering = ["-occurred_at", "-id"]
 
@@ -324,16 +318,15 @@ class Appointment(TenantModel):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
+        constraints = tenant_constraints(
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")), name="cm_appointment_times"
             ),
-        ]
+        )
         indexes = [
-            models.Index(fields=["organization", "client", "starts_at"], name="cm_appt_client"),
-            models.Index(fields=["organization", "accompanied_by", "starts_at"], name="cm_appt_cm"),
-            models.Index(fields=["organization", "status", "starts_at"], name="cm_appt_status"),
+            tenant_index("client", "starts_at", name="cm_appt_client"),
+            tenant_index("accompanied_by", "starts_at", name="cm_appt_cm"),
+            tenant_index("status", "starts_at", name="cm_appt_status"),
         ]
         ordering = ["starts_at", "id"]
 
@@ -358,8 +351,8 @@ class Medication(TenantModel):
 
     class Meta(TenantModel.Meta):
         indexes = [
-            models.Index(fields=["organization", "client"], name="cm_med_client"),
-            models.Index(fields=["organization", "refill_due_on"], name="cm_med_refill"),
+            tenant_index("client", name="cm_med_client"),
+            tenant_index("refill_due_on", name="cm_med_refill"),
         ]
         ordering = ["-is_moud", "name", "id"]
 
@@ -407,12 +400,9 @@ class AdherenceReport(TenantModel):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "medication", "week_of"], name="cm_adherence_once_a_week"
-            ),
-        ]
+        constraints = tenant_constraints(
+            tenant_unique("medication", "week_of", name="cm_adherence_once_a_week"),
+        )
         ordering = ["-week_of", "-id"]
 
 
@@ -442,8 +432,10 @@ class Assessment(TenantModel):
 
     class Meta(TenantModel.Meta):
         indexes = [
-            models.Index(
-                fields=["organization", "client", "instrument", "-completed_at"],
+            tenant_index(
+                "client",
+                "instrument",
+                "-completed_at",
                 name="cm_assessment_client",
             ),
         ]
@@ -482,17 +474,17 @@ class Gap(TenantModel):
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "rule", "subject_key"],
+        constraints = tenant_constraints(
+            tenant_unique(
+                "rule",
+                "subject_key",
                 condition=models.Q(resolved_at__isnull=True),
                 name="cm_gap_one_open",
             ),
-        ]
+        )
         indexes = [
-            models.Index(fields=["organization", "resolved_at", "detected_at"], name="cm_gap_open"),
-            models.Index(fields=["organization", "client", "-detected_at"], name="cm_gap_client"),
+            tenant_index("resolved_at", "detected_at", name="cm_gap_open"),
+            tenant_index("client", "-detected_at", name="cm_gap_client"),
         ]
         ordering = ["detected_at", "id"]
 

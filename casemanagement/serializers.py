@@ -1,19 +1,19 @@
 from rest_framework import serializers
 
+from continuum.people.serializers import ClientRowSerializer
+from continuum.tenancy.serializers import PublicIdSerializer, public_id_of, shown
+
 from . import instruments
 from .models import Appointment, Assessment, CarePlan, Gap, Goal, GoalStep, Medication, Provider
 
 
-class StepSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-
+class StepSerializer(PublicIdSerializer):
     class Meta:
         model = GoalStep
         fields = ["id", "description", "owner", "due_on", "status", "completed_at"]
 
 
-class GoalSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class GoalSerializer(PublicIdSerializer):
     steps = StepSerializer(many=True, read_only=True)
 
     class Meta:
@@ -21,8 +21,7 @@ class GoalSerializer(serializers.ModelSerializer):
         fields = ["id", "domain", "title", "measure", "status", "steps"]
 
 
-class PlanSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class PlanSerializer(PublicIdSerializer):
     goals = GoalSerializer(many=True, read_only=True)
 
     class Meta:
@@ -33,9 +32,7 @@ class PlanSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class ProviderSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-
+class ProviderSerializer(PublicIdSerializer):
     class Meta:
         model = Provider
         fields = [
@@ -51,9 +48,8 @@ class ProviderSerializer(serializers.ModelSerializer):
         ]
 
 
-class AppointmentSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    provider = serializers.UUIDField(source="provider.public_id", read_only=True, default=None)
+class AppointmentSerializer(PublicIdSerializer):
+    provider = public_id_of("provider", default=None)
 
     class Meta:
         model = Appointment
@@ -71,9 +67,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class MedicationSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-
+class MedicationSerializer(PublicIdSerializer):
     class Meta:
         model = Medication
         fields = [
@@ -88,9 +82,7 @@ class MedicationSerializer(serializers.ModelSerializer):
         ]
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-
+class AssessmentSerializer(PublicIdSerializer):
     class Meta:
         model = Assessment
         fields = [
@@ -113,7 +105,7 @@ class AssessmentRecordedSerializer(AssessmentSerializer):
     """The answer to recording one: for a safety event (PHQ-9 item 9 above 0), who was
     asked to follow up, in words for the person who entered it."""
 
-    safety_told = serializers.CharField(read_only=True, default="")
+    safety_told = shown(default="")
 
     class Meta(AssessmentSerializer.Meta):
         fields = [*AssessmentSerializer.Meta.fields, "safety_told"]
@@ -184,10 +176,8 @@ class AssessmentInputSerializer(serializers.Serializer):
     )
 
 
-class GapSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    client = serializers.UUIDField(source="client.public_id", read_only=True)
-    owner = serializers.CharField(source="owner.user.email", read_only=True, default=None)
+class GapSerializer(ClientRowSerializer):
+    owner = shown("owner.user.email", default=None)
 
     class Meta:
         model = Gap

@@ -1,16 +1,15 @@
 """The coaching REST API, with the same roles as the pages."""
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from continuum.audit.services import audit_read
 from continuum.care import safety
 from continuum.care.selectors import safety_event_latest
-from continuum.tenancy.api import as_api_error
+from continuum.tenancy.api import call_service, created, validated
 from continuum.tenancy.models import Role
 
 from . import selectors, services
@@ -74,15 +73,11 @@ class ContactList(_EngagementMixin, generics.ListAPIView):
         if not request.membership.has_role(*WRITERS):
             self.permission_denied(request, message="Your role does not allow this.")
         engagement = self.engagement()
-        data = CoachingContactSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            contact = services.contact_log(
-                actor=request.user, engagement=engagement, **data.validated_data
-            )
-        except ValidationError as exc:
-            raise as_api_error(exc) from exc
-        return Response(CoachingContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+        data = validated(CoachingContactSerializer, request.data)
+        contact = call_service(
+            services.contact_log, actor=request.user, engagement=engagement, **data
+        )
+        return created(CoachingContactSerializer, contact)
 
 
 class CheckInList(_EngagementMixin, generics.ListAPIView):
@@ -120,10 +115,7 @@ class AlertAcknowledge(APIView):
     @extend_schema(request=None, responses=CoachingAlertSerializer)
     def post(self, request, org, coaching_alert_id):
         alert = selectors.alert_get_for(membership=request.membership, alert_id=coaching_alert_id)
-        try:
-            alert = services.alert_acknowledge(actor=request.user, alert=alert)
-        except ValidationError as exc:
-            raise as_api_error(exc) from exc
+        alert = call_service(services.alert_acknowledge, actor=request.user, alert=alert)
         return Response(CoachingAlertSerializer(alert).data)
 
 
@@ -147,18 +139,12 @@ class MyCheckIns(generics.ListAPIView):
     )
     def post(self, request, org):
         engagement = self._engagement()
-        data = CoachingCheckInInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            checkin = services.checkin_record(
-                actor=request.user, engagement=engagement, door="api", **data.validated_data
-            )
-        except ValidationError as exc:
-            raise as_api_error(exc) from exc
+        data = validated(CoachingCheckInInputSerializer, request.data)
+        checkin = call_service(
+            services.checkin_record, actor=request.user, engagement=engagement, door="api", **data
+        )
         if services.checkin_is_safety_event(checkin, engagement):
             checkin.safety_told = safety.told_or_crisis_sentence(
                 safety_event_latest(client=engagement.client)
             )
-        return Response(
-            CoachingCheckInRecordedSerializer(checkin).data, status=status.HTTP_201_CREATED
-        )
+        return created(CoachingCheckInRecordedSerializer, checkin)

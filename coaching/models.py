@@ -3,7 +3,6 @@ alerts that watch them. Every table leads its indexes with organization_id."""
 
 import datetime
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,6 +14,7 @@ from continuum.care.models import CareEpisode
 from continuum.fields import EncryptedTextField
 from continuum.people.models import Client
 from continuum.tenancy.models import Membership, TenantModel
+from continuum.tenancy.schema import tenant_constraints, tenant_index, tenant_unique, user_ref
 
 
 class Specialty(models.TextChoices):
@@ -58,12 +58,9 @@ class CoachProfile(TenantModel):
     accepting_clients = models.BooleanField(default=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "membership"], name="coaching_profile_one_per_member"
-            ),
-        ]
+        constraints = tenant_constraints(
+            tenant_unique("membership", name="coaching_profile_one_per_member"),
+        )
 
     def __str__(self) -> str:
         return f"Coach profile {self.membership_id}"
@@ -82,7 +79,7 @@ class Certification(TenantModel):
 
     class Meta(TenantModel.Meta):
         indexes = [
-            models.Index(fields=["organization", "expires_on"], name="coaching_cert_expiry"),
+            tenant_index("expires_on", name="coaching_cert_expiry"),
         ]
         ordering = ["expires_on", "name"]
 
@@ -200,10 +197,9 @@ class Engagement(TenantModel):
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "client"],
+        constraints = tenant_constraints(
+            tenant_unique(
+                "client",
                 condition=Q(status__in=["proposed", "active", "paused"]),
                 name="coaching_engagement_one_open",
             ),
@@ -216,10 +212,10 @@ class Engagement(TenantModel):
                 condition=~Q(status="ended_early") | ~Q(end_reason=""),
                 name="coaching_engagement_early_end_reason",
             ),
-        ]
+        )
         indexes = [
-            models.Index(fields=["organization", "coach", "status"], name="coaching_eng_coach"),
-            models.Index(fields=["organization", "status"], name="coaching_eng_status"),
+            tenant_index("coach", "status", name="coaching_eng_coach"),
+            tenant_index("status", name="coaching_eng_status"),
         ]
         ordering = ["-created_at"]
 
@@ -280,23 +276,18 @@ class Contact(TenantModel):
     plan_follow_through = models.CharField(
         max_length=16, choices=FollowThrough.choices, default=FollowThrough.NOT_ASSESSED
     )
-    logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    logged_by = user_ref()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
+        constraints = tenant_constraints(
             models.CheckConstraint(
                 condition=Q(kind="accompaniment") | Q(accompaniment=""),
                 name="coaching_contact_accompaniment_kind",
             ),
-        ]
+        )
         indexes = [
-            models.Index(
-                fields=["organization", "engagement", "-started_at"], name="coaching_contact_eng"
-            ),
+            tenant_index("engagement", "-started_at", name="coaching_contact_eng"),
         ]
         ordering = ["-started_at", "-id"]
 
@@ -319,16 +310,12 @@ class MeetingAttendance(TenantModel):
     attended_on = models.DateField()
     note = models.CharField(max_length=300, blank=True)
     # Empty when the client reported it themselves.
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    verified_by = user_ref(null=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
         indexes = [
-            models.Index(
-                fields=["organization", "engagement", "-attended_on"], name="coaching_meeting_eng"
-            ),
+            tenant_index("engagement", "-attended_on", name="coaching_meeting_eng"),
         ]
         ordering = ["-attended_on", "-id"]
 
@@ -357,16 +344,12 @@ class SobrietyTest(TenantModel):
     tested_on = models.DateField()
     kind = models.CharField(max_length=16, choices=TestKind.choices)
     result = models.CharField(max_length=16, choices=TestResult.choices)
-    observed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    observed_by = user_ref()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
         indexes = [
-            models.Index(
-                fields=["organization", "engagement", "-tested_on"], name="coaching_test_eng"
-            ),
+            tenant_index("engagement", "-tested_on", name="coaching_test_eng"),
         ]
         ordering = ["-tested_on", "-id"]
 
@@ -402,15 +385,12 @@ class CheckIn(TenantModel):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "engagement", "day"], name="coaching_checkin_one_per_day"
-            ),
+        constraints = tenant_constraints(
+            tenant_unique("engagement", "day", name="coaching_checkin_one_per_day"),
             models.CheckConstraint(
                 condition=Q(craving__gte=0, craving__lte=10), name="coaching_checkin_craving"
             ),
-        ]
+        )
         ordering = ["-day"]
 
     def __str__(self) -> str:
@@ -427,17 +407,12 @@ class RelapsePreventionPlan(TenantModel):
     people_to_call = models.TextField(blank=True)
     reasons_for_recovery = models.TextField(blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = user_ref(null=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "engagement"], name="coaching_plan_one_per_engagement"
-            ),
-        ]
+        constraints = tenant_constraints(
+            tenant_unique("engagement", name="coaching_plan_one_per_engagement"),
+        )
 
 
 class HighRiskEvent(TenantModel):
@@ -452,16 +427,12 @@ class HighRiskEvent(TenantModel):
     extra_contacts = models.PositiveSmallIntegerField(
         default=1, validators=[MaxValueValidator(10)], help_text="Extra check-in calls that day."
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_ref()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
         indexes = [
-            models.Index(
-                fields=["organization", "engagement", "starts_at"], name="coaching_event_eng"
-            ),
+            tenant_index("engagement", "starts_at", name="coaching_event_eng"),
         ]
         ordering = ["starts_at"]
 
@@ -494,9 +465,7 @@ class Alert(TenantModel):
     detail = models.CharField(max_length=300, blank=True)
     raised_at = models.DateTimeField(default=timezone.now)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    acknowledged_by = user_ref(null=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     escalated_to = models.ForeignKey(
         Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -505,23 +474,22 @@ class Alert(TenantModel):
     cleared_reason = models.CharField(max_length=200, blank=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "engagement", "cause"],
+        constraints = tenant_constraints(
+            tenant_unique(
+                "engagement",
+                "cause",
                 condition=Q(status__in=["open", "acknowledged"]),
                 name="coaching_alert_one_outstanding_per_cause",
             ),
-        ]
+        )
         indexes = [
-            models.Index(
-                fields=["organization", "status", "raised_at"],
+            tenant_index(
+                "status",
+                "raised_at",
                 name="coaching_alert_open",
                 condition=Q(status="open"),
             ),
-            models.Index(
-                fields=["organization", "engagement", "-raised_at"], name="coaching_alert_eng"
-            ),
+            tenant_index("engagement", "-raised_at", name="coaching_alert_eng"),
         ]
         ordering = ["-raised_at", "-id"]
 

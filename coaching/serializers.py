@@ -1,5 +1,8 @@
 from rest_framework import serializers
 
+from continuum.people.serializers import ClientRowSerializer
+from continuum.tenancy.serializers import PublicIdSerializer, ReadOnlyFields, public_id_of, shown
+
 from .models import (
     AccompanimentKind,
     Alert,
@@ -15,10 +18,7 @@ from .models import (
 )
 
 
-class CoachingEngagementSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    client = serializers.UUIDField(source="client.public_id", read_only=True)
-    client_name = serializers.CharField(source="client.display_name", read_only=True)
+class CoachingEngagementSerializer(ReadOnlyFields, ClientRowSerializer):
     coach = serializers.SerializerMethodField()
 
     class Meta:
@@ -42,16 +42,14 @@ class CoachingEngagementSerializer(serializers.ModelSerializer):
             "end_reason",
             "created_at",
         ]
-        read_only_fields = fields
 
     def get_coach(self, engagement) -> str | None:
         return engagement.coach.user.get_full_name() if engagement.coach_id else None
 
 
-class CoachingContactSerializer(serializers.ModelSerializer):
+class CoachingContactSerializer(PublicIdSerializer):
     """Reads contacts and validates a new one; the service writes it."""
 
-    id = serializers.UUIDField(source="public_id", read_only=True)
     kind = serializers.ChoiceField(choices=ContactKind.choices)
     accompaniment = serializers.ChoiceField(
         choices=AccompanimentKind.choices, required=False, allow_blank=True, default=""
@@ -79,9 +77,7 @@ class CoachingContactSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class CoachingCheckInSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-
+class CoachingCheckInSerializer(ReadOnlyFields, PublicIdSerializer):
     class Meta:
         model = CheckIn
         fields = [
@@ -96,18 +92,16 @@ class CoachingCheckInSerializer(serializers.ModelSerializer):
             "note",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 class CoachingCheckInRecordedSerializer(CoachingCheckInSerializer):
     """The answer to a check-in: when it was a safety event (reported use, a craving at
     the threshold), who was told, in the client's words; else empty."""
 
-    safety_told = serializers.CharField(read_only=True, default="")
+    safety_told = shown(default="")
 
     class Meta(CoachingCheckInSerializer.Meta):
         fields = [*CoachingCheckInSerializer.Meta.fields, "safety_told"]
-        read_only_fields = fields
 
 
 class CoachingCheckInInputSerializer(serializers.Serializer):
@@ -122,7 +116,7 @@ class CoachingCheckInInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
 
 
-class RelapsePreventionPlanSerializer(serializers.ModelSerializer):
+class RelapsePreventionPlanSerializer(ReadOnlyFields, serializers.ModelSerializer):
     class Meta:
         model = RelapsePreventionPlan
         fields = [
@@ -133,13 +127,11 @@ class RelapsePreventionPlanSerializer(serializers.ModelSerializer):
             "reasons_for_recovery",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
-class CoachingAlertSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    engagement = serializers.UUIDField(source="engagement.public_id", read_only=True)
-    client_name = serializers.CharField(source="engagement.client.display_name", read_only=True)
+class CoachingAlertSerializer(ReadOnlyFields, PublicIdSerializer):
+    engagement = public_id_of("engagement")
+    client_name = shown("engagement.client.display_name")
 
     class Meta:
         model = Alert
@@ -155,4 +147,3 @@ class CoachingAlertSerializer(serializers.ModelSerializer):
             "escalated_at",
             "cleared_at",
         ]
-        read_only_fields = fields

@@ -159,27 +159,27 @@ if urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
     raise ImproperlyConfigured("REDIS_URL must be a redis:// or rediss:// URL.")
 CACHE_URL = env.str("CACHE_URL", default=_redis_db(REDIS_URL, 1))
 
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="continuum")
+# A frozen cache costs a request half a second, not a gunicorn timeout.
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
+
+
+def _cache(backend: str) -> dict:
+    return {
+        "BACKEND": backend,
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+        "OPTIONS": {
+            "socket_timeout": CACHE_SOCKET_TIMEOUT,
+            "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
+        },
+    }
+
+
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": CACHE_URL,
-        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="continuum"),
-        # A frozen cache costs a request half a second, not a gunicorn timeout.
-        "OPTIONS": {
-            "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
-            "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
-        },
-    },
+    "default": _cache("django.core.cache.backends.redis.RedisCache"),
     # Rate limits: the cache, and the database while the cache is unreachable.
-    "ratelimit": {
-        "BACKEND": "continuum.operations.ratelimit_cache.FallbackRateLimitCache",
-        "LOCATION": CACHE_URL,
-        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="continuum"),
-        "OPTIONS": {
-            "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
-            "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
-        },
-    },
+    "ratelimit": _cache("continuum.operations.ratelimit_cache.FallbackRateLimitCache"),
 }
 RATELIMIT_USE_CACHE = "ratelimit"
 # Who may scrape /metrics (platform-wide totals, no organization named): whoever holds

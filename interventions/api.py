@@ -1,11 +1,17 @@
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from continuum.tenancy.api import as_api_error
+from continuum.tenancy.api import (
+    SelectorDetailView,
+    SelectorListView,
+    SelectorView,
+    call_service,
+    created,
+    validated,
+)
 from continuum.tenancy.models import Role
 
 from . import selectors, services
@@ -36,81 +42,61 @@ class RequestListView(generics.ListAPIView):
         )
 
 
-class RequestDetailView(generics.RetrieveAPIView):
+class RequestDetailView(SelectorDetailView):
     required_roles = TRIAGE
     serializer_class = RequestSerializer
-
-    def get_object(self):
-        return selectors.request_get_for(
-            membership=self.request.membership, request_id=self.kwargs["request_id"]
-        )
+    selector = selectors.request_get_for
 
 
-class InterventionListView(generics.ListAPIView):
+class InterventionListView(SelectorListView):
     required_roles = TRIAGE
     serializer_class = InterventionSerializer
-
-    def get_queryset(self):
-        return selectors.intervention_list_for(membership=self.request.membership)
+    selector = selectors.intervention_list_for
 
 
-class InterventionDetailView(generics.RetrieveAPIView):
+class InterventionDetailView(SelectorDetailView):
     required_roles = TRIAGE
     serializer_class = InterventionDetailSerializer
-
-    def get_object(self):
-        return selectors.intervention_detail_for(
-            membership=self.request.membership, intervention_id=self.kwargs["intervention_id"]
-        )
+    selector = selectors.intervention_detail_for
 
 
-class ParticipantListView(generics.ListAPIView):
+class ParticipantListView(SelectorView, generics.ListAPIView):
     required_roles = TRIAGE
     serializer_class = ParticipantSerializer
     pagination_class = None
+    selector = selectors.intervention_get_for
 
     def get_queryset(self):
-        intervention = selectors.intervention_get_for(
-            membership=self.request.membership, intervention_id=self.kwargs["intervention_id"]
-        )
-        return intervention.participants.all()
+        return self.select().participants.all()
 
 
-class OutcomeView(APIView):
+class OutcomeView(SelectorView):
     """Record the outcome of the day: accepted, declined or postponed."""
 
     required_roles = frozenset({Role.ORG_ADMIN, Role.INTERVENTIONIST})
+    selector = selectors.intervention_get_for
 
     @extend_schema(request=OutcomeInputSerializer, responses=OutcomeSerializer)
     def post(self, request, org, intervention_id):
-        intervention = selectors.intervention_get_for(
-            membership=request.membership, intervention_id=intervention_id
-        )
-        data = OutcomeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            record = services.outcome_record(
-                actor=request.user, intervention=intervention, **data.validated_data
-            )
-        except ValidationError as exc:
-            raise as_api_error(exc) from exc
-        return Response(OutcomeSerializer(record).data, status=status.HTTP_201_CREATED)
+        intervention = self.select()
+        data = validated(OutcomeInputSerializer, request.data)
+        outcome = services.outcome_record
+        record = call_service(outcome, actor=request.user, intervention=intervention, **data)
+        return created(OutcomeSerializer, record)
 
 
-class LetterListView(generics.ListAPIView):
+class LetterListView(SelectorView, generics.ListAPIView):
     """Letters of an intervention that the caller may read: their own, or all of them
     for the intervention's interventionist."""
 
     required_roles = LETTER_ROLES
     serializer_class = LetterSerializer
     pagination_class = None
+    selector = selectors.intervention_get_for
 
     def get_queryset(self):
-        intervention = selectors.intervention_get_for(
-            membership=self.request.membership, intervention_id=self.kwargs["intervention_id"]
-        )
         return selectors.letter_list_for(
-            membership=self.request.membership, intervention=intervention
+            membership=self.request.membership, intervention=self.select()
         )
 
 
@@ -129,12 +115,8 @@ class LetterDetailView(APIView):
         letter = self._letter(request, letter_id)
         if letter.author_id != request.user.pk:
             raise PermissionDenied("Only the author changes a letter.")
-        data = LetterInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            letter = services.letter_save(
-                actor=request.user, participant=letter.participant, **data.validated_data
-            )
-        except ValidationError as exc:
-            raise as_api_error(exc) from exc
+        data = validated(LetterInputSerializer, request.data)
+        letter = call_service(
+            services.letter_save, actor=request.user, participant=letter.participant, **data
+        )
         return Response(LetterSerializer(letter).data)

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
@@ -8,6 +7,7 @@ from continuum.care.models import CareEpisode
 from continuum.fields import EncryptedTextField
 from continuum.people.models import Client, FamilyMember, Relationship
 from continuum.tenancy.models import Membership, TenantModel
+from continuum.tenancy.schema import tenant_constraints, tenant_index, tenant_unique, user_ref
 
 
 class DangerSign(models.TextChoices):
@@ -60,20 +60,20 @@ class InterventionRequest(TenantModel):
     submission_count = models.PositiveSmallIntegerField(default=1)
     first_contact_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    decided_by = user_ref(null=True)
     decision_note = models.TextField(blank=True)
     referred_to = models.CharField(max_length=200, blank=True)
     overdue_alerted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
         indexes = [
-            models.Index(
-                fields=["organization", "status", "-is_urgent", "submitted_at"],
+            tenant_index(
+                "status",
+                "-is_urgent",
+                "submitted_at",
                 name="interv_request_queue",
             ),
-            models.Index(fields=["organization", "requester", "client"], name="interv_request_dup"),
+            tenant_index("requester", "client", name="interv_request_dup"),
         ]
         ordering = ["-is_urgent", "submitted_at"]
 
@@ -178,17 +178,12 @@ class Intervention(TenantModel):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "request"], name="interv_one_per_request"
-            ),
-        ]
+        constraints = tenant_constraints(
+            tenant_unique("request", name="interv_one_per_request"),
+        )
         indexes = [
-            models.Index(
-                fields=["organization", "interventionist"], name="interv_by_interventionist"
-            ),
-            models.Index(fields=["organization", "client"], name="interv_by_client"),
+            tenant_index("interventionist", name="interv_by_interventionist"),
+            tenant_index("client", name="interv_by_client"),
         ]
         ordering = ["-created_at"]
 
@@ -248,14 +243,14 @@ class Participant(TenantModel):
     rsvp = models.CharField(max_length=8, choices=Rsvp.choices, default=Rsvp.PENDING)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "intervention", "family_member"],
+        constraints = tenant_constraints(
+            tenant_unique(
+                "intervention",
+                "family_member",
                 condition=models.Q(family_member__isnull=False),
                 name="interv_participant_once",
             ),
-        ]
+        )
         ordering = [models.F("speaking_order").asc(nulls_last=True), "name"]
 
     def __str__(self) -> str:
@@ -294,7 +289,7 @@ class Letter(TenantModel):
     """What one participant will say. Only its author and the interventionist read it."""
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="letters")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = user_ref()
     body = EncryptedTextField(blank=True)
     status = models.CharField(max_length=20, choices=LetterStatus.choices, default="draft")
     reviewer_comment = models.TextField(blank=True)
@@ -303,12 +298,9 @@ class Letter(TenantModel):
     approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "participant"], name="interv_one_letter_each"
-            ),
-        ]
+        constraints = tenant_constraints(
+            tenant_unique("participant", name="interv_one_letter_each"),
+        )
         ordering = ["participant__speaking_order", "id"]
 
 
@@ -318,9 +310,7 @@ class InterventionOutcome(TenantModel):
     )
     outcome = models.CharField(max_length=12, choices=Outcome.choices)
     recorded_at = models.DateTimeField(default=timezone.now)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_ref()
     admission_date = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
 
@@ -343,12 +333,9 @@ class ResponsePlan(TenantModel):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "intervention"], name="interv_one_response_plan"
-            ),
-        ]
+        constraints = tenant_constraints(
+            tenant_unique("intervention", name="interv_one_response_plan"),
+        )
 
 
 class WellbeingCheckin(TenantModel):
@@ -365,20 +352,15 @@ class WellbeingCheckin(TenantModel):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
+        constraints = tenant_constraints(
             models.CheckConstraint(
                 condition=models.Q(stress__range=(1, 5))
                 & models.Q(sleep__range=(1, 5))
                 & models.Q(hope__range=(1, 5)),
                 name="interv_wellbeing_range",
             ),
-        ]
-        indexes = [
-            models.Index(
-                fields=["organization", "intervention", "-recorded_at"], name="interv_wellbeing"
-            )
-        ]
+        )
+        indexes = [tenant_index("intervention", "-recorded_at", name="interv_wellbeing")]
         ordering = ["-recorded_at"]
 
     @property

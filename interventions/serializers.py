@@ -1,5 +1,8 @@
 from rest_framework import serializers
 
+from continuum.people.serializers import ClientRowSerializer
+from continuum.tenancy.serializers import PublicIdSerializer, ReadOnlyFields, public_id_of, shown
+
 from .models import (
     AgendaItem,
     Intervention,
@@ -11,12 +14,9 @@ from .models import (
 )
 
 
-class RequestSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    client = serializers.UUIDField(source="client.public_id", read_only=True)
-    client_name = serializers.CharField(source="client.display_name", read_only=True)
-    requester_name = serializers.CharField(source="requester.display_name", read_only=True)
-    episode = serializers.UUIDField(source="episode.public_id", read_only=True)
+class RequestSerializer(ReadOnlyFields, ClientRowSerializer):
+    requester_name = shown("requester.display_name")
+    episode = public_id_of("episode")
 
     class Meta:
         model = InterventionRequest
@@ -37,11 +37,9 @@ class RequestSerializer(serializers.ModelSerializer):
             "decided_at",
             "referred_to",
         ]
-        read_only_fields = fields
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class ParticipantSerializer(ReadOnlyFields, PublicIdSerializer):
     has_portal_access = serializers.SerializerMethodField()
 
     class Meta:
@@ -57,7 +55,6 @@ class ParticipantSerializer(serializers.ModelSerializer):
             "portal_invited_at",
             "has_portal_access",
         ]
-        read_only_fields = fields
 
     def get_has_portal_access(self, obj) -> bool:
         return obj.portal_invited_at is not None
@@ -69,23 +66,15 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         fields = ["position", "title", "minutes"]
 
 
-class OutcomeSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-
+class OutcomeSerializer(ReadOnlyFields, PublicIdSerializer):
     class Meta:
         model = InterventionOutcome
         fields = ["id", "outcome", "recorded_at", "admission_date", "notes"]
-        read_only_fields = fields
 
 
-class InterventionSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    request = serializers.UUIDField(source="request.public_id", read_only=True)
-    client = serializers.UUIDField(source="client.public_id", read_only=True)
-    client_name = serializers.CharField(source="client.display_name", read_only=True)
-    interventionist = serializers.CharField(
-        source="interventionist.user.get_full_name", read_only=True
-    )
+class InterventionSerializer(ReadOnlyFields, ClientRowSerializer):
+    request = public_id_of("request")
+    interventionist = shown("interventionist.user.get_full_name")
 
     class Meta:
         model = Intervention
@@ -108,7 +97,6 @@ class InterventionSerializer(serializers.ModelSerializer):
             "transport_dispatched_at",
             "outcome",
         ]
-        read_only_fields = fields
 
 
 class InterventionDetailSerializer(InterventionSerializer):
@@ -118,7 +106,6 @@ class InterventionDetailSerializer(InterventionSerializer):
 
     class Meta(InterventionSerializer.Meta):
         fields = [*InterventionSerializer.Meta.fields, "participants", "agenda", "outcomes"]
-        read_only_fields = fields
 
 
 class OutcomeInputSerializer(serializers.Serializer):
@@ -127,10 +114,9 @@ class OutcomeInputSerializer(serializers.Serializer):
     admission_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class LetterSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    participant = serializers.UUIDField(source="participant.public_id", read_only=True)
-    participant_name = serializers.CharField(source="participant.name", read_only=True)
+class LetterSerializer(ReadOnlyFields, PublicIdSerializer):
+    participant = public_id_of("participant")
+    participant_name = shown("participant.name")
 
     class Meta:
         model = Letter
@@ -145,7 +131,6 @@ class LetterSerializer(serializers.ModelSerializer):
             "submitted_at",
             "approved_at",
         ]
-        read_only_fields = fields
 
 
 class LetterInputSerializer(serializers.Serializer):

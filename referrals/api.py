@@ -8,15 +8,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from continuum.paging import PageNumberPagination
+from continuum.tenancy.api import SelectorListView, validated
 from continuum.tenancy.models import STAFF_ROLES, Role
+from continuum.tenancy.serializers import PublicIdSerializer, public_id_of, shown
 
 from . import selectors, services
 from .forms import SearchForm
 from .models import ImportJob, Listing, Referral
 
 
-class ListingSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+class ListingSerializer(PublicIdSerializer):
     distance_miles = serializers.SerializerMethodField()
     capacity = serializers.SerializerMethodField(
         help_text="accepting, waitlist, not_accepting or unknown (not stated, or reported "
@@ -24,9 +25,9 @@ class ListingSerializer(serializers.ModelSerializer):
     )
     # Plain strings: the choice sets are documented on the search page, and named enums
     # would collide with other apps' "kind" and "status" components.
-    kind = serializers.CharField(read_only=True)
-    status = serializers.CharField(read_only=True)
-    service_area_kind = serializers.CharField(read_only=True)
+    kind = shown()
+    status = shown()
+    service_area_kind = shown()
 
     class Meta:
         model = Listing
@@ -72,12 +73,11 @@ class ListingSerializer(serializers.ModelSerializer):
         return round(distance, 1) if distance is not None else None
 
 
-class ReferralSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    listing = serializers.UUIDField(source="listing.public_id", read_only=True)
-    client = serializers.UUIDField(source="client.public_id", read_only=True, allow_null=True)
-    source = serializers.CharField(read_only=True)
-    status = serializers.CharField(read_only=True)
+class ReferralSerializer(PublicIdSerializer):
+    listing = public_id_of("listing")
+    client = public_id_of("client", allow_null=True)
+    source = shown()
+    status = shown()
 
     class Meta:
         model = Referral
@@ -127,12 +127,10 @@ class ListingDetailView(generics.RetrieveAPIView):
         )
 
 
-class ReferralListView(generics.ListAPIView):
+class ReferralListView(SelectorListView):
     required_roles = STAFF_ROLES
     serializer_class = ReferralSerializer
-
-    def get_queryset(self):
-        return selectors.referral_list_for(membership=self.request.membership)
+    selector = selectors.referral_list_for
 
 
 class HsdsExportView(APIView):
@@ -150,10 +148,9 @@ class HsdsExportView(APIView):
         )
 
 
-class ImportSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    status = serializers.CharField(read_only=True)
-    format = serializers.CharField(read_only=True)
+class ImportSerializer(PublicIdSerializer):
+    status = shown()
+    format = shown()
     report = serializers.SerializerMethodField()
 
     class Meta:
@@ -196,9 +193,8 @@ class ImportCreateView(APIView):
 
     @extend_schema(request=ImportUploadSerializer, responses={202: ImportSerializer})
     def post(self, request, org):
-        upload = ImportUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        file = upload.validated_data["file"]
+        upload = validated(ImportUploadSerializer, request.data)
+        file = upload["file"]
         try:
             job = services.import_job_create(
                 actor=request.user,

@@ -71,6 +71,15 @@ STATUS_OUT = {
 }
 # Re-exported for the forms and search reasons; the languages live in languages.py.
 LANGUAGE_LABELS = languages.LANGUAGE_LABELS
+# Tables that hang off a service by service_id, in the order they are read and written.
+SERVICE_SIDE_TABLES = (
+    "phones",
+    "languages",
+    "schedules",
+    "service_areas",
+    "contacts",
+    "cost_options",
+)
 
 # Limits on what an upload may unpack to: checked from the archive's directory before
 # anything is inflated, and again while reading (a directory can lie about sizes).
@@ -370,17 +379,7 @@ def parse_csv_package(payload: bytes, filename: str = "the file") -> Parsed:
     locations = {r["id"]: _clean(r) for r in tables.get("locations.csv", []) if r.get("id")}
     terms = {r["id"]: _clean(r) for r in tables.get("taxonomy_terms.csv", []) if r.get("id")}
     service_ids = {r.get("id") for r in tables["services.csv"]}
-    side = {
-        name: by(f"{name}.csv", "service_id")
-        for name in (
-            "phones",
-            "languages",
-            "schedules",
-            "service_areas",
-            "contacts",
-            "cost_options",
-        )
-    }
+    side = {name: by(f"{name}.csv", "service_id") for name in SERVICE_SIDE_TABLES}
     sal_rows = by("service_at_location.csv", "service_id")
     attributes = by("attributes.csv", "link_id")
 
@@ -1434,14 +1433,7 @@ def csv_package(records: list[dict]) -> bytes:
         if isinstance(org, dict):
             put("organizations.csv", org)
         put("services.csv", record)
-        for name in (
-            "phones",
-            "languages",
-            "schedules",
-            "service_areas",
-            "contacts",
-            "cost_options",
-        ):
+        for name in SERVICE_SIDE_TABLES:
             for item in record.get(name) or []:
                 if isinstance(item, dict):
                     put(f"{name}.csv", {**item, "service_id": sid})

@@ -4,7 +4,6 @@ A listing is one HSDS *service*: a program (residential, IOP, a meeting) or an i
 professional. Fields HSDS has no column for travel as HSDS attributes (see hsds.py), and
 the record as last imported is kept in `hsds_raw` so an export returns what came in."""
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from continuum.tenancy.models import TenantModel
+from continuum.tenancy.schema import tenant_constraints, tenant_index, tenant_unique, user_ref
 
 VERIFY_EVERY_DAYS = 180
 # Openings a provider reported are shown for this long, then as unknown (an organization
@@ -105,12 +105,9 @@ class DirectoryOrganization(TenantModel):
     hsds_raw = models.JSONField(default=dict, blank=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "hsds_id"], name="referrals_dirorg_org_hsds_id"
-            ),
-        ]
+        constraints = tenant_constraints(
+            tenant_unique("hsds_id", name="referrals_dirorg_org_hsds_id"),
+        )
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -168,9 +165,7 @@ class Listing(TenantModel):
         max_length=20, choices=ListingStatus.choices, default=ListingStatus.ACTIVE
     )
     last_verified_at = models.DateTimeField(null=True, blank=True)
-    last_verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    last_verified_by = user_ref(null=True, on_delete=models.SET_NULL)
     # Maintained by services.listing_refresh_search (one UPDATE per save or import).
     search_vector = SearchVectorField(null=True, editable=False)
     hsds_raw = models.JSONField(default=dict, blank=True)
@@ -178,36 +173,31 @@ class Listing(TenantModel):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "hsds_id"], name="referrals_listing_org_hsds_id"
-            ),
+        constraints = tenant_constraints(
+            tenant_unique("hsds_id", name="referrals_listing_org_hsds_id"),
             models.CheckConstraint(
                 condition=models.Q(minimum_age__isnull=True)
                 | models.Q(maximum_age__isnull=True)
                 | models.Q(minimum_age__lte=models.F("maximum_age")),
                 name="referrals_listing_age_range",
             ),
-        ]
+        )
         indexes = [
             # Inverted indexes stand alone: the scoped manager adds the organization filter,
             # and a btree_gin extension is not available on every PostgreSQL we run on.
             GinIndex(fields=["search_vector"], name="referrals_listing_search"),
             GinIndex(fields=["service_zip_codes"], name="referrals_listing_zips"),
-            models.Index(
-                fields=["organization", "status", "kind"], name="referrals_listing_org_kind"
-            ),
-            models.Index(
-                fields=["organization", "service_area_kind", "service_state"],
+            tenant_index("status", "kind", name="referrals_listing_org_kind"),
+            tenant_index(
+                "service_area_kind",
+                "service_state",
                 name="referrals_listing_org_area",
             ),
-            models.Index(
-                fields=["organization", "last_verified_at"], name="referrals_listing_verified"
-            ),
+            tenant_index("last_verified_at", name="referrals_listing_verified"),
             # The widest service radius, read by every "in your area" search.
-            models.Index(
-                fields=["organization", "service_area_kind", "service_radius_miles"],
+            tenant_index(
+                "service_area_kind",
+                "service_radius_miles",
                 name="referrals_listing_radius",
             ),
         ]
@@ -289,11 +279,8 @@ class ListingLocation(TenantModel):
     listing_reach_miles = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "listing", "hsds_id"], name="referrals_location_hsds_id"
-            ),
+        constraints = tenant_constraints(
+            tenant_unique("listing", "hsds_id", name="referrals_location_hsds_id"),
             models.CheckConstraint(
                 condition=models.Q(latitude__isnull=True)
                 | models.Q(latitude__gte=-90, latitude__lte=90),
@@ -304,15 +291,15 @@ class ListingLocation(TenantModel):
                 | models.Q(longitude__gte=-180, longitude__lte=180),
                 name="referrals_location_longitude",
             ),
-        ]
+        )
         indexes = [
             # Bounding-box search: a range on latitude, then longitude, inside the tenant.
-            models.Index(
-                fields=["organization", "latitude", "longitude"], name="referrals_location_geo"
-            ),
+            tenant_index("latitude", "longitude", name="referrals_location_geo"),
             # The same box among one kind's locations, answered from the index alone.
-            models.Index(
-                fields=["organization", "listing_kind", "latitude", "longitude"],
+            tenant_index(
+                "listing_kind",
+                "latitude",
+                "longitude",
                 include=["listing_reach_miles", "listing"],
                 name="referrals_location_kind_geo",
             ),
@@ -333,10 +320,9 @@ class DirectorySettings(TenantModel):
     )
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(fields=["organization"], name="referrals_settings_once"),
-        ]
+        constraints = tenant_constraints(
+            tenant_unique(name="referrals_settings_once"),
+        )
 
     def __str__(self) -> str:
         return f"Directory settings of {self.organization_id}"
@@ -362,19 +348,18 @@ class TaxonomyMapping(TenantModel):
     term_key = models.CharField(max_length=120, editable=False)
     field = models.CharField(max_length=12, choices=MappingField.choices)
     value = models.CharField(max_length=32)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref(null=True, blank=False, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "term_key", "field", "value"],
+        constraints = tenant_constraints(
+            tenant_unique(
+                "term_key",
+                "field",
+                "value",
                 name="referrals_mapping_once",
             ),
-        ]
+        )
         ordering = ["term_key", "field"]
 
     def __str__(self) -> str:
@@ -392,9 +377,7 @@ class ImportJob(TenantModel):
     """An HSDS import. The uploaded file is kept here so a worker that restarts can
     run the job again from the database alone."""
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref(null=True, blank=False, on_delete=models.SET_NULL)
     filename = models.CharField(max_length=255)
     format = models.CharField(max_length=8, choices=ImportFormat.choices)
     payload = models.BinaryField()
@@ -525,9 +508,7 @@ class Referral(TenantModel):
     )
     status_changed_at = models.DateTimeField(default=timezone.now)
     # Who asked: a staff member, or a family member writing from the public page.
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref(null=True, on_delete=models.SET_NULL)
     requester_name = models.CharField(max_length=200, blank=True)
     requester_email = models.EmailField(blank=True)
     requester_phone = models.CharField(max_length=40, blank=True)
@@ -547,14 +528,13 @@ class Referral(TenantModel):
 
     class Meta(TenantModel.Meta):
         indexes = [
-            models.Index(
-                fields=["organization", "status", "status_changed_at"],
+            tenant_index(
+                "status",
+                "status_changed_at",
                 name="referrals_referral_status",
             ),
-            models.Index(
-                fields=["organization", "client", "-created_at"], name="referrals_referral_client"
-            ),
-            models.Index(fields=["organization", "listing"], name="referrals_referral_listing"),
+            tenant_index("client", "-created_at", name="referrals_referral_client"),
+            tenant_index("listing", name="referrals_referral_listing"),
         ]
         ordering = ["-created_at"]
 
@@ -601,18 +581,14 @@ class ReferralStatusChange(TenantModel):
     from_status = models.CharField(max_length=12, choices=ReferralStatus.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=ReferralStatus.choices)
     reason = models.TextField(blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    changed_by = user_ref(null=True, on_delete=models.SET_NULL)
     # For changes made without an account: "Receiving provider (response link)".
     changed_by_label = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
         indexes = [
-            models.Index(
-                fields=["organization", "referral", "created_at"], name="referrals_change_referral"
-            ),
+            tenant_index("referral", "created_at", name="referrals_change_referral"),
         ]
         ordering = ["created_at", "id"]
 
@@ -636,13 +612,14 @@ class ProviderResponse(TenantModel):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "referral", "link_nonce", "action"],
+        constraints = tenant_constraints(
+            tenant_unique(
+                "referral",
+                "link_nonce",
+                "action",
                 name="referrals_response_once",
             ),
-        ]
+        )
 
     def __str__(self) -> str:
         return self.action

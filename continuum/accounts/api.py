@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from continuum.accounts.services import api_token_create
 from continuum.audit.services import audit_record
+from continuum.tenancy.api import validated
 from continuum.tenancy.serializers import TokenRequestSerializer, TokenSerializer
 
 
@@ -29,14 +30,13 @@ class ObtainTokenView(APIView):
     def post(self, request):
         if not ratelimit.consume(request._request, action="login"):
             return Response({"detail": "Too many attempts. Try again later."}, status=429)
-        data = TokenRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(TokenRequestSerializer, request.data)
         adapter = get_adapter(request._request)
         try:
             user = adapter.authenticate(
                 request._request,
-                email=data.validated_data["email"].lower(),
-                password=data.validated_data["password"],
+                email=data["email"].lower(),
+                password=data["password"],
             )
         except ValidationError:
             return Response({"detail": "Too many failed attempts. Try again later."}, status=429)
@@ -46,7 +46,7 @@ class ObtainTokenView(APIView):
             )
         totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
         # A password alone must not mint a token for an account protected by a second factor.
-        code = data.validated_data.get("code", "")
+        code = data.get("code", "")
         if totp is not None and not code:
             return Response(
                 {"code": ["Enter the current code from your authenticator app."]},

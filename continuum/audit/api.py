@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 
+from continuum.tenancy.api import validated
 from continuum.tenancy.models import Role
 
 from .selectors import AuditFilters, audit_event_list
@@ -16,9 +17,8 @@ class AuditEventListView(generics.ListAPIView):
     serializer_class = AuditEventSerializer
 
     def get_queryset(self):
-        params = AuditFilterSerializer(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
+        params = validated(AuditFilterSerializer, self.request.query_params)
+        data = params
         filters = AuditFilters(
             actor_id=data.get("user"),
             client_id=data.get("client"),

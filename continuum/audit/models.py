@@ -1,11 +1,11 @@
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django_scopes import ScopedManager
 
 from continuum.tenancy.models import Organization
+from continuum.tenancy.schema import tenant_index, user_ref
 
 
 class AuditEvent(models.Model):
@@ -19,9 +19,7 @@ class AuditEvent(models.Model):
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = user_ref(null=True)
     actor_email = models.CharField(max_length=254, blank=True)
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64, blank=True)
@@ -38,10 +36,10 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [
-            models.Index(fields=["organization", "-at"], name="audit_org_at"),
-            models.Index(fields=["organization", "actor", "-at"], name="audit_org_actor_at"),
-            models.Index(fields=["organization", "client_id", "-at"], name="audit_org_client_at"),
-            models.Index(fields=["organization", "action", "-at"], name="audit_org_action_at"),
+            tenant_index("-at", name="audit_org_at"),
+            tenant_index("actor", "-at", name="audit_org_actor_at"),
+            tenant_index("client_id", "-at", name="audit_org_client_at"),
+            tenant_index("action", "-at", name="audit_org_action_at"),
         ]
 
     def __str__(self) -> str:

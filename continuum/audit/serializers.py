@@ -1,28 +1,17 @@
 from rest_framework import serializers
 
+from continuum.tenancy.serializers import PublicIdSerializer, ReadOnlyFields, public_id_of
+
+from .export import EVENT_FIELDS
 from .models import AuditEvent
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    actor = serializers.UUIDField(source="actor.public_id", read_only=True, allow_null=True)
+class AuditEventSerializer(ReadOnlyFields, PublicIdSerializer):
+    actor = public_id_of("actor", allow_null=True)
 
     class Meta:
         model = AuditEvent
-        fields = [
-            "id",
-            "at",
-            "actor",
-            "actor_email",
-            "action",
-            "object_type",
-            "object_id",
-            "client_id",
-            "ip",
-            "user_agent",
-            "request_id",
-        ]
-        read_only_fields = fields
+        fields = ["id", "at", "actor", "actor_email", *EVENT_FIELDS]
 
 
 class AuditFilterSerializer(serializers.Serializer):

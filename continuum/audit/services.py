@@ -91,6 +91,10 @@ def audit_record(
         detail=detail,
         actor_email=actor_email,
     )
+    return _append(event, organization)
+
+
+def _append(event: AuditEvent, organization) -> AuditEvent:
     with _written_in(organization):
         event.save(force_insert=True)
     return event
@@ -102,10 +106,8 @@ def _client_id_of(obj: models.Model, client_id):
     return client_id
 
 
-def audit_read(*, actor, organization, obj: models.Model, client_id=None) -> AuditEvent:
-    """Record that `actor` was shown `obj`, a record about a client. For a client object
-    the client id is its own public id; otherwise pass the client's public id."""
-    return audit_record(
+def _viewed(*, actor, organization, obj: models.Model, client_id) -> AuditEvent:
+    return _build(
         actor=actor,
         organization=organization,
         action=f"{obj._meta.model_name}.viewed",
@@ -114,19 +116,20 @@ def audit_read(*, actor, organization, obj: models.Model, client_id=None) -> Aud
     )
 
 
+def audit_read(*, actor, organization, obj: models.Model, client_id=None) -> AuditEvent:
+    """Record that `actor` was shown `obj`, a record about a client. For a client object
+    the client id is its own public id; otherwise pass the client's public id."""
+    event = _viewed(actor=actor, organization=organization, obj=obj, client_id=client_id)
+    return _append(event, organization)
+
+
 def audit_read_many(
     *, actor, organization, items: Iterable[tuple[models.Model, Any]]
 ) -> list[AuditEvent]:
     """Record reads of a page of records in one INSERT: `items` are (object, client id)
     pairs, as shown on a list page or in an API list response."""
     events = [
-        _build(
-            actor=actor,
-            organization=organization,
-            action=f"{obj._meta.model_name}.viewed",
-            obj=obj,
-            client_id=_client_id_of(obj, client_id),
-        )
+        _viewed(actor=actor, organization=organization, obj=obj, client_id=client_id)
         for obj, client_id in items
     ]
     if events:

@@ -1,14 +1,13 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from continuum.audit.mixins import AuditedListMixin
 from continuum.audit.services import audit_read
 from continuum.people.selectors import client_get_for
-from continuum.tenancy.api import as_api_error
+from continuum.tenancy.api import SelectorListView, as_api_error, call_service, created, validated
 from continuum.tenancy.models import STAFF_ROLES
 
 from .selectors import episode_get_for, episode_list_for, task_get_for, task_list_for
@@ -24,33 +23,27 @@ from .serializers import (
 from .services import episode_open, episode_transition, task_set_status
 
 
-class EpisodeListView(AuditedListMixin, generics.ListAPIView):
+class EpisodeListView(AuditedListMixin, SelectorListView):
     """Episodes of the clients the caller may see; POST opens one."""
 
     required_roles = STAFF_ROLES
     serializer_class = EpisodeSerializer
-
-    def get_queryset(self):
-        return episode_list_for(membership=self.request.membership)
+    selector = episode_list_for
 
     def audit_client_id(self, obj):
         return obj.client.public_id
 
     @extend_schema(request=EpisodeOpenSerializer, responses={201: EpisodeSerializer})
     def post(self, request, org):
-        data = EpisodeOpenSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        data = validated(EpisodeOpenSerializer, request.data)
+        values = dict(data)
         try:
             client = client_get_for(membership=request.membership, client_id=values.pop("client"))
         except Http404:
             # A client the caller cannot see is, to them, unknown.
             raise as_api_error(ValidationError({"client": "No such client."})) from None
-        try:
-            episode = episode_open(actor=request.user, client=client, **values)
-        except ValidationError as exc:
-            raise as_api_error(exc) from exc
-        return Response(EpisodeSerializer(episode).data, status=status.HTTP_201_CREATED)
+        episode = call_service(episode_open, actor=request.user, client=client, **values)
+        return created(EpisodeSerializer, episode)
 
 
 class EpisodeDetailView(APIView):
@@ -76,25 +69,17 @@ class EpisodeTransitionView(APIView):
     @extend_schema(request=TransitionInputSerializer, responses={201: PhaseTransitionSerializer})
     def post(self, request, org, episode_id):
         episode = episode_get_for(membership=request.membership, episode_id=episode_id)
-        data = TransitionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            transition = episode_transition(
-                actor=request.user, episode=episode, **data.validated_data
-            )
-        except ValidationError as exc:
-            raise as_api_error(exc) from exc
-        return Response(PhaseTransitionSerializer(transition).data, status=status.HTTP_201_CREATED)
+        data = validated(TransitionInputSerializer, request.data)
+        transition = call_service(episode_transition, actor=request.user, episode=episode, **data)
+        return created(PhaseTransitionSerializer, transition)
 
 
-class TaskListView(generics.ListAPIView):
+class TaskListView(SelectorListView):
     """My open tasks: assigned to me or queued for a role I hold, overdue first."""
 
     required_roles = STAFF_ROLES
     serializer_class = TaskSerializer
-
-    def get_queryset(self):
-        return task_list_for(membership=self.request.membership)
+    selector = task_list_for
 
 
 class TaskDetailView(APIView):
@@ -108,12 +93,6 @@ class TaskDetailView(APIView):
     @extend_schema(request=TaskStatusSerializer, responses=TaskSerializer)
     def patch(self, request, org, task_id):
         task = task_get_for(membership=request.membership, task_id=task_id)
-        data = TaskStatusSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            task = task_set_status(
-                actor=request.user, task=task, status=data.validated_data["status"]
-            )
-        except ValidationError as exc:
-            raise as_api_error(exc) from exc
+        data = validated(TaskStatusSerializer, request.data)
+        task = call_service(task_set_status, actor=request.user, task=task, status=data["status"])
         return Response(TaskSerializer(task).data)

@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from continuum.people.models import Client
 from continuum.tenancy.models import Membership, Role, TenantModel
+from continuum.tenancy.schema import tenant_constraints, tenant_index, tenant_unique, user_ref
 from continuum.tenancy.timezones import moment_of
 
 
@@ -64,10 +64,9 @@ class CareEpisode(TenantModel):
     discharge_type = models.CharField(max_length=20, choices=DischargeType.choices, blank=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "client"],
+        constraints = tenant_constraints(
+            tenant_unique(
+                "client",
                 condition=~models.Q(phase="closed"),
                 name="care_episode_one_open_per_client",
             ),
@@ -77,12 +76,10 @@ class CareEpisode(TenantModel):
                 | models.Q(discharge_date__gte=models.F("admission_date")),
                 name="care_episode_discharge_after_admission",
             ),
-        ]
+        )
         indexes = [
-            models.Index(
-                fields=["organization", "client", "-opened_at"], name="care_episode_client"
-            ),
-            models.Index(fields=["organization", "phase"], name="care_episode_phase"),
+            tenant_index("client", "-opened_at", name="care_episode_client"),
+            tenant_index("phase", name="care_episode_phase"),
         ]
         ordering = ["-opened_at"]
 
@@ -115,16 +112,12 @@ class PhaseTransition(TenantModel):
     from_phase = models.CharField(max_length=20, choices=Phase.choices, blank=True)
     to_phase = models.CharField(max_length=20, choices=Phase.choices)
     reason = models.TextField(blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = user_ref(null=True)
     at = models.DateTimeField(default=timezone.now)
     details = models.JSONField(default=dict, blank=True)
 
     class Meta(TenantModel.Meta):
-        indexes = [
-            models.Index(fields=["organization", "episode", "-at"], name="care_transition_episode")
-        ]
+        indexes = [tenant_index("episode", "-at", name="care_transition_episode")]
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
@@ -155,17 +148,10 @@ class HandoffRun(TenantModel):
     succeeded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "transition", "name"], name="care_handoff_once"
-            ),
-        ]
-        indexes = [
-            models.Index(
-                fields=["organization", "status", "created_at"], name="care_handoff_status"
-            )
-        ]
+        constraints = tenant_constraints(
+            tenant_unique("transition", "name", name="care_handoff_once"),
+        )
+        indexes = [tenant_index("status", "created_at", name="care_handoff_status")]
         ordering = ["-created_at", "name"]
 
     def __str__(self) -> str:
@@ -249,15 +235,12 @@ class Task(TenantModel):
     dedup_key = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    completed_by = user_ref(null=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "dedup_key"],
+        constraints = tenant_constraints(
+            tenant_unique(
+                "dedup_key",
                 condition=~models.Q(dedup_key=""),
                 name="care_task_dedup",
             ),
@@ -265,15 +248,11 @@ class Task(TenantModel):
                 condition=models.Q(assignee__isnull=False) | ~models.Q(queue_role=""),
                 name="care_task_has_owner",
             ),
-        ]
+        )
         indexes = [
-            models.Index(
-                fields=["organization", "assignee", "status", "due_at"], name="care_task_assignee"
-            ),
-            models.Index(
-                fields=["organization", "queue_role", "status", "due_at"], name="care_task_queue"
-            ),
-            models.Index(fields=["organization", "client", "-created_at"], name="care_task_client"),
+            tenant_index("assignee", "status", "due_at", name="care_task_assignee"),
+            tenant_index("queue_role", "status", "due_at", name="care_task_queue"),
+            tenant_index("client", "-created_at", name="care_task_client"),
         ]
         ordering = ["due_at", "created_at"]
 
@@ -309,7 +288,7 @@ class OnCallShift(TenantModel):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
-        indexes = [models.Index(fields=["organization", "weekday"], name="care_oncall_weekday")]
+        indexes = [tenant_index("weekday", name="care_oncall_weekday")]
         ordering = ["weekday", "starts_at", "id"]
 
     def __str__(self) -> str:
@@ -359,21 +338,17 @@ class SafetyEvent(TenantModel):
         "Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    acknowledged_by = user_ref(null=True)
 
     class Meta(TenantModel.Meta):
         indexes = [
-            models.Index(
-                fields=["organization", "escalate_at"],
+            tenant_index(
+                "escalate_at",
                 name="care_safety_escalate_due",
                 condition=models.Q(status="open", escalate_at__isnull=False),
             ),
-            models.Index(
-                fields=["organization", "client", "-raised_at"], name="care_safety_client"
-            ),
-            models.Index(fields=["organization", "asked", "status"], name="care_safety_asked"),
+            tenant_index("client", "-raised_at", name="care_safety_client"),
+            tenant_index("asked", "status", name="care_safety_asked"),
         ]
         ordering = ["-raised_at", "-id"]
 
@@ -401,5 +376,5 @@ class SafetyStep(TenantModel):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
-        indexes = [models.Index(fields=["organization", "event", "at"], name="care_safety_step")]
+        indexes = [tenant_index("event", "at", name="care_safety_step")]
         ordering = ["at", "id"]

@@ -1,5 +1,8 @@
 from rest_framework import serializers
 
+from continuum.people.serializers import ClientRowSerializer
+from continuum.tenancy.serializers import PublicIdSerializer, ReadOnlyFields, public_id_of, shown
+
 from .models import (
     CareEpisode,
     ClosedReason,
@@ -13,24 +16,20 @@ from .models import (
 # once, on the input serializers, so the OpenAPI enum names stay unambiguous.
 
 
-class PhaseTransitionSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    from_phase = serializers.CharField(read_only=True)
-    to_phase = serializers.CharField(read_only=True)
-    actor = serializers.EmailField(source="actor.email", read_only=True, default=None)
+class PhaseTransitionSerializer(ReadOnlyFields, PublicIdSerializer):
+    from_phase = shown()
+    to_phase = shown()
+    actor = shown("actor.email", field=serializers.EmailField, default=None)
 
     class Meta:
         model = PhaseTransition
         fields = ["id", "from_phase", "to_phase", "reason", "actor", "at", "details"]
-        read_only_fields = fields
 
 
-class EpisodeSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    client = serializers.UUIDField(source="client.public_id", read_only=True)
-    phase = serializers.CharField(read_only=True)
-    closed_reason = serializers.CharField(read_only=True)
-    discharge_type = serializers.CharField(read_only=True)
+class EpisodeSerializer(ReadOnlyFields, ClientRowSerializer):
+    phase = shown()
+    closed_reason = shown()
+    discharge_type = shown()
     allowed_next_phases = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
@@ -50,7 +49,6 @@ class EpisodeSerializer(serializers.ModelSerializer):
             "residential_program_listing_id",
             "discharge_type",
         ]
-        read_only_fields = fields
 
 
 class EpisodeDetailSerializer(EpisodeSerializer):
@@ -58,7 +56,6 @@ class EpisodeDetailSerializer(EpisodeSerializer):
 
     class Meta(EpisodeSerializer.Meta):
         fields = [*EpisodeSerializer.Meta.fields, "transitions"]
-        read_only_fields = fields
 
 
 class EpisodeOpenSerializer(serializers.Serializer):
@@ -82,14 +79,13 @@ class TransitionInputSerializer(serializers.Serializer):
     closed_reason = serializers.ChoiceField(choices=ClosedReason.choices, required=False)
 
 
-class TaskSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    client = serializers.UUIDField(source="client.public_id", read_only=True, default=None)
-    client_name = serializers.CharField(source="client.display_name", read_only=True, default=None)
-    assignee = serializers.UUIDField(source="assignee.public_id", read_only=True, default=None)
-    queue_role = serializers.CharField(read_only=True)
-    status = serializers.CharField(read_only=True)
-    priority = serializers.CharField(read_only=True)
+class TaskSerializer(ReadOnlyFields, PublicIdSerializer):
+    client = public_id_of("client", default=None)
+    client_name = shown("client.display_name", default=None)
+    assignee = public_id_of("assignee", default=None)
+    queue_role = shown()
+    status = shown()
+    priority = shown()
 
     class Meta:
         model = Task
@@ -108,7 +104,6 @@ class TaskSerializer(serializers.ModelSerializer):
             "created_at",
             "completed_at",
         ]
-        read_only_fields = fields
 
 
 class TaskStatusSerializer(serializers.Serializer):

@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -6,7 +5,7 @@ from rest_framework.views import APIView
 
 from continuum.audit.mixins import AuditedListMixin
 from continuum.people.selectors import client_get_for, family_for
-from continuum.tenancy.api import as_api_error
+from continuum.tenancy.api import call_service, created, validated
 from continuum.tenancy.models import STAFF_ROLES
 
 from .selectors import consent_get, consent_list, disclosure_list
@@ -41,9 +40,8 @@ class ConsentListView(_ClientMixin, AuditedListMixin, generics.ListAPIView):
     @extend_schema(request=ConsentCreateSerializer, responses={201: ConsentSerializer})
     def post(self, request, org, client_id):
         client = self.get_client()
-        data = ConsentCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        data = validated(ConsentCreateSerializer, request.data)
+        values = dict(data)
         family_id = values.pop("recipient_family_member", None)
         if family_id is not None:
             link = family_for(client=client).filter(family_member__public_id=family_id).first()
@@ -53,23 +51,21 @@ class ConsentListView(_ClientMixin, AuditedListMixin, generics.ListAPIView):
                     {"recipient_family_member": ["This person is not linked to the client."]},
                     status=status.HTTP_400_BAD_REQUEST,
                 )
-        try:
-            consent = consent_create(
-                actor=request.user, organization=request.organization, client=client, **values
-            )
-        except ValidationError as exc:
-            raise as_api_error(exc) from exc
-        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+        consent = call_service(
+            consent_create,
+            actor=request.user,
+            organization=request.organization,
+            client=client,
+            **values,
+        )
+        return created(ConsentSerializer, consent)
 
 
 class ConsentRevokeView(_ClientMixin, APIView):
     @extend_schema(request=None, responses=ConsentSerializer)
     def post(self, request, org, client_id, consent_id):
         consent = consent_get(client=self.get_client(), consent_id=consent_id)
-        try:
-            consent = consent_revoke(actor=request.user, consent=consent)
-        except ValidationError as exc:
-            raise as_api_error(exc) from exc
+        consent = call_service(consent_revoke, actor=request.user, consent=consent)
         return Response(ConsentSerializer(consent).data)
 
 

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -6,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from continuum.tenancy.models import TenantModel
+from continuum.tenancy.schema import tenant_constraints, tenant_index, user_ref
 
 from .notice import PART2_NOTICE
 
@@ -96,27 +96,18 @@ class Consent(TenantModel):
     signed_ip = models.GenericIPAddressField(null=True, blank=True)
     scan = models.FileField(upload_to="consent_scans/%Y/%m/", blank=True, max_length=255)
     scan_content_type = models.CharField(max_length=40, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_ref(null=True)
+    created_by = user_ref(null=True)
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    revoked_by = user_ref(null=True)
 
     class Meta(TenantModel.Meta):
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(
-                fields=["organization", "client", "-created_at"], name="consent_org_client"
-            ),
+            tenant_index("client", "-created_at", name="consent_org_client"),
         ]
-        constraints = [
-            *TenantModel.Meta.constraints,
+        constraints = tenant_constraints(
             models.CheckConstraint(
                 condition=models.Q(expires_on__isnull=False) | ~models.Q(expiration_event=""),
                 name="consent_has_expiration",
@@ -126,7 +117,7 @@ class Consent(TenantModel):
                 | (~models.Q(signed_name="") & models.Q(revocation_acknowledged=True)),
                 name="consent_signature_complete",
             ),
-        ]
+        )
 
     def __str__(self) -> str:
         return f"Consent {self.public_id} ({self.get_recipient_kind_display()})"
@@ -222,17 +213,13 @@ class Disclosure(TenantModel):
     recipient = models.CharField(max_length=200)
     description = models.TextField()
     purpose = models.CharField(max_length=32, choices=Purpose.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = user_ref(null=True)
     notice = models.TextField(default=PART2_NOTICE)
 
     class Meta(TenantModel.Meta):
         ordering = ["-disclosed_at", "-id"]
         indexes = [
-            models.Index(
-                fields=["organization", "client", "-disclosed_at"], name="disclosure_org_client"
-            ),
+            tenant_index("client", "-disclosed_at", name="disclosure_org_client"),
         ]
 
     def __str__(self) -> str:

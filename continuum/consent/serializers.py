@@ -1,15 +1,16 @@
 from rest_framework import serializers
 
+from continuum.people.serializers import ClientRowSerializer
+from continuum.tenancy.serializers import PublicIdSerializer, ReadOnlyFields, public_id_of, shown
+
 from .models import Consent, Disclosure, InformationCategory, Purpose, RecipientKind
 
 
-class ConsentSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    client = serializers.UUIDField(source="client.public_id", read_only=True)
+class ConsentSerializer(ReadOnlyFields, ClientRowSerializer):
     recipient_family_member = serializers.UUIDField(
         source="recipient_family_member.public_id", read_only=True, allow_null=True
     )
-    status = serializers.CharField(read_only=True)
+    status = shown()
 
     class Meta:
         model = Consent
@@ -34,7 +35,6 @@ class ConsentSerializer(serializers.ModelSerializer):
             "created_at",
             "revoked_at",
         ]
-        read_only_fields = fields
 
 
 class ConsentCreateSerializer(serializers.Serializer):
@@ -57,12 +57,11 @@ class ConsentCreateSerializer(serializers.Serializer):
     expiration_event = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class DisclosureSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    consent = serializers.UUIDField(source="consent.public_id", read_only=True)
-    actor = serializers.EmailField(source="actor.email", read_only=True, allow_null=True)
+class DisclosureSerializer(ReadOnlyFields, PublicIdSerializer):
+    consent = public_id_of("consent")
+    actor = shown("actor.email", field=serializers.EmailField, allow_null=True)
     # A plain string here: the purpose values are the consent's `purposes` enum.
-    purpose = serializers.CharField(read_only=True, help_text="One of the consent's purposes.")
+    purpose = shown(help_text="One of the consent's purposes.")
 
     class Meta:
         model = Disclosure
@@ -76,4 +75,3 @@ class DisclosureSerializer(serializers.ModelSerializer):
             "actor",
             "notice",
         ]
-        read_only_fields = fields

@@ -1,21 +1,13 @@
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from continuum.tenancy.api import call_service, validated
 
 from .selectors import notification_get_for, notification_inbox_for, preferences_get
 from .serializers import InboxFilterSerializer, NotificationSerializer, PreferenceSerializer
 from .services import notification_mark_all_read, notification_mark_read, preferences_update
-
-
-def _as_api_error(error: ValidationError) -> APIValidationError:
-    if hasattr(error, "error_dict"):
-        return APIValidationError(
-            {k: [m for e in v for m in e.messages] for k, v in error.error_dict.items()}
-        )
-    return APIValidationError({"detail": error.messages})
 
 
 class NotificationListView(generics.ListAPIView):
@@ -28,12 +20,11 @@ class NotificationListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        params = InboxFilterSerializer(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
+        params = validated(InboxFilterSerializer, self.request.query_params)
         return notification_inbox_for(
             organization=self.request.organization,
             user=self.request.user,
-            unread_only=params.validated_data["unread"],
+            unread_only=params["unread"],
         )
 
 
@@ -68,12 +59,8 @@ class NotificationPreferenceView(APIView):
 
     @extend_schema(request=PreferenceSerializer, responses=PreferenceSerializer)
     def put(self, request, org):
-        data = PreferenceSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            preference = preferences_update(
-                actor=request.user, organization=request.organization, **data.validated_data
-            )
-        except ValidationError as exc:
-            raise _as_api_error(exc) from exc
+        data = validated(PreferenceSerializer, request.data)
+        preference = call_service(
+            preferences_update, actor=request.user, organization=request.organization, **data
+        )
         return Response(PreferenceSerializer(preference).data)

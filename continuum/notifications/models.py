@@ -2,7 +2,6 @@
 claim rows with a lease, so a worker that dies mid-delivery leaves the row reclaimable
 rather than lost, and every channel's delivery is recorded once per notification."""
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from continuum.tenancy.models import TenantModel
+from continuum.tenancy.schema import tenant_constraints, tenant_index, tenant_unique, user_ref
 
 
 class Channel(models.TextChoices):
@@ -27,9 +27,7 @@ class Status(models.TextChoices):
 
 
 class Notification(TenantModel):
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    recipient = user_ref(on_delete=models.CASCADE)
     # The template name doubles as the notification kind that preferences refer to.
     template = models.CharField(max_length=100)
     context = models.JSONField(default=dict, blank=True)
@@ -55,21 +53,19 @@ class Notification(TenantModel):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "dedup_key"], name="notifications_notification_dedup"
-            ),
-        ]
+        constraints = tenant_constraints(
+            tenant_unique("dedup_key", name="notifications_notification_dedup"),
+        )
         indexes = [
             # The drain's scan: only rows still waiting or in flight, small by construction.
-            models.Index(
-                fields=["organization", "available_at"],
+            tenant_index(
+                "available_at",
                 name="notif_org_claimable",
                 condition=Q(status__in=["pending", "sending"]),
             ),
-            models.Index(
-                fields=["organization", "recipient", "-in_app_delivered_at"],
+            tenant_index(
+                "recipient",
+                "-in_app_delivered_at",
                 name="notif_org_inbox",
                 condition=Q(in_app_delivered_at__isnull=False),
             ),
@@ -95,20 +91,20 @@ class Delivery(TenantModel):
     reference = models.CharField(max_length=200, blank=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "notification", "channel"],
+        constraints = tenant_constraints(
+            tenant_unique(
+                "notification",
+                "channel",
                 name="notifications_delivery_once",
             ),
-        ]
+        )
 
 
 class NotificationPreference(TenantModel):
     """A user's choices within one organization. `channels_by_kind` maps a notification
     kind to the channels it should use; kinds not listed use the defaults."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = user_ref(on_delete=models.CASCADE)
     channels_by_kind = models.JSONField(default=dict, blank=True)
     quiet_hours_start = models.TimeField(null=True, blank=True)
     quiet_hours_end = models.TimeField(null=True, blank=True)
@@ -116,19 +112,16 @@ class NotificationPreference(TenantModel):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "user"], name="notifications_preference_user"
-            ),
-        ]
+        constraints = tenant_constraints(
+            tenant_unique("user", name="notifications_preference_user"),
+        )
 
 
 class CalendarFeed(TenantModel):
     """A secret calendar URL. Only a hash of the token is stored; at most one live feed
     per user and organization."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = user_ref(on_delete=models.CASCADE)
     # The membership and roles that allowed the link: it ends with them.
     membership = models.ForeignKey("tenancy.Membership", on_delete=models.CASCADE, related_name="+")
     roles = ArrayField(models.CharField(max_length=32), default=list)
@@ -137,17 +130,14 @@ class CalendarFeed(TenantModel):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "token_hash"], name="notifications_feed_token"
-            ),
-            models.UniqueConstraint(
-                fields=["organization", "user"],
+        constraints = tenant_constraints(
+            tenant_unique("token_hash", name="notifications_feed_token"),
+            tenant_unique(
+                "user",
                 condition=Q(revoked_at__isnull=True),
                 name="notifications_feed_one_live",
             ),
-        ]
+        )
 
     def still_allowed(self) -> bool:
         """The membership that made the link is active and holds every role it held then."""

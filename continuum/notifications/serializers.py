@@ -1,14 +1,15 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from continuum.tenancy.serializers import PublicIdSerializer, ReadOnlyFields, shown
+
 from .models import Channel, Notification
 
 
-class NotificationSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    kind = serializers.CharField(source="template", read_only=True)
-    delivered_at = serializers.DateTimeField(source="in_app_delivered_at", read_only=True)
-    unread = serializers.BooleanField(source="is_unread", read_only=True)
+class NotificationSerializer(ReadOnlyFields, PublicIdSerializer):
+    kind = shown("template")
+    delivered_at = shown("in_app_delivered_at", field=serializers.DateTimeField)
+    unread = shown("is_unread", field=serializers.BooleanField)
 
     class Meta:
         model = Notification
@@ -23,7 +24,6 @@ class NotificationSerializer(serializers.ModelSerializer):
             "read_at",
             "unread",
         ]
-        read_only_fields = fields
 
 
 class InboxFilterSerializer(serializers.Serializer):

@@ -1,11 +1,11 @@
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from continuum.audit.services import audit_read, audit_read_rows
-from continuum.tenancy.api import as_api_error
+from continuum.tenancy.api import as_api_error, call_service, created, validated
 from continuum.tenancy.models import STAFF_ROLES
 
 from .models import Client
@@ -46,15 +46,11 @@ class ClientListView(generics.ListAPIView):
 
     @extend_schema(request=ClientInputSerializer, responses={201: ClientSerializer})
     def post(self, request, org):
-        data = ClientInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            client = client_create(
-                actor=request.user, membership=request.membership, **data.validated_data
-            )
-        except ValidationError as exc:
-            raise as_api_error(exc) from exc
-        return Response(ClientSerializer(client).data, status=status.HTTP_201_CREATED)
+        data = validated(ClientInputSerializer, request.data)
+        client = call_service(
+            client_create, actor=request.user, membership=request.membership, **data
+        )
+        return created(ClientSerializer, client)
 
 
 class ClientDetailView(APIView):
@@ -69,12 +65,8 @@ class ClientDetailView(APIView):
     @extend_schema(request=ClientInputSerializer(partial=True), responses=ClientSerializer)
     def patch(self, request, org, client_id):
         client = client_get_for(membership=request.membership, client_id=client_id)
-        data = ClientInputSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        try:
-            client = client_update(actor=request.user, client=client, **data.validated_data)
-        except ValidationError as exc:
-            raise as_api_error(exc) from exc
+        data = validated(ClientInputSerializer, request.data, partial=True)
+        client = call_service(client_update, actor=request.user, client=client, **data)
         return Response(ClientSerializer(client).data)
 
 
@@ -92,9 +84,8 @@ class ClientFamilyView(APIView):
     @extend_schema(request=FamilyMemberInputSerializer, responses={201: FamilyLinkSerializer})
     def post(self, request, org, client_id):
         client = client_get_for(membership=request.membership, client_id=client_id)
-        data = FamilyMemberInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        data = validated(FamilyMemberInputSerializer, request.data)
+        values = dict(data)
         existing_id = values.pop("family_member_id", None)
         family_member = None
         if existing_id is not None:
@@ -103,10 +94,11 @@ class ClientFamilyView(APIView):
             if family_member is None:
                 raise as_api_error(ValidationError({"family_member_id": "No such family member."}))
             values = {k: values[k] for k in ("relationship", "is_primary_contact")}
-        try:
-            link = family_member_add(
-                actor=request.user, client=client, family_member=family_member, **values
-            )
-        except ValidationError as exc:
-            raise as_api_error(exc) from exc
-        return Response(FamilyLinkSerializer(link).data, status=status.HTTP_201_CREATED)
+        link = call_service(
+            family_member_add,
+            actor=request.user,
+            client=client,
+            family_member=family_member,
+            **values,
+        )
+        return created(FamilyLinkSerializer, link)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from continuum.tenancy.models import Membership, Role, TenantModel
+from continuum.tenancy.schema import tenant_constraints, tenant_index, tenant_unique
 
 
 class Client(TenantModel):
@@ -34,10 +35,8 @@ class Client(TenantModel):
     class Meta(TenantModel.Meta):
         ordering = ["last_name", "first_name"]
         indexes = [
-            models.Index(
-                fields=["organization", "last_name", "first_name"], name="people_client_org_name"
-            ),
-            models.Index(fields=["organization", "portal_user"], name="people_client_org_portal"),
+            tenant_index("last_name", "first_name", name="people_client_org_name"),
+            tenant_index("portal_user", name="people_client_org_portal"),
         ]
 
     def __str__(self) -> str:
@@ -74,8 +73,8 @@ class FamilyMember(TenantModel):
     class Meta(TenantModel.Meta):
         ordering = ["last_name", "first_name"]
         indexes = [
-            models.Index(fields=["organization", "email"], name="people_family_org_email"),
-            models.Index(fields=["organization", "portal_user"], name="people_family_org_portal"),
+            tenant_index("email", name="people_family_org_email"),
+            tenant_index("portal_user", name="people_family_org_portal"),
         ]
 
     def __str__(self) -> str:
@@ -107,16 +106,11 @@ class FamilyRelationship(TenantModel):
     is_primary_contact = models.BooleanField(default=False)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "client", "family_member"], name="people_family_link_unique"
-            ),
-        ]
+        constraints = tenant_constraints(
+            tenant_unique("client", "family_member", name="people_family_link_unique"),
+        )
         indexes = [
-            models.Index(
-                fields=["organization", "family_member"], name="people_family_link_member"
-            ),
+            tenant_index("family_member", name="people_family_link_member"),
         ]
 
     def __str__(self) -> str:
@@ -136,24 +130,23 @@ class CareTeamMember(TenantModel):
     ended_on = models.DateField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
+        constraints = tenant_constraints(
             models.CheckConstraint(
                 condition=models.Q(ended_on__isnull=True)
                 | models.Q(ended_on__gte=models.F("started_on")),
                 name="people_care_team_dates",
             ),
-            models.UniqueConstraint(
-                fields=["organization", "client", "membership", "role"],
+            tenant_unique(
+                "client",
+                "membership",
+                "role",
                 condition=models.Q(ended_on__isnull=True),
                 name="people_care_team_one_open",
             ),
-        ]
+        )
         indexes = [
-            models.Index(
-                fields=["organization", "membership", "client"], name="people_care_team_member"
-            ),
-            models.Index(fields=["organization", "client", "role"], name="people_care_team_client"),
+            tenant_index("membership", "client", name="people_care_team_member"),
+            tenant_index("client", "role", name="people_care_team_client"),
         ]
         ordering = ["role", "started_on"]
 
@@ -176,11 +169,13 @@ class BreakGlassGrant(TenantModel):
 
     class Meta(TenantModel.Meta):
         indexes = [
-            models.Index(
-                fields=["organization", "membership", "client", "expires_at"],
+            tenant_index(
+                "membership",
+                "client",
+                "expires_at",
                 name="people_break_glass_active",
             ),
-            models.Index(fields=["organization", "created_at"], name="people_break_glass_recent"),
+            tenant_index("created_at", name="people_break_glass_recent"),
         ]
         ordering = ["-created_at", "-id"]
 

@@ -1,12 +1,18 @@
 from rest_framework import serializers
 
+from continuum.tenancy.serializers import PublicIdSerializer, ReadOnlyFields, public_id_of, shown
+
 from .forms import LANGUAGE_CHOICES
 from .models import CareTeamMember, Client, FamilyRelationship, Relationship, client_display_name
 
 
-class ClientSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
+# A row about one client: who it concerns, by public id and the name staff know.
+class ClientRowSerializer(PublicIdSerializer):
+    client = public_id_of("client")
+    client_name = shown("client.display_name")
 
+
+class ClientSerializer(ReadOnlyFields, PublicIdSerializer):
     class Meta:
         model = Client
         fields = [
@@ -26,7 +32,6 @@ class ClientSerializer(serializers.ModelSerializer):
             "risk_flags",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 # The list endpoint's hot path: the stored fields ClientSerializer shows, read as plain
@@ -87,15 +92,13 @@ class ClientInputSerializer(serializers.Serializer):
     risk_flags = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
 
 
-class FamilyLinkSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="family_member.public_id", read_only=True)
-    first_name = serializers.CharField(source="family_member.first_name", read_only=True)
-    last_name = serializers.CharField(source="family_member.last_name", read_only=True)
-    email = serializers.EmailField(source="family_member.email", read_only=True)
-    phone = serializers.CharField(source="family_member.phone", read_only=True)
-    preferred_language = serializers.CharField(
-        source="family_member.preferred_language", read_only=True
-    )
+class FamilyLinkSerializer(ReadOnlyFields, serializers.ModelSerializer):
+    id = public_id_of("family_member")
+    first_name = shown("family_member.first_name")
+    last_name = shown("family_member.last_name")
+    email = shown("family_member.email", field=serializers.EmailField)
+    phone = shown("family_member.phone")
+    preferred_language = shown("family_member.preferred_language")
 
     class Meta:
         model = FamilyRelationship
@@ -109,7 +112,6 @@ class FamilyLinkSerializer(serializers.ModelSerializer):
             "relationship",
             "is_primary_contact",
         ]
-        read_only_fields = fields
 
 
 class FamilyMemberInputSerializer(serializers.Serializer):
@@ -137,12 +139,10 @@ class FamilyMemberInputSerializer(serializers.Serializer):
         return attrs
 
 
-class CareTeamMemberSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    member_id = serializers.UUIDField(source="membership.public_id", read_only=True)
-    name = serializers.CharField(source="membership.user.full_name", read_only=True)
+class CareTeamMemberSerializer(ReadOnlyFields, PublicIdSerializer):
+    member_id = public_id_of("membership")
+    name = shown("membership.user.full_name")
 
     class Meta:
         model = CareTeamMember
         fields = ["id", "member_id", "name", "role", "started_on", "ended_on"]
-        read_only_fields = fields

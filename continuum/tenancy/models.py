@@ -10,6 +10,8 @@ from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_noop
 from django_scopes import ScopedManager
 
+from .schema import ORG_PUBLIC_ID, tenant_constraints, tenant_index, tenant_unique, user_ref
+
 DEFAULT_CRISIS_TEXT = (
     "If you or your loved one is in danger right now, call 911. "
     "For a suicidal or substance-use crisis, call or text 988 (Suicide & Crisis Lifeline)."
@@ -142,11 +144,7 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "public_id"], name="%(app_label)s_%(class)s_org_public_id"
-            )
-        ]
+        constraints = [ORG_PUBLIC_ID]
 
 
 class Membership(TenantModel):
@@ -162,15 +160,12 @@ class Membership(TenantModel):
     deactivated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "user"], name="tenancy_membership_org_user"
-            ),
+        constraints = tenant_constraints(
+            tenant_unique("user", name="tenancy_membership_org_user"),
             models.CheckConstraint(
                 condition=~models.Q(roles=[]), name="tenancy_membership_has_role"
             ),
-        ]
+        )
         ordering = ["user__email"]
 
     def __str__(self) -> str:
@@ -198,25 +193,18 @@ class Invitation(TenantModel):
     email = models.EmailField()
     roles = ArrayField(models.CharField(max_length=32, choices=Role.choices))
     token_hash = models.CharField(max_length=64)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    invited_by = user_ref()
     created_at = models.DateTimeField(default=django_timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    accepted_by = user_ref(null=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
-        constraints = [
-            *TenantModel.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["organization", "token_hash"], name="tenancy_invitation_token"
-            ),
-        ]
-        indexes = [models.Index(fields=["organization", "email"], name="tenancy_inv_org_email")]
+        constraints = tenant_constraints(
+            tenant_unique("token_hash", name="tenancy_invitation_token"),
+        )
+        indexes = [tenant_index("email", name="tenancy_inv_org_email")]
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -3,11 +3,39 @@ from rest_framework import serializers
 from .models import Invitation, Membership, Role
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+def shown(source: str | None = None, field=serializers.CharField, **options):
+    """A value the API shows and never takes as input (text unless `field` says else)."""
+    if source is not None:
+        options["source"] = source
+    return field(read_only=True, **options)
+
+
+def public_id_of(relation: str, **options) -> serializers.UUIDField:
+    """A related row, shown by its public id and never written through this field."""
+    return serializers.UUIDField(source=f"{relation}.public_id", read_only=True, **options)
+
+
+# Every listed field is read-only: writes go through an input serializer and a service.
+# (Comments, not docstrings, on serializer bases: the API schema would give every
+# subclass that description.)
+class ReadOnlyFields:
+    def get_extra_kwargs(self):
+        extra = super().get_extra_kwargs()
+        for name in self.Meta.fields:
+            extra[name] = {**extra.get(name, {}), "read_only": True}
+        return extra
+
+
+# A tenant row goes out under its public id, never its sequential key. (A comment, not a
+# docstring: the API schema would give every subclass that description.)
+class PublicIdSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
+
+
+class MembershipSerializer(ReadOnlyFields, PublicIdSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    email = serializers.EmailField(source="user.email", read_only=True)
-    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    email = shown("user.email", field=serializers.EmailField)
+    full_name = shown("user.full_name")
     roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices))
 
     class Meta:
@@ -22,7 +50,6 @@ class MembershipSerializer(serializers.ModelSerializer):
             "is_active",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 class MembershipUpdateSerializer(serializers.Serializer):
@@ -32,14 +59,12 @@ class MembershipUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=120, required=False, allow_blank=True)
 
 
-class InvitationSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id", read_only=True)
-    invited_by = serializers.EmailField(source="invited_by.email", read_only=True)
+class InvitationSerializer(ReadOnlyFields, PublicIdSerializer):
+    invited_by = shown("invited_by.email", field=serializers.EmailField)
 
     class Meta:
         model = Invitation
         fields = ["id", "email", "roles", "invited_by", "created_at", "expires_at", "status"]
-        read_only_fields = fields
 
 
 class InvitationCreateSerializer(serializers.Serializer):

@@ -11,7 +11,8 @@ from django.utils import timezone
 from casemanagement import services
 from casemanagement.models import Assessment, CarePlan, PlanStatus
 from continuum.people.models import Client
-from continuum.tenancy.models import Membership, Organization
+from continuum.tenancy.commands import organization_named
+from continuum.tenancy.models import Membership
 from continuum.tenancy.scoping import organization_scope
 
 CLIENT_EMAIL = "danny.okafor@demo.example.com"
@@ -61,13 +62,43 @@ SCORES = [
 ]
 
 
+PROVIDERS = [
+    {
+        "kind": "iop_php",
+        "name": "Evening IOP",
+        "practice": "Bayside Outpatient Clinic",
+        "phone": "617-555-0140",
+        "address": "40 Harbor St, Cambridge",
+    },
+    {
+        "kind": "primary_care",
+        "name": "Dr. Priya Shah",
+        "practice": "Inman Family Medicine",
+        "phone": "617-555-0177",
+    },
+    {"kind": "sober_living", "name": "Maple House", "phone": "617-555-0102"},
+]
+IOP_VISIT = {"location": "40 Harbor St, Cambridge", "transport": "public_transit"}
+PCP_VISIT = {"location": "Inman Family Medicine"}
+
+NALTREXONE = {"name": "Naltrexone", "dose": "50 mg", "schedule": "once daily", "is_moud": True}
+HYDROXYZINE = {
+    "name": "Hydroxyzine",
+    "dose": "25 mg",
+    "schedule": "as needed for anxiety, up to 3 times a day",
+}
+
+CONTACTS = [
+    ("emotional_support", "Check-in call after a hard weekend; reviewed coping plan."),
+    ("life_skills", "Opened a bank account together."),
+]
+
+
 class Command(BaseCommand):
     help = "Add a demo aftercare client with a full case-management record. Idempotent."
 
     def handle(self, *args, **options):
-        organization = Organization.objects.filter(slug="demo").first()
-        if organization is None:
-            raise CommandError("Run demo_setup and demo_care first.")
+        organization = organization_named(missing="Run demo_setup and demo_care first.")
         with organization_scope(organization):
             client = Client.objects.filter(email=CLIENT_EMAIL).first()
             manager = (
@@ -117,81 +148,35 @@ class Command(BaseCommand):
             goal=plan.goals.get(domain="recovery"),
             body="Attended 3 of 3 IOP groups this week; reports strong cravings on Fridays.",
         )
-        iop = services.provider_add(
-            actor=actor,
-            client=client,
-            kind="iop_php",
-            name="Evening IOP",
-            practice="Bayside Outpatient Clinic",
-            phone="617-555-0140",
-            address="40 Harbor St, Cambridge",
-        )
-        pcp = services.provider_add(
-            actor=actor,
-            client=client,
-            kind="primary_care",
-            name="Dr. Priya Shah",
-            practice="Inman Family Medicine",
-            phone="617-555-0177",
-        )
-        services.provider_add(
-            actor=actor,
-            client=client,
-            kind="sober_living",
-            name="Maple House",
-            phone="617-555-0102",
-        )
-        services.appointment_schedule(
-            actor=actor,
-            client=client,
-            provider=iop,
-            visit_type="iop",
-            starts_at=now + timedelta(days=1, hours=2),
-            ends_at=now + timedelta(days=1, hours=5),
-            location="40 Harbor St, Cambridge",
-            transport="public_transit",
-        )
-        services.appointment_schedule(
-            actor=actor,
-            client=client,
-            provider=pcp,
-            visit_type="outpatient",
-            starts_at=now + timedelta(days=4),
-            ends_at=now + timedelta(days=4, minutes=30),
-            location="Inman Family Medicine",
-            transport="case_manager",
-            accompanied_by=manager,
-        )
-        missed = services.appointment_schedule(
-            actor=actor,
-            client=client,
-            provider=pcp,
-            visit_type="outpatient",
-            starts_at=now - timedelta(days=6),
-            ends_at=now - timedelta(days=6) + timedelta(minutes=30),
-            location="Inman Family Medicine",
-        )
-        services.appointment_set_status(actor=actor, appointment=missed, status="missed")
-        services.medication_add(
-            actor=actor,
-            client=client,
-            name="Naltrexone",
-            dose="50 mg",
-            schedule="once daily",
-            is_moud=True,
-            started_on=today - timedelta(days=20),
-            refill_due_on=today - timedelta(days=2),
-        )
-        services.medication_add(
-            actor=actor,
-            client=client,
-            name="Hydroxyzine",
-            dose="25 mg",
-            schedule="as needed for anxiety, up to 3 times a day",
-            prescriber=pcp,
-            started_on=today - timedelta(days=20),
-            refill_due_on=today + timedelta(days=12),
-        )
+        iop, pcp, _ = [
+            services.provider_add(actor=actor, client=client, **fields) for fields in PROVIDERS
+        ]
+        accompanied = {"transport": "case_manager", "accompanied_by": manager}
+        # Each visit with its length in minutes; the last one was missed.
+        visits = [
+            (iop, "iop", now + timedelta(days=1, hours=2), 180, IOP_VISIT),
+            (pcp, "outpatient", now + timedelta(days=4), 30, {**PCP_VISIT, **accompanied}),
+            (pcp, "outpatient", now - timedelta(days=6), 30, PCP_VISIT),
+        ]
+        for provider, visit_type, starts_at, minutes, details in visits:
+            fields = {"provider": provider, "visit_type": visit_type, "starts_at": starts_at}
+            appointment = services.appointment_schedule(
+                actor=actor,
+                client=client,
+                ends_at=starts_at + timedelta(minutes=minutes),
+                **fields,
+                **details,
+            )
+        services.appointment_set_status(actor=actor, appointment=appointment, status="missed")
+        # With the number of days from today until each refill is due.
+        for fields, refill_in_days in ((NALTREXONE, -2), ({**HYDROXYZINE, "prescriber": pcp}, 12)):
+            services.medication_add(
+                actor=actor,
+                client=client,
+                started_on=today - timedelta(days=20),
+                refill_due_on=today + timedelta(days=refill_in_days),
+                **fields,
+            )
         for days_ago, phq9, gad7 in SCORES:
             for code, values in (("phq9", phq9), ("gad7", gad7)):
                 assessment = services.assessment_record(
@@ -226,15 +211,5 @@ class Command(BaseCommand):
         services.assessment_record(
             actor=actor, client=client, instrument="bam", answers=bam, source="staff"
         )
-        services.contact_record(
-            actor=actor,
-            client=client,
-            kind="emotional_support",
-            summary="Check-in call after a hard weekend; reviewed coping plan.",
-        )
-        services.contact_record(
-            actor=actor,
-            client=client,
-            kind="life_skills",
-            summary="Opened a bank account together.",
-        )
+        for kind, summary in CONTACTS:
+            services.contact_record(actor=actor, client=client, kind=kind, summary=summary)

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from continuum.tenancy.models import Membership, Organization
+from continuum.tenancy.commands import members_by_email, organization_named
 from continuum.tenancy.scoping import organization_scope
 from interventions import services
 from interventions.models import EducationSession, InterventionRequest, Participant
@@ -77,14 +77,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        organization = Organization.objects.filter(slug="demo").first()
-        if organization is None:
-            raise CommandError("Run demo_setup first: the demo organization does not exist.")
+        organization = organization_named()
         with organization_scope(organization):
-            staff = {
-                m.user.email.split("@")[0]: m
-                for m in Membership.objects.filter(organization=organization).select_related("user")
-            }
+            staff = {email.split("@")[0]: m for email, m in members_by_email(organization).items()}
             if "interventionist" not in staff or "intake" not in staff:
                 raise CommandError("Run demo_setup first: the demo staff are missing.")
             made = 0
@@ -113,24 +108,23 @@ class Command(BaseCommand):
         )
         actor = lead.user
         client = request.client.first_name
+        # Who writes and to which intervention: the same for each step of the plan.
+        case = {"actor": actor, "intervention": intervention}
         services.intervention_intake_update(
-            actor=actor,
-            intervention=intervention,
+            **case,
             addiction_nature=f"{client} drinks or uses daily and hides it; tolerance is rising.",
             family_impact="Arguments at every family dinner; the family is exhausted and afraid.",
             history="One short attempt at outpatient care; no medically managed withdrawal.",
             risks="Withdrawal risk: plan for medical detox on admission. No weapons at home.",
         )
         services.intervention_plan_update(
-            actor=actor,
-            intervention=intervention,
+            **case,
             model=model,
             scheduled_at=timezone.now() + timedelta(days=2),
             location="The family home, living room",
         )
         services.agenda_set(
-            actor=actor,
-            intervention=intervention,
+            **case,
             items=[
                 ("Welcome and purpose, by the interventionist", 5),
                 ("Letters, in speaking order", 30),
@@ -148,8 +142,7 @@ class Command(BaseCommand):
             2,
         ):
             services.participant_add(
-                actor=actor,
-                intervention=intervention,
+                **case,
                 name=name,
                 email=email,
                 role=role,
@@ -162,8 +155,7 @@ class Command(BaseCommand):
         priya = Participant.objects.get(intervention=intervention, name="Priya Ellis")
         services.participant_invite_to_portal(actor=actor, participant=priya)
         session = services.session_schedule(
-            actor=actor,
-            intervention=intervention,
+            **case,
             kind="education",
             starts_at=timezone.now() + timedelta(days=1),
             topics="Addiction as an illness; what to expect on the day; writing your letter.",
@@ -175,16 +167,14 @@ class Command(BaseCommand):
         )
         session.attendees.set(Participant.objects.filter(intervention=intervention))
         services.intervention_treatment_update(
-            actor=actor,
-            intervention=intervention,
+            **case,
             program_name="Harbor Light Residential",
             bed_hold_date=timezone.localdate(),
             insurance_verification="verified",
             admission_contact="Dr. Lena Reyes, admissions, +1 555 0170",
         )
         services.intervention_transport_update(
-            actor=actor,
-            intervention=intervention,
+            **case,
             transport_provider="SafeRide Recovery Transport",
             pickup_at=timezone.now() + timedelta(days=2, hours=2),
             pickup_place="The family home",
@@ -225,16 +215,14 @@ class Command(BaseCommand):
 
     def declined(self, request, staff):
         intervention = self._plan(request, staff, model="arise")
-        actor = staff["interventionist"].user
+        case = {"actor": staff["interventionist"].user, "intervention": intervention}
         services.outcome_record(
-            actor=actor,
-            intervention=intervention,
+            **case,
             outcome="declined",
             notes="Listened to every letter, then left. Said he would think about it.",
         )
         services.response_plan_save(
-            actor=actor,
-            intervention=intervention,
+            **case,
             boundaries="No money or paid bills. No using in the house. We stop covering at work.",
             consequences="If he uses at home, he stays with his brother until he enters care.",
             responsibilities="Dana: weekly check-in call. Theo: rides only to treatment.",

@@ -1,11 +1,11 @@
 """Realistic directory listings for the `demo` organization. Safe to run again: listings
 are keyed by a fixed HSDS id and updated in place."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from continuum.tenancy.models import Organization
+from continuum.tenancy.commands import organization_named
 from continuum.tenancy.scoping import organization_scope
 from referrals.geo import zip_lookup
 from referrals.models import Listing, ListingLocation
@@ -159,12 +159,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        try:
-            organization = Organization.objects.get(slug=options["org"])
-        except Organization.DoesNotExist:
-            raise CommandError(
-                f"No organization {options['org']!r}; run demo_setup first."
-            ) from None
+        organization = organization_named(
+            options["org"], missing=f"No organization {options['org']!r}; run demo_setup first."
+        )
         now = timezone.now()
         with organization_scope(organization):
             ids = []

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from continuum.people.models import Client
-from continuum.tenancy.models import Organization
+from continuum.tenancy.commands import organization_named
 from continuum.tenancy.scoping import organization_scope
 from referrals.models import Listing, Referral
 from referrals.services import referral_create
@@ -14,9 +14,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        organization = Organization.objects.filter(slug="demo").first()
-        if organization is None:
-            raise CommandError("Run demo_setup first: the demo organization does not exist.")
+        organization = organization_named()
         manager = get_user_model().objects.get(email="casemanager@demo.example.com")
         with organization_scope(organization):
             client = Client.objects.filter(email="danny.okafor@demo.example.com").first()

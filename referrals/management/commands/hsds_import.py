@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from continuum.tenancy.models import Organization
+from continuum.tenancy.commands import organization_named
 from continuum.tenancy.scoping import organization_scope
 from referrals import selectors
 from referrals.models import ImportStatus
@@ -30,12 +30,10 @@ class Command(BaseCommand):
         parser.add_argument("--actor", default="", help="E-mail of the admin the audit names.")
 
     def handle(self, *args, **options):
-        try:
-            organization = Organization.objects.get(slug=options["organization"])
-        except Organization.DoesNotExist:
-            raise CommandError(
-                f"No organization {options['organization']!r}: give its slug, as in its URLs."
-            ) from None
+        organization = organization_named(
+            options["organization"],
+            missing=f"No organization {options['organization']!r}: give its slug, as in its URLs.",
+        )
         path = Path(options["path"])
         if not path.is_file():
             raise CommandError(f"{path} is not a file.")

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,7 +14,8 @@ from continuum.people.services import (
     family_member_add,
     portal_account_link,
 )
-from continuum.tenancy.models import Membership, Organization, Role
+from continuum.tenancy.commands import members_by_email, organization_named
+from continuum.tenancy.models import Role
 from continuum.tenancy.scoping import organization_scope
 
 # (client fields, care team [(staff e-mail, role)], family [(fields, relationship, primary)], path)
@@ -119,14 +120,9 @@ class Command(BaseCommand):
     help = "Add demo clients, families, care teams and episodes to the demo organization. Safe to run repeatedly."
 
     def handle(self, *args, **options):
-        organization = Organization.objects.filter(slug="demo").first()
-        if organization is None:
-            raise CommandError("Run demo_setup first: the demo organization does not exist.")
+        organization = organization_named()
         with organization_scope(organization):
-            members = {
-                m.user.email: m
-                for m in Membership.objects.filter(organization=organization).select_related("user")
-            }
+            members = members_by_email(organization)
             admin = members["admin@demo.example.com"]
             for fields, team, family, path in DEMO_CLIENTS:
                 with transaction.atomic():
