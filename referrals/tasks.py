@@ -7,16 +7,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from continuum.consent.services import PART2_NOTICE
-from continuum.tenancy.models import Organization
-from continuum.tenancy.scoping import across_organizations, organization_scope
-from continuum.tenancy.tasks import TenantTask
+from continuum.tenancy.tasks import TenantTask, beat_fan_out
 
 from .models import Listing, Referral
 from .services import capacity_token, import_job_run, referral_link_token, referral_scan_stale
 
 
 @shared_task(name="referrals.import_job_run", base=TenantTask, bind=True, max_retries=3)
-def import_job_run_task(self, *, organization_id: int, job_id: int) -> str:
+def import_job_run_task(self, *, organization, job_id: int) -> str:
     return import_job_run(job_id=job_id).status
 
 
@@ -27,7 +25,7 @@ def import_job_run_task(self, *, organization_id: int, job_id: int) -> str:
     max_retries=5,
     default_retry_delay=60,
 )
-def referral_email_task(self, *, organization_id: int, referral_id: int) -> None:
+def referral_email_task(self, *, organization, referral_id: int) -> None:
     """E-mail the referral packet and the response link to the listing's contact."""
     referral = Referral.objects.select_related("listing", "client", "organization").get(
         pk=referral_id
@@ -59,7 +57,7 @@ def referral_email_task(self, *, organization_id: int, referral_id: int) -> None
     max_retries=5,
     default_retry_delay=60,
 )
-def listing_capacity_email_task(self, *, organization_id: int, listing_id: int, nonce: str) -> None:
+def listing_capacity_email_task(self, *, organization, listing_id: int, nonce: str) -> None:
     """E-mail the openings link to the listing. A link replaced since is not sent."""
     listing = Listing.objects.select_related("organization").get(pk=listing_id)
     if listing.capacity_link_nonce != nonce or not listing.email:
@@ -82,7 +80,7 @@ def listing_capacity_email_task(self, *, organization_id: int, listing_id: int, 
 
 
 @shared_task(name="referrals.referral_alert_staff", base=TenantTask, bind=True, max_retries=3)
-def referral_alert_staff_task(self, *, organization_id: int, referral_id: int) -> None:
+def referral_alert_staff_task(self, *, organization, referral_id: int) -> None:
     """A family asked to be put in touch: intake reviews drafts on the referrals page."""
     from continuum.care.services import task_create
     from continuum.tenancy.models import Role
@@ -98,13 +96,13 @@ def referral_alert_staff_task(self, *, organization_id: int, referral_id: int) -
     )
 
 
-@shared_task(name="referrals.scan_stale", acks_late=True)
-def referral_scan_stale_all() -> int:
-    with across_organizations("beat scan of every organization's referrals"):
-        ids = list(Organization.objects.filter(is_active=True).values_list("pk", flat=True))
-    total = 0
-    for organization_id in ids:
-        organization = Organization.objects.get(pk=organization_id)
-        with organization_scope(organization):
-            total += referral_scan_stale(organization=organization)
-    return total
+@shared_task(name="referrals.scan_stale_organization", base=TenantTask, ignore_result=True)
+def referral_scan_stale_organization(*, organization) -> int:
+    return referral_scan_stale(organization=organization)
+
+
+referral_scan_stale_all = beat_fan_out(
+    referral_scan_stale_organization,
+    name="referrals.scan_stale",
+    reason="beat scan of every organization's referrals",
+)

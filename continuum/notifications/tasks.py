@@ -29,7 +29,7 @@ def deliver_due_notifications(urgent_only: bool = False) -> int:
     With `urgent_only` (the urgent queue's own sweep, `notifications.deliver_urgent_due`)
     only urgent rows are claimed, so an urgent message whose own task was lost is sent
     within 30 s by the urgent worker, never behind a reminder backlog."""
-    worker = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+    worker = _worker_name()
     claimed = 0
     for _ in range(MAX_BATCHES):
         batch = notification_deliver_due(worker=worker, urgent_only=urgent_only)
@@ -47,7 +47,7 @@ def deliver_due_notifications(urgent_only: bool = False) -> int:
     reject_on_worker_lost=True,
     ignore_result=True,
 )
-def deliver_urgent_notification(*, organization_id: int, notification_id: int) -> bool:
+def deliver_urgent_notification(*, organization, notification_id: int) -> bool:
     """An urgent notification, at once and on the urgent queue's own worker slot, so a
     backlog of reminders never holds it back. Idempotent: the row's lease decides."""
     return notification_deliver_now(notification_id=notification_id, worker=_worker_name())

@@ -44,7 +44,7 @@ def test_referral_loop_through_every_status(setup, in_org, django_capture_on_com
     disclosure = Disclosure.objects.get()
     assert disclosure.recipient == "Bayside Outpatient Clinic" and disclosure.notice == PART2_NOTICE
 
-    referral_email_task.run(organization_id=in_org.pk, referral_id=referral.pk)
+    referral_email_task(organization_id=in_org.pk, referral_id=referral.pk)
     [message] = mail.outbox
     assert message.to == [listing.email]
     assert "42 CFR part 2" in message.body
