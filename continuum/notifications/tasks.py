@@ -6,7 +6,7 @@ from celery import shared_task
 
 from continuum.tenancy.tasks import TenantTask
 
-from .services import notification_deliver_due, notification_deliver_now
+from .engine.batch import notification_deliver_due, notification_deliver_now
 
 URGENT_QUEUE = "urgent"
 
