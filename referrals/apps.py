@@ -7,7 +7,11 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from continuum.care import timeline
+        from continuum.notifications import kinds
 
+        from . import letters
         from .timeline import referral_changes_provider
 
         timeline.register(referral_changes_provider)
+        kinds.register_letter(letters.REFERRAL_PACKET, letters.referral_packet)
+        kinds.register_letter(letters.LISTING_CAPACITY, letters.listing_capacity)

@@ -13,6 +13,7 @@ tells a staff recipient what to do without saying anything about anyone ("A clie
 your caseload needs a same-day call.")."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -65,3 +66,34 @@ def default_channels_for(name: str) -> tuple[str, ...]:
 
 
 register("general", _("General messages"))
+
+
+# --- letters ------------------------------------------------------------------------------
+# A letter is an e-mail to an address outside the organization's members (a directory
+# listing's contact, an invitee), through the same outbox: a row with a de-duplication
+# key, so a task that runs twice sends it once. Its wording is the letter kind's own,
+# built at delivery from the ids in the notification's context, so the row holds no copy
+# of what it says.
+
+
+@dataclass(frozen=True)
+class Letter:
+    subject: str
+    text: str
+    html: str = ""
+
+
+class LetterWithdrawn(Exception):
+    """What the letter was for has gone (a newer link replaced it, the invitation was
+    revoked): nothing is sent, and no retry would send it."""
+
+
+LETTERS: dict[str, Callable] = {}
+
+
+def register_letter(name: str, build: Callable) -> None:
+    """`build(notification) -> Letter`, called when the letter is delivered, inside its
+    organization's scope; it raises LetterWithdrawn when there is nothing to send."""
+    if not _NAME.match(name):
+        raise ValueError(f"Letter kind {name!r} must be lower_snake_case.")
+    LETTERS[name] = build

@@ -7,6 +7,7 @@ channels); its entry points are re-exported here for the callers that drain the 
 
 import hashlib
 import json
+import logging
 import re
 import secrets
 from datetime import datetime, time, timedelta
@@ -21,6 +22,7 @@ from django.utils import timezone, translation
 
 from continuum.audit.services import audit_record
 from continuum.tenancy.models import Membership, Organization
+from continuum.tenancy.scoping import organization_scope
 
 from . import calendar, kinds
 from .engine.batch import (
@@ -30,9 +32,11 @@ from .engine.batch import (
     notification_deliver_now,
 )
 from .engine.channels import preference_for
-from .engine.claim import notification_claim_due
+from .engine.claim import notification_claim_due, worker_name
 from .engine.render import recipient_language, render_outbound, template_paths
 from .models import CalendarFeed, Channel, Notification, NotificationPreference, Status
+
+logger = logging.getLogger(__name__)
 
 SMS_NUMBER = re.compile(r"^\+?[0-9][0-9 ()\-]{6,18}$")
 
@@ -82,19 +86,13 @@ def notification_schedule(
     existing = Notification.objects.filter(organization=organization, dedup_key=dedup_key).first()
     if existing is not None:
         return existing
-    errors = {}
-    if not dedup_key or len(dedup_key) > 200:
-        errors["dedup_key"] = "A de-duplication key of at most 200 characters is required."
+    errors = _key_and_context_errors(dedup_key=dedup_key, context=context)
     if channel is not None and channel not in Channel.values:
         errors["channel"] = f"Unknown channel {channel!r}."
     try:
         get_template(template_paths(template)["subject"])
     except TemplateDoesNotExist:
         errors["template"] = f"No message templates for {template!r}."
-    try:
-        json.dumps(context)
-    except (TypeError, ValueError):
-        errors["context"] = "The context must be plain JSON (ids and words, not objects)."
     if not Membership.objects.filter(
         organization=organization, user=recipient, is_active=True
     ).exists():
@@ -116,24 +114,21 @@ def notification_schedule(
         )
         available_at = deferred or due_at
     status = Status.PENDING if channels else Status.CANCELLED
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                organization=organization,
-                recipient=recipient,
-                template=template,
-                context=context,
-                channels=channels,
-                urgent=urgent,
-                dedup_key=dedup_key,
-                due_at=due_at,
-                available_at=available_at,
-                status=status,
-                last_error="" if channels else "The recipient turned off this kind of message.",
-            )
-    except IntegrityError:
-        # Scheduled concurrently by someone else: theirs stands.
-        return Notification.objects.get(organization=organization, dedup_key=dedup_key)
+    notification, created = _outbox_put(
+        organization=organization,
+        dedup_key=dedup_key,
+        recipient=recipient,
+        template=template,
+        context=context,
+        channels=channels,
+        urgent=urgent,
+        due_at=due_at,
+        available_at=available_at,
+        status=status,
+        last_error="" if channels else "The recipient turned off this kind of message.",
+    )
+    if not created:
+        return notification
     audit_record(
         actor=actor,
         organization=organization,
@@ -147,6 +142,90 @@ def notification_schedule(
         # message is lost, the beat delivers it as any other.
         transaction.on_commit(lambda: notification_enqueue_urgent(notification))
     return notification
+
+
+def _key_and_context_errors(*, dedup_key: str, context: dict) -> dict[str, str]:
+    errors = {}
+    if not dedup_key or len(dedup_key) > 200:
+        errors["dedup_key"] = "A de-duplication key of at most 200 characters is required."
+    try:
+        json.dumps(context)
+    except (TypeError, ValueError):
+        errors["context"] = "The context must be plain JSON (ids and words, not objects)."
+    return errors
+
+
+def _outbox_put(*, organization: Organization, dedup_key: str, **fields) -> tuple:
+    """(row, created): the outbox row for `dedup_key`, written now unless it exists."""
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                organization=organization, dedup_key=dedup_key, **fields
+            )
+    except IntegrityError:
+        # Scheduled concurrently by someone else: theirs stands.
+        return Notification.objects.get(organization=organization, dedup_key=dedup_key), False
+    return notification, True
+
+
+@transaction.atomic
+def letter_send(
+    *,
+    organization: Organization,
+    to_address: str,
+    kind: str,
+    context: dict,
+    dedup_key: str,
+    actor=None,
+) -> Notification:
+    """Put a letter (`kinds.register_letter`) to an address outside the organization's
+    members in the outbox, and deliver it once the transaction commits.
+
+    Called again with the same `dedup_key` (a task delivered twice), it returns the letter
+    already in the outbox and sends nothing. If the first delivery fails, the outbox's
+    beat retries it like any other row."""
+    existing = Notification.objects.filter(organization=organization, dedup_key=dedup_key).first()
+    if existing is not None:
+        return existing
+    errors = _key_and_context_errors(dedup_key=dedup_key, context=context)
+    if kind not in kinds.LETTERS:
+        errors["kind"] = f"No letter kind {kind!r} is registered."
+    if not to_address:
+        errors["to_address"] = "A letter needs an address."
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    notification, created = _outbox_put(
+        organization=organization,
+        dedup_key=dedup_key,
+        to_address=to_address,
+        template=kind,
+        context=context,
+        channels=[Channel.EMAIL],
+        due_at=now,
+        available_at=now,
+    )
+    if not created:
+        return notification
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action="notification.scheduled",
+        obj=notification,
+        detail={"template": kind, "channels": [Channel.EMAIL], "letter": True},
+    )
+    transaction.on_commit(lambda: _deliver_after_commit(notification))
+    return notification
+
+
+def _deliver_after_commit(notification: Notification) -> None:
+    # Delivered here rather than at the next beat, as a person waiting for the e-mail
+    # expects; a failure leaves the row due for the beat, so nothing is lost.
+    try:
+        with organization_scope(notification.organization):
+            notification_deliver_now(notification_id=notification.pk, worker=worker_name())
+    except Exception:
+        logger.exception("outbox: letter %s left for the beat", notification.pk)
 
 
 def notification_enqueue_urgent(notification: Notification) -> None:
@@ -361,6 +440,7 @@ __all__ = [
     "calendar_feed_rotate",
     "channels_for",
     "hash_token",
+    "letter_send",
     "notification_cancel",
     "notification_claim_due",
     "notification_deliver",

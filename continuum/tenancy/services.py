@@ -7,15 +7,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from continuum.accounts.services import REVOKED_DEACTIVATED, api_tokens_revoke
 from continuum.audit.services import audit_record
+from continuum.fields import encrypt
+from continuum.notifications.services import letter_send
 
+from . import letters
 from .models import Invitation, Membership, Organization, Role
 from .selectors import active_admins
 
@@ -34,29 +34,6 @@ def _clean_roles(roles) -> list[str]:
     if unknown:
         raise ValidationError({"roles": f"Unknown role: {', '.join(sorted(unknown))}."})
     return cleaned
-
-
-def _send_invitation_email(*, invitation: Invitation, token: str) -> None:
-    organization = invitation.organization
-    url = settings.SITE_URL.rstrip("/") + reverse(
-        "public:invitation_accept", kwargs={"org": organization.slug, "token": token}
-    )
-    context = {
-        "organization": organization,
-        "invitation": invitation,
-        "url": url,
-        "roles": [Role(r).label for r in invitation.roles],
-        "inviter": invitation.invited_by,
-    }
-    message = EmailMultiAlternatives(
-        subject=f"You are invited to join {organization.name} on Continuum",
-        body=render_to_string("tenancy/email/invitation.txt", context),
-        to=[invitation.email],
-    )
-    message.attach_alternative(
-        render_to_string("tenancy/email/invitation.html", context), "text/html"
-    )
-    message.send()
 
 
 @transaction.atomic
@@ -90,7 +67,16 @@ def invitation_create(*, actor, organization: Organization, email: str, roles) -
         obj=invitation,
         detail={"roles": roles},
     )
-    transaction.on_commit(lambda: _send_invitation_email(invitation=invitation, token=token))
+    # Through the outbox, keyed by the invitation, so it is sent once. The token is only
+    # hashed on the invitation; the outbox row carries it encrypted, for the letter.
+    letter_send(
+        organization=organization,
+        to_address=invitation.email,
+        kind=letters.INVITATION,
+        context={"invitation_id": invitation.pk, "token": encrypt(token)},
+        dedup_key=f"invitation:{invitation.public_id}",
+        actor=actor,
+    )
     return invitation
 
 

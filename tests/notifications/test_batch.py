@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django_scopes import scope
 
 from continuum.notifications.engine import batch as engine
+from continuum.notifications.engine.claim import lease_duration
 from continuum.notifications.models import Channel, Delivery, Notification, Status
 from continuum.notifications.services import (
     notification_claim_due,
@@ -212,7 +213,7 @@ def test_a_worker_that_lost_its_whole_batch_delivers_nothing(org, members):
         for key in ("r0", "r1"):
             _schedule(org, members[Role.SOBER_COACH], key, channel=None)
         ids = notification_claim_due(worker="dead")
-        traveller.shift(engine.lease_duration())
+        traveller.shift(lease_duration())
         assert notification_deliver_due(worker="w2") == 2
         notification_deliver_batch(notification_ids=ids, worker="dead")
     assert _deliveries(org) == {(k, c): 1 for k in ("r0", "r1") for c in ("in_app", "email")}

@@ -7,14 +7,19 @@ from operator import attrgetter
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from continuum.tenancy.scoping import across_organizations, organization_scope
 
 from ..models import Channel, Delivery, Notification, Status
 from .channels import SENDERS, LeaseLost, deliver_in_app
-from .claim import BATCH_SIZE, MAX_ATTEMPTS, backoff, lease_duration, notification_claim_due
+from .claim import (
+    BATCH_SIZE,
+    MAX_ATTEMPTS,
+    backoff,
+    notification_claim_due,
+    notification_claim_one,
+)
 from .render import PermanentDeliveryError, in_app_copy
 
 logger = logging.getLogger(__name__)
@@ -24,26 +29,9 @@ def notification_deliver_now(*, notification_id: int, worker: str) -> bool:
     """Deliver one notification now, inside its organization's scope: leased like the
     beat's claim does, so the beat and this never both deliver it. False when it is not
     due, already claimed or already sent (a repeated message changes nothing)."""
-    now = timezone.now()
-    due = Q(status=Status.PENDING, available_at__lte=now) | Q(
-        status=Status.SENDING, lease_expires_at__lte=now
-    )
-    with transaction.atomic():
-        claimed = list(
-            Notification.objects.filter(due, pk=notification_id)
-            .select_for_update(skip_locked=True)
-            .values_list("id", flat=True)
-        )
-        if not claimed:
-            return False
-        Notification.objects.filter(id__in=claimed).update(
-            status=Status.SENDING,
-            claimed_by=worker,
-            claimed_at=now,
-            lease_expires_at=now + lease_duration(),
-            attempts=F("attempts") + 1,
-        )
-    notification_deliver_batch(notification_ids=claimed, worker=worker)
+    if not notification_claim_one(notification_id=notification_id, worker=worker):
+        return False
+    notification_deliver_batch(notification_ids=[notification_id], worker=worker)
     return True
 
 

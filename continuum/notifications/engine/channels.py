@@ -5,7 +5,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
-from .. import sms
+from .. import kinds, sms
 from ..models import Channel, Delivery, Notification, NotificationPreference, Status
 from .render import PermanentDeliveryError, in_app_copy, render_outbound
 
@@ -65,11 +65,16 @@ def _record_delivery(notification: Notification, channel: str, reference: str) -
 
 
 def _deliver_email(notification: Notification, worker: str) -> None:
-    if not notification.recipient.email:
-        raise PermanentDeliveryError("The recipient has no e-mail address.")
-    subject, text, html = (
-        render_outbound(notification, part) for part in ("subject", "text", "html")
-    )
+    if notification.recipient_id is None:
+        to = notification.to_address
+        subject, text, html = _letter(notification)
+    else:
+        to = notification.recipient.email
+        if not to:
+            raise PermanentDeliveryError("The recipient has no e-mail address.")
+        subject, text, html = (
+            render_outbound(notification, part) for part in ("subject", "text", "html")
+        )
     _hold_lease(notification, worker)
     message_id = _message_id(notification)
     # The Message-ID is derived from the notification, so if a crash between sending and
@@ -77,12 +82,24 @@ def _deliver_email(notification: Notification, worker: str) -> None:
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        to=[notification.recipient.email],
+        to=[to],
         headers={"Message-ID": message_id, "X-Continuum-Notification": str(notification.public_id)},
     )
-    message.attach_alternative(html, "text/html")
+    if html:
+        message.attach_alternative(html, "text/html")
     message.send()
     _record_delivery(notification, Channel.EMAIL, message_id)
+
+
+def _letter(notification: Notification) -> tuple[str, str, str]:
+    build = kinds.LETTERS.get(notification.template)
+    if build is None:
+        raise PermanentDeliveryError(f"No letter kind {notification.template!r} is registered.")
+    try:
+        letter = build(notification)
+    except kinds.LetterWithdrawn as exc:
+        raise PermanentDeliveryError(f"Withdrawn: {exc}") from exc
+    return letter.subject, letter.text, letter.html
 
 
 def _deliver_sms(notification: Notification, worker: str) -> None:

@@ -1,5 +1,8 @@
 """Claiming due notifications: leases taken in short transactions, rows locked by another claimer skipped (`skip_locked`), each organization's rows in its own scope and a fair share of the batch each."""
 
+import os
+import secrets
+import socket
 from datetime import timedelta
 
 from django.conf import settings
@@ -29,6 +32,11 @@ BACKOFF_BASE = timedelta(seconds=_setting("NOTIFICATION_BACKOFF_SECONDS", 60))
 BACKOFF_MAX = timedelta(hours=6)
 
 
+def worker_name() -> str:
+    """Who holds a lease: unique per process and run, so two runs never share one."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
 def lease_duration() -> timedelta:
     # Read on each claim so a deployment (or a test worker) can shorten it.
     return timedelta(seconds=_setting("NOTIFICATION_LEASE_SECONDS", 300))
@@ -47,9 +55,7 @@ def notification_claim_due(
     Rows locked by a concurrent claimer are skipped, not waited for, so claimers get
     disjoint batches. Rows whose lease expired (their worker died) are claimable again."""
     now = timezone.now()
-    due = Q(status=Status.PENDING, available_at__lte=now) | Q(
-        status=Status.SENDING, lease_expires_at__lte=now
-    )
+    due = _due(now)
     if urgent_only:
         due &= Q(urgent=True)
     # Crossing organizations is read-only (continuum.tenancy.rls): find who has mail due,
@@ -107,11 +113,38 @@ def _claim_in(organization, due: Q, *, worker: str, now, limit: int) -> list[int
             .values_list("id", flat=True)[:limit]
         )
         if batch:
-            Notification.objects.filter(id__in=batch).update(
-                status=Status.SENDING,
-                claimed_by=worker,
-                claimed_at=now,
-                lease_expires_at=now + lease_duration(),
-                attempts=F("attempts") + 1,
-            )
+            _lease(batch, worker=worker, now=now)
     return batch
+
+
+def notification_claim_one(*, notification_id: int, worker: str) -> bool:
+    """Lease one notification to `worker` as the beat's claim does, so the beat and the
+    urgent worker never both deliver it. False when it is not due, already claimed or
+    already sent."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = list(
+            Notification.objects.filter(_due(now), pk=notification_id)
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)
+        )
+        if claimed:
+            _lease(claimed, worker=worker, now=now)
+    return bool(claimed)
+
+
+def _due(now) -> Q:
+    # Waiting and due, or in flight with a lease that ran out (its worker died).
+    return Q(status=Status.PENDING, available_at__lte=now) | Q(
+        status=Status.SENDING, lease_expires_at__lte=now
+    )
+
+
+def _lease(ids: list[int], *, worker: str, now) -> None:
+    Notification.objects.filter(id__in=ids).update(
+        status=Status.SENDING,
+        claimed_by=worker,
+        claimed_at=now,
+        lease_expires_at=now + lease_duration(),
+        attempts=F("attempts") + 1,
+    )
