@@ -21,15 +21,22 @@ def _link(name: str, organization, **kwargs) -> str:
     return settings.SITE_URL + reverse(name, kwargs={"org": organization.slug, **kwargs})
 
 
+def _current(queryset, pk: int, *, nonce, why: str):
+    """The row the letter is for, while its link is the one the letter was sent for."""
+    row = queryset.select_related("organization").filter(pk=pk).first()
+    if row is None or not nonce(row):
+        raise LetterWithdrawn(why)
+    return row
+
+
 def referral_packet(notification) -> Letter:
     """The referral packet and the response link."""
-    referral = (
-        Referral.objects.select_related("listing", "client", "organization")
-        .filter(pk=notification.context["referral_id"])
-        .first()
+    referral = _current(
+        Referral.objects.select_related("listing", "client"),
+        notification.context["referral_id"],
+        nonce=lambda r: r.link_nonce == notification.context["nonce"],
+        why="the referral was sent again with a new link",
     )
-    if referral is None or referral.link_nonce != notification.context["nonce"]:
-        raise LetterWithdrawn("the referral was sent again with a new link")
     org = referral.organization
     link = _link("public:referral_respond", org, response_token=referral_link_token(referral))
     context = {"referral": referral, "organization": org, "link": link, "notice": PART2_NOTICE}
@@ -42,13 +49,12 @@ def referral_packet(notification) -> Letter:
 
 def listing_capacity(notification) -> Letter:
     """The openings link. A link replaced since is not sent."""
-    listing = (
-        Listing.objects.select_related("organization")
-        .filter(pk=notification.context["listing_id"])
-        .first()
+    listing = _current(
+        Listing.objects.all(),
+        notification.context["listing_id"],
+        nonce=lambda listing: listing.capacity_link_nonce == notification.context["nonce"],
+        why="a newer openings link replaced this one",
     )
-    if listing is None or listing.capacity_link_nonce != notification.context["nonce"]:
-        raise LetterWithdrawn("a newer openings link replaced this one")
     org = listing.organization
     link = _link("public:listing_capacity", org, capacity_token=capacity_token(listing))
     context = {"listing": listing, "organization": org, "link": link}

@@ -115,6 +115,8 @@ def notification_schedule(
         available_at = deferred or due_at
     status = Status.PENDING if channels else Status.CANCELLED
     notification, created = _outbox_put(
+        actor=actor,
+        audit_detail={"template": template, "channels": channels, "urgent": urgent},
         organization=organization,
         dedup_key=dedup_key,
         recipient=recipient,
@@ -129,13 +131,6 @@ def notification_schedule(
     )
     if not created:
         return notification
-    audit_record(
-        actor=actor,
-        organization=organization,
-        action="notification.scheduled",
-        obj=notification,
-        detail={"template": template, "channels": channels, "urgent": urgent},
-    )
     if urgent and status == Status.PENDING and due_at <= now:
         # Urgent means one thing: ignores quiet hours and goes out at once, on its own
         # queue, rather than at the next beat. The row stays the source of truth: if the
@@ -155,8 +150,11 @@ def _key_and_context_errors(*, dedup_key: str, context: dict) -> dict[str, str]:
     return errors
 
 
-def _outbox_put(*, organization: Organization, dedup_key: str, **fields) -> tuple:
-    """(row, created): the outbox row for `dedup_key`, written now unless it exists."""
+def _outbox_put(
+    *, actor, audit_detail: dict, organization: Organization, dedup_key: str, **fields
+) -> tuple:
+    """(row, created): the outbox row for `dedup_key`, written and audited now unless it
+    exists."""
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -165,6 +163,13 @@ def _outbox_put(*, organization: Organization, dedup_key: str, **fields) -> tupl
     except IntegrityError:
         # Scheduled concurrently by someone else: theirs stands.
         return Notification.objects.get(organization=organization, dedup_key=dedup_key), False
+    audit_record(
+        actor=actor,
+        organization=organization,
+        action="notification.scheduled",
+        obj=notification,
+        detail=audit_detail,
+    )
     return notification, True
 
 
@@ -196,6 +201,8 @@ def letter_send(
         raise ValidationError(errors)
     now = timezone.now()
     notification, created = _outbox_put(
+        actor=actor,
+        audit_detail={"template": kind, "channels": [Channel.EMAIL], "letter": True},
         organization=organization,
         dedup_key=dedup_key,
         to_address=to_address,
@@ -207,13 +214,6 @@ def letter_send(
     )
     if not created:
         return notification
-    audit_record(
-        actor=actor,
-        organization=organization,
-        action="notification.scheduled",
-        obj=notification,
-        detail={"template": kind, "channels": [Channel.EMAIL], "letter": True},
-    )
     transaction.on_commit(lambda: _deliver_after_commit(notification))
     return notification
 
