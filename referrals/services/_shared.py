@@ -1,0 +1,3 @@
+"""What the directory's use cases share."""
+
+SYSTEM_ACTOR = "system"
