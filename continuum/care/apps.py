@@ -19,7 +19,7 @@ class CareConfig(AppConfig):
         autodiscover_modules("handoffs")
         timeline.register_builtin_providers()
         # Safety messages go on every channel the person can receive whatever their
-        # preferences (care.services._tell); the kind is listed so they know it exists.
+        # preferences (care.services.safety_events._tell); the kind is listed so they know it exists.
         kinds.register(
             safety.NOTIFICATION_KIND,
             _("Safety events: a client needs a same-day call"),

@@ -6,6 +6,7 @@ Shaped after pretix's `TransactionAwareTask` and `EventTask`
 from functools import partial
 
 from celery import Task, shared_task
+from celery._state import _task_stack
 from django.db import transaction
 
 from .models import Organization
@@ -46,12 +47,21 @@ class TenantTask(TransactionAwareTask):
     typing = False
 
     def __call__(self, *args, **kwargs):
-        organization_id = kwargs.pop("organization_id", None)
+        organization_id = kwargs.get("organization_id")
         if organization_id is None:
             raise TypeError(f"{self.name} needs an organization_id keyword argument.")
         organization = Organization.objects.get(pk=organization_id)
-        with organization_scope(organization):
-            return super().__call__(*args, organization=organization, **kwargs)
+        body_kwargs = {k: v for k, v in kwargs.items() if k != "organization_id"}
+        # As Task.__call__ does, but the request keeps the kwargs the task was sent with:
+        # a retry re-sends `self.request.kwargs`, and it must carry the id, not the object.
+        _task_stack.push(self)
+        self.push_request(args=args, kwargs=kwargs)
+        try:
+            with organization_scope(organization):
+                return self.run(*args, organization=organization, **body_kwargs)
+        finally:
+            self.pop_request()
+            _task_stack.pop()
 
 
 def beat_fan_out(per_organization: Task, *, name: str, reason: str, **filters):

@@ -56,3 +56,17 @@ def test_the_fan_out_sends_one_task_per_active_organization(org, other_org, monk
     monkeypatch.setattr(where_am_i, "delay", lambda **kw: started.append(kw))
     assert where_am_i_everywhere() == 1
     assert started == [{"organization_id": org.pk}]
+
+
+@shared_task(base=TenantTask, bind=True, max_retries=2, name="tests.tenancy.retried")
+def retried(self, *, organization, calls: list) -> str:
+    calls.append(organization.slug)
+    if len(calls) < 3:
+        raise self.retry(countdown=0)
+    return "done"
+
+
+def test_a_retry_is_sent_with_the_organization_id_again(org):
+    calls = []
+    assert retried.apply(kwargs={"organization_id": org.pk, "calls": calls}).get() == "done"
+    assert calls == ["harbor", "harbor", "harbor"]
