@@ -4,10 +4,7 @@ transaction with its audit event.
 One module per entity; every public name is re-exported here, so callers import
 `from casemanagement import services` or `from casemanagement.services import x`."""
 
-from ._shared import (
-    SAFETY_ITEM9,
-    plan_owner,
-)
+from ._shared import SAFETY_ITEM9, plan_owner
 from .aftercare import (
     CARE_FIRST_CONTACT,
     FIRST_CONTACT_WITHIN,

@@ -16,10 +16,6 @@ from ..models import (
 SAFETY_ITEM9 = "phq9_item9"
 
 
-def _client_id(client: Client):
-    return client.public_id
-
-
 def _audit(actor, action: str, obj, client: Client, **detail) -> None:
     audit_record(
         actor=actor,

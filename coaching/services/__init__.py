@@ -4,11 +4,9 @@ audit event beside each write, follow-up work after commit.
 One module per entity; every public name is re-exported here, so callers import
 `from coaching import services` or `from coaching.services import x`."""
 
+from continuum.tenancy.timezones import local_now
+
 from ..models import AccompanimentKind, Intensity
-from ._shared import (
-    SYSTEM,
-    local_now,
-)
 from .alerts import (
     ALERT_KIND,
     SAFETY_CAUSES,
@@ -61,7 +59,6 @@ __all__ = [
     "SAFETY_CAUSES",
     "SAFETY_KIND",
     "SCANNED_CAUSES",
-    "SYSTEM",
     "AccompanimentKind",
     "Intensity",
     "alert_acknowledge",

@@ -1,15 +1,10 @@
 """What the coaching line's use cases share."""
 
 import logging
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from continuum.tenancy.models import Organization
 
 from ..models import (
     OPEN_ENGAGEMENT_STATUSES,
@@ -18,17 +13,6 @@ from ..models import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-SYSTEM = "system"
-
-
-def local_now(organization: Organization, now: datetime | None = None) -> datetime:
-    return timezone.localtime(now or timezone.now(), ZoneInfo(organization.timezone))
-
-
-def _client_id(engagement: Engagement):
-    return engagement.client.public_id
 
 
 def _engagement_url(engagement: Engagement) -> str:

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import SYSTEM_ACTOR, audit_record, client_id_of
 from continuum.care import safety
 from continuum.care.services import (
     safety_event_raise,
@@ -18,6 +18,7 @@ from continuum.people.models import Client
 from continuum.people.selectors import case_manager_for
 from continuum.tenancy.models import Membership, Organization, Role
 from continuum.tenancy.selectors import active_admins
+from continuum.tenancy.timezones import local_now
 
 from ..models import (
     Alert,
@@ -28,7 +29,7 @@ from ..models import (
     Engagement,
     EngagementStatus,
 )
-from ._shared import SYSTEM, _client_id, _engagement_url, local_now
+from ._shared import _engagement_url
 from .plans import _active_member
 
 ALERT_KIND = "coaching_alert"
@@ -134,11 +135,11 @@ def alert_raise(
     alert.engagement = engagement
     audit_record(
         actor=None,
-        actor_email=SYSTEM,
+        actor_email=SYSTEM_ACTOR,
         organization=engagement.organization,
         action="alert.raised",
         obj=alert,
-        client_id=_client_id(engagement),
+        client_id=client_id_of(engagement),
         detail={"cause": cause},
     )
     if is_safety_alert(alert, engagement):
@@ -195,7 +196,7 @@ def alert_acknowledge(*, actor, alert: Alert) -> Alert:
         organization=alert.organization,
         action="alert.acknowledged",
         obj=alert,
-        client_id=_client_id(alert.engagement),
+        client_id=client_id_of(alert.engagement),
     )
     if is_safety_alert(alert):
         # The coach has it in hand: the spine stops asking others.
@@ -212,11 +213,11 @@ def _alert_clear(alert: Alert, *, reason: str, actor=None) -> Alert:
     alert.save(update_fields=["status", "cleared_at", "cleared_reason"])
     audit_record(
         actor=actor,
-        actor_email="" if actor else SYSTEM,
+        actor_email="" if actor else SYSTEM_ACTOR,
         organization=alert.engagement.organization,
         action="alert.cleared",
         obj=alert,
-        client_id=_client_id(alert.engagement),
+        client_id=client_id_of(alert.engagement),
         detail={"cause": alert.cause},
     )
     return alert
@@ -356,11 +357,11 @@ def _escalate(*, organization: Organization, now: datetime) -> int:
         alert.save(update_fields=["escalated_at", "escalated_to"])
         audit_record(
             actor=None,
-            actor_email=SYSTEM,
+            actor_email=SYSTEM_ACTOR,
             organization=organization,
             action="alert.escalated",
             obj=alert,
-            client_id=_client_id(alert.engagement),
+            client_id=client_id_of(alert.engagement),
             detail={"to": str(target.public_id) if target else None},
         )
         if target is not None:

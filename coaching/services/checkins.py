@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import audit_record, client_id_of
 from continuum.care import safety
+from continuum.tenancy.timezones import local_now
 
 from ..models import (
     AlertCause,
@@ -17,7 +18,7 @@ from ..models import (
     RelapsePreventionPlan,
     Sleep,
 )
-from ._shared import _client_id, _require_open, local_now
+from ._shared import _require_open
 from .alerts import _clear_cause, alert_raise
 
 
@@ -78,7 +79,7 @@ def checkin_record(
         organization=engagement.organization,
         action="checkin.recorded",
         obj=checkin,
-        client_id=_client_id(engagement),
+        client_id=client_id_of(engagement),
     )
     _clear_cause(engagement, AlertCause.MISSED_CHECKIN, reason="Client checked in")
     if not sober:

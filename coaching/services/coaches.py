@@ -12,13 +12,14 @@ from continuum.care.services import (
     task_create,
 )
 from continuum.tenancy.models import Membership, Organization, Role
+from continuum.tenancy.timezones import local_now
 
 from ..models import (
     Certification,
     CoachProfile,
     Specialty,
 )
-from ._shared import _full_clean, local_now
+from ._shared import _full_clean
 
 CERTIFICATION_WARNING = timedelta(days=30)
 

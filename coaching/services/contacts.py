@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import audit_record, client_id_of
 from continuum.care import safety
+from continuum.tenancy.timezones import local_now
 
 from ..models import (
     AccompanimentKind,
@@ -24,7 +25,7 @@ from ..models import (
     TestKind,
     TestResult,
 )
-from ._shared import _client_id, _full_clean, _require_open, local_now
+from ._shared import _full_clean, _require_open
 from .alerts import _clear_cause, alert_raise
 
 
@@ -72,7 +73,7 @@ def contact_log(
         organization=engagement.organization,
         action="contact.logged",
         obj=contact,
-        client_id=_client_id(engagement),
+        client_id=client_id_of(engagement),
         detail={"kind": kind},
     )
     _clear_cause(engagement, AlertCause.NO_CONTACT, reason="Coach reached the client")
@@ -109,7 +110,7 @@ def meeting_record(
         organization=engagement.organization,
         action="meeting.recorded",
         obj=meeting,
-        client_id=_client_id(engagement),
+        client_id=client_id_of(engagement),
         detail={"verified": verified},
     )
     return meeting
@@ -144,7 +145,7 @@ def sobriety_test_record(
         organization=engagement.organization,
         action="sobriety_test.recorded",
         obj=test,
-        client_id=_client_id(engagement),
+        client_id=client_id_of(engagement),
     )
     if result == TestResult.POSITIVE and engagement.status == EngagementStatus.ACTIVE:
         alert_raise(

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import SYSTEM_ACTOR, audit_record, client_id_of
 from continuum.care.models import CareEpisode
 from continuum.people.models import Client
 from continuum.people.selectors import active_care_team
@@ -18,23 +18,22 @@ from ..models import (
     Engagement,
     EngagementStatus,
 )
-from ._shared import SYSTEM, _client_id, _full_clean, _require_open
+from ._shared import _full_clean, _require_open
 from .alerts import _alert_clear
 
-ENGAGEMENT_SETTINGS = frozenset(
-    {
-        "intensity",
-        "starts_on",
-        "planned_end_on",
-        "goals",
-        "includes_monitoring",
-        "checkin_due_time",
-        "missed_checkin_days",
-        "missed_checkin_urgent",
-        "craving_threshold",
-        "no_contact_days",
-        "acknowledge_within_minutes",
-    }
+# What engagement_propose and engagement_update write; the form and the API show the same.
+ENGAGEMENT_SETTINGS = (
+    "intensity",
+    "starts_on",
+    "planned_end_on",
+    "goals",
+    "includes_monitoring",
+    "checkin_due_time",
+    "missed_checkin_days",
+    "missed_checkin_urgent",
+    "craving_threshold",
+    "no_contact_days",
+    "acknowledge_within_minutes",
 )
 
 
@@ -59,7 +58,7 @@ def engagement_propose(
     **values,
 ) -> Engagement:
     """Propose coaching for a client. A client has at most one open engagement."""
-    unknown = set(values) - ENGAGEMENT_SETTINGS
+    unknown = set(values) - set(ENGAGEMENT_SETTINGS)
     if unknown:
         raise TypeError(f"Unknown engagement settings: {', '.join(sorted(unknown))}")
     _validate_coach(coach, client.organization_id)
@@ -86,7 +85,7 @@ def engagement_propose(
         ) from None
     audit_record(
         actor=actor,
-        actor_email="" if actor else SYSTEM,
+        actor_email="" if actor else SYSTEM_ACTOR,
         organization=client.organization,
         action="engagement.proposed",
         obj=engagement,
@@ -100,7 +99,7 @@ def engagement_propose(
 def engagement_update(
     *, actor, engagement: Engagement, coach: Membership | None = None, **values
 ) -> Engagement:
-    unknown = set(values) - ENGAGEMENT_SETTINGS
+    unknown = set(values) - set(ENGAGEMENT_SETTINGS)
     if unknown:
         raise TypeError(f"Unknown engagement settings: {', '.join(sorted(unknown))}")
     _require_open(engagement)
@@ -124,7 +123,7 @@ def engagement_update(
         organization=engagement.organization,
         action="engagement.updated",
         obj=engagement,
-        client_id=_client_id(engagement),
+        client_id=client_id_of(engagement),
         detail={"fields": sorted(changed)},
     )
     return engagement
@@ -188,7 +187,7 @@ def engagement_set_status(
         organization=engagement.organization,
         action="engagement.status_changed",
         obj=engagement,
-        client_id=_client_id(engagement),
+        client_id=client_id_of(engagement),
         detail={"from": before, "to": status},
     )
     return engagement

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import audit_record, client_id_of
 from continuum.care import safety
 from continuum.care.models import TaskKind
 from continuum.care.services import (
@@ -23,7 +23,7 @@ from ..models import (
     HighRiskEvent,
     RelapsePreventionPlan,
 )
-from ._shared import _client_id, _engagement_url, _require_open
+from ._shared import _engagement_url, _require_open
 
 REMINDER_KIND = "coaching_reminder"
 
@@ -75,7 +75,7 @@ def plan_save(
         organization=engagement.organization,
         action="relapse_plan.created" if created else "relapse_plan.updated",
         obj=plan,
-        client_id=_client_id(engagement),
+        client_id=client_id_of(engagement),
     )
     return plan
 
@@ -126,7 +126,7 @@ def high_risk_event_add(
         organization=engagement.organization,
         action="high_risk_event.added",
         obj=event,
-        client_id=_client_id(engagement),
+        client_id=client_id_of(engagement),
     )
     organization = engagement.organization
     now = timezone.now()

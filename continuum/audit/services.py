@@ -11,6 +11,8 @@ from continuum.logging import client_meta_var, request_id_var
 from .models import AuditEvent
 
 CLIENT_LABEL = "people.client"
+# The actor of what the platform does by itself (a scan, a handoff, a beat task).
+SYSTEM_ACTOR = "system"
 
 
 def _object_ref(obj: models.Model | None) -> tuple[str, str]:
@@ -94,6 +96,17 @@ def audit_record(
     with _written_in(organization):
         event.save(force_insert=True)
     return event
+
+
+def client_id_of(record: models.Model | None):
+    """The public id of the client a record is about, for `audit_record(client_id=)`: a
+    client's own, a record's client's, or None for a record about no client."""
+    if record is None:
+        return None
+    if record._meta.label_lower == CLIENT_LABEL:
+        return record.public_id
+    client = getattr(record, "client", None)
+    return client.public_id if client is not None else None
 
 
 def _client_id_of(obj: models.Model, client_id):

@@ -4,7 +4,6 @@ the day and its outcome, and the family's healing afterwards.
 One module per entity; every public name is re-exported here, so callers import
 `from interventions import services` or `from interventions.services import x`."""
 
-from ._shared import SYSTEM_ACTOR
 from .letters import (
     letter_review,
     letter_save,
@@ -64,7 +63,6 @@ __all__ = [
     "REMIND_BEFORE",
     "REQUEST_FIELDS",
     "ROLE_TO_RELATIONSHIP",
-    "SYSTEM_ACTOR",
     "TRANSPORT_FIELDS",
     "TREATMENT_FIELDS",
     "OutcomeForFamily",

@@ -5,7 +5,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import SYSTEM_ACTOR, audit_record
 from continuum.notifications.services import notification_schedule
 from continuum.people.models import FamilyMember
 from continuum.people.services import (
@@ -20,9 +20,6 @@ from ..models import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-SYSTEM_ACTOR = "system"
 
 
 def _portal_path(organization: Organization, name: str = "portal:interventions", **kw) -> str:

@@ -3,9 +3,6 @@
 One module per entity; every public name is re-exported here, so callers import
 `from referrals import services` or `from referrals.services import x`."""
 
-from ._shared import (
-    SYSTEM_ACTOR,
-)
 from .capacity import (
     CAPACITY_LABEL,
     CAPACITY_LINK_MAX_AGE,
@@ -72,7 +69,6 @@ __all__ = [
     "PROGRESS_BATCH",
     "PROVIDER_LABEL",
     "PROVIDER_TRANSITIONS",
-    "SYSTEM_ACTOR",
     "ArrayToString",
     "LinkRefused",
     "Unaccent",

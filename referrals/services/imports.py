@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import SYSTEM_ACTOR, audit_record
 
 from .. import hsds, selectors
 from ..models import (
@@ -16,7 +16,6 @@ from ..models import (
     Listing,
     ListingLocation,
 )
-from ._shared import SYSTEM_ACTOR
 from .listings import listing_refresh_search
 
 PROGRESS_BATCH = 25

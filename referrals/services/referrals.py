@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import SYSTEM_ACTOR, audit_record, client_id_of
 from continuum.consent.models import InformationCategory, Purpose, RecipientKind
 from continuum.consent.services import consent_require, disclosure_record
 
@@ -21,7 +21,6 @@ from ..models import (
     ReferralStatus,
     ReferralStatusChange,
 )
-from ._shared import SYSTEM_ACTOR
 
 
 def _change(
@@ -48,10 +47,6 @@ def _change(
         changed_by=actor if getattr(actor, "is_authenticated", False) else None,
         changed_by_label=label,
     )
-
-
-def _client_id(referral: Referral):
-    return referral.client.public_id if referral.client_id else None
 
 
 @transaction.atomic
@@ -218,7 +213,7 @@ def referral_send(*, actor, referral: Referral) -> Referral:
         organization=referral.organization,
         action="referral.sent",
         obj=referral,
-        client_id=_client_id(referral),
+        client_id=client_id_of(referral),
     )
     from ..tasks import referral_email_task
 
@@ -270,7 +265,7 @@ def referral_set_status(
         organization=referral.organization,
         action="referral.status_changed",
         obj=referral,
-        client_id=_client_id(referral),
+        client_id=client_id_of(referral),
         detail={"to": to_status},
     )
     return referral

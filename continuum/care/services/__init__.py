@@ -4,7 +4,6 @@ events and the on-call rota. One transaction per use case, audited.
 One module per entity; every public name is re-exported here, so callers import
 `from continuum.care import services` or `from continuum.care.services import x`."""
 
-from ._shared import SYSTEM_ACTOR
 from .episodes import (
     TRANSITION_DETAILS,
     episode_open,
@@ -32,7 +31,6 @@ from .work import (
 )
 
 __all__ = [
-    "SYSTEM_ACTOR",
     "TRANSITION_DETAILS",
     "episode_open",
     "episode_transition",

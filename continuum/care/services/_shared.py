@@ -3,6 +3,3 @@
 import logging
 
 logger = logging.getLogger(__name__)
-
-
-SYSTEM_ACTOR = "system"

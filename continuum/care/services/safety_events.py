@@ -8,12 +8,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import SYSTEM_ACTOR, audit_record
 from continuum.notifications.services import notification_schedule
 from continuum.people.models import Client
 from continuum.people.services import follow_up_access_grant
 from continuum.tenancy.models import Membership, Organization, Role
 from continuum.tenancy.selectors import active_admins
+from continuum.tenancy.timezones import local_now
 
 from .. import safety
 from ..models import (
@@ -26,18 +27,13 @@ from ..models import (
     TaskStatus,
 )
 from ..selectors import on_call_now, responsible_for, safety_event_open_today
-from ._shared import SYSTEM_ACTOR
 from .work import task_create, task_reassign, task_set_status
-
-
-def _local(organization: Organization, when: datetime) -> datetime:
-    return timezone.localtime(when, ZoneInfo(organization.timezone))
 
 
 def _safety_task_detail(event: SafetyEvent) -> str:
     kind = safety.KINDS.get(event.latest_kind)
     label = kind.label if kind else event.latest_kind
-    at = _local(event.organization, event.latest_at)
+    at = local_now(event.organization, event.latest_at)
     if event.count == 1:
         return f"1 safety event today: {label} at {at:%H:%M}."
     return f"{event.count} safety events today; the latest: {label} at {at:%H:%M}."
@@ -48,7 +44,7 @@ def _safety_task(*, event: SafetyEvent, assignee: Membership | None) -> Task:
     every one after it, handed to whoever is asked now."""
     client = event.client
     organization = event.organization
-    day = _local(organization, event.raised_at).date()
+    day = local_now(organization, event.raised_at).date()
     end_of_day = datetime.combine(day, time(23, 59), tzinfo=ZoneInfo(organization.timezone))
     queue_role = "" if assignee is not None else Role.ORG_ADMIN
     detail = _safety_task_detail(event)
@@ -286,7 +282,7 @@ def safety_event_acknowledge(*, actor, event: SafetyEvent) -> SafetyEvent:
     )
     if event.status == SafetyStatus.ACKNOWLEDGED:
         who = event.acknowledged_by.get_full_name() or event.acknowledged_by.email
-        at = _local(event.organization, event.acknowledged_at)
+        at = local_now(event.organization, event.acknowledged_at)
         raise ValidationError(
             f"{who} already acknowledged this at {at:%H:%M}; the task is in My work."
         )

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import SYSTEM_ACTOR, audit_record
 from continuum.people.models import Client
 from continuum.tenancy.models import Membership, Organization, Role
 
@@ -17,7 +17,6 @@ from ..models import (
     TaskStatus,
     priority_for,
 )
-from ._shared import SYSTEM_ACTOR
 
 
 @transaction.atomic

@@ -1,3 +1,0 @@
-"""What the directory's use cases share."""
-
-SYSTEM_ACTOR = "system"
