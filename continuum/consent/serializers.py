@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from .models import Consent, Disclosure, InformationCategory, Purpose, RecipientKind
+from .services import CONTENT_FIELDS
 
 
 class ConsentSerializer(serializers.ModelSerializer):
@@ -17,16 +18,7 @@ class ConsentSerializer(serializers.ModelSerializer):
             "id",
             "client",
             "status",
-            "disclosing_program",
-            "information_categories",
-            "information_detail",
-            "recipient_kind",
-            "recipient_name",
-            "recipient_family_member",
-            "purposes",
-            "purpose_detail",
-            "expires_on",
-            "expiration_event",
+            *CONTENT_FIELDS,
             "revocation_acknowledged",
             "signature_method",
             "signed_name",

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from .forms import LANGUAGE_CHOICES
 from .models import CareTeamMember, Client, FamilyRelationship, Relationship, client_display_name
+from .services import CLIENT_FIELDS
 
 
 class ClientSerializer(serializers.ModelSerializer):
@@ -11,19 +12,8 @@ class ClientSerializer(serializers.ModelSerializer):
         model = Client
         fields = [
             "id",
-            "first_name",
-            "last_name",
-            "preferred_name",
             "display_name",
-            "date_of_birth",
-            "pronouns",
-            "email",
-            "phone",
-            "zip_code",
-            "preferred_language",
-            "primary_substances",
-            "co_occurring_conditions",
-            "risk_flags",
+            *CLIENT_FIELDS,
             "created_at",
         ]
         read_only_fields = fields
