@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from continuum.audit.services import audit_change, client_id_of
+
 from ..models import (
     OPEN_ENGAGEMENT_STATUSES,
     Engagement,
@@ -36,3 +38,10 @@ def _full_clean(obj, exclude=("organization", "engagement", "coach", "client")) 
         obj.full_clean(exclude=list(exclude), validate_constraints=False)
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from None
+
+
+def _audit(actor, engagement: Engagement, action: str, obj, *, detail=None) -> None:
+    # Everything recorded in coaching is about the engagement's client, in its organization.
+    audit_change(
+        actor, engagement.organization, action, obj, client_id_of(engagement), detail=detail
+    )

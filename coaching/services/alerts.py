@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from continuum.audit.services import SYSTEM_ACTOR, audit_record, client_id_of
+from continuum.audit.services import SYSTEM_ACTOR, audit_change, audit_record, client_id_of
 from continuum.care import safety
 from continuum.care.services import (
     safety_event_raise,
@@ -168,13 +168,7 @@ def help_request(*, actor, client: Client, engagement: Engagement | None = None)
         safety_event_raise(
             actor=actor, client=client, kind=SAFETY_KIND[AlertCause.HELP_NOW], door="portal"
         )
-    audit_record(
-        actor=actor,
-        organization=client.organization,
-        action="help.requested",
-        obj=alert or client,
-        client_id=client.public_id,
-    )
+    audit_change(actor, client.organization, "help.requested", alert or client, client.public_id)
     return alert
 
 
@@ -191,12 +185,8 @@ def alert_acknowledge(*, actor, alert: Alert) -> Alert:
     alert.acknowledged_at = timezone.now()
     alert.acknowledged_by = actor
     alert.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
-    audit_record(
-        actor=actor,
-        organization=alert.organization,
-        action="alert.acknowledged",
-        obj=alert,
-        client_id=client_id_of(alert.engagement),
+    audit_change(
+        actor, alert.organization, "alert.acknowledged", alert, client_id_of(alert.engagement)
     )
     if is_safety_alert(alert):
         # The coach has it in hand: the spine stops asking others.

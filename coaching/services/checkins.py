@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from continuum.audit.services import audit_record, client_id_of
 from continuum.care import safety
 from continuum.tenancy.timezones import local_now
 
@@ -18,7 +17,7 @@ from ..models import (
     RelapsePreventionPlan,
     Sleep,
 )
-from ._shared import _require_open
+from ._shared import _audit, _require_open
 from .alerts import _clear_cause, alert_raise
 
 
@@ -74,13 +73,7 @@ def checkin_record(
         meeting_attended=meeting_attended,
         note=note.strip(),
     )
-    audit_record(
-        actor=actor,
-        organization=engagement.organization,
-        action="checkin.recorded",
-        obj=checkin,
-        client_id=client_id_of(engagement),
-    )
+    _audit(actor, engagement, "checkin.recorded", checkin)
     _clear_cause(engagement, AlertCause.MISSED_CHECKIN, reason="Client checked in")
     if not sober:
         alert_raise(

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import audit_change
 from continuum.care.models import Task, TaskKind
 from continuum.care.services import (
     task_create,
@@ -43,11 +43,11 @@ def coach_profile_save(*, actor, membership: Membership, **values) -> CoachProfi
     _full_clean(profile, exclude=("organization", "membership"))
     created = profile.pk is None
     profile.save()
-    audit_record(
-        actor=actor,
-        organization=membership.organization,
-        action="coach_profile.created" if created else "coach_profile.updated",
-        obj=profile,
+    audit_change(
+        actor,
+        membership.organization,
+        "coach_profile.created" if created else "coach_profile.updated",
+        profile,
         detail={"fields": sorted(values)},
     )
     return profile
@@ -67,12 +67,7 @@ def certification_add(
         issuer=issuer.strip(),
         expires_on=expires_on,
     )
-    audit_record(
-        actor=actor,
-        organization=coach.organization,
-        action="certification.added",
-        obj=certification,
-    )
+    audit_change(actor, coach.organization, "certification.added", certification)
     return certification
 
 

@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from continuum.audit.services import audit_record, client_id_of
 from continuum.care import safety
 from continuum.tenancy.timezones import local_now
 
@@ -25,7 +24,7 @@ from ..models import (
     TestKind,
     TestResult,
 )
-from ._shared import _full_clean, _require_open
+from ._shared import _audit, _full_clean, _require_open
 from .alerts import _clear_cause, alert_raise
 
 
@@ -68,14 +67,7 @@ def contact_log(
     )
     _full_clean(contact, exclude=("organization", "engagement", "logged_by"))
     contact.save()
-    audit_record(
-        actor=actor,
-        organization=engagement.organization,
-        action="contact.logged",
-        obj=contact,
-        client_id=client_id_of(engagement),
-        detail={"kind": kind},
-    )
+    _audit(actor, engagement, "contact.logged", contact, detail={"kind": kind})
     _clear_cause(engagement, AlertCause.NO_CONTACT, reason="Coach reached the client")
     return contact
 
@@ -105,14 +97,7 @@ def meeting_record(
         note=note.strip()[:300],
         verified_by=actor if verified else None,
     )
-    audit_record(
-        actor=actor,
-        organization=engagement.organization,
-        action="meeting.recorded",
-        obj=meeting,
-        client_id=client_id_of(engagement),
-        detail={"verified": verified},
-    )
+    _audit(actor, engagement, "meeting.recorded", meeting, detail={"verified": verified})
     return meeting
 
 
@@ -140,13 +125,7 @@ def sobriety_test_record(
         result=result,
         observed_by=actor,
     )
-    audit_record(
-        actor=actor,
-        organization=engagement.organization,
-        action="sobriety_test.recorded",
-        obj=test,
-        client_id=client_id_of(engagement),
-    )
+    _audit(actor, engagement, "sobriety_test.recorded", test)
     if result == TestResult.POSITIVE and engagement.status == EngagementStatus.ACTIVE:
         alert_raise(
             engagement=engagement,

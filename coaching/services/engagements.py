@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from continuum.audit.services import SYSTEM_ACTOR, audit_record, client_id_of
+from continuum.audit.services import SYSTEM_ACTOR, audit_change, audit_record, client_id_of
 from continuum.care.models import CareEpisode
 from continuum.people.models import Client
 from continuum.people.selectors import active_care_team
@@ -18,7 +18,7 @@ from ..models import (
     Engagement,
     EngagementStatus,
 )
-from ._shared import _full_clean, _require_open
+from ._shared import _audit, _full_clean, _require_open
 from .alerts import _alert_clear
 
 # What engagement_propose and engagement_update write; the form and the API show the same.
@@ -118,12 +118,12 @@ def engagement_update(
     engagement.save()
     if coach is not None and engagement.status == EngagementStatus.ACTIVE:
         _coach_on_care_team(actor=actor, engagement=engagement)
-    audit_record(
-        actor=actor,
-        organization=engagement.organization,
-        action="engagement.updated",
-        obj=engagement,
-        client_id=client_id_of(engagement),
+    audit_change(
+        actor,
+        engagement.organization,
+        "engagement.updated",
+        engagement,
+        client_id_of(engagement),
         detail={"fields": sorted(changed)},
     )
     return engagement
@@ -182,12 +182,11 @@ def engagement_set_status(
             engagement=engagement, status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED]
         ):
             _alert_clear(alert, reason=f"Engagement {EngagementStatus(status).label.lower()}")
-    audit_record(
-        actor=actor,
-        organization=engagement.organization,
-        action="engagement.status_changed",
-        obj=engagement,
-        client_id=client_id_of(engagement),
+    _audit(
+        actor,
+        engagement,
+        "engagement.status_changed",
+        engagement,
         detail={"from": before, "to": status},
     )
     return engagement

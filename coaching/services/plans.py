@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from continuum.audit.services import audit_record, client_id_of
+from continuum.audit.services import audit_change, client_id_of
 from continuum.care import safety
 from continuum.care.models import TaskKind
 from continuum.care.services import (
@@ -23,7 +23,7 @@ from ..models import (
     HighRiskEvent,
     RelapsePreventionPlan,
 )
-from ._shared import _engagement_url, _require_open
+from ._shared import _audit, _engagement_url, _require_open
 
 REMINDER_KIND = "coaching_reminder"
 
@@ -70,12 +70,12 @@ def plan_save(
     plan.updated_at = timezone.now()
     plan.updated_by = actor
     plan.save()
-    audit_record(
-        actor=actor,
-        organization=engagement.organization,
-        action="relapse_plan.created" if created else "relapse_plan.updated",
-        obj=plan,
-        client_id=client_id_of(engagement),
+    audit_change(
+        actor,
+        engagement.organization,
+        "relapse_plan.created" if created else "relapse_plan.updated",
+        plan,
+        client_id_of(engagement),
     )
     return plan
 
@@ -121,13 +121,7 @@ def high_risk_event_add(
         extra_contacts=extra_contacts,
         created_by=actor,
     )
-    audit_record(
-        actor=actor,
-        organization=engagement.organization,
-        action="high_risk_event.added",
-        obj=event,
-        client_id=client_id_of(engagement),
-    )
+    _audit(actor, engagement, "high_risk_event.added", event)
     organization = engagement.organization
     now = timezone.now()
     if starts_at - now < HIGH_RISK_SHORT_NOTICE:

@@ -20,7 +20,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone, translation
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import audit_change
 from continuum.tenancy.models import Membership, Organization
 from continuum.tenancy.scoping import organization_scope
 
@@ -163,13 +163,7 @@ def _outbox_put(
     except IntegrityError:
         # Scheduled concurrently by someone else: theirs stands.
         return Notification.objects.get(organization=organization, dedup_key=dedup_key), False
-    audit_record(
-        actor=actor,
-        organization=organization,
-        action="notification.scheduled",
-        obj=notification,
-        detail=audit_detail,
-    )
+    audit_change(actor, organization, "notification.scheduled", notification, detail=audit_detail)
     return notification, True
 
 
@@ -258,9 +252,7 @@ def notification_cancel(*, organization: Organization, dedup_key: str, actor=Non
         return False
     notification.status = Status.CANCELLED
     notification.save(update_fields=["status"])
-    audit_record(
-        actor=actor, organization=organization, action="notification.cancelled", obj=notification
-    )
+    audit_change(actor, organization, "notification.cancelled", notification)
     return True
 
 
@@ -271,12 +263,7 @@ def notification_mark_read(*, actor, notification: Notification) -> Notification
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
-        audit_record(
-            actor=actor,
-            organization=notification.organization,
-            action="notification.read",
-            obj=notification,
-        )
+        audit_change(actor, notification.organization, "notification.read", notification)
     return notification
 
 
@@ -289,12 +276,7 @@ def notification_mark_all_read(*, actor, organization: Organization) -> int:
         read_at__isnull=True,
     ).update(read_at=timezone.now())
     if count:
-        audit_record(
-            actor=actor,
-            organization=organization,
-            action="notification.all_read",
-            detail={"count": count},
-        )
+        audit_change(actor, organization, "notification.all_read", None, detail={"count": count})
     return count
 
 
@@ -346,11 +328,11 @@ def preferences_update(
     preference.sms_number = sms_number
     preference.updated_at = timezone.now()
     preference.save()
-    audit_record(
-        actor=actor,
-        organization=organization,
-        action="notification_preferences.updated",
-        obj=preference,
+    audit_change(
+        actor,
+        organization,
+        "notification_preferences.updated",
+        preference,
         detail={"kinds": sorted(cleaned), "quiet_hours": quiet_hours_start is not None},
     )
     return preference
@@ -373,11 +355,8 @@ def calendar_feed_rotate(*, actor, organization: Organization) -> tuple[Calendar
         roles=sorted(membership.roles),
         token_hash=hash_token(token),
     )
-    audit_record(
-        actor=actor,
-        organization=organization,
-        action="calendar_feed.rotated" if revoked else "calendar_feed.created",
-        obj=feed,
+    audit_change(
+        actor, organization, "calendar_feed.rotated" if revoked else "calendar_feed.created", feed
     )
     return feed, token
 
@@ -398,22 +377,18 @@ def calendar_feed_read(*, organization: Organization, token: str) -> bytes:
         raise Http404("No such calendar.")
     if not feed.still_allowed():
         # Not in a transaction with the refusal: the refusal's own record must stay.
-        audit_record(
-            actor=feed.user,
-            organization=organization,
-            action="calendar_feed.refused",
-            obj=feed,
+        audit_change(
+            feed.user,
+            organization,
+            "calendar_feed.refused",
+            feed,
             detail={"reason": "membership or role ended"},
         )
         raise CalendarFeedEnded
     with transaction.atomic():
         items = calendar.items_for(organization=organization, user=feed.user)
-        audit_record(
-            actor=feed.user,
-            organization=organization,
-            action="calendar_feed.read",
-            obj=feed,
-            detail={"items": len(items)},
+        audit_change(
+            feed.user, organization, "calendar_feed.read", feed, detail={"items": len(items)}
         )
     return calendar.render_ics(items=items, name=organization.name, now=timezone.now())
 
@@ -429,7 +404,7 @@ def calendar_feed_revoke(*, actor, organization: Organization) -> bool:
         return False
     feed.revoked_at = timezone.now()
     feed.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, organization=organization, action="calendar_feed.revoked", obj=feed)
+    audit_change(actor, organization, "calendar_feed.revoked", feed)
     return True
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import audit_change, audit_record
 
 from ..models import (
     Listing,
@@ -51,11 +51,11 @@ def listing_capacity_link(*, actor, listing: Listing, send: bool = False) -> str
         )
     listing.capacity_link_nonce = secrets.token_hex(8)
     listing.save(update_fields=["capacity_link_nonce"])
-    audit_record(
-        actor=actor,
-        organization=listing.organization,
-        action="listing.capacity_link_issued",
-        obj=listing,
+    audit_change(
+        actor,
+        listing.organization,
+        "listing.capacity_link_issued",
+        listing,
         detail={"sent_to_listing": send},
     )
     if send:
@@ -134,11 +134,11 @@ def directory_settings_update(*, actor, organization, capacity_fresh_days: int):
     row, _created = DirectorySettings.objects.update_or_create(
         organization=organization, defaults={"capacity_fresh_days": capacity_fresh_days}
     )
-    audit_record(
-        actor=actor,
-        organization=organization,
-        action="directory.settings_updated",
-        obj=row,
+    audit_change(
+        actor,
+        organization,
+        "directory.settings_updated",
+        row,
         detail={"capacity_fresh_days": capacity_fresh_days},
     )
     return row

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 
-from continuum.audit.services import SYSTEM_ACTOR, audit_record
+from continuum.audit.services import SYSTEM_ACTOR, audit_change, audit_record
 
 from .. import hsds, selectors
 from ..models import (
@@ -66,7 +66,7 @@ def import_job_create(
         format=fmt,
         payload=payload,
     )
-    audit_record(actor=actor, organization=organization, action="import_job.created", obj=job)
+    audit_change(actor, organization, "import_job.created", job)
     if not enqueue:
         return job
     from ..tasks import import_job_run_task

@@ -9,7 +9,7 @@ from django.db.models import Case, F, Func, OuterRef, QuerySet, Subquery, TextFi
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import audit_change
 
 from .. import selectors
 from ..models import (
@@ -145,11 +145,11 @@ def listing_save(
     main.full_clean(exclude=["hsds_raw", "listing"])
     main.save()
     listing_refresh_search(listing_ids=[listing.pk])
-    audit_record(
-        actor=actor,
-        organization=organization,
-        action="listing.created" if created else "listing.updated",
-        obj=listing,
+    audit_change(
+        actor,
+        organization,
+        "listing.created" if created else "listing.updated",
+        listing,
         detail={"fields": sorted(values)},
     )
     return listing
@@ -159,7 +159,5 @@ def listing_save(
 def listing_verify(*, actor, listing: Listing) -> Listing:
     listing.last_verified_at, listing.last_verified_by = timezone.now(), actor
     listing.save(update_fields=["last_verified_at", "last_verified_by"])
-    audit_record(
-        actor=actor, organization=listing.organization, action="listing.verified", obj=listing
-    )
+    audit_change(actor, listing.organization, "listing.verified", listing)
     return listing

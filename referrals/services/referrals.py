@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from continuum.audit.services import SYSTEM_ACTOR, audit_record, client_id_of
+from continuum.audit.services import SYSTEM_ACTOR, audit_change, audit_record, client_id_of
 from continuum.consent.models import InformationCategory, Purpose, RecipientKind
 from continuum.consent.services import consent_require, disclosure_record
 
@@ -139,12 +139,8 @@ def referral_create(
         includes_client_information=includes_client_information,
     )
     _change(referral, to_status=ReferralStatus.DRAFT, actor=actor)
-    audit_record(
-        actor=actor,
-        organization=organization,
-        action="referral.created",
-        obj=referral,
-        client_id=client.public_id if client else None,
+    audit_change(
+        actor, organization, "referral.created", referral, client.public_id if client else None
     )
     if send:
         referral = referral_send(actor=actor, referral=referral)
@@ -208,13 +204,7 @@ def referral_send(*, actor, referral: Referral) -> Referral:
     referral.link_nonce = secrets.token_hex(8)
     referral.save(update_fields=["consent", "sent_at", "link_nonce"])
     _change(referral, to_status=ReferralStatus.REQUESTED, actor=actor)
-    audit_record(
-        actor=actor,
-        organization=referral.organization,
-        action="referral.sent",
-        obj=referral,
-        client_id=client_id_of(referral),
-    )
+    audit_change(actor, referral.organization, "referral.sent", referral, client_id_of(referral))
     from ..tasks import referral_email_task
 
     transaction.on_commit(

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import audit_change
 
 from .. import hsds, selectors, taxonomy
 from ..models import (
@@ -48,11 +48,11 @@ def taxonomy_mapping_add(
         defaults={"term": term, "created_by": actor},
     )
     if created:
-        audit_record(
-            actor=actor,
-            organization=organization,
-            action="taxonomy_mapping.created",
-            obj=mapping,
+        audit_change(
+            actor,
+            organization,
+            "taxonomy_mapping.created",
+            mapping,
             detail={"term": term, "field": field, "value": value},
         )
     return mapping
@@ -60,11 +60,11 @@ def taxonomy_mapping_add(
 
 @transaction.atomic
 def taxonomy_mapping_delete(*, actor, mapping: TaxonomyMapping) -> None:
-    audit_record(
-        actor=actor,
-        organization=mapping.organization,
-        action="taxonomy_mapping.deleted",
-        obj=mapping,
+    audit_change(
+        actor,
+        mapping.organization,
+        "taxonomy_mapping.deleted",
+        mapping,
         detail={"term": mapping.term, "field": mapping.field, "value": mapping.value},
     )
     mapping.delete()
@@ -112,10 +112,11 @@ def listing_reclassify(*, actor, organization, only_other: bool = True) -> dict:
     if changed:
         listing_refresh_search(listing_ids=changed)
     result = {"examined": examined, "changed": len(changed), "by_kind": by_kind}
-    audit_record(
-        actor=actor,
-        organization=organization,
-        action="directory.reclassified",
+    audit_change(
+        actor,
+        organization,
+        "directory.reclassified",
+        None,
         detail={**result, "only_other": only_other},
     )
     return result

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import audit_change
 from continuum.people.models import Client
 
 from ..models import (
@@ -47,12 +47,12 @@ def _record_transition(*, actor, episode: CareEpisode, from_phase: str, reason: 
         at=episode.phase_changed_at,
         details={k: str(v) for k, v in details.items() if v not in (None, "")},
     )
-    audit_record(
-        actor=actor,
-        organization=episode.organization,
-        action="episode.transitioned" if from_phase else "episode.opened",
-        obj=episode,
-        client_id=episode.client.public_id,
+    audit_change(
+        actor,
+        episode.organization,
+        "episode.transitioned" if from_phase else "episode.opened",
+        episode,
+        episode.client.public_id,
         detail={"from": from_phase, "to": episode.phase},
     )
     _start_handoffs(transition)

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import audit_change
 
 from ..models import (
     HandoffRun,
@@ -87,12 +87,6 @@ def handoff_rerun(*, actor, run: HandoffRun) -> HandoffRun:
         raise ValidationError("Only a failed handoff can be run again.")
     run.status = HandoffStatus.PENDING
     run.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        organization=run.organization,
-        action="handoff.rerun_requested",
-        obj=run,
-        detail={"name": run.name},
-    )
+    audit_change(actor, run.organization, "handoff.rerun_requested", run, detail={"name": run.name})
     transaction.on_commit(lambda: handoff_enqueue(run))
     return run

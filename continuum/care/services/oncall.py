@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import audit_change
 from continuum.tenancy.models import Membership, Organization
 
 from ..models import (
@@ -71,11 +71,11 @@ def on_call_rota_save(
     Organization.objects.select_for_update().filter(pk=organization.pk).first()
     organization.on_call_fallback = fallback
     organization.save(update_fields=["on_call_fallback"])
-    audit_record(
-        actor=actor,
-        organization=organization,
-        action="on_call_rota.saved",
-        obj=organization,
+    audit_change(
+        actor,
+        organization,
+        "on_call_rota.saved",
+        organization,
         detail={
             "shifts": len(created),
             "fallback": str(fallback.public_id) if fallback is not None else None,

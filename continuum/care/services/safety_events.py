@@ -8,7 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from continuum.audit.services import SYSTEM_ACTOR, audit_record
+from continuum.audit.services import SYSTEM_ACTOR, audit_change, audit_record
 from continuum.notifications.services import notification_schedule
 from continuum.people.models import Client
 from continuum.people.services import follow_up_access_grant
@@ -185,12 +185,12 @@ def safety_event_raise(
             kind=kind,
             at=now,
         )
-        audit_record(
-            actor=actor,
-            organization=organization,
-            action="safety_event.repeated",
-            obj=existing,
-            client_id=client.public_id,
+        audit_change(
+            actor,
+            organization,
+            "safety_event.repeated",
+            existing,
+            client.public_id,
             detail={"kind": kind, "door": door, "count": existing.count},
         )
         return existing
@@ -210,12 +210,12 @@ def safety_event_raise(
         step=0,
     )
     _ask(event, now=now, action=SafetyStep.Action.ASKED)
-    audit_record(
-        actor=actor,
-        organization=organization,
-        action="safety_event.raised",
-        obj=event,
-        client_id=client.public_id,
+    audit_change(
+        actor,
+        organization,
+        "safety_event.raised",
+        event,
+        client.public_id,
         detail={"kind": kind, "door": door, "order": len(order)},
     )
     return event
@@ -302,12 +302,12 @@ def safety_event_acknowledge(*, actor, event: SafetyEvent) -> SafetyEvent:
         membership=membership,
         at=now,
     )
-    audit_record(
-        actor=actor,
-        organization=event.organization,
-        action="safety_event.acknowledged",
-        obj=event,
-        client_id=event.client.public_id,
+    audit_change(
+        actor,
+        event.organization,
+        "safety_event.acknowledged",
+        event,
+        event.client.public_id,
         detail={"step": event.step},
     )
     return event

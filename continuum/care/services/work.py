@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from continuum.audit.services import SYSTEM_ACTOR, audit_record
+from continuum.audit.services import SYSTEM_ACTOR, audit_change, audit_record
 from continuum.people.models import Client
 from continuum.tenancy.models import Membership, Organization, Role
 
@@ -106,12 +106,12 @@ def task_set_status(*, actor, task: Task, status: str) -> Task:
         task.completed_at = None
         task.completed_by = None
     task.save(update_fields=["status", "completed_at", "completed_by"])
-    audit_record(
-        actor=actor,
-        organization=task.organization,
-        action="task.status_changed",
-        obj=task,
-        client_id=task.client.public_id if task.client_id else None,
+    audit_change(
+        actor,
+        task.organization,
+        "task.status_changed",
+        task,
+        task.client.public_id if task.client_id else None,
         detail={"from": before, "to": status},
     )
     return task
