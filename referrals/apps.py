@@ -6,12 +6,4 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Referrals"
 
     def ready(self) -> None:
-        from continuum.care import timeline
-        from continuum.notifications import kinds
-
-        from . import letters
-        from .timeline import referral_changes_provider
-
-        timeline.register(referral_changes_provider)
-        kinds.register_letter(letters.REFERRAL_PACKET, letters.referral_packet)
-        kinds.register_letter(letters.LISTING_CAPACITY, letters.listing_capacity)
+        from . import extensions  # noqa: F401  (everything the directory adds to the spine)

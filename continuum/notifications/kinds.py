@@ -1,4 +1,5 @@
-"""Notification kinds, so people can choose channels per kind. Apps register theirs:
+"""Notification kinds, so people can choose channels per kind. Apps register theirs from
+their `extensions.py` (continuum.extensions):
 
     from continuum.notifications import kinds
     kinds.register("appointment_reminder", "Appointment reminders")
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from continuum.extensions import Registry
+
 from .models import Channel
 
 DEFAULT_CHANNELS = (Channel.IN_APP.value, Channel.EMAIL.value)
@@ -33,7 +36,9 @@ class Kind:
     outbound_line: str = ""
 
 
-KINDS: dict[str, Kind] = {}
+KINDS: Registry[Kind] = Registry(
+    "notification_kinds", key="name", holds="Kind: what people choose channels for"
+)
 
 
 def register(
@@ -56,8 +61,7 @@ def register(
         crisis_line=crisis_line,
         outbound_line=outbound_line,
     )
-    KINDS[name] = kind
-    return kind
+    return KINDS.register(kind, replace=True)
 
 
 def default_channels_for(name: str) -> tuple[str, ...]:
@@ -65,6 +69,7 @@ def default_channels_for(name: str) -> tuple[str, ...]:
     return kind.default_channels if kind else DEFAULT_CHANNELS
 
 
+# Built in, so it exists before any app registers its own.
 register("general", _("General messages"))
 
 
@@ -88,12 +93,22 @@ class LetterWithdrawn(Exception):
     revoked): nothing is sent, and no retry would send it."""
 
 
-LETTERS: dict[str, Callable] = {}
+@dataclass(frozen=True)
+class LetterKind:
+    name: str
+    # build(notification) -> Letter, called at delivery inside the organization's scope;
+    # raises LetterWithdrawn when there is nothing to send.
+    build: Callable
 
 
-def register_letter(name: str, build: Callable) -> None:
+LETTERS: Registry[LetterKind] = Registry(
+    "letter_kinds", key="name", holds="LetterKind: an e-mail to an address outside the members"
+)
+
+
+def register_letter(name: str, build: Callable) -> LetterKind:
     """`build(notification) -> Letter`, called when the letter is delivered, inside its
     organization's scope; it raises LetterWithdrawn when there is nothing to send."""
     if not _NAME.match(name):
         raise ValueError(f"Letter kind {name!r} must be lower_snake_case.")
-    LETTERS[name] = build
+    return LETTERS.register(LetterKind(name=name, build=build), replace=True)

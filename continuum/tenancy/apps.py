@@ -7,8 +7,4 @@ class TenancyConfig(AppConfig):
     verbose_name = "Organizations"
 
     def ready(self) -> None:
-        from continuum.notifications import kinds
-
-        from . import letters
-
-        kinds.register_letter(letters.INVITATION, letters.invitation)
+        from . import extensions  # noqa: F401  (menu entries)

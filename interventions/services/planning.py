@@ -5,8 +5,8 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from continuum.directory import listing_get
 from continuum.notifications.services import notification_cancel
-from referrals.selectors import listing_get
 
 from ..models import (
     AgendaItem,

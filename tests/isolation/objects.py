@@ -16,6 +16,7 @@ from tests.casemanagement import factories as casemgmt_objects
 from tests.coaching import factories as coaching_objects
 from tests.factories import UserFactory
 from tests.interventions import factories as interventions_objects
+from tests.messaging.factories import thread_for_matrix
 from tests.notifications.factories import feed_token_for_matrix, notification_id_for_matrix
 from tests.referrals import factories as referral_objects
 
@@ -79,6 +80,7 @@ URL_OBJECTS = {
         interventions_objects.intervention_for_matrix(org).public_id
     ),
     "letter_id": lambda org: str(interventions_objects.letter_for_matrix(org).public_id),
+    "thread_id": lambda org: str(thread_for_matrix(org).public_id),
     "cm_goal_id": lambda org: str(casemgmt_objects.goal_for_matrix(org).public_id),
     "cm_step_id": lambda org: str(casemgmt_objects.step_for_matrix(org).public_id),
     "cm_appointment_id": lambda org: str(casemgmt_objects.appointment_for_matrix(org).public_id),

@@ -92,11 +92,11 @@ def _deliver_email(notification: Notification, worker: str) -> None:
 
 
 def _letter(notification: Notification) -> tuple[str, str, str]:
-    build = kinds.LETTERS.get(notification.template)
-    if build is None:
+    kind = kinds.LETTERS.get(notification.template)
+    if kind is None:
         raise PermanentDeliveryError(f"No letter kind {notification.template!r} is registered.")
     try:
-        letter = build(notification)
+        letter = kind.build(notification)
     except kinds.LetterWithdrawn as exc:
         raise PermanentDeliveryError(f"Withdrawn: {exc}") from exc
     return letter.subject, letter.text, letter.html
