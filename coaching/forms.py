@@ -17,6 +17,7 @@ from .models import (
     TestKind,
     TestResult,
 )
+from .services.engagements import ENGAGEMENT_SETTINGS
 
 
 class DateInput(forms.DateInput):
@@ -90,20 +91,7 @@ class EngagementForm(forms.ModelForm):
 
     class Meta:
         model = Engagement
-        fields = [
-            "coach",
-            "intensity",
-            "starts_on",
-            "planned_end_on",
-            "goals",
-            "includes_monitoring",
-            "checkin_due_time",
-            "missed_checkin_days",
-            "missed_checkin_urgent",
-            "craving_threshold",
-            "no_contact_days",
-            "acknowledge_within_minutes",
-        ]
+        fields = ["coach", *ENGAGEMENT_SETTINGS]
         widgets = {
             "starts_on": DateInput(),
             "planned_end_on": DateInput(),

@@ -16,6 +16,7 @@ from .models import (
     RiskLevel,
     Sleep,
 )
+from .services.engagements import ENGAGEMENT_SETTINGS
 
 
 class CoachingEngagementSerializer(ReadOnlyFields, ClientRowSerializer):
@@ -28,17 +29,8 @@ class CoachingEngagementSerializer(ReadOnlyFields, ClientRowSerializer):
             "client",
             "client_name",
             "coach",
-            "intensity",
             "status",
-            "starts_on",
-            "planned_end_on",
-            "goals",
-            "includes_monitoring",
-            "checkin_due_time",
-            "missed_checkin_days",
-            "craving_threshold",
-            "no_contact_days",
-            "acknowledge_within_minutes",
+            *ENGAGEMENT_SETTINGS,
             "end_reason",
             "created_at",
         ]

@@ -15,6 +15,7 @@ from continuum.tenancy.serializers import PublicIdSerializer, public_id_of, show
 from . import selectors, services
 from .forms import SearchForm
 from .models import ImportJob, Listing, Referral
+from .services.listings import LISTING_FIELDS
 
 
 class ListingSerializer(PublicIdSerializer):
@@ -31,36 +32,15 @@ class ListingSerializer(PublicIdSerializer):
 
     class Meta:
         model = Listing
+        # The fields listing_save writes (declared once, beside it), and what the
+        # directory adds: openings, verification, distance.
         fields = [
             "id",
             "hsds_id",
-            "name",
-            "kind",
-            "description",
-            "credentials",
-            "specialties",
-            "levels_of_care",
-            "languages",
-            "payment_options",
-            "insurers",
-            "populations",
-            "minimum_age",
-            "maximum_age",
-            "accepting_new_clients",
+            *LISTING_FIELDS,
             "capacity",
             "waitlist_weeks",
             "capacity_updated_at",
-            "telehealth",
-            "service_area_kind",
-            "service_radius_miles",
-            "service_zip_codes",
-            "service_state",
-            "contact_name",
-            "email",
-            "phone",
-            "url",
-            "hours",
-            "status",
             "last_verified_at",
             "distance_miles",
         ]

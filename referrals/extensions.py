@@ -10,11 +10,12 @@ from continuum.care import timeline
 from continuum.care.timeline import QuerySetSource, TimelineEntry
 from continuum.consent.models import InformationCategory as Category
 from continuum.fhir.resources import EXPORT_SECTIONS, RESOURCE_TYPES, ExportSection, ResourceType
+from continuum.notifications import kinds
 from continuum.tenancy import areas, navigation
 from continuum.tenancy.models import STAFF_ROLES, Role
 from continuum.tenancy.navigation import NavEntry
 
-from . import fhir, selectors
+from . import fhir, letters, selectors
 from .models import ReferralStatus, ReferralStatusChange
 
 
@@ -76,3 +77,7 @@ RESOURCE_TYPES.register(
 EXPORT_SECTIONS.register(
     ExportSection("referrals.referrals", Category.APPOINTMENTS, fhir.referrals_section)
 )
+
+# E-mails to a listing's contact go through the outbox as letters.
+kinds.register_letter(letters.REFERRAL_PACKET, letters.referral_packet)
+kinds.register_letter(letters.LISTING_CAPACITY, letters.listing_capacity)

@@ -18,6 +18,7 @@ from .models import (
     ServiceAreaKind,
 )
 from .selectors import DISTANCE_CHOICES, SearchParams
+from .services.listings import LISTING_FIELDS
 
 LANGUAGE_CHOICES = [
     ("", _("Any language")),
@@ -119,32 +120,12 @@ class ListingForm(forms.ModelForm):
 
     class Meta:
         model = Listing
-        fields = [
-            "name",
-            "kind",
-            "description",
-            "credentials",
-            "specialties",
-            "levels_of_care",
-            "languages",
-            "payment_options",
-            "insurers",
-            "populations",
-            "minimum_age",
-            "maximum_age",
-            "accepting_new_clients",
-            "telehealth",
-            "service_area_kind",
-            "service_radius_miles",
-            "service_zip_codes",
-            "service_state",
-            "contact_name",
-            "email",
-            "phone",
-            "url",
-            "hours",
-            "status",
-        ]
+        # What listing_save writes, declared once beside it.
+        fields = list(LISTING_FIELDS)
+        labels = {"alternate_name": "Also known as"}
+        help_texts = {
+            "alternate_name": "Another name people search for: a former or short name.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import audit_change, audit_record
 
 from .models import ApiToken, User
 
@@ -53,9 +53,11 @@ def api_token_create(*, actor: User, second_factor: bool) -> tuple[ApiToken, str
         created_at=now,
         expires_at=now + timedelta(days=api_token_lifetime_days(user=actor)),
     )
-    audit_record(
-        actor=actor,
-        action="auth.api_token_created",
+    audit_change(
+        actor,
+        None,
+        "auth.api_token_created",
+        None,
         detail={
             "token": token.prefix,
             "second_factor": second_factor,
@@ -101,10 +103,11 @@ def user_operator_save(*, actor: User, user: User, changed: list[str], created: 
         user.save()
     elif changed:
         user.save(update_fields=changed)
-    audit_record(
-        actor=actor,
-        action="account.created" if created else "account.changed",
-        obj=user,
+    audit_change(
+        actor,
+        None,
+        "account.created" if created else "account.changed",
+        user,
         detail={"user": str(user.public_id), "fields": sorted(changed), "via": "admin"},
     )
     if not created and "is_active" in changed and not user.is_active:

@@ -20,7 +20,7 @@ timeline.register_all(
     timeline.transitions_provider, timeline.tasks_provider, timeline.safety_timeline_provider
 )
 # Safety messages go on every channel the person can receive whatever their preferences
-# (care.services._tell); the kind is listed so they know it exists.
+# (care.services.safety_events._tell); the kind is listed so they know it exists.
 kinds.register(
     safety.NOTIFICATION_KIND,
     _("Safety events: a client needs a same-day call"),

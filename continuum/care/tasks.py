@@ -32,7 +32,7 @@ def handoff_backoff(retries: int) -> int:
     max_retries=HANDOFF_MAX_RETRIES,
     name="care.handoff_run",
 )
-def handoff_run_task(self, *, organization_id: int, run_id: int) -> str:
+def handoff_run_task(self, *, organization, run_id: int) -> str:
     run = handoff_execute(run_id=run_id)
     if run.status == HandoffStatus.FAILED and self.request.retries < self.max_retries:
         raise self.retry(countdown=handoff_backoff(self.request.retries))

@@ -4,6 +4,7 @@ from continuum.people.serializers import ClientRowSerializer
 from continuum.tenancy.serializers import PublicIdSerializer, ReadOnlyFields, public_id_of, shown
 
 from .models import Consent, Disclosure, InformationCategory, Purpose, RecipientKind
+from .services import CONTENT_FIELDS
 
 
 class ConsentSerializer(ReadOnlyFields, ClientRowSerializer):
@@ -18,16 +19,7 @@ class ConsentSerializer(ReadOnlyFields, ClientRowSerializer):
             "id",
             "client",
             "status",
-            "disclosing_program",
-            "information_categories",
-            "information_detail",
-            "recipient_kind",
-            "recipient_name",
-            "recipient_family_member",
-            "purposes",
-            "purpose_detail",
-            "expires_on",
-            "expiration_event",
+            *CONTENT_FIELDS,
             "revocation_acknowledged",
             "signature_method",
             "signed_name",

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import audit_change
 from continuum.logging import client_meta_var
 
 from .models import (
@@ -98,13 +98,7 @@ def consent_create(*, actor, organization, client, **values) -> Consent:
     consent = _build(organization=organization, client=client, actor=actor, values=values)
     _refuse_if_incomplete(consent, signed=False)
     consent.save()
-    audit_record(
-        actor=actor,
-        organization=organization,
-        action="consent.created",
-        obj=consent,
-        client_id=client.public_id,
-    )
+    audit_change(actor, organization, "consent.created", consent, client.public_id)
     return consent
 
 
@@ -131,13 +125,7 @@ def consent_sign(
             "signed_ip",
         ]
     )
-    audit_record(
-        actor=actor,
-        organization=consent.organization,
-        action="consent.signed",
-        obj=consent,
-        client_id=consent.client.public_id,
-    )
+    audit_change(actor, consent.organization, "consent.signed", consent, consent.client.public_id)
     return consent
 
 
@@ -182,13 +170,7 @@ def consent_record_paper(
     # The stored name is random: the client's name never appears in a path.
     consent.scan.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(scan.read()), save=False)
     consent.save()
-    audit_record(
-        actor=actor,
-        organization=organization,
-        action="consent.recorded_paper",
-        obj=consent,
-        client_id=client.public_id,
-    )
+    audit_change(actor, organization, "consent.recorded_paper", consent, client.public_id)
     return consent
 
 
@@ -201,13 +183,7 @@ def consent_revoke(*, actor, consent: Consent) -> Consent:
     consent.revoked_at = timezone.now()
     consent.revoked_by = actor
     consent.save(update_fields=["revoked_at", "revoked_by"])
-    audit_record(
-        actor=actor,
-        organization=consent.organization,
-        action="consent.revoked",
-        obj=consent,
-        client_id=consent.client.public_id,
-    )
+    audit_change(actor, consent.organization, "consent.revoked", consent, consent.client.public_id)
     return consent
 
 
@@ -327,12 +303,12 @@ def disclosure_record(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         notice=PART2_NOTICE,
     )
-    audit_record(
-        actor=actor,
-        organization=consent.organization,
-        action="disclosure.recorded",
-        obj=disclosure,
-        client_id=consent.client.public_id,
+    audit_change(
+        actor,
+        consent.organization,
+        "disclosure.recorded",
+        disclosure,
+        consent.client.public_id,
         detail={"consent": str(consent.public_id)},
     )
     return disclosure

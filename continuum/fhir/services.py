@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import audit_change
 from continuum.consent.models import InformationCategory
 from continuum.consent.services import consent_require, disclosure_record
 from continuum.people import selectors as people_selectors
@@ -165,12 +165,12 @@ def fhir_export_client(
         identifier=disclosure.public_id,
         timestamp=disclosure.disclosed_at,
     )
-    audit_record(
-        actor=actor,
-        organization=client.organization,
-        action="fhir.bundle_exported",
-        obj=client,
-        client_id=client.public_id,
+    audit_change(
+        actor,
+        client.organization,
+        "fhir.bundle_exported",
+        client,
+        client.public_id,
         detail={
             "disclosure": str(disclosure.public_id),
             "consent": str(consent.public_id),

@@ -14,6 +14,7 @@ tells a staff recipient what to do without saying anything about anyone ("A clie
 your caseload needs a same-day call.")."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -70,3 +71,44 @@ def default_channels_for(name: str) -> tuple[str, ...]:
 
 # Built in, so it exists before any app registers its own.
 register("general", _("General messages"))
+
+
+# --- letters ------------------------------------------------------------------------------
+# A letter is an e-mail to an address outside the organization's members (a directory
+# listing's contact, an invitee), through the same outbox: a row with a de-duplication
+# key, so a task that runs twice sends it once. Its wording is the letter kind's own,
+# built at delivery from the ids in the notification's context, so the row holds no copy
+# of what it says.
+
+
+@dataclass(frozen=True)
+class Letter:
+    subject: str
+    text: str
+    html: str = ""
+
+
+class LetterWithdrawn(Exception):
+    """What the letter was for has gone (a newer link replaced it, the invitation was
+    revoked): nothing is sent, and no retry would send it."""
+
+
+@dataclass(frozen=True)
+class LetterKind:
+    name: str
+    # build(notification) -> Letter, called at delivery inside the organization's scope;
+    # raises LetterWithdrawn when there is nothing to send.
+    build: Callable
+
+
+LETTERS: Registry[LetterKind] = Registry(
+    "letter_kinds", key="name", holds="LetterKind: an e-mail to an address outside the members"
+)
+
+
+def register_letter(name: str, build: Callable) -> LetterKind:
+    """`build(notification) -> Letter`, called when the letter is delivered, inside its
+    organization's scope; it raises LetterWithdrawn when there is nothing to send."""
+    if not _NAME.match(name):
+        raise ValueError(f"Letter kind {name!r} must be lower_snake_case.")
+    return LETTERS.register(LetterKind(name=name, build=build), replace=True)

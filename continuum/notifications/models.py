@@ -27,7 +27,10 @@ class Status(models.TextChoices):
 
 
 class Notification(TenantModel):
-    recipient = user_ref(on_delete=models.CASCADE)
+    # A member of the organization, or, for a letter (kinds.register_letter), nobody:
+    # the letter goes to `to_address`, someone outside it (a listing, an invitee).
+    recipient = user_ref(null=True, blank=False, on_delete=models.CASCADE)
+    to_address = models.EmailField(blank=True)
     # The template name doubles as the notification kind that preferences refer to.
     template = models.CharField(max_length=100)
     context = models.JSONField(default=dict, blank=True)
@@ -55,6 +58,10 @@ class Notification(TenantModel):
     class Meta(TenantModel.Meta):
         constraints = tenant_constraints(
             tenant_unique("dedup_key", name="notifications_notification_dedup"),
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(to_address=""),
+                name="notifications_notification_addressed",
+            ),
         )
         indexes = [
             # The drain's scan: only rows still waiting or in flight, small by construction.
@@ -72,7 +79,8 @@ class Notification(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.template} for user {self.recipient_id} ({self.status})"
+        whom = f"user {self.recipient_id}" if self.recipient_id else "an address"
+        return f"{self.template} for {whom} ({self.status})"
 
     @property
     def is_unread(self) -> bool:

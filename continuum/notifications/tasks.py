@@ -1,18 +1,11 @@
-import os
-import secrets
-import socket
-
 from celery import shared_task
 
 from continuum.tenancy.tasks import TenantTask
 
-from .services import notification_deliver_due, notification_deliver_now
+from .engine.batch import notification_deliver_due, notification_deliver_now
+from .engine.claim import worker_name
 
 URGENT_QUEUE = "urgent"
-
-
-def _worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 # Batches per run: bounded so one run never outlives the beat interval by much.
@@ -29,7 +22,7 @@ def deliver_due_notifications(urgent_only: bool = False) -> int:
     With `urgent_only` (the urgent queue's own sweep, `notifications.deliver_urgent_due`)
     only urgent rows are claimed, so an urgent message whose own task was lost is sent
     within 30 s by the urgent worker, never behind a reminder backlog."""
-    worker = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+    worker = worker_name()
     claimed = 0
     for _ in range(MAX_BATCHES):
         batch = notification_deliver_due(worker=worker, urgent_only=urgent_only)
@@ -47,7 +40,7 @@ def deliver_due_notifications(urgent_only: bool = False) -> int:
     reject_on_worker_lost=True,
     ignore_result=True,
 )
-def deliver_urgent_notification(*, organization_id: int, notification_id: int) -> bool:
+def deliver_urgent_notification(*, organization, notification_id: int) -> bool:
     """An urgent notification, at once and on the urgent queue's own worker slot, so a
     backlog of reminders never holds it back. Idempotent: the row's lease decides."""
-    return notification_deliver_now(notification_id=notification_id, worker=_worker_name())
+    return notification_deliver_now(notification_id=notification_id, worker=worker_name())

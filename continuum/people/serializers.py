@@ -4,6 +4,7 @@ from continuum.tenancy.serializers import PublicIdSerializer, ReadOnlyFields, pu
 
 from .forms import LANGUAGE_CHOICES
 from .models import CareTeamMember, Client, FamilyRelationship, Relationship, client_display_name
+from .services import CLIENT_FIELDS
 
 
 # A row about one client: who it concerns, by public id and the name staff know.
@@ -17,19 +18,8 @@ class ClientSerializer(ReadOnlyFields, PublicIdSerializer):
         model = Client
         fields = [
             "id",
-            "first_name",
-            "last_name",
-            "preferred_name",
             "display_name",
-            "date_of_birth",
-            "pronouns",
-            "email",
-            "phone",
-            "zip_code",
-            "preferred_language",
-            "primary_substances",
-            "co_occurring_conditions",
-            "risk_flags",
+            *CLIENT_FIELDS,
             "created_at",
         ]
 

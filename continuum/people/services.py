@@ -6,7 +6,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import audit_change, audit_record
 from continuum.notifications.services import notification_schedule
 from continuum.tenancy.models import STAFF_ROLES, Membership, Role
 from continuum.tenancy.selectors import active_admins
@@ -91,13 +91,7 @@ def client_create(*, actor, membership: Membership, **values) -> Client:
             raise ValidationError({name: "This field is required."})
     organization = membership.organization
     client = Client.objects.create(organization=organization, **values)
-    audit_record(
-        actor=actor,
-        organization=organization,
-        action="client.created",
-        obj=client,
-        client_id=client.public_id,
-    )
+    audit_change(actor, organization, "client.created", client, client.public_id)
     if not membership.has_role(*SEES_ALL_CLIENTS):
         role = next(r for r in sorted(membership.roles) if r in STAFF_ROLES)
         care_team_add(actor=actor, client=client, membership=membership, role=role)
@@ -112,12 +106,12 @@ def client_update(*, actor, client: Client, **values) -> Client:
         setattr(client, name, values[name])
     if changed:
         client.save(update_fields=changed)
-        audit_record(
-            actor=actor,
-            organization=client.organization,
-            action="client.updated",
-            obj=client,
-            client_id=client.public_id,
+        audit_change(
+            actor,
+            client.organization,
+            "client.updated",
+            client,
+            client.public_id,
             detail={"fields": sorted(changed)},
         )
     return client
@@ -149,13 +143,7 @@ def family_member_add(
         if errors:
             raise ValidationError(errors)
         family_member = FamilyMember.objects.create(organization=organization, **values)
-        audit_record(
-            actor=actor,
-            organization=organization,
-            action="family_member.created",
-            obj=family_member,
-            client_id=client.public_id,
-        )
+        audit_change(actor, organization, "family_member.created", family_member, client.public_id)
     elif family_member.organization_id != organization.pk:
         raise ValidationError("This family member belongs to another organization.")
     if FamilyRelationship.objects.filter(client=client, family_member=family_member).exists():
@@ -173,12 +161,12 @@ def family_member_add(
         relationship=relationship,
         is_primary_contact=is_primary_contact,
     )
-    audit_record(
-        actor=actor,
-        organization=organization,
-        action="family_member.linked",
-        obj=link,
-        client_id=client.public_id,
+    audit_change(
+        actor,
+        organization,
+        "family_member.linked",
+        link,
+        client.public_id,
         detail={"relationship": relationship, "primary": is_primary_contact},
     )
     return link
@@ -224,12 +212,12 @@ def care_team_add(
                 f"{Role(role).label}."
             }
         ) from None
-    audit_record(
-        actor=actor,
-        organization=client.organization,
-        action="care_team.added",
-        obj=link,
-        client_id=client.public_id,
+    audit_change(
+        actor,
+        client.organization,
+        "care_team.added",
+        link,
+        client.public_id,
         detail={"membership": str(membership.public_id), "role": role},
     )
     return link
@@ -244,12 +232,12 @@ def care_team_end(*, actor, link: CareTeamMember, ended_on: date | None = None) 
         raise ValidationError({"ended_on": "The end date cannot be before the start date."})
     link.ended_on = ended_on
     link.save(update_fields=["ended_on"])
-    audit_record(
-        actor=actor,
-        organization=link.organization,
-        action="care_team.ended",
-        obj=link,
-        client_id=link.client.public_id,
+    audit_change(
+        actor,
+        link.organization,
+        "care_team.ended",
+        link,
+        link.client.public_id,
         detail={"role": link.role},
     )
     return link
@@ -268,12 +256,12 @@ def portal_account_link(*, actor, record: Client | FamilyMember, user) -> Client
     record.portal_user = user
     record.save(update_fields=["portal_user"])
     client_id = record.public_id if isinstance(record, Client) else None
-    audit_record(
-        actor=actor,
-        organization=record.organization,
-        action="portal_account.linked",
-        obj=record,
-        client_id=client_id,
+    audit_change(
+        actor,
+        record.organization,
+        "portal_account.linked",
+        record,
+        client_id,
         detail={"linked": user is not None},
     )
     return record
@@ -318,12 +306,12 @@ def break_glass_open(*, actor, membership: Membership, client_id, reason: str) -
         created_at=now,
         expires_at=now + timedelta(minutes=organization.break_glass_minutes),
     )
-    audit_record(
-        actor=actor,
-        organization=organization,
-        action="client.break_glass",
-        obj=grant,
-        client_id=client.public_id,
+    audit_change(
+        actor,
+        organization,
+        "client.break_glass",
+        grant,
+        client.public_id,
         detail={
             "client": str(client.public_id),
             "minutes": organization.break_glass_minutes,
@@ -393,10 +381,11 @@ def follow_up_access_grant(
 def break_glass_refuse(*, actor, membership: Membership, reason: str) -> None:
     """A search that matched no single client: recorded, so emergency access cannot be
     used quietly to find out who is in care here."""
-    audit_record(
-        actor=actor,
-        organization=membership.organization,
-        action="client.break_glass_no_match",
+    audit_change(
+        actor,
+        membership.organization,
+        "client.break_glass_no_match",
+        None,
         detail={"reason_length": len((reason or "").strip())},
     )
 
@@ -417,12 +406,12 @@ def preferred_language_set(*, actor, organization, language: str) -> int:
         ):
             person.preferred_language = language
             person.save(update_fields=["preferred_language"])
-            audit_record(
-                actor=actor,
-                organization=organization,
-                action=f"{model._meta.model_name}.language_changed",
-                obj=person,
-                client_id=person.public_id if model is Client else None,
+            audit_change(
+                actor,
+                organization,
+                f"{model._meta.model_name}.language_changed",
+                person,
+                person.public_id if model is Client else None,
                 detail={"language": language},
             )
             changed += 1

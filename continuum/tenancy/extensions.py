@@ -1,10 +1,12 @@
 """What tenancy adds through the extension contract (continuum.extensions), imported
 once from `TenancyConfig.ready()`: the dashboard, team and settings menu entries and the
-portal's home."""
+portal's home, and the invitation letter."""
 
 from django.utils.translation import gettext_lazy as _
 
-from . import navigation
+from continuum.notifications import kinds
+
+from . import letters, navigation
 from .models import STAFF_ROLES, Role
 from .navigation import NavEntry
 
@@ -16,3 +18,5 @@ navigation.register_all(
     NavEntry("staff", "Settings", "staff:settings", ADMINS, 30),
     NavEntry("portal", _("Home"), "portal:home", frozenset({Role.FAMILY_MEMBER, Role.CLIENT}), 10),
 )
+
+kinds.register_letter(letters.INVITATION, letters.invitation)

@@ -7,15 +7,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from continuum.accounts.services import REVOKED_DEACTIVATED, api_tokens_revoke
-from continuum.audit.services import audit_record
+from continuum.audit.services import audit_change
+from continuum.fields import encrypt
+from continuum.notifications.services import letter_send
 
+from . import letters
 from .models import Invitation, Membership, Organization, Role
 from .selectors import active_admins
 
@@ -34,29 +34,6 @@ def _clean_roles(roles) -> list[str]:
     if unknown:
         raise ValidationError({"roles": f"Unknown role: {', '.join(sorted(unknown))}."})
     return cleaned
-
-
-def _send_invitation_email(*, invitation: Invitation, token: str) -> None:
-    organization = invitation.organization
-    url = settings.SITE_URL.rstrip("/") + reverse(
-        "public:invitation_accept", kwargs={"org": organization.slug, "token": token}
-    )
-    context = {
-        "organization": organization,
-        "invitation": invitation,
-        "url": url,
-        "roles": [Role(r).label for r in invitation.roles],
-        "inviter": invitation.invited_by,
-    }
-    message = EmailMultiAlternatives(
-        subject=f"You are invited to join {organization.name} on Continuum",
-        body=render_to_string("tenancy/email/invitation.txt", context),
-        to=[invitation.email],
-    )
-    message.attach_alternative(
-        render_to_string("tenancy/email/invitation.html", context), "text/html"
-    )
-    message.send()
 
 
 @transaction.atomic
@@ -83,14 +60,17 @@ def invitation_create(*, actor, organization: Organization, email: str, roles) -
         invited_by=actor,
         expires_at=now + INVITATION_TTL,
     )
-    audit_record(
-        actor=actor,
+    audit_change(actor, organization, "invitation.created", invitation, detail={"roles": roles})
+    # Through the outbox, keyed by the invitation, so it is sent once. The token is only
+    # hashed on the invitation; the outbox row carries it encrypted, for the letter.
+    letter_send(
         organization=organization,
-        action="invitation.created",
-        obj=invitation,
-        detail={"roles": roles},
+        to_address=invitation.email,
+        kind=letters.INVITATION,
+        context={"invitation_id": invitation.pk, "token": encrypt(token)},
+        dedup_key=f"invitation:{invitation.public_id}",
+        actor=actor,
     )
-    transaction.on_commit(lambda: _send_invitation_email(invitation=invitation, token=token))
     return invitation
 
 
@@ -100,12 +80,7 @@ def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
         raise ValidationError("Only a pending invitation can be revoked.")
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    audit_record(
-        actor=actor,
-        organization=invitation.organization,
-        action="invitation.revoked",
-        obj=invitation,
-    )
+    audit_change(actor, invitation.organization, "invitation.revoked", invitation)
     return invitation
 
 
@@ -174,11 +149,11 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    audit_record(
-        actor=user,
-        organization=organization,
-        action="membership.joined",
-        obj=membership,
+    audit_change(
+        user,
+        organization,
+        "membership.joined",
+        membership,
         detail={"roles": membership.roles, "invitation": str(invitation.public_id)},
     )
     return membership
@@ -203,11 +178,11 @@ def membership_update(
         membership.title = title.strip()
         fields.append("title")
     membership.save(update_fields=fields)
-    audit_record(
-        actor=actor,
-        organization=organization,
-        action="membership.roles_changed",
-        obj=membership,
+    audit_change(
+        actor,
+        organization,
+        "membership.roles_changed",
+        membership,
         detail={"from": before, "to": roles},
     )
     return membership
@@ -227,12 +202,7 @@ def membership_deactivate(*, actor, membership: Membership) -> Membership:
     membership.is_active = False
     membership.deactivated_at = timezone.now()
     membership.save(update_fields=["is_active", "deactivated_at"])
-    audit_record(
-        actor=actor,
-        organization=membership.organization,
-        action="membership.deactivated",
-        obj=membership,
-    )
+    audit_change(actor, membership.organization, "membership.deactivated", membership)
     # Tokens are per account, not per organization: a deactivated member gets a new one
     # for the organizations they still belong to.
     api_tokens_revoke(actor=actor, user=membership.user, reason=REVOKED_DEACTIVATED)
@@ -246,12 +216,7 @@ def membership_reactivate(*, actor, membership: Membership) -> Membership:
     membership.is_active = True
     membership.deactivated_at = None
     membership.save(update_fields=["is_active", "deactivated_at"])
-    audit_record(
-        actor=actor,
-        organization=membership.organization,
-        action="membership.reactivated",
-        obj=membership,
-    )
+    audit_change(actor, membership.organization, "membership.reactivated", membership)
     return membership
 
 
@@ -279,11 +244,11 @@ def organization_update_settings(*, actor, organization: Organization, **values)
     organization.full_clean()
     if changed:
         organization.save(update_fields=changed)
-        audit_record(
-            actor=actor,
-            organization=organization,
-            action="organization.settings_changed",
-            obj=organization,
+        audit_change(
+            actor,
+            organization,
+            "organization.settings_changed",
+            organization,
             detail={"fields": changed},
         )
     return organization
@@ -306,9 +271,7 @@ def organization_operator_save(
         )
     else:
         return organization
-    audit_record(
-        actor=actor, organization=organization, action=action, obj=organization, detail=detail
-    )
+    audit_change(actor, organization, action, organization, detail=detail)
     return organization
 
 
@@ -329,12 +292,8 @@ def portal_account_ensure(
     membership = Membership.objects.filter(organization=organization, user=user).first()
     if membership is None:
         membership = Membership.objects.create(organization=organization, user=user, roles=[role])
-        audit_record(
-            actor=None,
-            organization=organization,
-            action="membership.portal_created",
-            obj=membership,
-            detail={"roles": [role]},
+        audit_change(
+            None, organization, "membership.portal_created", membership, detail={"roles": [role]}
         )
     elif not membership.has_role(role) and not membership.is_staff_member:
         membership.roles = sorted({*membership.roles, role})

@@ -15,6 +15,11 @@ def org_zone(organization) -> ZoneInfo:
     return ZoneInfo(organization.timezone or "UTC")
 
 
+def local_now(organization, now: datetime | None = None) -> datetime:
+    """`now` (the present by default) on the organization's clock, whatever zone is active."""
+    return timezone.localtime(now or timezone.now(), org_zone(organization))
+
+
 def local_date(moment: datetime, organization) -> date:
     return timezone.localtime(moment, org_zone(organization)).date()
 

@@ -595,11 +595,9 @@ def test_the_urgent_task_delivers_each_channel_once(in_org, world, tmp_path, set
     rows = list(Notification.objects.filter(template="safety_event"))
     assert all(n.available_at == NOW for n in rows)  # quiet hours do not hold it back
     for n in rows:
-        assert deliver_urgent_notification.run(
-            organization_id=world["org"].pk, notification_id=n.pk
-        )
+        assert deliver_urgent_notification(organization_id=world["org"].pk, notification_id=n.pk)
         # A repeated message finds it delivered and sends nothing again.
-        assert not deliver_urgent_notification.run(
+        assert not deliver_urgent_notification(
             organization_id=world["org"].pk, notification_id=n.pk
         )
     assert {n.status for n in Notification.objects.filter(template="safety_event")} == {Status.SENT}

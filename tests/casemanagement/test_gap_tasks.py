@@ -213,7 +213,8 @@ def test_a_gap_recorded_meanwhile_by_another_scan_does_not_fail_the_write(
 ):
     """The hourly scan and a write's re-check find the same gap at once: the second to
     record it leaves it to the first instead of failing the case manager's write."""
-    from casemanagement import services
+    # The scan's own module: what it calls is looked up there.
+    from casemanagement.services import gaps as services
 
     client_rec.co_occurring_conditions = ["depression"]
     client_rec.save(update_fields=["co_occurring_conditions"])

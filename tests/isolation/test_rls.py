@@ -179,7 +179,7 @@ def test_a_rolled_back_savepoint_does_not_leave_the_connection_without_organizat
 
 
 @shared_task(base=TenantTask, name="tests.rls_clients_seen")
-def clients_seen(*, organization_id):
+def clients_seen(*, organization):
     return sorted(row[0] for row in _fetch("SELECT first_name FROM people_client"))
 
 

@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django_scopes import scope
 
-from continuum.notifications import services
+from continuum.notifications.engine import batch as engine
+from continuum.notifications.engine.claim import lease_duration
 from continuum.notifications.models import Channel, Delivery, Notification, Status
 from continuum.notifications.services import (
     notification_claim_due,
@@ -110,7 +111,7 @@ def test_two_workers_draining_together_deliver_each_notification_once(monkeypatc
         _schedule(org, users[i % 3], key, channel=None)  # in-app and e-mail
 
     second_claimed = threading.Event()
-    real_copy = services._in_app_copy
+    real_copy = engine.in_app_copy
 
     def copy_after_the_other_worker_claimed(notification):
         # The first worker renders its first batch only once the second holds one too,
@@ -119,7 +120,7 @@ def test_two_workers_draining_together_deliver_each_notification_once(monkeypatc
             assert second_claimed.wait(10)
         return real_copy(notification)
 
-    real_claim = services.notification_claim_due
+    real_claim = engine.notification_claim_due
 
     def claim(**kwargs):
         ids = real_claim(**kwargs)
@@ -127,8 +128,8 @@ def test_two_workers_draining_together_deliver_each_notification_once(monkeypatc
             second_claimed.set()
         return ids
 
-    monkeypatch.setattr(services, "_in_app_copy", copy_after_the_other_worker_claimed)
-    monkeypatch.setattr(services, "notification_claim_due", claim)
+    monkeypatch.setattr(engine, "in_app_copy", copy_after_the_other_worker_claimed)
+    monkeypatch.setattr(engine, "notification_claim_due", claim)
     claimed: dict[str, int] = {}
     errors = []
 
@@ -175,7 +176,7 @@ def test_a_batch_whose_lease_expired_while_rendering_writes_nothing_twice(monkey
         Notification.objects.filter(id__in=ids).update(
             lease_expires_at=timezone.now() - timedelta(seconds=1)
         )
-    real_write = services._write_in_app_copies
+    real_write = engine._write_in_app_copies
     written = {}
 
     def reclaimed_before_writing(notifications, copies, worker, **kwargs):
@@ -194,7 +195,7 @@ def test_a_batch_whose_lease_expired_while_rendering_writes_nothing_twice(monkey
         written[worker] = real_write(notifications, copies, worker, **kwargs)
         return written[worker]
 
-    monkeypatch.setattr(services, "_write_in_app_copies", reclaimed_before_writing)
+    monkeypatch.setattr(engine, "_write_in_app_copies", reclaimed_before_writing)
     notification_deliver_batch(notification_ids=ids, worker="slow")
 
     state = _state(org)
@@ -212,7 +213,7 @@ def test_a_worker_that_lost_its_whole_batch_delivers_nothing(org, members):
         for key in ("r0", "r1"):
             _schedule(org, members[Role.SOBER_COACH], key, channel=None)
         ids = notification_claim_due(worker="dead")
-        traveller.shift(services.lease_duration())
+        traveller.shift(lease_duration())
         assert notification_deliver_due(worker="w2") == 2
         notification_deliver_batch(notification_ids=ids, worker="dead")
     assert _deliveries(org) == {(k, c): 1 for k in ("r0", "r1") for c in ("in_app", "email")}
@@ -266,7 +267,7 @@ def test_when_the_batch_write_fails_the_rows_are_written_one_by_one(org, members
     assert state["r0"].status == state["r2"].status == Status.SENT
     assert state["r1"].status == Status.PENDING
     assert state["r1"].last_error == "DataError: value refused for r1"
-    assert state["r1"].available_at == NOW + services.backoff(1)
+    assert state["r1"].available_at == NOW + engine.backoff(1)
     assert _deliveries(org) == {("r0", "in_app"): 1, ("r2", "in_app"): 1}
 
 

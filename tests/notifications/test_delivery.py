@@ -10,6 +10,7 @@ from django.db import connection
 from django_scopes import scope
 
 from continuum.notifications import services
+from continuum.notifications.engine import claim as engine_claim
 from continuum.notifications.models import Channel, Delivery, Notification, Status
 from continuum.notifications.services import (
     notification_claim_due,
@@ -152,12 +153,12 @@ def test_failures_retry_with_growing_backoff_then_fail_keeping_the_error(org, me
     with time_machine.travel(NOW, tick=False) as traveller:
         notification = _schedule(org, members["sober_coach"])
         waits = []
-        for attempt in range(1, services.MAX_ATTEMPTS + 1):
+        for attempt in range(1, engine_claim.MAX_ATTEMPTS + 1):
             assert notification_deliver_due(worker="w1") == 1, f"attempt {attempt}"
             notification = _reload(notification)
             assert notification.attempts == attempt
             assert "refused the connection" in notification.last_error
-            if attempt < services.MAX_ATTEMPTS:
+            if attempt < engine_claim.MAX_ATTEMPTS:
                 assert notification.status == Status.PENDING
                 wait = notification.available_at - NOW
                 waits.append(wait)
@@ -185,7 +186,7 @@ def test_a_dead_workers_lease_expires_and_the_row_is_reclaimed(org, members):
         # The first worker claims and dies before delivering anything.
         assert notification_claim_due(worker="dead") == [notification.pk]
         assert notification_deliver_due(worker="w2") == 0  # leased, not lost
-        traveller.shift(services.lease_duration())
+        traveller.shift(engine_claim.lease_duration())
         assert notification_deliver_due(worker="w2") == 1
     notification = _reload(notification)
     assert notification.status == Status.SENT
@@ -200,9 +201,9 @@ def test_a_dead_workers_lease_expires_and_the_row_is_reclaimed(org, members):
 def test_a_row_interrupted_too_often_fails(org, members):
     with time_machine.travel(NOW, tick=False) as traveller:
         notification = _schedule(org, members["sober_coach"])
-        for _ in range(services.MAX_ATTEMPTS):
+        for _ in range(engine_claim.MAX_ATTEMPTS):
             notification_claim_due(worker="dead")
-            traveller.shift(services.lease_duration())
+            traveller.shift(engine_claim.lease_duration())
         notification_deliver_due(worker="w2")
     notification = _reload(notification)
     assert notification.status == Status.FAILED
@@ -219,7 +220,7 @@ def test_concurrent_claimers_get_disjoint_rows(monkeypatch):
 
     first_holds_locks = threading.Event()
     second_done = threading.Event()
-    real_lease = services.lease_duration
+    real_lease = engine_claim.lease_duration
 
     def lease_that_waits():
         # Runs inside the claim transaction, after the rows are locked.
@@ -228,7 +229,7 @@ def test_concurrent_claimers_get_disjoint_rows(monkeypatch):
             assert second_done.wait(10)
         return real_lease()
 
-    monkeypatch.setattr(services, "lease_duration", lease_that_waits)
+    monkeypatch.setattr(engine_claim, "lease_duration", lease_that_waits)
     results = {}
 
     def claim(name, limit):

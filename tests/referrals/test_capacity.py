@@ -13,6 +13,7 @@ from continuum.audit.models import AuditEvent
 from continuum.tenancy.models import Role
 from referrals.models import DirectorySettings, Listing
 from referrals.services import listing_capacity_link
+from tests.outbox import drain_outbox
 from tests.referrals.factories import make_listing
 
 NOW = timezone.make_aware(timezone.datetime(2026, 11, 20, 12, 0))
@@ -149,6 +150,7 @@ def test_the_link_is_e_mailed_to_the_provider_once_committed(
     listing_capacity_email_task.apply(
         kwargs={"organization_id": org.pk, "listing_id": listing.pk, "nonce": nonce}
     )
+    drain_outbox()
     [mail] = mailoutbox
     assert mail.to == ["intake@provider.example.com"]
     link = next(line for line in mail.body.splitlines() if "/openings/" in line)
@@ -158,6 +160,11 @@ def test_the_link_is_e_mailed_to_the_provider_once_committed(
     listing_capacity_email_task.apply(
         kwargs={"organization_id": org.pk, "listing_id": listing.pk, "nonce": "old"}
     )
+    # And the same message delivered again (a worker died before acking) sends nothing.
+    listing_capacity_email_task.apply(
+        kwargs={"organization_id": org.pk, "listing_id": listing.pk, "nonce": nonce}
+    )
+    drain_outbox()
     assert len(mailoutbox) == 1
 
 

@@ -13,6 +13,7 @@ from referrals import services
 from referrals.models import Referral, ReferralStatus
 from referrals.tasks import referral_email_task
 from tests.consent.factories import make_client, signed_consent
+from tests.outbox import drain_outbox
 from tests.referrals.factories import make_listing, make_referral
 
 NOTE = "Jordan Reyes, born 1990-04-02, opioid use disorder, phone 305-555-0142."
@@ -82,7 +83,8 @@ def test_with_consent_the_note_goes_out_accounted_and_with_the_notice(
     assert "the referral note" in disclosure.description
     assert "contact details" not in disclosure.description
     assert AuditEvent.objects.filter(action="disclosure.recorded").count() == 1
-    referral_email_task.run(organization_id=in_org.pk, referral_id=referral.pk)
+    referral_email_task(organization_id=in_org.pk, referral_id=referral.pk)
+    drain_outbox()
     [message] = mail.outbox
     assert NOTE in message.body and "42 CFR part 2" in message.body
     html = message.alternatives[0][0]
@@ -94,7 +96,8 @@ def test_a_family_request_naming_nobody_goes_without_its_note(in_org, admin_user
         in_org, status=ReferralStatus.DRAFT, note="My son Jordan, 34, uses heroin daily."
     )
     services.referral_send(actor=admin_user, referral=referral)
-    referral_email_task.run(organization_id=in_org.pk, referral_id=referral.pk)
+    referral_email_task(organization_id=in_org.pk, referral_id=referral.pk)
+    drain_outbox()
     [message] = mail.outbox
     assert "heroin" not in message.body and "heroin" not in message.alternatives[0][0]
     assert "Pat Family" in message.alternatives[0][0]

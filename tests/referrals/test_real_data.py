@@ -186,7 +186,7 @@ def test_the_importer_takes_more_than_the_old_20_mb(in_org, admin_user):
 
 
 def test_an_upload_over_the_limit_names_the_limit(in_org, admin_user, monkeypatch):
-    import referrals.services as services
+    import referrals.services.imports as services
 
     monkeypatch.setattr(services, "MAX_IMPORT_BYTES", 10)
     with pytest.raises(ValidationError) as exc:

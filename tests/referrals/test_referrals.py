@@ -15,6 +15,7 @@ from referrals import services
 from referrals.models import Referral, ReferralStatus
 from referrals.tasks import referral_email_task
 from tests.consent.factories import make_client, signed_consent
+from tests.outbox import drain_outbox
 from tests.referrals.factories import make_listing, make_referral
 
 
@@ -33,6 +34,24 @@ def test_sending_without_consent_is_refused_and_nothing_is_saved(setup, in_org):
     assert not Disclosure.objects.exists()
 
 
+def test_a_redelivered_packet_task_sends_one_e_mail(setup, in_org):
+    listing, client, actor = setup
+    signed_consent(org=in_org, client=client, information_categories=["contact", "appointments"])
+    referral = services.referral_create(
+        actor=actor, organization=in_org, client=client, listing=listing
+    )
+    # The worker died before acking: the broker hands the same message out again.
+    referral_email_task(organization_id=in_org.pk, referral_id=referral.pk)
+    referral_email_task(organization_id=in_org.pk, referral_id=referral.pk)
+    drain_outbox()
+    referral_email_task(organization_id=in_org.pk, referral_id=referral.pk)
+    drain_outbox()
+    [message] = mail.outbox
+    assert message.to == [listing.email]
+    assert "/referral-response/" in message.body
+    assert "part2-notice" in message.alternatives[0][0]
+
+
 def test_referral_loop_through_every_status(setup, in_org, django_capture_on_commit_callbacks):
     listing, client, actor = setup
     signed_consent(org=in_org, client=client, information_categories=["contact", "appointments"])
@@ -44,7 +63,8 @@ def test_referral_loop_through_every_status(setup, in_org, django_capture_on_com
     disclosure = Disclosure.objects.get()
     assert disclosure.recipient == "Bayside Outpatient Clinic" and disclosure.notice == PART2_NOTICE
 
-    referral_email_task.run(organization_id=in_org.pk, referral_id=referral.pk)
+    referral_email_task(organization_id=in_org.pk, referral_id=referral.pk)
+    drain_outbox()
     [message] = mail.outbox
     assert message.to == [listing.email]
     assert "42 CFR part 2" in message.body

@@ -7,16 +7,19 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from continuum.audit.models import AuditEvent
+from continuum.notifications.models import Notification
 from continuum.tenancy.models import Invitation, Membership, Role
 from continuum.tenancy.scoping import across_organizations
 from continuum.tenancy.services import (
     invitation_accept,
     invitation_create,
+    invitation_revoke,
     membership_deactivate,
     membership_update,
     organization_update_settings,
 )
 from tests.factories import MembershipFactory, UserFactory, refresh
+from tests.outbox import drain_outbox
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -44,6 +47,33 @@ def test_invitation_is_mailed_and_stores_only_a_hash(
     assert AuditEvent.objects.filter(
         action="invitation.created", object_id=str(invitation.public_id)
     ).exists()
+
+
+def test_invitation_goes_through_the_outbox_once_and_keeps_its_token_secret(
+    in_org, admin_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invitation_create(
+            actor=admin_user, organization=in_org, email="a@example.com", roles=["sober_coach"]
+        )
+    # The beat finds nothing left to send: the invitation went out once.
+    assert drain_outbox() == 0
+    assert [m.to for m in mail.outbox] == [["a@example.com"]]
+    token = _token_from_mail()
+    row = Notification.objects.get(dedup_key=f"invitation:{invitation.public_id}")
+    assert row.status == "sent" and token not in str(row.context)
+
+
+def test_an_invitation_revoked_before_delivery_is_not_sent(
+    in_org, admin_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        invitation = invitation_create(
+            actor=admin_user, organization=in_org, email="b@example.com", roles=["case_manager"]
+        )
+    invitation_revoke(actor=admin_user, invitation=invitation)
+    drain_outbox()
+    assert not mail.outbox
 
 
 def test_invitation_refuses_no_roles_and_unknown_roles(in_org, admin_user):

@@ -1,0 +1,157 @@
+"""The people taking part: added, invited to the portal, answering, in order."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from continuum.people.models import FamilyMember, FamilyRelationship, Relationship
+from continuum.people.services import (
+    family_member_add,
+)
+from continuum.tenancy.services import portal_account_ensure
+
+from ..models import (
+    Intervention,
+    Participant,
+    ParticipantRole,
+    Rsvp,
+)
+from ._shared import _audit, _link_portal_user, _notify, _portal_path, _require_planning
+from .sessions import _remind_day
+
+
+@transaction.atomic
+def participant_add(
+    *,
+    actor,
+    intervention: Intervention,
+    name: str,
+    role: str,
+    email: str = "",
+    relationship: str = "",
+    speaking_order: int | None = None,
+) -> Participant:
+    _require_planning(intervention)
+    name = name.strip()
+    errors = {}
+    if not name:
+        errors["name"] = "Enter the person's name."
+    if role not in ParticipantRole.values:
+        errors["role"] = "Choose the person's role."
+    email = email.strip().lower()
+    if (
+        email
+        and Participant.objects.filter(intervention=intervention, email__iexact=email).exists()
+    ):
+        errors["email"] = "This person is already on the team."
+    if errors:
+        raise ValidationError(errors)
+    participant = Participant.objects.create(
+        organization_id=intervention.organization_id,
+        intervention=intervention,
+        name=name,
+        email=email,
+        role=role,
+        relationship=relationship.strip(),
+        speaking_order=speaking_order,
+        invited_at=timezone.now(),
+    )
+    _audit(
+        actor,
+        intervention,
+        "intervention.participant_added",
+        participant=str(participant.public_id),
+    )
+    return participant
+
+
+ROLE_TO_RELATIONSHIP = {
+    ParticipantRole.FAMILY: Relationship.OTHER_RELATIVE,
+    ParticipantRole.FRIEND: Relationship.FRIEND,
+    ParticipantRole.EMPLOYER: Relationship.EMPLOYER,
+}
+
+
+@transaction.atomic
+def participant_invite_to_portal(*, actor, participant: Participant) -> Participant:
+    """Give a participant a family-portal login (by e-mailed code) so they can RSVP, read
+    the materials and draft their letter."""
+    intervention = participant.intervention
+    organization = intervention.organization
+    if not participant.email:
+        raise ValidationError({"email": "Add the person's e-mail address first."})
+    if participant.family_member_id is None:
+        first, _, last = participant.name.partition(" ")
+        family_member = FamilyMember.objects.filter(
+            organization=organization, email__iexact=participant.email
+        ).first()
+        if (
+            family_member is None
+            or not FamilyRelationship.objects.filter(
+                client=intervention.client, family_member=family_member
+            ).exists()
+        ):
+            link = family_member_add(
+                actor=actor,
+                client=intervention.client,
+                relationship=ROLE_TO_RELATIONSHIP.get(participant.role, Relationship.OTHER),
+                family_member=family_member,
+                **(
+                    {}
+                    if family_member
+                    else {"first_name": first, "last_name": last or "-", "email": participant.email}
+                ),
+            )
+            family_member = link.family_member
+        participant.family_member = family_member
+    user = portal_account_ensure(
+        organization=organization, email=participant.email, full_name=participant.name
+    )
+    _link_portal_user(participant.family_member, user, actor=actor)
+    participant.portal_invited_at = timezone.now()
+    participant.save(update_fields=["family_member", "portal_invited_at"])
+    _audit(
+        actor,
+        intervention,
+        "intervention.participant_invited",
+        participant=str(participant.public_id),
+    )
+    _notify(
+        organization=organization,
+        user=participant.family_member.portal_user,
+        template="interventions_portal_invite",
+        context={
+            "url": _portal_path(organization),
+            "login_url": reverse("account_request_login_code"),
+        },
+        key=f"interventions:participant:{participant.public_id}:invited",
+        channel="email",
+    )
+    if intervention.scheduled_at:
+        _remind_day(intervention, participant)
+    return participant
+
+
+@transaction.atomic
+def participant_rsvp(*, actor, participant: Participant, rsvp: str) -> Participant:
+    if rsvp not in Rsvp.values or rsvp == Rsvp.PENDING:
+        raise ValidationError({"rsvp": "Choose whether you will attend."})
+    participant.rsvp = rsvp
+    participant.save(update_fields=["rsvp"])
+    _audit(actor, participant.intervention, "intervention.rsvp", rsvp=rsvp)
+    return participant
+
+
+@transaction.atomic
+def participant_set_order(*, actor, intervention: Intervention, order: list) -> None:
+    """Set the speaking order from a list of participant public ids."""
+    _require_planning(intervention)
+    by_id = {str(p.public_id): p for p in Participant.objects.filter(intervention=intervention)}
+    for position, participant_id in enumerate(order, 1):
+        participant = by_id.get(str(participant_id))
+        if participant is None:
+            raise ValidationError("That person is not on this intervention's team.")
+        participant.speaking_order = position
+    Participant.objects.bulk_update(by_id.values(), ["speaking_order"])
+    _audit(actor, intervention, "intervention.speaking_order_set")
