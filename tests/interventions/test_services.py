@@ -12,6 +12,7 @@ from continuum.care.services import handoff_execute
 from continuum.notifications.models import Notification, Status
 from continuum.people.models import CareTeamMember, Client, FamilyMember
 from continuum.tenancy.models import Membership, Role
+from continuum.tenancy.scoping import across_organizations
 from interventions import selectors, services
 from interventions.models import (
     InterventionModel,
@@ -467,6 +468,21 @@ def test_measures(in_org, help_data, members, memberships):
     assert InterventionOutcome.objects.filter(outcome=Outcome.DECLINED).count() == 1
 
 
-def test_outbox_rows_belong_to_the_organization(in_org, help_data):
-    submit(in_org, help_data)
-    assert all(n.organization_id == in_org.pk for n in Notification.objects.all())
+def test_an_urgent_request_reaches_this_organizations_intake_desk_and_no_one_else(
+    in_org, help_data, members, outsider
+):
+    # `outsider` holds every role in Lear, intake included: a leak across organizations
+    # or roles would reach that person or Harbor's other staff.
+    submit(in_org, help_data, danger_signs=["overdose"])
+
+    # Read across organizations: inside Harbor's scope the outbox shows only Harbor's
+    # rows, and a row anywhere else would go unseen.
+    with across_organizations("test: every outbox row a request produced"):
+        outbox = {
+            (n.organization_id, n.recipient.email, n.template)
+            for n in Notification.objects.select_related("recipient")
+        }
+    assert outbox == {
+        (in_org.pk, "maria.lopez@example.com", "interventions_request_received"),
+        (in_org.pk, members[Role.INTAKE_COORDINATOR].email, "interventions_request_urgent"),
+    }
