@@ -15,7 +15,7 @@ from continuum.consent.services import PART2_NOTICE, ConsentRequired
 from continuum.notifications.models import Notification, Status
 from continuum.people.models import CareTeamMember
 from continuum.tenancy.models import Membership, Role
-from tests.consent.factories import signed_consent
+from tests.consent.factories import ConsentFactory
 from tests.people.factories import ClientFactory
 
 from . import factories
@@ -190,7 +190,7 @@ def test_a_provider_message_without_consent_is_refused_and_nothing_is_logged(
 def test_an_outbound_provider_message_is_a_disclosure_with_the_part2_notice(
     in_org, members, client_rec
 ):
-    signed_consent(org=in_org, client=client_rec)
+    ConsentFactory(client=client_rec)
     provider = factories.provider_for(client_rec, practice="Bayside Outpatient Clinic")
     contact = services.contact_record(
         actor=members[Role.CASE_MANAGER],
@@ -207,8 +207,7 @@ def test_an_outbound_provider_message_is_a_disclosure_with_the_part2_notice(
 
 
 def test_a_consent_for_treating_providers_covers_any_provider(in_org, members, client_rec):
-    signed_consent(
-        org=in_org,
+    ConsentFactory(
         client=client_rec,
         recipient_kind=RecipientKind.TREATING_PROVIDERS,
         recipient_name="",

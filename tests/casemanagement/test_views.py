@@ -18,7 +18,7 @@ from casemanagement.services import gaps_scan
 from continuum.care.models import Task
 from continuum.consent.models import Disclosure
 from continuum.tenancy.models import Role
-from tests.consent.factories import signed_consent
+from tests.consent.factories import ConsentFactory
 from tests.people.factories import ClientFactory
 from tests.queries import assert_queries
 
@@ -136,7 +136,7 @@ def test_contact_page_shows_the_consent_refusal_and_saves_nothing(cm_client, in_
     assert response.status_code == 400
     assert "A signed 42 CFR Part 2 consent that covers it is required." in response.content.decode()
     assert not Contact.objects.exists()
-    signed_consent(org=in_org, client=client_rec)
+    ConsentFactory(client=client_rec)
     response = cm_client.post(case_url("casemgmt_contact_add", in_org, client_rec), data)
     assert response.status_code == 302
     assert Disclosure.objects.count() == 1

@@ -18,9 +18,9 @@ from coaching.models import (
 )
 from continuum.notifications.models import Notification
 from continuum.tenancy.models import Membership, Role
+from tests.coaching.factories import EngagementFactory
+from tests.people.factories import ClientFactory
 from tests.queries import assert_queries
-
-from .factories import make_client, make_engagement
 
 NY = ZoneInfo("America/New_York")
 NOON = datetime(2026, 11, 12, 12, 0, tzinfo=NY)
@@ -30,8 +30,13 @@ NOON = datetime(2026, 11, 12, 12, 0, tzinfo=NY)
 def setup(org, members):
     with scope(organization=org.pk):
         coach = Membership.objects.get(organization=org, user=members[Role.SOBER_COACH])
-        client = make_client(org, portal_user=members[Role.CLIENT])
-        engagement = make_engagement(org, client=client, coach=coach)
+        client = ClientFactory(
+            organization=org,
+            portal_user=members[Role.CLIENT],
+            first_name="Jordan",
+            last_name="Reyes",
+        )
+        engagement = EngagementFactory(organization=org, client=client, coach=coach)
         services.plan_save(
             actor=None,
             engagement=engagement,
@@ -223,7 +228,11 @@ DASHBOARD_QUERIES = 10
 def _add_engagements(org, coach, n):
     with scope(organization=org.pk):
         for i in range(n):
-            e = make_engagement(org, client=make_client(org, last_name=f"Client{i}"), coach=coach)
+            e = EngagementFactory(
+                organization=org,
+                client=ClientFactory(organization=org, last_name=f"Client{i}", first_name="Jordan"),
+                coach=coach,
+            )
             Alert.objects.create(organization=org, engagement=e, cause=AlertCause.CRAVING)
             CheckIn.objects.create(
                 organization=org,
@@ -430,7 +439,7 @@ def test_engagement_detail_query_count_does_not_grow(client, org, members, setup
 
 def test_propose_engagement_page(client, org, members, setup):
     with scope(organization=org.pk):
-        other = make_client(org, first_name="Alex", last_name="Moss")
+        other = ClientFactory(organization=org, first_name="Alex", last_name="Moss")
     client.force_login(members[Role.ORG_ADMIN])
     target = url("staff:coaching_engagement_new", org)
     bad = client.post(

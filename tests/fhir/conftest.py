@@ -19,8 +19,9 @@ from tests.casemanagement.factories import (
     plan_for,
     provider_for,
 )
-from tests.coaching.factories import make_engagement
-from tests.consent.factories import make_family_member, signed_consent
+from tests.coaching.factories import EngagementFactory
+from tests.consent.factories import ConsentFactory
+from tests.people.factories import FamilyMemberFactory
 from tests.referrals.factories import make_listing, make_referral
 
 RECIPIENT = "Bayside Outpatient Clinic"
@@ -67,7 +68,13 @@ def populate(org, members) -> Client:
         phone="+1 305 555 0101",
         zip_code="33139",
     )
-    make_family_member(org, client, email="ana@example.com")
+    FamilyMemberFactory(
+        organization=org,
+        related_to=client,
+        first_name="Ana",
+        last_name="Reyes",
+        email="ana@example.com",
+    )
     for membership, role in [(case_manager, Role.CASE_MANAGER), (coach, Role.SOBER_COACH)]:
         CareTeamMember.objects.create(
             organization=org, client=client, membership=membership, role=role
@@ -131,7 +138,7 @@ def populate(org, members) -> Client:
         summary="Coordinated intake",
         author=author,
     )
-    engagement = make_engagement(org, client=client, coach=coach, episode=episode)
+    engagement = EngagementFactory(organization=org, client=client, coach=coach, episode=episode)
     CoachContact.objects.create(
         organization=org,
         engagement=engagement,
@@ -142,9 +149,7 @@ def populate(org, members) -> Client:
     )
     listing = make_listing(org, name="Bayside IOP", kind="iop_php", phone="+1 305 555 0199")
     make_referral(org, listing=listing, client=client, note="Starts Monday")
-    signed_consent(
-        org=org, client=client, recipient_name=RECIPIENT, information_categories=ALL_CATEGORIES
-    )
+    ConsentFactory(client=client, recipient_name=RECIPIENT, information_categories=ALL_CATEGORIES)
     return client
 
 

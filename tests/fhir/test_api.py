@@ -7,8 +7,8 @@ from rest_framework.test import APIClient
 from continuum.audit.models import AuditEvent
 from continuum.consent.models import Disclosure
 from continuum.tenancy.models import Role
-from tests.consent.factories import make_client
 from tests.factories import api_token
+from tests.people.factories import ClientFactory
 from tests.queries import assert_queries
 
 from .conftest import RECIPIENT, populate
@@ -63,7 +63,7 @@ def test_capability_statement(admin_api, org):
 def test_search_by_patient_and_id_returns_a_searchset(
     full_client, admin_api, in_org, resource_type
 ):
-    make_client(in_org, first_name="Other")  # not this patient
+    ClientFactory(organization=in_org, first_name="Other", last_name="Reyes")  # not this patient
     param = "_id" if resource_type == "Patient" else "patient"
     value = full_client.public_id if param == "_id" else f"Patient/{full_client.public_id}"
     response = admin_api.get(
@@ -119,7 +119,7 @@ def test_reads_are_audited(full_client, admin_api, members):
 
 
 def test_staff_see_only_their_care_teams_clients(full_client, members, in_org):
-    stranger_client = make_client(in_org, first_name="Casey")
+    stranger_client = ClientFactory(organization=in_org, first_name="Casey", last_name="Reyes")
     coach_api = _api(members[Role.SOBER_COACH])  # on full_client's care team only
     body = coach_api.get(_url("Patient_search")).json()
     assert [e["resource"]["id"] for e in body["entry"]] == [str(full_client.public_id)]
@@ -140,12 +140,12 @@ def test_bad_search_input_is_an_operation_outcome(admin_api, org):
 
 
 def test_search_query_count_does_not_grow_with_patients(admin_api, in_org):
-    make_client(in_org)
+    ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
     # organization, token + user, membership, clients, one audit insert for the page
     with assert_queries(5, label="one patient") as one:
         admin_api.get(_url("Patient_search"))
     for i in range(5):
-        make_client(in_org, first_name=f"P{i}")
+        ClientFactory(organization=in_org, first_name=f"P{i}", last_name="Reyes")
     with assert_queries(len(one.captured_queries), label="six patients"):
         body = admin_api.get(_url("Patient_search")).json()
     assert body["total"] == 6

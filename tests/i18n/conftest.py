@@ -17,10 +17,11 @@ from continuum.tenancy.models import Role
 from continuum.tenancy.scoping import organization_scope
 from tests.care.factories import EpisodeFactory
 from tests.casemanagement import factories as casemgmt
-from tests.coaching.factories import make_client, make_engagement
+from tests.coaching.factories import EngagementFactory
 from tests.consent.factories import consent_values
 from tests.interventions.factories import intervention_for_matrix, participant_for
 from tests.notifications.factories import NotificationFactory
+from tests.people.factories import ClientFactory
 from tests.referrals.factories import make_listing, make_referral
 
 
@@ -41,9 +42,9 @@ def world(org, members):
     # The organization's scope, time zone included: a medication started "today" must
     # be current on the organization's day, also late in its evening.
     with organization_scope(org):
-        client = make_client(org, portal_user=client_user, preferred_language="es")
+        client = ClientFactory(organization=org, portal_user=client_user, preferred_language="es")
         EpisodeFactory(client=client, organization=org, phase=Phase.AFTERCARE)
-        engagement = make_engagement(org, client=client)
+        engagement = EngagementFactory(organization=org, client=client)
         RelapsePreventionPlan.objects.create(
             organization=org, engagement=engagement, triggers=["Paydays"], warning_signs="—"
         )

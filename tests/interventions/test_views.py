@@ -27,7 +27,7 @@ from interventions.models import (
     ResponsePlan,
     WellbeingCheckin,
 )
-from tests.consent.factories import signed_consent
+from tests.consent.factories import ConsentFactory
 from tests.factories import MembershipFactory, UserFactory
 from tests.interventions.factories import (
     intervention_for_matrix,
@@ -388,8 +388,7 @@ def test_path_accepted_to_residential(client, org, members, case):
         reads = AuditEvent.objects.filter(action="intervention.viewed", actor=case["family"])
         assert reads.filter(client_id=case["intervention"].client.public_id).exists()
         family_member = FamilyMember.objects.get(portal_user=case["family"])
-        signed_consent(
-            org=org,
+        ConsentFactory(
             client=case["intervention"].client,
             recipient_kind="family_member",
             recipient_name="",

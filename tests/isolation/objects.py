@@ -13,10 +13,12 @@ from django.utils import timezone
 from continuum.tenancy.models import Invitation, Membership, Role
 from tests.care import factories as care_objects
 from tests.casemanagement import factories as casemgmt_objects
-from tests.coaching import factories as coaching_objects
+from tests.coaching.factories import AlertFactory, EngagementFactory
+from tests.consent.factories import ConsentFactory
 from tests.factories import UserFactory
 from tests.interventions import factories as interventions_objects
 from tests.notifications.factories import feed_token_for_matrix, notification_id_for_matrix
+from tests.people.factories import ClientFactory
 from tests.referrals import factories as referral_objects
 
 
@@ -42,15 +44,11 @@ def _invitation(org):
 
 
 def _client(org):
-    from continuum.people.models import Client
-
-    return Client.objects.create(organization=org, first_name="Robin", last_name="Vale")
+    return ClientFactory(organization=org, first_name="Robin", last_name="Vale")
 
 
 def _consent_id(org):
-    from tests.consent.factories import signed_consent
-
-    return str(signed_consent(org=org, client=_client(org)).public_id)
+    return str(ConsentFactory(client=_client(org)).public_id)
 
 
 URL_OBJECTS = {
@@ -72,8 +70,8 @@ URL_OBJECTS = {
     "response_token": referral_objects.response_token,
     "mapping_id": lambda org: str(referral_objects.taxonomy_mapping(org).public_id),
     "capacity_token": referral_objects.capacity_token,
-    "engagement_id": lambda org: str(coaching_objects.engagement_for_matrix(org).public_id),
-    "coaching_alert_id": lambda org: str(coaching_objects.alert_for_matrix(org).public_id),
+    "engagement_id": lambda org: str(EngagementFactory(organization=org).public_id),
+    "coaching_alert_id": lambda org: str(AlertFactory(organization=org).public_id),
     "request_id": lambda org: str(interventions_objects.request_for_matrix(org).public_id),
     "intervention_id": lambda org: str(
         interventions_objects.intervention_for_matrix(org).public_id

@@ -22,13 +22,21 @@ class ClientFactory(TenantFactory):
 
 
 class FamilyMemberFactory(TenantFactory):
+    """`related_to=client` also links the member to that client, as a parent."""
+
     class Meta:
         model = FamilyMember
+        skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     email = factory.Sequence(lambda n: f"family{n}@example.com")
+
+    @factory.post_generation
+    def related_to(obj, create, extracted, **kwargs):
+        if create and extracted is not None:
+            FamilyRelationshipFactory(client=extracted, family_member=obj, **kwargs)
 
 
 class FamilyRelationshipFactory(TenantFactory):

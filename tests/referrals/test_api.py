@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from continuum.tenancy.models import Role
 from referrals.models import ListingLocation, ListingStatus, ReferralStatus
-from tests.consent.factories import make_client
+from tests.people.factories import ClientFactory
 from tests.queries import assert_queries
 from tests.referrals.factories import make_listing, make_referral
 
@@ -133,7 +133,7 @@ def test_listing_detail_of_an_unknown_listing_is_not_found(staff, org, directory
 
 
 def test_referrals_list_what_the_member_may_see(client, org, members, in_org):
-    client_record = make_client(in_org)
+    client_record = ClientFactory(organization=in_org)
     referral = make_referral(
         in_org, client=client_record, listing=make_listing(in_org, name="Bayside IOP")
     )
@@ -166,10 +166,10 @@ def _referral_queries(client, org):
 
 def test_referrals_query_count_does_not_grow_with_rows(client, org, members, in_org):
     client.force_login(members[Role.ORG_ADMIN])
-    make_referral(in_org, client=make_client(in_org))
+    make_referral(in_org, client=ClientFactory(organization=in_org))
     assert _referral_queries(client, org)["count"] == 1
     for _ in range(4):
-        make_referral(in_org, client=make_client(in_org))
+        make_referral(in_org, client=ClientFactory(organization=in_org))
         make_referral(in_org)
     assert _referral_queries(client, org)["count"] == 9
 

@@ -12,7 +12,8 @@ from continuum.consent.services import PART2_NOTICE, ConsentRequired
 from referrals import services
 from referrals.models import Referral, ReferralStatus
 from referrals.tasks import referral_email_task
-from tests.consent.factories import make_client, signed_consent
+from tests.consent.factories import ConsentFactory
+from tests.people.factories import ClientFactory
 from tests.referrals.factories import make_listing, make_referral
 
 NOTE = "Jordan Reyes, born 1990-04-02, opioid use disorder, phone 305-555-0142."
@@ -25,7 +26,9 @@ def listing(in_org):
 
 @pytest.fixture
 def patient(in_org):
-    return make_client(in_org, phone="305-555-0142")
+    return ClientFactory(
+        organization=in_org, phone="305-555-0142", first_name="Jordan", last_name="Reyes"
+    )
 
 
 def test_a_note_without_the_contact_box_still_needs_a_consent_naming_the_provider(
@@ -46,8 +49,7 @@ def test_a_note_without_the_contact_box_still_needs_a_consent_naming_the_provide
 
 
 def test_a_consent_for_someone_else_does_not_open_the_door(in_org, admin_user, listing, patient):
-    signed_consent(
-        org=in_org,
+    ConsentFactory(
         client=patient,
         recipient_name="Another Clinic",
         information_categories=["contact", "appointments"],
@@ -67,7 +69,7 @@ def test_a_consent_for_someone_else_does_not_open_the_door(in_org, admin_user, l
 def test_with_consent_the_note_goes_out_accounted_and_with_the_notice(
     in_org, admin_user, listing, patient, django_capture_on_commit_callbacks
 ):
-    consent = signed_consent(org=in_org, client=patient, information_categories=["appointments"])
+    consent = ConsentFactory(client=patient, information_categories=["appointments"])
     with django_capture_on_commit_callbacks(execute=False):
         referral = services.referral_create(
             actor=admin_user,

@@ -14,14 +14,15 @@ from continuum.consent.services import PART2_NOTICE, ConsentRequired
 from referrals import services
 from referrals.models import Referral, ReferralStatus
 from referrals.tasks import referral_email_task
-from tests.consent.factories import make_client, signed_consent
+from tests.consent.factories import ConsentFactory
+from tests.people.factories import ClientFactory
 from tests.referrals.factories import make_listing, make_referral
 
 
 @pytest.fixture
 def setup(in_org, admin_user):
     listing = make_listing(in_org, name="Bayside Outpatient Clinic")
-    client = make_client(in_org)
+    client = ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
     return listing, client, admin_user
 
 
@@ -35,7 +36,7 @@ def test_sending_without_consent_is_refused_and_nothing_is_saved(setup, in_org):
 
 def test_referral_loop_through_every_status(setup, in_org, django_capture_on_commit_callbacks):
     listing, client, actor = setup
-    signed_consent(org=in_org, client=client, information_categories=["contact", "appointments"])
+    ConsentFactory(client=client, information_categories=["contact", "appointments"])
     with django_capture_on_commit_callbacks(execute=False):
         referral = services.referral_create(
             actor=actor, organization=in_org, client=client, listing=listing
@@ -186,7 +187,7 @@ def test_family_request_from_public_page(client, org, in_org):
 
 def test_staff_referral_page_refuses_without_consent(client, org, in_org, admin_user):
     listing = make_listing(in_org, name="Bayside Outpatient Clinic")
-    patient = make_client(in_org)
+    patient = ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
     client.force_login(admin_user)
     url = reverse("staff:referral_new", kwargs={"org": org.slug, "client_id": patient.public_id})
     response = client.post(
@@ -195,7 +196,7 @@ def test_staff_referral_page_refuses_without_consent(client, org, in_org, admin_
     assert response.status_code == 200
     assert "signed 42 CFR Part 2 consent" in response.content.decode()
     assert not Referral.objects.exists()
-    signed_consent(org=in_org, client=patient, information_categories=["contact", "appointments"])
+    ConsentFactory(client=patient, information_categories=["contact", "appointments"])
     response = client.post(
         url, {"listing": str(listing.public_id), "includes_client_information": "on"}
     )
@@ -215,7 +216,7 @@ def test_reports_show_completion_rate(client, org, in_org, admin_user):
 def test_status_changes_appear_on_the_client_timeline(in_org, admin_user):
     from continuum.care.timeline import client_timeline
 
-    patient = make_client(in_org)
+    patient = ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
     referral = make_referral(in_org, client=patient)
     services.referral_set_status(
         actor=admin_user, referral=referral, to_status=ReferralStatus.ACCEPTED

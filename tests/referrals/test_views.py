@@ -25,7 +25,8 @@ from referrals.models import (
     ReferralStatusChange,
 )
 from referrals.services import import_job_run
-from tests.consent.factories import make_client, signed_consent
+from tests.consent.factories import ConsentFactory
+from tests.people.factories import ClientFactory
 from tests.queries import assert_queries
 from tests.referrals.factories import make_listing, make_referral
 
@@ -392,7 +393,7 @@ def test_staff_search_query_count_does_not_grow_with_results(client, org, member
 
 
 def test_referral_list_shows_referrals_and_filters_by_status(admin, org, in_org):
-    client_record = make_client(in_org)
+    client_record = ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
     make_referral(in_org, client=client_record, listing=make_listing(in_org, name="Bayside IOP"))
     make_referral(
         in_org,
@@ -407,7 +408,11 @@ def test_referral_list_shows_referrals_and_filters_by_status(admin, org, in_org)
 
 
 def test_referral_list_shows_a_coach_only_their_clients_referrals(client, org, members, in_org):
-    make_referral(in_org, client=make_client(in_org), listing=make_listing(in_org, name="Bayside"))
+    make_referral(
+        in_org,
+        client=ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes"),
+        listing=make_listing(in_org, name="Bayside"),
+    )
     client.force_login(members[Role.SOBER_COACH])
     body = client.get(url("staff:referral_list", org)).content.decode()
     assert "Bayside" not in body and "No referrals yet." in body
@@ -423,16 +428,20 @@ def _referral_list_queries(admin, org):
 
 
 def test_referral_list_query_count_does_not_grow_with_rows(admin, org, in_org):
-    make_referral(in_org, client=make_client(in_org))
+    make_referral(
+        in_org, client=ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
+    )
     assert _referral_list_queries(admin, org).count('<th scope="row">') == 1
     for _ in range(5):
-        make_referral(in_org, client=make_client(in_org, first_name="Sam"))
+        make_referral(
+            in_org, client=ClientFactory(organization=in_org, first_name="Sam", last_name="Reyes")
+        )
         make_referral(in_org)
     assert _referral_list_queries(admin, org).count('<th scope="row">') == 11
 
 
 def test_referral_detail_shows_the_history_and_records_the_read(admin, org, in_org, admin_user):
-    client_record = make_client(in_org)
+    client_record = ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
     referral = make_referral(
         in_org, client=client_record, listing=make_listing(in_org, name="Bayside IOP")
     )
@@ -454,7 +463,9 @@ def test_referral_detail_shows_the_history_and_records_the_read(admin, org, in_o
 
 
 def test_staff_moves_a_referral_on_from_the_detail_page(admin, org, in_org, admin_user):
-    referral = make_referral(in_org, client=make_client(in_org))
+    referral = make_referral(
+        in_org, client=ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
+    )
     detail = url("staff:referral_detail", org, referral_id=referral.public_id)
     response = admin.post(detail, {"to_status": "accepted", "reason": ""})
     assert response.status_code == 302
@@ -480,7 +491,9 @@ def test_staff_moves_a_referral_on_from_the_detail_page(admin, org, in_org, admi
 def test_bad_status_change_shows_the_field_error_and_changes_nothing(
     admin, org, in_org, data, field, message
 ):
-    referral = make_referral(in_org, client=make_client(in_org))
+    referral = make_referral(
+        in_org, client=ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
+    )
     response = admin.post(url("staff:referral_detail", org, referral_id=referral.public_id), data)
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
@@ -500,7 +513,9 @@ def _referral_detail_queries(admin, org, referral):
 
 
 def test_referral_detail_query_count_does_not_grow_with_history(admin, org, in_org, admin_user):
-    referral = make_referral(in_org, client=make_client(in_org))
+    referral = make_referral(
+        in_org, client=ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
+    )
     ReferralStatusChange.objects.create(
         organization=org, referral=referral, to_status="draft", changed_by=admin_user
     )
@@ -513,14 +528,14 @@ def test_referral_detail_query_count_does_not_grow_with_history(admin, org, in_o
 
 
 def test_packet_carries_the_part2_notice_and_is_audited(admin, org, in_org, admin_user):
-    client_record = make_client(in_org)
+    client_record = ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
     referral = make_referral(
         in_org,
         client=client_record,
         listing=make_listing(in_org, name="Bayside IOP"),
         note="Prefers evening groups.",
         includes_client_information=True,
-        consent=signed_consent(org=in_org, client=client_record),
+        consent=ConsentFactory(client=client_record),
     )
     response = admin.get(url("staff:referral_packet", org, referral_id=referral.public_id))
     body = response.content.decode()
@@ -533,7 +548,9 @@ def test_packet_carries_the_part2_notice_and_is_audited(admin, org, in_org, admi
 
 
 def test_packet_of_another_coachs_client_is_not_found(client, org, members, in_org):
-    referral = make_referral(in_org, client=make_client(in_org))
+    referral = make_referral(
+        in_org, client=ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
+    )
     client.force_login(members[Role.SOBER_COACH])
     response = client.get(url("staff:referral_packet", org, referral_id=referral.public_id))
     assert response.status_code == 404
@@ -617,7 +634,7 @@ def test_request_tied_to_a_client_leaves_the_family_list(client, org, members, i
     )
     client.force_login(family)
     assert "Bayside IOP" in client.get(url("portal:referrals", org)).content.decode()
-    referral.client = make_client(in_org)
+    referral.client = ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
     referral.save(update_fields=["client"])
     client.force_login(family)
     body = client.get(url("portal:referrals", org)).content.decode()

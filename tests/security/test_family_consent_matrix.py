@@ -19,8 +19,8 @@ from continuum.people.models import FamilyMember, FamilyRelationship
 from continuum.tenancy.models import Role
 from interventions.models import Participant
 from tests.casemanagement.factories import appointment_for, goal_for, medication_for, plan_for
-from tests.coaching.factories import make_engagement
-from tests.consent.factories import signed_consent
+from tests.coaching.factories import EngagementFactory
+from tests.consent.factories import ConsentFactory
 from tests.interventions.factories import intervention_for_matrix
 from tests.isolation.objects import URL_OBJECTS
 from tests.isolation.test_matrix import ROUTES
@@ -63,7 +63,7 @@ def world(org, members):
         goal_for(plan, title=GOAL)
         medication_for(client, name=MEDICATION)
         appointment_for(client, location=LOCATION)
-        engagement = make_engagement(org, client=client)
+        engagement = EngagementFactory(organization=org, client=client)
         engagement.contacts.create(
             organization=org,
             kind="phone",
@@ -119,15 +119,14 @@ def test_without_consent_a_family_member_sees_none_of_the_clients_records(client
 
 def test_a_consent_for_someone_else_changes_nothing(client, org, world):
     with scope(organization=org.pk):
-        signed_consent(org=org, client=world["client"])  # to an outside clinic
+        ConsentFactory(client=world["client"])  # to an outside clinic
     client.force_login(world["member"].portal_user)
     _assert_nothing_leaks(client, org, world)
 
 
 def test_a_family_consent_shares_nothing_beyond_the_consent_gate(client, org, world):
     with scope(organization=org.pk):
-        signed_consent(
-            org=org,
+        ConsentFactory(
             client=world["client"],
             recipient_kind=RecipientKind.FAMILY_MEMBER,
             recipient_name="",
