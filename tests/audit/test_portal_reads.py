@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 def own_record(org, members):
     with scope(organization=org.pk):
         record = ClientFactory(organization=org, portal_user=members[Role.CLIENT])
-        cm.goal_for(cm.plan_for(record))
-        cm.appointment_for(record)
-        cm.medication_for(record)
+        cm.GoalFactory(plan=cm.CarePlanFactory(client=record))
+        cm.AppointmentFactory(client=record)
+        cm.MedicationFactory(client=record)
         coach = Membership.objects.get(organization=org, user=members[Role.SOBER_COACH])
         EngagementFactory(organization=org, client=record, coach=coach)
     return record

@@ -26,4 +26,4 @@ def client_rec(in_org, members, case_manager):
 
 @pytest.fixture
 def plan(client_rec, case_manager):
-    return factories.plan_for(client_rec, case_manager=case_manager)
+    return factories.CarePlanFactory(client=client_rec, case_manager=case_manager)

@@ -96,8 +96,8 @@ def test_a_time_typed_in_a_form_is_local_time(cm_client, in_org, client_rec, pla
 
 @time_machine.travel(LATER, tick=False)
 def test_forms_and_pages_show_the_stored_time_in_local_time(cm_client, in_org, client_rec, plan):
-    appointment = factories.appointment_for(
-        client_rec, starts_at=datetime(2026, 11, 5, 7, 30, tzinfo=UTC)
+    appointment = factories.AppointmentFactory(
+        client=client_rec, starts_at=datetime(2026, 11, 5, 7, 30, tzinfo=UTC)
     )
     form = cm_client.get(
         reverse(
@@ -130,7 +130,9 @@ def test_a_time_that_does_not_exist_locally_is_refused_and_nothing_is_saved(
 def test_the_api_shows_times_with_the_organization_offset(
     client, in_org, members, client_rec, plan
 ):
-    factories.appointment_for(client_rec, starts_at=datetime(2026, 11, 5, 7, 30, tzinfo=UTC))
+    factories.AppointmentFactory(
+        client=client_rec, starts_at=datetime(2026, 11, 5, 7, 30, tzinfo=UTC)
+    )
     client.force_login(members[Role.CASE_MANAGER])
     data = client.get(
         reverse(
@@ -263,7 +265,7 @@ def test_a_missed_appointment_marked_late_is_due_a_day_after_the_appointment(
     cm_client, in_org, client_rec, plan
 ):
     starts = datetime(2026, 11, 5, 7, 30, tzinfo=UTC)
-    appointment = factories.appointment_for(client_rec, starts_at=starts)
+    appointment = factories.AppointmentFactory(client=client_rec, starts_at=starts)
     with time_machine.travel(starts + timedelta(days=3), tick=False):
         response = cm_client.post(
             reverse(

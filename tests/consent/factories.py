@@ -7,18 +7,15 @@ from django.utils import timezone
 
 from continuum.consent.models import Consent, InformationCategory, Purpose, RecipientKind
 from continuum.consent.services import CONTENT_FIELDS
-from tests.factories import TenantFactory
-from tests.people.factories import ClientFactory
+from tests.people.factories import ClientFactory, ClientRecordFactory
 
 
-class ConsentFactory(TenantFactory):
+class ConsentFactory(ClientRecordFactory):
     """A consent signed on the portal; the `unsigned` trait leaves the signature out."""
 
     class Meta:
         model = Consent
 
-    client = factory.SubFactory(ClientFactory)
-    organization = factory.SelfAttribute("client.organization")
     disclosing_program = "Harbor Recovery residential program"
     information_categories = factory.LazyFunction(
         lambda: [InformationCategory.ATTENDANCE, InformationCategory.PROGRESS]

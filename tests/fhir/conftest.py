@@ -13,16 +13,16 @@ from continuum.consent.models import InformationCategory
 from continuum.people.models import CareTeamMember, Client
 from continuum.tenancy.models import Membership, Role
 from tests.casemanagement.factories import (
-    appointment_for,
-    goal_for,
-    medication_for,
-    plan_for,
-    provider_for,
+    AppointmentFactory,
+    CarePlanFactory,
+    GoalFactory,
+    MedicationFactory,
+    ProviderFactory,
 )
 from tests.coaching.factories import EngagementFactory
 from tests.consent.factories import ConsentFactory
 from tests.people.factories import FamilyMemberFactory
-from tests.referrals.factories import make_listing, make_referral
+from tests.referrals.factories import ListingFactory, ReferralFactory
 
 RECIPIENT = "Bayside Outpatient Clinic"
 ALL_CATEGORIES = [
@@ -99,13 +99,13 @@ def populate(org, members) -> Client:
             to_phase=after,
             at=now - timedelta(days=days),
         )
-    plan = plan_for(
-        client,
+    plan = CarePlanFactory(
+        client=client,
         case_manager=case_manager,
         episode=episode,
         recommendations="IOP three times a week; weekly therapy.",
     )
-    goal = goal_for(plan, measure="Signed lease")
+    goal = GoalFactory(plan=plan, measure="Signed lease")
     GoalStep.objects.create(
         organization=org,
         goal=goal,
@@ -113,12 +113,14 @@ def populate(org, members) -> Client:
         owner="client",
         due_on=now.date() + timedelta(days=7),
     )
-    goal_for(plan, domain="recovery", title="Attend four meetings a week", status="achieved")
-    therapist = provider_for(client)
-    appointment_for(client, provider=therapist, accompanied_by=case_manager)
-    appointment_for(client, starts_at=now - timedelta(days=3), status="attended")
-    medication_for(client, prescriber=therapist, is_moud=True)
-    medication_for(client, name="Sertraline", dose="50 mg", ended_on=now.date())
+    GoalFactory(
+        plan=plan, domain="recovery", title="Attend four meetings a week", status="achieved"
+    )
+    therapist = ProviderFactory(client=client)
+    AppointmentFactory(client=client, provider=therapist, accompanied_by=case_manager)
+    AppointmentFactory(client=client, starts_at=now - timedelta(days=3), status="attended")
+    MedicationFactory(client=client, prescriber=therapist, is_moud=True)
+    MedicationFactory(client=client, name="Sertraline", dose="50 mg", ended_on=now.date())
     author = members[Role.CASE_MANAGER]
     _assessment(client, "phq9", author)
     _assessment(client, "gad7", author)
@@ -147,8 +149,10 @@ def populate(org, members) -> Client:
         duration_minutes=30,
         logged_by=members[Role.SOBER_COACH],
     )
-    listing = make_listing(org, name="Bayside IOP", kind="iop_php", phone="+1 305 555 0199")
-    make_referral(org, listing=listing, client=client, note="Starts Monday")
+    listing = ListingFactory(
+        organization=org, name="Bayside IOP", kind="iop_php", phone="+1 305 555 0199"
+    )
+    ReferralFactory(organization=org, listing=listing, client=client, note="Starts Monday")
     ConsentFactory(client=client, recipient_name=RECIPIENT, information_categories=ALL_CATEGORIES)
     return client
 

@@ -13,6 +13,7 @@ from continuum.consent.services import ConsentRequired, consent_revoke
 from continuum.fhir.mapping import NOTICE_EXTENSION
 from continuum.fhir.services import fhir_export_client
 from continuum.tenancy.models import Membership, Role
+from tests.casemanagement.factories import MedicationFactory
 from tests.consent.factories import ConsentFactory
 from tests.people.factories import ClientFactory
 
@@ -173,10 +174,9 @@ def test_unknown_information_is_a_field_error(full_client, members):
 
 
 def test_another_organizations_records_never_join_the_export(full_client, members, other_org):
-    from tests.casemanagement.factories import medication_for
 
     with scope(organization=other_org.pk):
-        medication_for(ClientFactory(organization=other_org), name="Lear-only medication")
+        MedicationFactory(client=ClientFactory(organization=other_org), name="Lear-only medication")
     bundle, _ = _export(full_client, members[Role.CASE_MANAGER], information=["medications"])
     names = [
         e["resource"].get("medicationCodeableConcept", {}).get("text") for e in bundle["entry"]

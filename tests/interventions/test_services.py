@@ -24,7 +24,10 @@ from interventions.models import (
 )
 from tests.factories import UserFactory
 from tests.interventions.conftest import notifications_for
-from tests.interventions.factories import intervention_for_matrix, participant_for
+from tests.interventions.factories import (
+    InterventionFactory,
+    ParticipantFactory,
+)
 
 NOW = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 
@@ -275,15 +278,15 @@ def test_meetings_remind_every_portal_participant(planning, members):
 
 
 def test_only_the_author_and_the_interventionist_see_a_letter(in_org, members, memberships):
-    intervention = intervention_for_matrix(
-        in_org, interventionist=memberships[Role.INTERVENTIONIST]
+    intervention = InterventionFactory(
+        organization=in_org, interventionist=memberships[Role.INTERVENTIONIST]
     )
     author = UserFactory()
     Membership.objects.create(organization=in_org, user=author, roles=[Role.FAMILY_MEMBER])
     sister = UserFactory()
     Membership.objects.create(organization=in_org, user=sister, roles=[Role.FAMILY_MEMBER])
-    participant = participant_for(intervention, user=author, name="Ana Lopez")
-    participant_for(intervention, user=sister, name="Eva Lopez")
+    participant = ParticipantFactory(intervention=intervention, user=author, name="Ana Lopez")
+    ParticipantFactory(intervention=intervention, user=sister, name="Eva Lopez")
     other_interventionist = Membership.objects.create(
         organization=in_org, user=UserFactory(), roles=[Role.INTERVENTIONIST]
     )
@@ -309,12 +312,12 @@ def test_only_the_author_and_the_interventionist_see_a_letter(in_org, members, m
 
 
 def test_letter_review_cycle(in_org, members, memberships):
-    intervention = intervention_for_matrix(
-        in_org, interventionist=memberships[Role.INTERVENTIONIST]
+    intervention = InterventionFactory(
+        organization=in_org, interventionist=memberships[Role.INTERVENTIONIST]
     )
     author = UserFactory()
     Membership.objects.create(organization=in_org, user=author, roles=[Role.FAMILY_MEMBER])
-    participant = participant_for(intervention, user=author)
+    participant = ParticipantFactory(intervention=intervention, user=author)
     reviewer = members[Role.INTERVENTIONIST]
 
     with pytest.raises(ValidationError):

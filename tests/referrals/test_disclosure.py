@@ -14,14 +14,14 @@ from referrals.models import Referral, ReferralStatus
 from referrals.tasks import referral_email_task
 from tests.consent.factories import ConsentFactory
 from tests.people.factories import ClientFactory
-from tests.referrals.factories import make_listing, make_referral
+from tests.referrals.factories import ListingFactory, ReferralFactory
 
 NOTE = "Jordan Reyes, born 1990-04-02, opioid use disorder, phone 305-555-0142."
 
 
 @pytest.fixture
 def listing(in_org):
-    return make_listing(in_org, name="Bayside Outpatient Clinic")
+    return ListingFactory(organization=in_org, name="Bayside Outpatient Clinic")
 
 
 @pytest.fixture
@@ -92,8 +92,10 @@ def test_with_consent_the_note_goes_out_accounted_and_with_the_notice(
 
 
 def test_a_family_request_naming_nobody_goes_without_its_note(in_org, admin_user):
-    referral = make_referral(
-        in_org, status=ReferralStatus.DRAFT, note="My son Jordan, 34, uses heroin daily."
+    referral = ReferralFactory(
+        organization=in_org,
+        status=ReferralStatus.DRAFT,
+        note="My son Jordan, 34, uses heroin daily.",
     )
     services.referral_send(actor=admin_user, referral=referral)
     referral_email_task.run(organization_id=in_org.pk, referral_id=referral.pk)

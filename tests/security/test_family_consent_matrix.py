@@ -18,10 +18,15 @@ from continuum.consent.models import InformationCategory, Purpose, RecipientKind
 from continuum.people.models import FamilyMember, FamilyRelationship
 from continuum.tenancy.models import Role
 from interventions.models import Participant
-from tests.casemanagement.factories import appointment_for, goal_for, medication_for, plan_for
+from tests.casemanagement.factories import (
+    AppointmentFactory,
+    CarePlanFactory,
+    GoalFactory,
+    MedicationFactory,
+)
 from tests.coaching.factories import EngagementFactory
 from tests.consent.factories import ConsentFactory
-from tests.interventions.factories import intervention_for_matrix
+from tests.interventions.factories import InterventionFactory
 from tests.isolation.objects import URL_OBJECTS
 from tests.isolation.test_matrix import ROUTES
 
@@ -44,7 +49,7 @@ FAMILY_ROUTES = [
 def world(org, members):
     family_user = members[Role.FAMILY_MEMBER]
     with scope(organization=org.pk):
-        intervention = intervention_for_matrix(org)
+        intervention = InterventionFactory(organization=org)
         client = intervention.client
         member = FamilyMember.objects.create(
             organization=org, first_name="Ana", last_name="Ruiz", portal_user=family_user
@@ -59,10 +64,10 @@ def world(org, members):
             name="Ana Ruiz",
             role="family",
         )
-        plan = plan_for(client)
-        goal_for(plan, title=GOAL)
-        medication_for(client, name=MEDICATION)
-        appointment_for(client, location=LOCATION)
+        plan = CarePlanFactory(client=client)
+        GoalFactory(plan=plan, title=GOAL)
+        MedicationFactory(client=client, name=MEDICATION)
+        AppointmentFactory(client=client, location=LOCATION)
         engagement = EngagementFactory(organization=org, client=client)
         engagement.contacts.create(
             organization=org,
