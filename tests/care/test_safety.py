@@ -39,11 +39,11 @@ from continuum.care.timeline import client_timeline
 from continuum.notifications.models import Delivery, Notification, Status
 from continuum.notifications.services import preferences_update
 from continuum.notifications.tasks import deliver_urgent_notification
-from continuum.people.models import BreakGlassGrant, CareTeamMember
+from continuum.people.models import BreakGlassGrant
 from continuum.tenancy.models import Membership, Role
 from tests.coaching.factories import EngagementFactory
 from tests.factories import MembershipFactory, UserFactory
-from tests.people.factories import ClientFactory
+from tests.people.factories import CareTeamMemberFactory, ClientFactory
 from tests.queries import assert_queries
 
 NY = ZoneInfo("America/New_York")
@@ -62,7 +62,7 @@ def staff(org, name: str, *roles: str) -> Membership:
 
 
 def on_team(client, membership, role):
-    CareTeamMember.objects.create(
+    CareTeamMemberFactory(
         organization=client.organization,
         client=client,
         membership=membership,

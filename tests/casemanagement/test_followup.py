@@ -27,10 +27,10 @@ from django.urls import reverse
 
 from casemanagement.models import MedicationFill
 from continuum.audit.models import AuditEvent
-from continuum.care.models import CareEpisode, Phase
-from continuum.people.models import CareTeamMember
+from continuum.care.models import Phase
 from continuum.tenancy.models import Role
-from tests.people.factories import ClientFactory
+from tests.care.factories import EpisodeFactory
+from tests.people.factories import CareTeamMemberFactory, ClientFactory
 from tests.queries import assert_queries
 
 from . import factories
@@ -43,14 +43,14 @@ NOW = datetime(2026, 3, 20, 14, 0, tzinfo=UTC)
 def _client(org, case_manager, name, discharged_on, **episode):
     client = ClientFactory(organization=org, first_name=name, last_name="Test")
     if case_manager is not None:
-        CareTeamMember.objects.create(
+        CareTeamMemberFactory(
             organization=org,
             client=client,
             membership=case_manager,
             role=Role.CASE_MANAGER,
             started_on=date(2020, 1, 1),
         )
-    CareEpisode.objects.create(
+    EpisodeFactory(
         organization=org,
         client=client,
         phase=Phase.AFTERCARE,

@@ -11,9 +11,8 @@ from casemanagement.models import Gap, GapRule
 from casemanagement.services import gaps_scan
 from continuum.audit.models import AuditEvent
 from continuum.care.models import Task, TaskStatus
-from continuum.people.models import CareTeamMember
 from continuum.tenancy.models import Role
-from tests.people.factories import ClientFactory
+from tests.people.factories import CareTeamMemberFactory, ClientFactory
 
 from . import factories
 
@@ -203,7 +202,7 @@ def test_recheck_by_an_anonymous_visitor_asks_to_log_in(client, in_org, client_r
 def test_recheck_by_a_role_without_case_management_is_refused(
     client, in_org, members, client_rec, many_gaps
 ):
-    CareTeamMember.objects.create(
+    CareTeamMemberFactory(
         organization=in_org,
         client=client_rec,
         membership=members[Role.INTERVENTIONIST].memberships.get(organization=in_org),

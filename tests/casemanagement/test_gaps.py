@@ -9,7 +9,8 @@ import time_machine
 
 from casemanagement.models import AppointmentStatus, Contact, Gap, GapRule, MedicationFill
 from casemanagement.services import gaps_scan
-from continuum.care.models import CareEpisode, Phase, Task, TaskStatus
+from continuum.care.models import Phase, Task, TaskStatus
+from tests.care.factories import EpisodeFactory
 
 from . import factories
 
@@ -61,7 +62,7 @@ DISCHARGE = date(2026, 3, 2)
 
 @pytest.fixture
 def discharged(client_rec, plan):
-    return CareEpisode.objects.create(
+    return EpisodeFactory(
         organization=client_rec.organization,
         client=client_rec,
         phase=Phase.AFTERCARE,
@@ -259,7 +260,7 @@ def test_detection_runs_a_fixed_number_of_queries(in_org, plan):
         factories.AppointmentFactory(
             client=other, starts_at=at(TODAY - timedelta(days=6)), status="missed"
         )
-        CareEpisode.objects.create(
+        EpisodeFactory(
             organization=in_org, client=other, phase=Phase.AFTERCARE, discharge_date=DISCHARGE
         )
         _visit(other, DISCHARGE + timedelta(days=2))

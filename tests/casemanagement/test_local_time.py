@@ -12,10 +12,11 @@ from django_scopes import scope
 
 from casemanagement.models import Appointment, Gap, GapRule
 from casemanagement.services import gaps_scan
-from continuum.care.models import CareEpisode, HandoffRun, Phase, Task
+from continuum.care.models import HandoffRun, Phase, Task
 from continuum.care.services import handoff_execute
 from continuum.people.models import CareTeamMember
 from continuum.tenancy.models import Role
+from tests.care.factories import EpisodeFactory
 
 from . import factories
 
@@ -39,7 +40,7 @@ def cm_client(client, members):
 
 @pytest.fixture
 def discharged(client_rec, plan):
-    return CareEpisode.objects.create(
+    return EpisodeFactory(
         organization=client_rec.organization,
         client=client_rec,
         phase=Phase.AFTERCARE,
@@ -188,7 +189,7 @@ def test_a_visit_at_2330_local_on_the_discharge_day_does_not_count(
 
 def _discharge_through_the_api(client, org, members, client_rec, **details):
     with scope(organization=org.pk):
-        episode = CareEpisode.objects.create(
+        episode = EpisodeFactory(
             organization=org,
             client=client_rec,
             phase=Phase.RESIDENTIAL,

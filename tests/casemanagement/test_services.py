@@ -14,8 +14,9 @@ from continuum.consent.models import Disclosure, RecipientKind
 from continuum.consent.services import PART2_NOTICE, ConsentRequired
 from continuum.notifications.models import Notification, Status
 from continuum.people.models import CareTeamMember
-from continuum.tenancy.models import Membership, Role
+from continuum.tenancy.models import Role
 from tests.consent.factories import ConsentFactory
+from tests.factories import MembershipFactory
 from tests.people.factories import ClientFactory
 
 from . import factories
@@ -87,9 +88,7 @@ def test_entering_aftercare_opens_a_plan_assigns_a_case_manager_and_one_first_co
 def test_the_least_loaded_case_manager_is_assigned(in_org, members, case_manager, enqueued):
     from tests.factories import UserFactory
 
-    second = Membership.objects.create(
-        organization=in_org, user=UserFactory(), roles=[Role.CASE_MANAGER]
-    )
+    second = MembershipFactory(organization=in_org, user=UserFactory(), roles=[Role.CASE_MANAGER])
     factories.CarePlanFactory(client=ClientFactory(organization=in_org), case_manager=case_manager)
     plan = services.careplan_open(actor=None, client=ClientFactory(organization=in_org))
     assert plan.case_manager == second

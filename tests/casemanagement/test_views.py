@@ -19,7 +19,7 @@ from continuum.care.models import Task
 from continuum.consent.models import Disclosure
 from continuum.tenancy.models import Role
 from tests.consent.factories import ConsentFactory
-from tests.people.factories import ClientFactory
+from tests.people.factories import CareTeamMemberFactory, ClientFactory
 from tests.queries import assert_queries
 
 from . import factories
@@ -399,7 +399,6 @@ def test_case_page_queries_are_fixed_and_do_not_grow(cm_client, in_org, client_r
 
 
 def test_gaps_board_and_dashboard_query_counts_do_not_grow(cm_client, in_org, client_rec, plan):
-    from continuum.people.models import CareTeamMember
 
     client_rec.co_occurring_conditions = ["depression"]
     client_rec.save()
@@ -414,7 +413,7 @@ def test_gaps_board_and_dashboard_query_counts_do_not_grow(cm_client, in_org, cl
             assert cm_client.get(page).status_code == 200
     for _ in range(3):
         other = ClientFactory(organization=in_org, co_occurring_conditions=["anxiety"])
-        CareTeamMember.objects.create(
+        CareTeamMemberFactory(
             organization=in_org, client=other, membership=plan.case_manager, role=Role.CASE_MANAGER
         )
         factories.CarePlanFactory(client=other, case_manager=plan.case_manager)

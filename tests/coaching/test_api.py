@@ -8,7 +8,7 @@ from django_scopes import scope
 
 from coaching.models import Alert, AlertCause, AlertStatus, CheckIn, Contact
 from continuum.tenancy.models import Membership, Role
-from tests.coaching.factories import EngagementFactory
+from tests.coaching.factories import AlertFactory, EngagementFactory
 from tests.people.factories import ClientFactory
 
 NOON = datetime(2026, 11, 12, 12, 0, tzinfo=ZoneInfo("America/New_York"))
@@ -93,9 +93,7 @@ def test_client_checks_in_through_the_api(client, org, members, engagement):
 
 def test_alerts_list_and_acknowledge(client, org, members, engagement):
     with scope(organization=org.pk):
-        alert = Alert.objects.create(
-            organization=org, engagement=engagement, cause=AlertCause.NO_CONTACT
-        )
+        alert = AlertFactory(organization=org, engagement=engagement, cause=AlertCause.NO_CONTACT)
     client.force_login(members[Role.SOBER_COACH])
     assert client.get(api("coaching_alerts", org)).json()["results"][0]["cause"] == "no_contact"
     response = client.post(

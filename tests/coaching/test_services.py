@@ -22,7 +22,7 @@ from continuum.notifications.models import Notification
 from continuum.people.models import CareTeamMember
 from continuum.tenancy.models import Membership, Role
 from tests.coaching.factories import CoachFactory
-from tests.people.factories import ClientFactory
+from tests.people.factories import CareTeamMemberFactory, ClientFactory
 
 NY = ZoneInfo("America/New_York")
 
@@ -38,7 +38,7 @@ def world(in_org, members):
     coach = Membership.objects.get(organization=org, user=members[Role.SOBER_COACH])
     manager = Membership.objects.get(organization=org, user=members[Role.CASE_MANAGER])
     client = ClientFactory(organization=org)
-    CareTeamMember.objects.create(
+    CareTeamMemberFactory(
         organization=org,
         client=client,
         membership=manager,

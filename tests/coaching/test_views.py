@@ -18,7 +18,8 @@ from coaching.models import (
 )
 from continuum.notifications.models import Notification
 from continuum.tenancy.models import Membership, Role
-from tests.coaching.factories import EngagementFactory
+from tests.coaching.factories import AlertFactory, EngagementFactory
+from tests.factories import MembershipFactory
 from tests.people.factories import ClientFactory
 from tests.queries import assert_queries
 
@@ -175,7 +176,7 @@ def test_contact_bad_input_is_refused_with_field_errors(client, org, members, se
 
 def test_case_manager_acknowledges_an_escalated_alert(client, org, members, setup):
     with scope(organization=org.pk):
-        alert = Alert.objects.create(
+        alert = AlertFactory(
             organization=org, engagement=setup["engagement"], cause=AlertCause.MISSED_CHECKIN
         )
     client.force_login(members[Role.ORG_ADMIN])
@@ -207,9 +208,7 @@ def test_coach_without_the_engagement_gets_404(client, org, setup):
     from tests.factories import UserFactory
 
     with scope(organization=org.pk):
-        other = Membership.objects.create(
-            organization=org, user=UserFactory(), roles=[Role.SOBER_COACH]
-        )
+        other = MembershipFactory(organization=org, user=UserFactory(), roles=[Role.SOBER_COACH])
     client.force_login(other.user)
     e = setup["engagement"]
     assert (
@@ -233,7 +232,7 @@ def _add_engagements(org, coach, n):
                 client=ClientFactory(organization=org, last_name=f"Client{i}", first_name="Jordan"),
                 coach=coach,
             )
-            Alert.objects.create(organization=org, engagement=e, cause=AlertCause.CRAVING)
+            AlertFactory(organization=org, engagement=e, cause=AlertCause.CRAVING)
             CheckIn.objects.create(
                 organization=org,
                 engagement=e,
@@ -280,7 +279,7 @@ def test_dashboard_computes_each_risk_indicator(client, org, members, setup):
     e = setup["engagement"]
     today = NOON.date()
     with scope(organization=org.pk):
-        Alert.objects.create(organization=org, engagement=e, cause=AlertCause.CRAVING)
+        AlertFactory(organization=org, engagement=e, cause=AlertCause.CRAVING)
         Contact.objects.create(
             organization=org,
             engagement=e,
@@ -352,7 +351,7 @@ def test_dashboard_records_a_read_of_each_alert_and_hard_day_shown(client, org, 
 
     e = setup["engagement"]
     with scope(organization=org.pk):
-        alert = Alert.objects.create(organization=org, engagement=e, cause=AlertCause.CRAVING)
+        alert = AlertFactory(organization=org, engagement=e, cause=AlertCause.CRAVING)
         day = HighRiskEvent.objects.create(
             organization=org,
             engagement=e,
@@ -429,7 +428,7 @@ def test_engagement_detail_query_count_does_not_grow(client, org, members, setup
                 started_at=datetime(2026, 11, day, 9, tzinfo=NY),
                 duration_minutes=15,
             )
-            Alert.objects.create(
+            AlertFactory(
                 organization=org, engagement=e, cause=AlertCause.CRAVING, status=AlertStatus.CLEARED
             )
     with assert_queries(DETAIL_QUERIES, label="engagement detail"):

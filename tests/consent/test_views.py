@@ -8,10 +8,9 @@ from django.utils import timezone
 from continuum.audit.models import AuditEvent
 from continuum.consent.models import Consent
 from continuum.consent.services import PART2_NOTICE, disclosure_record
-from continuum.people.models import CareTeamMember
 from continuum.tenancy.models import Membership, Role
 from tests.consent.factories import ConsentFactory
-from tests.people.factories import ClientFactory
+from tests.people.factories import CareTeamMemberFactory, ClientFactory
 from tests.queries import assert_queries
 
 pytestmark = pytest.mark.django_db
@@ -199,9 +198,7 @@ def test_staff_off_the_care_team_cannot_see_the_clients_consents(client, org, me
     client.force_login(members["sober_coach"])
     assert client.get(_staff("client_consents", org, person)).status_code == 404
     coach = Membership.objects.get(user=members["sober_coach"])
-    CareTeamMember.objects.create(
-        organization=org, client=person, membership=coach, role=Role.SOBER_COACH
-    )
+    CareTeamMemberFactory(organization=org, client=person, membership=coach, role=Role.SOBER_COACH)
     assert client.get(_staff("client_consents", org, person)).status_code == 200
 
 

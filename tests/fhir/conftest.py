@@ -6,22 +6,23 @@ import pytest
 from django.utils import timezone
 
 from casemanagement import instruments
-from casemanagement.models import Assessment, Contact, GoalStep
+from casemanagement.models import Assessment, Contact
 from coaching.models import Contact as CoachContact
-from continuum.care.models import CareEpisode, PhaseTransition
 from continuum.consent.models import InformationCategory
-from continuum.people.models import CareTeamMember, Client
+from continuum.people.models import Client
 from continuum.tenancy.models import Membership, Role
+from tests.care.factories import EpisodeFactory, PhaseTransitionFactory
 from tests.casemanagement.factories import (
     AppointmentFactory,
     CarePlanFactory,
     GoalFactory,
+    GoalStepFactory,
     MedicationFactory,
     ProviderFactory,
 )
 from tests.coaching.factories import EngagementFactory
 from tests.consent.factories import ConsentFactory
-from tests.people.factories import FamilyMemberFactory
+from tests.people.factories import CareTeamMemberFactory, ClientFactory, FamilyMemberFactory
 from tests.referrals.factories import ListingFactory, ReferralFactory
 
 RECIPIENT = "Bayside Outpatient Clinic"
@@ -58,7 +59,7 @@ def populate(org, members) -> Client:
     now = timezone.now()
     case_manager = Membership.objects.get(organization=org, user=members[Role.CASE_MANAGER])
     coach = Membership.objects.get(organization=org, user=members[Role.SOBER_COACH])
-    client = Client.objects.create(
+    client = ClientFactory(
         organization=org,
         first_name="Jordan",
         last_name="Reyes",
@@ -67,6 +68,7 @@ def populate(org, members) -> Client:
         email="jordan@example.com",
         phone="+1 305 555 0101",
         zip_code="33139",
+        primary_substances=[],
     )
     FamilyMemberFactory(
         organization=org,
@@ -76,10 +78,8 @@ def populate(org, members) -> Client:
         email="ana@example.com",
     )
     for membership, role in [(case_manager, Role.CASE_MANAGER), (coach, Role.SOBER_COACH)]:
-        CareTeamMember.objects.create(
-            organization=org, client=client, membership=membership, role=role
-        )
-    episode = CareEpisode.objects.create(
+        CareTeamMemberFactory(organization=org, client=client, membership=membership, role=role)
+    episode = EpisodeFactory(
         organization=org, client=client, phase="aftercare", opened_at=now - timedelta(days=60)
     )
     for days, (before, after) in zip(
@@ -92,7 +92,7 @@ def populate(org, members) -> Client:
         ],
         strict=True,
     ):
-        PhaseTransition.objects.create(
+        PhaseTransitionFactory(
             organization=org,
             episode=episode,
             from_phase=before,
@@ -106,7 +106,7 @@ def populate(org, members) -> Client:
         recommendations="IOP three times a week; weekly therapy.",
     )
     goal = GoalFactory(plan=plan, measure="Signed lease")
-    GoalStep.objects.create(
+    GoalStepFactory(
         organization=org,
         goal=goal,
         description="Tour two houses",

@@ -11,14 +11,13 @@ from django.utils import timezone
 
 from coaching.models import RelapsePreventionPlan
 from continuum.care.models import Phase
-from continuum.consent.models import Consent
 from continuum.people.models import FamilyMember
 from continuum.tenancy.models import Role
 from continuum.tenancy.scoping import organization_scope
 from tests.care.factories import EpisodeFactory
 from tests.casemanagement import factories as casemgmt
 from tests.coaching.factories import EngagementFactory
-from tests.consent.factories import consent_values
+from tests.consent.factories import ConsentFactory
 from tests.interventions.factories import (
     InterventionFactory,
     ParticipantFactory,
@@ -57,7 +56,7 @@ def world(org, members):
         casemgmt.MedicationFactory(
             client=client, refill_due_on=timezone.localdate() + timedelta(days=5)
         )
-        consent = Consent.objects.create(organization=org, client=client, **consent_values())
+        consent = ConsentFactory(client=client, unsigned=True)
         intervention = InterventionFactory(organization=org)
         participant = ParticipantFactory(
             intervention=intervention, user=family_user, name="Ana Ruiz"

@@ -27,6 +27,7 @@ from tests.interventions.factories import (
     InterventionFactory,
     ParticipantFactory,
 )
+from tests.people.factories import FamilyMemberFactory
 
 NOW = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
 AT = "2026-12-03T20:30:00+00:00"  # 3:30 p.m. in Harbor's time zone (New York)
@@ -151,7 +152,7 @@ def readers(org, members, settings, tmp_path):
     every_channel = {kind: list(Channel.values) for kind in MESSAGES}
     with scope(organization=org.pk):
         for user, language in ((spanish, "es"), (english, "en")):
-            FamilyMember.objects.create(
+            FamilyMemberFactory(
                 organization=org,
                 first_name="Ana",
                 last_name="Ruiz",

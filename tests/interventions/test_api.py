@@ -4,11 +4,12 @@ from django_scopes import scope
 from rest_framework.test import APIClient
 
 from continuum.tenancy.models import Membership, Role
-from interventions.models import InterventionOutcome, Letter
-from tests.factories import UserFactory
+from interventions.models import InterventionOutcome
+from tests.factories import MembershipFactory, UserFactory
 from tests.interventions.factories import (
     InterventionFactory,
     InterventionRequestFactory,
+    LetterFactory,
     ParticipantFactory,
 )
 from tests.queries import assert_queries
@@ -99,12 +100,10 @@ def test_letters_only_for_author_and_interventionist(api_client, org, members, i
     author, sister = UserFactory(), UserFactory()
     with scope(organization=org.pk):
         for user in (author, sister):
-            Membership.objects.create(organization=org, user=user, roles=[Role.FAMILY_MEMBER])
+            MembershipFactory(organization=org, user=user, roles=[Role.FAMILY_MEMBER])
         mine = ParticipantFactory(intervention=intervention, user=author, name="Ana Lopez")
         ParticipantFactory(intervention=intervention, user=sister, name="Eva Lopez")
-        letter = Letter.objects.create(
-            organization=org, participant=mine, author=author, body="Dear Sam"
-        )
+        letter = LetterFactory(organization=org, participant=mine, author=author, body="Dear Sam")
     listing = api("intervention_letters", org, intervention_id=intervention.public_id)
     detail = api("intervention_letter", org, letter_id=letter.public_id)
 

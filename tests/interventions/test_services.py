@@ -22,7 +22,7 @@ from interventions.models import (
     Outcome,
     RequestStatus,
 )
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 from tests.interventions.conftest import notifications_for
 from tests.interventions.factories import (
     InterventionFactory,
@@ -282,12 +282,12 @@ def test_only_the_author_and_the_interventionist_see_a_letter(in_org, members, m
         organization=in_org, interventionist=memberships[Role.INTERVENTIONIST]
     )
     author = UserFactory()
-    Membership.objects.create(organization=in_org, user=author, roles=[Role.FAMILY_MEMBER])
+    MembershipFactory(organization=in_org, user=author, roles=[Role.FAMILY_MEMBER])
     sister = UserFactory()
-    Membership.objects.create(organization=in_org, user=sister, roles=[Role.FAMILY_MEMBER])
+    MembershipFactory(organization=in_org, user=sister, roles=[Role.FAMILY_MEMBER])
     participant = ParticipantFactory(intervention=intervention, user=author, name="Ana Lopez")
     ParticipantFactory(intervention=intervention, user=sister, name="Eva Lopez")
-    other_interventionist = Membership.objects.create(
+    other_interventionist = MembershipFactory(
         organization=in_org, user=UserFactory(), roles=[Role.INTERVENTIONIST]
     )
 
@@ -316,7 +316,7 @@ def test_letter_review_cycle(in_org, members, memberships):
         organization=in_org, interventionist=memberships[Role.INTERVENTIONIST]
     )
     author = UserFactory()
-    Membership.objects.create(organization=in_org, user=author, roles=[Role.FAMILY_MEMBER])
+    MembershipFactory(organization=in_org, user=author, roles=[Role.FAMILY_MEMBER])
     participant = ParticipantFactory(intervention=intervention, user=author)
     reviewer = members[Role.INTERVENTIONIST]
 

@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from continuum.tenancy.models import Role
-from referrals.models import ListingLocation, ListingStatus, ReferralStatus
+from referrals.models import ListingStatus, ReferralStatus
 from tests.people.factories import ClientFactory
 from tests.queries import assert_queries
-from tests.referrals.factories import ListingFactory, ReferralFactory
+from tests.referrals.factories import ListingFactory, ListingLocationFactory, ReferralFactory
 
 
 def api(name, org, **kwargs):
@@ -177,9 +177,7 @@ def test_referrals_query_count_does_not_grow_with_rows(client, org, members, in_
 
 
 def test_hsds_export_returns_every_listing_as_a_service_record(client, org, members, directory):
-    ListingLocation.objects.create(
-        organization=org, listing=directory["beach"], hsds_id="second", postal_code="33140"
-    )
+    ListingLocationFactory(listing=directory["beach"], hsds_id="second", postal_code="33140")
     client.force_login(members[Role.ORG_ADMIN])
     # 1 organization, 2 session, 3 user, 4 membership; then, as the response streams,
     # 5 a batch of listings with directory organization, 6 their locations (prefetch).

@@ -28,7 +28,12 @@ from referrals.services import import_job_run
 from tests.consent.factories import ConsentFactory
 from tests.people.factories import ClientFactory
 from tests.queries import assert_queries
-from tests.referrals.factories import ListingFactory, ReferralFactory
+from tests.referrals.factories import (
+    ImportJobFactory,
+    ListingFactory,
+    ListingLocationFactory,
+    ReferralFactory,
+)
 
 EXAMPLES = Path(__file__).resolve().parent / "hsds_examples"
 NOW = timezone.make_aware(timezone.datetime(2026, 11, 12, 15, 0))
@@ -110,7 +115,7 @@ def test_manage_page_query_count_does_not_grow_with_listings(admin, org, in_org)
     _manage_queries(admin, org)
     for n in range(6):
         ListingFactory(organization=in_org, name=f"More {n}")
-    ImportJob.objects.create(organization=org, filename="a.json", format="json", payload=b"[]")
+    ImportJobFactory(organization=org, filename="a.json", format="json", payload=b"[]")
     assert _manage_queries(admin, org).content.decode().count('<th scope="row">') == 7
 
 
@@ -305,7 +310,7 @@ def test_progress_page_lists_every_rejected_record(admin, org, in_org):
         {"id": "svc-1", "name": "Good"},
         {"id": "svc-2", "name": ""},
     ]
-    job = ImportJob.objects.create(
+    job = ImportJobFactory(
         organization=org, filename="bad.json", format="json", payload=json.dumps(records).encode()
     )
     import_job_run(job_id=job.pk)
@@ -612,9 +617,7 @@ def test_listing_detail_query_count_does_not_grow_with_locations(admin, org, in_
     listing = ListingFactory(organization=in_org, name="Bayside IOP", zip_code="33139")
     assert "33139" in _listing_detail_queries(admin, org, listing)
     for n, zip_code in enumerate(["33134", "02115", "32801"]):
-        ListingLocation.objects.create(
-            organization=org, listing=listing, hsds_id=f"extra-{n}", postal_code=zip_code
-        )
+        ListingLocationFactory(listing=listing, hsds_id=f"extra-{n}", postal_code=zip_code)
     assert "32801" in _listing_detail_queries(admin, org, listing)
 
 

@@ -15,9 +15,7 @@ from django.urls import reverse
 from django_scopes import scope
 
 from continuum.consent.models import InformationCategory, Purpose, RecipientKind
-from continuum.people.models import FamilyMember, FamilyRelationship
 from continuum.tenancy.models import Role
-from interventions.models import Participant
 from tests.casemanagement.factories import (
     AppointmentFactory,
     CarePlanFactory,
@@ -26,9 +24,10 @@ from tests.casemanagement.factories import (
 )
 from tests.coaching.factories import EngagementFactory
 from tests.consent.factories import ConsentFactory
-from tests.interventions.factories import InterventionFactory
+from tests.interventions.factories import InterventionFactory, ParticipantFactory
 from tests.isolation.objects import URL_OBJECTS
 from tests.isolation.test_matrix import ROUTES
+from tests.people.factories import FamilyMemberFactory, FamilyRelationshipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,18 +50,18 @@ def world(org, members):
     with scope(organization=org.pk):
         intervention = InterventionFactory(organization=org)
         client = intervention.client
-        member = FamilyMember.objects.create(
-            organization=org, first_name="Ana", last_name="Ruiz", portal_user=family_user
+        member = FamilyMemberFactory(
+            organization=org, first_name="Ana", last_name="Ruiz", email="", portal_user=family_user
         )
-        FamilyRelationship.objects.create(
+        FamilyRelationshipFactory(
             organization=org, client=client, family_member=member, relationship="parent"
         )
-        Participant.objects.create(
-            organization=org,
+        ParticipantFactory(
             intervention=intervention,
             family_member=member,
             name="Ana Ruiz",
             role="family",
+            invited_at=None,
         )
         plan = CarePlanFactory(client=client)
         GoalFactory(plan=plan, title=GOAL)
