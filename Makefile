@@ -15,7 +15,7 @@ help:
 	@echo "make test ARGS=...     pytest (ARGS go to pytest, e.g. ARGS='-k tenancy -x')"
 	@echo "make screenshots       browser journeys; rewrites the README screenshots in docs/screenshots/"
 	@echo "make manage ARGS=...   manage.py with the dev services up (e.g. ARGS='createsuperuser')"
-	@echo "make lint | format     ruff check and format check | apply formatting"
+	@echo "make lint | format     ruff check, format check, import rules | apply formatting"
 	@echo "make migrations-check  fail when a model change has no migration"
 	@echo "make lock              regenerate requirements.lock from pyproject.toml"
 	@echo "make venv              create or refresh .venv from requirements.lock"
@@ -60,6 +60,7 @@ $(STAMP): requirements.lock | $(BIN)/python
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff check --select I --fix .

@@ -46,6 +46,7 @@ def application_role(app_role: str = "continuum_app", owner_role: str = "continu
     from django.db import connection
 
     from continuum.tenancy import rls
+    from referrals import search_sql
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
@@ -64,7 +65,7 @@ def application_role(app_role: str = "continuum_app", owner_role: str = "continu
         cursor.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO "{app_role}"')
         cursor.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{app_role}"')
         # A database migrated before the search role existed: hand it the functions now.
-        rls.search_functions_adopt(cursor, schema)
+        search_sql.search_functions_adopt(cursor, schema)
     saved = connection.settings_dict["USER"], connection.settings_dict["PASSWORD"]
     connection.close()
     connection.settings_dict["USER"], connection.settings_dict["PASSWORD"] = app_role, ""

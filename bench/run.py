@@ -709,6 +709,7 @@ def grant_application_role() -> None:
     from django.db import connection
 
     from continuum.tenancy import rls
+    from referrals import search_sql
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_user, current_schema()")
@@ -722,7 +723,7 @@ def grant_application_role() -> None:
         statements += rls.grant_app_role_sql(APP_ROLE, owner_role=owner)
         for statement in statements:
             cursor.execute(statement)
-        rls.search_functions_adopt(cursor, schema)
+        search_sql.search_functions_adopt(cursor, schema)
 
 
 def ensure_data(args) -> dict:

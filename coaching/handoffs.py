@@ -1,14 +1,12 @@
 """What coaching does when a care episode moves along the continuum."""
 
-from continuum.care.handoffs import registry
-from continuum.care.models import Phase, PhaseTransition
+from continuum.care.models import PhaseTransition
 
 from .models import OPEN_ENGAGEMENT_STATUSES, Engagement
 from .selectors import coach_suggestions
 from .services import engagement_propose
 
 
-@registry.on_enter(Phase.AFTERCARE, name="coaching.propose_engagement")
 def propose_engagement(*, transition: PhaseTransition) -> None:
     """Propose a sober-coach engagement for the newly discharged client, with the best
     matching coach who has room. A client already in coaching keeps their engagement."""

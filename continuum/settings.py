@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "continuum.care",
     "continuum.consent",
     "continuum.notifications",
+    "continuum.messaging",
     "interventions",
     "coaching",
     "casemanagement",

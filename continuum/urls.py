@@ -1,7 +1,9 @@
 """Every organization-scoped URL lives under one of four namespaces: `public`
 (/<org>/), `portal` (/<org>/portal/), `staff` (/<org>/staff/) and `api`
 (/api/v1/<org>/). The tenant middleware keys its access rules on those namespaces, and
-each app contributes patterns to them through the lists below."""
+each app contributes patterns to them: the spine's apps through the lists below, the
+service lines through `continuum.tenancy.areas.URL_MODULES`, which they fill from their
+`extensions.py`."""
 
 from importlib import import_module
 
@@ -14,22 +16,21 @@ from continuum.accounts import api as accounts_api
 from continuum.accounts import idle
 from continuum.operations import views as operations_views
 from continuum.tenancy import views as tenancy_views
+from continuum.tenancy.areas import URL_MODULES
 
-# Apps whose urls.py contributes public/portal/staff/api patterns, in order.
-TENANT_URL_MODULES = [
+# The spine's apps whose urls.py contributes public/portal/staff/api patterns, in order:
+# these first, then the lines' registered modules, then the closing ones.
+SPINE_URL_MODULES = [
     "continuum.tenancy.urls",
     "continuum.audit.urls",
     "continuum.consent.urls",
     "continuum.notifications.urls",
     "continuum.people.urls",
     "continuum.care.urls",
-    "referrals.urls",
-    "coaching.urls",
-    "interventions.urls",
-    "casemanagement.urls",
-    "continuum.fhir.urls",
-    "continuum.operations.urls",
+    "continuum.messaging.urls",
 ]
+CLOSING_URL_MODULES = ["continuum.fhir.urls", "continuum.operations.urls"]
+TENANT_URL_MODULES = [*SPINE_URL_MODULES, *URL_MODULES, *CLOSING_URL_MODULES]
 
 
 def _collect(kind: str) -> list:

@@ -3,15 +3,13 @@ the program is told who is arriving, and intake forms the aftercare team-to-be."
 
 from datetime import timedelta
 
-from continuum.care.handoffs import registry
-from continuum.care.models import Phase, PhaseTransition, TaskKind
+from continuum.care.models import PhaseTransition, TaskKind
 from continuum.care.services import task_create
 from continuum.tenancy.models import Role
 
 from .models import Intervention, Outcome
 
 
-@registry.on_enter(Phase.RESIDENTIAL, name="interventions.admission_handoff")
 def admission_handoff(*, transition: PhaseTransition) -> None:
     """After an accepted intervention: hand the client to the residential program and
     start forming the aftercare team (case manager and sober coach) before discharge."""

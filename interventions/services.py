@@ -19,6 +19,7 @@ from continuum.care.services import episode_open, episode_transition
 from continuum.consent.models import InformationCategory, Purpose, RecipientKind
 from continuum.consent.selectors import disclosure_list
 from continuum.consent.services import consent_require, disclosure_record
+from continuum.directory import listing_get
 from continuum.notifications.services import notification_cancel, notification_schedule
 from continuum.people.models import FamilyMember, FamilyRelationship, Relationship
 from continuum.people.services import (
@@ -29,7 +30,6 @@ from continuum.people.services import (
 )
 from continuum.tenancy.models import Membership, Organization, Role
 from continuum.tenancy.services import portal_account_ensure
-from referrals.selectors import listing_get
 
 from .models import (
     AgendaItem,

@@ -9,10 +9,10 @@ from django_ratelimit.core import is_ratelimited
 from continuum.audit.mixins import record_read, record_reads
 from continuum.audit.services import audit_read
 from continuum.consent.services import ConsentRequired
+from continuum.directory import family_support_near, treatment_program_choices
 from continuum.tenancy.models import Role
 from continuum.tenancy.permissions import public_view, roles_required
 from continuum.tenancy.views import add_service_errors
-from referrals.selectors import family_support_near, treatment_program_choices
 
 from . import selectors, services
 from .forms import (

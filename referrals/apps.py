@@ -6,8 +6,4 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Referrals"
 
     def ready(self) -> None:
-        from continuum.care import timeline
-
-        from .timeline import referral_changes_provider
-
-        timeline.register(referral_changes_provider)
+        from . import extensions  # noqa: F401  (everything the directory adds to the spine)

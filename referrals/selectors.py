@@ -35,9 +35,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from continuum.paging import MAX_PAGE
-from continuum.tenancy import rls
 from continuum.tenancy.models import Role
 
+from . import search_sql
 from .geo import (
     EARTH_RADIUS_MILES,
     MILES_PER_DEGREE_LATITUDE,
@@ -238,7 +238,7 @@ def _serving_area(organization, params: SearchParams, statuses: list[str]) -> Ra
     miles_per_degree_longitude = MILES_PER_DEGREE_LATITUDE * max(
         math.cos(math.radians(point.latitude)), 0.01
     )
-    widest = f"{rls.WIDEST_RADIUS_FUNCTION}()"
+    widest = f"{search_sql.WIDEST_RADIUS_FUNCTION}()"
     sql = _AREA_SQL.format(kind=kind, distance=distance, widest=widest, listing=listing)
     sql_params = [
         *(org, min_lat, max_lat, min_lng, max_lng, *kind_params),

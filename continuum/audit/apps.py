@@ -7,4 +7,4 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        from . import extensions, receivers  # noqa: F401

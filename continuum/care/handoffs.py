@@ -1,12 +1,13 @@
-"""The handoff registry, and the care spine's own handoffs. Service-line apps declare
-theirs in their own `handoffs.py`, imported at start-up."""
+"""The handoff registry, and the care spine's own handoffs (registered in
+`care/extensions.py`). Every app keeps its handoffs in its own `handoffs.py` and
+registers them from its `extensions.py`."""
 
 from datetime import timedelta
 
 from continuum.people.selectors import case_manager_for
 from continuum.tenancy.models import Role
 
-from .models import Phase, PhaseTransition, TaskKind
+from .models import PhaseTransition, TaskKind
 from .registry import Handoff, HandoffRegistry, registry
 from .services import task_create
 
@@ -19,7 +20,6 @@ def _dedup(name: str, transition: PhaseTransition) -> str:
     return f"handoff:{name}:{transition.public_id}"
 
 
-@registry.on_enter(Phase.INQUIRY, name="care.inquiry_triage")
 def inquiry_triage(*, transition: PhaseTransition) -> None:
     """Intake triages a new inquiry within the organization's response time."""
     episode = transition.episode
@@ -38,7 +38,6 @@ def inquiry_triage(*, transition: PhaseTransition) -> None:
     )
 
 
-@registry.on_enter(Phase.AFTERCARE, name="care.aftercare_first_contact")
 def aftercare_first_contact(*, transition: PhaseTransition) -> None:
     """The client's case manager (else intake) reaches the client within 72 hours of
     discharge: the highest-risk days after residential treatment."""

@@ -1,7 +1,7 @@
 """Safety events: the registry the service lines declare their kinds in.
 
-A line registers each kind of safety event once, at start-up, naming the care-team role
-that answers for it first:
+A line registers each kind of safety event from its `extensions.py`
+(continuum.extensions), naming the care-team role that answers for it first:
 
     from continuum.care import safety
     safety.register("help_now", "Asked for help now", line=Role.SOBER_COACH)
@@ -21,6 +21,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from continuum.extensions import Registry
 from continuum.tenancy.models import Role
 
 NOTIFICATION_KIND = "safety_event"
@@ -48,8 +49,12 @@ class SafetyKind:
     line: str  # the care-team role that answers first
 
 
-KINDS: dict[str, SafetyKind] = {}
-_availability: list[Callable] = []
+KINDS: Registry[SafetyKind] = Registry(
+    "safety_kinds", key="name", holds="SafetyKind: an event a line raises"
+)
+AVAILABILITY: Registry[Callable] = Registry(
+    "safety_availability", holds="func(membership, when) -> False: cannot answer now"
+)
 
 
 def register(name: str, label: str, *, line: str) -> SafetyKind:
@@ -58,8 +63,7 @@ def register(name: str, label: str, *, line: str) -> SafetyKind:
     existing = KINDS.get(name)
     if existing is not None and existing.line != line:
         raise ValueError(f"Safety kind {name!r} is already registered for {existing.line}.")
-    KINDS[name] = kind = SafetyKind(name=name, label=label, line=line)
-    return kind
+    return KINDS.register(SafetyKind(name=name, label=label, line=line), replace=True)
 
 
 def get(name: str) -> SafetyKind:
@@ -71,19 +75,12 @@ def get(name: str) -> SafetyKind:
         ) from None
 
 
-def register_availability(func: Callable) -> Callable:
-    if func not in _availability:
-        _availability.append(func)
-    return func
-
-
-def unregister_availability(func: Callable) -> None:
-    if func in _availability:
-        _availability.remove(func)
+register_availability = AVAILABILITY.register
+unregister_availability = AVAILABILITY.unregister
 
 
 def available(membership, when: datetime) -> bool:
-    return all(func(membership, when) is not False for func in _availability)
+    return all(func(membership, when) is not False for func in AVAILABILITY)
 
 
 # --- what the person who answered is told ---------------------------------------------

@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat, NullIf
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from continuum.people.models import Client, client_display_name
@@ -335,6 +336,31 @@ def safety_events_waiting_for(*, membership: Membership) -> QuerySet[SafetyEvent
         .select_related("client")
         .order_by("raised_at", "id")
     )
+
+
+def safety_alerts_for(*, membership: Membership) -> list[dict]:
+    """The alerts at the top of My work: the safety events waiting for this member's
+    acknowledgement, as `title`, `detail`, `url` and `level`."""
+    found = []
+    for event in safety_events_waiting_for(membership=membership)[:20]:
+        kind = safety.KINDS.get(event.latest_kind)
+        found.append(
+            {
+                "title": f"Same-day call: {event.client.display_name}",
+                "detail": (kind.label if kind else event.latest_kind)
+                + (f" · {event.count} today" if event.count > 1 else "")
+                + " · acknowledge it",
+                "url": reverse(
+                    "staff:safety_event",
+                    kwargs={
+                        "org": membership.organization.slug,
+                        "safety_event_id": event.public_id,
+                    },
+                ),
+                "level": "danger",
+            }
+        )
+    return found
 
 
 def on_call_shifts(*, organization) -> QuerySet[OnCallShift]:

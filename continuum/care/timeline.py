@@ -1,6 +1,6 @@
 """The client timeline: one newest-first stream merged from every app's providers.
 
-An app registers a provider once, at start-up:
+An app registers a provider from its `extensions.py` (continuum.extensions):
 
     from continuum.care import timeline
     timeline.register(my_provider)
@@ -19,6 +19,8 @@ from itertools import islice
 
 from django.urls import reverse
 from django.utils import timezone
+
+from continuum.extensions import Registry
 
 PAGE_SIZE = 20
 
@@ -45,18 +47,12 @@ class QuerySetSource:
         return [self.to_entry(obj) for obj in self.queryset[key]]
 
 
-_providers: list[Callable] = []
-
-
-def register(provider: Callable) -> Callable:
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
-
-
-def unregister(provider: Callable) -> None:
-    if provider in _providers:
-        _providers.remove(provider)
+PROVIDERS: Registry[Callable] = Registry(
+    "timeline", holds="provider(client, organization) -> TimelineEntries"
+)
+register = PROVIDERS.register
+register_all = PROVIDERS.register_all
+unregister = PROVIDERS.unregister
 
 
 @dataclass
@@ -83,7 +79,7 @@ def client_timeline(
 ) -> TimelinePage:
     page = max(1, page)
     wanted = page * page_size + 1
-    streams = [list(provider(client, organization)[:wanted]) for provider in _providers]
+    streams = [list(provider(client, organization)[:wanted]) for provider in PROVIDERS]
     merged = list(islice(heapq.merge(*streams, key=lambda e: e.time, reverse=True), wanted))
     start = (page - 1) * page_size
     return TimelinePage(
@@ -139,11 +135,6 @@ def tasks_provider(client, organization):
         .order_by("-created_at", "-id")
     )
     return QuerySetSource(queryset, entry)
-
-
-def register_builtin_providers() -> None:
-    register(transitions_provider)
-    register(tasks_provider)
 
 
 def safety_timeline_provider(client, organization):

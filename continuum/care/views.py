@@ -20,7 +20,7 @@ from continuum.tenancy.navigation import detail_urls
 from continuum.tenancy.permissions import roles_required
 from continuum.tenancy.views import add_service_errors
 
-from . import alerts, safety, timeline
+from . import safety, timeline
 from .actions import actions_for
 from .forms import (
     EpisodeOpenForm,
@@ -40,6 +40,7 @@ from .selectors import (
     on_call_candidates,
     on_call_now,
     on_call_shifts,
+    safety_alerts_for,
     safety_event_get_for,
     task_get_for,
     task_list_for,
@@ -176,7 +177,7 @@ def my_work(request, org):
         {
             "tasks": tasks,
             "now": timezone.now(),
-            "alerts": alerts.alerts_for(membership=request.membership),
+            "alerts": safety_alerts_for(membership=request.membership),
         },
     )
 

@@ -1,6 +1,7 @@
-"""The FHIR R4 read API at /fhir/r4/<org>/: read and search for Patient, EpisodeOfCare,
-CarePlan, Appointment, Consent and ServiceRequest, a CapabilityStatement, and the
-Patient bundle export. Answers are application/fhir+json; errors are
+"""The FHIR R4 read API at /fhir/r4/<org>/: read and search for every registered
+resource type (continuum.fhir.resources: Patient, EpisodeOfCare and Consent from the
+spine, CarePlan, Appointment and ServiceRequest from the lines), a CapabilityStatement,
+and the Patient bundle export. Answers are application/fhir+json; errors are
 OperationOutcome resources."""
 
 import uuid
@@ -22,8 +23,9 @@ from continuum.consent.refusals import record_consent_path
 from continuum.consent.services import ConsentRequired
 from continuum.people.selectors import client_get_for
 
-from . import mapping, selectors
+from . import mapping
 from .permissions import EXPORT_ROLES, READ_ROLES
+from .resources import ResourceType, resource_types
 from .services import EXPORT_CATEGORIES, fhir_export_client
 
 FHIR_JSON = "application/fhir+json"
@@ -147,7 +149,7 @@ class CapabilityStatementView(FHIRView):
                     else {}
                 ),
             }
-            for resource_type in TYPES
+            for resource_type in resource_types()
         ]
         return Response(
             {
@@ -183,65 +185,6 @@ class CapabilityStatementView(FHIRView):
                 ],
             }
         )
-
-
-class ResourceType:
-    """How one resource type is listed, filtered by patient and turned into FHIR."""
-
-    def __init__(self, name, *, queryset, to_fhir, patient_field, client_of):
-        self.name = name
-        self.queryset = queryset
-        self.to_fhir = to_fhir
-        self.patient_field = patient_field
-        self.client_of = client_of
-
-
-TYPES = {
-    "Patient": ResourceType(
-        "Patient",
-        queryset=selectors.patient_list_for,
-        to_fhir=lambda c: mapping.patient(c, include_contact=True),
-        patient_field=None,
-        client_of=lambda c: c,
-    ),
-    "EpisodeOfCare": ResourceType(
-        "EpisodeOfCare",
-        queryset=selectors.episode_list_for,
-        to_fhir=lambda e: mapping.episode_of_care(e, e.fhir_transitions),
-        patient_field="client__public_id",
-        client_of=lambda e: e.client,
-    ),
-    "CarePlan": ResourceType(
-        "CarePlan",
-        queryset=selectors.care_plan_list_for,
-        to_fhir=lambda p: mapping.care_plan(
-            p, goals=list(p.goals.all()), steps=[s for g in p.goals.all() for s in g.steps.all()]
-        ),
-        patient_field="client__public_id",
-        client_of=lambda p: p.client,
-    ),
-    "Appointment": ResourceType(
-        "Appointment",
-        queryset=selectors.appointment_list_for,
-        to_fhir=mapping.appointment,
-        patient_field="client__public_id",
-        client_of=lambda a: a.client,
-    ),
-    "Consent": ResourceType(
-        "Consent",
-        queryset=selectors.consent_list_for,
-        to_fhir=mapping.consent,
-        patient_field="client__public_id",
-        client_of=lambda c: c.client,
-    ),
-    "ServiceRequest": ResourceType(
-        "ServiceRequest",
-        queryset=selectors.service_request_list_for,
-        to_fhir=mapping.service_request,
-        patient_field="client__public_id",
-        client_of=lambda r: r.client,
-    ),
-}
 
 
 def _uuid(value: str, *, param: str) -> uuid.UUID:
@@ -320,11 +263,11 @@ class ResourceReadView(ResourceView):
 
 
 def search_view(name):
-    return ResourceSearchView.as_view(resource_type=TYPES[name])
+    return ResourceSearchView.as_view(resource_type=resource_types()[name])
 
 
 def read_view(name):
-    return ResourceReadView.as_view(resource_type=TYPES[name])
+    return ResourceReadView.as_view(resource_type=resource_types()[name])
 
 
 class ExportInput(serializers.Serializer):

@@ -7,8 +7,4 @@ class FhirConfig(AppConfig):
     verbose_name = "HL7 FHIR R4 export and read API"
 
     def ready(self) -> None:
-        from continuum.care.actions import ClientAction, register
-
-        from .permissions import EXPORT_ROLES
-
-        register(ClientAction("Export FHIR bundle", "staff:client_fhir_export", EXPORT_ROLES))
+        from . import extensions  # noqa: F401  (the export action, the spine's resources)

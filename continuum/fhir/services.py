@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from casemanagement.instruments import INSTRUMENTS
 from continuum.audit.services import audit_record
 from continuum.consent.models import InformationCategory
 from continuum.consent.services import consent_require, disclosure_record
+from continuum.people import selectors as people_selectors
 
-from . import mapping
-from .selectors import client_record
+from . import mapping, selectors
+from .resources import ExportPart, export_sections
 
 Category = InformationCategory
 
@@ -49,8 +49,9 @@ def _categories(information: Iterable[str] | None) -> set[str]:
 
 
 def bundle_resources(*, membership, client, consent, categories: set[str]) -> list[dict]:
-    """The resources of one client's export, each once, referenced ones included."""
-    record = client_record(membership=membership, client=client)
+    """The resources of one client's export, each once, referenced ones included: the
+    patient, the organization and the consent, then every registered section of the
+    chosen categories (continuum.fhir.resources), then the staff they name."""
     today = timezone.localdate()
     resources: list[dict] = [
         mapping.patient(client, include_contact=Category.CONTACT in categories),
@@ -58,51 +59,48 @@ def bundle_resources(*, membership, client, consent, categories: set[str]) -> li
         mapping.consent(consent),
     ]
     staff: dict[int, object] = {}
-    if Category.CONTACT in categories:
-        resources += [
-            mapping.related_person(link, include_contact=True) for link in record["family"]
-        ]
-    if Category.STATUS in categories:
-        resources += [mapping.episode_of_care(e, e.fhir_transitions) for e in record["episodes"]]
-    if Category.TREATMENT_PLAN in categories:
-        if record["care_team"]:
-            resources.append(mapping.care_team(client, record["care_team"]))
-            staff.update({m.membership_id: m.membership for m in record["care_team"]})
-        for plan in record["care_plans"]:
-            goals = list(plan.goals.all())
-            steps = [s for g in goals for s in g.steps.all()]
-            resources.append(mapping.care_plan(plan, goals=goals, steps=steps))
-            resources += [mapping.goal(g, client=client) for g in goals]
-            if plan.case_manager_id:
-                staff[plan.case_manager_id] = plan.case_manager
-    if Category.APPOINTMENTS in categories:
-        for item in record["appointments"]:
-            resources.append(mapping.appointment(item))
-            if item.accompanied_by_id:
-                staff[item.accompanied_by_id] = item.accompanied_by
-        directory: dict[str, dict] = {}
-        for referral in record["referrals"]:
-            resources += [mapping.service_request(referral), mapping.referral_task(referral)]
-            listing = referral.listing
-            directory[f"HealthcareService/{listing.pk}"] = mapping.healthcare_service(listing)
-            if listing.directory_organization_id:
-                org = listing.directory_organization
-                directory[f"Organization/{org.pk}"] = mapping.directory_organization(org)
-            for loc in listing.locations.all():
-                directory[f"Location/{loc.pk}"] = mapping.location(loc)
-        resources += list(directory.values())
-    if Category.MEDICATIONS in categories:
-        resources += [mapping.medication_statement(m, today=today) for m in record["medications"]]
-    if Category.ASSESSMENTS in categories:
-        for item in record["assessments"]:
-            instrument = INSTRUMENTS[item.instrument]
-            resources.append(mapping.questionnaire_response(item, instrument=instrument))
-            resources.append(mapping.score_observation(item, instrument=instrument))
-    if Category.ATTENDANCE in categories:
-        resources += [mapping.coach_encounter(c, client=client) for c in record["coach_contacts"]]
-        resources += [mapping.case_encounter(c, client=client) for c in record["case_contacts"]]
+    for section in export_sections(categories=categories, order=EXPORT_CATEGORIES):
+        part = section.build(membership=membership, client=client, today=today)
+        resources += part.resources
+        staff.update({member.pk: member for member in part.staff})
     resources += [mapping.practitioner(m) for m in staff.values()]
     return resources
+
+
+# --- the spine's own sections and reads (registered in extensions.py) -----------------
+
+
+def family_section(*, membership, client, today) -> ExportPart:
+    return ExportPart(
+        [
+            mapping.related_person(link, include_contact=True)
+            for link in people_selectors.family_for(client=client)
+        ]
+    )
+
+
+def episodes_section(*, membership, client, today) -> ExportPart:
+    return ExportPart(
+        [
+            mapping.episode_of_care(e, e.fhir_transitions)
+            for e in selectors.episode_list_for(membership=membership).filter(client=client)
+        ]
+    )
+
+
+def care_team_section(*, membership, client, today) -> ExportPart:
+    members = list(people_selectors.care_team_for(client=client, current_only=False))
+    if not members:
+        return ExportPart([])
+    return ExportPart([mapping.care_team(client, members)], [m.membership for m in members])
+
+
+def patient_read(client) -> dict:
+    return mapping.patient(client, include_contact=True)
+
+
+def episode_read(episode) -> dict:
+    return mapping.episode_of_care(episode, episode.fhir_transitions)
 
 
 def bundle_build(*, resources: list[dict], base_url: str, identifier, timestamp) -> dict:

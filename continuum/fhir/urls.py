@@ -4,15 +4,7 @@ export page joins the staff area through `staff_urlpatterns`."""
 from django.urls import path
 
 from . import api, views
-
-KEYWORDS = {
-    "Patient": "fhir_patient_id",
-    "EpisodeOfCare": "fhir_episode_id",
-    "CarePlan": "fhir_careplan_id",
-    "Appointment": "fhir_appointment_id",
-    "Consent": "fhir_consent_id",
-    "ServiceRequest": "fhir_servicerequest_id",
-}
+from .resources import resource_types
 
 urlpatterns = [
     path("metadata", api.CapabilityStatementView.as_view(), name="metadata"),
@@ -22,7 +14,8 @@ urlpatterns = [
         name="patient_export",
     ),
 ]
-for resource_type, keyword in KEYWORDS.items():
+for resource_type, kind in resource_types().items():
+    keyword = kind.url_kwarg
     urlpatterns += [
         path(resource_type, api.search_view(resource_type), name=f"{resource_type}_search"),
         path(

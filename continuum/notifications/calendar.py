@@ -1,4 +1,5 @@
-"""Personal calendar feeds. Apps contribute scheduled items through a registry:
+"""Personal calendar feeds. Apps contribute scheduled items through a registry, from
+their `extensions.py` (continuum.extensions):
 
     from continuum.notifications import calendar
 
@@ -17,6 +18,8 @@ from datetime import UTC, date, datetime
 
 from django.conf import settings
 
+from continuum.extensions import Registry
+
 
 @dataclass(frozen=True)
 class CalendarItem:
@@ -29,23 +32,16 @@ class CalendarItem:
 
 
 Provider = Callable[..., Iterable[CalendarItem]]
-_providers: list[Provider] = []
-
-
-def register(provider: Provider) -> Provider:
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
-
-
-def unregister(provider: Provider) -> None:
-    if provider in _providers:
-        _providers.remove(provider)
+PROVIDERS: Registry[Provider] = Registry(
+    "calendar", holds="provider(*, organization, user) -> CalendarItems"
+)
+register = PROVIDERS.register
+unregister = PROVIDERS.unregister
 
 
 def items_for(*, organization, user) -> list[CalendarItem]:
     items: list[CalendarItem] = []
-    for provider in list(_providers):
+    for provider in PROVIDERS:
         items.extend(provider(organization=organization, user=user))
     return sorted(items, key=lambda i: (_sort_key(i.start), i.uid))
 

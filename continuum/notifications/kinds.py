@@ -1,4 +1,5 @@
-"""Notification kinds, so people can choose channels per kind. Apps register theirs:
+"""Notification kinds, so people can choose channels per kind. Apps register theirs from
+their `extensions.py` (continuum.extensions):
 
     from continuum.notifications import kinds
     kinds.register("appointment_reminder", "Appointment reminders")
@@ -17,6 +18,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from continuum.extensions import Registry
+
 from .models import Channel
 
 DEFAULT_CHANNELS = (Channel.IN_APP.value, Channel.EMAIL.value)
@@ -32,7 +35,9 @@ class Kind:
     outbound_line: str = ""
 
 
-KINDS: dict[str, Kind] = {}
+KINDS: Registry[Kind] = Registry(
+    "notification_kinds", key="name", holds="Kind: what people choose channels for"
+)
 
 
 def register(
@@ -55,8 +60,7 @@ def register(
         crisis_line=crisis_line,
         outbound_line=outbound_line,
     )
-    KINDS[name] = kind
-    return kind
+    return KINDS.register(kind, replace=True)
 
 
 def default_channels_for(name: str) -> tuple[str, ...]:
@@ -64,4 +68,5 @@ def default_channels_for(name: str) -> tuple[str, ...]:
     return kind.default_channels if kind else DEFAULT_CHANNELS
 
 
+# Built in, so it exists before any app registers its own.
 register("general", _("General messages"))

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class PeopleConfig(AppConfig):
@@ -8,8 +7,7 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self):
-        from continuum.notifications import kinds
-
-        from . import login_language  # noqa: F401  (connects the login receiver)
-
-        kinds.register("break_glass", _("Emergency access to a client record"))
+        from . import (
+            extensions,  # noqa: F401  (notification kind, menu entries)
+            login_language,  # noqa: F401  (connects the login receiver)
+        )

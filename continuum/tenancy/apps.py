@@ -5,3 +5,6 @@ class TenancyConfig(AppConfig):
     name = "continuum.tenancy"
     label = "tenancy"
     verbose_name = "Organizations"
+
+    def ready(self) -> None:
+        from . import extensions  # noqa: F401  (menu entries)

@@ -1,13 +1,16 @@
-"""Navigation by role. Each app appends its entries to NAVIGATION; an entry shows when
-the member holds any of its roles."""
+"""Navigation by role. Each app registers its entries from its `extensions.py`
+(continuum.extensions); an entry shows when the member holds any of its roles.
+
+An area's menu is ordered by `position`, then by registration: the spine's own pages
+sit at 10-90, the lines at 100-599 (directory, coaching, interventions, case
+management, referral requests), and what closes the menu (emergency access) at 900."""
 
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.translation import gettext_lazy as _
 
-from .models import STAFF_ROLES, Role
+from continuum.extensions import Registry
 
 
 @dataclass(frozen=True)
@@ -16,56 +19,14 @@ class NavEntry:
     label: str
     url_name: str
     roles: frozenset
+    position: int = 500
 
 
-NAVIGATION: list[NavEntry] = [
-    NavEntry("staff", "Dashboard", "staff:dashboard", STAFF_ROLES),
-    NavEntry("staff", "Team", "staff:team", frozenset({Role.ORG_ADMIN})),
-    NavEntry("staff", "Settings", "staff:settings", frozenset({Role.ORG_ADMIN})),
-    NavEntry("portal", _("Home"), "portal:home", frozenset({Role.FAMILY_MEMBER, Role.CLIENT})),
-    NavEntry("staff", "Audit trail", "staff:audit_list", frozenset({Role.ORG_ADMIN})),
-    NavEntry("portal", _("Consents"), "portal:consent_list", frozenset({Role.CLIENT})),
-    NavEntry("portal", _("Shared records"), "portal:disclosure_list", frozenset({Role.CLIENT})),
-    NavEntry("staff", "Clients", "staff:client_list", STAFF_ROLES),
-    NavEntry("staff", "My work", "staff:my_work", STAFF_ROLES),
-    NavEntry("staff", "Failed handoffs", "staff:handoff_failures", frozenset({Role.ORG_ADMIN})),
-    NavEntry("staff", "Operations", "staff:operations", frozenset({Role.ORG_ADMIN})),
-    NavEntry("portal", _("My care"), "portal:my_care", frozenset({Role.CLIENT})),
-    NavEntry("staff", "Directory", "staff:directory_search", STAFF_ROLES),
-    NavEntry("staff", "Referrals", "staff:referral_list", STAFF_ROLES),
-    NavEntry(
-        "staff",
-        "Coaching",
-        "staff:coaching_dashboard",
-        frozenset({Role.SOBER_COACH, Role.CASE_MANAGER, Role.ORG_ADMIN}),
-    ),
-    NavEntry("portal", _("My recovery"), "portal:coaching_home", frozenset({Role.CLIENT})),
-    NavEntry(
-        "staff",
-        "Interventions",
-        "staff:intervention_requests",
-        frozenset({Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.INTERVENTIONIST}),
-    ),
-    NavEntry(
-        "portal", _("Our intervention"), "portal:interventions", frozenset({Role.FAMILY_MEMBER})
-    ),
-    NavEntry(
-        "staff",
-        "Case management",
-        "staff:casemgmt_dashboard",
-        frozenset({Role.CASE_MANAGER, Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.SOBER_COACH}),
-    ),
-    NavEntry("portal", _("My care plan"), "portal:casemgmt_portal_plan", frozenset({Role.CLIENT})),
-    NavEntry(
-        "portal", _("Appointments"), "portal:casemgmt_portal_appointments", frozenset({Role.CLIENT})
-    ),
-    NavEntry(
-        "portal", _("Medications"), "portal:casemgmt_portal_medications", frozenset({Role.CLIENT})
-    ),
-    NavEntry("portal", _("Referral requests"), "portal:referrals", frozenset({Role.FAMILY_MEMBER})),
-    NavEntry("staff", "Emergency access", "staff:break_glass", STAFF_ROLES),
-    NavEntry("staff", "Emergency access log", "staff:break_glass_log", frozenset({Role.ORG_ADMIN})),
-]
+NAVIGATION: Registry[NavEntry] = Registry(
+    "navigation", key=("area", "url_name"), holds="NavEntry: a menu entry of an area"
+)
+register = NAVIGATION.register
+register_all = NAVIGATION.register_all
 
 
 def navigation_for(request, membership, *, area: str) -> list[dict]:
@@ -92,7 +53,7 @@ def _entries(area: str, slug: str, roles: frozenset, urlconf, prefix: str, size:
     key holds everything the URLs depend on, and the number of entries apps added)."""
     return tuple(
         (entry.label, reverse(entry.url_name, kwargs={"org": slug}))
-        for entry in NAVIGATION
+        for entry in sorted(NAVIGATION.values(), key=lambda entry: entry.position)
         if entry.area == area and roles & entry.roles
     )
 

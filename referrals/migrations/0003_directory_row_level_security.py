@@ -1,9 +1,10 @@
 """Row-level security on the directory tables, with full-text and ZIP-list search kept on
-their GIN indexes by two functions owned by the search role (continuum.tenancy.rls)."""
+their GIN indexes by two functions owned by the search role (referrals.search_sql)."""
 
 from django.db import migrations
 
 from continuum.tenancy import rls
+from referrals import search_sql
 
 
 class Migration(migrations.Migration):
@@ -14,5 +15,5 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(rls.apply_policies, migrations.RunPython.noop),
-        migrations.RunPython(rls.create_search_functions, rls.drop_search_functions),
+        migrations.RunPython(search_sql.create_search_functions, search_sql.drop_search_functions),
     ]

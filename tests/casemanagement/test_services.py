@@ -5,7 +5,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from casemanagement import services
-from casemanagement.feeds import appointments_calendar
+from casemanagement.extensions import appointments_calendar
 from casemanagement.models import Assessment, CarePlan, Contact
 from continuum.care.models import HandoffRun, Phase, Task, TaskStatus
 from continuum.care.services import episode_open, episode_transition, handoff_execute

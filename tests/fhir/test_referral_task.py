@@ -6,7 +6,7 @@ import pytest
 from django_scopes import scope
 from fhir.resources.R4B.task import Task
 
-from continuum.fhir.mapping import TASK_BUSINESS_STATUS, referral_task
+from referrals.fhir import TASK_BUSINESS_STATUS, referral_task
 from referrals.models import ReferralStatus
 from tests.people.factories import ClientFactory
 from tests.referrals.factories import ReferralFactory

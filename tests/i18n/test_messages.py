@@ -105,6 +105,16 @@ MESSAGES = {
         ["Un seguimiento con su familia", "¿Cómo está usted?"],
         ["A check-in with your family", "How are you doing?"],
     ),
+    "message_received": (
+        {"from": "Carmen Ruiz", "url": URL},
+        ["Mensaje nuevo de Carmen Ruiz", "Carmen Ruiz le ha escrito."],
+        ["New message from Carmen Ruiz", "Carmen Ruiz has written to you."],
+    ),
+    "portal_invitation": (
+        {"url": URL},
+        ["Bienvenido a su portal con Harbor Recovery", "Ahora puede leer y enviar mensajes"],
+        ["Welcome to your portal with Harbor Recovery", "You can now read and send secure"],
+    ),
     "general": (
         {"subject": "Harbor", "body": "—", "url": URL},
         ["Harbor", "— Harbor Recovery"],

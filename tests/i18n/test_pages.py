@@ -34,6 +34,15 @@ def _own(attribute):
     return lambda world, org: str(getattr(world, attribute).public_id)
 
 
+def _own_thread(world, org) -> str:
+    from tests.messaging.factories import ParticipantFactory, ThreadFactory
+
+    client = world.client_record
+    thread = ThreadFactory(client=client, organization=org, created_by=client.portal_user)
+    ParticipantFactory(thread=thread, organization=org, user=client.portal_user, side="counterpart")
+    return str(thread.public_id)
+
+
 # name: (who, URL keywords, method and form data, what the Spanish page says).
 # `who` None is an anonymous visitor. Keywords are taken from the world where the object
 # must be the visitor's own, else from the isolation matrix's factories.
@@ -147,6 +156,19 @@ PAGES = {
         # The items keep their validated wording; the page says why, in Spanish.
         "Las preguntas aparecen con la redacción con la que se validó",
     ),
+    "portal:messaging_inbox": (CLIENT, {}, "get", "Escribir a su equipo"),
+    "portal:messaging_start": (
+        CLIENT,
+        {"client_id": _own("client_record")},
+        "get",
+        "Abrir la conversación",
+    ),
+    "portal:messaging_thread": (
+        CLIENT,
+        {"thread_id": _own_thread},
+        "get",
+        "Todavía no hay mensajes. Escriba el primero abajo.",
+    ),
 }
 
 # Not pages: answered in a format without a language of its own, checked below.
@@ -154,6 +176,7 @@ NOT_PAGES = {
     "public:find_api": "JSON; its messages are checked in Spanish below",
     "public:calendar_feed_ics": "an iCalendar feed for calendar apps",
     "portal:notification_badge": "an unread count fragment, checked in Spanish below",
+    "portal:messaging_badge": "an unread count fragment, the same words as the inbox's",
 }
 
 

@@ -28,6 +28,7 @@ from tests.interventions.factories import (
     InterventionRequestFactory,
     LetterFactory,
 )
+from tests.messaging.factories import thread_for_matrix
 from tests.notifications.factories import NotificationFactory, feed_token_for_matrix
 from tests.people.factories import CareTeamMemberFactory, ClientFactory
 from tests.referrals.factories import (
@@ -90,6 +91,7 @@ URL_OBJECTS = {
     "request_id": _public_id(InterventionRequestFactory),
     "intervention_id": _public_id(InterventionFactory),
     "letter_id": _public_id(LetterFactory, "participant__intervention__organization"),
+    "thread_id": lambda org: str(thread_for_matrix(org).public_id),
     "cm_goal_id": _public_id(GoalFactory, "plan__client__organization"),
     "cm_step_id": _public_id(GoalStepFactory, "goal__plan__client__organization"),
     "cm_appointment_id": _public_id(AppointmentFactory, "client__organization"),

@@ -14,6 +14,7 @@ from continuum.tenancy import rls
 from continuum.tenancy.models import Membership, Role
 from continuum.tenancy.scoping import across_organizations, organization_scope
 from continuum.tenancy.tasks import TenantTask
+from referrals import search_sql
 from tests.factories import MembershipFactory, UserFactory
 from tests.people.factories import ClientFactory
 from tests.referrals.factories import ListingFactory
@@ -227,16 +228,16 @@ def test_search_functions_run_as_a_role_that_cannot_log_in(db):
         "SELECT p.proname, p.prosecdef, p.proconfig, r.rolname, r.rolcanlogin, r.rolsuper,"
         " r.rolbypassrls FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner"
         " WHERE p.proname = ANY(%s)",
-        [sorted(rls.SEARCH_FUNCTIONS)],
+        [sorted(search_sql.SEARCH_FUNCTIONS)],
     )
-    assert {row[0] for row in rows} == set(rls.SEARCH_FUNCTIONS)
+    assert {row[0] for row in rows} == set(search_sql.SEARCH_FUNCTIONS)
     for name, definer, config, owner, login, superuser, bypass in rows:
         assert definer, name
         assert config == ["search_path=pg_catalog, pg_temp"], name
         assert (owner, login, superuser, bypass) == (rls.SEARCH_ROLE, False, False, True), name
     # The widest-radius helper runs as its caller, under the tenant policy.
     assert _fetch(
-        "SELECT prosecdef FROM pg_proc WHERE proname = %s", [rls.WIDEST_RADIUS_FUNCTION]
+        "SELECT prosecdef FROM pg_proc WHERE proname = %s", [search_sql.WIDEST_RADIUS_FUNCTION]
     ) == [(False,)]
 
 
@@ -335,9 +336,9 @@ def test_without_the_search_role_search_finds_the_same_listings(org, other_org, 
     owner_cursor.execute("SELECT current_schema()")
     (schema,) = owner_cursor.fetchone()
     try:
-        for name, (args, _, _) in rls.SEARCH_FUNCTIONS.items():
+        for name, (args, _, _) in search_sql.SEARCH_FUNCTIONS.items():
             owner_cursor.execute(f'ALTER FUNCTION "{name}"({args}) OWNER TO current_user')
         connection.close()  # a fresh session, so no plan of the old owner is reused
         assert found() == expected
     finally:
-        assert rls.search_functions_adopt(owner_cursor, schema)
+        assert search_sql.search_functions_adopt(owner_cursor, schema)

@@ -22,11 +22,10 @@ def coach_client(in_org, memberships):
 
 
 @pytest.fixture
-def care_timeline_only(monkeypatch):
+def care_timeline_only():
     """The care spine's own timeline providers only, so counts do not depend on which
     service-line apps are installed."""
     from continuum.care import timeline
 
-    monkeypatch.setattr(
-        timeline, "_providers", [timeline.transitions_provider, timeline.tasks_provider]
-    )
+    with timeline.PROVIDERS.only(timeline.transitions_provider, timeline.tasks_provider):
+        yield

@@ -24,12 +24,11 @@ REASON = "Client called the crisis line, coach unreachable, need medication list
 
 
 @pytest.fixture
-def care_timeline_only(monkeypatch):
+def care_timeline_only():
     from continuum.care import timeline
 
-    monkeypatch.setattr(
-        timeline, "_providers", [timeline.transitions_provider, timeline.tasks_provider]
-    )
+    with timeline.PROVIDERS.only(timeline.transitions_provider, timeline.tasks_provider):
+        yield
 
 
 @pytest.fixture

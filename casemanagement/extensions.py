@@ -1,14 +1,31 @@
-"""What case management contributes to the shared calendar feeds and client timeline."""
+"""Everything case management adds to the spine (continuum.extensions), imported once
+from `CasemanagementConfig.ready()`: appointments in the shared calendar feeds, its
+client-timeline entries, its notification and safety kinds, its handoff and its menu
+entries."""
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from continuum.care import safety, timeline
+from continuum.care.handoffs import registry as handoff_registry
+from continuum.care.models import Phase
 from continuum.care.timeline import QuerySetSource, TimelineEntry
+from continuum.consent.models import InformationCategory as Category
+from continuum.fhir.resources import EXPORT_SECTIONS, RESOURCE_TYPES, ExportSection, ResourceType
+from continuum.notifications import calendar, kinds
 from continuum.notifications.calendar import CalendarItem
-from continuum.tenancy.models import Membership
+from continuum.tenancy import areas, navigation
+from continuum.tenancy.models import Membership, Role
+from continuum.tenancy.navigation import NavEntry
 
-from . import instruments
+from . import fhir, handoffs, instruments
 from .models import Appointment, AppointmentStatus, Assessment, Contact, Gap, Goal
+
+CASE_STAFF = frozenset(
+    {Role.CASE_MANAGER, Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.SOBER_COACH}
+)
+CLIENT = frozenset({Role.CLIENT})
 
 
 def appointments_calendar(*, organization, user):
@@ -142,10 +159,37 @@ def goals_provider(client, organization):
     return QuerySetSource(queryset, entry)
 
 
-TIMELINE_PROVIDERS = (
-    appointments_provider,
-    assessments_provider,
-    contacts_provider,
-    gaps_provider,
-    goals_provider,
+# --- registrations ------------------------------------------------------------------------
+
+areas.register("casemanagement.urls")
+
+kinds.register("appointment_reminder", _("Appointment reminders"))
+kinds.register("refill_reminder", _("Medication refill reminders"))
+kinds.register("assessment_reminder", _("Questionnaire reminders"))
+safety.register("phq9_item9", "PHQ-9 item 9 above 0", line=Role.CASE_MANAGER)
+calendar.register(appointments_calendar)
+timeline.register_all(
+    appointments_provider, assessments_provider, contacts_provider, gaps_provider, goals_provider
+)
+handoff_registry.on_enter(Phase.AFTERCARE, name="casemanagement.open_care_plan")(
+    handoffs.open_care_plan
+)
+navigation.register_all(
+    NavEntry("staff", "Case management", "staff:casemgmt_dashboard", CASE_STAFF, 400),
+    NavEntry("portal", _("My care plan"), "portal:casemgmt_portal_plan", CLIENT, 400),
+    NavEntry("portal", _("Appointments"), "portal:casemgmt_portal_appointments", CLIENT, 410),
+    NavEntry("portal", _("Medications"), "portal:casemgmt_portal_medications", CLIENT, 420),
+)
+RESOURCE_TYPES.register_all(
+    ResourceType("CarePlan", fhir.care_plan_list_for, fhir.care_plan_read, "fhir_careplan_id", 30),
+    ResourceType(
+        "Appointment", fhir.appointment_list_for, fhir.appointment, "fhir_appointment_id", 40
+    ),
+)
+EXPORT_SECTIONS.register_all(
+    ExportSection("casemanagement.care_plans", Category.TREATMENT_PLAN, fhir.care_plans_section),
+    ExportSection("casemanagement.appointments", Category.APPOINTMENTS, fhir.appointments_section),
+    ExportSection("casemanagement.medications", Category.MEDICATIONS, fhir.medications_section),
+    ExportSection("casemanagement.assessments", Category.ASSESSMENTS, fhir.assessments_section),
+    ExportSection("casemanagement.case_contacts", Category.ATTENDANCE, fhir.case_contacts_section),
 )

@@ -1,0 +1,149 @@
+"""Everything sober coaching adds to the spine (continuum.extensions), imported once
+from `CoachingConfig.ready()`: its timeline entries (contacts, check-ins that stand out
+— reported use or craving at the threshold — and alerts; one query per slice each), the
+high-risk days on the coach's calendar feed (summaries leave the site, so they say
+"Extra support day", never what or whose), its notification and safety kinds, when a
+coach cannot answer, its handoff and its menu entries."""
+
+from datetime import timedelta
+
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from continuum.care import safety, timeline
+from continuum.care.handoffs import registry as handoff_registry
+from continuum.care.models import Phase
+from continuum.care.timeline import QuerySetSource, TimelineEntry
+from continuum.consent.models import InformationCategory as Category
+from continuum.fhir.resources import EXPORT_SECTIONS, ExportSection
+from continuum.notifications import calendar, kinds
+from continuum.notifications.calendar import CalendarItem
+from continuum.tenancy import areas, navigation
+from continuum.tenancy.models import Role
+from continuum.tenancy.navigation import NavEntry
+
+from . import fhir, handoffs, services
+from .models import OPEN_ENGAGEMENT_STATUSES, Alert, CheckIn, Contact, HighRiskEvent
+
+COACHING_STAFF = frozenset({Role.SOBER_COACH, Role.CASE_MANAGER, Role.ORG_ADMIN})
+
+
+def _url(organization, engagement) -> str:
+    return reverse(
+        "staff:coaching_engagement",
+        kwargs={"org": organization.slug, "engagement_id": engagement.public_id},
+    )
+
+
+def contacts_provider(client, organization):
+    def entry(contact):
+        detail = f"{contact.duration_minutes} min"
+        if contact.accompaniment:
+            detail += f" · {contact.get_accompaniment_display()}"
+        detail += f" · risk: {contact.get_risk_observed_display().lower()}"
+        return TimelineEntry(
+            time=contact.started_at,
+            kind="coaching_contact",
+            title=f"Coach contact: {contact.get_kind_display()}",
+            detail=detail,
+            url=_url(organization, contact.engagement),
+        )
+
+    queryset = (
+        Contact.objects.filter(organization=organization, engagement__client=client)
+        .select_related("engagement")
+        .order_by("-started_at", "-id")
+    )
+    return QuerySetSource(queryset, entry)
+
+
+def checkin_outliers_provider(client, organization):
+    def entry(checkin):
+        parts = []
+        if not checkin.sober:
+            parts.append("reported use")
+        if checkin.craving >= checkin.engagement.craving_threshold:
+            parts.append(f"craving {checkin.craving}/10")
+        return TimelineEntry(
+            time=checkin.created_at,
+            kind="coaching_checkin",
+            title="Check-in: " + ", ".join(parts),
+            url=_url(organization, checkin.engagement),
+        )
+
+    queryset = (
+        CheckIn.objects.filter(organization=organization, engagement__client=client)
+        .filter(Q(sober=False) | Q(craving__gte=F("engagement__craving_threshold")))
+        .select_related("engagement")
+        .order_by("-created_at", "-id")
+    )
+    return QuerySetSource(queryset, entry)
+
+
+def alerts_provider(client, organization):
+    def entry(alert):
+        detail = alert.get_status_display()
+        if alert.escalated_at:
+            detail += " · escalated"
+        return TimelineEntry(
+            time=alert.raised_at,
+            kind="coaching_alert",
+            title=f"Coaching alert: {alert.get_cause_display()}",
+            detail=detail,
+            url=_url(organization, alert.engagement),
+        )
+
+    queryset = (
+        Alert.objects.filter(organization=organization, engagement__client=client)
+        .select_related("engagement")
+        .order_by("-raised_at", "-id")
+    )
+    return QuerySetSource(queryset, entry)
+
+
+PROVIDERS = (contacts_provider, checkin_outliers_provider, alerts_provider)
+
+
+def high_risk_days(*, organization, user):
+    events = HighRiskEvent.objects.filter(
+        organization=organization,
+        engagement__coach__user=user,
+        engagement__status__in=OPEN_ENGAGEMENT_STATUSES,
+    ).only("public_id", "starts_at")
+    for event in events:
+        yield CalendarItem(
+            uid=f"coaching-event-{event.public_id}",
+            start=event.starts_at,
+            end=event.starts_at + timedelta(hours=2),
+            summary="Extra support day",
+        )
+
+
+# --- registrations ------------------------------------------------------------------------
+
+areas.register("coaching.urls")
+
+timeline.register_all(contacts_provider, checkin_outliers_provider, alerts_provider)
+calendar.register(high_risk_days)
+kinds.register("coaching_alert", _("Coaching alerts"))
+kinds.register("coaching_reminder", _("Coaching reminders for high-risk days"))
+for name, label in (
+    ("help_now", "Asked for help now"),
+    ("reported_use", "Reported use"),
+    ("craving", "Craving at or above the plan's threshold"),
+    ("missed_checkins", "Missed check-ins (marked urgent)"),
+    ("high_risk_day", "A high-risk day within 24 hours"),
+):
+    safety.register(name, label, line=Role.SOBER_COACH)
+safety.register_availability(services.coach_available)
+handoff_registry.on_enter(Phase.AFTERCARE, name="coaching.propose_engagement")(
+    handoffs.propose_engagement
+)
+navigation.register_all(
+    NavEntry("staff", "Coaching", "staff:coaching_dashboard", COACHING_STAFF, 200),
+    NavEntry("portal", _("My recovery"), "portal:coaching_home", frozenset({Role.CLIENT}), 200),
+)
+EXPORT_SECTIONS.register(
+    ExportSection("coaching.contacts", Category.ATTENDANCE, fhir.coach_contacts_section)
+)

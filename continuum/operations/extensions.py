@@ -1,0 +1,10 @@
+"""What operations adds through the extension contract (continuum.extensions): its
+menu entry."""
+
+from continuum.tenancy import navigation
+from continuum.tenancy.models import Role
+from continuum.tenancy.navigation import NavEntry
+
+navigation.register(
+    NavEntry("staff", "Operations", "staff:operations", frozenset({Role.ORG_ADMIN}), position=80)
+)
