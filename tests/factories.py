@@ -1,9 +1,14 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django_scopes import scope
 
-from continuum.tenancy.models import Membership, Organization
+from continuum.tenancy.models import Invitation, Membership, Organization, Role
 
 PASSWORD = "a-long-test-password-1"
 
@@ -55,6 +60,25 @@ class MembershipFactory(TenantFactory):
     organization = factory.SubFactory(OrganizationFactory)
     user = factory.SubFactory(UserFactory)
     roles = factory.LazyFunction(lambda: ["org_admin"])
+
+
+def invitation_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationFactory(TenantFactory):
+    """An invitation to join as a case manager, open for a week. Pass the
+    `token_hash=invitation_token_hash(token)` of a token the test keeps."""
+
+    class Meta:
+        model = Invitation
+
+    organization = factory.SubFactory(OrganizationFactory)
+    email = factory.Sequence(lambda n: f"invitee-{n}@example.com")
+    roles = factory.LazyFunction(lambda: [Role.CASE_MANAGER])
+    token_hash = factory.LazyFunction(lambda: invitation_token_hash(secrets.token_urlsafe(16)))
+    invited_by = factory.SubFactory(UserFactory)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
 
 
 def refresh(obj):

@@ -8,8 +8,8 @@ from django_scopes import scope
 from continuum.audit.models import AuditEvent
 from continuum.tenancy.models import Membership, Role
 from tests.casemanagement import factories as cm
-from tests.coaching.factories import make_engagement
-from tests.consent.factories import make_client
+from tests.coaching.factories import EngagementFactory
+from tests.people.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +17,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def own_record(org, members):
     with scope(organization=org.pk):
-        record = make_client(org, portal_user=members[Role.CLIENT])
-        cm.goal_for(cm.plan_for(record))
-        cm.appointment_for(record)
-        cm.medication_for(record)
+        record = ClientFactory(organization=org, portal_user=members[Role.CLIENT])
+        cm.GoalFactory(plan=cm.CarePlanFactory(client=record))
+        cm.AppointmentFactory(client=record)
+        cm.MedicationFactory(client=record)
         coach = Membership.objects.get(organization=org, user=members[Role.SOBER_COACH])
-        make_engagement(org, client=record, coach=coach)
+        EngagementFactory(organization=org, client=record, coach=coach)
     return record
 
 

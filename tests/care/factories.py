@@ -9,17 +9,14 @@ from continuum.care.models import (
     PhaseTransition,
     Task,
 )
-from continuum.tenancy.models import Membership, Role
-from tests.factories import TenantFactory, UserFactory
-from tests.people.factories import CareTeamMemberFactory, ClientFactory
+from tests.factories import TenantFactory
+from tests.people.factories import ClientFactory, ClientRecordFactory
 
 
-class EpisodeFactory(TenantFactory):
+class EpisodeFactory(ClientRecordFactory):
     class Meta:
         model = CareEpisode
 
-    client = factory.SubFactory(ClientFactory)
-    organization = factory.SelfAttribute("client.organization")
     phase = Phase.INQUIRY
 
 
@@ -32,42 +29,30 @@ class TaskFactory(TenantFactory):
     due_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=1))
 
 
-# --- objects for the isolation matrix -------------------------------------------------
+class PhaseTransitionFactory(TenantFactory):
+    class Meta:
+        model = PhaseTransition
+
+    episode = factory.SubFactory(EpisodeFactory)
+    organization = factory.SelfAttribute("episode.organization")
+    to_phase = Phase.INQUIRY
 
 
-def episode_for_matrix(org):
-    return EpisodeFactory(client=ClientFactory(organization=org))
+class HandoffRunFactory(TenantFactory):
+    """The inquiry triage handoff, failed: the state staff are asked to retry."""
 
+    class Meta:
+        model = HandoffRun
 
-def task_for_matrix(org):
-    return Task.objects.create(
-        organization=org, title="Matrix task", queue_role=Role.INTAKE_COORDINATOR
-    )
-
-
-def handoff_run_for_matrix(org):
-    episode = episode_for_matrix(org)
-    transition = PhaseTransition.objects.create(
-        organization=org, episode=episode, to_phase=Phase.INQUIRY
-    )
-    return HandoffRun.objects.create(
-        organization=org,
-        transition=transition,
-        name="care.inquiry_triage",
-        status=HandoffStatus.FAILED,
-    )
-
-
-def care_team_member_for_matrix(org):
-    membership = Membership.objects.create(
-        organization=org, user=UserFactory(), roles=[Role.SOBER_COACH]
-    )
-    return CareTeamMemberFactory(client=ClientFactory(organization=org), membership=membership)
+    transition = factory.SubFactory(PhaseTransitionFactory)
+    organization = factory.SelfAttribute("transition.organization")
+    name = "care.inquiry_triage"
+    status = HandoffStatus.FAILED
 
 
 def safety_event_for_matrix(org):
+    """A help-now event as the safety service raises it."""
     from continuum.care.services import safety_event_raise
-    from tests.people.factories import ClientFactory
 
     return safety_event_raise(
         actor=None, client=ClientFactory(organization=org), kind="help_now", door="staff"

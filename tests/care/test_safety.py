@@ -39,11 +39,11 @@ from continuum.care.timeline import client_timeline
 from continuum.notifications.models import Delivery, Notification, Status
 from continuum.notifications.services import preferences_update
 from continuum.notifications.tasks import deliver_urgent_notification
-from continuum.people.models import BreakGlassGrant, CareTeamMember
+from continuum.people.models import BreakGlassGrant
 from continuum.tenancy.models import Membership, Role
-from tests.coaching.factories import make_engagement
+from tests.coaching.factories import EngagementFactory
 from tests.factories import MembershipFactory, UserFactory
-from tests.people.factories import ClientFactory
+from tests.people.factories import CareTeamMemberFactory, ClientFactory
 from tests.queries import assert_queries
 
 NY = ZoneInfo("America/New_York")
@@ -62,7 +62,7 @@ def staff(org, name: str, *roles: str) -> Membership:
 
 
 def on_team(client, membership, role):
-    CareTeamMember.objects.create(
+    CareTeamMemberFactory(
         organization=client.organization,
         client=client,
         membership=membership,
@@ -315,7 +315,7 @@ def test_help_now_without_any_engagement_or_team(client, world, org):
 @time_machine.travel(NOW, tick=False)
 def test_help_now_with_a_coach_names_her_in_spanish(client, world, org):
     with scope(organization=org.pk):
-        make_engagement(org, client=world["client"], coach=world["carmen"])
+        EngagementFactory(organization=org, client=world["client"], coach=world["carmen"])
     client.force_login(world["members"][Role.CLIENT])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
     body = client.post(reverse("portal:coaching_help", kwargs={"org": org.slug})).content.decode()
@@ -327,8 +327,8 @@ def test_help_now_with_a_coach_names_her_in_spanish(client, world, org):
 @time_machine.travel(NOW, tick=False)
 def test_reported_use_and_craving_from_the_portal_and_the_api(client, world, org):
     with scope(organization=org.pk):
-        engagement = make_engagement(
-            org, client=world["client"], coach=world["carmen"], craving_threshold=6
+        engagement = EngagementFactory(
+            organization=org, client=world["client"], coach=world["carmen"], craving_threshold=6
         )
     client.force_login(world["members"][Role.CLIENT])
     response = client.post(
@@ -358,7 +358,9 @@ def test_reported_use_and_craving_from_the_portal_and_the_api(client, world, org
 
 @time_machine.travel(NOW, tick=False)
 def test_a_high_risk_day_within_a_day_is_a_safety_event(in_org, world):
-    engagement = make_engagement(in_org, client=world["client"], coach=world["carmen"])
+    engagement = EngagementFactory(
+        organization=in_org, client=world["client"], coach=world["carmen"]
+    )
     coaching_services.high_risk_event_add(
         actor=world["members"][Role.CLIENT],
         engagement=engagement,
@@ -493,7 +495,9 @@ def test_the_escalation_window_is_the_organizations_setting(in_org, world):
 
 
 def test_coach_acknowledging_her_alert_stops_the_spine_too(in_org, world):
-    engagement = make_engagement(in_org, client=world["client"], coach=world["carmen"])
+    engagement = EngagementFactory(
+        organization=in_org, client=world["client"], coach=world["carmen"]
+    )
     with time_machine.travel(NOW, tick=False):
         alert = coaching_services.help_request(
             actor=None, client=world["client"], engagement=engagement

@@ -14,10 +14,9 @@ from django_scopes import scope
 from continuum.care.services import safety_event_raise
 from continuum.celery import app
 from continuum.notifications.models import Notification, Status
-from continuum.people.models import CareTeamMember
 from continuum.tenancy.models import Role
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
-from tests.people.factories import ClientFactory
+from tests.people.factories import CareTeamMemberFactory, ClientFactory
 from tests.workers import database_url
 
 
@@ -71,7 +70,7 @@ def test_a_safety_event_is_delivered_through_the_urgent_queue_without_beat(tmp_p
     _purge_urgent()
     with scope(organization=org.pk):
         client = ClientFactory(organization=org, first_name="Luis", last_name="Ortega")
-        CareTeamMember.objects.create(
+        CareTeamMemberFactory(
             organization=org, client=client, membership=coach, role=Role.SOBER_COACH
         )
         # Commits, so its on-commit hooks put one message per outbox row on `urgent`.

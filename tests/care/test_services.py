@@ -23,6 +23,7 @@ from continuum.care.services import (
 )
 from continuum.care.tasks import handoff_backoff, handoff_run_task
 from continuum.tenancy.models import Role
+from tests.care.factories import HandoffRunFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -313,9 +314,7 @@ def test_retries_back_off_exponentially_up_to_an_hour():
 def test_a_handoff_that_is_no_longer_registered_fails_visibly(client_record, admin_user, enqueued):
     episode = episode_open(actor=admin_user, client=client_record)
     transition = episode.transitions.get()
-    run = HandoffRun.objects.create(
-        organization=client_record.organization, transition=transition, name="gone.away"
-    )
+    run = HandoffRunFactory(transition=transition, name="gone.away", status=HandoffStatus.PENDING)
     result = handoff_execute(run_id=run.pk)
     assert result.status == HandoffStatus.FAILED and "No handoff named 'gone.away'" in result.error
 

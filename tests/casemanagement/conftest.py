@@ -1,8 +1,7 @@
 import pytest
 
-from continuum.people.models import CareTeamMember
 from continuum.tenancy.models import Membership, Role
-from tests.people.factories import ClientFactory
+from tests.people.factories import CareTeamMemberFactory, ClientFactory
 
 from . import factories
 
@@ -18,7 +17,7 @@ def client_rec(in_org, members, case_manager):
     client = ClientFactory(
         organization=in_org, first_name="Sam", last_name="Rivera", portal_user=members[Role.CLIENT]
     )
-    CareTeamMember.objects.create(
+    CareTeamMemberFactory(
         organization=in_org, client=client, membership=case_manager, role=Role.CASE_MANAGER
     )
     return client
@@ -26,4 +25,4 @@ def client_rec(in_org, members, case_manager):
 
 @pytest.fixture
 def plan(client_rec, case_manager):
-    return factories.plan_for(client_rec, case_manager=case_manager)
+    return factories.CarePlanFactory(client=client_rec, case_manager=case_manager)

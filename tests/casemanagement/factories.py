@@ -1,8 +1,9 @@
-"""Case-management objects for tests and the isolation matrix. Built through the models
-directly so a test sets up exactly the state it needs."""
+"""Case-management objects for tests: each belongs to its client's (or plan's, or goal's)
+organization, so a test sets up exactly the state it needs."""
 
 from datetime import timedelta
 
+import factory
 from django.utils import timezone
 
 from casemanagement.models import (
@@ -13,68 +14,61 @@ from casemanagement.models import (
     Medication,
     Provider,
 )
-from tests.people.factories import ClientFactory
+from tests.factories import TenantFactory
+from tests.people.factories import ClientRecordFactory
 
 
-def plan_for(client, *, case_manager=None, **values) -> CarePlan:
-    values.setdefault("next_review_on", timezone.localdate() + timedelta(days=30))
-    return CarePlan.objects.create(
-        organization=client.organization, client=client, case_manager=case_manager, **values
-    )
+class CarePlanFactory(ClientRecordFactory):
+    class Meta:
+        model = CarePlan
+
+    next_review_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
 
 
-def goal_for(plan, **values) -> Goal:
-    values.setdefault("domain", "housing")
-    values.setdefault("title", "Move into sober living")
-    return Goal.objects.create(organization=plan.organization, plan=plan, **values)
+class GoalFactory(TenantFactory):
+    class Meta:
+        model = Goal
+
+    plan = factory.SubFactory(CarePlanFactory)
+    organization = factory.SelfAttribute("plan.organization")
+    domain = "housing"
+    title = "Move into sober living"
 
 
-def step_for(goal, **values) -> GoalStep:
-    values.setdefault("description", "Visit two sober-living houses")
-    values.setdefault("owner", "client")
-    return GoalStep.objects.create(organization=goal.organization, goal=goal, **values)
+class GoalStepFactory(TenantFactory):
+    class Meta:
+        model = GoalStep
+
+    goal = factory.SubFactory(GoalFactory)
+    organization = factory.SelfAttribute("goal.organization")
+    description = "Visit two sober-living houses"
+    owner = "client"
 
 
-def provider_for(client, **values) -> Provider:
-    values.setdefault("kind", "therapist")
-    values.setdefault("name", "Dana Ortiz, LCSW")
-    return Provider.objects.create(organization=client.organization, client=client, **values)
+class ProviderFactory(ClientRecordFactory):
+    class Meta:
+        model = Provider
+
+    kind = "therapist"
+    name = "Dana Ortiz, LCSW"
 
 
-def appointment_for(client, **values) -> Appointment:
-    start = values.pop("starts_at", timezone.now() + timedelta(days=2))
-    values.setdefault("visit_type", "outpatient")
-    values.setdefault("location", "12 Main St")
-    return Appointment.objects.create(
-        organization=client.organization,
-        client=client,
-        starts_at=start,
-        ends_at=start + timedelta(hours=1),
-        **values,
-    )
+class AppointmentFactory(ClientRecordFactory):
+    """An hour-long outpatient visit two days from now."""
+
+    class Meta:
+        model = Appointment
+
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))
+    ends_at = factory.LazyAttribute(lambda a: a.starts_at + timedelta(hours=1))
+    visit_type = "outpatient"
+    location = "12 Main St"
 
 
-def medication_for(client, **values) -> Medication:
-    values.setdefault("name", "Buprenorphine/naloxone")
-    values.setdefault("dose", "8 mg/2 mg")
-    values.setdefault("schedule", "once daily")
-    return Medication.objects.create(organization=client.organization, client=client, **values)
+class MedicationFactory(ClientRecordFactory):
+    class Meta:
+        model = Medication
 
-
-# --- the isolation matrix ---------------------------------------------------------------
-
-
-def goal_for_matrix(org):
-    return goal_for(plan_for(ClientFactory(organization=org)))
-
-
-def step_for_matrix(org):
-    return step_for(goal_for_matrix(org))
-
-
-def appointment_for_matrix(org):
-    return appointment_for(ClientFactory(organization=org))
-
-
-def medication_for_matrix(org):
-    return medication_for(ClientFactory(organization=org))
+    name = "Buprenorphine/naloxone"
+    dose = "8 mg/2 mg"
+    schedule = "once daily"

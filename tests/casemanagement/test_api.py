@@ -21,7 +21,9 @@ def api_url(name, org, **kwargs):
 
 
 def test_care_plan_with_goals_and_steps(api, in_org, client_rec, plan):
-    factories.step_for(factories.goal_for(plan, title="Stable housing"), description="Tour")
+    factories.GoalStepFactory(
+        goal=factories.GoalFactory(plan=plan, title="Stable housing"), description="Tour"
+    )
     data = api.get(api_url("casemgmt_plan", in_org, client_id=client_rec.public_id)).json()
     assert data["id"] == str(plan.public_id)
     assert data["goals"][0]["title"] == "Stable housing"
@@ -29,9 +31,9 @@ def test_care_plan_with_goals_and_steps(api, in_org, client_rec, plan):
 
 
 def test_lists_are_audited_reads(api, in_org, client_rec):
-    factories.provider_for(client_rec)
-    factories.appointment_for(client_rec)
-    factories.medication_for(client_rec)
+    factories.ProviderFactory(client=client_rec)
+    factories.AppointmentFactory(client=client_rec)
+    factories.MedicationFactory(client=client_rec)
     for name in ("casemgmt_provider_list", "casemgmt_appointment_list", "casemgmt_medication_list"):
         response = api.get(api_url(name, in_org, client_id=client_rec.public_id))
         assert response.status_code == 200
@@ -64,7 +66,7 @@ def test_gap_list_only_shows_visible_clients(api, in_org, client_rec, plan):
     client_rec.co_occurring_conditions = ["depression"]
     client_rec.save()
     hidden = ClientFactory(organization=in_org, co_occurring_conditions=["anxiety"])
-    factories.plan_for(hidden)
+    factories.CarePlanFactory(client=hidden)
     gaps_scan(organization=in_org)
     data = api.get(api_url("casemgmt_gap_list", in_org)).json()
     assert [g["client"] for g in data["results"]] == [str(client_rec.public_id)]

@@ -27,10 +27,10 @@ from django.urls import reverse
 
 from casemanagement.models import MedicationFill
 from continuum.audit.models import AuditEvent
-from continuum.care.models import CareEpisode, Phase
-from continuum.people.models import CareTeamMember
+from continuum.care.models import Phase
 from continuum.tenancy.models import Role
-from tests.people.factories import ClientFactory
+from tests.care.factories import EpisodeFactory
+from tests.people.factories import CareTeamMemberFactory, ClientFactory
 from tests.queries import assert_queries
 
 from . import factories
@@ -43,14 +43,14 @@ NOW = datetime(2026, 3, 20, 14, 0, tzinfo=UTC)
 def _client(org, case_manager, name, discharged_on, **episode):
     client = ClientFactory(organization=org, first_name=name, last_name="Test")
     if case_manager is not None:
-        CareTeamMember.objects.create(
+        CareTeamMemberFactory(
             organization=org,
             client=client,
             membership=case_manager,
             role=Role.CASE_MANAGER,
             started_on=date(2020, 1, 1),
         )
-    CareEpisode.objects.create(
+    EpisodeFactory(
         organization=org,
         client=client,
         phase=Phase.AFTERCARE,
@@ -63,7 +63,9 @@ def _client(org, case_manager, name, discharged_on, **episode):
 
 def _visit(client, day, visit_type="outpatient", hour=10, minute=0, status="attended"):
     starts = datetime(day.year, day.month, day.day, hour, minute, tzinfo=NY)
-    return factories.appointment_for(client, starts_at=starts, visit_type=visit_type, status=status)
+    return factories.AppointmentFactory(
+        client=client, starts_at=starts, visit_type=visit_type, status=status
+    )
 
 
 def _fills(medication, recorded_by, *pairs):
@@ -88,11 +90,11 @@ def timelines(in_org, case_manager, members):
     _visit(ben, date(2026, 2, 10), hour=2, minute=30)
     _visit(ben, date(2026, 2, 20))
     cara = _client(in_org, cm, "Cara", date(2026, 3, 16))
-    factories.medication_for(cara, name="Suboxone", is_moud=True)
+    factories.MedicationFactory(client=cara, name="Suboxone", is_moud=True)
     dan = _client(in_org, cm, "Dan", date(2026, 1, 5))
     _visit(dan, date(2026, 1, 7), "lab")
     _visit(dan, date(2026, 1, 7), status="missed")
-    bup = factories.medication_for(dan, is_moud=True)
+    bup = factories.MedicationFactory(client=dan, is_moud=True)
     staff = members[Role.CASE_MANAGER]
     _fills(
         bup,
@@ -102,7 +104,9 @@ def timelines(in_org, case_manager, members):
         (date(2026, 2, 8), date(2026, 3, 10)),
     )
     eve = _client(in_org, cm, "Eve", date(2025, 6, 2))
-    methadone = factories.medication_for(eve, name="Methadone", dose="60 mg", is_moud=True)
+    methadone = factories.MedicationFactory(
+        client=eve, name="Methadone", dose="60 mg", is_moud=True
+    )
     _fills(
         methadone,
         staff,
@@ -280,7 +284,7 @@ def test_report_queries_are_fixed_and_do_not_grow(cm_client, in_org, case_manage
     def one_more(n):
         client = _client(in_org, case_manager, f"Client{n}", date(2026, 3, 1 + n))
         _visit(client, date(2026, 3, 2 + n), "telehealth")
-        med = factories.medication_for(client, is_moud=True)
+        med = factories.MedicationFactory(client=client, is_moud=True)
         _fills(med, members[Role.CASE_MANAGER], (date(2026, 3, 3 + n), date(2026, 3, 9 + n)))
 
     one_more(0)

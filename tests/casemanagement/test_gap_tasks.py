@@ -11,9 +11,8 @@ from casemanagement.models import Gap, GapRule
 from casemanagement.services import gaps_scan
 from continuum.audit.models import AuditEvent
 from continuum.care.models import Task, TaskStatus
-from continuum.people.models import CareTeamMember
 from continuum.tenancy.models import Role
-from tests.people.factories import ClientFactory
+from tests.people.factories import CareTeamMemberFactory, ClientFactory
 
 from . import factories
 
@@ -45,15 +44,17 @@ def many_gaps(client_rec, case_manager):
     """A plan overdue for review, three overdue steps, two overdue refills, a missing
     mental-health provider: seven gaps for one client."""
     today = timezone.localdate()
-    plan = factories.plan_for(
-        client_rec, case_manager=case_manager, next_review_on=today - timedelta(days=2)
+    plan = factories.CarePlanFactory(
+        client=client_rec, case_manager=case_manager, next_review_on=today - timedelta(days=2)
     )
-    goal = factories.goal_for(plan)
+    goal = factories.GoalFactory(plan=plan)
     for n in range(3):
-        factories.step_for(goal, description=f"Step {n}", due_on=today - timedelta(days=1))
+        factories.GoalStepFactory(
+            goal=goal, description=f"Step {n}", due_on=today - timedelta(days=1)
+        )
     for name in ("Sertraline", "Naltrexone"):
-        factories.medication_for(
-            client_rec,
+        factories.MedicationFactory(
+            client=client_rec,
             name=name,
             refill_due_on=today - timedelta(days=1),
             started_on=date(2026, 1, 1),
@@ -65,7 +66,7 @@ def many_gaps(client_rec, case_manager):
 
 def test_a_scan_that_opens_many_gaps_opens_one_task_per_client(in_org, client_rec, many_gaps):
     other = ClientFactory(organization=in_org, co_occurring_conditions=["anxiety"])
-    factories.plan_for(other)
+    factories.CarePlanFactory(client=other)
     counts = gaps_scan(organization=in_org)
     assert counts["created"] == 8
     tasks = list(Task.objects.filter(source__startswith="casemanagement.gap"))
@@ -87,12 +88,14 @@ def test_a_later_gap_joins_the_open_task_and_the_task_closes_with_the_last_gap(
     from casemanagement.services import provider_add
 
     today = timezone.localdate()
-    factories.plan_for(client_rec, case_manager=case_manager)
+    factories.CarePlanFactory(client=client_rec, case_manager=case_manager)
     client_rec.co_occurring_conditions = ["depression"]
     client_rec.save(update_fields=["co_occurring_conditions"])
     gaps_scan(organization=in_org)
     (task,) = Task.objects.filter(source__startswith="casemanagement.gap")
-    medication = factories.medication_for(client_rec, refill_due_on=today - timedelta(days=1))
+    medication = factories.MedicationFactory(
+        client=client_rec, refill_due_on=today - timedelta(days=1)
+    )
     gaps_scan(organization=in_org)
     assert Task.objects.filter(source__startswith="casemanagement.gap").count() == 1
     assert Gap.objects.get(rule=GapRule.REFILL_OVERDUE).task_id == task.pk
@@ -116,8 +119,10 @@ def test_recording_a_refill_closes_the_refill_gap_in_the_same_request(
     cm_client, in_org, client_rec, plan
 ):
     today = timezone.localdate()
-    medication = factories.medication_for(
-        client_rec, refill_due_on=today - timedelta(days=2), started_on=today - timedelta(days=40)
+    medication = factories.MedicationFactory(
+        client=client_rec,
+        refill_due_on=today - timedelta(days=2),
+        started_on=today - timedelta(days=40),
     )
     gaps_scan(organization=in_org)
     assert GapRule.REFILL_OVERDUE in open_rules(client_rec)
@@ -163,7 +168,7 @@ def test_adding_a_mental_health_provider_closes_that_gap_in_the_same_request(
 
 def test_staff_recheck_one_clients_gaps(cm_client, in_org, client_rec, many_gaps):
     other = ClientFactory(organization=in_org, co_occurring_conditions=["anxiety"])
-    factories.plan_for(other)
+    factories.CarePlanFactory(client=other)
     response = cm_client.post(check_url(in_org, client_rec), follow=True)
     assert response.status_code == 200
     assert "Gaps in care checked now: 7 open, 7 new, 0 closed." in response.content.decode()
@@ -179,7 +184,7 @@ def test_recheck_is_a_post(cm_client, in_org, client_rec, many_gaps):
 
 def test_recheck_of_a_client_not_on_the_care_team_is_404(cm_client, in_org):
     stranger = ClientFactory(organization=in_org, co_occurring_conditions=["anxiety"])
-    factories.plan_for(stranger)
+    factories.CarePlanFactory(client=stranger)
     assert cm_client.post(check_url(in_org, stranger)).status_code == 404
     assert not Gap.objects.exists()
 
@@ -197,7 +202,7 @@ def test_recheck_by_an_anonymous_visitor_asks_to_log_in(client, in_org, client_r
 def test_recheck_by_a_role_without_case_management_is_refused(
     client, in_org, members, client_rec, many_gaps
 ):
-    CareTeamMember.objects.create(
+    CareTeamMemberFactory(
         organization=in_org,
         client=client_rec,
         membership=members[Role.INTERVENTIONIST].memberships.get(organization=in_org),

@@ -9,7 +9,8 @@ import time_machine
 
 from casemanagement.models import AppointmentStatus, Contact, Gap, GapRule, MedicationFill
 from casemanagement.services import gaps_scan
-from continuum.care.models import CareEpisode, Phase, Task, TaskStatus
+from continuum.care.models import Phase, Task, TaskStatus
+from tests.care.factories import EpisodeFactory
 
 from . import factories
 
@@ -61,7 +62,7 @@ DISCHARGE = date(2026, 3, 2)
 
 @pytest.fixture
 def discharged(client_rec, plan):
-    return CareEpisode.objects.create(
+    return EpisodeFactory(
         organization=client_rec.organization,
         client=client_rec,
         phase=Phase.AFTERCARE,
@@ -72,7 +73,9 @@ def discharged(client_rec, plan):
 
 def _visit(client, day, **values):
     values.setdefault("visit_type", "outpatient")
-    return factories.appointment_for(client, starts_at=at(day, 10), status="attended", **values)
+    return factories.AppointmentFactory(
+        client=client, starts_at=at(day, 10), status="attended", **values
+    )
 
 
 # --- follow-up after residential discharge ----------------------------------------------
@@ -109,8 +112,8 @@ def test_day_8_visit_misses_7_days_but_counts_for_30(in_org, discharged, client_
 
 def test_non_qualifying_or_missed_visits_do_not_count(in_org, discharged, client_rec):
     _visit(client_rec, DISCHARGE + timedelta(days=2), visit_type="lab")
-    factories.appointment_for(
-        client_rec, starts_at=at(DISCHARGE + timedelta(days=3)), status="missed"
+    factories.AppointmentFactory(
+        client=client_rec, starts_at=at(DISCHARGE + timedelta(days=3)), status="missed"
     )
     assert_appears_once(in_org, GapRule.FOLLOW_UP_7, DISCHARGE + timedelta(days=8))
 
@@ -123,7 +126,7 @@ def test_every_qualifying_visit_type_counts(in_org, discharged, client_rec, visi
 
 
 def test_moud_dispensing_counts_as_follow_up(in_org, discharged, client_rec, members):
-    medication = factories.medication_for(client_rec, is_moud=True)
+    medication = factories.MedicationFactory(client=client_rec, is_moud=True)
     MedicationFill.objects.create(
         organization=in_org,
         medication=medication,
@@ -153,15 +156,15 @@ TODAY = date(2026, 5, 11)
 
 
 def test_missed_appointment_not_rescheduled_within_3_days(in_org, client_rec, plan):
-    provider = factories.provider_for(client_rec)
-    missed = factories.appointment_for(
-        client_rec, provider=provider, starts_at=at(TODAY), status=AppointmentStatus.MISSED
+    provider = factories.ProviderFactory(client=client_rec)
+    missed = factories.AppointmentFactory(
+        client=client_rec, provider=provider, starts_at=at(TODAY), status=AppointmentStatus.MISSED
     )
     assert_no_gap(in_org, GapRule.MISSED_NOT_RESCHEDULED, TODAY + timedelta(days=3))
     gap = assert_appears_once(in_org, GapRule.MISSED_NOT_RESCHEDULED, TODAY + timedelta(days=4))
     assert str(missed.public_id) in gap.subject_key
-    factories.appointment_for(
-        client_rec, provider=provider, starts_at=at(TODAY + timedelta(days=9))
+    factories.AppointmentFactory(
+        client=client_rec, provider=provider, starts_at=at(TODAY + timedelta(days=9))
     )
     assert_resolves(in_org, GapRule.MISSED_NOT_RESCHEDULED, TODAY + timedelta(days=5))
 
@@ -169,9 +172,9 @@ def test_missed_appointment_not_rescheduled_within_3_days(in_org, client_rec, pl
 def test_co_occurring_condition_without_mental_health_provider(in_org, client_rec, plan):
     client_rec.co_occurring_conditions = ["depression"]
     client_rec.save()
-    factories.provider_for(client_rec, kind="primary_care")
+    factories.ProviderFactory(client=client_rec, kind="primary_care")
     assert_appears_once(in_org, GapRule.NO_MENTAL_HEALTH_PROVIDER, TODAY)
-    factories.provider_for(client_rec, kind="psychiatrist")
+    factories.ProviderFactory(client=client_rec, kind="psychiatrist")
     assert_resolves(in_org, GapRule.NO_MENTAL_HEALTH_PROVIDER, TODAY)
 
 
@@ -182,7 +185,9 @@ def test_no_condition_means_no_mental_health_gap(in_org, client_rec, plan):
 def test_overdue_plan_review_resolves_when_reviewed(in_org, client_rec, case_manager, members):
     from casemanagement.services import plan_review
 
-    plan = factories.plan_for(client_rec, case_manager=case_manager, next_review_on=TODAY)
+    plan = factories.CarePlanFactory(
+        client=client_rec, case_manager=case_manager, next_review_on=TODAY
+    )
     assert_no_gap(in_org, GapRule.PLAN_REVIEW_OVERDUE, TODAY)
     assert_appears_once(in_org, GapRule.PLAN_REVIEW_OVERDUE, TODAY + timedelta(days=1))
     with time_machine.travel(at(TODAY + timedelta(days=2)), tick=False):
@@ -195,7 +200,7 @@ def test_overdue_plan_review_resolves_when_reviewed(in_org, client_rec, case_man
 
 
 def test_overdue_goal_step(in_org, plan):
-    step = factories.step_for(factories.goal_for(plan), due_on=TODAY)
+    step = factories.GoalStepFactory(goal=factories.GoalFactory(plan=plan), due_on=TODAY)
     assert_no_gap(in_org, GapRule.STEP_OVERDUE, TODAY)
     assert_appears_once(in_org, GapRule.STEP_OVERDUE, TODAY + timedelta(days=1))
     step.status = "done"
@@ -204,8 +209,8 @@ def test_overdue_goal_step(in_org, plan):
 
 
 def test_overdue_refill(in_org, client_rec, plan):
-    medication = factories.medication_for(
-        client_rec, started_on=TODAY - timedelta(days=40), refill_due_on=TODAY
+    medication = factories.MedicationFactory(
+        client=client_rec, started_on=TODAY - timedelta(days=40), refill_due_on=TODAY
     )
     assert_no_gap(in_org, GapRule.REFILL_OVERDUE, TODAY)
     assert_appears_once(in_org, GapRule.REFILL_OVERDUE, TODAY + timedelta(days=1))
@@ -215,7 +220,7 @@ def test_overdue_refill(in_org, client_rec, plan):
 
 
 def test_no_case_manager_contact_in_14_days(in_org, client_rec, case_manager, members):
-    factories.plan_for(client_rec, case_manager=case_manager, opened_at=at(TODAY))
+    factories.CarePlanFactory(client=client_rec, case_manager=case_manager, opened_at=at(TODAY))
     assert_no_gap(in_org, GapRule.NO_CONTACT, TODAY + timedelta(days=14))
     assert_appears_once(in_org, GapRule.NO_CONTACT, TODAY + timedelta(days=15))
     Contact.objects.create(
@@ -233,7 +238,7 @@ def test_a_gap_that_returns_after_resolving_is_a_new_gap(in_org, client_rec, pla
     client_rec.co_occurring_conditions = ["PTSD"]
     client_rec.save()
     assert_appears_once(in_org, GapRule.NO_MENTAL_HEALTH_PROVIDER, TODAY)
-    provider = factories.provider_for(client_rec, kind="therapist")
+    provider = factories.ProviderFactory(client=client_rec, kind="therapist")
     assert_resolves(in_org, GapRule.NO_MENTAL_HEALTH_PROVIDER, TODAY)
     provider.is_active = False
     provider.save()
@@ -251,9 +256,11 @@ def test_detection_runs_a_fixed_number_of_queries(in_org, plan):
 
     def add_client():
         other = ClientFactory(organization=in_org, co_occurring_conditions=["anxiety"])
-        factories.plan_for(other)
-        factories.appointment_for(other, starts_at=at(TODAY - timedelta(days=6)), status="missed")
-        CareEpisode.objects.create(
+        factories.CarePlanFactory(client=other)
+        factories.AppointmentFactory(
+            client=other, starts_at=at(TODAY - timedelta(days=6)), status="missed"
+        )
+        EpisodeFactory(
             organization=in_org, client=other, phase=Phase.AFTERCARE, discharge_date=DISCHARGE
         )
         _visit(other, DISCHARGE + timedelta(days=2))

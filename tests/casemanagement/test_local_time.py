@@ -12,10 +12,11 @@ from django_scopes import scope
 
 from casemanagement.models import Appointment, Gap, GapRule
 from casemanagement.services import gaps_scan
-from continuum.care.models import CareEpisode, HandoffRun, Phase, Task
+from continuum.care.models import HandoffRun, Phase, Task
 from continuum.care.services import handoff_execute
 from continuum.people.models import CareTeamMember
 from continuum.tenancy.models import Role
+from tests.care.factories import EpisodeFactory
 
 from . import factories
 
@@ -39,7 +40,7 @@ def cm_client(client, members):
 
 @pytest.fixture
 def discharged(client_rec, plan):
-    return CareEpisode.objects.create(
+    return EpisodeFactory(
         organization=client_rec.organization,
         client=client_rec,
         phase=Phase.AFTERCARE,
@@ -96,8 +97,8 @@ def test_a_time_typed_in_a_form_is_local_time(cm_client, in_org, client_rec, pla
 
 @time_machine.travel(LATER, tick=False)
 def test_forms_and_pages_show_the_stored_time_in_local_time(cm_client, in_org, client_rec, plan):
-    appointment = factories.appointment_for(
-        client_rec, starts_at=datetime(2026, 11, 5, 7, 30, tzinfo=UTC)
+    appointment = factories.AppointmentFactory(
+        client=client_rec, starts_at=datetime(2026, 11, 5, 7, 30, tzinfo=UTC)
     )
     form = cm_client.get(
         reverse(
@@ -130,7 +131,9 @@ def test_a_time_that_does_not_exist_locally_is_refused_and_nothing_is_saved(
 def test_the_api_shows_times_with_the_organization_offset(
     client, in_org, members, client_rec, plan
 ):
-    factories.appointment_for(client_rec, starts_at=datetime(2026, 11, 5, 7, 30, tzinfo=UTC))
+    factories.AppointmentFactory(
+        client=client_rec, starts_at=datetime(2026, 11, 5, 7, 30, tzinfo=UTC)
+    )
     client.force_login(members[Role.CASE_MANAGER])
     data = client.get(
         reverse(
@@ -186,7 +189,7 @@ def test_a_visit_at_2330_local_on_the_discharge_day_does_not_count(
 
 def _discharge_through_the_api(client, org, members, client_rec, **details):
     with scope(organization=org.pk):
-        episode = CareEpisode.objects.create(
+        episode = EpisodeFactory(
             organization=org,
             client=client_rec,
             phase=Phase.RESIDENTIAL,
@@ -263,7 +266,7 @@ def test_a_missed_appointment_marked_late_is_due_a_day_after_the_appointment(
     cm_client, in_org, client_rec, plan
 ):
     starts = datetime(2026, 11, 5, 7, 30, tzinfo=UTC)
-    appointment = factories.appointment_for(client_rec, starts_at=starts)
+    appointment = factories.AppointmentFactory(client=client_rec, starts_at=starts)
     with time_machine.travel(starts + timedelta(days=3), tick=False):
         response = cm_client.post(
             reverse(

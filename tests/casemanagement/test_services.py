@@ -14,8 +14,9 @@ from continuum.consent.models import Disclosure, RecipientKind
 from continuum.consent.services import PART2_NOTICE, ConsentRequired
 from continuum.notifications.models import Notification, Status
 from continuum.people.models import CareTeamMember
-from continuum.tenancy.models import Membership, Role
-from tests.consent.factories import signed_consent
+from continuum.tenancy.models import Role
+from tests.consent.factories import ConsentFactory
+from tests.factories import MembershipFactory
 from tests.people.factories import ClientFactory
 
 from . import factories
@@ -87,10 +88,8 @@ def test_entering_aftercare_opens_a_plan_assigns_a_case_manager_and_one_first_co
 def test_the_least_loaded_case_manager_is_assigned(in_org, members, case_manager, enqueued):
     from tests.factories import UserFactory
 
-    second = Membership.objects.create(
-        organization=in_org, user=UserFactory(), roles=[Role.CASE_MANAGER]
-    )
-    factories.plan_for(ClientFactory(organization=in_org), case_manager=case_manager)
+    second = MembershipFactory(organization=in_org, user=UserFactory(), roles=[Role.CASE_MANAGER])
+    factories.CarePlanFactory(client=ClientFactory(organization=in_org), case_manager=case_manager)
     plan = services.careplan_open(actor=None, client=ClientFactory(organization=in_org))
     assert plan.case_manager == second
     again = services.careplan_open(actor=None, client=plan.client)
@@ -173,7 +172,7 @@ def test_auditc_is_stored_with_sex_and_scored_by_it(in_org, members, client_rec)
 def test_a_provider_message_without_consent_is_refused_and_nothing_is_logged(
     in_org, members, client_rec
 ):
-    provider = factories.provider_for(client_rec, practice="Bayside Outpatient Clinic")
+    provider = factories.ProviderFactory(client=client_rec, practice="Bayside Outpatient Clinic")
     with pytest.raises(ConsentRequired) as exc:
         services.contact_record(
             actor=members[Role.CASE_MANAGER],
@@ -190,8 +189,8 @@ def test_a_provider_message_without_consent_is_refused_and_nothing_is_logged(
 def test_an_outbound_provider_message_is_a_disclosure_with_the_part2_notice(
     in_org, members, client_rec
 ):
-    signed_consent(org=in_org, client=client_rec)
-    provider = factories.provider_for(client_rec, practice="Bayside Outpatient Clinic")
+    ConsentFactory(client=client_rec)
+    provider = factories.ProviderFactory(client=client_rec, practice="Bayside Outpatient Clinic")
     contact = services.contact_record(
         actor=members[Role.CASE_MANAGER],
         client=client_rec,
@@ -207,13 +206,12 @@ def test_an_outbound_provider_message_is_a_disclosure_with_the_part2_notice(
 
 
 def test_a_consent_for_treating_providers_covers_any_provider(in_org, members, client_rec):
-    signed_consent(
-        org=in_org,
+    ConsentFactory(
         client=client_rec,
         recipient_kind=RecipientKind.TREATING_PROVIDERS,
         recipient_name="",
     )
-    provider = factories.provider_for(client_rec, name="Dr. Lee")
+    provider = factories.ProviderFactory(client=client_rec, name="Dr. Lee")
     services.contact_record(
         actor=members[Role.CASE_MANAGER],
         client=client_rec,
@@ -270,7 +268,9 @@ def test_appointment_reminders_go_to_the_client_and_the_accompanying_case_manage
 def test_a_missed_appointment_raises_a_task_that_rescheduling_closes(
     in_org, members, client_rec, plan, case_manager
 ):
-    appointment = factories.appointment_for(client_rec, starts_at=NOW - timedelta(hours=3))
+    appointment = factories.AppointmentFactory(
+        client=client_rec, starts_at=NOW - timedelta(hours=3)
+    )
     services.appointment_set_status(
         actor=members[Role.CASE_MANAGER], appointment=appointment, status="missed"
     )
@@ -306,7 +306,7 @@ def test_an_appointment_must_end_after_it_starts(in_org, members, client_rec):
 
 
 def test_poor_adherence_raises_one_task_per_week(in_org, members, client_rec, plan):
-    medication = factories.medication_for(client_rec)
+    medication = factories.MedicationFactory(client=client_rec)
     for _ in range(2):
         services.adherence_report(
             actor=members[Role.CLIENT],
@@ -318,7 +318,7 @@ def test_poor_adherence_raises_one_task_per_week(in_org, members, client_rec, pl
 
 
 def test_good_adherence_raises_no_task(in_org, members, client_rec, plan):
-    medication = factories.medication_for(client_rec)
+    medication = factories.MedicationFactory(client=client_rec)
     services.adherence_report(
         actor=members[Role.CLIENT], medication=medication, week_of=NOW.date(), adherence="all"
     )
@@ -340,8 +340,8 @@ def test_the_client_acknowledges_the_plan_and_a_change_asks_again(
 
 
 def test_review_task_is_raised_ahead_of_the_due_date_once(in_org, client_rec, case_manager):
-    plan = factories.plan_for(
-        client_rec, case_manager=case_manager, next_review_on=NOW.date() + timedelta(days=5)
+    plan = factories.CarePlanFactory(
+        client=client_rec, case_manager=case_manager, next_review_on=NOW.date() + timedelta(days=5)
     )
     for _ in range(2):
         services.reminders_scan(organization=in_org, today=NOW.date())
@@ -352,7 +352,7 @@ def test_review_task_is_raised_ahead_of_the_due_date_once(in_org, client_rec, ca
 
 @time_machine.travel(NOW, tick=False)
 def test_refill_and_reassessment_reminders_are_scheduled_once(in_org, members, client_rec, plan):
-    factories.medication_for(client_rec, refill_due_on=NOW.date() + timedelta(days=2))
+    factories.MedicationFactory(client=client_rec, refill_due_on=NOW.date() + timedelta(days=2))
     with time_machine.travel(NOW - timedelta(days=31), tick=False):
         services.assessment_record(
             actor=members[Role.CLIENT],
@@ -368,7 +368,7 @@ def test_refill_and_reassessment_reminders_are_scheduled_once(in_org, members, c
 
 
 def test_case_management_entries_are_on_the_client_timeline(in_org, members, client_rec, plan):
-    factories.goal_for(plan, title="Find a therapist")
+    factories.GoalFactory(plan=plan, title="Find a therapist")
     services.assessment_record(
         actor=members[Role.CASE_MANAGER],
         client=client_rec,

@@ -18,7 +18,7 @@ def test_the_scan_task_is_idempotent_and_scoped(org, client, members, other_org)
 
     with scope(organization=org.pk):
         sam = ClientFactory(organization=org, co_occurring_conditions=["depression"])
-        factories.plan_for(sam)
+        factories.CarePlanFactory(client=sam)
     first = tasks.scan_organization(organization_id=org.pk)
     second = tasks.scan_organization(organization_id=org.pk)
     assert first["created"] == 1 and second["created"] == 0

@@ -18,8 +18,8 @@ from casemanagement.services import gaps_scan
 from continuum.care.models import Task
 from continuum.consent.models import Disclosure
 from continuum.tenancy.models import Role
-from tests.consent.factories import signed_consent
-from tests.people.factories import ClientFactory
+from tests.consent.factories import ConsentFactory
+from tests.people.factories import CareTeamMemberFactory, ClientFactory
 from tests.queries import assert_queries
 
 from . import factories
@@ -70,7 +70,7 @@ def test_a_goal_without_title_is_refused(cm_client, in_org, client_rec, plan):
 
 
 def test_a_step_in_the_past_is_refused(cm_client, in_org, plan):
-    goal = factories.goal_for(plan)
+    goal = factories.GoalFactory(plan=plan)
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
     response = cm_client.post(
         url("casemgmt_step_add", in_org, cm_goal_id=goal.public_id),
@@ -82,7 +82,7 @@ def test_a_step_in_the_past_is_refused(cm_client, in_org, plan):
 
 
 def test_step_status_change(cm_client, in_org, plan):
-    step = factories.step_for(factories.goal_for(plan))
+    step = factories.GoalStepFactory(goal=factories.GoalFactory(plan=plan))
     response = cm_client.post(
         url("casemgmt_step_status", in_org, cm_step_id=step.public_id), {"status": "done"}
     )
@@ -124,7 +124,7 @@ def test_add_provider_and_bad_email(cm_client, in_org, client_rec):
 
 
 def test_contact_page_shows_the_consent_refusal_and_saves_nothing(cm_client, in_org, client_rec):
-    provider = factories.provider_for(client_rec, practice="Bayside Outpatient Clinic")
+    provider = factories.ProviderFactory(client=client_rec, practice="Bayside Outpatient Clinic")
     data = {
         "kind": "message",
         "provider": provider.pk,
@@ -136,7 +136,7 @@ def test_contact_page_shows_the_consent_refusal_and_saves_nothing(cm_client, in_
     assert response.status_code == 400
     assert "A signed 42 CFR Part 2 consent that covers it is required." in response.content.decode()
     assert not Contact.objects.exists()
-    signed_consent(org=in_org, client=client_rec)
+    ConsentFactory(client=client_rec)
     response = cm_client.post(case_url("casemgmt_contact_add", in_org, client_rec), data)
     assert response.status_code == 302
     assert Disclosure.objects.count() == 1
@@ -173,7 +173,9 @@ def test_schedule_appointment_and_mark_missed(cm_client, in_org, client_rec, pla
     assert ok.status_code == 302
     appointment = Appointment.objects.get()
     assert appointment.accompanied_by == case_manager
-    past = factories.appointment_for(client_rec, starts_at=timezone.now() - timedelta(hours=2))
+    past = factories.AppointmentFactory(
+        client=client_rec, starts_at=timezone.now() - timedelta(hours=2)
+    )
     cm_client.post(
         url("casemgmt_appointment_status", in_org, cm_appointment_id=past.public_id),
         {"status": "missed"},
@@ -184,7 +186,9 @@ def test_schedule_appointment_and_mark_missed(cm_client, in_org, client_rec, pla
 
 
 def test_reschedule_a_missed_appointment_closes_the_task(cm_client, in_org, client_rec, plan):
-    past = factories.appointment_for(client_rec, starts_at=timezone.now() - timedelta(hours=2))
+    past = factories.AppointmentFactory(
+        client=client_rec, starts_at=timezone.now() - timedelta(hours=2)
+    )
     cm_client.post(
         url("casemgmt_appointment_status", in_org, cm_appointment_id=past.public_id),
         {"status": "missed"},
@@ -335,7 +339,7 @@ def test_portal_assessment_missing_answer(portal, in_org, client_rec):
 
 
 def test_client_sees_and_acknowledges_the_plan(portal, in_org, client_rec, plan):
-    factories.goal_for(plan, title="Attend IOP three evenings a week")
+    factories.GoalFactory(plan=plan, title="Attend IOP three evenings a week")
     page = portal.get(reverse("portal:casemgmt_portal_plan", kwargs={"org": in_org.slug}))
     assert "Attend IOP three evenings a week" in page.content.decode()
     portal.post(reverse("portal:casemgmt_portal_plan_acknowledge", kwargs={"org": in_org.slug}))
@@ -344,7 +348,7 @@ def test_client_sees_and_acknowledges_the_plan(portal, in_org, client_rec, plan)
 
 
 def test_client_reports_adherence(portal, in_org, client_rec, plan):
-    medication = factories.medication_for(client_rec)
+    medication = factories.MedicationFactory(client=client_rec)
     page_url = reverse("portal:casemgmt_portal_medications", kwargs={"org": in_org.slug})
     bad = portal.post(page_url, {"medication": str(medication.public_id)})
     assert bad.status_code == 400
@@ -355,7 +359,9 @@ def test_client_reports_adherence(portal, in_org, client_rec, plan):
 
 
 def test_client_appointments_page(portal, in_org, client_rec):
-    factories.appointment_for(client_rec, telehealth_url="https://meet.example.com/x", location="")
+    factories.AppointmentFactory(
+        client=client_rec, telehealth_url="https://meet.example.com/x", location=""
+    )
     page = portal.get(reverse("portal:casemgmt_portal_appointments", kwargs={"org": in_org.slug}))
     assert "Join the telehealth visit" in page.content.decode()
 
@@ -365,11 +371,11 @@ def test_client_appointments_page(portal, in_org, client_rec):
 
 def _fill_case(client_rec, plan, n):
     for i in range(n):
-        goal = factories.goal_for(plan, title=f"Goal {i}")
-        factories.step_for(goal)
-        provider = factories.provider_for(client_rec, name=f"Provider {i}")
-        factories.appointment_for(client_rec, provider=provider)
-        factories.medication_for(client_rec, name=f"Med {i}", prescriber=provider)
+        goal = factories.GoalFactory(plan=plan, title=f"Goal {i}")
+        factories.GoalStepFactory(goal=goal)
+        provider = factories.ProviderFactory(client=client_rec, name=f"Provider {i}")
+        factories.AppointmentFactory(client=client_rec, provider=provider)
+        factories.MedicationFactory(client=client_rec, name=f"Med {i}", prescriber=provider)
 
 
 # Every staff page starts with: organization, session, user, membership; and ends
@@ -393,7 +399,6 @@ def test_case_page_queries_are_fixed_and_do_not_grow(cm_client, in_org, client_r
 
 
 def test_gaps_board_and_dashboard_query_counts_do_not_grow(cm_client, in_org, client_rec, plan):
-    from continuum.people.models import CareTeamMember
 
     client_rec.co_occurring_conditions = ["depression"]
     client_rec.save()
@@ -408,10 +413,10 @@ def test_gaps_board_and_dashboard_query_counts_do_not_grow(cm_client, in_org, cl
             assert cm_client.get(page).status_code == 200
     for _ in range(3):
         other = ClientFactory(organization=in_org, co_occurring_conditions=["anxiety"])
-        CareTeamMember.objects.create(
+        CareTeamMemberFactory(
             organization=in_org, client=other, membership=plan.case_manager, role=Role.CASE_MANAGER
         )
-        factories.plan_for(other, case_manager=plan.case_manager)
+        factories.CarePlanFactory(client=other, case_manager=plan.case_manager)
     gaps_scan(organization=in_org)
     assert Gap.objects.filter(resolved_at__isnull=True).count() == 4
     for page, expected in (board, dashboard):
@@ -421,7 +426,7 @@ def test_gaps_board_and_dashboard_query_counts_do_not_grow(cm_client, in_org, cl
 
 
 def test_printable_plan_has_print_css(cm_client, in_org, client_rec, plan):
-    factories.goal_for(plan, title="Stable housing")
+    factories.GoalFactory(plan=plan, title="Stable housing")
     response = cm_client.get(case_url("casemgmt_plan_print", in_org, client_rec))
     body = response.content.decode()
     assert "casemanagement/print.css" in body and "Stable housing" in body

@@ -1,55 +1,61 @@
-"""Coaching test objects. Call inside an organization scope."""
+"""Coaching test objects."""
 
 from datetime import timedelta
 
+import factory
 from django.utils import timezone
+from django_scopes import scope
 
 from coaching.models import Alert, AlertCause, Engagement, EngagementStatus
-from continuum.people.models import CareTeamMember, Client
-from continuum.tenancy.models import Membership, Role
-from tests.factories import UserFactory
+from continuum.people.models import CareTeamMember
+from continuum.tenancy.models import Role
+from tests.factories import MembershipFactory, OrganizationFactory, TenantFactory
+from tests.people.factories import ClientFactory
 
 
-def make_client(org, **values) -> Client:
-    values.setdefault("first_name", "Jordan")
-    values.setdefault("last_name", "Reyes")
-    return Client.objects.create(organization=org, **values)
+class CoachFactory(MembershipFactory):
+    roles = factory.LazyFunction(lambda: [Role.SOBER_COACH])
 
 
-def make_coach(org, user=None) -> Membership:
-    return Membership.objects.create(
-        organization=org, user=user or UserFactory(), roles=[Role.SOBER_COACH]
-    )
+class EngagementFactory(TenantFactory):
+    """An engagement active for ten days; an active or paused one has put its coach on
+    the client's care team, as activation does."""
 
+    class Meta:
+        model = Engagement
+        skip_postgeneration_save = True
 
-def make_engagement(org, *, client=None, coach=None, status=EngagementStatus.ACTIVE, **values):
-    now = timezone.now()
-    values.setdefault("starts_on", timezone.localdate(now) - timedelta(days=10))
-    engagement = Engagement.objects.create(
-        organization=org,
-        client=client or make_client(org),
-        coach=coach if coach is not None else make_coach(org),
-        status=status,
-        activated_at=now - timedelta(days=10) if status != "proposed" else None,
-        **values,
-    )
-    if status in (EngagementStatus.ACTIVE, EngagementStatus.PAUSED):
-        # As activation does: the coach joins the client's care team.
-        CareTeamMember.objects.get_or_create(
-            organization=org,
-            client=engagement.client,
-            membership=engagement.coach,
-            role=Role.SOBER_COACH,
-            defaults={"started_on": values["starts_on"]},
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    coach = factory.SubFactory(CoachFactory, organization=factory.SelfAttribute("..organization"))
+    status = EngagementStatus.ACTIVE
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
+    activated_at = factory.LazyAttribute(
+        lambda e: (
+            None if e.status == EngagementStatus.PROPOSED else timezone.now() - timedelta(days=10)
         )
-    return engagement
-
-
-def engagement_for_matrix(org) -> Engagement:
-    return make_engagement(org)
-
-
-def alert_for_matrix(org) -> Alert:
-    return Alert.objects.create(
-        organization=org, engagement=make_engagement(org), cause=AlertCause.HELP_NOW
     )
+
+    @factory.post_generation
+    def care_team(obj, create, extracted, **kwargs):
+        if not create or obj.status not in (EngagementStatus.ACTIVE, EngagementStatus.PAUSED):
+            return
+        with scope(organization=obj.organization_id):
+            CareTeamMember.objects.get_or_create(
+                organization=obj.organization,
+                client=obj.client,
+                membership=obj.coach,
+                role=Role.SOBER_COACH,
+                defaults={"started_on": obj.starts_on},
+            )
+
+
+class AlertFactory(TenantFactory):
+    class Meta:
+        model = Alert
+
+    organization = factory.SubFactory(OrganizationFactory)
+    engagement = factory.SubFactory(
+        EngagementFactory, organization=factory.SelfAttribute("..organization")
+    )
+    cause = AlertCause.HELP_NOW

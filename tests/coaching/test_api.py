@@ -8,8 +8,8 @@ from django_scopes import scope
 
 from coaching.models import Alert, AlertCause, AlertStatus, CheckIn, Contact
 from continuum.tenancy.models import Membership, Role
-
-from .factories import make_client, make_engagement
+from tests.coaching.factories import AlertFactory, EngagementFactory
+from tests.people.factories import ClientFactory
 
 NOON = datetime(2026, 11, 12, 12, 0, tzinfo=ZoneInfo("America/New_York"))
 
@@ -18,8 +18,13 @@ NOON = datetime(2026, 11, 12, 12, 0, tzinfo=ZoneInfo("America/New_York"))
 def engagement(org, members):
     with scope(organization=org.pk):
         coach = Membership.objects.get(organization=org, user=members[Role.SOBER_COACH])
-        client = make_client(org, portal_user=members[Role.CLIENT])
-        return make_engagement(org, client=client, coach=coach)
+        client = ClientFactory(
+            organization=org,
+            portal_user=members[Role.CLIENT],
+            first_name="Jordan",
+            last_name="Reyes",
+        )
+        return EngagementFactory(organization=org, client=client, coach=coach)
 
 
 def api(name, org, **kwargs):
@@ -88,9 +93,7 @@ def test_client_checks_in_through_the_api(client, org, members, engagement):
 
 def test_alerts_list_and_acknowledge(client, org, members, engagement):
     with scope(organization=org.pk):
-        alert = Alert.objects.create(
-            organization=org, engagement=engagement, cause=AlertCause.NO_CONTACT
-        )
+        alert = AlertFactory(organization=org, engagement=engagement, cause=AlertCause.NO_CONTACT)
     client.force_login(members[Role.SOBER_COACH])
     assert client.get(api("coaching_alerts", org)).json()["results"][0]["cause"] == "no_contact"
     response = client.post(

@@ -21,8 +21,8 @@ from continuum.care.services import handoff_execute, safety_escalations_run
 from continuum.notifications.models import Notification
 from continuum.people.models import CareTeamMember
 from continuum.tenancy.models import Membership, Role
-
-from .factories import make_client, make_coach
+from tests.coaching.factories import CoachFactory
+from tests.people.factories import CareTeamMemberFactory, ClientFactory
 
 NY = ZoneInfo("America/New_York")
 
@@ -37,8 +37,8 @@ def world(in_org, members):
     org = in_org
     coach = Membership.objects.get(organization=org, user=members[Role.SOBER_COACH])
     manager = Membership.objects.get(organization=org, user=members[Role.CASE_MANAGER])
-    client = make_client(org)
-    CareTeamMember.objects.create(
+    client = ClientFactory(organization=org)
+    CareTeamMemberFactory(
         organization=org,
         client=client,
         membership=manager,
@@ -329,7 +329,7 @@ def test_help_now_outside_the_coachs_hours_asks_the_next_person_first(world):
 
 
 def test_help_now_without_an_engagement_still_reaches_someone(world, members):
-    client = make_client(world["org"])
+    client = ClientFactory(organization=world["org"])
     with time_machine.travel(at(2, 11), tick=False):
         assert services.help_request(actor=None, client=client) is None
     [event] = SafetyEvent.objects.filter(client=client)
@@ -455,11 +455,11 @@ def test_entering_aftercare_proposes_an_engagement_with_a_matching_coach(in_org,
     from continuum.care.services import episode_open, episode_transition
 
     org = in_org
-    spanish = make_coach(org)
+    spanish = CoachFactory(organization=org)
     services.coach_profile_save(actor=None, membership=spanish, languages=["es", "en"])
-    english = make_coach(org)
+    english = CoachFactory(organization=org)
     services.coach_profile_save(actor=None, membership=english, languages=["en"])
-    client = make_client(org, first_name="Lucía", preferred_language="es")
+    client = ClientFactory(organization=org, first_name="Lucía", preferred_language="es")
     actor = members[Role.ORG_ADMIN]
     episode = episode_open(actor=actor, client=client, phase=Phase.RESIDENTIAL)
     transition = episode_transition(

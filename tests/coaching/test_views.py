@@ -18,9 +18,10 @@ from coaching.models import (
 )
 from continuum.notifications.models import Notification
 from continuum.tenancy.models import Membership, Role
+from tests.coaching.factories import AlertFactory, EngagementFactory
+from tests.factories import MembershipFactory
+from tests.people.factories import ClientFactory
 from tests.queries import assert_queries
-
-from .factories import make_client, make_engagement
 
 NY = ZoneInfo("America/New_York")
 NOON = datetime(2026, 11, 12, 12, 0, tzinfo=NY)
@@ -30,8 +31,13 @@ NOON = datetime(2026, 11, 12, 12, 0, tzinfo=NY)
 def setup(org, members):
     with scope(organization=org.pk):
         coach = Membership.objects.get(organization=org, user=members[Role.SOBER_COACH])
-        client = make_client(org, portal_user=members[Role.CLIENT])
-        engagement = make_engagement(org, client=client, coach=coach)
+        client = ClientFactory(
+            organization=org,
+            portal_user=members[Role.CLIENT],
+            first_name="Jordan",
+            last_name="Reyes",
+        )
+        engagement = EngagementFactory(organization=org, client=client, coach=coach)
         services.plan_save(
             actor=None,
             engagement=engagement,
@@ -170,7 +176,7 @@ def test_contact_bad_input_is_refused_with_field_errors(client, org, members, se
 
 def test_case_manager_acknowledges_an_escalated_alert(client, org, members, setup):
     with scope(organization=org.pk):
-        alert = Alert.objects.create(
+        alert = AlertFactory(
             organization=org, engagement=setup["engagement"], cause=AlertCause.MISSED_CHECKIN
         )
     client.force_login(members[Role.ORG_ADMIN])
@@ -202,9 +208,7 @@ def test_coach_without_the_engagement_gets_404(client, org, setup):
     from tests.factories import UserFactory
 
     with scope(organization=org.pk):
-        other = Membership.objects.create(
-            organization=org, user=UserFactory(), roles=[Role.SOBER_COACH]
-        )
+        other = MembershipFactory(organization=org, user=UserFactory(), roles=[Role.SOBER_COACH])
     client.force_login(other.user)
     e = setup["engagement"]
     assert (
@@ -223,8 +227,12 @@ DASHBOARD_QUERIES = 10
 def _add_engagements(org, coach, n):
     with scope(organization=org.pk):
         for i in range(n):
-            e = make_engagement(org, client=make_client(org, last_name=f"Client{i}"), coach=coach)
-            Alert.objects.create(organization=org, engagement=e, cause=AlertCause.CRAVING)
+            e = EngagementFactory(
+                organization=org,
+                client=ClientFactory(organization=org, last_name=f"Client{i}", first_name="Jordan"),
+                coach=coach,
+            )
+            AlertFactory(organization=org, engagement=e, cause=AlertCause.CRAVING)
             CheckIn.objects.create(
                 organization=org,
                 engagement=e,
@@ -271,7 +279,7 @@ def test_dashboard_computes_each_risk_indicator(client, org, members, setup):
     e = setup["engagement"]
     today = NOON.date()
     with scope(organization=org.pk):
-        Alert.objects.create(organization=org, engagement=e, cause=AlertCause.CRAVING)
+        AlertFactory(organization=org, engagement=e, cause=AlertCause.CRAVING)
         Contact.objects.create(
             organization=org,
             engagement=e,
@@ -343,7 +351,7 @@ def test_dashboard_records_a_read_of_each_alert_and_hard_day_shown(client, org, 
 
     e = setup["engagement"]
     with scope(organization=org.pk):
-        alert = Alert.objects.create(organization=org, engagement=e, cause=AlertCause.CRAVING)
+        alert = AlertFactory(organization=org, engagement=e, cause=AlertCause.CRAVING)
         day = HighRiskEvent.objects.create(
             organization=org,
             engagement=e,
@@ -420,7 +428,7 @@ def test_engagement_detail_query_count_does_not_grow(client, org, members, setup
                 started_at=datetime(2026, 11, day, 9, tzinfo=NY),
                 duration_minutes=15,
             )
-            Alert.objects.create(
+            AlertFactory(
                 organization=org, engagement=e, cause=AlertCause.CRAVING, status=AlertStatus.CLEARED
             )
     with assert_queries(DETAIL_QUERIES, label="engagement detail"):
@@ -430,7 +438,7 @@ def test_engagement_detail_query_count_does_not_grow(client, org, members, setup
 
 def test_propose_engagement_page(client, org, members, setup):
     with scope(organization=org.pk):
-        other = make_client(org, first_name="Alex", last_name="Moss")
+        other = ClientFactory(organization=org, first_name="Alex", last_name="Moss")
     client.force_login(members[Role.ORG_ADMIN])
     target = url("staff:coaching_engagement_new", org)
     bad = client.post(

@@ -1,6 +1,6 @@
 import pytest
 
-from .factories import make_client, make_family_member
+from tests.people.factories import ClientFactory, FamilyMemberFactory
 
 
 @pytest.fixture(autouse=True)
@@ -12,9 +12,13 @@ def _media(settings, tmp_path):
 @pytest.fixture
 def person(org, members, in_org):
     """The client in care, with a portal account (the `client` role member)."""
-    return make_client(org, portal_user=members["client"])
+    return ClientFactory(
+        organization=org, portal_user=members["client"], first_name="Jordan", last_name="Reyes"
+    )
 
 
 @pytest.fixture
 def mother(org, person):
-    return make_family_member(org, person, first_name="Ana", last_name="Reyes")
+    return FamilyMemberFactory(
+        organization=org, related_to=person, first_name="Ana", last_name="Reyes"
+    )

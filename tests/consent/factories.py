@@ -2,50 +2,44 @@
 
 from datetime import timedelta
 
+import factory
 from django.utils import timezone
 
 from continuum.consent.models import Consent, InformationCategory, Purpose, RecipientKind
-from continuum.people.models import Client, FamilyMember, FamilyRelationship
+from continuum.consent.services import CONTENT_FIELDS
+from tests.people.factories import ClientFactory, ClientRecordFactory
 
 
-def make_client(org, **values) -> Client:
-    values = {"first_name": "Jordan", "last_name": "Reyes", **values}
-    return Client.objects.create(organization=org, **values)
+class ConsentFactory(ClientRecordFactory):
+    """A consent signed on the portal; the `unsigned` trait leaves the signature out."""
 
+    class Meta:
+        model = Consent
 
-def make_family_member(org, client, **values) -> FamilyMember:
-    values = {"first_name": "Ana", "last_name": "Reyes", **values}
-    member = FamilyMember.objects.create(organization=org, **values)
-    FamilyRelationship.objects.create(
-        organization=org, client=client, family_member=member, relationship="parent"
+    disclosing_program = "Harbor Recovery residential program"
+    information_categories = factory.LazyFunction(
+        lambda: [InformationCategory.ATTENDANCE, InformationCategory.PROGRESS]
     )
-    return member
+    information_detail = ""
+    recipient_kind = RecipientKind.NAMED_ORGANIZATION
+    recipient_name = "Bayside Outpatient Clinic"
+    recipient_family_member = None
+    purposes = factory.LazyFunction(lambda: [Purpose.TREATMENT, Purpose.CARE_COORDINATION])
+    purpose_detail = ""
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=180))
+    expiration_event = ""
+    signature_method = "portal"
+    signed_name = factory.LazyAttribute(lambda consent: consent.client.display_name)
+    signed_at = factory.LazyFunction(timezone.now)
+    revocation_acknowledged = True
+
+    class Params:
+        unsigned = factory.Trait(
+            signature_method="", signed_name="", signed_at=None, revocation_acknowledged=False
+        )
 
 
 def consent_values(**overrides) -> dict:
-    values = {
-        "disclosing_program": "Harbor Recovery residential program",
-        "information_categories": [InformationCategory.ATTENDANCE, InformationCategory.PROGRESS],
-        "information_detail": "",
-        "recipient_kind": RecipientKind.NAMED_ORGANIZATION,
-        "recipient_name": "Bayside Outpatient Clinic",
-        "recipient_family_member": None,
-        "purposes": [Purpose.TREATMENT, Purpose.CARE_COORDINATION],
-        "purpose_detail": "",
-        "expires_on": timezone.localdate() + timedelta(days=180),
-        "expiration_event": "",
-    }
-    values.update(overrides)
-    return values
-
-
-def signed_consent(*, org, client, **overrides) -> Consent:
-    signature = {
-        "signature_method": "portal",
-        "signed_name": client.display_name,
-        "signed_at": timezone.now(),
-        "revocation_acknowledged": True,
-    }
-    signature.update({k: overrides.pop(k) for k in list(overrides) if k in signature})
-    values = consent_values(**overrides)
-    return Consent.objects.create(organization=org, client=client, **values, **signature)
+    """The consent's elements as the consent service takes them: the factory's, unsigned."""
+    consent = ConsentFactory.build(client=ClientFactory.build(), **overrides)
+    return {name: getattr(consent, name) for name in [*CONTENT_FIELDS, *overrides]}

@@ -4,9 +4,9 @@ from django.urls import reverse
 from continuum.audit.models import AuditEvent
 from continuum.consent.models import Consent
 from continuum.consent.services import disclosure_record
+from tests.consent.factories import ConsentFactory
+from tests.people.factories import ClientFactory, FamilyMemberFactory
 from tests.queries import assert_queries
-
-from .factories import signed_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def _url(name, org, client, **kwargs):
 
 
 def test_list_and_create_consents(client, org, admin_user, person, mother):
-    signed_consent(org=org, client=person)
+    ConsentFactory(client=person)
     client.force_login(admin_user)
     url = _url("client_consent_list", org, person)
     assert [c["status"] for c in client.get(url).json()["results"]] == ["active"]
@@ -56,7 +56,7 @@ def test_create_with_missing_elements_names_each(client, org, admin_user, person
 
 
 def test_revoke(client, org, admin_user, person):
-    consent = signed_consent(org=org, client=person)
+    consent = ConsentFactory(client=person)
     client.force_login(admin_user)
     url = _url("client_consent_revoke", org, person, consent_id=consent.public_id)
     assert client.post(url).json()["status"] == "revoked"
@@ -66,7 +66,7 @@ def test_revoke(client, org, admin_user, person):
 
 
 def test_disclosures_list_is_audited_and_constant_in_queries(client, org, admin_user, person):
-    consent = signed_consent(org=org, client=person)
+    consent = ConsentFactory(client=person)
     disclosure_record(
         actor=admin_user, consent=consent, recipient="Bayside", description="d", purpose="treatment"
     )
@@ -99,9 +99,13 @@ def test_portal_roles_cannot_use_the_staff_api(client, org, members, person):
 
 
 def test_create_naming_an_unlinked_family_member_is_refused(client, org, admin_user, person):
-    from .factories import make_client, make_family_member
 
-    stranger = make_family_member(org, make_client(org, first_name="Sam"))
+    stranger = FamilyMemberFactory(
+        organization=org,
+        related_to=ClientFactory(organization=org, first_name="Sam", last_name="Reyes"),
+        first_name="Ana",
+        last_name="Reyes",
+    )
     client.force_login(admin_user)
     response = client.post(
         _url("client_consent_list", org, person),

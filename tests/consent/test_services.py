@@ -26,8 +26,9 @@ from continuum.consent.services import (
     disclosure_record,
 )
 from continuum.consent.uploads import MAX_SCAN_BYTES
+from tests.people.factories import ClientFactory, FamilyMemberFactory
 
-from .factories import consent_values, make_client, signed_consent
+from .factories import ConsentFactory, consent_values
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +160,7 @@ def test_client_signs_in_the_portal_with_time_and_ip(org, members, person):
 
 
 def test_a_valid_consent_passes_the_gate(org, person):
-    consent = signed_consent(org=org, client=person)
+    consent = ConsentFactory(client=person)
     assert _require(org, person, information=["attendance", "progress"]) == consent
     # Recipient names are matched without regard to case or surrounding spaces.
     assert _require(org, person, recipient_name=" bayside outpatient clinic ") == consent
@@ -177,7 +178,7 @@ def test_an_unsigned_consent_refuses(org, members, person):
 
 
 def test_an_expired_consent_refuses(org, person):
-    signed_consent(org=org, client=person, expires_on=timezone.localdate() + timedelta(days=3))
+    ConsentFactory(client=person, expires_on=timezone.localdate() + timedelta(days=3))
     assert _require(org, person)
     with (
         time_machine.travel(timezone.now() + timedelta(days=4)),
@@ -187,7 +188,7 @@ def test_an_expired_consent_refuses(org, person):
 
 
 def test_revocation_is_effective_immediately(org, members, person):
-    consent = signed_consent(org=org, client=person)
+    consent = ConsentFactory(client=person)
     assert _require(org, person) == consent
     consent_revoke(actor=members["client"], consent=consent)
     with pytest.raises(ConsentRequired, match="revoked"):
@@ -217,7 +218,7 @@ def test_revocation_is_effective_immediately(org, members, person):
     ],
 )
 def test_what_the_consent_does_not_cover_is_refused(org, person, request_overrides, reason):
-    signed_consent(org=org, client=person)
+    ConsentFactory(client=person)
     with pytest.raises(ConsentRequired) as refused:
         _require(org, person, **request_overrides)
     assert reason in refused.value.messages[0]
@@ -225,14 +226,13 @@ def test_what_the_consent_does_not_cover_is_refused(org, person, request_overrid
 
 
 def test_another_clients_consent_does_not_cover(org, person):
-    signed_consent(org=org, client=make_client(org, first_name="Sam"))
+    ConsentFactory(client=ClientFactory(organization=org, first_name="Sam", last_name="Reyes"))
     with pytest.raises(ConsentRequired):
         _require(org, person)
 
 
 def test_treating_providers_consent_covers_any_treating_provider(org, person):
-    consent = signed_consent(
-        org=org,
+    consent = ConsentFactory(
         client=person,
         recipient_kind=RecipientKind.TREATING_PROVIDERS,
         recipient_name="My treating providers",
@@ -270,10 +270,11 @@ def test_family_member_consent_is_for_that_family_member(org, members, person, m
         _require(org, person, recipient_name="Ana Reyes", recipient_family_member=mother, **family)
         == consent
     )
-    other = make_client(org, first_name="Sam")
-    from .factories import make_family_member
+    other = ClientFactory(organization=org, first_name="Sam", last_name="Reyes")
 
-    stranger = make_family_member(org, other, first_name="Ana", last_name="Reyes")
+    stranger = FamilyMemberFactory(
+        organization=org, related_to=other, first_name="Ana", last_name="Reyes"
+    )
     with pytest.raises(ConsentRequired):
         _require(
             org, person, recipient_name="Ana Reyes", recipient_family_member=stranger, **family
@@ -281,9 +282,13 @@ def test_family_member_consent_is_for_that_family_member(org, members, person, m
 
 
 def test_a_family_member_not_linked_to_the_client_cannot_be_named(org, members, person):
-    from .factories import make_family_member
 
-    unrelated = make_family_member(org, make_client(org, first_name="Sam"))
+    unrelated = FamilyMemberFactory(
+        organization=org,
+        related_to=ClientFactory(organization=org, first_name="Sam", last_name="Reyes"),
+        first_name="Ana",
+        last_name="Reyes",
+    )
     with pytest.raises(ValidationError) as refused:
         consent_create(
             actor=members["client"],
@@ -300,7 +305,7 @@ def test_a_family_member_not_linked_to_the_client_cannot_be_named(org, members, 
 
 
 def test_a_disclosure_records_the_accounting_row_with_the_notice(org, members, person):
-    consent = signed_consent(org=org, client=person)
+    consent = ConsentFactory(client=person)
     disclosure = disclosure_record(
         actor=members["case_manager"],
         consent=_require(org, person),
@@ -326,7 +331,7 @@ def test_a_disclosure_records_the_accounting_row_with_the_notice(org, members, p
 
 
 def test_a_disclosure_outside_the_consents_purpose_is_refused(org, members, person):
-    consent = signed_consent(org=org, client=person)
+    consent = ConsentFactory(client=person)
     with pytest.raises(ConsentRequired):
         disclosure_record(
             actor=members["case_manager"],

@@ -8,11 +8,10 @@ from django.utils import timezone
 from continuum.audit.models import AuditEvent
 from continuum.consent.models import Consent
 from continuum.consent.services import PART2_NOTICE, disclosure_record
-from continuum.people.models import CareTeamMember
 from continuum.tenancy.models import Membership, Role
+from tests.consent.factories import ConsentFactory
+from tests.people.factories import CareTeamMemberFactory, ClientFactory
 from tests.queries import assert_queries
-
-from .factories import make_client, signed_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +93,7 @@ def test_signing_without_acknowledging_the_right_to_revoke_is_refused(client, or
 
 
 def test_client_revokes_from_the_portal(client, org, members, person):
-    consent = signed_consent(org=org, client=person)
+    consent = ConsentFactory(client=person)
     client.force_login(members["client"])
     response = client.post(
         _portal("consent_revoke", org, consent_id=consent.public_id), follow=True
@@ -105,7 +104,9 @@ def test_client_revokes_from_the_portal(client, org, members, person):
 
 
 def test_client_cannot_reach_another_clients_consent(client, org, members, person):
-    other = signed_consent(org=org, client=make_client(org, first_name="Sam"))
+    other = ConsentFactory(
+        client=ClientFactory(organization=org, first_name="Sam", last_name="Reyes")
+    )
     client.force_login(members["client"])
     assert client.get(_portal("consent_detail", org, consent_id=other.public_id)).status_code == 404
     assert (
@@ -116,7 +117,7 @@ def test_client_cannot_reach_another_clients_consent(client, org, members, perso
 
 
 def test_client_sees_the_accounting_of_disclosures_with_the_notice(client, org, members, person):
-    consent = signed_consent(org=org, client=person)
+    consent = ConsentFactory(client=person)
     disclosure_record(
         actor=members["case_manager"],
         consent=consent,
@@ -133,14 +134,14 @@ def test_client_sees_the_accounting_of_disclosures_with_the_notice(client, org, 
 
 def test_portal_consent_list_query_count_is_constant(client, org, members, person):
     client.force_login(members["client"])
-    signed_consent(org=org, client=person)
+    ConsentFactory(client=person)
     url = _portal("consent_list", org)
     # 1 organization, 2 session, 3 user, 4 membership (middleware), 5 the client record,
     # 6 consents, 7 audit reads (one INSERT), 8 the header's organization switcher.
     with assert_queries(8, label="portal consents"):
         client.get(url)
     for n in range(5):
-        signed_consent(org=org, client=person, recipient_name=f"Clinic {n}")
+        ConsentFactory(client=person, recipient_name=f"Clinic {n}")
     with assert_queries(8, label="portal consents, more rows"):
         assert client.get(url).content.decode().count("Clinic ") >= 5
 
@@ -151,7 +152,7 @@ def test_portal_consent_list_query_count_is_constant(client, org, members, perso
 def test_staff_page_lists_consents_and_disclosures_and_audits_the_read(
     client, org, admin_user, person
 ):
-    consent = signed_consent(org=org, client=person)
+    consent = ConsentFactory(client=person)
     disclosure_record(
         actor=admin_user,
         consent=consent,
@@ -170,7 +171,7 @@ def test_staff_page_lists_consents_and_disclosures_and_audits_the_read(
 
 def test_staff_page_query_count_is_constant(client, org, admin_user, person):
     client.force_login(admin_user)
-    consent = signed_consent(org=org, client=person)
+    consent = ConsentFactory(client=person)
     url = _staff("client_consents", org, person)
     # 1 organization, 2 session, 3 user, 4 membership (middleware), 5 the visible client,
     # 6 consents, 7 disclosures with consent and actor, 8 audit reads (one INSERT),
@@ -178,7 +179,7 @@ def test_staff_page_query_count_is_constant(client, org, admin_user, person):
     with assert_queries(9, label="staff consents"):
         client.get(url)
     for n in range(4):
-        other = signed_consent(org=org, client=person, recipient_name=f"Clinic {n}")
+        other = ConsentFactory(client=person, recipient_name=f"Clinic {n}")
         disclosure_record(
             actor=admin_user,
             consent=other,
@@ -197,9 +198,7 @@ def test_staff_off_the_care_team_cannot_see_the_clients_consents(client, org, me
     client.force_login(members["sober_coach"])
     assert client.get(_staff("client_consents", org, person)).status_code == 404
     coach = Membership.objects.get(user=members["sober_coach"])
-    CareTeamMember.objects.create(
-        organization=org, client=person, membership=coach, role=Role.SOBER_COACH
-    )
+    CareTeamMemberFactory(organization=org, client=person, membership=coach, role=Role.SOBER_COACH)
     assert client.get(_staff("client_consents", org, person)).status_code == 200
 
 
@@ -246,13 +245,15 @@ def test_paper_consent_with_a_disguised_file_is_refused(client, org, admin_user,
 
 def test_scan_is_not_served_for_another_clients_url(client, org, admin_user, person):
     client.force_login(admin_user)
-    consent = signed_consent(org=org, client=make_client(org, first_name="Sam"))
+    consent = ConsentFactory(
+        client=ClientFactory(organization=org, first_name="Sam", last_name="Reyes")
+    )
     url = _staff("client_consent_scan", org, person, consent_id=consent.public_id)
     assert client.get(url).status_code == 404
 
 
 def test_staff_revokes_effective_immediately(client, org, admin_user, person):
-    consent = signed_consent(org=org, client=person)
+    consent = ConsentFactory(client=person)
     client.force_login(admin_user)
     response = client.post(
         _staff("client_consent_revoke", org, person, consent_id=consent.public_id)

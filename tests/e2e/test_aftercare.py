@@ -13,7 +13,7 @@ from continuum.care.models import CareEpisode, Phase, Task
 from continuum.care.services import episode_open
 from continuum.people.services import care_team_add
 from continuum.tenancy.models import Membership, Role
-from tests.coaching.factories import make_client
+from tests.people.factories import ClientFactory
 from tests.referrals.test_worker import worker  # noqa: F401  (a real Celery worker)
 
 TIMEOUT = 45
@@ -27,7 +27,7 @@ def test_discharge_to_aftercare_then_care_plan_and_accompanied_appointment(
 ):
     org = in_org
     case_manager = Membership.objects.get(organization=org, user=members[Role.CASE_MANAGER])
-    client = make_client(org, first_name="Jordan", last_name="Reyes")
+    client = ClientFactory(organization=org, first_name="Jordan", last_name="Reyes")
     episode_open(
         actor=None,
         client=client,

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from continuum.tenancy.models import Role
 from referrals.models import ImportJob, ImportStatus, Listing, Referral, ReferralStatus
-from tests.referrals.factories import make_listing
+from tests.referrals.factories import ListingFactory
 from tests.referrals.test_worker import worker  # noqa: F401  (a real Celery worker)
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "referrals" / "hsds_examples"
@@ -19,8 +19,10 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "referrals" / "hsds_examples"
 
 def test_family_finds_help_by_zip_and_staff_complete_the_referral(site, in_org, members):
     org = in_org
-    near = make_listing(org, name="Bayside Sober Coaching", zip_code="33139")
-    make_listing(org, name="Far Away Recovery House", zip_code="98101", kind="residential")
+    near = ListingFactory(organization=org, name="Bayside Sober Coaching", zip_code="33139")
+    ListingFactory(
+        organization=org, name="Far Away Recovery House", zip_code="98101", kind="residential"
+    )
 
     family = site.open(phone=True)
     family.visit(f"/{org.slug}/find/")

@@ -5,8 +5,8 @@ reads the reply. No page scrolls sideways at 390 px."""
 import re
 
 from continuum.messaging.models import Message
-from continuum.people.models import CareTeamMember, Client
 from continuum.tenancy.models import Membership, Role
+from tests.people.factories import CareTeamMemberFactory, ClientFactory
 
 
 def _fits_the_phone(page) -> bool:
@@ -16,10 +16,10 @@ def _fits_the_phone(page) -> bool:
 def test_client_and_coach_converse(site, in_org, members):
     org = in_org
     client_user, coach_user = members[Role.CLIENT], members[Role.SOBER_COACH]
-    client = Client.objects.create(
+    client = ClientFactory(
         organization=org, first_name="Jordan", last_name="Reyes", portal_user=client_user
     )
-    CareTeamMember.objects.create(
+    CareTeamMemberFactory(
         organization=org,
         client=client,
         membership=Membership.objects.get(organization=org, user=coach_user),

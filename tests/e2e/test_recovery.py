@@ -7,16 +7,19 @@ from continuum.care.models import OnCallShift, SafetyEvent
 from continuum.consent.models import ConsentStatus
 from continuum.consent.services import consent_create
 from continuum.tenancy.models import Membership, Role
-from tests.coaching.factories import make_client, make_engagement
+from tests.coaching.factories import EngagementFactory
 from tests.consent.factories import consent_values
+from tests.people.factories import ClientFactory
 
 
 def test_client_checks_in_asks_for_help_and_the_coach_sees_the_alerts(site, in_org, members):
     org = in_org
     client_user = members[Role.CLIENT]
-    client = make_client(org, first_name="Jordan", last_name="Reyes", portal_user=client_user)
+    client = ClientFactory(
+        organization=org, first_name="Jordan", last_name="Reyes", portal_user=client_user
+    )
     coach = Membership.objects.get(organization=org, user=members[Role.SOBER_COACH])
-    make_engagement(org, client=client, coach=coach)
+    EngagementFactory(organization=org, client=client, coach=coach)
     consent = consent_create(
         actor=members[Role.CASE_MANAGER], organization=org, client=client, **consent_values()
     )

@@ -6,22 +6,24 @@ import pytest
 from django.utils import timezone
 
 from casemanagement import instruments
-from casemanagement.models import Assessment, Contact, GoalStep
+from casemanagement.models import Assessment, Contact
 from coaching.models import Contact as CoachContact
-from continuum.care.models import CareEpisode, PhaseTransition
 from continuum.consent.models import InformationCategory
-from continuum.people.models import CareTeamMember, Client
+from continuum.people.models import Client
 from continuum.tenancy.models import Membership, Role
+from tests.care.factories import EpisodeFactory, PhaseTransitionFactory
 from tests.casemanagement.factories import (
-    appointment_for,
-    goal_for,
-    medication_for,
-    plan_for,
-    provider_for,
+    AppointmentFactory,
+    CarePlanFactory,
+    GoalFactory,
+    GoalStepFactory,
+    MedicationFactory,
+    ProviderFactory,
 )
-from tests.coaching.factories import make_engagement
-from tests.consent.factories import make_family_member, signed_consent
-from tests.referrals.factories import make_listing, make_referral
+from tests.coaching.factories import EngagementFactory
+from tests.consent.factories import ConsentFactory
+from tests.people.factories import CareTeamMemberFactory, ClientFactory, FamilyMemberFactory
+from tests.referrals.factories import ListingFactory, ReferralFactory
 
 RECIPIENT = "Bayside Outpatient Clinic"
 ALL_CATEGORIES = [
@@ -57,7 +59,7 @@ def populate(org, members) -> Client:
     now = timezone.now()
     case_manager = Membership.objects.get(organization=org, user=members[Role.CASE_MANAGER])
     coach = Membership.objects.get(organization=org, user=members[Role.SOBER_COACH])
-    client = Client.objects.create(
+    client = ClientFactory(
         organization=org,
         first_name="Jordan",
         last_name="Reyes",
@@ -66,13 +68,18 @@ def populate(org, members) -> Client:
         email="jordan@example.com",
         phone="+1 305 555 0101",
         zip_code="33139",
+        primary_substances=[],
     )
-    make_family_member(org, client, email="ana@example.com")
+    FamilyMemberFactory(
+        organization=org,
+        related_to=client,
+        first_name="Ana",
+        last_name="Reyes",
+        email="ana@example.com",
+    )
     for membership, role in [(case_manager, Role.CASE_MANAGER), (coach, Role.SOBER_COACH)]:
-        CareTeamMember.objects.create(
-            organization=org, client=client, membership=membership, role=role
-        )
-    episode = CareEpisode.objects.create(
+        CareTeamMemberFactory(organization=org, client=client, membership=membership, role=role)
+    episode = EpisodeFactory(
         organization=org, client=client, phase="aftercare", opened_at=now - timedelta(days=60)
     )
     for days, (before, after) in zip(
@@ -85,33 +92,35 @@ def populate(org, members) -> Client:
         ],
         strict=True,
     ):
-        PhaseTransition.objects.create(
+        PhaseTransitionFactory(
             organization=org,
             episode=episode,
             from_phase=before,
             to_phase=after,
             at=now - timedelta(days=days),
         )
-    plan = plan_for(
-        client,
+    plan = CarePlanFactory(
+        client=client,
         case_manager=case_manager,
         episode=episode,
         recommendations="IOP three times a week; weekly therapy.",
     )
-    goal = goal_for(plan, measure="Signed lease")
-    GoalStep.objects.create(
+    goal = GoalFactory(plan=plan, measure="Signed lease")
+    GoalStepFactory(
         organization=org,
         goal=goal,
         description="Tour two houses",
         owner="client",
         due_on=now.date() + timedelta(days=7),
     )
-    goal_for(plan, domain="recovery", title="Attend four meetings a week", status="achieved")
-    therapist = provider_for(client)
-    appointment_for(client, provider=therapist, accompanied_by=case_manager)
-    appointment_for(client, starts_at=now - timedelta(days=3), status="attended")
-    medication_for(client, prescriber=therapist, is_moud=True)
-    medication_for(client, name="Sertraline", dose="50 mg", ended_on=now.date())
+    GoalFactory(
+        plan=plan, domain="recovery", title="Attend four meetings a week", status="achieved"
+    )
+    therapist = ProviderFactory(client=client)
+    AppointmentFactory(client=client, provider=therapist, accompanied_by=case_manager)
+    AppointmentFactory(client=client, starts_at=now - timedelta(days=3), status="attended")
+    MedicationFactory(client=client, prescriber=therapist, is_moud=True)
+    MedicationFactory(client=client, name="Sertraline", dose="50 mg", ended_on=now.date())
     author = members[Role.CASE_MANAGER]
     _assessment(client, "phq9", author)
     _assessment(client, "gad7", author)
@@ -131,7 +140,7 @@ def populate(org, members) -> Client:
         summary="Coordinated intake",
         author=author,
     )
-    engagement = make_engagement(org, client=client, coach=coach, episode=episode)
+    engagement = EngagementFactory(organization=org, client=client, coach=coach, episode=episode)
     CoachContact.objects.create(
         organization=org,
         engagement=engagement,
@@ -140,11 +149,11 @@ def populate(org, members) -> Client:
         duration_minutes=30,
         logged_by=members[Role.SOBER_COACH],
     )
-    listing = make_listing(org, name="Bayside IOP", kind="iop_php", phone="+1 305 555 0199")
-    make_referral(org, listing=listing, client=client, note="Starts Monday")
-    signed_consent(
-        org=org, client=client, recipient_name=RECIPIENT, information_categories=ALL_CATEGORIES
+    listing = ListingFactory(
+        organization=org, name="Bayside IOP", kind="iop_php", phone="+1 305 555 0199"
     )
+    ReferralFactory(organization=org, listing=listing, client=client, note="Starts Monday")
+    ConsentFactory(client=client, recipient_name=RECIPIENT, information_categories=ALL_CATEGORIES)
     return client
 
 

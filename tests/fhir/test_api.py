@@ -7,8 +7,8 @@ from rest_framework.test import APIClient
 from continuum.audit.models import AuditEvent
 from continuum.consent.models import Disclosure
 from continuum.tenancy.models import Role
-from tests.consent.factories import make_client
 from tests.factories import api_token
+from tests.people.factories import ClientFactory
 from tests.queries import assert_queries
 
 from .conftest import RECIPIENT, populate
@@ -27,6 +27,17 @@ def _url(name, **kwargs):
 @pytest.fixture
 def admin_api(members):
     return _api(members[Role.ORG_ADMIN])
+
+
+def _export(api, client, **body):
+    """POST the $export operation for `client` as `api`: by default to the recipient and
+    purpose the populated client's consent names."""
+    body = body or {
+        "recipient_kind": "named_organization",
+        "recipient_name": RECIPIENT,
+        "purpose": "care_coordination",
+    }
+    return api.post(_url("patient_export", fhir_patient_id=client.public_id), body, format="json")
 
 
 def test_capability_statement(admin_api, org):
@@ -52,7 +63,7 @@ def test_capability_statement(admin_api, org):
 def test_search_by_patient_and_id_returns_a_searchset(
     full_client, admin_api, in_org, resource_type
 ):
-    make_client(in_org, first_name="Other")  # not this patient
+    ClientFactory(organization=in_org, first_name="Other", last_name="Reyes")  # not this patient
     param = "_id" if resource_type == "Patient" else "patient"
     value = full_client.public_id if param == "_id" else f"Patient/{full_client.public_id}"
     response = admin_api.get(
@@ -108,7 +119,7 @@ def test_reads_are_audited(full_client, admin_api, members):
 
 
 def test_staff_see_only_their_care_teams_clients(full_client, members, in_org):
-    stranger_client = make_client(in_org, first_name="Casey")
+    stranger_client = ClientFactory(organization=in_org, first_name="Casey", last_name="Reyes")
     coach_api = _api(members[Role.SOBER_COACH])  # on full_client's care team only
     body = coach_api.get(_url("Patient_search")).json()
     assert [e["resource"]["id"] for e in body["entry"]] == [str(full_client.public_id)]
@@ -129,12 +140,12 @@ def test_bad_search_input_is_an_operation_outcome(admin_api, org):
 
 
 def test_search_query_count_does_not_grow_with_patients(admin_api, in_org):
-    make_client(in_org)
+    ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
     # organization, token + user, membership, clients, one audit insert for the page
     with assert_queries(5, label="one patient") as one:
         admin_api.get(_url("Patient_search"))
     for i in range(5):
-        make_client(in_org, first_name=f"P{i}")
+        ClientFactory(organization=in_org, first_name=f"P{i}", last_name="Reyes")
     with assert_queries(len(one.captured_queries), label="six patients"):
         body = admin_api.get(_url("Patient_search")).json()
     assert body["total"] == 6
@@ -142,15 +153,7 @@ def test_search_query_count_does_not_grow_with_patients(admin_api, in_org):
 
 def test_export_operation_returns_the_bundle_and_records_the_disclosure(full_client, members):
     api = _api(members[Role.CASE_MANAGER])
-    response = api.post(
-        _url("patient_export", fhir_patient_id=full_client.public_id),
-        {
-            "recipient_kind": "named_organization",
-            "recipient_name": RECIPIENT,
-            "purpose": "care_coordination",
-        },
-        format="json",
-    )
+    response = _export(api, full_client)
     assert response.status_code == 200, response.content
     assert response["Content-Type"].startswith("application/fhir+json")
     Bundle.model_validate(response.json())
@@ -159,14 +162,12 @@ def test_export_operation_returns_the_bundle_and_records_the_disclosure(full_cli
 
 def test_export_without_consent_is_refused(full_client, members):
     api = _api(members[Role.CASE_MANAGER])
-    response = api.post(
-        _url("patient_export", fhir_patient_id=full_client.public_id),
-        {
-            "recipient_kind": "named_organization",
-            "recipient_name": "Acme Insurance",
-            "purpose": "payment",
-        },
-        format="json",
+    response = _export(
+        api,
+        full_client,
+        recipient_kind="named_organization",
+        recipient_name="Acme Insurance",
+        purpose="payment",
     )
     assert response.status_code == 403
     body = response.json()
@@ -182,11 +183,7 @@ def test_export_without_consent_is_refused(full_client, members):
 
 def test_export_bad_input_names_the_fields(full_client, members):
     api = _api(members[Role.CASE_MANAGER])
-    response = api.post(
-        _url("patient_export", fhir_patient_id=full_client.public_id),
-        {"recipient_kind": "nobody"},
-        format="json",
-    )
+    response = _export(api, full_client, recipient_kind="nobody")
     assert response.status_code == 400
     diagnostics = response.json()["issue"][0]["diagnostics"]
     assert "recipient_kind:" in diagnostics and "recipient_name:" in diagnostics
@@ -206,6 +203,32 @@ def test_anonymous_gets_401_operation_outcome(org):
     assert response["WWW-Authenticate"] == "Token"
 
 
-def test_populate_is_reusable(in_org, members):
-    # The fixture builder works for a second client in the same organization.
-    populate(in_org, members)
+def _patient_references(value) -> set[str]:
+    if isinstance(value, dict):
+        return set().union(*map(_patient_references, value.values()))
+    if isinstance(value, list):
+        return set().union(*map(_patient_references, value))
+    if isinstance(value, str) and value.startswith("Patient/"):
+        return {value}
+    return set()
+
+
+def test_each_patients_export_carries_only_that_patients_records(full_client, members, in_org):
+    # A second client as fully recorded as the first, in the same organization: every
+    # record kind the export maps exists twice, once for each patient.
+    second = populate(in_org, members)
+    api = _api(members[Role.CASE_MANAGER])
+    bundles = {}
+    for client in (full_client, second):
+        response = _export(api, client)
+        assert response.status_code == 200, response.content
+        bundles[client] = response.json()
+
+    for client, bundle in bundles.items():
+        assert _patient_references(bundle) == {f"Patient/{client.public_id}"}
+    kinds = {
+        client: sorted(e["resource"]["resourceType"] for e in bundle["entry"])
+        for client, bundle in bundles.items()
+    }
+    assert kinds[full_client] == kinds[second]
+    assert {"Patient", "EpisodeOfCare", "CarePlan", "Appointment", "Consent"} <= set(kinds[second])

@@ -14,7 +14,7 @@ from continuum.consent.models import Purpose, RecipientKind
 from continuum.fhir.services import fhir_export_client
 from continuum.tenancy.models import Membership, Organization
 from continuum.tenancy.scoping import organization_scope
-from tests.consent.factories import signed_consent
+from tests.consent.factories import ConsentFactory
 
 from .conftest import ALL_CATEGORIES, RECIPIENT
 
@@ -30,8 +30,7 @@ def test_demo_aftercare_client_exports_a_valid_bundle_of_every_mapped_type():
             phase=Phase.AFTERCARE, client__last_name="Okafor"
         )
         client = episode.client
-        signed_consent(
-            org=organization,
+        ConsentFactory(
             client=client,
             recipient_name=RECIPIENT,
             information_categories=ALL_CATEGORIES,

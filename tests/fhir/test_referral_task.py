@@ -8,8 +8,8 @@ from fhir.resources.R4B.task import Task
 
 from referrals.fhir import TASK_BUSINESS_STATUS, referral_task
 from referrals.models import ReferralStatus
-from tests.consent.factories import make_client
-from tests.referrals.factories import make_referral
+from tests.people.factories import ClientFactory
+from tests.referrals.factories import ReferralFactory
 
 
 @pytest.mark.parametrize(
@@ -24,7 +24,9 @@ from tests.referrals.factories import make_referral
 )
 def test_referral_task_status_business_status_and_code(org, status, task_status):
     with scope(organization=org.pk):
-        referral = make_referral(org, client=make_client(org), status=status)
+        referral = ReferralFactory(
+            organization=org, client=ClientFactory(organization=org), status=status
+        )
         task = referral_task(referral)
     Task.model_validate(task)
     assert task["status"] == task_status

@@ -13,6 +13,9 @@ from continuum.consent.services import ConsentRequired, consent_revoke
 from continuum.fhir.mapping import NOTICE_EXTENSION
 from continuum.fhir.services import fhir_export_client
 from continuum.tenancy.models import Membership, Role
+from tests.casemanagement.factories import MedicationFactory
+from tests.consent.factories import ConsentFactory
+from tests.people.factories import ClientFactory
 
 from .conftest import RECIPIENT
 
@@ -155,12 +158,9 @@ def test_revoked_consent_refuses(full_client, members):
 
 
 def test_information_the_consent_does_not_cover_refuses(in_org, members):
-    from tests.consent.factories import make_client, signed_consent
 
-    client = make_client(in_org)
-    signed_consent(
-        org=in_org, client=client, recipient_name=RECIPIENT, information_categories=["medications"]
-    )
+    client = ClientFactory(organization=in_org)
+    ConsentFactory(client=client, recipient_name=RECIPIENT, information_categories=["medications"])
     with pytest.raises(ConsentRequired, match="Assessment scores"):
         _export(client, members[Role.ORG_ADMIN], information=["medications", "assessments"])
     assert not Disclosure.objects.exists()
@@ -174,11 +174,9 @@ def test_unknown_information_is_a_field_error(full_client, members):
 
 
 def test_another_organizations_records_never_join_the_export(full_client, members, other_org):
-    from tests.casemanagement.factories import medication_for
-    from tests.consent.factories import make_client
 
     with scope(organization=other_org.pk):
-        medication_for(make_client(other_org), name="Lear-only medication")
+        MedicationFactory(client=ClientFactory(organization=other_org), name="Lear-only medication")
     bundle, _ = _export(full_client, members[Role.CASE_MANAGER], information=["medications"])
     names = [
         e["resource"].get("medicationCodeableConcept", {}).get("text") for e in bundle["entry"]

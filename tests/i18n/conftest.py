@@ -11,17 +11,20 @@ from django.utils import timezone
 
 from coaching.models import RelapsePreventionPlan
 from continuum.care.models import Phase
-from continuum.consent.models import Consent
 from continuum.people.models import FamilyMember
 from continuum.tenancy.models import Role
 from continuum.tenancy.scoping import organization_scope
 from tests.care.factories import EpisodeFactory
 from tests.casemanagement import factories as casemgmt
-from tests.coaching.factories import make_client, make_engagement
-from tests.consent.factories import consent_values
-from tests.interventions.factories import intervention_for_matrix, participant_for
+from tests.coaching.factories import EngagementFactory
+from tests.consent.factories import ConsentFactory
+from tests.interventions.factories import (
+    InterventionFactory,
+    ParticipantFactory,
+)
 from tests.notifications.factories import NotificationFactory
-from tests.referrals.factories import make_listing, make_referral
+from tests.people.factories import ClientFactory
+from tests.referrals.factories import ListingFactory, ReferralFactory
 
 
 @dataclass
@@ -41,24 +44,30 @@ def world(org, members):
     # The organization's scope, time zone included: a medication started "today" must
     # be current on the organization's day, also late in its evening.
     with organization_scope(org):
-        client = make_client(org, portal_user=client_user, preferred_language="es")
+        client = ClientFactory(organization=org, portal_user=client_user, preferred_language="es")
         EpisodeFactory(client=client, organization=org, phase=Phase.AFTERCARE)
-        engagement = make_engagement(org, client=client)
+        engagement = EngagementFactory(organization=org, client=client)
         RelapsePreventionPlan.objects.create(
             organization=org, engagement=engagement, triggers=["Paydays"], warning_signs="—"
         )
-        plan = casemgmt.plan_for(client)
-        casemgmt.step_for(casemgmt.goal_for(plan))
-        casemgmt.appointment_for(client)
-        casemgmt.medication_for(client, refill_due_on=timezone.localdate() + timedelta(days=5))
-        consent = Consent.objects.create(organization=org, client=client, **consent_values())
-        intervention = intervention_for_matrix(org)
-        participant = participant_for(intervention, user=family_user, name="Ana Ruiz")
+        plan = casemgmt.CarePlanFactory(client=client)
+        casemgmt.GoalStepFactory(goal=casemgmt.GoalFactory(plan=plan))
+        casemgmt.AppointmentFactory(client=client)
+        casemgmt.MedicationFactory(
+            client=client, refill_due_on=timezone.localdate() + timedelta(days=5)
+        )
+        consent = ConsentFactory(client=client, unsigned=True)
+        intervention = InterventionFactory(organization=org)
+        participant = ParticipantFactory(
+            intervention=intervention, user=family_user, name="Ana Ruiz"
+        )
         family = FamilyMember.objects.get(pk=participant.family_member_id)
         family.preferred_language = "es"
         family.save(update_fields=["preferred_language"])
-        listing = make_listing(org, name="Bayside Family Group", kind="family_support")
-        make_referral(org, listing=listing, created_by=family_user)
+        listing = ListingFactory(
+            organization=org, name="Bayside Family Group", kind="family_support"
+        )
+        ReferralFactory(organization=org, listing=listing, created_by=family_user)
         world = World(
             client_record=client,
             family_member=family,

@@ -23,7 +23,11 @@ from continuum.people.models import FamilyMember
 from continuum.tenancy.models import Role
 from interventions import services as interventions
 from interventions.models import SessionKind
-from tests.interventions.factories import intervention_for_matrix, participant_for
+from tests.interventions.factories import (
+    InterventionFactory,
+    ParticipantFactory,
+)
+from tests.people.factories import FamilyMemberFactory
 
 NOW = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
 AT = "2026-12-03T20:30:00+00:00"  # 3:30 p.m. in Harbor's time zone (New York)
@@ -158,7 +162,7 @@ def readers(org, members, settings, tmp_path):
     every_channel = {kind: list(Channel.values) for kind in MESSAGES}
     with scope(organization=org.pk):
         for user, language in ((spanish, "es"), (english, "en")):
-            FamilyMember.objects.create(
+            FamilyMemberFactory(
                 organization=org,
                 first_name="Ana",
                 last_name="Ruiz",
@@ -229,8 +233,8 @@ def test_a_meeting_reminder_is_worded_for_the_family_whatever_the_staff_member_r
     who scheduled it."""
     family = members[Role.FAMILY_MEMBER]
     with scope(organization=org.pk):
-        intervention = intervention_for_matrix(org)
-        participant = participant_for(intervention, user=family)
+        intervention = InterventionFactory(organization=org)
+        participant = ParticipantFactory(intervention=intervention, user=family)
         FamilyMember.objects.filter(pk=participant.family_member_id).update(preferred_language="es")
         with translation.override("es"):
             interventions.session_schedule(

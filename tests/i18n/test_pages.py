@@ -11,7 +11,7 @@ from django_scopes import scope
 
 from continuum.notifications.models import CalendarFeed
 from continuum.tenancy.models import Role
-from tests.consent.factories import signed_consent
+from tests.consent.factories import ConsentFactory
 from tests.isolation.objects import URL_OBJECTS
 from tests.notifications.factories import calendar_feed_with_token
 
@@ -27,7 +27,7 @@ def _portal_routes() -> list[str]:
 
 
 def _signed_consent(world, org) -> str:
-    return str(signed_consent(org=org, client=world.client_record).public_id)
+    return str(ConsentFactory(client=world.client_record).public_id)
 
 
 def _own(attribute):

@@ -1,10 +1,11 @@
 """Intervention objects built directly, for tests that start mid-way through a case
 and for the isolation matrix."""
 
+import factory
 from django.utils import timezone
 
-from continuum.people.models import FamilyMember, Relationship
-from continuum.tenancy.models import Membership, Role
+from continuum.people.models import Relationship
+from continuum.tenancy.models import Role
 from interventions.models import (
     Intervention,
     InterventionRequest,
@@ -14,72 +15,92 @@ from interventions.models import (
     Urgency,
 )
 from tests.care.factories import EpisodeFactory
-from tests.factories import UserFactory
-from tests.people.factories import ClientFactory
+from tests.factories import MembershipFactory, OrganizationFactory, TenantFactory, UserFactory
+from tests.people.factories import ClientFactory, FamilyMemberFactory
 
 
-def request_for_matrix(org, **extra):
-    client = ClientFactory(organization=org)
-    episode = EpisodeFactory(client=client)
-    requester = FamilyMember.objects.create(
-        organization=org, first_name="Ana", last_name="Ruiz", email="ana@example.com"
+class InterventionistFactory(MembershipFactory):
+    roles = factory.LazyFunction(lambda: [Role.INTERVENTIONIST])
+
+
+class InterventionRequestFactory(TenantFactory):
+    """A parent's request this month, with the client's inquiry episode."""
+
+    class Meta:
+        model = InterventionRequest
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    episode = factory.SubFactory(EpisodeFactory, client=factory.SelfAttribute("..client"))
+    requester = factory.SubFactory(
+        FamilyMemberFactory,
+        organization=factory.SelfAttribute("..organization"),
+        first_name="Ana",
+        last_name="Ruiz",
+        email="ana@example.com",
     )
-    values = {
-        "organization": org,
-        "episode": episode,
-        "client": client,
-        "requester": requester,
-        "relationship": Relationship.PARENT,
-        "urgency": Urgency.THIS_MONTH,
-        "consent_to_contact": True,
-        **extra,
-    }
-    return InterventionRequest.objects.create(**values)
+    relationship = Relationship.PARENT
+    urgency = Urgency.THIS_MONTH
+    consent_to_contact = True
 
 
-def intervention_for_matrix(org, *, interventionist=None, **extra):
-    request = request_for_matrix(org, status="accepted")
-    if interventionist is None:
-        interventionist = Membership.objects.create(
-            organization=org, user=UserFactory(), roles=[Role.INTERVENTIONIST]
-        )
-    return Intervention.objects.create(
-        organization=org,
-        request=request,
-        episode=request.episode,
-        client=request.client,
-        interventionist=interventionist,
-        **extra,
+class InterventionFactory(TenantFactory):
+    """An intervention on an accepted request, led by a new interventionist."""
+
+    class Meta:
+        model = Intervention
+
+    organization = factory.SubFactory(OrganizationFactory)
+    request = factory.SubFactory(
+        InterventionRequestFactory,
+        organization=factory.SelfAttribute("..organization"),
+        status="accepted",
     )
-
-
-def participant_for(intervention, *, user=None, name="Ana Ruiz", **extra):
-    member = None
-    if user is not None:
-        member = FamilyMember.objects.create(
-            organization=intervention.organization,
-            first_name=name.split()[0],
-            last_name=name.split()[-1],
-            email=user.email,
-            portal_user=user,
-        )
-    return Participant.objects.create(
-        organization=intervention.organization,
-        intervention=intervention,
-        family_member=member,
-        name=name,
-        email=user.email if user else "",
-        role=ParticipantRole.FAMILY,
-        invited_at=timezone.now(),
-        portal_invited_at=timezone.now() if user else None,
-        **extra,
+    episode = factory.SelfAttribute("request.episode")
+    client = factory.SelfAttribute("request.client")
+    interventionist = factory.SubFactory(
+        InterventionistFactory, organization=factory.SelfAttribute("..organization")
     )
 
 
-def letter_for_matrix(org):
-    intervention = intervention_for_matrix(org)
-    author = UserFactory()
-    participant = participant_for(intervention, user=author)
-    return Letter.objects.create(
-        organization=org, participant=participant, author=author, body="Dear Sam"
+class ParticipantFactory(TenantFactory):
+    """A family participant, invited. Given `user`, the participant is that portal user's
+    family member and was invited to the portal too."""
+
+    class Meta:
+        model = Participant
+
+    class Params:
+        user = None
+
+    intervention = factory.SubFactory(InterventionFactory)
+    organization = factory.SelfAttribute("intervention.organization")
+    name = "Ana Ruiz"
+    family_member = factory.Maybe(
+        "user",
+        yes_declaration=factory.SubFactory(
+            FamilyMemberFactory,
+            organization=factory.SelfAttribute("..organization"),
+            first_name=factory.LazyAttribute(lambda m: m.factory_parent.name.split()[0]),
+            last_name=factory.LazyAttribute(lambda m: m.factory_parent.name.split()[-1]),
+            email=factory.SelfAttribute("..user.email"),
+            portal_user=factory.SelfAttribute("..user"),
+        ),
+        no_declaration=None,
     )
+    email = factory.LazyAttribute(lambda p: p.user.email if p.user else "")
+    role = ParticipantRole.FAMILY
+    invited_at = factory.LazyFunction(timezone.now)
+    portal_invited_at = factory.LazyAttribute(lambda p: timezone.now() if p.user else None)
+
+
+class LetterFactory(TenantFactory):
+    """A draft letter by a participant's own portal user."""
+
+    class Meta:
+        model = Letter
+
+    author = factory.SubFactory(UserFactory)
+    participant = factory.SubFactory(ParticipantFactory, user=factory.SelfAttribute("..author"))
+    organization = factory.SelfAttribute("participant.organization")
+    body = "Dear Sam"

@@ -4,12 +4,13 @@ from django_scopes import scope
 from rest_framework.test import APIClient
 
 from continuum.tenancy.models import Membership, Role
-from interventions.models import InterventionOutcome, Letter
-from tests.factories import UserFactory
+from interventions.models import InterventionOutcome
+from tests.factories import MembershipFactory, UserFactory
 from tests.interventions.factories import (
-    intervention_for_matrix,
-    participant_for,
-    request_for_matrix,
+    InterventionFactory,
+    InterventionRequestFactory,
+    LetterFactory,
+    ParticipantFactory,
 )
 from tests.queries import assert_queries
 
@@ -30,8 +31,10 @@ def as_user(api_client, user):
 
 def test_request_queue_lists_urgent_first(api_client, org, members):
     with scope(organization=org.pk):
-        calm = request_for_matrix(org)
-        urgent = request_for_matrix(org, is_urgent=True, danger_signs=["overdose"])
+        calm = InterventionRequestFactory(organization=org)
+        urgent = InterventionRequestFactory(
+            organization=org, is_urgent=True, danger_signs=["overdose"]
+        )
     response = as_user(api_client, members[Role.INTAKE_COORDINATOR]).get(
         api("intervention_request_list", org)
     )
@@ -46,14 +49,14 @@ def test_request_queue_lists_urgent_first(api_client, org, members):
 def test_request_queue_query_count_is_flat(api_client, org, members):
     as_user(api_client, members[Role.INTAKE_COORDINATOR])
     with scope(organization=org.pk):
-        request_for_matrix(org)
+        InterventionRequestFactory(organization=org)
     # 1 organization (middleware), 2 membership (API permission), 3 count, 4 page of
     # requests with client, requester and episode
     with assert_queries(4):
         api_client.get(api("intervention_request_list", org))
     with scope(organization=org.pk):
         for _ in range(3):
-            request_for_matrix(org)
+            InterventionRequestFactory(organization=org)
     with assert_queries(4):
         response = api_client.get(api("intervention_request_list", org))
     assert response.json()["count"] == 4
@@ -65,12 +68,12 @@ def intervention(org, members):
         interventionist = Membership.objects.get(
             organization=org, user=members[Role.INTERVENTIONIST]
         )
-        return intervention_for_matrix(org, interventionist=interventionist)
+        return InterventionFactory(organization=org, interventionist=interventionist)
 
 
 def test_intervention_detail_has_participants_and_outcomes(api_client, org, members, intervention):
     with scope(organization=org.pk):
-        participant_for(intervention, name="Ana Lopez", speaking_order=1)
+        ParticipantFactory(intervention=intervention, name="Ana Lopez", speaking_order=1)
     response = as_user(api_client, members[Role.INTERVENTIONIST]).get(
         api("intervention_detail", org, intervention_id=intervention.public_id)
     )
@@ -97,12 +100,10 @@ def test_letters_only_for_author_and_interventionist(api_client, org, members, i
     author, sister = UserFactory(), UserFactory()
     with scope(organization=org.pk):
         for user in (author, sister):
-            Membership.objects.create(organization=org, user=user, roles=[Role.FAMILY_MEMBER])
-        mine = participant_for(intervention, user=author, name="Ana Lopez")
-        participant_for(intervention, user=sister, name="Eva Lopez")
-        letter = Letter.objects.create(
-            organization=org, participant=mine, author=author, body="Dear Sam"
-        )
+            MembershipFactory(organization=org, user=user, roles=[Role.FAMILY_MEMBER])
+        mine = ParticipantFactory(intervention=intervention, user=author, name="Ana Lopez")
+        ParticipantFactory(intervention=intervention, user=sister, name="Eva Lopez")
+        letter = LetterFactory(organization=org, participant=mine, author=author, body="Dear Sam")
     listing = api("intervention_letters", org, intervention_id=intervention.public_id)
     detail = api("intervention_letter", org, letter_id=letter.public_id)
 

@@ -12,6 +12,7 @@ from continuum.care.services import handoff_execute
 from continuum.notifications.models import Notification, Status
 from continuum.people.models import CareTeamMember, Client, FamilyMember
 from continuum.tenancy.models import Membership, Role
+from continuum.tenancy.scoping import across_organizations
 from interventions import selectors, services
 from interventions.models import (
     InterventionModel,
@@ -21,9 +22,12 @@ from interventions.models import (
     Outcome,
     RequestStatus,
 )
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 from tests.interventions.conftest import notifications_for
-from tests.interventions.factories import intervention_for_matrix, participant_for
+from tests.interventions.factories import (
+    InterventionFactory,
+    ParticipantFactory,
+)
 
 NOW = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 
@@ -274,16 +278,16 @@ def test_meetings_remind_every_portal_participant(planning, members):
 
 
 def test_only_the_author_and_the_interventionist_see_a_letter(in_org, members, memberships):
-    intervention = intervention_for_matrix(
-        in_org, interventionist=memberships[Role.INTERVENTIONIST]
+    intervention = InterventionFactory(
+        organization=in_org, interventionist=memberships[Role.INTERVENTIONIST]
     )
     author = UserFactory()
-    Membership.objects.create(organization=in_org, user=author, roles=[Role.FAMILY_MEMBER])
+    MembershipFactory(organization=in_org, user=author, roles=[Role.FAMILY_MEMBER])
     sister = UserFactory()
-    Membership.objects.create(organization=in_org, user=sister, roles=[Role.FAMILY_MEMBER])
-    participant = participant_for(intervention, user=author, name="Ana Lopez")
-    participant_for(intervention, user=sister, name="Eva Lopez")
-    other_interventionist = Membership.objects.create(
+    MembershipFactory(organization=in_org, user=sister, roles=[Role.FAMILY_MEMBER])
+    participant = ParticipantFactory(intervention=intervention, user=author, name="Ana Lopez")
+    ParticipantFactory(intervention=intervention, user=sister, name="Eva Lopez")
+    other_interventionist = MembershipFactory(
         organization=in_org, user=UserFactory(), roles=[Role.INTERVENTIONIST]
     )
 
@@ -308,12 +312,12 @@ def test_only_the_author_and_the_interventionist_see_a_letter(in_org, members, m
 
 
 def test_letter_review_cycle(in_org, members, memberships):
-    intervention = intervention_for_matrix(
-        in_org, interventionist=memberships[Role.INTERVENTIONIST]
+    intervention = InterventionFactory(
+        organization=in_org, interventionist=memberships[Role.INTERVENTIONIST]
     )
     author = UserFactory()
-    Membership.objects.create(organization=in_org, user=author, roles=[Role.FAMILY_MEMBER])
-    participant = participant_for(intervention, user=author)
+    MembershipFactory(organization=in_org, user=author, roles=[Role.FAMILY_MEMBER])
+    participant = ParticipantFactory(intervention=intervention, user=author)
     reviewer = members[Role.INTERVENTIONIST]
 
     with pytest.raises(ValidationError):
@@ -467,6 +471,21 @@ def test_measures(in_org, help_data, members, memberships):
     assert InterventionOutcome.objects.filter(outcome=Outcome.DECLINED).count() == 1
 
 
-def test_outbox_rows_belong_to_the_organization(in_org, help_data):
-    submit(in_org, help_data)
-    assert all(n.organization_id == in_org.pk for n in Notification.objects.all())
+def test_an_urgent_request_reaches_this_organizations_intake_desk_and_no_one_else(
+    in_org, help_data, members, outsider
+):
+    # `outsider` holds every role in Lear, intake included: a leak across organizations
+    # or roles would reach that person or Harbor's other staff.
+    submit(in_org, help_data, danger_signs=["overdose"])
+
+    # Read across organizations: inside Harbor's scope the outbox shows only Harbor's
+    # rows, and a row anywhere else would go unseen.
+    with across_organizations("test: every outbox row a request produced"):
+        outbox = {
+            (n.organization_id, n.recipient.email, n.template)
+            for n in Notification.objects.select_related("recipient")
+        }
+    assert outbox == {
+        (in_org.pk, "maria.lopez@example.com", "interventions_request_received"),
+        (in_org.pk, members[Role.INTAKE_COORDINATOR].email, "interventions_request_urgent"),
+    }

@@ -27,14 +27,15 @@ from interventions.models import (
     ResponsePlan,
     WellbeingCheckin,
 )
-from tests.consent.factories import signed_consent
+from tests.consent.factories import ConsentFactory
 from tests.factories import MembershipFactory, UserFactory
 from tests.interventions.factories import (
-    intervention_for_matrix,
-    participant_for,
-    request_for_matrix,
+    InterventionFactory,
+    InterventionRequestFactory,
+    ParticipantFactory,
 )
 from tests.queries import assert_queries
+from tests.referrals.factories import ListingFactory
 
 
 def url(name, org, **kw):
@@ -161,8 +162,12 @@ def test_the_family_signs_in_by_code_and_sees_their_page(client, org, help_data)
 
 def test_queue_shows_urgent_first_then_oldest_with_their_age(client, org, members):
     with scope(organization=org.pk):
-        old = request_for_matrix(org, submitted_at=timezone.now() - timedelta(hours=30))
-        urgent = request_for_matrix(org, is_urgent=True, danger_signs=["violence"])
+        old = InterventionRequestFactory(
+            organization=org, submitted_at=timezone.now() - timedelta(hours=30)
+        )
+        urgent = InterventionRequestFactory(
+            organization=org, is_urgent=True, danger_signs=["violence"]
+        )
         Client.objects.filter(pk=old.client_id).update(first_name="Oldest", last_name="One")
         Client.objects.filter(pk=urgent.client_id).update(first_name="Urgent", last_name="Two")
 
@@ -178,14 +183,14 @@ def test_queue_shows_urgent_first_then_oldest_with_their_age(client, org, member
 def test_queue_query_count_does_not_grow_with_requests(client, org, members):
     staff(client, members[Role.INTAKE_COORDINATOR])
     with scope(organization=org.pk):
-        request_for_matrix(org)
+        InterventionRequestFactory(organization=org)
     # 1 organization, 2 session, 3 user, 4 membership (tenant middleware),
     # 5 requests with client, requester and episode, 6 the header's organization switcher
     with assert_queries(6, label="queue with one request"):
         client.get(url("staff:intervention_requests", org))
     with scope(organization=org.pk):
         for _ in range(4):
-            request_for_matrix(org)
+            InterventionRequestFactory(organization=org)
     with assert_queries(6, label="queue with five requests"):
         response = client.get(url("staff:intervention_requests", org))
     assert len(response.context["rows"]) == 5
@@ -193,7 +198,7 @@ def test_queue_query_count_does_not_grow_with_requests(client, org, members):
 
 def test_accepting_without_an_interventionist_changes_nothing(client, org, members):
     with scope(organization=org.pk):
-        request = request_for_matrix(org)
+        request = InterventionRequestFactory(organization=org)
     response = staff(client, members[Role.INTAKE_COORDINATOR]).post(
         url("staff:intervention_request_detail", org, request_id=request.public_id),
         {"action": "accept", "accept-interventionist": ""},
@@ -207,7 +212,7 @@ def test_accepting_without_an_interventionist_changes_nothing(client, org, membe
 
 def test_closing_needs_a_note(client, org, members):
     with scope(organization=org.pk):
-        request = request_for_matrix(org)
+        request = InterventionRequestFactory(organization=org)
     target = url("staff:intervention_request_detail", org, request_id=request.public_id)
     staff(client, members[Role.INTAKE_COORDINATOR])
     response = client.post(
@@ -388,8 +393,7 @@ def test_path_accepted_to_residential(client, org, members, case):
         reads = AuditEvent.objects.filter(action="intervention.viewed", actor=case["family"])
         assert reads.filter(client_id=case["intervention"].client.public_id).exists()
         family_member = FamilyMember.objects.get(portal_user=case["family"])
-        signed_consent(
-            org=org,
+        ConsentFactory(
             client=case["intervention"].client,
             recipient_kind="family_member",
             recipient_name="",
@@ -507,10 +511,10 @@ def test_plan_bad_input_shows_field_errors(client, org, members, case):
 
 def test_intervention_detail_query_count_does_not_grow(client, org, members, memberships):
     with scope(organization=org.pk):
-        intervention = intervention_for_matrix(
-            org, interventionist=memberships[Role.INTERVENTIONIST]
+        intervention = InterventionFactory(
+            organization=org, interventionist=memberships[Role.INTERVENTIONIST]
         )
-        participant_for(intervention, user=UserFactory(), name="Ana Lopez")
+        ParticipantFactory(intervention=intervention, user=UserFactory(), name="Ana Lopez")
     page = url("staff:intervention_detail", org, intervention_id=intervention.public_id)
     staff(client, members[Role.INTERVENTIONIST])
     # 1 organization, 2 session, 3 user, 4 membership, 5 the intervention with client,
@@ -523,7 +527,7 @@ def test_intervention_detail_query_count_does_not_grow(client, org, members, mem
         client.get(page)
     with scope(organization=org.pk):
         for name in ("Eva Lopez", "Leo Lopez", "Jim Lopez"):
-            participant_for(intervention, user=UserFactory(), name=name)
+            ParticipantFactory(intervention=intervention, user=UserFactory(), name=name)
     with assert_queries(16, label="detail with four participants"):
         response = client.get(page)
     assert response.content.decode().count("Seen by the interventionist only") == 0
@@ -533,7 +537,7 @@ def test_intervention_detail_query_count_does_not_grow(client, org, members, mem
 def test_intervention_list_query_count(client, org, members, memberships):
     staff(client, members[Role.INTERVENTIONIST])
     with scope(organization=org.pk):
-        intervention_for_matrix(org, interventionist=memberships[Role.INTERVENTIONIST])
+        InterventionFactory(organization=org, interventionist=memberships[Role.INTERVENTIONIST])
     # 1 organization, 2 session, 3 user, 4 membership, 5 interventions with client,
     # interventionist and request, 6 the header's organization switcher
     with assert_queries(6):
@@ -542,7 +546,7 @@ def test_intervention_list_query_count(client, org, members, memberships):
 
 def test_measures_page_draws_the_charts(client, org, members):
     with scope(organization=org.pk):
-        request_for_matrix(org)
+        InterventionRequestFactory(organization=org)
     response = staff(client, members[Role.INTAKE_COORDINATOR]).get(
         url("staff:intervention_measures", org)
     )
@@ -555,16 +559,21 @@ def test_measures_page_draws_the_charts(client, org, members):
 def test_staff_page_offers_family_support_groups_near_the_loved_one(
     client, org, members, memberships
 ):
-    from tests.referrals.factories import make_listing
 
     with scope(organization=org.pk):
-        intervention = intervention_for_matrix(
-            org, interventionist=memberships[Role.INTERVENTIONIST]
+        intervention = InterventionFactory(
+            organization=org, interventionist=memberships[Role.INTERVENTIONIST]
         )
         Client.objects.filter(pk=intervention.client_id).update(zip_code="33139")
-        make_listing(org, name="Miami Beach Nar-Anon", zip_code="33139", kind="family_support")
-        make_listing(org, name="Seattle Al-Anon", zip_code="98101", kind="family_support")
-        make_listing(org, name="Miami Coaching", zip_code="33139", kind="sober_coach")
+        ListingFactory(
+            organization=org, name="Miami Beach Nar-Anon", zip_code="33139", kind="family_support"
+        )
+        ListingFactory(
+            organization=org, name="Seattle Al-Anon", zip_code="98101", kind="family_support"
+        )
+        ListingFactory(
+            organization=org, name="Miami Coaching", zip_code="33139", kind="sober_coach"
+        )
     staff(client, members[Role.INTERVENTIONIST])
     body = client.get(
         url("staff:intervention_detail", org, intervention_id=intervention.public_id)
@@ -577,15 +586,18 @@ def test_staff_page_offers_family_support_groups_near_the_loved_one(
 def test_treatment_program_is_chosen_from_the_organizations_directory(
     client, org, other_org, members, memberships
 ):
-    from tests.referrals.factories import make_listing
 
     with scope(organization=org.pk):
-        intervention = intervention_for_matrix(
-            org, interventionist=memberships[Role.INTERVENTIONIST]
+        intervention = InterventionFactory(
+            organization=org, interventionist=memberships[Role.INTERVENTIONIST]
         )
-        program = make_listing(org, name="Harbor House Residential", kind="residential")
+        program = ListingFactory(
+            organization=org, name="Harbor House Residential", kind="residential"
+        )
     with scope(organization=other_org.pk):
-        foreign = make_listing(other_org, name="Lear Residential", kind="residential")
+        foreign = ListingFactory(
+            organization=other_org, name="Lear Residential", kind="residential"
+        )
     page = url("staff:intervention_detail", org, intervention_id=intervention.public_id)
     staff(client, members[Role.INTERVENTIONIST])
     body = client.get(page).content.decode()

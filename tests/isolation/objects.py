@@ -4,94 +4,103 @@ Each entry maps a URL keyword (as named in the URL patterns) to a function that 
 an object of that kind in the given organization and returns the value for the URL.
 A new URL keyword needs an entry here; the matrix fails for any keyword it cannot fill."""
 
-import hashlib
 import secrets
-from datetime import timedelta
 
-from django.utils import timezone
-
-from continuum.tenancy.models import Invitation, Membership, Role
-from tests.care import factories as care_objects
-from tests.casemanagement import factories as casemgmt_objects
-from tests.coaching import factories as coaching_objects
-from tests.factories import UserFactory
-from tests.interventions import factories as interventions_objects
+from continuum.tenancy.models import Role
+from tests.care.factories import (
+    EpisodeFactory,
+    HandoffRunFactory,
+    TaskFactory,
+    safety_event_for_matrix,
+)
+from tests.casemanagement.factories import (
+    AppointmentFactory,
+    CarePlanFactory,
+    GoalFactory,
+    GoalStepFactory,
+    MedicationFactory,
+)
+from tests.coaching.factories import AlertFactory, CoachFactory, EngagementFactory
+from tests.consent.factories import ConsentFactory
+from tests.factories import InvitationFactory, invitation_token_hash
+from tests.interventions.factories import (
+    InterventionFactory,
+    InterventionRequestFactory,
+    LetterFactory,
+)
 from tests.messaging.factories import thread_for_matrix
-from tests.notifications.factories import feed_token_for_matrix, notification_id_for_matrix
-from tests.referrals import factories as referral_objects
+from tests.notifications.factories import NotificationFactory, feed_token_for_matrix
+from tests.people.factories import CareTeamMemberFactory, ClientFactory
+from tests.referrals.factories import (
+    ImportJobFactory,
+    ListingFactory,
+    ReferralFactory,
+    TaxonomyMappingFactory,
+    capacity_token,
+    response_token,
+)
 
 
-def _member_id(org):
-    membership = Membership.objects.create(
-        organization=org, user=UserFactory(), roles=[Role.SOBER_COACH]
-    )
-    return str(membership.public_id)
-
-
-def _invitation(org):
-    token = secrets.token_urlsafe(16)
-    inviter = UserFactory()
-    invitation = Invitation.objects.create(
-        organization=org,
-        email=f"invitee-{token[:6].lower()}@example.com",
-        roles=[Role.CASE_MANAGER],
-        token_hash=hashlib.sha256(token.encode()).hexdigest(),
-        invited_by=inviter,
-        expires_at=timezone.now() + timedelta(days=7),
-    )
-    return invitation, token
+def _public_id(factory_class, reach="organization", **values):
+    """Builds one `factory_class` object in the organization, reached through `reach`
+    (a factory_boy path such as "plan__client__organization"), and gives its public id."""
+    return lambda org: str(factory_class(**{reach: org}, **values).public_id)
 
 
 def _client(org):
-    from continuum.people.models import Client
-
-    return Client.objects.create(organization=org, first_name="Robin", last_name="Vale")
+    return ClientFactory(organization=org, first_name="Robin", last_name="Vale")
 
 
-def _consent_id(org):
-    from tests.consent.factories import signed_consent
+def _of_client(factory_class, **values):
+    """The public id of a `factory_class` record of a new client in the organization."""
+    return lambda org: str(factory_class(organization=org, client=_client(org), **values).public_id)
 
-    return str(signed_consent(org=org, client=_client(org)).public_id)
+
+def _invitation_token(org):
+    token = secrets.token_urlsafe(16)
+    InvitationFactory(organization=org, token_hash=invitation_token_hash(token))
+    return token
+
+
+def _care_team_member_id(org):
+    membership = CoachFactory(organization=org)
+    return str(CareTeamMemberFactory(client=_client(org), membership=membership).public_id)
 
 
 URL_OBJECTS = {
-    "member_id": _member_id,
-    "invitation_id": lambda org: str(_invitation(org)[0].public_id),
-    "token": lambda org: _invitation(org)[1],
+    "member_id": _public_id(CoachFactory),
+    "invitation_id": _public_id(InvitationFactory),
+    "token": _invitation_token,
     "client_id": lambda org: str(_client(org).public_id),
-    "consent_id": _consent_id,
-    "notification_id": notification_id_for_matrix,
+    "consent_id": _of_client(ConsentFactory),
+    "notification_id": _public_id(NotificationFactory),
     "feed_token": feed_token_for_matrix,
-    "episode_id": lambda org: str(care_objects.episode_for_matrix(org).public_id),
-    "task_id": lambda org: str(care_objects.task_for_matrix(org).public_id),
-    "handoff_run_id": lambda org: str(care_objects.handoff_run_for_matrix(org).public_id),
-    "safety_event_id": lambda org: str(care_objects.safety_event_for_matrix(org).public_id),
-    "care_team_member_id": lambda org: str(care_objects.care_team_member_for_matrix(org).public_id),
-    "listing_id": lambda org: str(referral_objects.make_listing(org).public_id),
-    "import_id": lambda org: str(referral_objects.import_job(org).public_id),
-    "referral_id": lambda org: str(referral_objects.make_referral(org).public_id),
-    "response_token": referral_objects.response_token,
-    "mapping_id": lambda org: str(referral_objects.taxonomy_mapping(org).public_id),
-    "capacity_token": referral_objects.capacity_token,
-    "engagement_id": lambda org: str(coaching_objects.engagement_for_matrix(org).public_id),
-    "coaching_alert_id": lambda org: str(coaching_objects.alert_for_matrix(org).public_id),
-    "request_id": lambda org: str(interventions_objects.request_for_matrix(org).public_id),
-    "intervention_id": lambda org: str(
-        interventions_objects.intervention_for_matrix(org).public_id
-    ),
-    "letter_id": lambda org: str(interventions_objects.letter_for_matrix(org).public_id),
+    "episode_id": _public_id(EpisodeFactory, "client__organization"),
+    "task_id": _public_id(TaskFactory, title="Matrix task", queue_role=Role.INTAKE_COORDINATOR),
+    "handoff_run_id": _public_id(HandoffRunFactory, "transition__episode__client__organization"),
+    "safety_event_id": lambda org: str(safety_event_for_matrix(org).public_id),
+    "care_team_member_id": _care_team_member_id,
+    "listing_id": _public_id(ListingFactory),
+    "import_id": _public_id(ImportJobFactory),
+    "referral_id": _public_id(ReferralFactory),
+    "response_token": response_token,
+    "mapping_id": _public_id(TaxonomyMappingFactory),
+    "capacity_token": capacity_token,
+    "engagement_id": _public_id(EngagementFactory),
+    "coaching_alert_id": _public_id(AlertFactory),
+    "request_id": _public_id(InterventionRequestFactory),
+    "intervention_id": _public_id(InterventionFactory),
+    "letter_id": _public_id(LetterFactory, "participant__intervention__organization"),
     "thread_id": lambda org: str(thread_for_matrix(org).public_id),
-    "cm_goal_id": lambda org: str(casemgmt_objects.goal_for_matrix(org).public_id),
-    "cm_step_id": lambda org: str(casemgmt_objects.step_for_matrix(org).public_id),
-    "cm_appointment_id": lambda org: str(casemgmt_objects.appointment_for_matrix(org).public_id),
-    "cm_medication_id": lambda org: str(casemgmt_objects.medication_for_matrix(org).public_id),
+    "cm_goal_id": _public_id(GoalFactory, "plan__client__organization"),
+    "cm_step_id": _public_id(GoalStepFactory, "goal__plan__client__organization"),
+    "cm_appointment_id": _public_id(AppointmentFactory, "client__organization"),
+    "cm_medication_id": _public_id(MedicationFactory, "client__organization"),
     "cm_instrument": lambda org: "phq9",
     "fhir_patient_id": lambda org: str(_client(org).public_id),
-    "fhir_episode_id": lambda org: str(care_objects.episode_for_matrix(org).public_id),
-    "fhir_careplan_id": lambda org: str(casemgmt_objects.plan_for(_client(org)).public_id),
-    "fhir_appointment_id": lambda org: str(casemgmt_objects.appointment_for_matrix(org).public_id),
-    "fhir_consent_id": _consent_id,
-    "fhir_servicerequest_id": lambda org: str(
-        referral_objects.make_referral(org, client=_client(org)).public_id
-    ),
+    "fhir_episode_id": _public_id(EpisodeFactory, "client__organization"),
+    "fhir_careplan_id": _of_client(CarePlanFactory),
+    "fhir_appointment_id": _public_id(AppointmentFactory, "client__organization"),
+    "fhir_consent_id": _of_client(ConsentFactory),
+    "fhir_servicerequest_id": _of_client(ReferralFactory),
 }

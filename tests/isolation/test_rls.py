@@ -17,6 +17,7 @@ from continuum.tenancy.tasks import TenantTask
 from referrals import search_sql
 from tests.factories import MembershipFactory, UserFactory
 from tests.people.factories import ClientFactory
+from tests.referrals.factories import ListingFactory
 
 TENANT_TABLES = [table for table, _ in rls.tenant_tables(apps)]
 POLICIES = {"tenant_isolation", "cross_tenant_read", "outside_organizations"}
@@ -257,11 +258,10 @@ def test_bootstrap_creates_the_search_role_and_gives_it_to_the_owner_only():
 
 
 def _directory_listing(organization, name):
-    from tests.referrals.factories import make_listing
 
     with organization_scope(organization):
-        return make_listing(
-            organization,
+        return ListingFactory(
+            organization=organization,
             name=name,
             zip_code="32801",
             description="trauma-informed care",

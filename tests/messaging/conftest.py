@@ -8,10 +8,11 @@ import pytest
 from django_scopes import scope
 
 from continuum.consent.models import InformationCategory, Purpose, RecipientKind
-from continuum.people.models import CareTeamMember, Client, FamilyMember
+from continuum.people.models import Client, FamilyMember
 from continuum.tenancy.models import Membership, Role
-from tests.consent.factories import make_family_member, signed_consent
+from tests.consent.factories import ConsentFactory
 from tests.factories import MembershipFactory, UserFactory
+from tests.people.factories import CareTeamMemberFactory, ClientFactory, FamilyMemberFactory
 
 
 @dataclass
@@ -30,17 +31,21 @@ class World:
 @pytest.fixture
 def world(org, members):
     with scope(organization=org.pk):
-        client = Client.objects.create(
+        client = ClientFactory(
             organization=org,
             first_name="Jordan",
             last_name="Reyes",
             portal_user=members[Role.CLIENT],
         )
-        parent = make_family_member(
-            org, client, first_name="Ana", portal_user=members[Role.FAMILY_MEMBER]
+        parent = FamilyMemberFactory(
+            organization=org,
+            related_to=client,
+            first_name="Ana",
+            portal_user=members[Role.FAMILY_MEMBER],
+            last_name="Reyes",
         )
         for role in (Role.SOBER_COACH, Role.CASE_MANAGER, Role.INTERVENTIONIST):
-            CareTeamMember.objects.create(
+            CareTeamMemberFactory(
                 organization=org,
                 client=client,
                 membership=Membership.objects.get(organization=org, user=members[role]),
@@ -56,8 +61,7 @@ def world(org, members):
 
 def family_consent(world, **overrides):
     with scope(organization=world.org.pk):
-        return signed_consent(
-            org=world.org,
+        return ConsentFactory(
             client=world.client,
             recipient_kind=RecipientKind.FAMILY_MEMBER,
             recipient_name=world.parent.display_name,

@@ -13,8 +13,8 @@ from continuum.messaging import selectors, services
 from continuum.messaging.models import Message, Participant, Side
 from continuum.notifications.models import Channel, Notification, NotificationPreference
 from continuum.notifications.services import render_outbound
-from continuum.people.models import Client
 from continuum.tenancy.models import Membership, Role
+from tests.people.factories import CareTeamMemberFactory, ClientFactory
 
 from .conftest import family_consent, open_thread
 
@@ -180,7 +180,7 @@ def test_portal_user_cannot_mark_urgent(world, in_org):
 
 def test_portal_start_without_anyone_on_the_team_names_the_way_forward(org, members, in_org):
     client_user = members[Role.CLIENT]
-    client = Client.objects.create(
+    client = ClientFactory(
         organization=org, first_name="Sam", last_name="Lee", portal_user=client_user
     )
     membership = Membership.objects.get(organization=org, user=client_user)
@@ -208,7 +208,7 @@ def test_timeline_says_who_wrote_to_whom_never_the_words(world, in_org):
 
 
 def test_portal_invitation_creates_a_code_login_and_mails_it_once(world, org, members, in_org):
-    client = Client.objects.create(organization=org, first_name="Lee", last_name="Park")
+    client = ClientFactory(organization=org, first_name="Lee", last_name="Park")
     user = services.portal_invite(
         actor=members[Role.CASE_MANAGER], record=client, email="Lee.Park@Example.com"
     )
@@ -245,11 +245,10 @@ def test_portal_invitation_refuses_a_staff_address(world, org, members, in_org):
 
 
 def test_new_team_member_is_seated_when_the_conversation_goes_on(world, in_org):
-    from continuum.people.models import CareTeamMember
 
     coach = world.members[Role.SOBER_COACH]
     thread = open_thread(world, coach)
-    CareTeamMember.objects.create(
+    CareTeamMemberFactory(
         organization=world.org,
         client=world.client,
         membership=world.membership(world.other_coach),

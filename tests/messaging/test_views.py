@@ -6,8 +6,13 @@ from continuum.care.models import SafetyEvent
 from continuum.messaging import services
 from continuum.messaging.models import Message, Thread
 from continuum.notifications.models import Notification
-from continuum.people.models import Client, FamilyMember
 from continuum.tenancy.models import Role
+from tests.people.factories import (
+    CareTeamMemberFactory,
+    ClientFactory,
+    FamilyMemberFactory,
+    FamilyRelationshipFactory,
+)
 from tests.queries import assert_queries
 
 from .conftest import family_consent, open_thread
@@ -175,12 +180,11 @@ def test_client_page_offers_messages_and_the_portal_invitation(client, world):
 
 def test_inviting_from_the_client_record(client, org, members):
     with scope(organization=org.pk):
-        person = Client.objects.create(organization=org, first_name="Lee", last_name="Park")
-    from continuum.people.models import CareTeamMember
+        person = ClientFactory(organization=org, first_name="Lee", last_name="Park")
     from continuum.tenancy.models import Membership
 
     with scope(organization=org.pk):
-        CareTeamMember.objects.create(
+        CareTeamMemberFactory(
             organization=org,
             client=person,
             membership=Membership.objects.get(user=members[Role.CASE_MANAGER]),
@@ -207,12 +211,11 @@ def test_inviting_from_the_client_record(client, org, members):
 
 def test_inviting_a_family_member_from_the_client_record(client, world):
     with scope(organization=world.org.pk):
-        sibling = FamilyMember.objects.create(
-            organization=world.org, first_name="Max", last_name="Reyes"
+        sibling = FamilyMemberFactory(
+            organization=world.org, first_name="Max", last_name="Reyes", email=""
         )
-        from continuum.people.models import FamilyRelationship
 
-        FamilyRelationship.objects.create(
+        FamilyRelationshipFactory(
             organization=world.org,
             client=world.client,
             family_member=sibling,

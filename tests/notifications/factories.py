@@ -30,25 +30,28 @@ class NotificationFactory(TenantFactory):
     body = "Your check-in is due."
 
 
+class CalendarFeedFactory(TenantFactory):
+    """A feed of the membership's roles; pass the `token_hash` of a token you keep."""
+
+    class Meta:
+        model = CalendarFeed
+
+    membership = factory.SubFactory(MembershipFactory)
+    organization = factory.SelfAttribute("membership.organization")
+    user = factory.SelfAttribute("membership.user")
+    roles = factory.LazyAttribute(lambda feed: sorted(feed.membership.roles))
+    token_hash = factory.LazyFunction(lambda: hash_token(secrets.token_urlsafe(32)))
+
+
 def calendar_feed_with_token(org, user) -> str:
+    """The token of a new calendar feed for `user`'s membership in `org`."""
     token = secrets.token_urlsafe(32)
     with scope(organization=org.pk):
         membership = Membership.objects.get(organization=org, user=user)
-        CalendarFeed.objects.create(
-            organization=org,
-            user=user,
-            membership=membership,
-            roles=sorted(membership.roles),
-            token_hash=hash_token(token),
-        )
+    CalendarFeedFactory(membership=membership, token_hash=hash_token(token))
     return token
 
 
-def notification_id_for_matrix(org) -> str:
-    return str(NotificationFactory(organization=org).public_id)
-
-
 def feed_token_for_matrix(org) -> str:
-    user = UserFactory()
-    MembershipFactory(organization=org, user=user, roles=["case_manager"])
-    return calendar_feed_with_token(org, user)
+    membership = MembershipFactory(organization=org, roles=["case_manager"])
+    return calendar_feed_with_token(org, membership.user)

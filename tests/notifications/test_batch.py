@@ -27,9 +27,9 @@ from continuum.notifications.services import (
     preferences_update,
     recipient_language,
 )
-from continuum.people.models import Client, FamilyMember
 from continuum.tenancy.models import Role
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.people.factories import ClientFactory, FamilyMemberFactory
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # 10:00 in the organization's New York
 
@@ -367,21 +367,21 @@ def test_each_recipient_in_a_batch_reads_their_own_language(org, members):
     client_user = members[Role.CLIENT]
     staff = members[Role.CASE_MANAGER]
     with scope(organization=org.pk):
-        FamilyMember.objects.create(
+        FamilyMemberFactory(
             organization=org,
             first_name="Ana",
             last_name="Ruiz",
+            email="",
             portal_user=family_user,
             preferred_language="es",
         )
         # A client who is also a family member elsewhere: the family record decides.
-        Client.objects.create(
-            organization=org, first_name="Sam", last_name="Ruiz", portal_user=client_user
-        )
-        FamilyMember.objects.create(
+        ClientFactory(organization=org, first_name="Sam", last_name="Ruiz", portal_user=client_user)
+        FamilyMemberFactory(
             organization=org,
             first_name="Sam",
             last_name="Ruiz",
+            email="",
             portal_user=client_user,
             preferred_language="es",
         )

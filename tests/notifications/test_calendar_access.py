@@ -14,7 +14,7 @@ from continuum.care.models import Phase
 from continuum.notifications.services import calendar_feed_rotate
 from continuum.tenancy.models import Membership, Role
 from continuum.tenancy.services import membership_deactivate, membership_update
-from tests.coaching.factories import make_engagement
+from tests.coaching.factories import EngagementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def coach_feed(client, org, members):
     coach = members[Role.SOBER_COACH]
     with scope(organization=org.pk):
         membership = Membership.objects.get(organization=org, user=coach)
-        engagement = make_engagement(org, coach=membership)
+        engagement = EngagementFactory(organization=org, coach=membership)
         engagement.high_risk_events.create(
             organization=org,
             title="Anniversary of the overdose; relapse risk",

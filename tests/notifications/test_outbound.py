@@ -21,8 +21,8 @@ from continuum.notifications.services import (
     notification_schedule,
     preferences_update,
 )
-from continuum.people.models import FamilyMember
 from continuum.tenancy.models import Role
+from tests.people.factories import FamilyMemberFactory
 
 NOW = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
 
@@ -108,7 +108,7 @@ def recipients(org, members, settings, tmp_path):
     family, coach = members[Role.FAMILY_MEMBER], members[Role.SOBER_COACH]
     outbound = {kind: [Channel.EMAIL, Channel.SMS] for kind in kinds.KINDS}
     with scope(organization=org.pk):
-        FamilyMember.objects.create(
+        FamilyMemberFactory(
             organization=org,
             first_name="Ana",
             last_name="Ruiz",

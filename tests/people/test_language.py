@@ -9,15 +9,15 @@ from django_scopes import scope
 from continuum.audit.models import AuditEvent
 from continuum.notifications.models import Notification
 from continuum.notifications.services import recipient_language
-from continuum.people.models import Client, FamilyMember
 from continuum.tenancy.models import Role
+from tests.people.factories import ClientFactory, FamilyMemberFactory
 
 
 @pytest.fixture
 def family(org, members):
     user = members[Role.FAMILY_MEMBER]
     with scope(organization=org.pk):
-        return FamilyMember.objects.create(
+        return FamilyMemberFactory(
             organization=org, first_name="Ana", last_name="Ruiz", email=user.email, portal_user=user
         )
 
@@ -66,9 +66,7 @@ def test_messages_follow_the_recipients_language(org, members, family):
         family.preferred_language = "es"
         family.save()
         client_user = members[Role.CLIENT]
-        Client.objects.create(
-            organization=org, first_name="Sam", last_name="Ruiz", portal_user=client_user
-        )
+        ClientFactory(organization=org, first_name="Sam", last_name="Ruiz", portal_user=client_user)
         to_family = Notification(organization=org, recipient=family.portal_user)
         to_client = Notification(organization=org, recipient=client_user)
         to_staff = Notification(organization=org, recipient=members[Role.CASE_MANAGER])

@@ -1,10 +1,12 @@
-"""Directory and referral objects for tests. Listings are created through the model with
-the search vector refreshed, as the services do."""
+"""Directory and referral objects for tests. Listings are created with the search vector
+refreshed, as the services do."""
 
 import secrets
 from datetime import timedelta
 
+import factory
 from django.utils import timezone
+from django_scopes import scope
 
 from referrals.geo import zip_lookup
 from referrals.models import (
@@ -15,68 +17,109 @@ from referrals.models import (
     Referral,
     ReferralSource,
     ReferralStatus,
+    TaxonomyMapping,
 )
-from referrals.services import listing_refresh_search, referral_link_token
+from referrals.services import listing_capacity_link, listing_refresh_search, referral_link_token
+from tests.factories import OrganizationFactory, TenantFactory
 
 
-def make_listing(org, *, name="Harbor Coaching", zip_code="33139", with_location=True, **fields):
-    fields.setdefault("kind", "sober_coach")
-    fields.setdefault("email", "intake@provider.example.com")
-    fields.setdefault("last_verified_at", timezone.now() - timedelta(days=10))
-    listing = Listing.objects.create(
-        organization=org, hsds_id=secrets.token_hex(8), name=name, **fields
+def _hsds_id() -> str:
+    return secrets.token_hex(8)
+
+
+class ListingLocationFactory(TenantFactory):
+    """A location placed at its ZIP code's centre."""
+
+    class Meta:
+        model = ListingLocation
+
+    listing = factory.SubFactory("tests.referrals.factories.ListingFactory", with_location=False)
+    organization = factory.SelfAttribute("listing.organization")
+    hsds_id = factory.LazyFunction(_hsds_id)
+    postal_code = "33139"
+    state = factory.LazyAttribute(lambda loc: zip_lookup(loc.postal_code).state)
+    latitude = factory.LazyAttribute(lambda loc: zip_lookup(loc.postal_code).latitude)
+    longitude = factory.LazyAttribute(lambda loc: zip_lookup(loc.postal_code).longitude)
+
+
+class ListingFactory(TenantFactory):
+    """A sober coach verified ten days ago, with one location at `zip_code` unless
+    `with_location=False`, and searchable."""
+
+    class Meta:
+        model = Listing
+
+    organization = factory.SubFactory(OrganizationFactory)
+    hsds_id = factory.LazyFunction(_hsds_id)
+    name = "Harbor Coaching"
+    kind = "sober_coach"
+    email = "intake@provider.example.com"
+    last_verified_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
+
+    @classmethod
+    def _create(cls, model_class, *args, zip_code="33139", with_location=True, **kwargs):
+        listing = super()._create(model_class, *args, **kwargs)
+        if with_location:
+            ListingLocationFactory(listing=listing, postal_code=zip_code)
+        with scope(organization=listing.organization_id):
+            listing_refresh_search(listing_ids=[listing.pk])
+        return listing
+
+
+class ReferralFactory(TenantFactory):
+    """A referral sent to a new listing: by staff for `client`, or else by a family."""
+
+    class Meta:
+        model = Referral
+
+    organization = factory.SubFactory(OrganizationFactory)
+    listing = factory.SubFactory(
+        ListingFactory,
+        organization=factory.SelfAttribute("..organization"),
+        name=factory.Sequence(lambda n: f"Provider {n}"),
     )
-    if with_location:
-        point = zip_lookup(zip_code)
-        ListingLocation.objects.create(
-            organization=org,
-            listing=listing,
-            hsds_id=secrets.token_hex(8),
-            postal_code=zip_code,
-            state=point.state,
-            latitude=point.latitude,
-            longitude=point.longitude,
-        )
-    listing_refresh_search(listing_ids=[listing.pk])
-    return listing
-
-
-def make_referral(org, *, listing=None, client=None, status=ReferralStatus.REQUESTED, **fields):
-    listing = listing or make_listing(org, name=f"Provider {secrets.token_hex(3)}")
-    referral = Referral.objects.create(
-        organization=org,
-        listing=listing,
-        client=client,
-        source=ReferralSource.STAFF if client else ReferralSource.FAMILY,
-        status=status,
-        requester_name="" if client else "Pat Family",
-        requester_email="" if client else "pat@family.example.com",
-        link_nonce=secrets.token_hex(8) if status != ReferralStatus.DRAFT else "",
-        sent_at=timezone.now() if status != ReferralStatus.DRAFT else None,
-        **fields,
+    client = None
+    status = ReferralStatus.REQUESTED
+    source = factory.LazyAttribute(
+        lambda r: ReferralSource.STAFF if r.client else ReferralSource.FAMILY
     )
-    return referral
+    requester_name = factory.LazyAttribute(lambda r: "" if r.client else "Pat Family")
+    requester_email = factory.LazyAttribute(lambda r: "" if r.client else "pat@family.example.com")
+    link_nonce = factory.LazyAttribute(
+        lambda r: "" if r.status == ReferralStatus.DRAFT else secrets.token_hex(8)
+    )
+    sent_at = factory.LazyAttribute(
+        lambda r: None if r.status == ReferralStatus.DRAFT else timezone.now()
+    )
+
+
+class ImportJobFactory(TenantFactory):
+    class Meta:
+        model = ImportJob
+
+    organization = factory.SubFactory(OrganizationFactory)
+    filename = "x.json"
+    format = ImportFormat.JSON
+    payload = b"[]"
+
+
+class TaxonomyMappingFactory(TenantFactory):
+    class Meta:
+        model = TaxonomyMapping
+
+    organization = factory.SubFactory(OrganizationFactory)
+    term = "RX-9999"
+    term_key = "RX-9999"
+    field = "kind"
+    value = "detox"
+
+
+# --- tokens for the isolation matrix ------------------------------------------------------
 
 
 def response_token(org) -> str:
-    return referral_link_token(make_referral(org))
-
-
-def import_job(org) -> ImportJob:
-    return ImportJob.objects.create(
-        organization=org, filename="x.json", format=ImportFormat.JSON, payload=b"[]"
-    )
-
-
-def taxonomy_mapping(org):
-    from referrals.models import TaxonomyMapping
-
-    return TaxonomyMapping.objects.create(
-        organization=org, term="RX-9999", term_key="RX-9999", field="kind", value="detox"
-    )
+    return referral_link_token(ReferralFactory(organization=org))
 
 
 def capacity_token(org) -> str:
-    from referrals.services import listing_capacity_link
-
-    return listing_capacity_link(actor=None, listing=make_listing(org))
+    return listing_capacity_link(actor=None, listing=ListingFactory(organization=org))

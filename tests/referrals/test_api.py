@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from continuum.tenancy.models import Role
-from referrals.models import ListingLocation, ListingStatus, ReferralStatus
-from tests.consent.factories import make_client
+from referrals.models import ListingStatus, ReferralStatus
+from tests.people.factories import ClientFactory
 from tests.queries import assert_queries
-from tests.referrals.factories import make_listing, make_referral
+from tests.referrals.factories import ListingFactory, ListingLocationFactory, ReferralFactory
 
 
 def api(name, org, **kwargs):
@@ -26,32 +26,32 @@ def staff(client, members):
 @pytest.fixture
 def directory(in_org):
     return {
-        "beach": make_listing(
-            in_org,
+        "beach": ListingFactory(
+            organization=in_org,
             name="South Beach Sober Coaching",
             zip_code="33139",
             languages=["en", "es"],
             payment_options=["medicaid"],
             specialties=["executive coaching"],
         ),
-        "gables": make_listing(
-            in_org,
+        "gables": ListingFactory(
+            organization=in_org,
             name="Coral Gables Coaching",
             zip_code="33134",
             languages=["en"],
             payment_options=["medicaid"],
         ),
-        "closed": make_listing(
-            in_org,
+        "closed": ListingFactory(
+            organization=in_org,
             name="Little Havana Coaching",
             zip_code="33135",
             languages=["es"],
             payment_options=["medicaid"],
             status=ListingStatus.TEMPORARILY_CLOSED,
         ),
-        "boston": make_listing(in_org, name="Back Bay Coaching", zip_code="02115"),
-        "outpatient": make_listing(
-            in_org, name="Miami Outpatient", zip_code="33139", kind="outpatient"
+        "boston": ListingFactory(organization=in_org, name="Back Bay Coaching", zip_code="02115"),
+        "outpatient": ListingFactory(
+            organization=in_org, name="Miami Outpatient", zip_code="33139", kind="outpatient"
         ),
     }
 
@@ -111,10 +111,10 @@ def _listing_queries(staff, org):
 
 
 def test_listings_query_count_does_not_grow_with_rows(staff, org, in_org):
-    make_listing(in_org, name="First", zip_code="33139")
+    ListingFactory(organization=in_org, name="First", zip_code="33139")
     assert _listing_queries(staff, org)["count"] == 1
     for n in range(8):
-        make_listing(in_org, name=f"More {n}", zip_code="33134")
+        ListingFactory(organization=in_org, name=f"More {n}", zip_code="33134")
     assert _listing_queries(staff, org)["count"] == 9
 
 
@@ -133,11 +133,13 @@ def test_listing_detail_of_an_unknown_listing_is_not_found(staff, org, directory
 
 
 def test_referrals_list_what_the_member_may_see(client, org, members, in_org):
-    client_record = make_client(in_org)
-    referral = make_referral(
-        in_org, client=client_record, listing=make_listing(in_org, name="Bayside IOP")
+    client_record = ClientFactory(organization=in_org)
+    referral = ReferralFactory(
+        organization=in_org,
+        client=client_record,
+        listing=ListingFactory(organization=in_org, name="Bayside IOP"),
     )
-    family = make_referral(in_org, status=ReferralStatus.DRAFT)
+    family = ReferralFactory(organization=in_org, status=ReferralStatus.DRAFT)
     client.force_login(members[Role.INTAKE_COORDINATOR])
     body = client.get(api("referral_list", org)).json()
     by_id = {r["id"]: r for r in body["results"]}
@@ -166,18 +168,16 @@ def _referral_queries(client, org):
 
 def test_referrals_query_count_does_not_grow_with_rows(client, org, members, in_org):
     client.force_login(members[Role.ORG_ADMIN])
-    make_referral(in_org, client=make_client(in_org))
+    ReferralFactory(organization=in_org, client=ClientFactory(organization=in_org))
     assert _referral_queries(client, org)["count"] == 1
     for _ in range(4):
-        make_referral(in_org, client=make_client(in_org))
-        make_referral(in_org)
+        ReferralFactory(organization=in_org, client=ClientFactory(organization=in_org))
+        ReferralFactory(organization=in_org)
     assert _referral_queries(client, org)["count"] == 9
 
 
 def test_hsds_export_returns_every_listing_as_a_service_record(client, org, members, directory):
-    ListingLocation.objects.create(
-        organization=org, listing=directory["beach"], hsds_id="second", postal_code="33140"
-    )
+    ListingLocationFactory(listing=directory["beach"], hsds_id="second", postal_code="33140")
     client.force_login(members[Role.ORG_ADMIN])
     # 1 organization, 2 session, 3 user, 4 membership; then, as the response streams,
     # 5 a batch of listings with directory organization, 6 their locations (prefetch).

@@ -14,7 +14,7 @@ from continuum.tenancy.models import Role
 from referrals.models import DirectorySettings, Listing
 from referrals.services import listing_capacity_link
 from tests.outbox import drain_outbox
-from tests.referrals.factories import make_listing
+from tests.referrals.factories import ListingFactory
 
 NOW = timezone.make_aware(timezone.datetime(2026, 11, 20, 12, 0))
 
@@ -25,7 +25,9 @@ def url(name, org, **kwargs):
 
 @pytest.fixture
 def listing(in_org):
-    return make_listing(in_org, name="Doral Detox", kind="detox", accepting_new_clients=None)
+    return ListingFactory(
+        organization=in_org, name="Doral Detox", kind="detox", accepting_new_clients=None
+    )
 
 
 @pytest.fixture
@@ -169,7 +171,7 @@ def test_the_link_is_e_mailed_to_the_provider_once_committed(
 
 
 def test_e_mailing_needs_an_address_and_says_where_to_add_it(client, org, in_org, members):
-    no_mail = make_listing(in_org, name="No Mail House", email="")
+    no_mail = ListingFactory(organization=in_org, name="No Mail House", email="")
     client.force_login(members[Role.ORG_ADMIN])
     response = client.post(
         url("staff:listing_capacity_link", org, listing_id=no_mail.public_id),

@@ -12,21 +12,24 @@ from continuum.consent.services import PART2_NOTICE, ConsentRequired
 from referrals import services
 from referrals.models import Referral, ReferralStatus
 from referrals.tasks import referral_email_task
-from tests.consent.factories import make_client, signed_consent
+from tests.consent.factories import ConsentFactory
 from tests.outbox import drain_outbox
-from tests.referrals.factories import make_listing, make_referral
+from tests.people.factories import ClientFactory
+from tests.referrals.factories import ListingFactory, ReferralFactory
 
 NOTE = "Jordan Reyes, born 1990-04-02, opioid use disorder, phone 305-555-0142."
 
 
 @pytest.fixture
 def listing(in_org):
-    return make_listing(in_org, name="Bayside Outpatient Clinic")
+    return ListingFactory(organization=in_org, name="Bayside Outpatient Clinic")
 
 
 @pytest.fixture
 def patient(in_org):
-    return make_client(in_org, phone="305-555-0142")
+    return ClientFactory(
+        organization=in_org, phone="305-555-0142", first_name="Jordan", last_name="Reyes"
+    )
 
 
 def test_a_note_without_the_contact_box_still_needs_a_consent_naming_the_provider(
@@ -47,8 +50,7 @@ def test_a_note_without_the_contact_box_still_needs_a_consent_naming_the_provide
 
 
 def test_a_consent_for_someone_else_does_not_open_the_door(in_org, admin_user, listing, patient):
-    signed_consent(
-        org=in_org,
+    ConsentFactory(
         client=patient,
         recipient_name="Another Clinic",
         information_categories=["contact", "appointments"],
@@ -68,7 +70,7 @@ def test_a_consent_for_someone_else_does_not_open_the_door(in_org, admin_user, l
 def test_with_consent_the_note_goes_out_accounted_and_with_the_notice(
     in_org, admin_user, listing, patient, django_capture_on_commit_callbacks
 ):
-    consent = signed_consent(org=in_org, client=patient, information_categories=["appointments"])
+    consent = ConsentFactory(client=patient, information_categories=["appointments"])
     with django_capture_on_commit_callbacks(execute=False):
         referral = services.referral_create(
             actor=admin_user,
@@ -92,8 +94,10 @@ def test_with_consent_the_note_goes_out_accounted_and_with_the_notice(
 
 
 def test_a_family_request_naming_nobody_goes_without_its_note(in_org, admin_user):
-    referral = make_referral(
-        in_org, status=ReferralStatus.DRAFT, note="My son Jordan, 34, uses heroin daily."
+    referral = ReferralFactory(
+        organization=in_org,
+        status=ReferralStatus.DRAFT,
+        note="My son Jordan, 34, uses heroin daily.",
     )
     services.referral_send(actor=admin_user, referral=referral)
     referral_email_task(organization_id=in_org.pk, referral_id=referral.pk)

@@ -10,6 +10,7 @@ import pytest
 from referrals import hsds
 from referrals.models import ImportFormat, ImportJob, ImportStatus, Listing, ListingLocation
 from referrals.services import import_job_run
+from tests.referrals.factories import ImportJobFactory, ListingFactory
 
 EXAMPLES = Path(__file__).resolve().parent / "hsds_examples"
 SERVICE_ID = "ac148810-d857-441c-9679-408f346de14b"
@@ -28,7 +29,7 @@ def _examples_csv_zip() -> bytes:
 
 
 def _run(org, payload: bytes, fmt=ImportFormat.JSON) -> ImportJob:
-    job = ImportJob.objects.create(organization=org, filename="f", format=fmt, payload=payload)
+    job = ImportJobFactory(organization=org, filename="f", format=fmt, payload=payload)
     return import_job_run(job_id=job.pk)
 
 
@@ -118,10 +119,9 @@ def test_tabular_package_imports_and_round_trips(in_org):
 
 
 def test_directory_fields_travel_as_attributes(in_org):
-    from tests.referrals.factories import make_listing
 
-    make_listing(
-        in_org,
+    ListingFactory(
+        organization=in_org,
         name="Dr. Kim",
         kind="psychiatrist",
         credentials=["MD", "ABPN"],

@@ -18,6 +18,7 @@ from referrals.models import ImportFormat, ImportJob, ImportStatus, Listing, Lis
 from referrals.services import import_job_run, listing_refresh_search
 from tests.factories import OrganizationFactory
 from tests.referrals import real_data
+from tests.referrals.factories import ImportJobFactory
 
 SCHEMAS = Path(__file__).resolve().parent / "hsds_schema"
 # Ids keep what the source gave (the standard asks for UUIDs; 211 sets and the demo's
@@ -60,7 +61,7 @@ def _export(org) -> list[dict]:
 
 def _import(org, payload: bytes, fmt=ImportFormat.JSON) -> ImportJob:
     with scope(organization=org.pk):
-        job = ImportJob.objects.create(organization=org, filename="f", format=fmt, payload=payload)
+        job = ImportJobFactory(organization=org, filename="f", format=fmt, payload=payload)
         return import_job_run(job_id=job.pk)
 
 

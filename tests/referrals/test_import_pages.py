@@ -26,6 +26,7 @@ from referrals.models import (
 from referrals.services import import_job_run
 from tests.queries import assert_queries
 from tests.referrals import real_data
+from tests.referrals.factories import ImportJobFactory
 
 
 def url(name, org, **kwargs):
@@ -41,7 +42,7 @@ def admin(client, admin_user):
 @pytest.fixture
 def finished_job(org):
     with scope(organization=org.pk):
-        job = ImportJob.objects.create(
+        job = ImportJobFactory(
             organization=org,
             filename="miami-211.zip",
             format=ImportFormat.CSV,
@@ -94,7 +95,7 @@ def test_report_downloads_as_csv_one_row_per_value(admin, org, finished_job):
 
 def test_rejected_records_are_in_the_csv_too(admin, org):
     with scope(organization=org.pk):
-        job = ImportJob.objects.create(
+        job = ImportJobFactory(
             organization=org, filename="bad.json", format="json", payload=b'[{"id": "x"}]'
         )
         import_job_run(job_id=job.pk)

@@ -29,10 +29,11 @@ from referrals.services import (
     taxonomy_mapping_add,
 )
 from tests.referrals import real_data
+from tests.referrals.factories import ImportJobFactory
 
 
 def _run(org, payload: bytes, fmt=ImportFormat.CSV, filename="miami-211.zip") -> ImportJob:
-    job = ImportJob.objects.create(organization=org, filename=filename, format=fmt, payload=payload)
+    job = ImportJobFactory(organization=org, filename=filename, format=fmt, payload=payload)
     return import_job_run(job_id=job.pk)
 
 

@@ -14,15 +14,16 @@ from continuum.consent.services import PART2_NOTICE, ConsentRequired
 from referrals import services
 from referrals.models import Referral, ReferralStatus
 from referrals.tasks import referral_email_task
-from tests.consent.factories import make_client, signed_consent
+from tests.consent.factories import ConsentFactory
 from tests.outbox import drain_outbox
-from tests.referrals.factories import make_listing, make_referral
+from tests.people.factories import ClientFactory
+from tests.referrals.factories import ListingFactory, ReferralFactory
 
 
 @pytest.fixture
 def setup(in_org, admin_user):
-    listing = make_listing(in_org, name="Bayside Outpatient Clinic")
-    client = make_client(in_org)
+    listing = ListingFactory(organization=in_org, name="Bayside Outpatient Clinic")
+    client = ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
     return listing, client, admin_user
 
 
@@ -36,7 +37,7 @@ def test_sending_without_consent_is_refused_and_nothing_is_saved(setup, in_org):
 
 def test_a_redelivered_packet_task_sends_one_e_mail(setup, in_org):
     listing, client, actor = setup
-    signed_consent(org=in_org, client=client, information_categories=["contact", "appointments"])
+    ConsentFactory(client=client, information_categories=["contact", "appointments"])
     referral = services.referral_create(
         actor=actor, organization=in_org, client=client, listing=listing
     )
@@ -54,7 +55,7 @@ def test_a_redelivered_packet_task_sends_one_e_mail(setup, in_org):
 
 def test_referral_loop_through_every_status(setup, in_org, django_capture_on_commit_callbacks):
     listing, client, actor = setup
-    signed_consent(org=in_org, client=client, information_categories=["contact", "appointments"])
+    ConsentFactory(client=client, information_categories=["contact", "appointments"])
     with django_capture_on_commit_callbacks(execute=False):
         referral = services.referral_create(
             actor=actor, organization=in_org, client=client, listing=listing
@@ -102,7 +103,7 @@ def test_referral_loop_through_every_status(setup, in_org, django_capture_on_com
     "end", [ReferralStatus.REJECTED, ReferralStatus.CANCELLED, ReferralStatus.FAILED]
 )
 def test_ending_statuses_need_a_reason(in_org, admin_user, end):
-    referral = make_referral(in_org)
+    referral = ReferralFactory(organization=in_org)
     with pytest.raises(Exception, match="reason"):
         services.referral_set_status(actor=admin_user, referral=referral, to_status=end)
     referral = services.referral_set_status(
@@ -116,7 +117,7 @@ def _respond_url(org, token):
 
 
 def test_provider_accepts_then_schedules_through_the_link(client, org, in_org):
-    referral = make_referral(in_org)
+    referral = ReferralFactory(organization=in_org)
     token = services.referral_link_token(referral)
     response = client.post(_respond_url(org, token), {"action": "accept"})
     assert "now <strong>accepted" in response.content.decode()
@@ -130,7 +131,7 @@ def test_provider_accepts_then_schedules_through_the_link(client, org, in_org):
 
 
 def test_declining_needs_a_reason(client, org, in_org):
-    referral = make_referral(in_org)
+    referral = ReferralFactory(organization=in_org)
     response = client.post(
         _respond_url(org, services.referral_link_token(referral)), {"action": "decline"}
     )
@@ -140,7 +141,7 @@ def test_declining_needs_a_reason(client, org, in_org):
 
 
 def test_reused_link_is_refused(client, org, in_org):
-    referral = make_referral(in_org)
+    referral = ReferralFactory(organization=in_org)
     token = services.referral_link_token(referral)
     client.post(_respond_url(org, token), {"action": "accept"})
     response = client.post(_respond_url(org, token), {"action": "accept"})
@@ -150,14 +151,14 @@ def test_reused_link_is_refused(client, org, in_org):
 
 
 def test_tampered_link_is_refused(client, org, in_org):
-    token = services.referral_link_token(make_referral(in_org))
+    token = services.referral_link_token(ReferralFactory(organization=in_org))
     response = client.get(_respond_url(org, token[:-2] + "xx"))
     assert response.status_code == 403
     assert "not valid" in response.content.decode()
 
 
 def test_expired_link_is_refused(client, org, in_org):
-    referral = make_referral(in_org)
+    referral = ReferralFactory(organization=in_org)
     with time_machine.travel(timezone.now() - timedelta(days=15)):
         token = services.referral_link_token(referral)
     response = client.post(_respond_url(org, token), {"action": "accept"})
@@ -171,12 +172,12 @@ def test_link_for_another_organization_is_refused(client, org, other_org):
     from django_scopes import scope
 
     with scope(organization=other_org.pk):
-        token = services.referral_link_token(make_referral(other_org))
+        token = services.referral_link_token(ReferralFactory(organization=other_org))
     assert client.get(_respond_url(org, token)).status_code == 403
 
 
 def test_stale_referrals_raise_one_task(in_org):
-    referral = make_referral(in_org)
+    referral = ReferralFactory(organization=in_org)
     with time_machine.travel(timezone.now() + timedelta(days=4)):
         services.referral_scan_stale(organization=in_org)
         services.referral_scan_stale(organization=in_org)
@@ -186,7 +187,7 @@ def test_stale_referrals_raise_one_task(in_org):
 
 
 def test_family_request_from_public_page(client, org, in_org):
-    listing = make_listing(in_org, name="Miami Sober Coach")
+    listing = ListingFactory(organization=in_org, name="Miami Sober Coach")
     url = reverse(
         "public:listing_public", kwargs={"org": org.slug, "listing_id": listing.public_id}
     )
@@ -205,8 +206,8 @@ def test_family_request_from_public_page(client, org, in_org):
 
 
 def test_staff_referral_page_refuses_without_consent(client, org, in_org, admin_user):
-    listing = make_listing(in_org, name="Bayside Outpatient Clinic")
-    patient = make_client(in_org)
+    listing = ListingFactory(organization=in_org, name="Bayside Outpatient Clinic")
+    patient = ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
     client.force_login(admin_user)
     url = reverse("staff:referral_new", kwargs={"org": org.slug, "client_id": patient.public_id})
     response = client.post(
@@ -215,7 +216,7 @@ def test_staff_referral_page_refuses_without_consent(client, org, in_org, admin_
     assert response.status_code == 200
     assert "signed 42 CFR Part 2 consent" in response.content.decode()
     assert not Referral.objects.exists()
-    signed_consent(org=in_org, client=patient, information_categories=["contact", "appointments"])
+    ConsentFactory(client=patient, information_categories=["contact", "appointments"])
     response = client.post(
         url, {"listing": str(listing.public_id), "includes_client_information": "on"}
     )
@@ -224,9 +225,9 @@ def test_staff_referral_page_refuses_without_consent(client, org, in_org, admin_
 
 
 def test_reports_show_completion_rate(client, org, in_org, admin_user):
-    listing = make_listing(in_org, name="Rate Clinic")
-    make_referral(in_org, listing=listing, status=ReferralStatus.COMPLETED)
-    make_referral(in_org, listing=listing, status=ReferralStatus.REQUESTED)
+    listing = ListingFactory(organization=in_org, name="Rate Clinic")
+    ReferralFactory(organization=in_org, listing=listing, status=ReferralStatus.COMPLETED)
+    ReferralFactory(organization=in_org, listing=listing, status=ReferralStatus.REQUESTED)
     client.force_login(admin_user)
     body = client.get(reverse("staff:referral_reports", kwargs={"org": org.slug})).content.decode()
     assert "Rate Clinic" in body and "50%" in body
@@ -235,8 +236,8 @@ def test_reports_show_completion_rate(client, org, in_org, admin_user):
 def test_status_changes_appear_on_the_client_timeline(in_org, admin_user):
     from continuum.care.timeline import client_timeline
 
-    patient = make_client(in_org)
-    referral = make_referral(in_org, client=patient)
+    patient = ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
+    referral = ReferralFactory(organization=in_org, client=patient)
     services.referral_set_status(
         actor=admin_user, referral=referral, to_status=ReferralStatus.ACCEPTED
     )

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from referrals.models import Listing, ListingLocation
 from referrals.selectors import SearchParams, listing_search, match_reasons
 from tests.queries import assert_queries
-from tests.referrals.factories import make_listing
+from tests.referrals.factories import ListingFactory
 
 
 def _search(org, **kwargs):
@@ -21,47 +21,47 @@ def _search(org, **kwargs):
 @pytest.fixture
 def world(in_org):
     return {
-        "beach": make_listing(
-            in_org,
+        "beach": ListingFactory(
+            organization=in_org,
             name="South Beach Sober Coaching",
             zip_code="33139",
             languages=["en", "es"],
             payment_options=["self_pay"],
         ),
-        "coral": make_listing(
-            in_org,
+        "coral": ListingFactory(
+            organization=in_org,
             name="Coral Gables Outpatient",
             zip_code="33134",
             kind="outpatient",
             payment_options=["medicaid"],
             description="Evening intensive outpatient groups",
         ),
-        "boston": make_listing(in_org, name="Back Bay Coaching", zip_code="02115"),
-        "orlando_zip": make_listing(
-            in_org,
+        "boston": ListingFactory(organization=in_org, name="Back Bay Coaching", zip_code="02115"),
+        "orlando_zip": ListingFactory(
+            organization=in_org,
             name="Orlando Home Visits",
             zip_code="32801",
             service_area_kind="zip_list",
             service_zip_codes=["33139"],
         ),
-        "tampa_state": make_listing(
-            in_org,
+        "tampa_state": ListingFactory(
+            organization=in_org,
             name="Florida Statewide Case Management",
             zip_code="33602",
             kind="case_manager",
             service_area_kind="statewide",
             service_state="FL",
         ),
-        "radius": make_listing(
-            in_org,
+        "radius": ListingFactory(
+            organization=in_org,
             name="Palm Beach Mobile Detox",
             zip_code="33401",
             kind="detox",
             service_area_kind="radius",
             service_radius_miles=120,
         ),
-        "closed": make_listing(
-            in_org, name="Closed Miami Program", zip_code="33139", status="inactive"
+        "closed": ListingFactory(
+            organization=in_org, name="Closed Miami Program", zip_code="33139", status="inactive"
         ),
     }
 
@@ -96,23 +96,23 @@ def test_service_area_includes_listings_whose_office_is_far(world, in_org):
 
 
 def test_every_service_area_kind_keeps_to_the_filters(world, in_org):
-    make_listing(
-        in_org,
+    ListingFactory(
+        organization=in_org,
         name="Closed Statewide Coaching",
         zip_code="33602",
         service_area_kind="statewide",
         service_state="FL",
         status="inactive",
     )
-    make_listing(
-        in_org,
+    ListingFactory(
+        organization=in_org,
         name="Telehealth Anywhere",
         zip_code="02115",
         service_area_kind="telehealth_only",
         service_state="",
     )
-    make_listing(
-        in_org,
+    ListingFactory(
+        organization=in_org,
         name="Jupiter Spanish Detox",
         zip_code="33458",
         kind="detox",
@@ -166,7 +166,7 @@ def test_other_organizations_listings_never_appear(world, in_org, other_org):
     from django_scopes import scope
 
     with scope(organization=other_org.pk):
-        make_listing(other_org, name="Lear Beach Coaching", zip_code="33139")
+        ListingFactory(organization=other_org, name="Lear Beach Coaching", zip_code="33139")
     results, _ = _search(in_org, zip_code="33139", distance=5)
     assert "Lear Beach Coaching" not in [r.name for r in results]
 
@@ -192,7 +192,7 @@ def test_find_page_query_count_does_not_grow(client, org, in_org, world):
     with assert_queries(2, label="find"):
         client.get(url, {"zip_code": "33139", "distance": 500})
     for i in range(10):
-        make_listing(in_org, name=f"Extra {i}", zip_code="33139")
+        ListingFactory(organization=in_org, name=f"Extra {i}", zip_code="33139")
     with assert_queries(2, label="find with more rows"):
         client.get(url, {"zip_code": "33139", "distance": 500})
 
@@ -269,7 +269,7 @@ def test_search_pages_carry_their_total(world, in_org, client, org):
     from referrals.selectors import SearchPaginator
 
     for i in range(5):
-        make_listing(in_org, name=f"Miami Extra {i}", zip_code="33139")
+        ListingFactory(organization=in_org, name=f"Miami Extra {i}", zip_code="33139")
     params = SearchParams(zip_code="33139", distance=10)
     params.resolve()
     qs = listing_search(organization=in_org, params=params)

@@ -12,7 +12,7 @@ from django_scopes import scope
 from referrals.models import DirectoryOrganization, ListingLocation
 from referrals.selectors import SearchParams, listing_search
 from tests.queries import assert_queries
-from tests.referrals.factories import make_listing
+from tests.referrals.factories import ListingFactory
 
 NOW = timezone.make_aware(timezone.datetime(2026, 11, 20, 12, 0))
 
@@ -28,8 +28,8 @@ def places(in_org):
     network = DirectoryOrganization.objects.create(
         organization=in_org, hsds_id="net", name="Miami-Dade Behavioral Network"
     )
-    detox = make_listing(
-        in_org,
+    detox = ListingFactory(
+        organization=in_org,
         name="Centro Doral",
         kind="detox",
         zip_code="33172",
@@ -43,8 +43,8 @@ def places(in_org):
     ListingLocation.objects.filter(listing=detox).update(
         address_1="8200 NW 41st St", city="Doral", placed_by_zip=True
     )
-    english = make_listing(
-        in_org,
+    english = ListingFactory(
+        organization=in_org,
         name="Bay Detox",
         kind="detox",
         zip_code="33139",
@@ -85,7 +85,9 @@ def test_a_listing_in_the_searched_zip_placed_by_zip_is_not_zero_miles(client, o
 
 
 def test_detail_page_has_languages_by_name_and_nothing_invented(client, org, in_org, places):
-    unknown = make_listing(in_org, name="Quiet Place", zip_code="33139", accepting_new_clients=None)
+    unknown = ListingFactory(
+        organization=in_org, name="Quiet Place", zip_code="33139", accepting_new_clients=None
+    )
     body = client.get(
         reverse("public:listing_public", kwargs={"org": org.slug, "listing_id": unknown.public_id})
     ).content.decode()
@@ -132,6 +134,12 @@ def test_find_page_query_count_with_cards(client, org, in_org, places):
     with assert_queries(2, label="find"):
         client.get(url, {"zip_code": "33139", "distance": 50, "q": "detox"})
     for i in range(5):
-        make_listing(in_org, name=f"Detox {i}", kind="detox", zip_code="33139", description="detox")
+        ListingFactory(
+            organization=in_org,
+            name=f"Detox {i}",
+            kind="detox",
+            zip_code="33139",
+            description="detox",
+        )
     with assert_queries(2, label="find with more rows"):
         client.get(url, {"zip_code": "33139", "distance": 50, "q": "detox"})

@@ -25,9 +25,15 @@ from referrals.models import (
     ReferralStatusChange,
 )
 from referrals.services import import_job_run
-from tests.consent.factories import make_client, signed_consent
+from tests.consent.factories import ConsentFactory
+from tests.people.factories import ClientFactory
 from tests.queries import assert_queries
-from tests.referrals.factories import make_listing, make_referral
+from tests.referrals.factories import (
+    ImportJobFactory,
+    ListingFactory,
+    ListingLocationFactory,
+    ReferralFactory,
+)
 
 EXAMPLES = Path(__file__).resolve().parent / "hsds_examples"
 NOW = timezone.make_aware(timezone.datetime(2026, 11, 12, 15, 0))
@@ -80,9 +86,11 @@ def _listing_form(**overrides) -> dict:
 
 
 def test_manage_page_lists_listings_and_flags_the_ones_due_for_review(admin, org, in_org):
-    make_listing(in_org, name="Fresh Coaching")
-    make_listing(
-        in_org, name="Stale Outpatient", last_verified_at=timezone.now() - timedelta(days=200)
+    ListingFactory(organization=in_org, name="Fresh Coaching")
+    ListingFactory(
+        organization=in_org,
+        name="Stale Outpatient",
+        last_verified_at=timezone.now() - timedelta(days=200),
     )
     body = admin.get(url("staff:directory_manage", org)).content.decode()
     assert "Fresh Coaching" in body and "Stale Outpatient" in body
@@ -103,11 +111,11 @@ def _manage_queries(admin, org):
 
 
 def test_manage_page_query_count_does_not_grow_with_listings(admin, org, in_org):
-    make_listing(in_org, name="One")
+    ListingFactory(organization=in_org, name="One")
     _manage_queries(admin, org)
     for n in range(6):
-        make_listing(in_org, name=f"More {n}")
-    ImportJob.objects.create(organization=org, filename="a.json", format="json", payload=b"[]")
+        ListingFactory(organization=in_org, name=f"More {n}")
+    ImportJobFactory(organization=org, filename="a.json", format="json", payload=b"[]")
     assert _manage_queries(admin, org).content.decode().count('<th scope="row">') == 7
 
 
@@ -177,7 +185,7 @@ def test_age_range_upside_down_is_refused_with_nothing_saved(admin, org):
 
 
 def test_edit_form_shows_current_values_and_saves_changes(admin, org, in_org):
-    listing = make_listing(in_org, name="Old Name", zip_code="33139")
+    listing = ListingFactory(organization=in_org, name="Old Name", zip_code="33139")
     edit_url = url("staff:listing_edit", org, listing_id=listing.public_id)
     page = admin.get(edit_url).content.decode()
     assert 'value="Old Name"' in page and 'value="33139"' in page
@@ -193,7 +201,7 @@ def test_edit_form_shows_current_values_and_saves_changes(admin, org, in_org):
 
 
 def test_bad_edit_leaves_the_listing_as_it_was(admin, org, in_org):
-    listing = make_listing(in_org, name="Steady Name", zip_code="33139")
+    listing = ListingFactory(organization=in_org, name="Steady Name", zip_code="33139")
     before = listing.last_verified_at
     response = admin.post(
         url("staff:listing_edit", org, listing_id=listing.public_id),
@@ -210,7 +218,9 @@ def test_bad_edit_leaves_the_listing_as_it_was(admin, org, in_org):
 
 
 def test_verify_marks_the_listing_verified_today(admin, org, in_org, admin_user):
-    listing = make_listing(in_org, last_verified_at=timezone.now() - timedelta(days=400))
+    listing = ListingFactory(
+        organization=in_org, last_verified_at=timezone.now() - timedelta(days=400)
+    )
     assert listing.needs_review()
     with time_machine.travel(NOW, tick=False):
         response = admin.post(url("staff:listing_verify", org, listing_id=listing.public_id))
@@ -223,7 +233,7 @@ def test_verify_marks_the_listing_verified_today(admin, org, in_org, admin_user)
 
 def test_verify_needs_a_post(admin, org, in_org):
     stale = timezone.now() - timedelta(days=400)
-    listing = make_listing(in_org, last_verified_at=stale)
+    listing = ListingFactory(organization=in_org, last_verified_at=stale)
     response = admin.get(url("staff:listing_verify", org, listing_id=listing.public_id))
     assert response.status_code == 405
     listing.refresh_from_db()
@@ -300,7 +310,7 @@ def test_progress_page_lists_every_rejected_record(admin, org, in_org):
         {"id": "svc-1", "name": "Good"},
         {"id": "svc-2", "name": ""},
     ]
-    job = ImportJob.objects.create(
+    job = ImportJobFactory(
         organization=org, filename="bad.json", format="json", payload=json.dumps(records).encode()
     )
     import_job_run(job_id=job.pk)
@@ -316,19 +326,24 @@ def test_progress_page_lists_every_rejected_record(admin, org, in_org):
 @pytest.fixture
 def directory(in_org):
     return {
-        "beach": make_listing(in_org, name="South Beach Sober Coaching", zip_code="33139"),
-        "closed": make_listing(
-            in_org,
+        "beach": ListingFactory(
+            organization=in_org, name="South Beach Sober Coaching", zip_code="33139"
+        ),
+        "closed": ListingFactory(
+            organization=in_org,
             name="Coral Gables Coaching",
             zip_code="33134",
             status=ListingStatus.TEMPORARILY_CLOSED,
         ),
-        "inactive": make_listing(
-            in_org, name="Retired Coaching", zip_code="33139", status=ListingStatus.INACTIVE
+        "inactive": ListingFactory(
+            organization=in_org,
+            name="Retired Coaching",
+            zip_code="33139",
+            status=ListingStatus.INACTIVE,
         ),
-        "boston": make_listing(in_org, name="Back Bay Coaching", zip_code="02115"),
-        "other_kind": make_listing(
-            in_org, name="Miami Outpatient", zip_code="33139", kind="outpatient"
+        "boston": ListingFactory(organization=in_org, name="Back Bay Coaching", zip_code="02115"),
+        "other_kind": ListingFactory(
+            organization=in_org, name="Miami Outpatient", zip_code="33139", kind="outpatient"
         ),
     }
 
@@ -381,10 +396,10 @@ def _search_queries(client, org):
 
 def test_staff_search_query_count_does_not_grow_with_results(client, org, members, in_org):
     client.force_login(members[Role.CASE_MANAGER])
-    make_listing(in_org, name="First Coaching", zip_code="33139")
+    ListingFactory(organization=in_org, name="First Coaching", zip_code="33139")
     assert "1 result near" in _search_queries(client, org)
     for n in range(8):
-        make_listing(in_org, name=f"Coaching {n}", zip_code="33134")
+        ListingFactory(organization=in_org, name=f"Coaching {n}", zip_code="33134")
     assert "9 results near" in _search_queries(client, org)
 
 
@@ -392,11 +407,15 @@ def test_staff_search_query_count_does_not_grow_with_results(client, org, member
 
 
 def test_referral_list_shows_referrals_and_filters_by_status(admin, org, in_org):
-    client_record = make_client(in_org)
-    make_referral(in_org, client=client_record, listing=make_listing(in_org, name="Bayside IOP"))
-    make_referral(
-        in_org,
-        listing=make_listing(in_org, name="Harbor Sober Living"),
+    client_record = ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
+    ReferralFactory(
+        organization=in_org,
+        client=client_record,
+        listing=ListingFactory(organization=in_org, name="Bayside IOP"),
+    )
+    ReferralFactory(
+        organization=in_org,
+        listing=ListingFactory(organization=in_org, name="Harbor Sober Living"),
         status=ReferralStatus.DRAFT,
     )
     body = admin.get(url("staff:referral_list", org)).content.decode()
@@ -407,7 +426,11 @@ def test_referral_list_shows_referrals_and_filters_by_status(admin, org, in_org)
 
 
 def test_referral_list_shows_a_coach_only_their_clients_referrals(client, org, members, in_org):
-    make_referral(in_org, client=make_client(in_org), listing=make_listing(in_org, name="Bayside"))
+    ReferralFactory(
+        organization=in_org,
+        client=ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes"),
+        listing=ListingFactory(organization=in_org, name="Bayside"),
+    )
     client.force_login(members[Role.SOBER_COACH])
     body = client.get(url("staff:referral_list", org)).content.decode()
     assert "Bayside" not in body and "No referrals yet." in body
@@ -423,18 +446,26 @@ def _referral_list_queries(admin, org):
 
 
 def test_referral_list_query_count_does_not_grow_with_rows(admin, org, in_org):
-    make_referral(in_org, client=make_client(in_org))
+    ReferralFactory(
+        organization=in_org,
+        client=ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes"),
+    )
     assert _referral_list_queries(admin, org).count('<th scope="row">') == 1
     for _ in range(5):
-        make_referral(in_org, client=make_client(in_org, first_name="Sam"))
-        make_referral(in_org)
+        ReferralFactory(
+            organization=in_org,
+            client=ClientFactory(organization=in_org, first_name="Sam", last_name="Reyes"),
+        )
+        ReferralFactory(organization=in_org)
     assert _referral_list_queries(admin, org).count('<th scope="row">') == 11
 
 
 def test_referral_detail_shows_the_history_and_records_the_read(admin, org, in_org, admin_user):
-    client_record = make_client(in_org)
-    referral = make_referral(
-        in_org, client=client_record, listing=make_listing(in_org, name="Bayside IOP")
+    client_record = ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
+    referral = ReferralFactory(
+        organization=in_org,
+        client=client_record,
+        listing=ListingFactory(organization=in_org, name="Bayside IOP"),
     )
     ReferralStatusChange.objects.create(
         organization=org,
@@ -454,7 +485,10 @@ def test_referral_detail_shows_the_history_and_records_the_read(admin, org, in_o
 
 
 def test_staff_moves_a_referral_on_from_the_detail_page(admin, org, in_org, admin_user):
-    referral = make_referral(in_org, client=make_client(in_org))
+    referral = ReferralFactory(
+        organization=in_org,
+        client=ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes"),
+    )
     detail = url("staff:referral_detail", org, referral_id=referral.public_id)
     response = admin.post(detail, {"to_status": "accepted", "reason": ""})
     assert response.status_code == 302
@@ -480,7 +514,10 @@ def test_staff_moves_a_referral_on_from_the_detail_page(admin, org, in_org, admi
 def test_bad_status_change_shows_the_field_error_and_changes_nothing(
     admin, org, in_org, data, field, message
 ):
-    referral = make_referral(in_org, client=make_client(in_org))
+    referral = ReferralFactory(
+        organization=in_org,
+        client=ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes"),
+    )
     response = admin.post(url("staff:referral_detail", org, referral_id=referral.public_id), data)
     assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])
@@ -500,7 +537,10 @@ def _referral_detail_queries(admin, org, referral):
 
 
 def test_referral_detail_query_count_does_not_grow_with_history(admin, org, in_org, admin_user):
-    referral = make_referral(in_org, client=make_client(in_org))
+    referral = ReferralFactory(
+        organization=in_org,
+        client=ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes"),
+    )
     ReferralStatusChange.objects.create(
         organization=org, referral=referral, to_status="draft", changed_by=admin_user
     )
@@ -513,14 +553,14 @@ def test_referral_detail_query_count_does_not_grow_with_history(admin, org, in_o
 
 
 def test_packet_carries_the_part2_notice_and_is_audited(admin, org, in_org, admin_user):
-    client_record = make_client(in_org)
-    referral = make_referral(
-        in_org,
+    client_record = ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
+    referral = ReferralFactory(
+        organization=in_org,
         client=client_record,
-        listing=make_listing(in_org, name="Bayside IOP"),
+        listing=ListingFactory(organization=in_org, name="Bayside IOP"),
         note="Prefers evening groups.",
         includes_client_information=True,
-        consent=signed_consent(org=in_org, client=client_record),
+        consent=ConsentFactory(client=client_record),
     )
     response = admin.get(url("staff:referral_packet", org, referral_id=referral.public_id))
     body = response.content.decode()
@@ -533,7 +573,10 @@ def test_packet_carries_the_part2_notice_and_is_audited(admin, org, in_org, admi
 
 
 def test_packet_of_another_coachs_client_is_not_found(client, org, members, in_org):
-    referral = make_referral(in_org, client=make_client(in_org))
+    referral = ReferralFactory(
+        organization=in_org,
+        client=ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes"),
+    )
     client.force_login(members[Role.SOBER_COACH])
     response = client.get(url("staff:referral_packet", org, referral_id=referral.public_id))
     assert response.status_code == 404
@@ -544,8 +587,8 @@ def test_packet_of_another_coachs_client_is_not_found(client, org, members, in_o
 
 
 def test_listing_detail_shows_facts_and_admin_actions_only_to_admins(client, org, members, in_org):
-    listing = make_listing(
-        in_org,
+    listing = ListingFactory(
+        organization=in_org,
         name="Bayside IOP",
         kind="iop_php",
         description="Evening groups.",
@@ -571,12 +614,10 @@ def _listing_detail_queries(admin, org, listing):
 
 
 def test_listing_detail_query_count_does_not_grow_with_locations(admin, org, in_org):
-    listing = make_listing(in_org, name="Bayside IOP", zip_code="33139")
+    listing = ListingFactory(organization=in_org, name="Bayside IOP", zip_code="33139")
     assert "33139" in _listing_detail_queries(admin, org, listing)
     for n, zip_code in enumerate(["33134", "02115", "32801"]):
-        ListingLocation.objects.create(
-            organization=org, listing=listing, hsds_id=f"extra-{n}", postal_code=zip_code
-        )
+        ListingLocationFactory(listing=listing, hsds_id=f"extra-{n}", postal_code=zip_code)
     assert "32801" in _listing_detail_queries(admin, org, listing)
 
 
@@ -585,16 +626,16 @@ def test_listing_detail_query_count_does_not_grow_with_locations(admin, org, in_
 
 def test_family_member_sees_the_requests_they_made_and_their_status(client, org, members, in_org):
     family = members[Role.FAMILY_MEMBER]
-    listing = make_listing(in_org, name="Bayside Sober Coaching")
+    listing = ListingFactory(organization=in_org, name="Bayside Sober Coaching")
     client.force_login(family)
     response = client.post(
         reverse("public:listing_public", kwargs={"org": org.slug, "listing_id": listing.public_id}),
         {"requester_name": "Ana Reyes", "requester_phone": "305-555-0100", "note": "For my son"},
     )
     assert response.status_code == 302
-    make_referral(
-        in_org,
-        listing=make_listing(in_org, name="Someone Else's Pick"),
+    ReferralFactory(
+        organization=in_org,
+        listing=ListingFactory(organization=in_org, name="Someone Else's Pick"),
         status=ReferralStatus.DRAFT,
         created_by=members[Role.CLIENT],
     )
@@ -612,12 +653,14 @@ def test_family_member_sees_the_requests_they_made_and_their_status(client, org,
 
 def test_request_tied_to_a_client_leaves_the_family_list(client, org, members, in_org):
     family = members[Role.FAMILY_MEMBER]
-    referral = make_referral(
-        in_org, listing=make_listing(in_org, name="Bayside IOP"), created_by=family
+    referral = ReferralFactory(
+        organization=in_org,
+        listing=ListingFactory(organization=in_org, name="Bayside IOP"),
+        created_by=family,
     )
     client.force_login(family)
     assert "Bayside IOP" in client.get(url("portal:referrals", org)).content.decode()
-    referral.client = make_client(in_org)
+    referral.client = ClientFactory(organization=in_org, first_name="Jordan", last_name="Reyes")
     referral.save(update_fields=["client"])
     client.force_login(family)
     body = client.get(url("portal:referrals", org)).content.decode()
@@ -626,7 +669,9 @@ def test_request_tied_to_a_client_leaves_the_family_list(client, org, members, i
 
 
 def test_portal_referrals_with_a_bad_page_number_shows_the_first_page(client, org, members, in_org):
-    make_referral(in_org, status=ReferralStatus.DRAFT, created_by=members[Role.FAMILY_MEMBER])
+    ReferralFactory(
+        organization=in_org, status=ReferralStatus.DRAFT, created_by=members[Role.FAMILY_MEMBER]
+    )
     client.force_login(members[Role.FAMILY_MEMBER])
     response = client.get(url("portal:referrals", org), {"page": "nonsense"})
     assert response.status_code == 200 and response.context["page"].number == 1
@@ -645,8 +690,8 @@ def _portal_queries(client, org):
 def test_portal_referrals_query_count_does_not_grow_with_rows(client, org, members, in_org):
     family = members[Role.FAMILY_MEMBER]
     client.force_login(family)
-    make_referral(in_org, status=ReferralStatus.DRAFT, created_by=family)
+    ReferralFactory(organization=in_org, status=ReferralStatus.DRAFT, created_by=family)
     assert _portal_queries(client, org).count('<th scope="row">') == 1
     for _ in range(5):
-        make_referral(in_org, status=ReferralStatus.REQUESTED, created_by=family)
+        ReferralFactory(organization=in_org, status=ReferralStatus.REQUESTED, created_by=family)
     assert _portal_queries(client, org).count('<th scope="row">') == 6

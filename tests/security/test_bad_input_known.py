@@ -7,8 +7,8 @@ from django_scopes import scope
 
 from coaching.models import Alert
 from continuum.audit.models import AuditEvent
-from tests.coaching.factories import alert_for_matrix
-from tests.referrals.factories import make_listing
+from tests.coaching.factories import AlertFactory
+from tests.referrals.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
 HUGE = "99999999999999999999"
@@ -20,7 +20,7 @@ def _url(name, org, **kwargs):
 
 def test_a_huge_page_number_on_the_public_directory_shows_the_last_page(client, org):
     with scope(organization=org.pk):
-        make_listing(org)
+        ListingFactory(organization=org)
     response = client.get(_url("public:find", org), {"zip_code": "33139", "page": HUGE})
     assert response.status_code == 200
     assert response.context["page"].number == 1
@@ -29,7 +29,7 @@ def test_a_huge_page_number_on_the_public_directory_shows_the_last_page(client, 
 
 def test_a_huge_page_number_on_the_api_is_not_found_not_a_failure(client, org, members):
     with scope(organization=org.pk):
-        make_listing(org)
+        ListingFactory(organization=org)
     client.force_login(members["intake_coordinator"])
     response = client.get(_url("api:listing_list", org), {"page": HUGE})
     assert response.status_code == 404
@@ -58,7 +58,7 @@ def test_a_nul_byte_in_a_filter_is_refused_in_the_apis_own_form(client, org, mem
 
 def test_a_nul_byte_in_a_form_saves_nothing(client, org, members):
     with scope(organization=org.pk):
-        alert = alert_for_matrix(org)
+        alert = AlertFactory(organization=org)
     client.force_login(members["org_admin"])
     url = _url("staff:coaching_alert_resolve", org, coaching_alert_id=alert.public_id)
     response = client.post(url, {"note": "called\x00 back"})
@@ -96,7 +96,7 @@ def test_a_malformed_client_id_in_a_link_is_not_found(client, org, members):
 
 def test_acknowledging_an_alert_follows_only_a_path_on_this_site(client, org, members):
     with scope(organization=org.pk):
-        alert = alert_for_matrix(org)
+        alert = AlertFactory(organization=org)
     client.force_login(members["org_admin"])
     url = _url("staff:coaching_alert_acknowledge", org, coaching_alert_id=alert.public_id)
     engagement = _url("staff:coaching_engagement", org, engagement_id=alert.engagement.public_id)

@@ -13,7 +13,7 @@ from continuum.notifications.models import Notification
 from continuum.people.models import BreakGlassGrant
 from continuum.people.selectors import client_get_for
 from continuum.tenancy.models import Membership, Role
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 from tests.people.factories import ClientFactory
 from tests.queries import assert_queries
 
@@ -89,7 +89,7 @@ def test_the_window_is_the_organization_setting(client, org, members, sam):
 
 def test_grant_is_audited_and_every_admin_is_notified(client, org, members, sam):
     with scope(organization=org.pk):
-        second_admin = Membership.objects.create(
+        second_admin = MembershipFactory(
             organization=org,
             user=UserFactory(email="boss2@harbor.example.com"),
             roles=[Role.ORG_ADMIN],

@@ -8,7 +8,10 @@ from django.db import connection
 
 from continuum.fields import PREFIX
 from interventions.models import Intervention, Letter
-from tests.interventions.factories import intervention_for_matrix, letter_for_matrix
+from tests.interventions.factories import (
+    InterventionFactory,
+    LetterFactory,
+)
 
 SECRET = "He drinks every night and hides bottles in the garage."
 
@@ -27,7 +30,7 @@ def keys(settings):
 
 
 def test_intake_narrative_is_ciphertext_in_the_database_and_clear_in_the_app(in_org, keys):
-    intervention = intervention_for_matrix(in_org, history=SECRET, risks="")
+    intervention = InterventionFactory(organization=in_org, history=SECRET, risks="")
     stored = _raw("interventions_intervention", "history", intervention.pk)
     assert stored.startswith(PREFIX)
     assert "bottles" not in stored
@@ -38,7 +41,7 @@ def test_intake_narrative_is_ciphertext_in_the_database_and_clear_in_the_app(in_
 
 
 def test_letters_are_encrypted(in_org, keys):
-    letter = letter_for_matrix(in_org)
+    letter = LetterFactory(participant__intervention__organization=in_org)
     assert "Dear Sam" not in _raw("interventions_letter", "body", letter.pk)
     assert Letter.objects.get(pk=letter.pk).body == "Dear Sam"
 
@@ -50,7 +53,7 @@ def test_searching_inside_an_encrypted_field_is_refused(in_org, keys):
 
 def test_rotation_reencrypts_every_row_under_the_new_key(in_org, settings, keys):
     old, new = keys
-    letter = letter_for_matrix(in_org)
+    letter = LetterFactory(participant__intervention__organization=in_org)
     settings.FIELD_ENCRYPTION_KEYS = [new, old]
     # Before re-encryption the old key still decrypts.
     assert Letter.objects.get(pk=letter.pk).body == "Dear Sam"
@@ -62,7 +65,7 @@ def test_rotation_reencrypts_every_row_under_the_new_key(in_org, settings, keys)
 
 
 def test_legacy_plaintext_rows_are_encrypted_by_the_rewrite(in_org, keys):
-    letter = letter_for_matrix(in_org)
+    letter = LetterFactory(participant__intervention__organization=in_org)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE interventions_letter SET body = 'old plain text' WHERE id = %s", [letter.pk]
@@ -74,7 +77,7 @@ def test_legacy_plaintext_rows_are_encrypted_by_the_rewrite(in_org, keys):
 
 
 def test_a_value_under_an_unknown_key_fails_loudly(in_org, settings, keys):
-    letter = letter_for_matrix(in_org)
+    letter = LetterFactory(participant__intervention__organization=in_org)
     settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     with pytest.raises(Exception, match="does not decrypt"):
         Letter.objects.get(pk=letter.pk)

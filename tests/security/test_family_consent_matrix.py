@@ -15,15 +15,19 @@ from django.urls import reverse
 from django_scopes import scope
 
 from continuum.consent.models import InformationCategory, Purpose, RecipientKind
-from continuum.people.models import FamilyMember, FamilyRelationship
 from continuum.tenancy.models import Role
-from interventions.models import Participant
-from tests.casemanagement.factories import appointment_for, goal_for, medication_for, plan_for
-from tests.coaching.factories import make_engagement
-from tests.consent.factories import signed_consent
-from tests.interventions.factories import intervention_for_matrix
+from tests.casemanagement.factories import (
+    AppointmentFactory,
+    CarePlanFactory,
+    GoalFactory,
+    MedicationFactory,
+)
+from tests.coaching.factories import EngagementFactory
+from tests.consent.factories import ConsentFactory
+from tests.interventions.factories import InterventionFactory, ParticipantFactory
 from tests.isolation.objects import URL_OBJECTS
 from tests.isolation.test_matrix import ROUTES
+from tests.people.factories import FamilyMemberFactory, FamilyRelationshipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,26 +48,26 @@ FAMILY_ROUTES = [
 def world(org, members):
     family_user = members[Role.FAMILY_MEMBER]
     with scope(organization=org.pk):
-        intervention = intervention_for_matrix(org)
+        intervention = InterventionFactory(organization=org)
         client = intervention.client
-        member = FamilyMember.objects.create(
-            organization=org, first_name="Ana", last_name="Ruiz", portal_user=family_user
+        member = FamilyMemberFactory(
+            organization=org, first_name="Ana", last_name="Ruiz", email="", portal_user=family_user
         )
-        FamilyRelationship.objects.create(
+        FamilyRelationshipFactory(
             organization=org, client=client, family_member=member, relationship="parent"
         )
-        Participant.objects.create(
-            organization=org,
+        ParticipantFactory(
             intervention=intervention,
             family_member=member,
             name="Ana Ruiz",
             role="family",
+            invited_at=None,
         )
-        plan = plan_for(client)
-        goal_for(plan, title=GOAL)
-        medication_for(client, name=MEDICATION)
-        appointment_for(client, location=LOCATION)
-        engagement = make_engagement(org, client=client)
+        plan = CarePlanFactory(client=client)
+        GoalFactory(plan=plan, title=GOAL)
+        MedicationFactory(client=client, name=MEDICATION)
+        AppointmentFactory(client=client, location=LOCATION)
+        engagement = EngagementFactory(organization=org, client=client)
         engagement.contacts.create(
             organization=org,
             kind="phone",
@@ -119,15 +123,14 @@ def test_without_consent_a_family_member_sees_none_of_the_clients_records(client
 
 def test_a_consent_for_someone_else_changes_nothing(client, org, world):
     with scope(organization=org.pk):
-        signed_consent(org=org, client=world["client"])  # to an outside clinic
+        ConsentFactory(client=world["client"])  # to an outside clinic
     client.force_login(world["member"].portal_user)
     _assert_nothing_leaks(client, org, world)
 
 
 def test_a_family_consent_shares_nothing_beyond_the_consent_gate(client, org, world):
     with scope(organization=org.pk):
-        signed_consent(
-            org=org,
+        ConsentFactory(
             client=world["client"],
             recipient_kind=RecipientKind.FAMILY_MEMBER,
             recipient_name="",
