@@ -321,7 +321,8 @@ def _request_notify_submitted(request: InterventionRequest, *, user, newly_urgen
             "login_url": reverse("account_request_login_code"),
             "response_hours": organization.response_time_hours,
         },
-        key=f"interventions:request:{request.public_id}:received:{request.submission_count}",
+        # One confirmation per request: a resubmission merges into it and is not news.
+        key=f"interventions:request:{request.public_id}:received",
         channel="email",
         urgent=request.is_urgent,
     )

@@ -14,6 +14,7 @@ from django_scopes import scope
 from continuum.audit.models import AuditEvent
 from continuum.care.models import CareEpisode, Phase
 from continuum.consent.models import Disclosure
+from continuum.notifications.services import notification_deliver_due
 from continuum.people.models import Client, FamilyMember
 from continuum.tenancy.models import Membership, Role
 from continuum.tenancy.timezones import org_zone
@@ -110,6 +111,20 @@ def test_calm_request_confirmation_has_no_danger_block(client, org, help_data):
     assert "Thank you for reaching out about Sam" in page
     assert "may be in danger" not in page
     assert "maria.lopez@example.com" in page
+
+
+def test_a_double_submitted_request_sends_one_confirmation(client, org, help_data):
+    target = url("public:intervention_help", org)
+    for _ in range(2):
+        assert client.post(target, form_data(help_data)).status_code == 302
+    mail.outbox.clear()
+
+    notification_deliver_due(worker="test")
+
+    to_family = [m for m in mail.outbox if m.to == [help_data["requester_email"]]]
+    assert len(to_family) == 1
+    with scope(organization=org.pk):
+        assert InterventionRequest.objects.get().submission_count == 2
 
 
 def test_submissions_are_rate_limited_per_ip(client, org, help_data, settings):
