@@ -104,6 +104,13 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def crisis_line_extra(self) -> str:
+        """The organization's own crisis words, or "" when they only restate the
+        platform's 911/988 line, which every page already shows translated."""
+        text = " ".join(self.crisis_line_text.split())
+        return "" if text == DEFAULT_CRISIS_TEXT else text
+
 
 class Role(models.TextChoices):
     # Marked for translation only: pages translate the label as they show it.
