@@ -113,6 +113,60 @@ def test_calm_request_confirmation_has_no_danger_block(client, org, help_data):
     assert "maria.lopez@example.com" in page
 
 
+def test_the_form_marks_in_words_what_it_requires(client, org):
+    body = client.get(url("public:intervention_help", org)).content.decode()
+    form = body[body.index("<form") :]
+    required = (
+        "requester_first_name",
+        "requester_last_name",
+        "loved_one_first_name",
+        "loved_one_last_name",
+        "consent_to_contact",
+    )
+    for field in required:
+        label = re.search(rf'<label for="id_{field}">(.*?)</label>', form, re.S).group(1)
+        assert "(required)" in label
+        assert re.search(rf'<input[^>]*id="id_{field}"[^>]*>', form).group(0).count("required") == 2
+    for field in ("requester_email", "requester_phone", "relationship", "loved_one_age"):
+        label = re.search(rf'<label for="id_{field}">(.*?)</label>', form, re.S).group(1)
+        assert "(required)" not in label
+    assert "skip anything you don" in body
+
+
+def test_two_names_and_a_phone_number_are_enough_to_be_called_back(client, org):
+    data = {
+        "requester_first_name": "Maria",
+        "requester_last_name": "Lopez",
+        "requester_phone": "555-0100",
+        "loved_one_first_name": "Sam",
+        "loved_one_last_name": "Lopez",
+        "consent_to_contact": "on",
+    }
+    response = client.post(url("public:intervention_help", org), data)
+
+    assert response.status_code == 302
+    with scope(organization=org.pk):
+        request = InterventionRequest.objects.select_related("requester").get()
+        assert request.requester.phone == "555-0100" and request.requester.email == ""
+        assert request.requester.portal_user is None
+    # The same phone number the same day is the same request.
+    client.post(url("public:intervention_help", org), data)
+    with scope(organization=org.pk):
+        assert InterventionRequest.objects.get().submission_count == 2
+
+
+def test_without_a_phone_or_an_email_the_error_says_how_to_fix_it(client, org, help_data):
+    data = form_data({**help_data, "requester_email": "", "requester_phone": ""})
+    response = client.post(url("public:intervention_help", org), data)
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert (
+        '<a href="#id_requester_phone">Your phone number: Give us a phone number or an e-mail '
+        "address, so we can call you back.</a>" in body
+    )
+
+
 def test_a_double_submitted_request_sends_one_confirmation(client, org, help_data):
     target = url("public:intervention_help", org)
     for _ in range(2):
