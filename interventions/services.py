@@ -326,6 +326,7 @@ def _request_notify_submitted(request: InterventionRequest, *, user, newly_urgen
             "url": _portal_path(organization),
             "login_url": reverse("account_request_login_code"),
             "response_hours": organization.response_time_hours,
+            "reference": request.reference,
         },
         # One confirmation per request: a resubmission merges into it and is not news.
         key=f"interventions:request:{request.public_id}:received",

@@ -54,6 +54,11 @@ class Organization(models.Model):
     )
     contact_phone = models.CharField(max_length=40, blank=True)
     contact_email = models.EmailField(blank=True)
+    contact_hours = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="When families can reach you by phone, e.g. Monday to Friday, 8 am to 8 pm.",
+    )
     # Automatic logoff (HIPAA 164.312(a)(2)(iii)) and emergency access.
     staff_idle_timeout_minutes = models.PositiveSmallIntegerField(
         default=15,

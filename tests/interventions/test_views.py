@@ -181,6 +181,29 @@ def test_a_double_submitted_request_sends_one_confirmation(client, org, help_dat
         assert InterventionRequest.objects.get().submission_count == 2
 
 
+def test_the_confirmation_gives_a_reference_what_happens_next_and_how_to_call(
+    client, org, help_data, members
+):
+    org.contact_phone = "555-0199"
+    org.contact_hours = "every day, 8 am to 10 pm"
+    org.save()
+    client.post(url("public:intervention_help", org), form_data(help_data))
+    with scope(organization=org.pk):
+        help_request = InterventionRequest.objects.get()
+    reference = str(help_request.public_id)[:8].upper()
+
+    page = client.get(url("public:intervention_help_thanks", org)).content.decode()
+    assert f'<strong class="reference">{reference}</strong>' in page
+    assert "What happens next" in page
+    assert 'href="tel:555-0199"' in page and "Our phone hours: every day, 8 am to 10 pm." in page
+
+    staff(client, members[Role.INTAKE_COORDINATOR])
+    detail = client.get(
+        url("staff:intervention_request_detail", org, request_id=help_request.public_id)
+    )
+    assert f"Reference <strong>{reference}</strong>" in detail.content.decode()
+
+
 def test_submissions_are_rate_limited_per_ip(client, org, help_data, settings):
     settings.INTERVENTION_REQUEST_RATE = "2/h"
     target = url("public:intervention_help", org)

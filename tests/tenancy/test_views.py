@@ -237,6 +237,7 @@ def test_settings_page_saves_and_rejects_bad_values(client, org, admin_user):
         "response_time_hours": "12",
         "contact_phone": "",
         "contact_email": "",
+        "contact_hours": "Monday to Friday, 8 am to 8 pm",
         "staff_mfa_required": "",
         "intake_open": "on",
         "safety_escalation_minutes": "20",
@@ -245,6 +246,7 @@ def test_settings_page_saves_and_rejects_bad_values(client, org, admin_user):
     org.refresh_from_db()
     assert (org.timezone, org.response_time_hours) == ("America/Chicago", 12)
     assert org.safety_escalation_minutes == 20
+    assert org.contact_hours == "Monday to Friday, 8 am to 8 pm"
     response = client.post(url, {**data, "timezone": "Nowhere/Land", "response_time_hours": "-1"})
     assert response.status_code == 400
     org.refresh_from_db()
