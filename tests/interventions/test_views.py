@@ -145,6 +145,9 @@ def test_two_names_and_a_phone_number_are_enough_to_be_called_back(client, org):
     response = client.post(url("public:intervention_help", org), data)
 
     assert response.status_code == 302
+    # No e-mail address, so no family page to send them to: staff will call.
+    page = client.get(url("public:intervention_help_thanks", org)).content.decode()
+    assert "What happens next" in page and "Go to your family page" not in page
     with scope(organization=org.pk):
         request = InterventionRequest.objects.select_related("requester").get()
         assert request.requester.phone == "555-0100" and request.requester.email == ""
