@@ -7,6 +7,7 @@ the session so the pages that follow (enter the code, choose a new password) and
 e-mails they send carry the same name. Without one, the platform's name is used, never
 the host."""
 
+from django.core.validators import slug_re
 from django.urls import Resolver404, resolve
 
 from continuum.tenancy.models import Organization
@@ -30,6 +31,8 @@ def branding_organization(request) -> Organization | None:
     if request is None:
         return None
     slug = request.GET.get("org") or _slug_from_next(request)
+    if slug and not slug_re.fullmatch(slug):
+        slug = ""  # not an organization's address: never worth a query
     session = getattr(request, "session", None)
     if not slug and session is not None:
         slug = session.get(SESSION_KEY, "")
