@@ -675,8 +675,17 @@ def _port_in_use(port: int) -> bool:
     return False
 
 
+def _share_site_url() -> str:
+    """Every process links to the web server: a worker or a management command sending an
+    e-mail must not derive the address from a PORT of its own (a process manager may give
+    each program another one)."""
+    port = os.environ.get("PORT") or "8000"
+    return os.environ.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     port = os.environ.setdefault("PORT", "8000")
+    _share_site_url()
     if not port.isdigit() or _port_in_use(int(port)):
         log.error("port %s on 127.0.0.1 is not free; choose another with PORT=...", port)
         return 1
@@ -714,6 +723,7 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
+    _share_site_url()
     with Stack(persist_broker=True):
         _become_subreaper()
         migrating = args.args[:1] == ["migrate"]

@@ -24,27 +24,68 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-class HelpRequestForm(forms.Form):
-    """The public request for help. Labels speak to a worried family member."""
+def _name_field(label, required_message) -> forms.CharField:
+    return forms.CharField(
+        label=label, max_length=100, error_messages={"required": required_message}
+    )
 
-    requester_first_name = forms.CharField(label=_("Your first name"), max_length=100)
-    requester_last_name = forms.CharField(label=_("Your last name"), max_length=100)
+
+class HelpRequestForm(forms.Form):
+    """The public request for help. Labels speak to a worried family member.
+
+    Required is only what staff need to call back: who is asking, one way to reach them
+    (phone or e-mail), whom it is about (the name their record is filed under, which a
+    same-day resubmission is matched by) and the permission to contact them. The rest
+    helps, and can be skipped."""
+
+    requester_first_name = _name_field(
+        _("Your first name"), _("Tell us your first name, so we know whom to ask for.")
+    )
+    requester_last_name = _name_field(
+        _("Your last name"), _("Tell us your last name, so we know whom to ask for.")
+    )
     requester_email = forms.EmailField(
         label=_("Your e-mail address"),
-        help_text=_("We send a confirmation and a link to your page."),
+        help_text=_(
+            "We send a confirmation and a link to your page. "
+            "Give us an e-mail address, a phone number, or both."
+        ),
+        error_messages={
+            "invalid": _("Enter an e-mail address like name@example.com, or leave it empty.")
+        },
+        required=False,
     )
-    requester_phone = forms.CharField(label=_("Your phone number"), max_length=40, required=False)
+    requester_phone = forms.CharField(
+        label=_("Your phone number"),
+        help_text=_("Give us a phone number, an e-mail address, or both."),
+        max_length=40,
+        required=False,
+    )
     preferred_contact_times = forms.CharField(
         label=_("When is a good time to call you?"), max_length=200, required=False
     )
     relationship = forms.ChoiceField(
         label=_("How are you related to your loved one?"),
         choices=[("", _("Choose one")), *Relationship.choices],
+        required=False,
     )
-    loved_one_first_name = forms.CharField(label=_("Your loved one's first name"), max_length=100)
-    loved_one_last_name = forms.CharField(label=_("Your loved one's last name"), max_length=100)
+    loved_one_first_name = _name_field(
+        _("Your loved one's first name"),
+        _("Tell us your loved one's first name. A nickname is fine."),
+    )
+    loved_one_last_name = _name_field(
+        _("Your loved one's last name"),
+        _("Tell us your loved one's last name, as far as you know."),
+    )
     loved_one_age = forms.IntegerField(
-        label=_("Their age"), min_value=12, max_value=110, required=False
+        label=_("Their age"),
+        min_value=12,
+        max_value=110,
+        required=False,
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value"),
+            _("Enter their age in years, between 12 and 110, or leave it empty."),
+        ),
     )
     substances = forms.CharField(
         label=_("Which substances are they using?"),
@@ -76,7 +117,10 @@ class HelpRequestForm(forms.Form):
         required=False,
     )
     urgency = forms.ChoiceField(
-        label=_("How soon do you need help?"), choices=Urgency.choices, widget=forms.RadioSelect
+        label=_("How soon do you need help?"),
+        choices=Urgency.choices,
+        widget=forms.RadioSelect,
+        required=False,
     )
     insurance = forms.CharField(
         label=_("Their health insurance, if you know it"), max_length=200, required=False
@@ -89,6 +133,25 @@ class HelpRequestForm(forms.Form):
     website = forms.CharField(
         required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # Marks required fields in words, not only with an asterisk or the attribute.
+            field.template_name = "interventions/_help_field.html"
+            if field.required:
+                field.widget.attrs["aria-required"] = "true"
+
+    def clean(self):
+        data = super().clean()
+        # An invalid e-mail address already has its own error; this one would mislead.
+        unreachable = not data.get("requester_email") and not data.get("requester_phone")
+        if unreachable and "requester_email" not in self.errors:
+            self.add_error(
+                "requester_phone",
+                _("Give us a phone number or an e-mail address, so we can call you back."),
+            )
+        return data
 
 
 def _section(fields, **widgets):

@@ -81,6 +81,11 @@ class InterventionRequest(TenantModel):
         return f"Request {self.public_id}"
 
     @property
+    def reference(self) -> str:
+        """What a family reads out on the phone: short, and enough for staff to find it."""
+        return str(self.public_id)[:8].upper()
+
+    @property
     def danger_sign_labels(self) -> list[str]:
         return [DangerSign(s).label for s in self.danger_signs if s in DangerSign.values]
 

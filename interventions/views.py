@@ -82,6 +82,7 @@ def help_request(request, org):
                 "merged": merged,
                 "loved_one": help_request_obj.client.first_name,
                 "email": help_request_obj.requester.email,
+                "reference": help_request_obj.reference,
             }
             return redirect("public:intervention_help_thanks", org=org)
     return render(

@@ -1,8 +1,11 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 
 from continuum import fields
 from continuum.audit.services import audit_record
+
+from .branding import brand_name, branding_organization
 
 # allauth raises these through the adapter: a wrong e-mailed login code, and a lock-out
 # after too many failed attempts (password, code request).
@@ -17,6 +20,15 @@ class AccountAdapter(DefaultAccountAdapter):
         # Staff join by invitation and families through an intake request; an open
         # sign-up page would only create accounts that belong to no organization.
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        organization = branding_organization(allauth_context.request)
+        context = {**context, "organization": organization, "brand_name": brand_name(organization)}
+        super().send_mail(template_prefix, email, context)
+
+    def format_email_subject(self, subject: str) -> str:
+        # allauth's default prefix is the Site's name, which is the host in development.
+        return f"[{brand_name(branding_organization(allauth_context.request))}] {subject}"
 
     def validation_error(self, code, *args, **kwargs):
         if code in AUDITED_ERRORS:

@@ -56,6 +56,11 @@ class Organization(models.Model):
     )
     contact_phone = models.CharField(max_length=40, blank=True)
     contact_email = models.EmailField(blank=True)
+    contact_hours = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="When families can reach you by phone, e.g. Monday to Friday, 8 am to 8 pm.",
+    )
     # Automatic logoff (HIPAA 164.312(a)(2)(iii)) and emergency access.
     staff_idle_timeout_minutes = models.PositiveSmallIntegerField(
         default=15,
@@ -105,6 +110,13 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def crisis_line_extra(self) -> str:
+        """The organization's own crisis words, or "" when they only restate the
+        platform's 911/988 line, which every page already shows translated."""
+        text = " ".join(self.crisis_line_text.split())
+        return "" if text == DEFAULT_CRISIS_TEXT else text
 
 
 class Role(models.TextChoices):

@@ -229,6 +229,7 @@ ORGANIZATION_SETTINGS = (
     "response_time_hours",
     "contact_phone",
     "contact_email",
+    "contact_hours",
     "safety_escalation_minutes",
 )
 

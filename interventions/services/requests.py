@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,7 +73,7 @@ def request_submit(
     organization: Organization,
     requester_first_name: str,
     requester_last_name: str,
-    requester_email: str,
+    requester_email: str = "",
     requester_phone: str = "",
     loved_one_first_name: str,
     loved_one_last_name: str,
@@ -87,25 +88,31 @@ def request_submit(
     if unknown:
         raise ValidationError(f"Not a request field: {', '.join(sorted(unknown))}.")
     email = requester_email.strip().lower()
+    phone = requester_phone.strip()
     first, last = loved_one_first_name.strip(), loved_one_last_name.strip()
+    # Staff call back by phone or write by e-mail: one of them is enough.
+    same_requester = Q(email__iexact=email) if email else Q(phone=phone)
+    values["relationship"] = values.get("relationship") or Relationship.OTHER
     errors = {}
-    if not email:
-        errors["requester_email"] = _("We need an e-mail address to reply to you.")
+    if not email and not phone:
+        errors["requester_phone"] = _(
+            "Give us a phone number or an e-mail address, so we can call you back."
+        )
     if not values.get("consent_to_contact"):
         errors["consent_to_contact"] = _("Please let us contact you, so we can help.")
-    if values.get("relationship") not in Relationship.values:
+    if values["relationship"] not in Relationship.values:
         errors["relationship"] = _("Choose how you are related to your loved one.")
     if errors:
         raise ValidationError(errors)
     danger = sorted(set(values.get("danger_signs") or []))
     values["danger_signs"] = danger
     now = timezone.now()
-    _lock(organization.pk, email, first, last)
+    _lock(organization.pk, email or phone, first, last)
 
     existing = (
         InterventionRequest.objects.filter(
             organization=organization,
-            requester__email__iexact=email,
+            requester__in=FamilyMember.objects.filter(same_requester),
             client__first_name__iexact=first,
             client__last_name__iexact=last,
             last_submitted_at__gte=now - MERGE_WINDOW,
@@ -117,9 +124,7 @@ def request_submit(
     if existing is not None:
         return _request_merge(existing, values=values, now=now), True
 
-    family_member = FamilyMember.objects.filter(
-        organization=organization, email__iexact=email
-    ).first()
+    family_member = FamilyMember.objects.filter(same_requester, organization=organization).first()
     client = None
     if family_member is not None:
         link = (
@@ -147,7 +152,7 @@ def request_submit(
                 "first_name": requester_first_name,
                 "last_name": requester_last_name,
                 "email": email,
-                "phone": requester_phone,
+                "phone": phone,
             }
         link = family_member_add(
             actor=None,
@@ -162,12 +167,13 @@ def request_submit(
         # The language the family wrote in is the one we answer in.
         family_member.preferred_language = preferred_language
         family_member.save(update_fields=["preferred_language"])
-    user = portal_account_ensure(
-        organization=organization,
-        email=email,
-        full_name=f"{requester_first_name} {requester_last_name}".strip(),
-    )
-    _link_portal_user(family_member, user)
+    if email:
+        user = portal_account_ensure(
+            organization=organization,
+            email=email,
+            full_name=f"{requester_first_name} {requester_last_name}".strip(),
+        )
+        _link_portal_user(family_member, user)
 
     episode = CareEpisode.objects.filter(client=client).exclude(phase=Phase.CLOSED).first()
     if episode is None:
@@ -242,8 +248,10 @@ def _request_notify_submitted(request: InterventionRequest, *, user, newly_urgen
             "url": _portal_path(organization),
             "login_url": reverse("account_request_login_code"),
             "response_hours": organization.response_time_hours,
+            "reference": request.reference,
         },
-        key=f"interventions:request:{request.public_id}:received:{request.submission_count}",
+        # One confirmation per request: a resubmission merges into it and is not news.
+        key=f"interventions:request:{request.public_id}:received",
         channel="email",
         urgent=request.is_urgent,
     )

@@ -105,7 +105,7 @@ def test_changing_language_on_a_public_page_while_signed_in_saves_it(client, org
     with scope(organization=org.pk):
         record.refresh_from_db()
     assert record.preferred_language == "es"
-    assert "¿Le preocupa alguien que ama?" in client.get(landing).content.decode()
+    assert "Pedir ayuda para alguien" in client.get(landing).content.decode()
 
 
 def test_visitors_and_staff_switch_language_without_a_record(client, org, members):

@@ -47,7 +47,7 @@ def _own_thread(world, org) -> str:
 # `who` None is an anonymous visitor. Keywords are taken from the world where the object
 # must be the visitor's own, else from the isolation matrix's factories.
 PAGES = {
-    "public:landing": (None, {}, "get", "¿Le preocupa alguien que ama?"),
+    "public:landing": (None, {}, "get", "Pedir ayuda para alguien"),
     "public:invitation_accept": (None, {"token": None}, "get", "Aceptar la invitación"),
     "public:find": (None, {}, "get", "Encuentre ayuda cerca de usted"),
     "public:listing_public": (

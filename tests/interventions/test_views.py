@@ -14,6 +14,7 @@ from django_scopes import scope
 from continuum.audit.models import AuditEvent
 from continuum.care.models import CareEpisode, Phase
 from continuum.consent.models import Disclosure
+from continuum.notifications.services import notification_deliver_due
 from continuum.people.models import Client, FamilyMember
 from continuum.tenancy.models import Membership, Role
 from continuum.tenancy.timezones import org_zone
@@ -111,6 +112,100 @@ def test_calm_request_confirmation_has_no_danger_block(client, org, help_data):
     assert "Thank you for reaching out about Sam" in page
     assert "may be in danger" not in page
     assert "maria.lopez@example.com" in page
+
+
+def test_the_form_marks_in_words_what_it_requires(client, org):
+    body = client.get(url("public:intervention_help", org)).content.decode()
+    form = body[body.index("<form") :]
+    required = (
+        "requester_first_name",
+        "requester_last_name",
+        "loved_one_first_name",
+        "loved_one_last_name",
+        "consent_to_contact",
+    )
+    for field in required:
+        label = re.search(rf'<label for="id_{field}">(.*?)</label>', form, re.S).group(1)
+        assert "(required)" in label
+        assert re.search(rf'<input[^>]*id="id_{field}"[^>]*>', form).group(0).count("required") == 2
+    for field in ("requester_email", "requester_phone", "relationship", "loved_one_age"):
+        label = re.search(rf'<label for="id_{field}">(.*?)</label>', form, re.S).group(1)
+        assert "(required)" not in label
+    assert "skip anything you don" in body
+
+
+def test_two_names_and_a_phone_number_are_enough_to_be_called_back(client, org):
+    data = {
+        "requester_first_name": "Maria",
+        "requester_last_name": "Lopez",
+        "requester_phone": "555-0100",
+        "loved_one_first_name": "Sam",
+        "loved_one_last_name": "Lopez",
+        "consent_to_contact": "on",
+    }
+    response = client.post(url("public:intervention_help", org), data)
+
+    assert response.status_code == 302
+    # No e-mail address, so no family page to send them to: staff will call.
+    page = client.get(url("public:intervention_help_thanks", org)).content.decode()
+    assert "What happens next" in page and "Go to your family page" not in page
+    with scope(organization=org.pk):
+        request = InterventionRequest.objects.select_related("requester").get()
+        assert request.requester.phone == "555-0100" and request.requester.email == ""
+        assert request.requester.portal_user is None
+    # The same phone number the same day is the same request.
+    client.post(url("public:intervention_help", org), data)
+    with scope(organization=org.pk):
+        assert InterventionRequest.objects.get().submission_count == 2
+
+
+def test_without_a_phone_or_an_email_the_error_says_how_to_fix_it(client, org, help_data):
+    data = form_data({**help_data, "requester_email": "", "requester_phone": ""})
+    response = client.post(url("public:intervention_help", org), data)
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert (
+        '<a href="#id_requester_phone">Your phone number: Give us a phone number or an e-mail '
+        "address, so we can call you back.</a>" in body
+    )
+
+
+def test_a_double_submitted_request_sends_one_confirmation(client, org, help_data):
+    target = url("public:intervention_help", org)
+    for _ in range(2):
+        assert client.post(target, form_data(help_data)).status_code == 302
+    mail.outbox.clear()
+
+    notification_deliver_due(worker="test")
+
+    to_family = [m for m in mail.outbox if m.to == [help_data["requester_email"]]]
+    assert len(to_family) == 1
+    with scope(organization=org.pk):
+        assert InterventionRequest.objects.get().submission_count == 2
+
+
+def test_the_confirmation_gives_a_reference_what_happens_next_and_how_to_call(
+    client, org, help_data, members
+):
+    org.contact_phone = "555-0199"
+    org.contact_hours = "every day, 8 am to 10 pm"
+    org.save()
+    client.post(url("public:intervention_help", org), form_data(help_data))
+    with scope(organization=org.pk):
+        help_request = InterventionRequest.objects.get()
+    reference = str(help_request.public_id)[:8].upper()
+
+    page = client.get(url("public:intervention_help_thanks", org)).content.decode()
+    assert f'<strong class="reference">{reference}</strong>' in page
+    assert "What happens next" in page
+    assert 'href="tel:555-0199"' in page and "Our phone hours: every day, 8 am to 10 pm." in page
+
+    staff(client, members[Role.INTAKE_COORDINATOR])
+    detail = client.get(
+        url("staff:intervention_request_detail", org, request_id=help_request.public_id)
+    )
+    assert f"Reference <strong>{reference}</strong>" in detail.content.decode()
 
 
 def test_submissions_are_rate_limited_per_ip(client, org, help_data, settings):

@@ -1,5 +1,6 @@
 import pytest
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django_scopes import ScopeError, scope
@@ -23,6 +24,45 @@ def test_landing_shows_crisis_banner_to_anyone(client, org):
     assert 'href="tel:988"' in body and 'href="tel:911"' in body
     assert "Skip to main content" in body
     assert "htmx" in body
+
+
+def landing(client, org, language="en"):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client.get(reverse("public:landing", kwargs={"org": org.slug})).content.decode()
+
+
+def test_landing_leads_with_the_request_form_and_the_directory(client, org):
+    body = landing(client, org)
+    main = body[body.index('<main id="main"') :]
+    ask = main.index(reverse("public:intervention_help", kwargs={"org": org.slug}))
+    find = main.index(reverse("public:find", kwargs={"org": org.slug}))
+    portal = main.index(reverse("portal:home", kwargs={"org": org.slug}))
+    assert ask < find < portal
+
+
+def test_landing_without_open_intake_offers_no_request_form(client, org):
+    org.intake_open = False
+    org.contact_phone = "555-0199"
+    org.save()
+    body = landing(client, org)
+    assert reverse("public:intervention_help", kwargs={"org": org.slug}) not in body
+    assert 'href="tel:555-0199"' in body
+    assert reverse("public:find", kwargs={"org": org.slug}) in body
+
+
+@pytest.mark.parametrize(
+    ("language", "line"), [("en", "Suicide &amp; Crisis Lifeline"), ("es", "Línea de Prevención")]
+)
+def test_the_crisis_lines_appear_once_in_the_visitors_language(client, org, language, line):
+    body = landing(client, org, language)
+    assert body.count('href="tel:988"') == 1 and body.count(line) == 1
+    assert "call or text 988" not in body
+
+
+def test_an_organizations_own_crisis_words_are_added_to_the_lines(client, org):
+    org.crisis_line_text = "Our nurses answer 555-0123 day and night."
+    org.save()
+    assert "Our nurses answer 555-0123 day and night." in landing(client, org, "es")
 
 
 def test_staff_dashboard_shows_navigation_by_role(client, org, members):
@@ -197,6 +237,7 @@ def test_settings_page_saves_and_rejects_bad_values(client, org, admin_user):
         "response_time_hours": "12",
         "contact_phone": "",
         "contact_email": "",
+        "contact_hours": "Monday to Friday, 8 am to 8 pm",
         "staff_mfa_required": "",
         "intake_open": "on",
         "safety_escalation_minutes": "20",
@@ -205,6 +246,7 @@ def test_settings_page_saves_and_rejects_bad_values(client, org, admin_user):
     org.refresh_from_db()
     assert (org.timezone, org.response_time_hours) == ("America/Chicago", 12)
     assert org.safety_escalation_minutes == 20
+    assert org.contact_hours == "Monday to Friday, 8 am to 8 pm"
     response = client.post(url, {**data, "timezone": "Nowhere/Land", "response_time_hours": "-1"})
     assert response.status_code == 400
     org.refresh_from_db()

@@ -99,7 +99,10 @@ def _sign_in_urls(notification: Notification) -> dict[str, str]:
     )
     return {
         "sign_in_url": site + path,
-        "code_sign_in_url": "" if staff else site + reverse("account_request_login_code"),
+        # ?org= brands the sign-in pages and the code e-mail with the sender's name.
+        "code_sign_in_url": ""
+        if staff
+        else f"{site}{reverse('account_request_login_code')}?org={notification.organization.slug}",
     }
 
 
