@@ -3,7 +3,6 @@ thin, they parse, call one service or selector, and render."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +10,8 @@ from django.utils.translation import gettext as _
 from continuum.care import safety
 from continuum.consent.refusals import record_consent_path
 from continuum.consent.services import ConsentRequired
+from continuum.forms_views import add_service_errors
+from continuum.paging import page_of
 from continuum.people.selectors import (
     client_get_for,
     client_list_for,
@@ -19,7 +20,6 @@ from continuum.people.selectors import (
 )
 from continuum.tenancy.models import PORTAL_ROLES, STAFF_ROLES
 from continuum.tenancy.permissions import roles_required
-from continuum.tenancy.views import add_service_errors
 
 from . import selectors, services
 from .forms import MessageForm, PortalInviteForm, StartForm
@@ -62,7 +62,7 @@ def _refusal(request, exc: ConsentRequired) -> dict:
 
 def _inbox(request, org):
     seats = selectors.seat_list_for(membership=request.membership)
-    page = Paginator(seats, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, seats, PAGE_SIZE)
     context = _context(request, page=page)
     if _area(request) == "portal":
         # Whom they can write about: themselves, or the loved ones they are linked to.
