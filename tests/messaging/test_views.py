@@ -324,3 +324,29 @@ def test_leaving_the_care_team_ends_the_seat(client, world):
         link = CareTeamMember.objects.get(client=world.client, membership__user=coach)
         care_team_end(actor=world.members[Role.ORG_ADMIN], link=link)
     assert client.get(url).status_code == 404
+
+
+def _thread_page_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_thread_page_costs_the_same_queries_whatever_the_messages(client, world):
+    coach, client_user = world.members[Role.SOBER_COACH], world.members[Role.CLIENT]
+    thread = open_thread(world, coach)
+    client.force_login(coach)
+    url = staff("messaging_thread", world.org, thread_id=thread.public_id)
+    for n in range(2):
+        say(world, client_user, thread, f"Message {n}")
+    with_two = _thread_page_queries(client, url)
+    for n in range(2, 12):
+        say(world, client_user, thread, f"Message {n}")
+    # Reading marks the thread read and audits the page in one statement each, however
+    # many messages it shows.
+    assert _thread_page_queries(client, url) == with_two
+    page = client.get(url).content.decode()
+    assert all(f"Message {n}<" in page or f"Message {n}\n" in page for n in range(12))
