@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from continuum.care import actions, safety, timeline
 from continuum.notifications import kinds
 from continuum.notifications.models import Channel
+from continuum.tenancy import portal
 from continuum.tenancy.models import STAFF_ROLES, Role
 
 from . import timeline as messaging_timeline
@@ -28,4 +29,14 @@ safety.register(URGENT_KIND_CLIENT, "Message thread marked urgent", line=Role.CA
 actions.register(actions.ClientAction("Messages", "staff:messaging_client_threads", STAFF_ROLES))
 actions.register(
     actions.ClientAction("Invite to the portal", "staff:messaging_portal_invite", STAFF_ROLES)
+)
+# Unread messages are counted by the badge the section loads, not on the home page.
+portal.register(
+    portal.PortalSection(
+        "messages",
+        "messaging/portal_home_section.html",
+        frozenset({Role.CLIENT, Role.FAMILY_MEMBER}),
+        context=lambda request: {},
+        position=300,
+    )
 )

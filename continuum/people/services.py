@@ -10,6 +10,7 @@ from continuum.audit.services import audit_change, audit_record
 from continuum.notifications.services import notification_schedule
 from continuum.tenancy.models import STAFF_ROLES, Membership, Role
 from continuum.tenancy.selectors import active_admins
+from continuum.tenancy.timezones import local_now
 
 from .models import (
     BreakGlassGrant,
@@ -182,7 +183,9 @@ def care_team_add(
     started_on: date | None = None,
     ended_on: date | None = None,
 ) -> CareTeamMember:
-    started_on = started_on or timezone.localdate()
+    # The organization's day, whatever zone the caller runs in: access starts by it
+    # (active_care_team compares on the organization's clock).
+    started_on = started_on or local_now(client.organization).date()
     if membership.organization_id != client.organization_id or not membership.is_active:
         raise ValidationError({"membership": "Choose an active staff member of this organization."})
     if role not in CARE_TEAM_ROLES:
@@ -225,7 +228,7 @@ def care_team_add(
 
 @transaction.atomic
 def care_team_end(*, actor, link: CareTeamMember, ended_on: date | None = None) -> CareTeamMember:
-    ended_on = ended_on or timezone.localdate()
+    ended_on = ended_on or local_now(link.organization).date()
     if link.ended_on is not None:
         raise ValidationError("This care-team assignment has already ended.")
     if ended_on < link.started_on:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from continuum.forms_views import action_view, add_service_errors, bind, form_view
 
+from . import portal
 from .forms import AcceptInvitationForm, InvitationForm, MembershipForm, OrganizationSettingsForm
 from .models import Role
 from .permissions import public_view, roles_required
@@ -123,7 +124,11 @@ def _password_errors_to_field(error: ValidationError) -> ValidationError:
 
 
 def portal_home(request, org):
-    return render(request, "tenancy/portal_home.html")
+    return render(
+        request,
+        "tenancy/portal_home.html",
+        {"sections": portal.sections_for(request, request.membership)},
+    )
 
 
 # --- staff ------------------------------------------------------------------------------

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 
 from continuum.people.models import (
     CareTeamMember,
@@ -66,3 +69,6 @@ class CareTeamMemberFactory(ClientRecordFactory):
         model = CareTeamMember
 
     role = factory.LazyAttribute(lambda o: o.membership.roles[0])
+    # Serving for a month already: a start on "today" would depend on whose today (the
+    # test's UTC date runs ahead of the organization's evening).
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
