@@ -72,3 +72,5 @@ class MedicationFactory(ClientRecordFactory):
     name = "Buprenorphine/naloxone"
     dose = "8 mg/2 mg"
     schedule = "once daily"
+    # Taken for a fortnight already: a start on "today" would depend on whose today.
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=14))

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -102,14 +102,16 @@ def test_portal_checkin_bad_input_shows_field_errors_and_saves_nothing(client, o
 
 
 def test_help_now_shows_numbers_and_alerts_the_coach(client, org, members, setup):
-    with scope(organization=org.pk):
-        services.coach_profile_save(actor=None, membership=setup["coach"], phone="+1 555 0199")
-    client.force_login(members[Role.CLIENT])
-    page = client.get(url("portal:coaching_help", org))
-    assert b"tel:988" in page.content and b"+1 555 0199" in page.content
-    with scope(organization=org.pk):
-        assert not Alert.objects.exists()
-    response = client.post(url("portal:coaching_help", org))
+    # Within the coach's working hours (after them the next person in the order is told).
+    with time_machine.travel(datetime.combine(datetime.now(NY).date(), time(12), NY), tick=False):
+        with scope(organization=org.pk):
+            services.coach_profile_save(actor=None, membership=setup["coach"], phone="+1 555 0199")
+        client.force_login(members[Role.CLIENT])
+        page = client.get(url("portal:coaching_help", org))
+        assert b"tel:988" in page.content and b"+1 555 0199" in page.content
+        with scope(organization=org.pk):
+            assert not Alert.objects.exists()
+        response = client.post(url("portal:coaching_help", org))
     coach = members[Role.SOBER_COACH].get_full_name()
     # The truth: the person actually told, by name.
     assert (
