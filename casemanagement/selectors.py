@@ -324,6 +324,11 @@ def detect_gaps(
     def add(rule, subject, client, plan, detail):
         found[(rule, subject)] = Finding(rule, subject, client, plan, detail)
 
+    def add_about(rule, kind: str, record, detail):
+        """A gap about one of a client's records (an episode, an appointment)."""
+        subject = f"{kind}:{record.public_id}"
+        add(rule, subject, record.client, plans.get(record.client_id), detail)
+
     plans = {
         p.client_id: p
         for p in CarePlan.objects.filter(
@@ -357,14 +362,11 @@ def detect_gaps(
             if window_closed and not follow_up_met(
                 discharge=episode.discharge_date, visits=dates, days=days
             ):
-                add(
-                    rule,
-                    f"episode:{episode.public_id}",
-                    episode.client,
-                    plans.get(episode.client_id),
+                detail = (
                     f"Discharged {episode.discharge_date:%b %-d, %Y}; no follow-up visit "
-                    f"within {days} days.",
+                    f"within {days} days."
                 )
+                add_about(rule, "episode", episode, detail)
 
     # Missed appointments not rescheduled within N days.
     missed = list(
@@ -391,14 +393,11 @@ def detect_gaps(
             for other in later.get(appointment.client_id, [])
         )
         if not replaced:
-            add(
-                GapRule.MISSED_NOT_RESCHEDULED,
-                f"appointment:{appointment.public_id}",
-                appointment.client,
-                plans.get(appointment.client_id),
+            detail = (
                 f"Missed on {_local_date(appointment.starts_at, tz):%b %-d}; not rescheduled "
-                f"within {MISSED_RESCHEDULE_DAYS} days.",
+                f"within {MISSED_RESCHEDULE_DAYS} days."
             )
+            add_about(GapRule.MISSED_NOT_RESCHEDULED, "appointment", appointment, detail)
 
     # Clients in an active plan.
     with_mh_provider = set(
