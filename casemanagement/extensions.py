@@ -67,9 +67,7 @@ def _case_source(client, organization, kind: str, to_entry, queryset, time_field
         "staff:casemgmt_client", kwargs={"org": organization.slug, "client_id": client.public_id}
     )
     entry = partial(TimelineEntry, kind=kind, url=url)
-    return QuerySetSource(
-        queryset.order_by(f"-{time_field}", "-id"), lambda row: to_entry(row, entry)
-    )
+    return QuerySetSource(queryset, lambda row: to_entry(row, entry), newest=time_field)
 
 
 def appointments_provider(client, organization):

@@ -12,10 +12,10 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 
 from continuum.fhir.mapping import (
-    ACT_CODE,
     LOINC,
     OBSERVATION_CATEGORY,
     concept,
+    contact_encounter,
     day,
     instant,
     period,
@@ -251,21 +251,14 @@ def score_observation(item, *, instrument) -> dict:
 
 
 def case_encounter(contact, *, client) -> dict:
-    return resource(
-        "Encounter",
-        contact.public_id,
-        status="finished",
-        **{"class": {"system": ACT_CODE, "code": "AMB", "display": "ambulatory"}},
-        type=[
-            concept(
-                f"case-{contact.kind}",
-                f"Case management: {contact.get_kind_display()}",
-                "contact-kind",
-            )
-        ],
-        subject=ref("Patient", client.public_id),
-        participant=[{"individual": {"display": str(contact.author)}}],
-        period=period(contact.occurred_at),
+    return contact_encounter(
+        contact,
+        client=client,
+        act_class=("AMB", "ambulatory"),
+        kind=f"case-{contact.kind}",
+        label=f"Case management: {contact.get_kind_display()}",
+        by=contact.author,
+        span=period(contact.occurred_at),
     )
 
 

@@ -6,13 +6,13 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from continuum.care.models import CareEpisode, Phase
 from continuum.people.models import Client
 from continuum.people.selectors import client_list_for
 from continuum.tenancy.models import Membership, Role
+from continuum.tenancy.selectors import get_or_404
 from continuum.tenancy.timezones import org_zone
 
 from . import instruments, measures
@@ -44,13 +44,6 @@ REASSESS_AFTER_DAYS = 30
 
 def _visible(membership: Membership):
     return client_list_for(membership=membership).values("pk")
-
-
-def _get(queryset: QuerySet, public_id, what: str):
-    try:
-        return queryset.get(public_id=public_id)
-    except (queryset.model.DoesNotExist, ValueError):
-        raise Http404(f"No such {what}.") from None
 
 
 def case_manager_pick(*, organization) -> Membership | None:
@@ -98,14 +91,14 @@ def goal_get_for(*, membership: Membership, goal_id) -> Goal:
     goals = Goal.objects.filter(plan__client__in=_visible(membership)).select_related(
         "plan__client__organization"
     )
-    return _get(goals, goal_id, "goal")
+    return get_or_404(goals, goal_id, what="goal")
 
 
 def step_get_for(*, membership: Membership, step_id) -> GoalStep:
     steps = GoalStep.objects.filter(goal__plan__client__in=_visible(membership)).select_related(
         "goal__plan__client__organization"
     )
-    return _get(steps, step_id, "step")
+    return get_or_404(steps, step_id, what="step")
 
 
 # --- providers, contacts ----------------------------------------------------------------
@@ -150,7 +143,7 @@ def appointment_get_for(*, membership: Membership, appointment_id) -> Appointmen
     appointments = appointment_list_for(membership=membership).select_related(
         "client__organization", "client__portal_user"
     )
-    return _get(appointments, appointment_id, "appointment")
+    return get_or_404(appointments, appointment_id, what="appointment")
 
 
 # --- medications ------------------------------------------------------------------------
@@ -170,7 +163,7 @@ def medication_get_for(*, membership: Membership, medication_id) -> Medication:
     medications = medication_list_for(membership=membership).select_related(
         "client__organization", "client__portal_user"
     )
-    return _get(medications, medication_id, "medication")
+    return get_or_404(medications, medication_id, what="medication")
 
 
 # --- assessments ------------------------------------------------------------------------
@@ -188,7 +181,7 @@ def assessment_get_for(*, membership: Membership, assessment_id) -> Assessment:
     assessments = assessment_list_for(membership=membership).select_related(
         "client__organization", "entered_by"
     )
-    return _get(assessments, assessment_id, "assessment")
+    return get_or_404(assessments, assessment_id, what="assessment")
 
 
 @dataclass(frozen=True)
@@ -324,6 +317,11 @@ def detect_gaps(
     def add(rule, subject, client, plan, detail):
         found[(rule, subject)] = Finding(rule, subject, client, plan, detail)
 
+    def add_about(rule, kind: str, record, detail):
+        """A gap about one of a client's records (an episode, an appointment)."""
+        subject = f"{kind}:{record.public_id}"
+        add(rule, subject, record.client, plans.get(record.client_id), detail)
+
     plans = {
         p.client_id: p
         for p in CarePlan.objects.filter(
@@ -357,14 +355,11 @@ def detect_gaps(
             if window_closed and not follow_up_met(
                 discharge=episode.discharge_date, visits=dates, days=days
             ):
-                add(
-                    rule,
-                    f"episode:{episode.public_id}",
-                    episode.client,
-                    plans.get(episode.client_id),
+                detail = (
                     f"Discharged {episode.discharge_date:%b %-d, %Y}; no follow-up visit "
-                    f"within {days} days.",
+                    f"within {days} days."
                 )
+                add_about(rule, "episode", episode, detail)
 
     # Missed appointments not rescheduled within N days.
     missed = list(
@@ -391,14 +386,11 @@ def detect_gaps(
             for other in later.get(appointment.client_id, [])
         )
         if not replaced:
-            add(
-                GapRule.MISSED_NOT_RESCHEDULED,
-                f"appointment:{appointment.public_id}",
-                appointment.client,
-                plans.get(appointment.client_id),
+            detail = (
                 f"Missed on {_local_date(appointment.starts_at, tz):%b %-d}; not rescheduled "
-                f"within {MISSED_RESCHEDULE_DAYS} days.",
+                f"within {MISSED_RESCHEDULE_DAYS} days."
             )
+            add_about(GapRule.MISSED_NOT_RESCHEDULED, "appointment", appointment, detail)
 
     # Clients in an active plan.
     with_mh_provider = set(

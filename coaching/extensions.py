@@ -36,70 +36,63 @@ def _url(organization, engagement) -> str:
     )
 
 
+def _engagement_source(client, organization, model, kind, fields, *, newest, where=None):
+    """The client's `model` rows across their engagements, newest first, each linking to
+    its engagement: `fields(row)` gives the entry's time, title and detail."""
+    rows = model.objects.filter(where or Q(), organization=organization, engagement__client=client)
+
+    def entry(row):
+        return TimelineEntry(kind=kind, url=_url(organization, row.engagement), **fields(row))
+
+    return QuerySetSource(rows.select_related("engagement"), entry, newest=newest)
+
+
 def contacts_provider(client, organization):
-    def entry(contact):
+    def fields(contact):
         detail = f"{contact.duration_minutes} min"
         if contact.accompaniment:
             detail += f" · {contact.get_accompaniment_display()}"
         detail += f" · risk: {contact.get_risk_observed_display().lower()}"
-        return TimelineEntry(
-            time=contact.started_at,
-            kind="coaching_contact",
-            title=f"Coach contact: {contact.get_kind_display()}",
-            detail=detail,
-            url=_url(organization, contact.engagement),
-        )
+        title = f"Coach contact: {contact.get_kind_display()}"
+        return {"time": contact.started_at, "title": title, "detail": detail}
 
-    queryset = (
-        Contact.objects.filter(organization=organization, engagement__client=client)
-        .select_related("engagement")
-        .order_by("-started_at", "-id")
+    return _engagement_source(
+        client, organization, Contact, "coaching_contact", fields, newest="started_at"
     )
-    return QuerySetSource(queryset, entry)
 
 
 def checkin_outliers_provider(client, organization):
-    def entry(checkin):
+    def fields(checkin):
         parts = []
         if not checkin.sober:
             parts.append("reported use")
         if checkin.craving >= checkin.engagement.craving_threshold:
             parts.append(f"craving {checkin.craving}/10")
-        return TimelineEntry(
-            time=checkin.created_at,
-            kind="coaching_checkin",
-            title="Check-in: " + ", ".join(parts),
-            url=_url(organization, checkin.engagement),
-        )
+        return {"time": checkin.created_at, "title": "Check-in: " + ", ".join(parts)}
 
-    queryset = (
-        CheckIn.objects.filter(organization=organization, engagement__client=client)
-        .filter(Q(sober=False) | Q(craving__gte=F("engagement__craving_threshold")))
-        .select_related("engagement")
-        .order_by("-created_at", "-id")
+    stands_out = Q(sober=False) | Q(craving__gte=F("engagement__craving_threshold"))
+    return _engagement_source(
+        client,
+        organization,
+        CheckIn,
+        "coaching_checkin",
+        fields,
+        newest="created_at",
+        where=stands_out,
     )
-    return QuerySetSource(queryset, entry)
 
 
 def alerts_provider(client, organization):
-    def entry(alert):
+    def fields(alert):
         detail = alert.get_status_display()
         if alert.escalated_at:
             detail += " · escalated"
-        return TimelineEntry(
-            time=alert.raised_at,
-            kind="coaching_alert",
-            title=f"Coaching alert: {alert.get_cause_display()}",
-            detail=detail,
-            url=_url(organization, alert.engagement),
-        )
+        title = f"Coaching alert: {alert.get_cause_display()}"
+        return {"time": alert.raised_at, "title": title, "detail": detail}
 
-    queryset = (
-        Alert.objects.filter(organization=organization, engagement__client=client)
-        .select_related("engagement")
-        .order_by("-raised_at", "-id")
+    return _engagement_source(
+        client, organization, Alert, "coaching_alert", fields, newest="raised_at"
     )
-    return QuerySetSource(queryset, entry)
 
 
 PROVIDERS = (contacts_provider, checkin_outliers_provider, alerts_provider)

@@ -4,7 +4,7 @@ the Patient export bundle. Registered with the FHIR core in `extensions.py`
 
 from __future__ import annotations
 
-from continuum.fhir.mapping import ACT_CODE, concept, period, ref, resource
+from continuum.fhir.mapping import contact_encounter, period, ref
 from continuum.fhir.resources import ExportPart
 
 from . import selectors
@@ -17,31 +17,18 @@ def coach_encounter(contact, *, client) -> dict:
 
     virtual = contact.kind in VIRTUAL
     engagement = contact.engagement
-    return resource(
-        "Encounter",
-        contact.public_id,
-        status="finished",
-        **{
-            "class": {
-                "system": ACT_CODE,
-                "code": "VR" if virtual else "FLD",
-                "display": "virtual" if virtual else "field",
-            }
-        },
-        type=[
-            concept(
-                f"coaching-{contact.kind}",
-                f"Sober coaching: {contact.get_kind_display()}",
-                "contact-kind",
-            )
-        ],
-        subject=ref("Patient", client.public_id),
+    return contact_encounter(
+        contact,
+        client=client,
+        act_class=("VR", "virtual") if virtual else ("FLD", "field"),
+        kind=f"coaching-{contact.kind}",
+        label=f"Sober coaching: {contact.get_kind_display()}",
+        by=contact.logged_by,
+        span=period(
+            contact.started_at, contact.started_at + timedelta(minutes=contact.duration_minutes)
+        ),
         episodeOfCare=(
             [ref("EpisodeOfCare", engagement.episode.public_id)] if engagement.episode_id else None
-        ),
-        participant=[{"individual": {"display": str(contact.logged_by)}}],
-        period=period(
-            contact.started_at, contact.started_at + timedelta(minutes=contact.duration_minutes)
         ),
         length={
             "value": contact.duration_minutes,

@@ -12,12 +12,12 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.http import Http404
 from django.utils import timezone
 
 from continuum.people.models import Client
 from continuum.people.selectors import client_visibility
 from continuum.tenancy.models import Membership, Role
+from continuum.tenancy.selectors import active_members_with, get_or_404
 
 from .models import (
     OPEN_ENGAGEMENT_STATUSES,
@@ -62,14 +62,11 @@ def engagement_list_for(*, membership: Membership) -> QuerySet[Engagement]:
 
 
 def engagement_get_for(*, membership: Membership, engagement_id) -> Engagement:
-    try:
-        return (
-            engagement_list_for(membership=membership)
-            .select_related("organization")
-            .get(public_id=engagement_id)
-        )
-    except (Engagement.DoesNotExist, ValueError):
-        raise Http404("No such engagement.") from None
+    return get_or_404(
+        engagement_list_for(membership=membership).select_related("organization"),
+        engagement_id,
+        what="engagement",
+    )
 
 
 def engagement_for_portal(*, membership: Membership) -> Engagement | None:
@@ -88,19 +85,15 @@ def engagement_for_portal(*, membership: Membership) -> Engagement | None:
 
 
 def alert_get_for(*, membership: Membership, alert_id) -> Alert:
-    try:
-        return (
-            Alert.objects.filter(organization=membership.organization_id)
-            .filter(
-                engagement__in=Engagement.objects.filter(
-                    engagement_visibility(membership=membership)
-                )
-            )
-            .select_related("engagement__client", "engagement__organization", "organization")
-            .get(public_id=alert_id)
+    return get_or_404(
+        Alert.objects.filter(organization=membership.organization_id)
+        .filter(
+            engagement__in=Engagement.objects.filter(engagement_visibility(membership=membership))
         )
-    except (Alert.DoesNotExist, ValueError):
-        raise Http404("No such alert.") from None
+        .select_related("engagement__client", "engagement__organization", "organization"),
+        alert_id,
+        what="alert",
+    )
 
 
 def alert_list_for(*, membership: Membership, outstanding_only: bool = True) -> QuerySet[Alert]:
@@ -470,10 +463,4 @@ def coach_suggestions(
 
 
 def coach_memberships(*, organization) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(
-            organization=organization, is_active=True, roles__contains=[Role.SOBER_COACH]
-        )
-        .select_related("user")
-        .order_by("user__full_name", "user__email")
-    )
+    return active_members_with(organization=organization, roles=[Role.SOBER_COACH])

@@ -69,10 +69,8 @@ def requests_provider(client, organization):
             url=url,
         )
 
-    queryset = InterventionRequest.objects.filter(
-        organization=organization, client=client
-    ).order_by("-submitted_at", "-pk")
-    return QuerySetSource(queryset, entry)
+    rows = InterventionRequest.objects.filter(organization=organization, client=client)
+    return QuerySetSource(rows, entry, newest="submitted_at")
 
 
 def interventions_provider(client, organization):
@@ -94,38 +92,33 @@ def interventions_provider(client, organization):
 LENGTH = timedelta(hours=2)
 
 
+def _family_meeting(uid: str, start, location: str = "") -> CalendarItem:
+    # Feeds leave the site: the summary says what kind of meeting, never whose.
+    return CalendarItem(
+        uid=uid, start=start, end=start + LENGTH, summary="Family meeting", location=location
+    )
+
+
+def _theirs(user, via: str = "") -> Q:
+    """The interventions `user` leads or takes part in (reached through `via`)."""
+    return Q(**{f"{via}interventionist__user": user}) | Q(
+        **{f"{via}participants__family_member__portal_user": user}
+    )
+
+
 def intervention_items(*, organization, user):
-    mine = Q(interventionist__user=user) | Q(participants__family_member__portal_user=user)
-    interventions = (
-        Intervention.objects.filter(
-            organization=organization, scheduled_at__isnull=False, outcome=""
-        )
-        .filter(mine)
-        .distinct()
+    interventions = Intervention.objects.filter(
+        organization=organization, scheduled_at__isnull=False, outcome=""
     )
-    for intervention in interventions:
-        yield CalendarItem(
-            uid=f"intervention-{intervention.public_id}",
-            start=intervention.scheduled_at,
-            end=intervention.scheduled_at + LENGTH,
-            summary="Family meeting",
-            location=intervention.location,
+    for intervention in interventions.filter(_theirs(user)).distinct():
+        yield _family_meeting(
+            f"intervention-{intervention.public_id}",
+            intervention.scheduled_at,
+            intervention.location,
         )
-    sessions = (
-        EducationSession.objects.filter(organization=organization)
-        .filter(
-            Q(intervention__interventionist__user=user)
-            | Q(intervention__participants__family_member__portal_user=user)
-        )
-        .distinct()
-    )
-    for session in sessions:
-        yield CalendarItem(
-            uid=f"intervention-session-{session.public_id}",
-            start=session.starts_at,
-            end=session.starts_at + LENGTH,
-            summary="Family meeting",
-        )
+    sessions = EducationSession.objects.filter(organization=organization)
+    for session in sessions.filter(_theirs(user, via="intervention__")).distinct():
+        yield _family_meeting(f"intervention-session-{session.public_id}", session.starts_at)
 
 
 # --- registrations ------------------------------------------------------------------------

@@ -3,8 +3,8 @@ the program is told who is arriving, and intake forms the aftercare team-to-be."
 
 from datetime import timedelta
 
-from continuum.care.models import PhaseTransition, TaskKind
-from continuum.care.services import task_create
+from continuum.care.handoffs import handoff_task
+from continuum.care.models import PhaseTransition
 from continuum.tenancy.models import Role
 
 from .models import Intervention, Outcome
@@ -22,36 +22,25 @@ def admission_handoff(*, transition: PhaseTransition) -> None:
     if intervention is None:
         return
     client = episode.client
-    organization = episode.organization
     program = intervention.program_name or "the residential program"
     contact = (
         f" Admission contact: {intervention.admission_contact}."
         if intervention.admission_contact
         else ""
     )
-    task_create(
-        actor=None,
-        organization=organization,
+    handoff_task(
+        "interventions.admission_handoff",
+        transition,
         title=f"Hand {client.display_name} over to {program}",
         detail="Send the intake summary and the family contacts to the program." + contact,
         assignee=intervention.interventionist,
-        client=client,
-        episode=episode,
         due_at=transition.at + timedelta(hours=24),
-        kind=TaskKind.DEADLINE,
-        source="handoff:interventions.admission_handoff",
-        dedup_key=f"handoff:interventions.admission_handoff:{transition.public_id}",
     )
-    task_create(
-        actor=None,
-        organization=organization,
+    handoff_task(
+        "interventions.aftercare_team",
+        transition,
         title=f"Form the aftercare team for {client.display_name}",
         detail="Choose a case manager and a sober coach before discharge.",
         queue_role=Role.INTAKE_COORDINATOR,
-        client=client,
-        episode=episode,
         due_at=transition.at + timedelta(days=7),
-        kind=TaskKind.DEADLINE,
-        source="handoff:interventions.aftercare_team",
-        dedup_key=f"handoff:interventions.aftercare_team:{transition.public_id}",
     )

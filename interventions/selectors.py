@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from continuum.people.selectors import client_visibility, family_member_for_portal_user
 from continuum.tenancy.models import Membership, Role
+from continuum.tenancy.selectors import active_members_with, get_or_404
 
 from .models import (
     EducationSession,
@@ -59,24 +60,15 @@ def request_list_for(*, membership: Membership, status: str = "") -> QuerySet:
 
 
 def request_get_for(*, membership: Membership, request_id) -> InterventionRequest:
-    try:
-        return (
-            request_list_for(membership=membership)
-            .select_related("decided_by")
-            .get(public_id=request_id)
-        )
-    except (InterventionRequest.DoesNotExist, ValueError):
-        raise _not_found("request") from None
+    return get_or_404(
+        request_list_for(membership=membership).select_related("decided_by"),
+        request_id,
+        what="request",
+    )
 
 
 def interventionist_choices(*, organization) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(
-            organization=organization, is_active=True, roles__contains=[Role.INTERVENTIONIST]
-        )
-        .select_related("user")
-        .order_by("user__full_name", "user__email")
-    )
+    return active_members_with(organization=organization, roles=[Role.INTERVENTIONIST])
 
 
 # --- interventions ----------------------------------------------------------------------
@@ -111,43 +103,40 @@ def _visible_clients(membership):
 
 
 def intervention_get_for(*, membership: Membership, intervention_id) -> Intervention:
-    try:
-        return intervention_list_for(membership=membership).get(public_id=intervention_id)
-    except (Intervention.DoesNotExist, ValueError):
-        raise _not_found("intervention") from None
+    return get_or_404(
+        intervention_list_for(membership=membership), intervention_id, what="intervention"
+    )
 
 
 def intervention_detail_for(*, membership: Membership, intervention_id) -> Intervention:
     """An intervention with everything its page shows, in a fixed number of queries."""
-    try:
-        return (
-            intervention_list_for(membership=membership)
-            .select_related("request__requester", "episode")
-            .prefetch_related(
-                "agenda",
-                "response_plans",
-                Prefetch(
-                    "participants",
-                    queryset=Participant.objects.select_related("family_member").annotate(
-                        sessions_count=Count("sessions_attended")
-                    ),
+    return get_or_404(
+        intervention_list_for(membership=membership)
+        .select_related("request__requester", "episode")
+        .prefetch_related(
+            "agenda",
+            "response_plans",
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("family_member").annotate(
+                    sessions_count=Count("sessions_attended")
                 ),
-                Prefetch(
-                    "sessions",
-                    queryset=EducationSession.objects.prefetch_related("attendees"),
-                ),
-                Prefetch(
-                    "outcomes", queryset=InterventionOutcome.objects.select_related("recorded_by")
-                ),
-                Prefetch(
-                    "wellbeing_checkins",
-                    queryset=WellbeingCheckin.objects.select_related("family_member"),
-                ),
-            )
-            .get(public_id=intervention_id)
-        )
-    except (Intervention.DoesNotExist, ValueError):
-        raise _not_found("intervention") from None
+            ),
+            Prefetch(
+                "sessions",
+                queryset=EducationSession.objects.prefetch_related("attendees"),
+            ),
+            Prefetch(
+                "outcomes", queryset=InterventionOutcome.objects.select_related("recorded_by")
+            ),
+            Prefetch(
+                "wellbeing_checkins",
+                queryset=WellbeingCheckin.objects.select_related("family_member"),
+            ),
+        ),
+        intervention_id,
+        what="intervention",
+    )
 
 
 def participant_get(*, intervention: Intervention, participant_id) -> Participant:
@@ -205,10 +194,7 @@ def letter_list_for(*, membership: Membership, intervention: Intervention | None
 
 
 def letter_get_for(*, membership: Membership, letter_id) -> Letter:
-    try:
-        return letter_list_for(membership=membership).get(public_id=letter_id)
-    except (Letter.DoesNotExist, ValueError):
-        raise _not_found("letter") from None
+    return get_or_404(letter_list_for(membership=membership), letter_id, what="letter")
 
 
 # --- measures ---------------------------------------------------------------------------

@@ -38,12 +38,9 @@ def referral_changes_provider(client, organization):
             time=change.created_at, kind="referral", title=title, detail=detail, url=url
         )
 
-    queryset = (
-        ReferralStatusChange.objects.filter(organization=organization, referral__client=client)
-        .select_related("referral__listing", "changed_by")
-        .order_by("-created_at", "-id")
-    )
-    return QuerySetSource(queryset, entry)
+    rows = ReferralStatusChange.objects.filter(organization=organization, referral__client=client)
+    rows = rows.select_related("referral__listing", "changed_by")
+    return QuerySetSource(rows, entry, newest="created_at")
 
 
 # --- registrations ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from continuum.fhir.mapping import concept, day, instant, period, ref, resource
+from continuum.fhir.mapping import concept, day, instant, period, ref, resource, telecom
 from continuum.fhir.resources import ExportPart
 
 from . import selectors
@@ -85,20 +85,13 @@ def referral_task(item) -> dict:
 
 
 def directory_organization(item) -> dict:
-    telecom = [{"system": "email", "value": item.email}] if item.email else []
-    if item.website:
-        telecom.append({"system": "url", "value": item.website})
-    return resource("Organization", item.public_id, active=True, name=item.name, telecom=telecom)
+    contact_points = telecom(email=item.email, url=item.website)
+    return resource(
+        "Organization", item.public_id, active=True, name=item.name, telecom=contact_points
+    )
 
 
 def healthcare_service(listing) -> dict:
-    telecom = []
-    if listing.phone:
-        telecom.append({"system": "phone", "value": listing.phone})
-    if listing.email:
-        telecom.append({"system": "email", "value": listing.email})
-    if listing.url:
-        telecom.append({"system": "url", "value": listing.url})
     return resource(
         "HealthcareService",
         listing.public_id,
@@ -111,7 +104,7 @@ def healthcare_service(listing) -> dict:
         category=[concept(listing.kind, listing.get_kind_display(), "listing-kind")],
         name=listing.name,
         comment=listing.description[:1000] if listing.description else None,
-        telecom=telecom,
+        telecom=telecom(phone=listing.phone, email=listing.email, url=listing.url),
         location=[ref("Location", loc.public_id) for loc in listing.locations.all()],
         appointmentRequired=None,
     )

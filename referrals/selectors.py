@@ -36,6 +36,7 @@ from django.utils.translation import ngettext
 
 from continuum.paging import MAX_PAGE
 from continuum.tenancy.models import Role
+from continuum.tenancy.selectors import get_or_404
 
 from . import search_sql
 from .geo import (
@@ -489,14 +490,9 @@ def match_reasons(listing: Listing, params: SearchParams) -> list[str]:
 
 
 def import_job_get(*, organization, job_id) -> ImportJob:
-    try:
-        return (
-            ImportJob.objects.filter(organization=organization)
-            .defer("payload")
-            .get(public_id=job_id)
-        )
-    except (ImportJob.DoesNotExist, ValueError):
-        raise Http404("No such import.") from None
+    return get_or_404(
+        ImportJob.objects.filter(organization=organization).defer("payload"), job_id, what="import"
+    )
 
 
 def import_job_list(*, organization) -> QuerySet[ImportJob]:
@@ -530,10 +526,7 @@ def taxonomy_mapping_list(*, organization) -> QuerySet[TaxonomyMapping]:
 
 
 def taxonomy_mapping_get(*, organization, mapping_id) -> TaxonomyMapping:
-    try:
-        return taxonomy_mapping_list(organization=organization).get(public_id=mapping_id)
-    except (TaxonomyMapping.DoesNotExist, ValueError):
-        raise Http404("No such mapping.") from None
+    return get_or_404(taxonomy_mapping_list(organization=organization), mapping_id, what="mapping")
 
 
 def taxonomy_mapping_rules(*, organization) -> dict[str, list[tuple[str, str]]]:
@@ -567,10 +560,7 @@ def referral_list_for(*, membership) -> QuerySet[Referral]:
 
 
 def referral_get_for(*, membership, referral_id) -> Referral:
-    try:
-        return referral_list_for(membership=membership).get(public_id=referral_id)
-    except (Referral.DoesNotExist, ValueError):
-        raise Http404("No such referral.") from None
+    return get_or_404(referral_list_for(membership=membership), referral_id, what="referral")
 
 
 def referral_list_for_requester(*, membership) -> QuerySet[Referral]:

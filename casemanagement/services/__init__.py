@@ -1,88 +1,12 @@
 """Every change to case-management records: one function per use case, each in one
 transaction with its audit event.
 
-One module per entity; every public name is re-exported here, so callers import
+One module per entity; each one's public names are offered here
+(`continuum.packages.reexport`), so callers import
 `from casemanagement import services` or `from casemanagement.services import x`."""
 
-from ._shared import SAFETY_ITEM9, plan_owner
-from .aftercare import (
-    CARE_FIRST_CONTACT,
-    FIRST_CONTACT_WITHIN,
-    aftercare_start,
-)
-from .appointments import (
-    MISSED_RESCHEDULE_WITHIN,
-    REMINDER_BEFORE,
-    appointment_reschedule,
-    appointment_schedule,
-    appointment_set_status,
-)
-from .assessments import (
-    assessment_record,
-)
-from .careplans import (
-    REVIEW_TASK_AHEAD,
-    careplan_open,
-    goal_add,
-    goal_set_status,
-    plan_acknowledge,
-    plan_review,
-    plan_review_task_ensure,
-    progress_note_add,
-    step_add,
-    step_set_status,
-)
-from .gaps import (
-    GAP_TASK_KIND,
-    gaps_recheck,
-    gaps_scan,
-)
-from .medications import (
-    adherence_report,
-    medication_add,
-    medication_fill_record,
-)
-from .providers import (
-    contact_record,
-    provider_add,
-)
-from .reminders import (
-    REASSESS_EVERY,
-    REFILL_REMINDER_AHEAD,
-    reminders_scan,
-)
+from continuum.packages import reexport
 
-__all__ = [
-    "CARE_FIRST_CONTACT",
-    "FIRST_CONTACT_WITHIN",
-    "GAP_TASK_KIND",
-    "MISSED_RESCHEDULE_WITHIN",
-    "REASSESS_EVERY",
-    "REFILL_REMINDER_AHEAD",
-    "REMINDER_BEFORE",
-    "REVIEW_TASK_AHEAD",
-    "SAFETY_ITEM9",
-    "adherence_report",
-    "aftercare_start",
-    "appointment_reschedule",
-    "appointment_schedule",
-    "appointment_set_status",
-    "assessment_record",
-    "careplan_open",
-    "contact_record",
-    "gaps_recheck",
-    "gaps_scan",
-    "goal_add",
-    "goal_set_status",
-    "medication_add",
-    "medication_fill_record",
-    "plan_acknowledge",
-    "plan_owner",
-    "plan_review",
-    "plan_review_task_ensure",
-    "progress_note_add",
-    "provider_add",
-    "reminders_scan",
-    "step_add",
-    "step_set_status",
-]
+from ._shared import SAFETY_ITEM9, plan_owner
+
+__all__ = ["SAFETY_ITEM9", "plan_owner", *reexport(__name__)]

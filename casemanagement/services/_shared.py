@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import SYSTEM_ACTOR, audit_change
 from continuum.care.models import Task
 from continuum.care.services import task_create
 from continuum.people.models import Client
@@ -17,13 +17,12 @@ SAFETY_ITEM9 = "phq9_item9"
 
 
 def _audit(actor, action: str, obj, client: Client, **detail) -> None:
-    audit_record(
-        actor=actor,
-        actor_email="" if actor else "system",
-        organization=client.organization,
-        action=action,
-        obj=obj,
-        client_id=client.public_id,
+    audit_change(
+        actor or SYSTEM_ACTOR,
+        client.organization,
+        action,
+        obj,
+        client.public_id,
         detail=detail or None,
     )
 

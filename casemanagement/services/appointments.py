@@ -113,30 +113,26 @@ def appointment_schedule(
     transport: str = Transport.NONE,
     accompanied_by: Membership | None = None,
 ) -> Appointment:
-    errors = _appointment_errors(
-        client=client,
-        provider=provider,
-        visit_type=visit_type,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        transport=transport,
-        accompanied_by=accompanied_by,
-    )
+    # Checked as given, then stored as checked.
+    visit = {
+        "client": client,
+        "provider": provider,
+        "visit_type": visit_type,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "transport": transport,
+        "accompanied_by": accompanied_by,
+    }
+    errors = _appointment_errors(**visit)
     if not location.strip() and not telehealth_url.strip():
         errors["location"] = "Give the place or the telehealth link."
     if errors:
         raise ValidationError(errors)
     appointment = Appointment.objects.create(
         organization=client.organization,
-        client=client,
-        provider=provider,
-        visit_type=visit_type,
-        starts_at=starts_at,
-        ends_at=ends_at,
         location=location.strip(),
         telehealth_url=telehealth_url.strip(),
-        transport=transport,
-        accompanied_by=accompanied_by,
+        **visit,
     )
     if starts_at > timezone.now():
         _schedule_reminders(appointment)
@@ -183,6 +179,18 @@ def appointment_set_status(*, actor, appointment: Appointment, status: str) -> A
     return appointment
 
 
+# What a moved appointment keeps: everything but the time.
+_CARRIED_OVER = (
+    "client",
+    "provider",
+    "visit_type",
+    "location",
+    "telehealth_url",
+    "transport",
+    "accompanied_by",
+)
+
+
 @transaction.atomic
 def appointment_reschedule(
     *, actor, appointment: Appointment, starts_at: datetime, ends_at: datetime
@@ -195,18 +203,8 @@ def appointment_reschedule(
     )
     if appointment.status in (AppointmentStatus.RESCHEDULED, AppointmentStatus.ATTENDED):
         raise ValidationError({"starts_at": "Only a scheduled, missed or cancelled one moves."})
-    new = appointment_schedule(
-        actor=actor,
-        client=appointment.client,
-        provider=appointment.provider,
-        visit_type=appointment.visit_type,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        location=appointment.location,
-        telehealth_url=appointment.telehealth_url,
-        transport=appointment.transport,
-        accompanied_by=appointment.accompanied_by,
-    )
+    carried = {name: getattr(appointment, name) for name in _CARRIED_OVER}
+    new = appointment_schedule(actor=actor, starts_at=starts_at, ends_at=ends_at, **carried)
     if appointment.status == AppointmentStatus.SCHEDULED:
         _cancel_reminders(appointment)
     appointment.status = AppointmentStatus.RESCHEDULED

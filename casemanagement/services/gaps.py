@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import SYSTEM_ACTOR, audit_change
 from continuum.care.models import Task, TaskKind, TaskStatus
 from continuum.care.services import task_set_status
 from continuum.people.models import Client
@@ -72,13 +72,12 @@ def gaps_scan(
             continue
         gap.resolved_at = now
         gap.save(update_fields=["resolved_at"])
-        audit_record(
-            actor=None,
-            actor_email="system",
-            organization=organization,
-            action="gap.resolved",
-            obj=gap,
-            client_id=gap.client.public_id,
+        audit_change(
+            SYSTEM_ACTOR,
+            organization,
+            "gap.resolved",
+            gap,
+            gap.client.public_id,
             detail={"rule": gap.rule},
         )
         resolved += 1
@@ -143,13 +142,12 @@ def gaps_scan(
         for gap in gaps:
             gap.task = task
             gap.save(update_fields=["task"])
-            audit_record(
-                actor=None,
-                actor_email="system",
-                organization=organization,
-                action="gap.detected",
-                obj=gap,
-                client_id=gap_client.public_id,
+            audit_change(
+                SYSTEM_ACTOR,
+                organization,
+                "gap.detected",
+                gap,
+                gap_client.public_id,
                 detail={"rule": gap.rule},
             )
             created += 1

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from continuum.audit.services import SYSTEM_ACTOR, audit_change, audit_record, client_id_of
+from continuum.audit.services import SYSTEM_ACTOR, audit_change, client_id_of
 from continuum.care import safety
 from continuum.care.services import (
     safety_event_raise,
@@ -133,13 +133,12 @@ def alert_raise(
             status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED],
         ), False
     alert.engagement = engagement
-    audit_record(
-        actor=None,
-        actor_email=SYSTEM_ACTOR,
-        organization=engagement.organization,
-        action="alert.raised",
-        obj=alert,
-        client_id=client_id_of(engagement),
+    audit_change(
+        SYSTEM_ACTOR,
+        engagement.organization,
+        "alert.raised",
+        alert,
+        client_id_of(engagement),
         detail={"cause": cause},
     )
     if is_safety_alert(alert, engagement):
@@ -201,13 +200,12 @@ def _alert_clear(alert: Alert, *, reason: str, actor=None) -> Alert:
     alert.cleared_at = timezone.now()
     alert.cleared_reason = reason[:200]
     alert.save(update_fields=["status", "cleared_at", "cleared_reason"])
-    audit_record(
-        actor=actor,
-        actor_email="" if actor else SYSTEM_ACTOR,
-        organization=alert.engagement.organization,
-        action="alert.cleared",
-        obj=alert,
-        client_id=client_id_of(alert.engagement),
+    audit_change(
+        actor or SYSTEM_ACTOR,
+        alert.engagement.organization,
+        "alert.cleared",
+        alert,
+        client_id_of(alert.engagement),
         detail={"cause": alert.cause},
     )
     return alert
@@ -345,13 +343,12 @@ def _escalate(*, organization: Organization, now: datetime) -> int:
         alert.escalated_at = now
         alert.escalated_to = target
         alert.save(update_fields=["escalated_at", "escalated_to"])
-        audit_record(
-            actor=None,
-            actor_email=SYSTEM_ACTOR,
-            organization=organization,
-            action="alert.escalated",
-            obj=alert,
-            client_id=client_id_of(alert.engagement),
+        audit_change(
+            SYSTEM_ACTOR,
+            organization,
+            "alert.escalated",
+            alert,
+            client_id_of(alert.engagement),
             detail={"to": str(target.public_id) if target else None},
         )
         if target is not None:

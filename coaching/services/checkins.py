@@ -75,22 +75,14 @@ def checkin_record(
     )
     _audit(actor, engagement, "checkin.recorded", checkin)
     _clear_cause(engagement, AlertCause.MISSED_CHECKIN, reason="Client checked in")
+    # What this check-in tells the coach at once: reported use, a craving at the threshold.
+    raised = []
     if not sober:
-        alert_raise(
-            engagement=engagement,
-            cause=AlertCause.REPORTED_USE,
-            detail=f"Reported use in the check-in of {today:%b %-d}",
-            door=door,
-            actor=actor,
-        )
+        raised.append((AlertCause.REPORTED_USE, f"Reported use in the check-in of {today:%b %-d}"))
     if craving >= engagement.craving_threshold:
-        alert_raise(
-            engagement=engagement,
-            cause=AlertCause.CRAVING,
-            detail=f"Craving {craving}/10 on {today:%b %-d}",
-            door=door,
-            actor=actor,
-        )
-    else:
+        raised.append((AlertCause.CRAVING, f"Craving {craving}/10 on {today:%b %-d}"))
+    for cause, detail in raised:
+        alert_raise(engagement=engagement, cause=cause, detail=detail, door=door, actor=actor)
+    if craving < engagement.craving_threshold:
         _clear_cause(engagement, AlertCause.CRAVING, reason=f"Craving down to {craving}/10")
     return checkin

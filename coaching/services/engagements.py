@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from continuum.audit.services import SYSTEM_ACTOR, audit_change, audit_record, client_id_of
+from continuum.audit.services import SYSTEM_ACTOR, audit_change, client_id_of
 from continuum.care.models import CareEpisode
 from continuum.people.models import Client
 from continuum.people.selectors import active_care_team
@@ -83,13 +83,12 @@ def engagement_propose(
         raise ValidationError(
             {"client": f"{client.display_name} already has an open coaching engagement."}
         ) from None
-    audit_record(
-        actor=actor,
-        actor_email="" if actor else SYSTEM_ACTOR,
-        organization=client.organization,
-        action="engagement.proposed",
-        obj=engagement,
-        client_id=client.public_id,
+    audit_change(
+        actor or SYSTEM_ACTOR,
+        client.organization,
+        "engagement.proposed",
+        engagement,
+        client.public_id,
         detail={"coach": str(coach.public_id) if coach else None},
     )
     return engagement

@@ -33,21 +33,11 @@ def _storable(value):
     return value
 
 
-def _build(
-    *,
-    actor,
-    action: str,
-    organization=None,
-    obj: models.Model | None = None,
-    client_id=None,
-    detail: dict[str, Any] | None = None,
-    actor_email: str = "",
-    ref: tuple[str, str] | None = None,
-) -> AuditEvent:
+def _build(actor, organization, obj, client_id, *, action: str, detail=None, actor_email=""):
     meta = client_meta_var.get()
     user = actor if getattr(actor, "is_authenticated", False) else None
     detail = _storable(detail or {})
-    object_type, object_id = ref or _object_ref(obj)
+    object_type, object_id = _object_ref(obj)
     return AuditEvent(
         organization=organization,
         actor=user,
@@ -85,13 +75,7 @@ def audit_record(
     change and its audit line commit or roll back together. `detail` must not carry
     clinical content: ids and field names only."""
     event = _build(
-        actor=actor,
-        action=action,
-        organization=organization,
-        obj=obj,
-        client_id=client_id,
-        detail=detail,
-        actor_email=actor_email,
+        actor, organization, obj, client_id, action=action, detail=detail, actor_email=actor_email
     )
     return _append(event, organization)
 
@@ -124,25 +108,18 @@ def audit_change(
 ) -> AuditEvent:
     """`audit_record` for the services' writes, in the order a reader asks: who, in which
     organization, did what, to which record, about which client; short enough that a
-    use case's audit line stays one line."""
-    return audit_record(
-        actor=actor,
-        organization=organization,
-        action=action,
-        obj=obj,
-        client_id=client_id,
-        detail=detail,
+    use case's audit line stays one line. The actor is a user, or the label of who acted
+    without an account: `SYSTEM_ACTOR` for what the platform does by itself."""
+    label = actor if isinstance(actor, str) else ""
+    event = _build(
+        actor, organization, obj, client_id, action=action, detail=detail, actor_email=label
     )
+    return _append(event, organization)
 
 
 def _viewed(*, actor, organization, obj: models.Model, client_id) -> AuditEvent:
-    return _build(
-        actor=actor,
-        organization=organization,
-        action=f"{obj._meta.model_name}.viewed",
-        obj=obj,
-        client_id=_client_id_of(obj, client_id),
-    )
+    client_id = _client_id_of(obj, client_id)
+    return _build(actor, organization, obj, client_id, action=f"{obj._meta.model_name}.viewed")
 
 
 def audit_read(*, actor, organization, obj: models.Model, client_id=None) -> AuditEvent:

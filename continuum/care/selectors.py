@@ -2,7 +2,6 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     IntegerField,
@@ -15,7 +14,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Concat, NullIf
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +24,7 @@ from continuum.people.selectors import (
     client_search,
 )
 from continuum.tenancy.models import STAFF_ROLES, Membership, Role
+from continuum.tenancy.selectors import active_members_with, get_or_404
 
 from . import safety
 from .models import (
@@ -133,14 +132,11 @@ def episode_list_for(*, membership: Membership) -> QuerySet[CareEpisode]:
 
 
 def episode_get_for(*, membership: Membership, episode_id) -> CareEpisode:
-    try:
-        return (
-            episode_list_for(membership=membership)
-            .select_related("organization")
-            .get(public_id=episode_id)
-        )
-    except (CareEpisode.DoesNotExist, ValueError):
-        raise Http404("No such episode.") from None
+    return get_or_404(
+        episode_list_for(membership=membership).select_related("organization"),
+        episode_id,
+        what="episode",
+    )
 
 
 def episode_current(*, client: Client) -> CareEpisode | None:
@@ -196,12 +192,9 @@ def task_get_for(*, membership: Membership, task_id) -> Task:
     tasks = Task.objects.filter(organization=membership.organization_id)
     if not membership.has_role(Role.ORG_ADMIN):
         tasks = tasks.filter(_my_tasks_filter(membership))
-    try:
-        return tasks.select_related("client", "assignee__user", "organization").get(
-            public_id=task_id
-        )
-    except (Task.DoesNotExist, ValueError):
-        raise Http404("No such task.") from None
+    return get_or_404(
+        tasks.select_related("client", "assignee__user", "organization"), task_id, what="task"
+    )
 
 
 def handoff_runs_failed(*, organization) -> QuerySet[HandoffRun]:
@@ -213,10 +206,9 @@ def handoff_runs_failed(*, organization) -> QuerySet[HandoffRun]:
 
 
 def handoff_run_get(*, organization, handoff_run_id) -> HandoffRun:
-    try:
-        return HandoffRun.objects.filter(organization=organization).get(public_id=handoff_run_id)
-    except (HandoffRun.DoesNotExist, ValueError):
-        raise Http404("No such handoff.") from None
+    return get_or_404(
+        HandoffRun.objects.filter(organization=organization), handoff_run_id, what="handoff"
+    )
 
 
 # --- safety events ----------------------------------------------------------------------
@@ -310,17 +302,14 @@ def safety_event_latest(*, client) -> SafetyEvent | None:
 def safety_event_get_for(*, membership: Membership, safety_event_id) -> SafetyEvent:
     """An event of a client the member may see (the person asked always may: they hold a
     follow-up grant); 404 for missing and not-visible alike."""
-    try:
-        return (
-            SafetyEvent.objects.filter(
-                organization=membership.organization_id,
-                client__in=client_list_for(membership=membership),
-            )
-            .select_related("client", "asked__user", "acknowledged_by", "organization")
-            .get(public_id=safety_event_id)
-        )
-    except (SafetyEvent.DoesNotExist, ValueError, ValidationError):
-        raise Http404("No such safety event.") from None
+    return get_or_404(
+        SafetyEvent.objects.filter(
+            organization=membership.organization_id,
+            client__in=client_list_for(membership=membership),
+        ).select_related("client", "asked__user", "acknowledged_by", "organization"),
+        safety_event_id,
+        what="safety event",
+    )
 
 
 def safety_events_waiting_for(*, membership: Membership) -> QuerySet[SafetyEvent]:
@@ -369,9 +358,4 @@ def on_call_shifts(*, organization) -> QuerySet[OnCallShift]:
 
 def on_call_candidates(*, organization) -> QuerySet[Membership]:
     """Active staff who can be put on call."""
-    return (
-        Membership.objects.filter(organization=organization, is_active=True)
-        .filter(roles__overlap=sorted(STAFF_ROLES))
-        .select_related("user")
-        .order_by("user__full_name", "user__email")
-    )
+    return active_members_with(organization=organization, roles=STAFF_ROLES)

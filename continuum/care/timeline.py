@@ -7,7 +7,8 @@ An app registers a provider from its `extensions.py` (continuum.extensions):
 
 `my_provider(client, organization)` returns a source that supports slicing
 (`source[:n]`) and yields entries (`time`, `kind`, `title`, `detail`, `url`) newest
-first. A Django queryset wrapped in `QuerySetSource` does, at one query per slice.
+first. A Django queryset wrapped in `QuerySetSource(queryset, to_entry, newest=field)`
+does, at one query per slice.
 The page asks each source for at most page*page_size + 1 entries, so the number of
 queries depends on the number of providers, never on the number of rows."""
 
@@ -35,10 +36,13 @@ class TimelineEntry:
 
 
 class QuerySetSource:
-    """A newest-first queryset mapped to entries lazily, slice by slice."""
+    """A queryset mapped to entries lazily, slice by slice. `newest` names the field the
+    entries' time comes from: the source orders by it, newest first and the later row
+    first on a tie, so that pages never repeat or skip a row; without it the queryset
+    must already be in that order."""
 
-    def __init__(self, queryset, to_entry: Callable):
-        self.queryset = queryset
+    def __init__(self, queryset, to_entry: Callable, *, newest: str = ""):
+        self.queryset = queryset.order_by(f"-{newest}", "-id") if newest else queryset
         self.to_entry = to_entry
 
     def __getitem__(self, key):
@@ -104,12 +108,8 @@ def transitions_provider(client, organization):
         detail = f"{who}" + (f": {t.reason}" if t.reason else "")
         return TimelineEntry(time=t.at, kind="phase", title=title, detail=detail)
 
-    queryset = (
-        PhaseTransition.objects.filter(organization=organization, episode__client=client)
-        .select_related("actor")
-        .order_by("-at", "-id")
-    )
-    return QuerySetSource(queryset, entry)
+    rows = PhaseTransition.objects.filter(organization=organization, episode__client=client)
+    return QuerySetSource(rows.select_related("actor"), entry, newest="at")
 
 
 def tasks_provider(client, organization):
@@ -129,12 +129,8 @@ def tasks_provider(client, organization):
             time=task.created_at, kind="task", title=task.title, detail=detail, url=my_work
         )
 
-    queryset = (
-        Task.objects.filter(organization=organization, client=client)
-        .select_related("assignee__user")
-        .order_by("-created_at", "-id")
-    )
-    return QuerySetSource(queryset, entry)
+    rows = Task.objects.filter(organization=organization, client=client)
+    return QuerySetSource(rows.select_related("assignee__user"), entry, newest="created_at")
 
 
 def safety_timeline_provider(client, organization):
@@ -164,9 +160,5 @@ def safety_timeline_provider(client, organization):
         )
         return TimelineEntry(time=step.at, kind="safety", title=title, detail=detail, url=url)
 
-    queryset = (
-        SafetyStep.objects.filter(organization=organization, event__client=client)
-        .select_related("membership__user", "event")
-        .order_by("-at", "-id")
-    )
-    return QuerySetSource(queryset, entry)
+    rows = SafetyStep.objects.filter(organization=organization, event__client=client)
+    return QuerySetSource(rows.select_related("membership__user", "event"), entry, newest="at")

@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
-from django.http import Http404
+
+from continuum.tenancy.selectors import get_or_404
 
 from .models import Consent, Disclosure
 
@@ -12,10 +13,7 @@ def consent_list(*, client) -> QuerySet[Consent]:
 
 def consent_get(*, client, consent_id) -> Consent:
     """A consent of this (already visible) client; 404 for any other."""
-    try:
-        return consent_list(client=client).get(public_id=consent_id)
-    except (Consent.DoesNotExist, ValueError):
-        raise Http404("No such consent.") from None
+    return get_or_404(consent_list(client=client), consent_id, what="consent")
 
 
 def disclosure_list(*, client) -> QuerySet[Disclosure]:

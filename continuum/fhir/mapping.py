@@ -1,7 +1,8 @@
 """Continuum records as HL7 FHIR R4 resources (plain JSON-ready dicts): the spine's own
 resources (Patient, RelatedPerson, CareTeam, Practitioner, Organization, EpisodeOfCare,
 Consent) and the helpers every line's `<line>/fhir.py` builds its resources with
-(`resource`, `ref`, `concept`, `instant`, `day`, `period`, `staff_name`).
+(`resource`, `ref`, `concept`, `telecom`, `contact_encounter`, `instant`, `day`, `period`,
+`staff_name`).
 
 One function per resource type. Resource ids are the records' public ids, so a
 reference `Patient/<id>` resolves inside an exported bundle and against the read API.
@@ -84,6 +85,25 @@ def concept(code: str, display: str, system: str) -> dict:
     }
 
 
+def contact_encounter(
+    contact, *, client, act_class: tuple[str, str], kind: str, label: str, by, span, **fields
+) -> dict:
+    """A contact that took place with the client, as an Encounter: its ActCode class
+    (code, display), its kind in our contact-kind codes, who made it and when."""
+    code, display = act_class
+    return resource(
+        "Encounter",
+        contact.public_id,
+        status="finished",
+        **{"class": {"system": ACT_CODE, "code": code, "display": display}},
+        type=[concept(kind, label, "contact-kind")],
+        subject=ref("Patient", client.public_id),
+        participant=[{"individual": {"display": str(by)}}],
+        period=span,
+        **fields,
+    )
+
+
 def staff_name(membership) -> str:
     return str(membership.user) if membership is not None else ""
 
@@ -108,6 +128,12 @@ def practitioner(membership) -> dict:
     )
 
 
+def telecom(**points) -> list[dict]:
+    """ContactPoints by system (`email=`, `phone=`, `url=`), in the order given; the
+    empty ones are left out."""
+    return [{"system": system, "value": value} for system, value in points.items() if value]
+
+
 def patient(client, *, include_contact: bool) -> dict:
     names = [
         {
@@ -119,12 +145,9 @@ def patient(client, *, include_contact: bool) -> dict:
     ]
     if client.preferred_name:
         names.append({"use": "usual", "family": client.last_name, "given": [client.preferred_name]})
-    telecom, address = [], []
+    contact_points, address = [], []
     if include_contact:
-        if client.email:
-            telecom.append({"system": "email", "value": client.email})
-        if client.phone:
-            telecom.append({"system": "phone", "value": client.phone})
+        contact_points = telecom(email=client.email, phone=client.phone)
         if client.zip_code:
             address.append({"postalCode": client.zip_code, "country": "US"})
     return resource(
@@ -132,7 +155,7 @@ def patient(client, *, include_contact: bool) -> dict:
         client.public_id,
         active=True,
         name=names,
-        telecom=telecom,
+        telecom=contact_points,
         address=address,
         birthDate=day(client.date_of_birth),
         communication=[
@@ -163,12 +186,7 @@ def related_person(link, *, include_contact: bool) -> dict:
     if link.relationship in RELATIONSHIP_CODES:
         code, display = RELATIONSHIP_CODES[link.relationship]
         relationship["coding"] = [{"system": ROLE_CODE, "code": code, "display": display}]
-    telecom = []
-    if include_contact:
-        if member.email:
-            telecom.append({"system": "email", "value": member.email})
-        if member.phone:
-            telecom.append({"system": "phone", "value": member.phone})
+    contact_points = telecom(email=member.email, phone=member.phone) if include_contact else []
     # The link, not the person, is the resource: one person may be family to two clients.
     return resource(
         "RelatedPerson",
@@ -177,7 +195,7 @@ def related_person(link, *, include_contact: bool) -> dict:
         patient=ref("Patient", link.client.public_id),
         relationship=[relationship],
         name=[{"family": member.last_name, "given": [member.first_name]}],
-        telecom=telecom,
+        telecom=contact_points,
     )
 
 

@@ -7,13 +7,12 @@ are the same 404."""
 
 from datetime import UTC, datetime
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
 from continuum.people.selectors import client_list_for
 from continuum.tenancy.models import Membership
+from continuum.tenancy.selectors import get_or_404
 
 from .models import Message, Participant, Thread
 
@@ -75,14 +74,11 @@ def unread_total_for(*, membership: Membership) -> int:
 
 def seat_get_for(*, membership: Membership, thread_id) -> Participant:
     """My seat in one thread, with the thread, its client and counterpart."""
-    try:
-        return (
-            Participant.objects.filter(_seat_filter(membership))
-            .select_related("thread__client", "thread__family_member", "thread__organization")
-            .get(thread__public_id=thread_id)
-        )
-    except (Participant.DoesNotExist, ValueError, ValidationError):
-        raise Http404("No such conversation.") from None
+    seats = Participant.objects.filter(_seat_filter(membership)).select_related(
+        "thread__client", "thread__family_member", "thread__organization"
+    )
+    # A seat is found by its thread's id: the thread is what the address names.
+    return get_or_404(seats, thread_id, what="conversation", field="thread__public_id")
 
 
 def messages_for(*, thread: Thread) -> QuerySet[Message]:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from continuum.audit.services import audit_read_rows, audit_record
+from continuum.audit.services import audit_change, audit_read_rows
 from continuum.care import services as care_services
 from continuum.consent.models import InformationCategory, Purpose, RecipientKind
 from continuum.consent.services import consent_require, disclosure_record
@@ -132,12 +132,12 @@ def thread_start(
                 organization=organization, client=client, family_member=family_member
             )
         else:
-            audit_record(
-                actor=actor,
-                organization=organization,
-                action="message_thread.started",
-                obj=thread,
-                client_id=client.public_id,
+            audit_change(
+                actor,
+                organization,
+                "message_thread.started",
+                thread,
+                client.public_id,
                 detail={"with": "family_member" if family_member else "client"},
             )
     side = Participant.Side.STAFF if membership.is_staff_member else Participant.Side.COUNTERPART
@@ -240,12 +240,12 @@ def message_send(*, actor, membership: Membership, seat: Participant, body: str)
     # Your own message is read by you.
     Participant.objects.filter(pk=seat.pk).update(last_read_at=now)
     _seats_sync(thread)
-    audit_record(
-        actor=actor,
-        organization=thread.organization,
-        action="message.sent",
-        obj=message,
-        client_id=thread.client.public_id,
+    audit_change(
+        actor,
+        thread.organization,
+        "message.sent",
+        message,
+        thread.client.public_id,
         detail={"thread": str(thread.public_id), "side": seat.side},
     )
     if consent is not None and seat.side == Participant.Side.STAFF:
@@ -265,12 +265,12 @@ def thread_mark_read(*, actor, seat: Participant) -> Participant:
     now = timezone.now()
     Participant.objects.filter(pk=seat.pk).update(last_read_at=now)
     seat.last_read_at = now
-    audit_record(
-        actor=actor,
-        organization=seat.thread.organization,
-        action="message_thread.read",
-        obj=seat.thread,
-        client_id=seat.thread.client.public_id,
+    audit_change(
+        actor,
+        seat.thread.organization,
+        "message_thread.read",
+        seat.thread,
+        seat.thread.client.public_id,
     )
     return seat
 
@@ -317,12 +317,12 @@ def thread_mark_urgent(*, actor, membership: Membership, seat: Participant) -> U
     event = care_services.safety_event_raise(
         actor=actor, client=seat.thread.client, kind=kind, door="staff", now=now
     )
-    audit_record(
-        actor=actor,
-        organization=thread.organization,
-        action="message_thread.marked_urgent",
-        obj=thread,
-        client_id=seat.thread.client.public_id,
+    audit_change(
+        actor,
+        thread.organization,
+        "message_thread.marked_urgent",
+        thread,
+        seat.thread.client.public_id,
         detail={"safety_event": str(event.public_id)},
     )
     return Urgent(thread=thread, event=event)
@@ -363,13 +363,8 @@ def portal_invite(*, actor, record: Client | FamilyMember, email: str):
     for thread in threads:
         _seats_sync(thread)
     client_id = record.public_id if role == Role.CLIENT else None
-    audit_record(
-        actor=actor,
-        organization=organization,
-        action="portal_invitation.sent",
-        obj=record,
-        client_id=client_id,
-        detail={"role": role},
+    audit_change(
+        actor, organization, "portal_invitation.sent", record, client_id, detail={"role": role}
     )
     notification_services.notification_schedule(
         organization=organization,

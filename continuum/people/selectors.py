@@ -5,12 +5,11 @@ coordinators see all; a client sees their own record; a family member sees the c
 they are linked to; a staff member with an unexpired emergency (break-glass) grant sees
 that client. Missing and not-visible records are the same 404."""
 
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from continuum.tenancy.models import Membership, Role
+from continuum.tenancy.selectors import active_members_with, get_or_404
 
 from .models import BreakGlassGrant, CareTeamMember, Client, FamilyMember, FamilyRelationship
 
@@ -70,11 +69,7 @@ def client_list_for(*, membership: Membership) -> QuerySet[Client]:
 
 
 def client_get_for(*, membership: Membership, client_id) -> Client:
-    try:
-        return client_list_for(membership=membership).get(public_id=client_id)
-    except (Client.DoesNotExist, ValueError, ValidationError):
-        # A malformed id (typed into ?client=) is as unknown as someone else's client.
-        raise Http404("No such client.") from None
+    return get_or_404(client_list_for(membership=membership), client_id, what="client")
 
 
 def client_search(
@@ -94,20 +89,22 @@ def client_search(
     return queryset
 
 
-def client_for_portal_user(*, membership: Membership) -> Client | None:
-    if membership is None or not membership.has_role(Role.CLIENT):
+def _portal_record(model, membership: Membership | None, role: str):
+    """The record (client, family member) a portal member signs in as, in their
+    organization, or None for a member without that role."""
+    if membership is None or not membership.has_role(role):
         return None
-    return Client.objects.filter(
+    return model.objects.filter(
         organization=membership.organization_id, portal_user=membership.user_id
     ).first()
+
+
+def client_for_portal_user(*, membership: Membership) -> Client | None:
+    return _portal_record(Client, membership, Role.CLIENT)
 
 
 def family_member_for_portal_user(*, membership: Membership) -> FamilyMember | None:
-    if membership is None or not membership.has_role(Role.FAMILY_MEMBER):
-        return None
-    return FamilyMember.objects.filter(
-        organization=membership.organization_id, portal_user=membership.user_id
-    ).first()
+    return _portal_record(FamilyMember, membership, Role.FAMILY_MEMBER)
 
 
 def care_team_for(*, client: Client, current_only: bool = True) -> QuerySet[CareTeamMember]:
@@ -126,22 +123,13 @@ def family_for(*, client: Client) -> QuerySet[FamilyRelationship]:
 
 
 def care_team_member_get(*, client: Client, care_team_member_id) -> CareTeamMember:
-    try:
-        return CareTeamMember.objects.select_related("membership__user").get(
-            client=client, public_id=care_team_member_id
-        )
-    except (CareTeamMember.DoesNotExist, ValueError):
-        raise Http404("No such care-team member.") from None
+    links = CareTeamMember.objects.filter(client=client).select_related("membership__user")
+    return get_or_404(links, care_team_member_id, what="care-team member")
 
 
 def staff_for_care_team(*, organization) -> QuerySet[Membership]:
     """Active staff who can be put on a care team."""
-    return (
-        Membership.objects.filter(organization=organization, is_active=True)
-        .filter(roles__overlap=[*list(CARE_TEAM_ROLES), Role.ORG_ADMIN])
-        .select_related("user")
-        .order_by("user__full_name", "user__email")
-    )
+    return active_members_with(organization=organization, roles={*CARE_TEAM_ROLES, Role.ORG_ADMIN})
 
 
 def case_manager_for(*, client: Client) -> Membership | None:

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from continuum.audit.services import audit_change, audit_record
+from continuum.audit.services import audit_change
 from continuum.notifications.services import notification_schedule
 from continuum.tenancy.models import STAFF_ROLES, Membership, Role
 from continuum.tenancy.selectors import active_admins
@@ -364,13 +364,12 @@ def follow_up_access_grant(
         created_at=now,
         expires_at=now + timedelta(hours=hours),
     )
-    audit_record(
-        actor=None,
-        actor_email="system",
-        organization=client.organization,
-        action="client.follow_up_access",
-        obj=grant,
-        client_id=client.public_id,
+    audit_change(
+        "system",
+        client.organization,
+        "client.follow_up_access",
+        grant,
+        client.public_id,
         detail={
             "membership": str(membership.public_id),
             "hours": hours,

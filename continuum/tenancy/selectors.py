@@ -1,10 +1,32 @@
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
 from .models import Invitation, Membership, Organization, Role
 from .scoping import across_organizations
+
+
+def get_or_404(queryset: QuerySet, public_id, *, what: str, field: str = "public_id"):
+    """The record with `public_id` (in `field`) among `queryset`, which holds only what
+    the caller may see: Http404 ("No such <what>.") alike for a record that does not
+    exist, one that is not theirs and an id that does not parse."""
+    try:
+        return queryset.get(**{field: public_id})
+    except (queryset.model.DoesNotExist, ValueError, ValidationError):
+        raise Http404(f"No such {what}.") from None
+
+
+def active_members_with(*, organization, roles) -> QuerySet[Membership]:
+    """The organization's active members holding any of `roles`, by name: the people
+    a form offers for a role (coach, interventionist, care team, on call)."""
+    return (
+        Membership.objects.filter(organization=organization, is_active=True)
+        .filter(roles__overlap=sorted(roles))
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
 
 
 def organization_get_by_slug(*, slug: str) -> Organization:
@@ -66,10 +88,7 @@ def membership_list(*, organization: Organization) -> QuerySet[Membership]:
 
 
 def membership_get(*, organization: Organization, public_id) -> Membership:
-    try:
-        return membership_list(organization=organization).get(public_id=public_id)
-    except Membership.DoesNotExist:
-        raise Http404("No such member.") from None
+    return get_or_404(membership_list(organization=organization), public_id, what="member")
 
 
 def invitation_list_pending(*, organization: Organization) -> QuerySet[Invitation]:
@@ -79,10 +98,9 @@ def invitation_list_pending(*, organization: Organization) -> QuerySet[Invitatio
 
 
 def invitation_get(*, organization: Organization, public_id) -> Invitation:
-    try:
-        return invitation_list_pending(organization=organization).get(public_id=public_id)
-    except Invitation.DoesNotExist:
-        raise Http404("No such invitation.") from None
+    return get_or_404(
+        invitation_list_pending(organization=organization), public_id, what="invitation"
+    )
 
 
 def account_exists(*, email: str) -> bool:

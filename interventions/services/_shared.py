@@ -5,7 +5,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from continuum.audit.services import SYSTEM_ACTOR, audit_record
+from continuum.audit.services import SYSTEM_ACTOR, audit_change
 from continuum.notifications.services import notification_schedule
 from continuum.people.models import FamilyMember
 from continuum.people.services import (
@@ -28,14 +28,8 @@ def _portal_path(organization: Organization, name: str = "portal:interventions",
 
 def _audit(actor, intervention_or_request, action: str, **detail):
     obj = intervention_or_request
-    audit_record(
-        actor=actor,
-        actor_email="" if actor else SYSTEM_ACTOR,
-        organization=obj.organization,
-        action=action,
-        obj=obj,
-        client_id=obj.client.public_id,
-        detail=detail,
+    audit_change(
+        actor or SYSTEM_ACTOR, obj.organization, action, obj, obj.client.public_id, detail=detail
     )
 
 

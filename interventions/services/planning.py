@@ -33,9 +33,18 @@ TREATMENT_FIELDS = (
 
 TRANSPORT_FIELDS = ("transport_provider", "pickup_at", "pickup_place", "escort")
 
+# The plan's sections: what each may change; a change is audited as
+# "intervention.<section>_updated".
+_SECTION_FIELDS = {
+    "intake": INTAKE_FIELDS,
+    "plan": PLAN_FIELDS,
+    "treatment": TREATMENT_FIELDS,
+    "transport": TRANSPORT_FIELDS,
+}
 
-def _update(*, actor, intervention: Intervention, allowed, values: dict, action: str) -> list:
-    unknown = set(values) - set(allowed)
+
+def _update(*, actor, intervention: Intervention, section: str, values: dict) -> list:
+    unknown = set(values) - set(_SECTION_FIELDS[section])
     if unknown:
         raise ValidationError(f"Not a field of this section: {', '.join(sorted(unknown))}.")
     _require_planning(intervention)
@@ -44,19 +53,13 @@ def _update(*, actor, intervention: Intervention, allowed, values: dict, action:
         setattr(intervention, name, values[name])
     if changed:
         intervention.save(update_fields=changed)
-        _audit(actor, intervention, action, fields=sorted(changed))
+        _audit(actor, intervention, f"intervention.{section}_updated", fields=sorted(changed))
     return changed
 
 
 @transaction.atomic
 def intervention_intake_update(*, actor, intervention: Intervention, **values) -> Intervention:
-    _update(
-        actor=actor,
-        intervention=intervention,
-        allowed=INTAKE_FIELDS,
-        values=values,
-        action="intervention.intake_updated",
-    )
+    _update(actor=actor, intervention=intervention, section="intake", values=values)
     if intervention.intake_completed_at is None:
         intervention.intake_completed_at = timezone.now()
         intervention.save(update_fields=["intake_completed_at"])
@@ -76,13 +79,7 @@ def intervention_plan_update(*, actor, intervention: Intervention, **values) -> 
     if when and when < timezone.now() and when != intervention.scheduled_at:
         raise ValidationError({"scheduled_at": "Choose a time in the future."})
     previous = intervention.scheduled_at
-    changed = _update(
-        actor=actor,
-        intervention=intervention,
-        allowed=PLAN_FIELDS,
-        values=values,
-        action="intervention.plan_updated",
-    )
+    changed = _update(actor=actor, intervention=intervention, section="plan", values=values)
     if "scheduled_at" in changed:
         for participant in _portal_participants(intervention):
             if previous:
@@ -107,25 +104,13 @@ def intervention_treatment_update(*, actor, intervention: Intervention, **values
         # The directory's name, unless staff wrote their own.
         if not values.get("program_name"):
             values["program_name"] = listing.name
-    _update(
-        actor=actor,
-        intervention=intervention,
-        allowed=TREATMENT_FIELDS,
-        values=values,
-        action="intervention.treatment_updated",
-    )
+    _update(actor=actor, intervention=intervention, section="treatment", values=values)
     return intervention
 
 
 @transaction.atomic
 def intervention_transport_update(*, actor, intervention: Intervention, **values) -> Intervention:
-    _update(
-        actor=actor,
-        intervention=intervention,
-        allowed=TRANSPORT_FIELDS,
-        values=values,
-        action="intervention.transport_updated",
-    )
+    _update(actor=actor, intervention=intervention, section="transport", values=values)
     return intervention
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from continuum.audit.services import audit_record
+from continuum.audit.services import audit_change
 from continuum.care.models import CareEpisode, ClosedReason, Phase
 from continuum.care.services import episode_open, episode_transition
 from continuum.people.models import FamilyMember, FamilyRelationship, Relationship
@@ -190,13 +190,12 @@ def request_submit(
         last_submitted_at=now,
         **values,
     )
-    audit_record(
-        actor=None,
-        actor_email=PUBLIC_ACTOR,
-        organization=organization,
-        action="intervention_request.submitted",
-        obj=request,
-        client_id=client.public_id,
+    audit_change(
+        PUBLIC_ACTOR,
+        organization,
+        "intervention_request.submitted",
+        request,
+        client.public_id,
         detail={"urgent": request.is_urgent},
     )
     _request_notify_submitted(
@@ -219,13 +218,12 @@ def _request_merge(request: InterventionRequest, *, values: dict, now) -> Interv
     request.submission_count += 1
     request.last_submitted_at = now
     request.save(update_fields=[*changed, "is_urgent", "submission_count", "last_submitted_at"])
-    audit_record(
-        actor=None,
-        actor_email=PUBLIC_ACTOR,
-        organization=request.organization,
-        action="intervention_request.merged",
-        obj=request,
-        client_id=request.client.public_id,
+    audit_change(
+        PUBLIC_ACTOR,
+        request.organization,
+        "intervention_request.merged",
+        request,
+        request.client.public_id,
         detail={"fields": sorted(changed), "submission": request.submission_count},
     )
     _request_notify_submitted(

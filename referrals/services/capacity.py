@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from continuum.audit.services import audit_change, audit_record
+from continuum.audit.services import audit_change
 
 from ..models import (
     Listing,
 )
-from .responses import LinkRefused
+from .responses import LinkRefused, _signed_link_data
 
 CAPACITY_SALT = "referrals.capacity"
 
@@ -72,17 +72,14 @@ def listing_capacity_link(*, actor, listing: Listing, send: bool = False) -> str
 
 
 def listing_from_capacity_token(*, organization, token: str) -> Listing:
-    try:
-        data = signing.loads(token, salt=CAPACITY_SALT, max_age=CAPACITY_LINK_MAX_AGE)
-    except signing.SignatureExpired:
-        raise LinkRefused(
-            _("This link has expired. Ask %(organization)s for a new one.")
-            % {"organization": organization.name}
-        ) from None
-    except signing.BadSignature:
-        raise LinkRefused(
-            _("This link is not valid. Please use the link exactly as you received it.")
-        ) from None
+    data = _signed_link_data(
+        token,
+        salt=CAPACITY_SALT,
+        max_age=CAPACITY_LINK_MAX_AGE,
+        expired=_("This link has expired. Ask %(organization)s for a new one.")
+        % {"organization": organization.name},
+        invalid=_("This link is not valid. Please use the link exactly as you received it."),
+    )
     listing = (
         Listing.objects.filter(
             organization=organization, public_id=data.get("l"), capacity_link_nonce=data.get("n")
@@ -114,12 +111,11 @@ def listing_capacity_update(
     listing.waitlist_weeks = waitlist_weeks if state == "waitlist" else None
     listing.capacity_updated_at = timezone.now()
     listing.save(update_fields=["accepting_new_clients", "waitlist_weeks", "capacity_updated_at"])
-    audit_record(
-        actor=None,
-        actor_email=CAPACITY_LABEL,
-        organization=organization,
-        action="listing.capacity_updated",
-        obj=listing,
+    audit_change(
+        CAPACITY_LABEL,
+        organization,
+        "listing.capacity_updated",
+        listing,
         detail={"state": state, "waitlist_weeks": listing.waitlist_weeks},
     )
     return listing

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 
-from continuum.audit.services import SYSTEM_ACTOR, audit_change, audit_record
+from continuum.audit.services import SYSTEM_ACTOR, audit_change
 
 from .. import hsds, selectors
 from ..models import (
@@ -167,12 +167,11 @@ def import_job_run(*, job_id: int, on_progress=None) -> ImportJob:
                 errors=[],
                 warnings=warnings,
             )
-            audit_record(
-                actor=None,
-                actor_email=SYSTEM_ACTOR,
-                organization=job.organization,
-                action="import_job.succeeded",
-                obj=job,
+            audit_change(
+                SYSTEM_ACTOR,
+                job.organization,
+                "import_job.succeeded",
+                job,
                 detail={"created": created, "updated": updated},
             )
     except (IntegrityError, ValidationError, ValueError) as exc:

@@ -28,6 +28,17 @@ class LinkRefused(Exception):
     """The response link cannot be used; the message is shown to the provider."""
 
 
+def _signed_link_data(token: str, *, salt: str, max_age: int, expired: str, invalid: str):
+    """What a link sent to a provider carries, or `LinkRefused` with the message for a
+    link past its age (`expired`) or one altered or cut short (`invalid`)."""
+    try:
+        return signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired:
+        raise LinkRefused(expired) from None
+    except signing.BadSignature:
+        raise LinkRefused(invalid) from None
+
+
 def referral_link_token(referral: Referral) -> str:
     return signing.dumps(
         {"o": referral.organization_id, "r": str(referral.public_id), "n": referral.link_nonce},
@@ -36,16 +47,13 @@ def referral_link_token(referral: Referral) -> str:
 
 
 def referral_from_token(*, organization, token: str) -> Referral:
-    try:
-        data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
-    except signing.SignatureExpired:
-        raise LinkRefused(
-            _("This link has expired. Please contact the referring organization.")
-        ) from None
-    except signing.BadSignature:
-        raise LinkRefused(
-            _("This link is not valid. Please use the link from the e-mail as sent.")
-        ) from None
+    data = _signed_link_data(
+        token,
+        salt=LINK_SALT,
+        max_age=LINK_MAX_AGE,
+        expired=_("This link has expired. Please contact the referring organization."),
+        invalid=_("This link is not valid. Please use the link from the e-mail as sent."),
+    )
     referral = (
         Referral.objects.filter(
             organization=organization, public_id=data.get("r"), link_nonce=data.get("n")

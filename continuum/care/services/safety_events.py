@@ -8,7 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from continuum.audit.services import SYSTEM_ACTOR, audit_change, audit_record
+from continuum.audit.services import SYSTEM_ACTOR, audit_change
 from continuum.notifications.services import notification_schedule
 from continuum.people.models import Client
 from continuum.people.services import follow_up_access_grant
@@ -133,13 +133,12 @@ def _ask(event: SafetyEvent, *, now: datetime, action: str) -> None:
         kind=event.latest_kind,
         at=now,
     )
-    audit_record(
-        actor=None,
-        actor_email=SYSTEM_ACTOR,
-        organization=organization,
-        action=f"safety_event.{action}",
-        obj=event,
-        client_id=event.client.public_id,
+    audit_change(
+        SYSTEM_ACTOR,
+        organization,
+        f"safety_event.{action}",
+        event,
+        event.client.public_id,
         detail={
             "kind": event.latest_kind,
             "step": event.step,

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from continuum.audit.services import SYSTEM_ACTOR, audit_change, audit_record
+from continuum.audit.services import SYSTEM_ACTOR, audit_change
 from continuum.people.models import Client
 from continuum.tenancy.models import Membership, Organization, Role
 
@@ -79,13 +79,12 @@ def task_create(
         if not existing:
             raise
         return existing
-    audit_record(
-        actor=actor,
-        actor_email="" if actor else SYSTEM_ACTOR,
-        organization=organization,
-        action="task.created",
-        obj=task,
-        client_id=client.public_id if client else None,
+    audit_change(
+        actor or SYSTEM_ACTOR,
+        organization,
+        "task.created",
+        task,
+        client.public_id if client else None,
         detail={"source": source},
     )
     return task
@@ -130,13 +129,12 @@ def task_reassign(
         fields.append("detail")
     task.save(update_fields=fields)
     if before != (task.assignee_id, task.queue_role):
-        audit_record(
-            actor=actor,
-            actor_email="" if actor else SYSTEM_ACTOR,
-            organization=task.organization,
-            action="task.reassigned",
-            obj=task,
-            client_id=task.client.public_id if task.client_id else None,
+        audit_change(
+            actor or SYSTEM_ACTOR,
+            task.organization,
+            "task.reassigned",
+            task,
+            task.client.public_id if task.client_id else None,
             detail={
                 "to": str(assignee.public_id) if assignee is not None else task.queue_role,
             },
