@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import ClosedReason, DischargeType, Phase, TaskStatus
+from .models import ClosedReason, DischargeType, Phase, TaskStatus, Weekday
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -83,17 +83,8 @@ class OnCallShiftForm(forms.Form):
     membership = forms.TypedChoiceField(coerce=int, label="Staff member")
     weekday = forms.TypedChoiceField(
         coerce=int,
-        choices=[
-            # Blank first, so an unused shift of the form stays blank and is skipped.
-            ("", "Choose a day"),
-            (0, "Monday"),
-            (1, "Tuesday"),
-            (2, "Wednesday"),
-            (3, "Thursday"),
-            (4, "Friday"),
-            (5, "Saturday"),
-            (6, "Sunday"),
-        ],
+        # Blank first, so an unused shift of the form stays blank and is skipped.
+        choices=[("", "Choose a day"), *Weekday.choices],
         label="Day",
     )
     starts_at = forms.TimeField(widget=TIME, label="From", help_text="24-hour time, e.g. 17:00.")
