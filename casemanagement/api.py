@@ -24,8 +24,8 @@ class _ClientScoped(generics.GenericAPIView):
     selector = None
 
     def get_queryset(self):
-        # Read from the class: a plain function stored on it is not bound to the view.
-        return type(self).selector(client=self.client())
+        # A plain function: given to as_view(), or held as a staticmethod.
+        return self.selector(client=self.client())
 
     def client(self):
         if not hasattr(self, "_client"):
@@ -63,24 +63,21 @@ class PlanDetail(_ClientScoped):
         return Response(self.get_serializer(plan).data)
 
 
-class ProviderList(_ClientScoped):
-    serializer_class = serializers.ProviderSerializer
-    selector = selectors.providers_for
-
-
-class AppointmentList(_ClientScoped):
-    serializer_class = serializers.AppointmentSerializer
-    selector = selectors.appointments_for
-
-
-class MedicationList(_ClientScoped):
-    serializer_class = serializers.MedicationSerializer
-    selector = selectors.medications_for
+# The client's rows an endpoint lists as they are: a serializer and a selector each.
+provider_list = _ClientScoped.as_view(
+    serializer_class=serializers.ProviderSerializer, selector=selectors.providers_for
+)
+appointment_list = _ClientScoped.as_view(
+    serializer_class=serializers.AppointmentSerializer, selector=selectors.appointments_for
+)
+medication_list = _ClientScoped.as_view(
+    serializer_class=serializers.MedicationSerializer, selector=selectors.medications_for
+)
 
 
 class AssessmentList(_ClientScoped):
     serializer_class = serializers.AssessmentSerializer
-    selector = selectors.assessments_for
+    selector = staticmethod(selectors.assessments_for)
 
     @extend_schema(
         request=serializers.AssessmentInputSerializer,
