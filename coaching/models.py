@@ -166,10 +166,7 @@ class Engagement(TenantModel):
         default=datetime.time(21, 0), help_text="A day's check-in is missed after this time."
     )
     missed_checkin_days = bounded(
-        min_value=1,
-        max_value=14,
-        default=1,
-        help_text="Alert after this many days running without a check-in.",
+        1, 14, default=1, help_text="Alert after this many days running without a check-in."
     )
     missed_checkin_urgent = models.BooleanField(
         "Missed check-ins are a safety event",
@@ -179,16 +176,16 @@ class Engagement(TenantModel):
             "until someone acknowledges, as for a request for help."
         ),
     )
-    craving_threshold = bounded(min_value=1, max_value=10, default=7)
+    craving_threshold = bounded(1, 10, default=7)
     no_contact_days = bounded(
-        min_value=1,
-        max_value=30,
+        1,
+        30,
         default=3,
         help_text="Alert when the coach has not reached the client for this many days.",
     )
     acknowledge_within_minutes = bounded(
-        min_value=5,
-        max_value=24 * 60,
+        5,
+        24 * 60,
         default=60,
         help_text=(
             "Alerts that are not safety events (no contact, missed check-ins not marked "
@@ -271,7 +268,7 @@ class Contact(TenantModel):
     kind = models.CharField(max_length=20, choices=ContactKind.choices)
     accompaniment = models.CharField(max_length=20, choices=AccompanimentKind.choices, blank=True)
     started_at = models.DateTimeField()
-    duration_minutes = bounded(min_value=1, max_value=24 * 60, field=models.PositiveIntegerField)
+    duration_minutes = bounded(1, 24 * 60, field=models.PositiveIntegerField)
     summary = EncryptedTextField(blank=True)
     risk_observed = models.CharField(
         max_length=12, choices=RiskLevel.choices, default=RiskLevel.NONE
@@ -377,7 +374,7 @@ class CheckIn(TenantModel):
     engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="checkins")
     day = models.DateField()
     sober = models.BooleanField()
-    craving = bounded(min_value=0, max_value=10)
+    craving = bounded(0, 10)
     mood = models.PositiveSmallIntegerField(choices=Mood.choices)
     sleep = models.CharField(max_length=8, choices=Sleep.choices)
     triggers = ArrayField(models.CharField(max_length=100), default=list, blank=True)

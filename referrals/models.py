@@ -320,8 +320,8 @@ class DirectorySettings(TenantModel):
     """An organization's directory settings (one row, created when first changed)."""
 
     capacity_fresh_days = bounded(
-        min_value=1,
-        max_value=365,
+        1,
+        365,
         default=CAPACITY_FRESH_DAYS,
         help_text="Openings a provider reported are shown for this many days, then as unknown.",
     )

@@ -69,35 +69,32 @@ class Organization(models.Model):
     )
     # Automatic logoff (HIPAA 164.312(a)(2)(iii)) and emergency access.
     staff_idle_timeout_minutes = bounded(
-        min_value=3,
-        max_value=480,
+        3,
+        480,
         default=15,
         help_text="Staff are signed out after this many minutes without activity.",
     )
     portal_idle_timeout_minutes = bounded(
-        min_value=3,
-        max_value=1440,
+        3,
+        1440,
         default=60,
         help_text="Families and clients are signed out after this many idle minutes.",
     )
     break_glass_minutes = bounded(
-        min_value=5,
-        max_value=720,
-        default=60,
-        help_text="How long emergency access to a client record lasts.",
+        5, 720, default=60, help_text="How long emergency access to a client record lasts."
     )
     api_token_days = bounded(
-        "API tokens expire after (days)",
-        min_value=1,
-        max_value=365,
+        1,
+        365,
+        verbose_name="API tokens expire after (days)",
         default=30,
         help_text="A new API token works for this many days; members then request another.",
     )
     # Safety events (continuum.care.safety): who is asked next when nobody acknowledges.
     safety_escalation_minutes = bounded(
-        "Safety escalation window (minutes)",
-        min_value=5,
-        max_value=240,
+        5,
+        240,
+        verbose_name="Safety escalation window (minutes)",
         default=15,
         help_text=(
             "A safety event nobody has acknowledged after this many minutes goes to the "

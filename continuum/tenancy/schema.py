@@ -38,14 +38,11 @@ def portal_user_ref(*, related_name: str) -> models.ForeignKey:
     )
 
 
-def bounded(
-    *args, min_value: int, max_value: int, field=models.PositiveSmallIntegerField, **kwargs
-) -> models.Field:
-    """A number a setting or a measurement keeps within `min_value` to `max_value` (both
-    allowed), as forms.IntegerField says it: forms and the API refuse what lies outside,
-    naming the bound."""
-    validators = [MinValueValidator(min_value), MaxValueValidator(max_value)]
-    return field(*args, validators=validators, **kwargs)
+def bounded(low: int, high: int, field=models.PositiveSmallIntegerField, **kwargs) -> models.Field:
+    """A number kept from `low` to `high` (both allowed): forms and the API refuse what
+    lies outside, naming the bound."""
+    validators = [MinValueValidator(low), MaxValueValidator(high)]
+    return field(validators=validators, **kwargs)
 
 
 ORG_PUBLIC_ID = tenant_unique("public_id", name="%(app_label)s_%(class)s_org_public_id")
