@@ -65,18 +65,18 @@ class ClientListView(generics.ListAPIView):
         return created(ClientSerializer, client)
 
 
-class ClientDetailView(APIView):
+class ClientDetailView(ClientInURLMixin, APIView):
     required_roles = STAFF_ROLES
 
     @extend_schema(responses=ClientSerializer)
     def get(self, request, org, client_id):
-        client = client_get_for(membership=request.membership, client_id=client_id)
+        client = self.client()
         audit_read(actor=request.user, organization=request.organization, obj=client)
         return Response(ClientSerializer(client).data)
 
     @extend_schema(request=ClientInputSerializer(partial=True), responses=ClientSerializer)
     def patch(self, request, org, client_id):
-        client = client_get_for(membership=request.membership, client_id=client_id)
+        client = self.client()
         data = validated(ClientInputSerializer, request.data, partial=True)
         client = call_service(client_update, actor=request.user, client=client, **data)
         return Response(ClientSerializer(client).data)
