@@ -21,8 +21,10 @@ from .participants import (
     ROLE_TO_RELATIONSHIP,
     participant_add,
     participant_invite_to_portal,
+    participant_remove,
     participant_rsvp,
     participant_set_order,
+    participant_update,
 )
 from .planning import (
     INTAKE_FIELDS,
@@ -78,8 +80,10 @@ __all__ = [
     "outcome_record",
     "participant_add",
     "participant_invite_to_portal",
+    "participant_remove",
     "participant_rsvp",
     "participant_set_order",
+    "participant_update",
     "request_accept",
     "request_alert_overdue",
     "request_close",
