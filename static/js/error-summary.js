@@ -15,9 +15,12 @@
 
   function fieldFor(id) {
     var field = document.getElementById(id);
-    if (field) return field;
-    // A group of radios or checkboxes is named by its first input, id_<name>_0.
-    return document.getElementById(id + "_0");
+    // A group of radios or checkboxes is reached at its first choice: the group's
+    // wrapper carries the id, or the first input is id_<name>_0.
+    if (field && !/^(INPUT|SELECT|TEXTAREA)$/.test(field.tagName)) {
+      field = field.querySelector("input, select, textarea");
+    }
+    return field || document.getElementById(id + "_0");
   }
 
   function focusField(event) {
@@ -36,7 +39,7 @@
     if (!summary) return;
     var links = summary.querySelectorAll("a[href^='#']");
     for (var i = 0; i < links.length; i++) links[i].addEventListener("click", focusField);
-    summary.scrollIntoView({ block: "start" });
+    // Focusing scrolls the summary into view only when it is not there already.
     summary.focus();
   }
 
