@@ -86,6 +86,11 @@ class InterventionRequest(TenantModel):
         return str(self.public_id)[:8].upper()
 
     @property
+    def can_decide(self) -> bool:
+        """Accept, refer or close: once, while the request is new."""
+        return self.status == RequestStatus.NEW
+
+    @property
     def danger_sign_labels(self) -> list[str]:
         return [DangerSign(s).label for s in self.danger_signs if s in DangerSign.values]
 
@@ -220,6 +225,11 @@ class Intervention(TenantModel):
     @property
     def can_resume_planning(self) -> bool:
         return self.outcome in (Outcome.DECLINED, Outcome.POSTPONED)
+
+    @property
+    def resuming_escalates(self) -> bool:
+        """ARISE returns to planning one level up, to Level III at most."""
+        return self.model == InterventionModel.ARISE and self.arise_level < 3
 
     @property
     def can_plan_response(self) -> bool:
@@ -411,6 +421,10 @@ class LetterStatus(models.TextChoices):
 
 class Letter(TenantModel):
     """What one participant will say. Only its author and the interventionist read it."""
+
+    @property
+    def can_review(self) -> bool:
+        return self.status == LetterStatus.SUBMITTED
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="letters")
     author = user_ref()

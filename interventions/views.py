@@ -768,7 +768,7 @@ def letter_review(request, org, letter_id):
     if saved:
         return answer(
             request,
-            _intervention_url(org, intervention),
+            _step_url(org, intervention, "letters"),
             success="Review sent to the author.",
         )
     record_read(request, letter, client_id=intervention.client.public_id)

@@ -18,7 +18,6 @@ from continuum.people.models import FamilyMember
 
 from ..models import (
     Intervention,
-    InterventionModel,
     InterventionOutcome,
     Outcome,
     Participant,
@@ -192,7 +191,7 @@ def intervention_resume_planning(*, actor, intervention: Intervention) -> Interv
         raise ValidationError("Only a declined or postponed intervention returns to planning.")
     intervention.outcome = ""
     fields = ["outcome"]
-    if intervention.model == InterventionModel.ARISE and intervention.arise_level < 3:
+    if intervention.resuming_escalates:
         intervention.arise_level += 1
         fields.append("arise_level")
     intervention.save(update_fields=fields)

@@ -295,7 +295,7 @@ def _require_new(request: InterventionRequest) -> None:
     # The row lock makes two people deciding at once decide one after the other.
     locked = InterventionRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     request.status = locked.status
-    if request.status != RequestStatus.NEW:
+    if not request.can_decide:
         raise ValidationError(
             f"This request has already been decided ({request.get_status_display().lower()})."
         )
