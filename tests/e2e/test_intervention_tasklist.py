@@ -14,6 +14,7 @@ from continuum.tenancy.models import Membership, Role
 from interventions import services
 from interventions.models import Intervention, Outcome, ResponsePlan
 
+from .browser import Visitor
 from .test_family_intervention import request_values
 
 
@@ -211,7 +212,9 @@ def test_from_the_request_to_a_decline_and_the_response_plan(site, in_org, membe
     assert CareEpisode.objects.get(client=request.client).phase == Phase.PRE_TREATMENT
 
 
-def test_every_staff_page_of_an_intervention_passes_axe_and_fits_a_phone(site, in_org, members):
+def test_every_staff_page_of_an_intervention_passes_axe_and_fits_a_phone_and_a_laptop(
+    site, in_org, members
+):
     org = in_org
     request = _request_from_the_family(org)
     lead = Membership.objects.get(organization=org, user=members[Role.INTERVENTIONIST])
@@ -260,8 +263,12 @@ def test_every_staff_page_of_an_intervention_passes_axe_and_fits_a_phone(site, i
         ),
     ]
     phone = site.open(phone=True)
-    phone.log_in_as(actor)
-    for path in pages:
-        phone.visit(path)
-        fits(phone)
-    assert len(phone.audited) == len(pages)
+    laptop_context = site.browser.new_context(viewport={"width": 1280, "height": 800})
+    site.contexts.append(laptop_context)
+    laptop = Visitor(laptop_context, site.base_url)
+    for visitor in (phone, laptop):
+        visitor.log_in_as(actor)
+        for path in pages:
+            visitor.visit(path)
+            fits(visitor)
+        assert len(visitor.audited) == len(pages)

@@ -714,6 +714,34 @@ def test_participants_are_edited_ordered_and_removed(client, org, members, membe
     assert client.get(remove).status_code == 404
 
 
+def test_a_participant_or_meeting_of_another_intervention_is_not_found(
+    client, org, members, memberships
+):
+    with scope(organization=org.pk):
+        mine = InterventionFactory(
+            organization=org, interventionist=memberships[Role.INTERVENTIONIST]
+        )
+        theirs = InterventionFactory(
+            organization=org, interventionist=memberships[Role.INTERVENTIONIST]
+        )
+        stranger = ParticipantFactory(intervention=theirs, name="Eva Ruiz")
+        meeting = SessionFactory(intervention=theirs)
+    staff(client, members[Role.INTERVENTIONIST])
+    for name in ("participant_edit", "participant_remove"):
+        assert (
+            client.get(step(name, org, mine, participant_id=stranger.public_id)).status_code == 404
+        )
+    invite = step("participant_invite", org, mine, participant_id=stranger.public_id)
+    assert client.post(invite).status_code == 404
+    attendance = step("session_attendance", org, mine, session_id=meeting.public_id)
+    assert client.post(attendance).status_code == 404
+    # A sober coach is no part of the planning.
+    staff(client, members[Role.SOBER_COACH])
+    assert client.get(step("participants", org, mine)).status_code == 403
+    with scope(organization=org.pk):
+        assert theirs.participants.get().name == "Eva Ruiz"
+
+
 def test_attendance_is_kept_per_meeting(client, org, members, memberships):
     with scope(organization=org.pk):
         intervention = InterventionFactory(
@@ -780,10 +808,16 @@ def test_intervention_detail_query_count_does_not_grow(client, org, members, mem
         for name in ("Eva Lopez", "Leo Lopez", "Jim Lopez"):
             ParticipantFactory(intervention=intervention, user=UserFactory(), name=name)
         SessionFactory(intervention=intervention)
-    # With a meeting: 14 its attendees.
+    with assert_queries(14, label="meetings page with one meeting"):
+        client.get(step("meetings", org, intervention))
+    with scope(organization=org.pk):
+        SessionFactory(intervention=intervention)
+        SessionFactory(intervention=intervention)
+    # With meetings: 14 their attendees (one query for all of them), however many.
     for page, count in (
         (step("detail", org, intervention), 14),
         (step("participants", org, intervention), 14),
+        (step("meetings", org, intervention), 14),
     ):
         with assert_queries(count, label=f"{page} with four participants"):
             response = client.get(page)
