@@ -13,6 +13,7 @@ from .models import (
     Intervention,
     Outcome,
     Participant,
+    ParticipantRole,
     ResponsePlan,
     Rsvp,
     Urgency,
@@ -260,6 +261,9 @@ class ParticipantForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "Choose one"), *ParticipantRole.choices]
+        self.fields["role"].error_messages["required"] = "Choose the person's role."
+        self.fields["name"].error_messages["required"] = "Enter the person's name."
         typed = self.instance.relationship if self.instance.pk else ""
         if typed and typed not in Relationship.values:
             self.fields["relationship"].choices = [

@@ -164,7 +164,8 @@ def _day(i) -> StepState:
     if i.outcome:
         return StepState(DONE, i.get_outcome_display())
     if i.scheduled_at is None:
-        return StepState(CANNOT_START, "Set the date first.", blocked_by="plan")
+        # Not blocked: an outcome may come before the day, with the reason why.
+        return StepState(NOT_STARTED, "No date set yet.")
     return StepState(NOT_STARTED)
 
 

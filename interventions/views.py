@@ -515,6 +515,11 @@ def participant_edit(request, org, intervention_id, participant_id):
     )
 
 
+def _letter_status_label(participant) -> str:
+    status = participant.letters.values_list("status", flat=True).first()
+    return LetterStatus(status).label.lower() if status else ""
+
+
 @roles_required(*TRIAGE)
 def participant_remove(request, org, intervention_id, participant_id):
     """Asks first: removing someone also removes their letter."""
@@ -529,7 +534,7 @@ def participant_remove(request, org, intervention_id, participant_id):
         context={
             "intervention": intervention,
             "participant": participant,
-            "letter_status": participant.letters.values_list("status", flat=True).first(),
+            "letter_status": _letter_status_label(participant),
             "overview_url": _participants_url(org, intervention),
         },
         success=lambda name: f"{name} is no longer on the team.",

@@ -91,7 +91,8 @@ def test_from_the_request_to_admission_through_the_task_list(site, in_org, membe
     intervention = Intervention.objects.get()
     assert page.url.endswith(f"/interventions/{intervention.public_id}/")
     assert status_of(page, "Intake with the family") == "Not started"
-    assert status_of(page, "The day and the outcome") == "Cannot start yet"
+    assert status_of(page, "The day and the outcome") == "Not started"
+    assert status_of(page, "The family's response plan") == "Cannot start yet"
     phone.screenshot("staff-intervention-task-list")
 
     walk(phone, "Intake with the family")

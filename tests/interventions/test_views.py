@@ -769,13 +769,14 @@ def test_the_overview_lists_the_models_steps_with_their_status(client, org, memb
     staff(client, members[Role.INTERVENTIONIST])
     body = client.get(step("detail", org, intervention)).content.decode()
     assert body.count('class="tag tag--not_started"') >= 5
-    # Nothing to read before anyone is invited; no outcome before a date is set.
-    assert "Invite a participant to the family portal first." in body
-    assert "Set the date first." in body
-    # A step that cannot start yet is no link; its hint links the step that unlocks it.
-    assert "<span>The day and the outcome</span>" in body and "<span>Letters</span>" in body
+    # Nothing to read before anyone is invited; no response plan before a decline.
+    assert "<span>Letters</span>" in body and "<span>The family&#x27;s response plan</span>" in body
     assert f'href="{step("letters", org, intervention)}"' not in body
-    assert f'Set the date first. <a href="{step("plan", org, intervention)}">' in body
+    # A step that cannot start yet is no link; its hint links the step that unlocks it.
+    participants = step("participants", org, intervention)
+    assert f'Invite a participant to the family portal first. <a href="{participants}">' in body
+    # The outcome may come before the day (with a reason), so it is open without a date.
+    assert f'href="{step("outcome", org, intervention)}"' in body and "No date set yet." in body
     staff(client, members[Role.INTERVENTIONIST]).post(
         step("plan", org, intervention),
         {"model": "craft", "arise_level": "1", "location": "Home"},
