@@ -199,6 +199,8 @@ def _decision(request, org, request_id, *, name: str, form, save, done, success)
     help_request = selectors.request_get_for(membership=request.membership, request_id=request_id)
     if request.method == "GET":
         return redirect(_request_url(org, help_request) + f"#{name}-h")
+    # A refusal shows the request again: the read is recorded as on its own page.
+    record_read(request, help_request, client_id=help_request.client.public_id)
     context = _request_context(request, help_request, decision=name, form=form)
     return form_view(
         request,

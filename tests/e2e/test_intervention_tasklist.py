@@ -157,7 +157,6 @@ def test_from_the_request_to_admission_through_the_task_list(site, in_org, membe
     assert CareEpisode.objects.get(client=request.client).phase == Phase.RESIDENTIAL
     assert status_of(page, "The day and the outcome") == "Done"
 
-    # The triage task left intake's queue when the request was accepted.
     phone.visit(f"/{org.slug}/staff/clients/{request.client.public_id}/")
     fits(phone)
     assert "Residential" in page.get_by_role("heading", level=1).locator("..").inner_text()
