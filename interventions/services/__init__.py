@@ -18,7 +18,6 @@ from .outcomes import (
     wellbeing_record,
 )
 from .participants import (
-    ROLE_TO_RELATIONSHIP,
     participant_add,
     participant_invite_to_portal,
     participant_remove,
@@ -64,7 +63,6 @@ __all__ = [
     "PUBLIC_ACTOR",
     "REMIND_BEFORE",
     "REQUEST_FIELDS",
-    "ROLE_TO_RELATIONSHIP",
     "TRANSPORT_FIELDS",
     "TREATMENT_FIELDS",
     "OutcomeForFamily",

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from continuum.people.models import FamilyMember, FamilyRelationship, Relationship
+from continuum.people.models import FamilyMember, FamilyRelationship
 from continuum.people.services import (
     family_member_add,
 )
@@ -54,15 +54,6 @@ def participant_add(
         participant=str(participant.public_id),
     )
     return participant
-
-
-# Kept for callers that map a role alone; a participant's own words come first
-# (`Participant.relationship_kind`).
-ROLE_TO_RELATIONSHIP = {
-    ParticipantRole.FAMILY: Relationship.OTHER_RELATIVE,
-    ParticipantRole.FRIEND: Relationship.FRIEND,
-    ParticipantRole.EMPLOYER: Relationship.EMPLOYER,
-}
 
 
 def _participant_errors(intervention, *, name, role, email, exclude=None) -> dict:
