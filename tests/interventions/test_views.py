@@ -15,7 +15,7 @@ from continuum.audit.models import AuditEvent
 from continuum.care.models import CareEpisode, Phase
 from continuum.consent.models import Disclosure
 from continuum.notifications.services import notification_deliver_due
-from continuum.people.models import Client, FamilyMember
+from continuum.people.models import Client, FamilyMember, FamilyRelationship
 from continuum.tenancy.models import Membership, Role
 from continuum.tenancy.timezones import org_zone
 from interventions.models import (
@@ -449,6 +449,10 @@ def plan_the_intervention(client, org, members, intervention):
         ana = Participant.objects.get(name="Ana Lopez")
     invite = step("participant_invite", org, intervention, participant_id=ana.public_id)
     assert client.post(invite).status_code == 302
+    with scope(organization=org.pk):
+        # On the client's record Ana is a sibling, as she was added, not "other relative".
+        link = FamilyRelationship.objects.get(family_member__email="ana@example.com")
+        assert (link.client_id, link.relationship) == (intervention.client_id, "sibling")
     body = client.get(step("participants", org, intervention)).content.decode()
     assert "Invited" in body and "Sibling" in body
     overview = client.get(step("detail", org, intervention)).content.decode()
