@@ -13,6 +13,7 @@ from .models import (
     Intervention,
     Outcome,
     Participant,
+    ParticipantRole,
     ResponsePlan,
     Rsvp,
     Urgency,
@@ -236,9 +237,100 @@ class AgendaForm(forms.Form):
 
 
 class ParticipantForm(forms.ModelForm):
+    """A participant's details. The relationship is chosen from the kinds the client's
+    record knows, so a sister stays a sister there; an older participant's typed words
+    are offered as they were, until someone picks a kind."""
+
+    relationship = forms.ChoiceField(
+        label="Relationship to the loved one",
+        required=False,
+        choices=[("", "Choose one"), *Relationship.choices],
+    )
+    speaking_order = forms.IntegerField(
+        label="Speaking place",
+        required=False,
+        min_value=1,
+        help_text="1 speaks first. Leave empty for someone who attends without speaking.",
+        error_messages={"min_value": "Enter a place from 1, or leave it empty."},
+    )
+
     class Meta:
         model = Participant
         fields = ["name", "email", "role", "relationship", "speaking_order"]
+        labels = {"name": "Name", "email": "E-mail address", "role": "Role"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "Choose one"), *ParticipantRole.choices]
+        self.fields["role"].error_messages["required"] = "Choose the person's role."
+        self.fields["name"].error_messages["required"] = "Enter the person's name."
+        typed = self.instance.relationship if self.instance.pk else ""
+        if typed and typed not in Relationship.values:
+            self.fields["relationship"].choices = [
+                ("", "Choose one"),
+                (typed, f"{typed} (as typed)"),
+                *Relationship.choices,
+            ]
+
+
+class SpeakingOrderForm(forms.Form):
+    """One speaking place per participant; empty for those who attend without speaking."""
+
+    def __init__(self, *args, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participants = list(participants)
+        for participant in self.participants:
+            self.fields[f"place_{participant.public_id}"] = forms.IntegerField(
+                label=participant.name,
+                required=False,
+                min_value=1,
+                max_value=len(self.participants),
+                initial=participant.speaking_order,
+                error_messages=dict.fromkeys(
+                    ("invalid", "min_value", "max_value"),
+                    f"Enter a place from 1 to {len(self.participants)}, or leave it empty.",
+                ),
+            )
+
+    def clean(self):
+        data = super().clean()
+        taken = {}
+        for participant in self.participants:
+            name = f"place_{participant.public_id}"
+            place = data.get(name)
+            if place is None:
+                continue
+            if place in taken:
+                self.add_error(
+                    name,
+                    f"{taken[place]} already has place {place}; give each a place of their own.",
+                )
+            else:
+                taken[place] = participant.name
+        return data
+
+    def order(self) -> list[str]:
+        """Participant ids in speaking order."""
+        placed = [
+            (self.cleaned_data[f"place_{p.public_id}"], str(p.public_id))
+            for p in self.participants
+            if self.cleaned_data.get(f"place_{p.public_id}") is not None
+        ]
+        return [participant_id for _place, participant_id in sorted(placed)]
+
+
+class ConfirmForm(forms.Form):
+    """A page that asks before it changes something that cannot be undone."""
+
+
+class AttendanceForm(forms.Form):
+    attended = forms.MultipleChoiceField(
+        label="Attended", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].choices = [(str(p.public_id), p.name) for p in participants]
 
 
 class SessionForm(forms.ModelForm):
@@ -249,9 +341,26 @@ class SessionForm(forms.ModelForm):
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
-    admission_date = forms.DateField(required=False, widget=DATE, help_text="When accepted.")
+    outcome = forms.ChoiceField(
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the day ended: accepted, declined or postponed."},
+    )
+    admission_date = forms.DateField(
+        required=False, widget=DATE, help_text="Only when accepted; today if left empty."
+    )
     notes = forms.CharField(required=False, widget=TEXT)
+    early_reason = forms.CharField(
+        label="Why are you recording the outcome before the day?",
+        required=False,
+        widget=TEXT,
+    )
+
+    def __init__(self, *args, early: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Asked only before the day; the service refuses an early outcome without it.
+        if not early:
+            del self.fields["early_reason"]
 
 
 class ResponsePlanForm(forms.ModelForm):

@@ -86,6 +86,11 @@ class InterventionRequest(TenantModel):
         return str(self.public_id)[:8].upper()
 
     @property
+    def can_decide(self) -> bool:
+        """Accept, refer or close: once, while the request is new."""
+        return self.status == RequestStatus.NEW
+
+    @property
     def danger_sign_labels(self) -> list[str]:
         return [DangerSign(s).label for s in self.danger_signs if s in DangerSign.values]
 
@@ -205,6 +210,39 @@ class Intervention(TenantModel):
         plans = list(self.response_plans.all())
         return plans[0] if plans else None
 
+    # The state checks below are the one place each rule lives: the services refuse
+    # with them and the pages offer (or withhold) the step with them.
+
+    @property
+    def is_planning(self) -> bool:
+        """The plan stays open until the loved one accepts treatment."""
+        return self.outcome != Outcome.ACCEPTED
+
+    @property
+    def can_record_outcome(self) -> bool:
+        return not self.outcome
+
+    @property
+    def can_resume_planning(self) -> bool:
+        return self.outcome in (Outcome.DECLINED, Outcome.POSTPONED)
+
+    @property
+    def resuming_escalates(self) -> bool:
+        """ARISE returns to planning one level up, to Level III at most."""
+        return self.model == InterventionModel.ARISE and self.arise_level < 3
+
+    @property
+    def can_plan_response(self) -> bool:
+        return self.outcome == Outcome.DECLINED
+
+    def outcome_is_early(self, today=None) -> bool:
+        """Recording the outcome before the scheduled day (or with no day set) needs the
+        interventionist to say why, so a premature entry does not pass unnoticed."""
+        if self.scheduled_at is None:
+            return True
+        today = today or timezone.localdate()
+        return timezone.localdate(self.scheduled_at) > today
+
 
 class AgendaItem(TenantModel):
     intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="agenda")
@@ -261,6 +299,97 @@ class Participant(TenantModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def relationship_label(self) -> str:
+        """Participants added through the form store a `Relationship` value; older ones
+        kept the words that were typed ("Sister"), shown as written."""
+        if self.relationship in Relationship.values:
+            return Relationship(self.relationship).label
+        return self.relationship
+
+    @property
+    def relationship_kind(self) -> str:
+        """The `Relationship` this participant has to the client, for the client's record."""
+        return relationship_kind(self.relationship, role=self.role)
+
+
+# Words families and staff type for a relationship, read as the client record's kinds.
+RELATIONSHIP_WORDS = {
+    Relationship.PARENT: (
+        "parent",
+        "father",
+        "mother",
+        "dad",
+        "mom",
+        "mum",
+        "stepfather",
+        "stepmother",
+        "stepdad",
+        "stepmom",
+        "step-father",
+        "step-mother",
+    ),
+    Relationship.SPOUSE_PARTNER: (
+        "spouse",
+        "partner",
+        "husband",
+        "wife",
+        "boyfriend",
+        "girlfriend",
+        "fiance",
+        "fiancé",
+        "fiancee",
+        "fiancée",
+    ),
+    Relationship.SIBLING: (
+        "sibling",
+        "brother",
+        "sister",
+        "half-brother",
+        "half-sister",
+        "stepbrother",
+        "stepsister",
+    ),
+    Relationship.CHILD: ("child", "son", "daughter", "adult child", "stepson", "stepdaughter"),
+    Relationship.GRANDPARENT: ("grandparent", "grandfather", "grandmother", "grandpa", "grandma"),
+    Relationship.OTHER_RELATIVE: (
+        "aunt",
+        "uncle",
+        "cousin",
+        "niece",
+        "nephew",
+        "grandson",
+        "granddaughter",
+        "in-law",
+        "other relative",
+    ),
+    Relationship.FRIEND: ("friend", "best friend", "neighbor", "neighbour"),
+    Relationship.EMPLOYER: ("employer", "boss", "colleague", "coworker", "co-worker", "manager"),
+}
+_KIND_BY_WORD = {word: kind for kind, words in RELATIONSHIP_WORDS.items() for word in words}
+
+
+def relationship_kind(text: str, *, role: str = "") -> str:
+    """Read a participant's relationship (a stored value, a label or the typed words) as
+    a `Relationship`. Words it does not know fall back on the participant's role, never
+    on a guess: a family member unknown in kind is an "other relative"."""
+    words = (text or "").strip().lower()
+    if words in Relationship.values:
+        return words
+    for value, label in Relationship.choices:
+        if words == str(label).lower():
+            return value
+    normalised = words.removeprefix("my ")
+    if normalised.endswith(("-in-law", " in law")):
+        return Relationship.OTHER_RELATIVE
+    if normalised in _KIND_BY_WORD:
+        return _KIND_BY_WORD[normalised]
+    return {
+        ParticipantRole.FAMILY: Relationship.OTHER_RELATIVE,
+        ParticipantRole.FRIEND: Relationship.FRIEND,
+        ParticipantRole.EMPLOYER: Relationship.EMPLOYER,
+    }.get(role, Relationship.OTHER)
+
 
 class SessionKind(models.TextChoices):
     PLANNING = "planning", _("Planning meeting")
@@ -292,6 +421,10 @@ class LetterStatus(models.TextChoices):
 
 class Letter(TenantModel):
     """What one participant will say. Only its author and the interventionist read it."""
+
+    @property
+    def can_review(self) -> bool:
+        return self.status == LetterStatus.SUBMITTED
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="letters")
     author = user_ref()

@@ -13,9 +13,11 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
 )
 from django.http import Http404
 from django.utils import timezone
@@ -119,7 +121,12 @@ def intervention_detail_for(*, membership: Membership, intervention_id) -> Inter
             Prefetch(
                 "participants",
                 queryset=Participant.objects.select_related("family_member").annotate(
-                    sessions_count=Count("sessions_attended")
+                    sessions_count=Count("sessions_attended"),
+                    # The letter's status only, never its words: the task list and
+                    # the letters page show where each letter stands.
+                    letter_status=Subquery(
+                        Letter.objects.filter(participant=OuterRef("pk")).values("status")[:1]
+                    ),
                 ),
             ),
             Prefetch(

@@ -110,6 +110,12 @@ class OutcomeInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     admission_date = serializers.DateField(required=False, allow_null=True, default=None)
+    early_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why the outcome is recorded before the scheduled day (or with no day set).",
+    )
 
 
 class LetterSerializer(ReadOnlyFields, PublicIdSerializer):

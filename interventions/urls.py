@@ -16,12 +16,48 @@ portal_urlpatterns = routes(
     (ONE + "letter/", views.portal_letter, "intervention_letter"),
 )
 
+# In the staff area: a request, an intervention, one of its participants and meetings.
+REQUEST = "requests/<uuid:request_id>/"
+INTERVENTION = "<uuid:intervention_id>/"
+PARTICIPANT = INTERVENTION + "participants/<uuid:participant_id>/"
+MEETING = INTERVENTION + "meetings/<uuid:session_id>/"
+
+# One URL per use case: every page that changes something has its own form and view.
 staff_urlpatterns = routes(
     ("requests/", views.request_queue, "intervention_requests"),
-    ("requests/<uuid:request_id>/", views.request_detail, "intervention_request_detail"),
+    (REQUEST, views.request_detail, "intervention_request_detail"),
+    (REQUEST + "contact/", views.request_contact, "intervention_request_contact"),
+    (REQUEST + "accept/", views.request_accept, "intervention_request_accept"),
+    (REQUEST + "refer/", views.request_refer, "intervention_request_refer"),
+    (REQUEST + "close/", views.request_close, "intervention_request_close"),
     ("", views.intervention_list, "intervention_list"),
     ("measures/", views.measures, "intervention_measures"),
-    ("<uuid:intervention_id>/", views.intervention_detail, "intervention_detail"),
+    (INTERVENTION, views.intervention_detail, "intervention_detail"),
+    (INTERVENTION + "intake/", views.intervention_intake, "intervention_intake"),
+    (INTERVENTION + "plan/", views.intervention_plan, "intervention_plan"),
+    (INTERVENTION + "participants/", views.intervention_participants, "intervention_participants"),
+    (
+        INTERVENTION + "participants/order/",
+        views.participant_order,
+        "intervention_participant_order",
+    ),
+    (PARTICIPANT, views.participant_edit, "intervention_participant_edit"),
+    (PARTICIPANT + "remove/", views.participant_remove, "intervention_participant_remove"),
+    (PARTICIPANT + "invite/", views.participant_invite, "intervention_participant_invite"),
+    (INTERVENTION + "meetings/", views.intervention_meetings, "intervention_meetings"),
+    (MEETING + "attendance/", views.session_attendance, "intervention_session_attendance"),
+    (INTERVENTION + "letters/", views.intervention_letters, "intervention_letters"),
+    (INTERVENTION + "treatment/", views.intervention_treatment, "intervention_treatment"),
+    (INTERVENTION + "transport/", views.intervention_transport, "intervention_transport"),
+    (INTERVENTION + "agenda/", views.intervention_agenda, "intervention_agenda"),
+    (INTERVENTION + "outcome/", views.intervention_outcome, "intervention_outcome"),
+    (INTERVENTION + "resume/", views.intervention_resume, "intervention_resume"),
+    (
+        INTERVENTION + "response-plan/",
+        views.intervention_response_plan,
+        "intervention_response_plan",
+    ),
+    (INTERVENTION + "family-healing/", views.intervention_healing, "intervention_healing"),
     ("letters/<uuid:letter_id>/", views.letter_review, "intervention_letter"),
     prefix="interventions/",
 )

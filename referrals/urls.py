@@ -37,6 +37,11 @@ staff_urlpatterns = routes(
     (LISTING + "edit/", views.listing_edit, "listing_edit"),
     (LISTING + "verify/", views.listing_verify, "listing_verify"),
     (LISTING + "openings-link/", views.listing_capacity_link, "listing_capacity_link"),
+    (
+        LISTING + "openings-link/send/",
+        views.listing_capacity_link_send,
+        "listing_capacity_link_send",
+    ),
     ("directory/settings/", views.directory_settings, "directory_settings"),
     ("clients/<uuid:client_id>/referrals/new/", views.referral_new, "referral_new"),
     ("referrals/", views.referral_list, "referral_list"),

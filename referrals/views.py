@@ -267,11 +267,8 @@ def listing_edit(request, org, listing_id=None):
     )
 
 
-@roles_required(ADMIN)
-@require_POST
-def listing_capacity_link(request, org, listing_id):
+def _capacity_link(request, org, listing_id, *, send: bool):
     listing = selectors.listing_get(organization=request.organization, listing_id=listing_id)
-    send = request.POST.get("send") == "1"
     try:
         token = services.listing_capacity_link(actor=request.user, listing=listing, send=send)
     except ValidationError as exc:
@@ -283,6 +280,20 @@ def listing_capacity_link(request, org, listing_id):
         reverse("public:listing_capacity", kwargs={"org": org, "capacity_token": token})
     )
     return render(request, "referrals/capacity_link.html", {"listing": listing, "link": link})
+
+
+@roles_required(ADMIN)
+@require_POST
+def listing_capacity_link(request, org, listing_id):
+    """A new openings link, shown to copy."""
+    return _capacity_link(request, org, listing_id, send=False)
+
+
+@roles_required(ADMIN)
+@require_POST
+def listing_capacity_link_send(request, org, listing_id):
+    """A new openings link, shown and e-mailed to the provider."""
+    return _capacity_link(request, org, listing_id, send=True)
 
 
 @roles_required(ADMIN)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from continuum.people.selectors import case_manager_for
 from continuum.tenancy.models import Role
 
-from .models import PhaseTransition, Task, TaskKind
+from .models import Phase, PhaseTransition, Task, TaskKind
 from .registry import Handoff, HandoffRegistry, registry
 from .services import task_create
 
@@ -51,8 +51,11 @@ def handoff_task(
 
 
 def inquiry_triage(*, transition: PhaseTransition) -> None:
-    """Intake triages a new inquiry within the organization's response time."""
+    """Intake triages a new inquiry within the organization's response time. An inquiry
+    already decided (the handoff ran late) needs no triage."""
     episode = transition.episode
+    if episode.phase != Phase.INQUIRY:
+        return
     handoff_task(
         "care.inquiry_triage",
         transition,

@@ -15,7 +15,6 @@ from continuum.tenancy.models import Membership, Organization, Role
 
 from ..models import (
     Intervention,
-    Outcome,
     Participant,
 )
 
@@ -68,7 +67,7 @@ def _link_portal_user(family_member: FamilyMember, user, *, actor=None) -> None:
 
 
 def _require_planning(intervention: Intervention) -> None:
-    if intervention.outcome == Outcome.ACCEPTED:
+    if not intervention.is_planning:
         raise ValidationError("The loved one has accepted treatment; the plan is closed.")
 
 

@@ -59,7 +59,7 @@ def letter_review(*, actor, letter: Letter, approve: bool, comment: str = "") ->
     intervention = letter.participant.intervention
     if intervention.interventionist.user_id != actor.pk:
         raise ValidationError("Only the interventionist reviews letters.")
-    if letter.status != LetterStatus.SUBMITTED:
+    if not letter.can_review:
         raise ValidationError("Only a submitted letter can be reviewed.")
     comment = comment.strip()
     if not approve and not comment:

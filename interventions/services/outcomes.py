@@ -18,7 +18,6 @@ from continuum.people.models import FamilyMember
 
 from ..models import (
     Intervention,
-    InterventionModel,
     InterventionOutcome,
     Outcome,
     Participant,
@@ -53,23 +52,44 @@ def outcome_record(
     outcome: str,
     notes: str = "",
     admission_date: date | None = None,
+    early_reason: str = "",
 ) -> InterventionOutcome:
     """Record how the day went. Accepted: transport is dispatched and the episode moves
     to residential (its handoffs prepare the program and the aftercare team). Declined:
-    the family's response plan comes next and follow-up continues."""
+    the family's response plan comes next and follow-up continues. Before the scheduled
+    day (or with no day set) the interventionist says why, and the reason is kept with
+    the outcome."""
     # The row lock makes a double click record one outcome, not two.
     locked = Intervention.objects.select_for_update(of=("self",)).get(pk=intervention.pk)
     intervention.outcome = locked.outcome
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": "Choose the outcome."})
-    if intervention.outcome:
+    if not intervention.can_record_outcome:
         raise ValidationError(
             {"outcome": "An outcome is already recorded; return to planning first."}
         )
+    early_reason = early_reason.strip()
+    errors = {}
+    if intervention.outcome_is_early() and not early_reason:
+        when = (
+            f"is scheduled for {timezone.localtime(intervention.scheduled_at):%b %-d, %Y}"
+            if intervention.scheduled_at
+            else "has no date yet"
+        )
+        errors["early_reason"] = (
+            f"The intervention {when}. Say why you are recording the outcome before "
+            "the day, or set the date under Model, date and place."
+        )
+    if outcome == Outcome.ACCEPTED and not intervention.program_name:
+        errors["outcome"] = (
+            "Arrange the treatment program (the Treatment step) before recording an admission."
+        )
+    if outcome != Outcome.ACCEPTED and admission_date:
+        errors["admission_date"] = "An admission date only applies when accepted."
+    if errors:
+        raise ValidationError(errors)
     now = timezone.now()
     if outcome == Outcome.ACCEPTED:
-        if not intervention.program_name:
-            raise ValidationError({"outcome": "Arrange the treatment program before admission."})
         admission_date = admission_date or timezone.localdate()
         episode_transition(
             actor=actor,
@@ -82,8 +102,6 @@ def outcome_record(
         )
         if intervention.transport_provider:
             intervention.transport_dispatched_at = now
-    elif admission_date:
-        raise ValidationError({"admission_date": "An admission date only applies when accepted."})
     intervention.outcome = outcome
     intervention.save(update_fields=["outcome", "transport_dispatched_at"])
     record = InterventionOutcome.objects.create(
@@ -93,9 +111,9 @@ def outcome_record(
         recorded_at=now,
         recorded_by=actor,
         admission_date=admission_date if outcome == Outcome.ACCEPTED else None,
-        notes=notes.strip(),
+        notes=_with_early_reason(notes.strip(), early_reason),
     )
-    _audit(actor, intervention, f"intervention.outcome_{outcome}")
+    _audit(actor, intervention, f"intervention.outcome_{outcome}", early=bool(early_reason))
     if outcome != Outcome.ACCEPTED:
         _follow_up(
             intervention,
@@ -103,6 +121,13 @@ def outcome_record(
             label=gettext_noop("A check-in with your family"),
         )
     return record
+
+
+def _with_early_reason(notes: str, early_reason: str) -> str:
+    if not early_reason:
+        return notes
+    said = f"Recorded before the day: {early_reason}"
+    return f"{said}\n\n{notes}" if notes else said
 
 
 @dataclass(frozen=True)
@@ -162,11 +187,11 @@ def outcome_disclose_to_participant(
 @transaction.atomic
 def intervention_resume_planning(*, actor, intervention: Intervention) -> Intervention:
     """After a decline or postponement, plan again; ARISE escalates one level."""
-    if intervention.outcome not in (Outcome.DECLINED, Outcome.POSTPONED):
+    if not intervention.can_resume_planning:
         raise ValidationError("Only a declined or postponed intervention returns to planning.")
     intervention.outcome = ""
     fields = ["outcome"]
-    if intervention.model == InterventionModel.ARISE and intervention.arise_level < 3:
+    if intervention.resuming_escalates:
         intervention.arise_level += 1
         fields.append("arise_level")
     intervention.save(update_fields=fields)
@@ -190,7 +215,7 @@ def response_plan_save(
 ) -> ResponsePlan:
     """The family's unified response after a decline; sharing it tells the participants
     and schedules the next family check-in."""
-    if intervention.outcome != Outcome.DECLINED:
+    if not intervention.can_plan_response:
         raise ValidationError("A response plan follows a declined intervention.")
     errors = {}
     if not boundaries.strip():

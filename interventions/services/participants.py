@@ -5,7 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from continuum.people.models import FamilyMember, FamilyRelationship, Relationship
+from continuum.people.models import FamilyMember, FamilyRelationship
 from continuum.people.services import (
     family_member_add,
 )
@@ -33,18 +33,8 @@ def participant_add(
     speaking_order: int | None = None,
 ) -> Participant:
     _require_planning(intervention)
-    name = name.strip()
-    errors = {}
-    if not name:
-        errors["name"] = "Enter the person's name."
-    if role not in ParticipantRole.values:
-        errors["role"] = "Choose the person's role."
-    email = email.strip().lower()
-    if (
-        email
-        and Participant.objects.filter(intervention=intervention, email__iexact=email).exists()
-    ):
-        errors["email"] = "This person is already on the team."
+    name, email = name.strip(), email.strip().lower()
+    errors = _participant_errors(intervention, name=name, role=role, email=email)
     if errors:
         raise ValidationError(errors)
     participant = Participant.objects.create(
@@ -66,11 +56,78 @@ def participant_add(
     return participant
 
 
-ROLE_TO_RELATIONSHIP = {
-    ParticipantRole.FAMILY: Relationship.OTHER_RELATIVE,
-    ParticipantRole.FRIEND: Relationship.FRIEND,
-    ParticipantRole.EMPLOYER: Relationship.EMPLOYER,
-}
+def _participant_errors(intervention, *, name, role, email, exclude=None) -> dict:
+    errors = {}
+    if not name:
+        errors["name"] = "Enter the person's name."
+    if role not in ParticipantRole.values:
+        errors["role"] = "Choose the person's role."
+    others = Participant.objects.filter(intervention=intervention, email__iexact=email)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    if email and others.exists():
+        errors["email"] = "This person is already on the team."
+    return errors
+
+
+@transaction.atomic
+def participant_update(
+    *,
+    actor,
+    participant: Participant,
+    name: str,
+    role: str,
+    email: str = "",
+    relationship: str = "",
+    speaking_order: int | None = None,
+) -> Participant:
+    """Correct a participant's details. Once they have a portal login, their e-mail
+    address is their sign-in and is changed on their family record, not here."""
+    intervention = participant.intervention
+    _require_planning(intervention)
+    name, email = name.strip(), email.strip().lower()
+    errors = _participant_errors(
+        intervention, name=name, role=role, email=email, exclude=participant
+    )
+    if participant.portal_invited_at and email != participant.email.lower():
+        errors["email"] = (
+            f"{participant.name} signs in to the family portal with {participant.email}; "
+            "change the address on their family record."
+        )
+    if errors:
+        raise ValidationError(errors)
+    participant.name = name
+    participant.email = email
+    participant.role = role
+    participant.relationship = relationship.strip()
+    participant.speaking_order = speaking_order
+    participant.save(update_fields=["name", "email", "role", "relationship", "speaking_order"])
+    _audit(
+        actor,
+        intervention,
+        "intervention.participant_updated",
+        participant=str(participant.public_id),
+    )
+    return participant
+
+
+@transaction.atomic
+def participant_remove(*, actor, participant: Participant) -> str:
+    """Take someone off the team, with their letter (its author is told on the page
+    that confirms the removal). Returns the name, for the page's message."""
+    intervention = participant.intervention
+    _require_planning(intervention)
+    name = participant.name
+    letters = participant.letters.count()
+    _audit(
+        actor,
+        intervention,
+        "intervention.participant_removed",
+        participant=str(participant.public_id),
+        letters=letters,
+    )
+    participant.delete()
+    return name
 
 
 @transaction.atomic
@@ -95,7 +152,7 @@ def participant_invite_to_portal(*, actor, participant: Participant) -> Particip
             link = family_member_add(
                 actor=actor,
                 client=intervention.client,
-                relationship=ROLE_TO_RELATIONSHIP.get(participant.role, Relationship.OTHER),
+                relationship=participant.relationship_kind,
                 family_member=family_member,
                 **(
                     {}
@@ -145,9 +202,12 @@ def participant_rsvp(*, actor, participant: Participant, rsvp: str) -> Participa
 
 @transaction.atomic
 def participant_set_order(*, actor, intervention: Intervention, order: list) -> None:
-    """Set the speaking order from a list of participant public ids."""
+    """Set the speaking order from a list of participant public ids; those left out
+    speak after them, in no set order."""
     _require_planning(intervention)
     by_id = {str(p.public_id): p for p in Participant.objects.filter(intervention=intervention)}
+    for participant in by_id.values():
+        participant.speaking_order = None
     for position, participant_id in enumerate(order, 1):
         participant = by_id.get(str(participant_id))
         if participant is None:

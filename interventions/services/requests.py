@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuum.audit.services import audit_change
-from continuum.care.models import CareEpisode, ClosedReason, Phase
-from continuum.care.services import episode_open, episode_transition
+from continuum.care.models import CareEpisode, ClosedReason, Phase, Task, TaskStatus
+from continuum.care.services import episode_open, episode_transition, task_set_status
 from continuum.people.models import FamilyMember, FamilyRelationship, Relationship
 from continuum.people.services import (
     care_team_add,
@@ -293,7 +293,7 @@ def _require_new(request: InterventionRequest) -> None:
     # The row lock makes two people deciding at once decide one after the other.
     locked = InterventionRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     request.status = locked.status
-    if request.status != RequestStatus.NEW:
+    if not request.can_decide:
         raise ValidationError(
             f"This request has already been decided ({request.get_status_display().lower()})."
         )
@@ -321,6 +321,23 @@ def _decide(request: InterventionRequest, *, actor, status: str, note: str, **ex
         setattr(request, name, value)
     request.save(update_fields=fields)
     _audit(actor, request, f"intervention_request.{status}")
+    _close_triage(request, actor=actor)
+
+
+# The spine's task for intake when an inquiry opens (care.handoffs.inquiry_triage).
+TRIAGE_TASK_SOURCE = "handoff:care.inquiry_triage"
+
+
+def _close_triage(request: InterventionRequest, *, actor) -> None:
+    """Deciding the request is the triage: its task leaves intake's queue as done."""
+    open_triage = Task.objects.filter(
+        organization=request.organization_id,
+        episode=request.episode_id,
+        source=TRIAGE_TASK_SOURCE,
+        status=TaskStatus.OPEN,
+    )
+    for task in open_triage:
+        task_set_status(actor=actor, task=task, status=TaskStatus.DONE)
 
 
 @transaction.atomic
@@ -361,7 +378,7 @@ def request_accept(
         name=requester.display_name,
         email=requester.email,
         role=ParticipantRole.FAMILY,
-        relationship=request.get_relationship_display(),
+        relationship=request.relationship,
         invited_at=timezone.now(),
         portal_invited_at=timezone.now() if requester.portal_user_id else None,
     )

@@ -1,6 +1,6 @@
-"""Journey 2: the interventionist triages a family's request, plans participants and the
-agenda, reviews the family's letter and records "accepted"; the client is then in
-residential treatment, as the client's timeline shows."""
+"""Journey 2: the interventionist triages a family's request, adds a participant and the
+agenda through the intervention's task list, reviews the family's letter and records
+"accepted"; the client is then in residential treatment, as the client's timeline shows."""
 
 import re
 
@@ -28,16 +28,20 @@ def test_interventionist_plans_reviews_the_letter_and_records_accepted(site, in_
     intervention = Intervention.objects.get()
     assert page.url.endswith(f"/interventions/{intervention.public_id}/")
 
-    people = page.get_by_role("region", name="Participants")
-    people.get_by_label("Name").fill("Ana Lopez")
-    people.get_by_label("Role").select_option(label="Family")
-    people.get_by_label("Relationship").fill("Sister")
-    desk.submit("Add participant", within=people)
-    assert "Ana Lopez" in page.get_by_role("region", name="Participants").inner_text()
+    overview = f"/{org.slug}/staff/interventions/{intervention.public_id}/"
+    desk.follow("Participants and speaking order")
+    page.get_by_label("Name").fill("Ana Lopez")
+    page.get_by_label("Role").select_option(label="Family")
+    page.get_by_label("Relationship to the loved one").select_option(label="Sibling")
+    desk.submit("Add participant")
+    desk.follow("Participants and speaking order")
+    assert "Ana Lopez" in page.get_by_role("table").inner_text()
 
-    agenda = page.get_by_role("region", name="Agenda for the day")
-    agenda.get_by_label("Agenda").fill("Opening | 5\nLetters | 40\nThe ask | 10")
-    desk.submit("Save agenda", within=agenda)
+    desk.visit(overview)
+    desk.follow("The day and the outcome")
+    desk.follow("Write the agenda")
+    page.get_by_label("Agenda").fill("Opening | 5\nLetters | 40\nThe ask | 10")
+    desk.submit("Save agenda")
     assert [i.title for i in intervention.agenda.all()] == ["Opening", "Letters", "The ask"]
 
     # The family's letter arrives for review.
@@ -45,19 +49,23 @@ def test_interventionist_plans_reviews_the_letter_and_records_accepted(site, in_
     services.letter_save(
         actor=family_user, participant=participant, body="Sam, we love you.", submit=True
     )
-    desk.visit(f"/{org.slug}/staff/interventions/{intervention.public_id}/")
+    desk.visit(overview)
+    desk.follow("Letters")
     desk.follow(re.compile("submitted", re.I))
     page.get_by_label("Approve").check()
     desk.submit("Send review")
     assert participant.letters.get().status == LetterStatus.APPROVED
 
-    desk.visit(f"/{org.slug}/staff/interventions/{intervention.public_id}/")
-    treatment = page.get_by_role("region", name="Treatment prearranged")
-    treatment.get_by_label("Program name").fill("Harbor Residential")
-    desk.submit("Save treatment", within=treatment)
-    outcome = page.get_by_role("region", name="Record the outcome")
-    outcome.get_by_label("Accepted treatment").check()
-    desk.submit("Record outcome", within=outcome)
+    desk.visit(overview)
+    desk.follow(re.compile("^Treatment$"))
+    page.get_by_label("Program name").fill("Harbor Residential")
+    desk.submit("Save treatment")
+    desk.follow("The day and the outcome")
+    page.get_by_label("Accepted treatment").check()
+    page.get_by_label("Why are you recording the outcome before the day?").fill(
+        "Sam agreed to go at the planning meeting"
+    )
+    desk.submit("Record the outcome")
     intervention.refresh_from_db()
     assert intervention.outcome == Outcome.ACCEPTED
     assert CareEpisode.objects.get(client=request.client).phase == Phase.RESIDENTIAL

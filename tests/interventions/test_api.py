@@ -92,8 +92,15 @@ def test_outcome_bad_input_records_nothing(api_client, org, members, interventio
     assert "Arrange the treatment program" in response.json()["outcome"][0]
     with scope(organization=org.pk):
         assert not InterventionOutcome.objects.exists()
+    # The day has no date: recording before it says why.
     response = api_client.post(target, {"outcome": "declined", "notes": "Left the room"})
+    assert response.status_code == 400 and "has no date yet" in response.json()["early_reason"][0]
+    response = api_client.post(
+        target,
+        {"outcome": "declined", "notes": "Left the room", "early_reason": "Met him by chance"},
+    )
     assert response.status_code == 201 and response.json()["outcome"] == "declined"
+    assert response.json()["notes"] == "Recorded before the day: Met him by chance\n\nLeft the room"
 
 
 def test_letters_only_for_author_and_interventionist(api_client, org, members, intervention):

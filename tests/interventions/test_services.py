@@ -10,11 +10,12 @@ from django.utils import timezone
 from continuum.care.models import CareEpisode, HandoffRun, Phase, Task
 from continuum.care.services import handoff_execute
 from continuum.notifications.models import Notification, Status
-from continuum.people.models import CareTeamMember, Client, FamilyMember
+from continuum.people.models import CareTeamMember, Client, FamilyMember, FamilyRelationship
 from continuum.tenancy.models import Membership, Role
 from continuum.tenancy.scoping import across_organizations
 from interventions import selectors, services
 from interventions.models import (
+    Intervention,
     InterventionModel,
     InterventionOutcome,
     InterventionRequest,
@@ -34,6 +35,13 @@ NOW = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 
 def submit(org, data, **extra):
     return services.request_submit(organization=org, **{**data, **extra})
+
+
+def held(intervention, *, on=None):
+    """The day took place (yesterday, or at `on`), so its outcome is on time."""
+    intervention.scheduled_at = on or timezone.now() - timedelta(days=1)
+    Intervention.objects.filter(pk=intervention.pk).update(scheduled_at=intervention.scheduled_at)
+    return intervention
 
 
 # --- the family's request ---------------------------------------------------------------
@@ -197,6 +205,39 @@ def test_refer_and_close_end_the_episode_and_tell_the_family(in_org, help_data, 
         services.request_refer(actor=intake, request=referred, referred_to="Again")
 
 
+def _triage_task(request):
+    return Task.objects.get(episode=request.episode, source="handoff:care.inquiry_triage")
+
+
+@pytest.mark.parametrize("decide", ["accept", "refer", "close"])
+def test_deciding_a_request_closes_its_triage_task(new_request, members, memberships, decide):
+    intake = members[Role.INTAKE_COORDINATOR]
+    handoff_execute(run_id=HandoffRun.objects.get(name="care.inquiry_triage").pk)
+    assert _triage_task(new_request).status == "open"
+    if decide == "accept":
+        services.request_accept(
+            actor=intake, request=new_request, interventionist=memberships[Role.INTERVENTIONIST]
+        )
+    elif decide == "refer":
+        services.request_refer(actor=intake, request=new_request, referred_to="Lakeside")
+    else:
+        services.request_close(actor=intake, request=new_request, reason="declined", note="No")
+    task = _triage_task(new_request)
+    assert (task.status, task.completed_by) == ("done", intake)
+
+
+def test_a_triage_handoff_running_after_the_decision_creates_no_task(
+    new_request, members, memberships
+):
+    services.request_accept(
+        actor=members[Role.INTAKE_COORDINATOR],
+        request=new_request,
+        interventionist=memberships[Role.INTERVENTIONIST],
+    )
+    handoff_execute(run_id=HandoffRun.objects.get(name="care.inquiry_triage").pk)
+    assert not Task.objects.filter(source="handoff:care.inquiry_triage").exists()
+
+
 def test_requests_not_answered_in_time_alert_intake_once(in_org, help_data, members):
     with time_machine.travel(NOW, tick=False):
         _request, _ = submit(in_org, help_data)
@@ -277,6 +318,126 @@ def test_meetings_remind_every_portal_participant(planning, members):
         assert reminder.due_at == NOW + timedelta(days=2)
 
 
+@pytest.mark.parametrize(
+    ("typed", "role", "kind"),
+    [
+        ("Father", "family", "parent"),
+        ("sister", "family", "sibling"),
+        ("sibling", "family", "sibling"),
+        ("Spouse or partner", "family", "spouse_partner"),
+        ("Mother-in-law", "family", "other_relative"),
+        ("Godmother", "family", "other_relative"),
+        ("", "friend", "friend"),
+        ("Pastor", "clergy", "other"),
+    ],
+)
+def test_a_participant_invited_keeps_their_relationship_on_the_client_record(
+    planning, members, typed, role, kind
+):
+    person = services.participant_add(
+        actor=members[Role.INTERVENTIONIST],
+        intervention=planning,
+        name="Leo Lopez",
+        email="leo@example.com",
+        role=role,
+        relationship=typed,
+    )
+    services.participant_invite_to_portal(actor=members[Role.INTERVENTIONIST], participant=person)
+    link = FamilyRelationship.objects.get(
+        client=planning.client, family_member__email="leo@example.com"
+    )
+    assert link.relationship == kind
+
+
+def test_the_requester_joins_the_team_with_the_relationship_they_gave(planning):
+    requester = planning.participants.get()
+    assert (requester.relationship, requester.relationship_label) == ("parent", "Parent")
+
+
+def test_participants_are_corrected_ordered_and_removed(planning, members):
+    interventionist = members[Role.INTERVENTIONIST]
+    mother = planning.participants.get()
+    leo = services.participant_add(
+        actor=interventionist,
+        intervention=planning,
+        name="Leo",
+        email="leo@example.com",
+        role="family",
+    )
+    with pytest.raises(ValidationError) as error:
+        services.participant_update(
+            actor=interventionist,
+            participant=leo,
+            name="",
+            role="family",
+            email=mother.email,
+        )
+    assert set(error.value.message_dict) == {"name", "email"}
+    leo.refresh_from_db()
+    assert leo.name == "Leo"
+    services.participant_update(
+        actor=interventionist,
+        participant=leo,
+        name="Leo Lopez",
+        role="family",
+        email="leo@example.com",
+        relationship="sibling",
+        speaking_order=None,
+    )
+    # A portal participant's address is their sign-in: changed on their family record.
+    with pytest.raises(ValidationError) as error:
+        services.participant_update(
+            actor=interventionist,
+            participant=mother,
+            name=mother.name,
+            role="family",
+            email="new@example.com",
+        )
+    assert "family record" in error.value.message_dict["email"][0]
+
+    services.participant_set_order(
+        actor=interventionist, intervention=planning, order=[leo.public_id, mother.public_id]
+    )
+    assert [
+        (p.name, p.speaking_order) for p in planning.participants.order_by("speaking_order")
+    ] == [
+        ("Leo Lopez", 1),
+        ("Maria Lopez", 2),
+    ]
+    services.participant_set_order(
+        actor=interventionist, intervention=planning, order=[mother.public_id]
+    )
+    leo.refresh_from_db()
+    assert leo.speaking_order is None
+
+    assert services.participant_remove(actor=interventionist, participant=leo) == "Leo Lopez"
+    assert list(planning.participants.values_list("name", flat=True)) == ["Maria Lopez"]
+
+
+def test_an_outcome_before_the_day_needs_a_reason_and_keeps_it(planning, members):
+    interventionist = members[Role.INTERVENTIONIST]
+    services.intervention_plan_update(
+        actor=interventionist,
+        intervention=planning,
+        scheduled_at=timezone.now() + timedelta(days=5),
+    )
+    with pytest.raises(ValidationError) as error:
+        services.outcome_record(actor=interventionist, intervention=planning, outcome="declined")
+    assert "is scheduled for" in error.value.message_dict["early_reason"][0]
+    planning.refresh_from_db()
+    assert planning.outcome == "" and not InterventionOutcome.objects.exists()
+    record = services.outcome_record(
+        actor=interventionist,
+        intervention=planning,
+        outcome="declined",
+        early_reason="Sam refused to meet at the first planning call",
+        notes="He left the room.",
+    )
+    assert record.notes == (
+        "Recorded before the day: Sam refused to meet at the first planning call\n\nHe left the room."
+    )
+
+
 def test_only_the_author_and_the_interventionist_see_a_letter(in_org, members, memberships):
     intervention = InterventionFactory(
         organization=in_org, interventionist=memberships[Role.INTERVENTIONIST]
@@ -350,7 +511,10 @@ def test_accepted_moves_to_residential_and_hands_off(planning, members):
     interventionist = members[Role.INTERVENTIONIST]
     with pytest.raises(ValidationError) as error:
         services.outcome_record(actor=interventionist, intervention=planning, outcome="accepted")
-    assert "outcome" in error.value.message_dict  # no program arranged yet
+    # No program arranged yet, and no day set: both are said at once.
+    assert set(error.value.message_dict) == {"outcome", "early_reason"}
+    assert not InterventionOutcome.objects.exists()
+    held(planning)
     services.intervention_treatment_update(
         actor=interventionist,
         intervention=planning,
@@ -386,6 +550,7 @@ def test_declined_leads_to_a_shared_response_plan_and_arise_escalation(planning,
     interventionist = members[Role.INTERVENTIONIST]
     services.intervention_plan_update(actor=interventionist, intervention=planning, model="arise")
     mother = planning.request.requester.portal_user
+    held(planning, on=NOW - timedelta(hours=3))
     with time_machine.travel(NOW, tick=False):
         services.outcome_record(actor=interventionist, intervention=planning, outcome="declined")
         with pytest.raises(ValidationError) as error:
@@ -454,6 +619,8 @@ def test_measures(in_org, help_data, members, memberships):
         services.intervention_treatment_update(
             actor=intake, intervention=one, program_name="Harbor House"
         )
+        held(one)
+        held(two)
         services.outcome_record(actor=intake, intervention=one, outcome="accepted")
         services.outcome_record(actor=intake, intervention=two, outcome="declined")
         data = selectors.measures(organization=in_org)

@@ -15,7 +15,7 @@ from continuum.audit.models import AuditEvent
 from continuum.care.models import CareEpisode, Phase
 from continuum.consent.models import Disclosure
 from continuum.notifications.services import notification_deliver_due
-from continuum.people.models import Client, FamilyMember
+from continuum.people.models import Client, FamilyMember, FamilyRelationship
 from continuum.tenancy.models import Membership, Role
 from continuum.tenancy.timezones import org_zone
 from interventions.models import (
@@ -34,6 +34,7 @@ from tests.interventions.factories import (
     InterventionFactory,
     InterventionRequestFactory,
     ParticipantFactory,
+    SessionFactory,
 )
 from tests.queries import assert_queries
 from tests.referrals.factories import ListingFactory
@@ -291,40 +292,69 @@ def test_queue_query_count_does_not_grow_with_requests(client, org, members):
     assert len(response.context["rows"]) == 5
 
 
+def request_url(name, org, request):
+    return url(f"staff:intervention_request_{name}", org, request_id=request.public_id)
+
+
+def step(name, org, intervention, **kw):
+    return url(f"staff:intervention_{name}", org, intervention_id=intervention.public_id, **kw)
+
+
 def test_accepting_without_an_interventionist_changes_nothing(client, org, members):
     with scope(organization=org.pk):
         request = InterventionRequestFactory(organization=org)
     response = staff(client, members[Role.INTAKE_COORDINATOR]).post(
-        url("staff:intervention_request_detail", org, request_id=request.public_id),
-        {"action": "accept", "accept-interventionist": ""},
+        request_url("accept", org, request), {"accept-interventionist": ""}
     )
     assert response.status_code == 400
     assert "interventionist" in response.context["forms"]["accept"].errors
+    body = response.content.decode()
+    # The summary comes first on the page, linked to the field.
+    assert body.index("There is a problem") < body.index("<h1>")
+    assert 'href="#id_accept-interventionist"' in body
     with scope(organization=org.pk):
         request.refresh_from_db()
         assert request.status == RequestStatus.NEW and not Intervention.objects.exists()
 
 
+def test_a_decision_url_opened_in_the_browser_shows_the_request(client, org, members):
+    with scope(organization=org.pk):
+        request = InterventionRequestFactory(organization=org)
+    response = staff(client, members[Role.INTAKE_COORDINATOR]).get(
+        request_url("refer", org, request)
+    )
+    assert response["Location"] == request_url("detail", org, request) + "#refer-h"
+
+
 def test_closing_needs_a_note(client, org, members):
     with scope(organization=org.pk):
         request = InterventionRequestFactory(organization=org)
-    target = url("staff:intervention_request_detail", org, request_id=request.public_id)
+    target = request_url("close", org, request)
     staff(client, members[Role.INTAKE_COORDINATOR])
-    response = client.post(
-        target, {"action": "close", "close-reason": "declined", "close-note": ""}
-    )
+    response = client.post(target, {"close-reason": "declined", "close-note": ""})
     assert response.status_code == 400 and "note" in response.context["forms"]["close"].errors
     response = client.post(
-        target,
-        {
-            "action": "close",
-            "close-reason": "declined",
-            "close-note": "Family chose another program",
-        },
+        target, {"close-reason": "declined", "close-note": "Family chose another program"}
     )
     assert response.status_code == 302
+    assert response["Location"] == url("staff:intervention_requests", org)
     with scope(organization=org.pk):
         assert CareEpisode.objects.get().phase == Phase.CLOSED
+
+
+def test_referring_needs_a_name_and_a_second_decision_is_refused(client, org, members):
+    with scope(organization=org.pk):
+        request = InterventionRequestFactory(organization=org)
+    staff(client, members[Role.INTAKE_COORDINATOR])
+    bad = client.post(request_url("refer", org, request), {"refer-referred_to": ""})
+    assert bad.status_code == 400 and "referred_to" in bad.context["forms"]["refer"].errors
+    ok = client.post(request_url("refer", org, request), {"refer-referred_to": "Lakeside"})
+    assert ok.status_code == 302
+    again = client.post(
+        request_url("close", org, request), {"close-reason": "declined", "close-note": "x"}
+    )
+    assert again.status_code == 400
+    assert "already been decided (referred elsewhere)" in again.content.decode()
 
 
 # --- the two paths, page by page --------------------------------------------------------
@@ -342,16 +372,14 @@ def case(client, org, members, help_data):
     staff(client, members[Role.INTAKE_COORDINATOR])
     queue = client.get(url("staff:intervention_requests", org)).content.decode()
     assert "Sam Lopez" in queue
-    detail = url("staff:intervention_request_detail", org, request_id=request.public_id)
-    assert client.post(detail, {"action": "contact"}).status_code == 302
+    assert client.post(request_url("contact", org, request)).status_code == 302
     response = client.post(
-        detail, {"action": "accept", "accept-interventionist": str(interventionist.public_id)}
+        request_url("accept", org, request),
+        {"accept-interventionist": str(interventionist.public_id)},
     )
     with scope(organization=org.pk):
         intervention = Intervention.objects.get()
-    assert response["Location"] == url(
-        "staff:intervention_detail", org, intervention_id=intervention.public_id
-    )
+    assert response["Location"] == step("detail", org, intervention)
     client.logout()
     with scope(organization=org.pk):
         family = request.requester.portal_user
@@ -359,67 +387,78 @@ def case(client, org, members, help_data):
 
 
 def plan_the_intervention(client, org, members, intervention):
-    page = url("staff:intervention_detail", org, intervention_id=intervention.public_id)
     staff(client, members[Role.INTERVENTIONIST])
     when = (timezone.now() + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
     steps = [
-        {
-            "action": "intake",
-            "intake-addiction_nature": "Daily drinking, pills since 2022",
-            "intake-risks": "Withdrawal seizures in 2023",
-        },
-        {
-            "action": "plan",
-            "plan-model": "johnson",
-            "plan-arise_level": "1",
-            "plan-scheduled_at": when,
-            "plan-location": "The family home",
-        },
-        {"action": "agenda", "agenda-items": "Opening | 5\nLetters\nThe offer of treatment | 10"},
-        {
-            "action": "participant",
-            "participant-name": "Ana Lopez",
-            "participant-email": "ana@example.com",
-            "participant-role": "family",
-            "participant-relationship": "Sister",
-            "participant-speaking_order": "2",
-        },
-        {
-            "action": "session",
-            "session-kind": "education",
-            "session-starts_at": when,
-            "session-topics": "Addiction as an illness",
-            "session-materials": "Chapter 3 of the family guide",
-        },
-        {
-            "action": "treatment",
-            "treatment-program_name": "Harbor House Residential",
-            "treatment-insurance_verification": "verified",
-            "treatment-admission_contact": "Dr. Reyes",
-        },
-        {
-            "action": "transport",
-            "transport-transport_provider": "SafeRide",
-            "transport-pickup_place": "Home",
-            "transport-escort": "Jim",
-        },
+        (
+            "intake",
+            {
+                "addiction_nature": "Daily drinking, pills since 2022",
+                "risks": "Withdrawal seizures in 2023",
+            },
+        ),
+        (
+            "plan",
+            {
+                "model": "johnson",
+                "arise_level": "1",
+                "scheduled_at": when,
+                "location": "The family home",
+            },
+        ),
+        ("agenda", {"items": "Opening | 5\nLetters\nThe offer of treatment | 10"}),
+        (
+            "participants",
+            {
+                "name": "Ana Lopez",
+                "email": "ana@example.com",
+                "role": "family",
+                "relationship": "sibling",
+                "speaking_order": "2",
+            },
+        ),
+        (
+            "meetings",
+            {
+                "kind": "education",
+                "starts_at": when,
+                "topics": "Addiction as an illness",
+                "materials": "Chapter 3 of the family guide",
+            },
+        ),
+        (
+            "treatment",
+            {
+                "program_name": "Harbor House Residential",
+                "insurance_verification": "verified",
+                "admission_contact": "Dr. Reyes",
+            },
+        ),
+        (
+            "transport",
+            {"transport_provider": "SafeRide", "pickup_place": "Home", "escort": "Jim"},
+        ),
     ]
-    for step in steps:
-        response = client.post(page, step)
+    for name, data in steps:
+        response = client.post(step(name, org, intervention), data)
         assert response.status_code == 302, (
-            step["action"],
-            response.context and [f.errors for f in response.context["forms"].values() if f.errors],
+            name,
+            response.context and response.context["form"].errors,
         )
     with scope(organization=org.pk):
         ana = Participant.objects.get(name="Ana Lopez")
-    assert (
-        client.post(page, {"action": "invite", "participant": str(ana.public_id)}).status_code
-        == 302
-    )
-    body = client.get(page).content.decode()
-    assert "Harbor House Residential" in body and "Invited" in body
+    invite = step("participant_invite", org, intervention, participant_id=ana.public_id)
+    assert client.post(invite).status_code == 302
+    with scope(organization=org.pk):
+        # On the client's record Ana is a sibling, as she was added, not "other relative".
+        link = FamilyRelationship.objects.get(family_member__email="ana@example.com")
+        assert (link.client_id, link.relationship) == (intervention.client_id, "sibling")
+    body = client.get(step("participants", org, intervention)).content.decode()
+    assert "Invited" in body and "Sibling" in body
+    overview = client.get(step("detail", org, intervention)).content.decode()
+    assert "Harbor House Residential" in overview
     client.logout()
-    return page
+    return step("detail", org, intervention)
 
 
 def family_writes_the_letter(client, org, case):
@@ -455,17 +494,30 @@ def test_path_accepted_to_residential(client, org, members, case):
     review = url("staff:intervention_letter", org, letter_id=letter.public_id)
     staff(client, members[Role.ORG_ADMIN])
     assert client.get(review).status_code == 403
+    letters = client.get(step("letters", org, case["intervention"])).content.decode()
+    assert "Written; the interventionist reviews it" in letters
+    assert "I remember our trips" not in letters
     staff(client, members[Role.INTERVENTIONIST])
     assert "I remember our trips" in client.get(review).content.decode()
     bad = client.post(review, {"decision": "changes", "comment": ""})
     assert bad.status_code == 400 and "comment" in bad.context["form"].errors
     assert client.post(review, {"decision": "approve"}).status_code == 302
 
-    page = url("staff:intervention_detail", org, intervention_id=case["intervention"].public_id)
+    page = step("outcome", org, case["intervention"])
     # The organization's day: late in its evening, UTC is already tomorrow.
     today = timezone.localdate(timezone=org_zone(org)).isoformat()
+    # The day is ten days away: an outcome now needs a reason, and nothing is saved without.
+    early = client.post(page, {"outcome": "accepted", "admission_date": today})
+    assert early.status_code == 400 and "early_reason" in early.context["form"].errors
+    with scope(organization=org.pk):
+        assert CareEpisode.objects.get().phase == Phase.PRE_TREATMENT
     response = client.post(
-        page, {"action": "outcome", "outcome-outcome": "accepted", "outcome-admission_date": today}
+        page,
+        {
+            "outcome": "accepted",
+            "admission_date": today,
+            "early_reason": "Sam asked for help at the last education meeting",
+        },
     )
     assert response.status_code == 302
     with scope(organization=org.pk):
@@ -474,6 +526,9 @@ def test_path_accepted_to_residential(client, org, members, case):
         assert episode.residential_program == "Harbor House Residential"
         assert Letter.objects.get().status == LetterStatus.APPROVED
         assert Intervention.objects.get().transport_dispatched_at is not None
+    # The plan is closed now: its pages say so instead of offering a form.
+    closed = client.get(step("intake", org, case["intervention"])).content.decode()
+    assert "accepted treatment; the plan is closed" in closed and "Save intake" not in closed
 
     # The family took part in the day; what happened to Sam afterwards is Sam's to share.
     client.force_login(case["family"])
@@ -509,33 +564,30 @@ def test_path_accepted_to_residential(client, org, members, case):
 
 def test_path_declined_to_the_family_response_plan(client, org, members, case):
     plan_the_intervention(client, org, members, case["intervention"])
-    page = url("staff:intervention_detail", org, intervention_id=case["intervention"].public_id)
     staff(client, members[Role.INTERVENTIONIST])
-    assert (
-        client.post(page, {"action": "outcome", "outcome-outcome": "declined"}).status_code == 302
+    plan_page = step("response_plan", org, case["intervention"])
+    before = client.get(plan_page).content.decode()
+    assert "A response plan follows a declined intervention" in before
+    assert "Save the response plan" not in before
+    response = client.post(
+        step("outcome", org, case["intervention"]),
+        {"outcome": "declined", "early_reason": "The family met Sam early"},
     )
+    assert response.status_code == 302
     checkin = (timezone.localdate() + timedelta(days=14)).isoformat()
-    bad = client.post(
-        page,
-        {
-            "action": "response_plan",
-            "response_plan-boundaries": "",
-            "response_plan-next_checkin_on": checkin,
-        },
-    )
+    bad = client.post(plan_page, {"boundaries": "", "next_checkin_on": checkin})
     assert bad.status_code == 400
-    assert "boundaries" in bad.context["forms"]["response_plan"].errors
+    assert "boundaries" in bad.context["form"].errors
     with scope(organization=org.pk):
         assert not ResponsePlan.objects.exists()
     response = client.post(
-        page,
+        plan_page,
         {
-            "action": "response_plan",
-            "response_plan-boundaries": "No more money. No rides except to treatment.",
-            "response_plan-responsibilities": "Maria calls weekly; Ana holds the car keys.",
-            "response_plan-next_checkin_on": checkin,
-            "response_plan-support_resources": "Nar-Anon Tuesday 7 pm",
-            "response_plan-share": "on",
+            "boundaries": "No more money. No rides except to treatment.",
+            "responsibilities": "Maria calls weekly; Ana holds the car keys.",
+            "next_checkin_on": checkin,
+            "support_resources": "Nar-Anon Tuesday 7 pm",
+            "share": "on",
         },
     )
     assert response.status_code == 302
@@ -561,19 +613,45 @@ def test_path_declined_to_the_family_response_plan(client, org, members, case):
     )
     assert "9 out of 15" in client.get(portal_page).content.decode()
 
-    # Later the family is ready to try again.
+    # The staff see the check-in under family healing; later the family tries again.
     staff(client, members[Role.INTERVENTIONIST])
-    assert client.post(page, {"action": "resume"}).status_code == 302
+    healing = client.get(step("healing", org, case["intervention"])).content.decode()
+    assert "9/15 (calm 2, sleep 3, hope 4)" in healing
+    assert client.post(step("resume", org, case["intervention"])).status_code == 302
     with scope(organization=org.pk):
         assert Intervention.objects.get().outcome == ""
         assert WellbeingCheckin.objects.count() == 1
+    # Returning to planning twice is refused, with the reason on the page it returns to.
+    again = client.post(step("resume", org, case["intervention"]), follow=True)
+    assert "Only a declined or postponed intervention returns to planning." in (
+        again.content.decode()
+    )
 
 
-def test_another_interventionist_and_other_families_get_404(client, org, members, case):
+STEP_PAGES = [
+    "detail",
+    "intake",
+    "plan",
+    "participants",
+    "participant_order",
+    "meetings",
+    "letters",
+    "treatment",
+    "transport",
+    "agenda",
+    "outcome",
+    "response_plan",
+    "healing",
+]
+
+
+@pytest.mark.parametrize("name", STEP_PAGES)
+def test_another_interventionist_and_other_families_get_404(client, org, members, case, name):
     other = UserFactory()
     MembershipFactory(organization=org, user=other, roles=[Role.INTERVENTIONIST])
-    page = url("staff:intervention_detail", org, intervention_id=case["intervention"].public_id)
+    page = step(name, org, case["intervention"])
     assert staff(client, other).get(page).status_code == 404
+    assert staff(client, members[Role.INTERVENTIONIST]).get(page).status_code == 200
     stranger_family = UserFactory()
     MembershipFactory(organization=org, user=stranger_family, roles=[Role.FAMILY_MEMBER])
     client.force_login(stranger_family)
@@ -582,26 +660,135 @@ def test_another_interventionist_and_other_families_get_404(client, org, members
 
 
 def test_plan_bad_input_shows_field_errors(client, org, members, case):
-    page = url("staff:intervention_detail", org, intervention_id=case["intervention"].public_id)
     staff(client, members[Role.INTERVENTIONIST])
     past = (timezone.now() - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
-        page,
-        {
-            "action": "plan",
-            "plan-model": "arise",
-            "plan-arise_level": "1",
-            "plan-scheduled_at": past,
-        },
+        step("plan", org, case["intervention"]),
+        {"model": "arise", "arise_level": "1", "scheduled_at": past},
     )
     assert response.status_code == 400
-    assert "scheduled_at" in response.context["forms"]["plan"].errors
-    response = client.post(page, {"action": "agenda", "agenda-items": "Opening | five"})
+    assert "scheduled_at" in response.context["form"].errors
+    body = response.content.decode()
+    assert "<title>Error: " in body and 'aria-invalid="true"' in body
+    assert body.index("There is a problem") < body.index("<h1>")
+    response = client.post(step("agenda", org, case["intervention"]), {"items": "Opening | five"})
     assert response.status_code == 400
+    assert "Line 1: minutes must be a whole number." in response.content.decode()
     with scope(organization=org.pk):
         intervention = Intervention.objects.get()
         assert intervention.model == "johnson" and intervention.scheduled_at is None
         assert not intervention.agenda.exists()
+
+
+def test_participants_are_edited_ordered_and_removed(client, org, members, memberships):
+    with scope(organization=org.pk):
+        intervention = InterventionFactory(
+            organization=org, interventionist=memberships[Role.INTERVENTIONIST]
+        )
+        ana = ParticipantFactory(intervention=intervention, name="Ana Lopez", relationship="Sister")
+        leo = ParticipantFactory(intervention=intervention, name="Leo Lopez")
+    staff(client, members[Role.INTERVENTIONIST])
+    edit = step("participant_edit", org, intervention, participant_id=ana.public_id)
+    # A relationship typed in before the list of kinds is offered as it was.
+    assert "Sister (as typed)" in client.get(edit).content.decode()
+    bad = client.post(edit, {"name": "", "role": "family"})
+    assert bad.status_code == 400 and "name" in bad.context["form"].errors
+    ok = client.post(edit, {"name": "Ana Lopez", "role": "family", "relationship": "sibling"})
+    assert ok["Location"] == step("participants", org, intervention)
+
+    order = step("participant_order", org, intervention)
+    clash = client.post(order, {f"place_{ana.public_id}": "1", f"place_{leo.public_id}": "1"})
+    assert clash.status_code == 400
+    assert "already has place 1; give each a place of their own." in clash.content.decode()
+    assert client.post(order, {f"place_{ana.public_id}": "2", f"place_{leo.public_id}": "1"})[
+        "Location"
+    ] == step("participants", org, intervention)
+    with scope(organization=org.pk):
+        assert [
+            (p.name, p.speaking_order, p.relationship) for p in intervention.participants.all()
+        ] == [("Leo Lopez", 1, ""), ("Ana Lopez", 2, "sibling")]
+
+    remove = step("participant_remove", org, intervention, participant_id=leo.public_id)
+    assert "Remove Leo Lopez from the team?" in client.get(remove).content.decode()
+    with scope(organization=org.pk):
+        assert intervention.participants.count() == 2
+    assert client.post(remove).status_code == 302
+    with scope(organization=org.pk):
+        assert list(intervention.participants.values_list("name", flat=True)) == ["Ana Lopez"]
+    assert client.get(remove).status_code == 404
+
+
+def test_a_participant_or_meeting_of_another_intervention_is_not_found(
+    client, org, members, memberships
+):
+    with scope(organization=org.pk):
+        mine = InterventionFactory(
+            organization=org, interventionist=memberships[Role.INTERVENTIONIST]
+        )
+        theirs = InterventionFactory(
+            organization=org, interventionist=memberships[Role.INTERVENTIONIST]
+        )
+        stranger = ParticipantFactory(intervention=theirs, name="Eva Ruiz")
+        meeting = SessionFactory(intervention=theirs)
+    staff(client, members[Role.INTERVENTIONIST])
+    for name in ("participant_edit", "participant_remove"):
+        assert (
+            client.get(step(name, org, mine, participant_id=stranger.public_id)).status_code == 404
+        )
+    invite = step("participant_invite", org, mine, participant_id=stranger.public_id)
+    assert client.post(invite).status_code == 404
+    attendance = step("session_attendance", org, mine, session_id=meeting.public_id)
+    assert client.post(attendance).status_code == 404
+    # A sober coach is no part of the planning.
+    staff(client, members[Role.SOBER_COACH])
+    assert client.get(step("participants", org, mine)).status_code == 403
+    with scope(organization=org.pk):
+        assert theirs.participants.get().name == "Eva Ruiz"
+
+
+def test_attendance_is_kept_per_meeting(client, org, members, memberships):
+    with scope(organization=org.pk):
+        intervention = InterventionFactory(
+            organization=org, interventionist=memberships[Role.INTERVENTIONIST]
+        )
+        ana = ParticipantFactory(intervention=intervention, name="Ana Lopez")
+        ParticipantFactory(intervention=intervention, name="Leo Lopez")
+        meeting = SessionFactory(intervention=intervention)
+    staff(client, members[Role.INTERVENTIONIST])
+    target = step("session_attendance", org, intervention, session_id=meeting.public_id)
+    prefix = f"s{meeting.public_id.hex[:8]}"
+    bad = client.post(target, {f"{prefix}-attended": ["not-a-participant"]})
+    assert bad.status_code == 400
+    response = client.post(target, {f"{prefix}-attended": [str(ana.public_id)]}, follow=True)
+    assert "Attendance saved: 1 of 2 came." in response.content.decode()
+    with scope(organization=org.pk):
+        assert list(meeting.attendees.values_list("name", flat=True)) == ["Ana Lopez"]
+
+
+def test_the_overview_lists_the_models_steps_with_their_status(client, org, members, memberships):
+    with scope(organization=org.pk):
+        intervention = InterventionFactory(
+            organization=org, interventionist=memberships[Role.INTERVENTIONIST]
+        )
+    staff(client, members[Role.INTERVENTIONIST])
+    body = client.get(step("detail", org, intervention)).content.decode()
+    assert body.count('class="tag tag--not_started"') >= 5
+    # Nothing to read before anyone is invited; no response plan before a decline.
+    assert "<span>Letters</span>" in body and "<span>The family&#x27;s response plan</span>" in body
+    assert f'href="{step("letters", org, intervention)}"' not in body
+    # A step that cannot start yet is no link; its hint links the step that unlocks it.
+    participants = step("participants", org, intervention)
+    assert f'Invite a participant to the family portal first. <a href="{participants}">' in body
+    # The outcome may come before the day (with a reason), so it is open without a date.
+    assert f'href="{step("outcome", org, intervention)}"' in body and "No date set yet." in body
+    staff(client, members[Role.INTERVENTIONIST]).post(
+        step("plan", org, intervention),
+        {"model": "craft", "arise_level": "1", "location": "Home"},
+    )
+    body = client.get(step("detail", org, intervention)).content.decode()
+    # CRAFT invites the loved one: no letters, no transport on its list.
+    assert "Inviting the loved one" in body and ">Letters<" not in body
+    assert "Set both the date and the place." in body
 
 
 def test_intervention_detail_query_count_does_not_grow(client, org, members, memberships):
@@ -610,22 +797,35 @@ def test_intervention_detail_query_count_does_not_grow(client, org, members, mem
             organization=org, interventionist=memberships[Role.INTERVENTIONIST]
         )
         ParticipantFactory(intervention=intervention, user=UserFactory(), name="Ana Lopez")
-    page = url("staff:intervention_detail", org, intervention_id=intervention.public_id)
     staff(client, members[Role.INTERVENTIONIST])
     # 1 organization, 2 session, 3 user, 4 membership, 5 the intervention with client,
     # interventionist, request and episode, 6 agenda, 7 response plans, 8 participants
-    # with attendance counts, 9 meetings (none, so no attendee query), 10 outcomes,
-    # 11 wellbeing check-ins, 12 the audit line for the read, 13 letters visible to the
-    # viewer, 14 treatment programs from the directory, 15 family-support groups from the
-    # directory, 16 the header's organization switcher
-    with assert_queries(16, label="detail with one participant"):
-        client.get(page)
+    # with attendance counts and letter status, 9 meetings (none, so no attendee query),
+    # 10 outcomes, 11 wellbeing check-ins, 12 the audit line for the read, 13 the
+    # header's organization switcher
+    for page, count in (
+        (step("detail", org, intervention), 13),
+        (step("participants", org, intervention), 13),
+    ):
+        with assert_queries(count, label=f"{page} with one participant"):
+            client.get(page)
     with scope(organization=org.pk):
         for name in ("Eva Lopez", "Leo Lopez", "Jim Lopez"):
             ParticipantFactory(intervention=intervention, user=UserFactory(), name=name)
-    with assert_queries(16, label="detail with four participants"):
-        response = client.get(page)
-    assert response.content.decode().count("Seen by the interventionist only") == 0
+        SessionFactory(intervention=intervention)
+    with assert_queries(14, label="meetings page with one meeting"):
+        client.get(step("meetings", org, intervention))
+    with scope(organization=org.pk):
+        SessionFactory(intervention=intervention)
+        SessionFactory(intervention=intervention)
+    # With meetings: 14 their attendees (one query for all of them), however many.
+    for page, count in (
+        (step("detail", org, intervention), 14),
+        (step("participants", org, intervention), 14),
+        (step("meetings", org, intervention), 14),
+    ):
+        with assert_queries(count, label=f"{page} with four participants"):
+            response = client.get(page)
     assert "Leo Lopez" in response.content.decode()
 
 
@@ -654,7 +854,6 @@ def test_measures_page_draws_the_charts(client, org, members):
 def test_staff_page_offers_family_support_groups_near_the_loved_one(
     client, org, members, memberships
 ):
-
     with scope(organization=org.pk):
         intervention = InterventionFactory(
             organization=org, interventionist=memberships[Role.INTERVENTIONIST]
@@ -670,9 +869,7 @@ def test_staff_page_offers_family_support_groups_near_the_loved_one(
             organization=org, name="Miami Coaching", zip_code="33139", kind="sober_coach"
         )
     staff(client, members[Role.INTERVENTIONIST])
-    body = client.get(
-        url("staff:intervention_detail", org, intervention_id=intervention.public_id)
-    ).content.decode()
+    body = client.get(step("healing", org, intervention)).content.decode()
     assert "Miami Beach Nar-Anon" in body
     assert "Seattle Al-Anon" not in body
     assert "Miami Coaching" not in body
@@ -681,7 +878,6 @@ def test_staff_page_offers_family_support_groups_near_the_loved_one(
 def test_treatment_program_is_chosen_from_the_organizations_directory(
     client, org, other_org, members, memberships
 ):
-
     with scope(organization=org.pk):
         intervention = InterventionFactory(
             organization=org, interventionist=memberships[Role.INTERVENTIONIST]
@@ -693,18 +889,14 @@ def test_treatment_program_is_chosen_from_the_organizations_directory(
         foreign = ListingFactory(
             organization=other_org, name="Lear Residential", kind="residential"
         )
-    page = url("staff:intervention_detail", org, intervention_id=intervention.public_id)
+    page = step("treatment", org, intervention)
     staff(client, members[Role.INTERVENTIONIST])
     body = client.get(page).content.decode()
     assert "Harbor House Residential" in body and "Lear Residential" not in body
 
     response = client.post(
         page,
-        {
-            "action": "treatment",
-            "treatment-program_listing_id": str(foreign.public_id),
-            "treatment-insurance_verification": "not_started",
-        },
+        {"program_listing_id": str(foreign.public_id), "insurance_verification": "not_started"},
     )
     assert response.status_code == 400
     with scope(organization=org.pk):
@@ -713,11 +905,7 @@ def test_treatment_program_is_chosen_from_the_organizations_directory(
 
     response = client.post(
         page,
-        {
-            "action": "treatment",
-            "treatment-program_listing_id": str(program.public_id),
-            "treatment-insurance_verification": "not_started",
-        },
+        {"program_listing_id": str(program.public_id), "insurance_verification": "not_started"},
     )
     assert response.status_code == 302
     with scope(organization=org.pk):

@@ -141,9 +141,9 @@ def test_the_link_is_e_mailed_to_the_provider_once_committed(
     from referrals.tasks import listing_capacity_email_task
 
     client.force_login(members[Role.ORG_ADMIN])
-    page = url("staff:listing_capacity_link", org, listing_id=listing.public_id)
+    page = url("staff:listing_capacity_link_send", org, listing_id=listing.public_id)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.post(page, {"send": "1"})
+        response = client.post(page)
     assert "on its way to intake@provider.example.com" in response.content.decode()
     assert len(callbacks) == 1
     with scope(organization=org.pk):
@@ -174,8 +174,7 @@ def test_e_mailing_needs_an_address_and_says_where_to_add_it(client, org, in_org
     no_mail = ListingFactory(organization=in_org, name="No Mail House", email="")
     client.force_login(members[Role.ORG_ADMIN])
     response = client.post(
-        url("staff:listing_capacity_link", org, listing_id=no_mail.public_id),
-        {"send": "1"},
+        url("staff:listing_capacity_link_send", org, listing_id=no_mail.public_id),
         follow=True,
     )
     assert "No Mail House has no e-mail address: add one, or copy the link." in (

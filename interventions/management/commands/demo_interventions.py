@@ -11,7 +11,12 @@ from django.utils import timezone
 from continuum.tenancy.commands import members_by_email, organization_named
 from continuum.tenancy.scoping import organization_scope
 from interventions import services
-from interventions.models import EducationSession, InterventionRequest, Participant
+from interventions.models import (
+    EducationSession,
+    Intervention,
+    InterventionRequest,
+    Participant,
+)
 
 BASE = {
     "requester_phone": "+1 555 0142",
@@ -195,8 +200,16 @@ class Command(BaseCommand):
         services.letter_review(actor=actor, letter=letter, approve=True)
         return intervention
 
+    def _held(self, intervention):
+        """The day has taken place: show it yesterday, so its outcome is on time."""
+        intervention.scheduled_at = timezone.now() - timedelta(days=1)
+        Intervention.objects.filter(pk=intervention.pk).update(
+            scheduled_at=intervention.scheduled_at
+        )
+        return intervention
+
     def accepted(self, request, staff):
-        intervention = self._plan(request, staff, model="johnson")
+        intervention = self._held(self._plan(request, staff, model="johnson"))
         services.outcome_record(
             actor=staff["interventionist"].user,
             intervention=intervention,
@@ -214,7 +227,7 @@ class Command(BaseCommand):
             )
 
     def declined(self, request, staff):
-        intervention = self._plan(request, staff, model="arise")
+        intervention = self._held(self._plan(request, staff, model="arise"))
         case = {"actor": staff["interventionist"].user, "intervention": intervention}
         services.outcome_record(
             **case,
