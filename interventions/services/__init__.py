@@ -4,6 +4,7 @@ the day and its outcome, and the family's healing afterwards.
 One module per entity; every public name is re-exported here, so callers import
 `from interventions import services` or `from interventions.services import x`."""
 
+from .family import NOTE_MAX_LENGTH, family_checkin_record
 from .letters import (
     letter_review,
     letter_save,
@@ -15,10 +16,10 @@ from .outcomes import (
     outcome_disclose_to_participant,
     outcome_record,
     response_plan_save,
-    wellbeing_record,
 )
 from .participants import (
     ROLE_TO_RELATIONSHIP,
+    meeting_answer,
     participant_add,
     participant_invite_to_portal,
     participant_rsvp,
@@ -58,6 +59,7 @@ __all__ = [
     "FOLLOW_UP_AFTER",
     "INTAKE_FIELDS",
     "MERGE_WINDOW",
+    "NOTE_MAX_LENGTH",
     "PLAN_FIELDS",
     "PUBLIC_ACTOR",
     "REMIND_BEFORE",
@@ -67,6 +69,7 @@ __all__ = [
     "TREATMENT_FIELDS",
     "OutcomeForFamily",
     "agenda_set",
+    "family_checkin_record",
     "intervention_intake_update",
     "intervention_plan_update",
     "intervention_resume_planning",
@@ -74,6 +77,7 @@ __all__ = [
     "intervention_treatment_update",
     "letter_review",
     "letter_save",
+    "meeting_answer",
     "outcome_disclose_to_participant",
     "outcome_record",
     "participant_add",
@@ -89,5 +93,4 @@ __all__ = [
     "response_plan_save",
     "session_record_attendance",
     "session_schedule",
-    "wellbeing_record",
 ]

@@ -1,17 +1,22 @@
 """Intervention objects built directly, for tests that start mid-way through a case
 and for the isolation matrix."""
 
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
 from continuum.people.models import Relationship
 from continuum.tenancy.models import Role
 from interventions.models import (
+    EducationSession,
+    FamilyCheckin,
     Intervention,
     InterventionRequest,
     Letter,
     Participant,
     ParticipantRole,
+    SessionKind,
     Urgency,
 )
 from tests.care.factories import EpisodeFactory
@@ -104,3 +109,28 @@ class LetterFactory(TenantFactory):
     participant = factory.SubFactory(ParticipantFactory, user=factory.SelfAttribute("..author"))
     organization = factory.SelfAttribute("participant.organization")
     body = "Dear Sam"
+
+
+class SessionFactory(TenantFactory):
+    """A family education meeting a week from now."""
+
+    class Meta:
+        model = EducationSession
+
+    intervention = factory.SubFactory(InterventionFactory)
+    organization = factory.SelfAttribute("intervention.organization")
+    kind = SessionKind.EDUCATION
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+class FamilyCheckinFactory(TenantFactory):
+    """A family member's own check-in, today."""
+
+    class Meta:
+        model = FamilyCheckin
+
+    family_member = factory.SubFactory(FamilyMemberFactory)
+    organization = factory.SelfAttribute("family_member.organization")
+    mood = 3
+    stress = 3
+    note = ""

@@ -19,6 +19,7 @@ from continuum.people.models import Client, FamilyMember
 from continuum.tenancy.models import Membership, Role
 from continuum.tenancy.timezones import org_zone
 from interventions.models import (
+    FamilyCheckin,
     Intervention,
     InterventionRequest,
     Letter,
@@ -26,7 +27,6 @@ from interventions.models import (
     Participant,
     RequestStatus,
     ResponsePlan,
-    WellbeingCheckin,
 )
 from tests.consent.factories import ConsentFactory
 from tests.factories import MembershipFactory, UserFactory
@@ -432,7 +432,8 @@ def family_writes_the_letter(client, org, case):
     page = client.get(portal_page).content.decode()
     assert "The family home" in page and "The offer of treatment" in page
     assert "Chapter 3 of the family guide" in page
-    assert client.post(portal_page, {"action": "rsvp", "rsvp": "yes"}).status_code == 302
+    answer = url("portal:intervention_answer", org, intervention_id=case["intervention"].public_id)
+    assert client.post(answer, {"rsvp": "yes"}).status_code == 302
     letter_page = url(
         "portal:intervention_letter", org, intervention_id=case["intervention"].public_id
     )
@@ -549,24 +550,19 @@ def test_path_declined_to_the_family_response_plan(client, org, members, case):
     body = client.get(portal_page).content.decode()
     assert "No more money. No rides except to treatment." in body
     assert "Ana holds the car keys" in body
-    bad = client.post(portal_page, {"action": "wellbeing", "stress": "9", "sleep": "3"})
-    assert bad.status_code == 400 and {"stress", "hope"} <= set(
-        bad.context["wellbeing_form"].errors
-    )
-    assert (
-        client.post(
-            portal_page, {"action": "wellbeing", "stress": "2", "sleep": "3", "hope": "4"}
-        ).status_code
-        == 302
-    )
-    assert "9 out of 15" in client.get(portal_page).content.decode()
+    checkin = url("portal:family_checkin", org)
+    bad = client.post(checkin, {"mood": "9", "stress": "3"})
+    assert bad.status_code == 400 and set(bad.context["form"].errors) == {"mood"}
+    assert client.post(checkin, {"mood": "2", "stress": "4"}).status_code == 302
+    assert "mood 2 of 5, calm 4 of 5" in client.get(portal_page).content.decode()
+    assert "Start my letter" not in client.get(portal_page).content.decode()
 
     # Later the family is ready to try again.
     staff(client, members[Role.INTERVENTIONIST])
     assert client.post(page, {"action": "resume"}).status_code == 302
     with scope(organization=org.pk):
         assert Intervention.objects.get().outcome == ""
-        assert WellbeingCheckin.objects.count() == 1
+        assert FamilyCheckin.objects.count() == 1
 
 
 def test_another_interventionist_and_other_families_get_404(client, org, members, case):
@@ -615,15 +611,16 @@ def test_intervention_detail_query_count_does_not_grow(client, org, members, mem
     # 1 organization, 2 session, 3 user, 4 membership, 5 the intervention with client,
     # interventionist, request and episode, 6 agenda, 7 response plans, 8 participants
     # with attendance counts, 9 meetings (none, so no attendee query), 10 outcomes,
-    # 11 wellbeing check-ins, 12 the audit line for the read, 13 letters visible to the
-    # viewer, 14 treatment programs from the directory, 15 family-support groups from the
-    # directory, 16 the header's organization switcher
-    with assert_queries(16, label="detail with one participant"):
+    # 11 wellbeing check-ins, 12 the participants' own recent check-ins, 13 the audit line
+    # for the read, 14 letters visible to the viewer, 15 treatment programs from the
+    # directory, 16 family-support groups from the directory, 17 the header's organization
+    # switcher
+    with assert_queries(17, label="detail with one participant"):
         client.get(page)
     with scope(organization=org.pk):
         for name in ("Eva Lopez", "Leo Lopez", "Jim Lopez"):
             ParticipantFactory(intervention=intervention, user=UserFactory(), name=name)
-    with assert_queries(16, label="detail with four participants"):
+    with assert_queries(17, label="detail with four participants"):
         response = client.get(page)
     assert response.content.decode().count("Seen by the interventionist only") == 0
     assert "Leo Lopez" in response.content.decode()
