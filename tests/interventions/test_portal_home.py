@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -408,3 +409,44 @@ def test_the_home_query_count_does_not_grow_with_meetings_letters_or_check_ins(
     with assert_queries(17, label="home with four meetings, a letter and four check-ins"):
         response = client.get(home(org))
     assert text(response).count("mood 3 of 5") == 4
+
+
+# --- a family member added to the intervention ------------------------------------------
+
+
+def test_a_participant_invited_by_staff_signs_in_by_code_and_finds_the_home(
+    client, org, members, planning, deliver
+):
+    intervention = planning["intervention"]
+    with scope(organization=org.pk):
+        aunt = ParticipantFactory(
+            intervention=intervention, name="Rosa Diaz", email="rosa@example.com"
+        )
+    client.force_login(members[Role.INTERVENTIONIST])
+    page = url("staff:intervention_detail", org, intervention_id=intervention.public_id)
+    response = client.post(page, {"action": "invite", "participant": str(aunt.public_id)})
+    assert response.status_code == 302
+    client.logout()
+
+    sent = [m for m in deliver() if m.to == ["rosa@example.com"]]
+    assert len(sent) == 1
+    # The e-mail links the sign-in by code, branded with the organization.
+    link = re.search(r"(https?://\S+/accounts/login/code/\?org=" + org.slug + ")", sent[0].body)
+    assert link, sent[0].body
+    assert "Sam" not in sent[0].body
+
+    path = link.group(1).split("://", 1)[1].split("/", 1)[1]
+    response = client.post("/" + path, {"email": "rosa@example.com"})
+    assert response.status_code == 302
+    code_mail = [m for m in mail.outbox if m.to == ["rosa@example.com"]][-1]
+    code = re.search(r"^\s*([A-Z0-9-]{6,12})\s*$", code_mail.body, re.M).group(1)
+    response = client.post(reverse("account_confirm_login_code"), {"code": code}, follow=True)
+    assert response.redirect_chain[-1][0] == home(org)
+    body = text(response)
+    assert (
+        f"Your interventionist is <strong>{members[Role.INTERVENTIONIST].get_full_name()}</strong>"
+        in body
+    )
+    assert "Start my letter" in body
+    # Maria's request is hers alone.
+    assert "The request you sent" not in body

@@ -27,6 +27,7 @@ from tests.interventions.factories import (
     InterventionFactory,
     InterventionRequestFactory,
     LetterFactory,
+    SessionFactory,
 )
 from tests.messaging.factories import thread_for_matrix
 from tests.notifications.factories import NotificationFactory, feed_token_for_matrix
@@ -91,6 +92,7 @@ URL_OBJECTS = {
     "request_id": _public_id(InterventionRequestFactory),
     "intervention_id": _public_id(InterventionFactory),
     "letter_id": _public_id(LetterFactory, "participant__intervention__organization"),
+    "session_id": _public_id(SessionFactory, "intervention__organization"),
     "thread_id": lambda org: str(thread_for_matrix(org).public_id),
     "cm_goal_id": _public_id(GoalFactory, "plan__client__organization"),
     "cm_step_id": _public_id(GoalStepFactory, "goal__plan__client__organization"),
