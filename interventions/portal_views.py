@@ -22,6 +22,7 @@ from continuum.audit.mixins import record_mixed_reads
 from continuum.consent.services import ConsentRequired
 from continuum.directory import family_support_near
 from continuum.forms_views import bind, form_view
+from continuum.people.models import Relationship
 from continuum.tenancy.models import Role
 from continuum.tenancy.permissions import roles_required
 
@@ -311,6 +312,9 @@ def request_answers(help_request: InterventionRequest) -> list[tuple[str, str]]:
         value = getattr(help_request, name)
         if name == "danger_signs":
             value = "; ".join(str(label) for label in help_request.danger_sign_labels)
+        elif name == "relationship" and value == Relationship.OTHER:
+            # The form files a skipped answer as "other": say both, invent neither.
+            value = _("Other, or not given")
         elif name in ("relationship", "urgency"):
             value = getattr(help_request, f"get_{name}_display")() if value else ""
         if value in ("", None):
