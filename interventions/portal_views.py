@@ -331,7 +331,7 @@ def _home_url(org) -> str:
 
 
 def _confirmation(answer: str, answered_at) -> str:
-    return _("Thank you. We have recorded your answer, “%(answer)s”, on %(when)s.") % {
+    return _("Thank you. On %(when)s we recorded your answer: “%(answer)s”") % {
         "answer": Rsvp(answer).label,
         "when": date_format(timezone.localtime(answered_at), "DATETIME_FORMAT"),
     }

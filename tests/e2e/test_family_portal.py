@@ -5,9 +5,11 @@ request on her home page, writes to the interventionist and reads the reply. Eve
 passes axe and fits the screen (no sideways scroll) at 390 and at 1280 pixels."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from continuum.messaging.models import Message
 from continuum.notifications.services import notification_deliver_due
@@ -15,6 +17,12 @@ from continuum.tenancy.models import Membership, Role
 from interventions import services
 from interventions.models import InterventionRequest
 from tests.consent.factories import ConsentFactory
+from tests.interventions.factories import (
+    InterventionFactory,
+    InterventionRequestFactory,
+    ParticipantFactory,
+    SessionFactory,
+)
 
 WIDTHS = (390, 1280)
 
@@ -190,4 +198,105 @@ def test_a_parent_asks_for_help_signs_in_from_the_email_and_talks_to_the_interve
     parent.visit(f"/{org.slug}/portal/messages/")
     parent.follow(t["her_thread"])
     assert REPLY in page.inner_text("main")
+    fits_every_width(parent)
+
+
+HOME_TEXT = {
+    "en": {
+        "locale": "en-US",
+        "next": "Your next meeting",
+        "yes": "Will attend",
+        "send_answer": "Send my answer",
+        "recorded": "we recorded your answer: “Will attend”",
+        "mood": "How is your mood today?",
+        "calm": "How calm do you feel today?",
+        "send_checkin": "Send my check-in",
+        "saved": "Your check-in is saved.",
+        "history": "mood 2 of 5, calm 4 of 5",
+        "plan": "Our family's response plan",
+        "start_letter": "Start my letter",
+    },
+    "es": {
+        "locale": "es-ES",
+        "next": "Su próxima reunión",
+        "yes": "Asistiré",
+        "send_answer": "Enviar mi respuesta",
+        "recorded": "registramos su respuesta: «Asistiré»",
+        "mood": "¿Cómo está su ánimo hoy?",
+        "calm": "¿Qué tan tranquilo se siente hoy?",
+        "send_checkin": "Enviar mi registro",
+        "saved": "Guardamos su registro.",
+        "history": "ánimo 2 de 5, calma 4 de 5",
+        "plan": "El plan de respuesta de nuestra familia",
+        "start_letter": "Empezar mi carta",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_family_home_through_the_intervention(site, in_org, members, lang):
+    """A parent on her phone answers the next meeting's invitation with one tap, records
+    how she is, and after a decline finds the family's response plan where her letter's
+    "Start" used to be."""
+    org, t = in_org, HOME_TEXT[lang]
+    family_user = members[Role.FAMILY_MEMBER]
+    interventionist = members[Role.INTERVENTIONIST]
+    request = InterventionRequestFactory(
+        organization=org,
+        client__first_name="Sam",
+        requester__email=family_user.email,
+        requester__portal_user=family_user,
+        requester__preferred_language=lang,
+    )
+    intervention = InterventionFactory(
+        organization=org,
+        request=request,
+        interventionist=Membership.objects.get(organization=org, user=interventionist),
+    )
+    participant = ParticipantFactory(intervention=intervention, family_member=request.requester)
+    SessionFactory(intervention=intervention)
+
+    parent = site.open(phone=True, locale=t["locale"])
+    parent.log_in_as(family_user)
+    page = parent.page
+    parent.visit(f"/{org.slug}/portal/")
+    fits_every_width(parent)
+    meeting = page.locator("section", has=page.get_by_role("heading", name=t["next"]))
+    meeting.get_by_text(t["yes"], exact=True).click()
+    parent.submit(t["send_answer"], within=meeting)
+    assert t["recorded"] in page.get_by_role("status").inner_text()
+    participant.refresh_from_db()
+    assert participant.meeting_answers.get().answer == "yes"
+    fits_every_width(parent)
+
+    # Her own check-in: two rows of buttons and a note.
+    checkin = page.locator("form", has=page.get_by_text(t["mood"]))
+    checkin.get_by_role("group", name=t["mood"]).get_by_text("2", exact=True).click()
+    checkin.get_by_role("group", name=t["calm"]).get_by_text("4", exact=True).click()
+    parent.submit(t["send_checkin"], within=checkin)
+    assert t["saved"] in page.get_by_role("status").inner_text()
+    assert t["history"] in page.inner_text("main")
+
+    # The day ends in a decline; Sam's consent lets Maria know, and the plan is shared.
+    services.outcome_record(actor=interventionist, intervention=intervention, outcome="declined")
+    ConsentFactory(
+        client=request.client,
+        recipient_kind="family_member",
+        recipient_name="",
+        recipient_family_member=request.requester,
+        purposes=["family_involvement"],
+        information_categories=["status"],
+    )
+    services.response_plan_save(
+        actor=interventionist,
+        intervention=intervention,
+        boundaries="No more money. Rides only to treatment.",
+        next_checkin_on=timezone.localdate() + timedelta(days=14),
+        share=True,
+    )
+    parent.visit(f"/{org.slug}/portal/")
+    assert page.get_by_role("heading", name=t["plan"]).is_visible()
+    assert "No more money. Rides only to treatment." in page.inner_text("main")
+    assert t["start_letter"] not in page.inner_text("main")
+    assert page.get_by_role("heading", name=t["next"]).count() == 0
     fits_every_width(parent)

@@ -126,7 +126,7 @@ def test_an_answer_to_a_meeting_is_recorded_audited_and_confirmed(client, org, p
     response = client.post(answer, {"rsvp": "yes"}, follow=True)
     assert response.redirect_chain[-1][0] == home(org)
     body = text(response)
-    assert "We have recorded your answer, “Will attend”" in body
+    assert "we recorded your answer: “Will attend”" in body
     assert "Your answer: <strong>Will attend</strong>" in body
     # A change of mind replaces the answer.
     client.post(answer, {"rsvp": "maybe"})
