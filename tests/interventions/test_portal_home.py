@@ -449,3 +449,21 @@ def test_a_participant_invited_by_staff_signs_in_by_code_and_finds_the_home(
     assert "Start my letter" in body
     # Maria's request is hers alone.
     assert "The request you sent" not in body
+
+
+def test_another_family_of_the_organization_sees_nothing_of_her_case(client, org, planning):
+    other_family = UserFactory()
+    MembershipFactory(organization=org, user=other_family, roles=[Role.FAMILY_MEMBER])
+    with scope(organization=org.pk):
+        # A family member with a request of their own, about someone else.
+        InterventionRequestFactory(
+            organization=org,
+            client__first_name="Alex",
+            requester__email=other_family.email,
+            requester__portal_user=other_family,
+        )
+    client.force_login(other_family)
+    body = text(client.get(home(org)))
+    assert "About Alex" in body
+    assert "Sam" not in body and planning["intervention"].request.reference not in body
+    assert "Your next meeting" not in body and "Your letter" not in body
