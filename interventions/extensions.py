@@ -2,7 +2,8 @@
 once from `InterventionsConfig.ready()`: its notification kinds, its timeline entries
 (requests, then every recorded step of the intervention, read from the audit trail),
 its meetings in the personal calendar feeds (for the interventionist and participants
-with a portal login; summaries stay generic), its handoff and its menu entries."""
+with a portal login; summaries stay generic), its handoff, its menu entries and the
+family's sections of the portal home (portal_views)."""
 
 from datetime import timedelta
 
@@ -17,11 +18,11 @@ from continuum.care.models import Phase
 from continuum.care.timeline import QuerySetSource, TimelineEntry
 from continuum.notifications import calendar, kinds
 from continuum.notifications.calendar import CalendarItem
-from continuum.tenancy import areas, navigation
+from continuum.tenancy import areas, navigation, portal
 from continuum.tenancy.models import Role
 from continuum.tenancy.navigation import NavEntry
 
-from . import handoffs
+from . import handoffs, portal_views
 from .models import EducationSession, Intervention, InterventionRequest
 
 INTERVENTION_TEAM = frozenset({Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.INTERVENTIONIST})
@@ -44,6 +45,8 @@ STEP_TITLES = {
     "intervention.planning_resumed": "Returned to planning",
     "intervention.response_plan_saved": "Family response plan saved",
     "intervention.wellbeing_recorded": "Family wellbeing check-in",
+    "intervention.rsvp": "A participant answered for the day",
+    "intervention.meeting_answered": "A participant answered a meeting invitation",
     "intervention_request.contacted": "First contact with the family",
     "intervention_request.accepted": "Request accepted",
     "intervention_request.referred": "Request referred elsewhere",
@@ -147,3 +150,18 @@ navigation.register_all(
     NavEntry("staff", "Interventions", "staff:intervention_requests", INTERVENTION_TEAM, 300),
     NavEntry("portal", _("Our intervention"), "portal:interventions", FAMILY, 300),
 )
+# The family's home: where things stand first, then what to answer, then the rest.
+for key, template, context, position in (
+    ("interventions_status", "status", portal_views.status_section, 100),
+    ("interventions_next", "next_meeting", portal_views.next_meeting_section, 110),
+    ("interventions_response_plan", "response_plan", portal_views.response_plan_section, 120),
+    ("interventions_letter", "letter", portal_views.letter_section, 200),
+    ("interventions_request", "request", portal_views.request_section, 350),
+    ("interventions_checkin", "checkin", portal_views.checkin_section, 400),
+    ("interventions_resources", "resources", portal_views.resources_section, 450),
+):
+    portal.register(
+        portal.PortalSection(
+            key, f"interventions/portal_home/{template}.html", FAMILY, context, position
+        )
+    )

@@ -15,7 +15,6 @@ from .models import (
     Participant,
     ParticipantRole,
     ResponsePlan,
-    Rsvp,
     Urgency,
 )
 from .services import CLOSE_REASONS, INTAKE_FIELDS, PLAN_FIELDS, TRANSPORT_FIELDS, TREATMENT_FIELDS
@@ -398,36 +397,3 @@ class LetterReviewForm(forms.Form):
         choices=[("approve", "Approve"), ("changes", "Ask for changes")], widget=forms.RadioSelect
     )
     comment = forms.CharField(required=False, widget=TEXT)
-
-
-class RsvpForm(forms.Form):
-    rsvp = forms.ChoiceField(
-        label=_("Will you come?"),
-        choices=[c for c in Rsvp.choices if c[0] != Rsvp.PENDING],
-        widget=forms.RadioSelect,
-    )
-
-
-SCALE = [(i, str(i)) for i in range(1, 6)]
-
-
-class WellbeingForm(forms.Form):
-    stress = forms.TypedChoiceField(
-        label=_("How calm have you felt this week? (1 very stressed, 5 calm)"),
-        choices=SCALE,
-        coerce=int,
-        widget=forms.RadioSelect,
-    )
-    sleep = forms.TypedChoiceField(
-        label=_("How well have you slept? (1 badly, 5 well)"),
-        choices=SCALE,
-        coerce=int,
-        widget=forms.RadioSelect,
-    )
-    hope = forms.TypedChoiceField(
-        label=_("How hopeful do you feel? (1 not at all, 5 very)"),
-        choices=SCALE,
-        coerce=int,
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(required=False, widget=TEXT, label=_("Anything you want to tell us"))

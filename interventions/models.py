@@ -284,6 +284,7 @@ class Participant(TenantModel):
     invited_at = models.DateTimeField(null=True, blank=True)
     portal_invited_at = models.DateTimeField(null=True, blank=True)
     rsvp = models.CharField(max_length=8, choices=Rsvp.choices, default=Rsvp.PENDING)
+    rsvp_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TenantModel.Meta):
         constraints = tenant_constraints(
@@ -504,3 +505,48 @@ class WellbeingCheckin(TenantModel):
     @property
     def total(self) -> int:
         return self.stress + self.sleep + self.hope
+
+
+class MeetingAnswer(TenantModel):
+    """A participant's answer to one family meeting's invitation (the day itself is
+    answered on the participant, `Participant.rsvp`). The latest answer counts; when it
+    was given is what the family is shown back as their confirmation."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="meeting_answers"
+    )
+    session = models.ForeignKey(EducationSession, on_delete=models.CASCADE, related_name="answers")
+    answer = models.CharField(max_length=8, choices=Rsvp.choices)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        constraints = tenant_constraints(
+            tenant_unique("session", "participant", name="interv_meeting_answer_once"),
+            models.CheckConstraint(
+                condition=~models.Q(answer="pending"), name="interv_meeting_answer_given"
+            ),
+        )
+
+
+class FamilyCheckin(TenantModel):
+    """A family member's own wellbeing check-in, kept whatever the stage of the request
+    or the intervention: mood and stress from 1 to 5 (5 is better for mood, and for
+    stress the calmest), and a note in their own words."""
+
+    family_member = models.ForeignKey(
+        FamilyMember, on_delete=models.PROTECT, related_name="intervention_checkins"
+    )
+    mood = models.PositiveSmallIntegerField()
+    stress = models.PositiveSmallIntegerField()
+    note = EncryptedTextField(blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(TenantModel.Meta):
+        constraints = tenant_constraints(
+            models.CheckConstraint(
+                condition=models.Q(mood__range=(1, 5)) & models.Q(stress__range=(1, 5)),
+                name="interv_family_checkin_range",
+            ),
+        )
+        indexes = [tenant_index("family_member", "-recorded_at", name="interv_family_checkin")]
+        ordering = ["-recorded_at", "-pk"]

@@ -28,11 +28,13 @@ from continuum.tenancy.selectors import active_members_with, get_or_404
 
 from .models import (
     EducationSession,
+    FamilyCheckin,
     Intervention,
     InterventionModel,
     InterventionOutcome,
     InterventionRequest,
     Letter,
+    MeetingAnswer,
     Outcome,
     Participant,
     RequestStatus,
@@ -40,6 +42,7 @@ from .models import (
 )
 
 TRIAGE_ROLES = (Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.INTERVENTIONIST)
+CHECKINS_SHOWN_FOR = timedelta(days=90)
 
 
 def _not_found(what: str):
@@ -129,9 +132,21 @@ def intervention_detail_for(*, membership: Membership, intervention_id) -> Inter
                     ),
                 ),
             ),
+            # The family's own recent check-ins, for the team's read-only list.
+            Prefetch(
+                "participants__family_member__intervention_checkins",
+                queryset=FamilyCheckin.objects.filter(
+                    recorded_at__gte=timezone.now() - CHECKINS_SHOWN_FOR
+                ),
+            ),
             Prefetch(
                 "sessions",
-                queryset=EducationSession.objects.prefetch_related("attendees"),
+                queryset=EducationSession.objects.prefetch_related(
+                    "attendees",
+                    Prefetch(
+                        "answers", queryset=MeetingAnswer.objects.select_related("participant")
+                    ),
+                ),
             ),
             Prefetch(
                 "outcomes", queryset=InterventionOutcome.objects.select_related("recorded_by")
@@ -261,3 +276,84 @@ def measures(*, organization) -> dict:
 
 def request_age(request: InterventionRequest, *, now=None) -> timedelta:
     return (now or timezone.now()) - request.submitted_at
+
+
+# --- the family portal's home ----------------------------------------------------------
+
+
+def request_list_for_requester(*, membership: Membership) -> QuerySet[InterventionRequest]:
+    """The requests this portal user sent themselves, newest first: a family member reads
+    back their own words, nobody else's."""
+    if membership is None or not membership.is_active:
+        return InterventionRequest.objects.none()
+    return (
+        InterventionRequest.objects.filter(
+            organization=membership.organization_id,
+            requester__portal_user=membership.user_id,
+        )
+        .select_related("client", "requester")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def intervention_list_for_participant(*, membership: Membership) -> QuerySet[Intervention]:
+    """The interventions this portal user takes part in, with what their home page shows:
+    their own place on the team (`mine`) with their own letter, the meetings with their
+    own answers, the response plan and the outcomes, in a fixed number of queries."""
+    if membership is None or not membership.is_active:
+        return Intervention.objects.none()
+    user_id = membership.user_id
+    return (
+        Intervention.objects.filter(
+            organization=membership.organization_id,
+            participants__family_member__portal_user=user_id,
+        )
+        .distinct()
+        .select_related("client", "interventionist__user", "request")
+        .prefetch_related(
+            "response_plans",
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.filter(family_member__portal_user=user_id)
+                .select_related("family_member")
+                .prefetch_related(
+                    Prefetch("letters", queryset=Letter.objects.filter(author=user_id))
+                ),
+                to_attr="mine",
+            ),
+            Prefetch(
+                "sessions",
+                queryset=EducationSession.objects.prefetch_related(
+                    Prefetch(
+                        "answers",
+                        queryset=MeetingAnswer.objects.filter(
+                            participant__family_member__portal_user=user_id
+                        ),
+                    )
+                ),
+            ),
+            Prefetch(
+                "outcomes", queryset=InterventionOutcome.objects.select_related("recorded_by")
+            ),
+        )
+        .order_by("-created_at", "pk")
+    )
+
+
+def family_checkin_list_for(*, membership: Membership) -> QuerySet[FamilyCheckin]:
+    """A family member's own check-ins, newest first; nobody else's."""
+    if membership is None or not membership.is_active:
+        return FamilyCheckin.objects.none()
+    return FamilyCheckin.objects.filter(
+        organization=membership.organization_id, family_member__portal_user=membership.user_id
+    ).order_by("-recorded_at", "-pk")
+
+
+def participant_session_get(*, participant: Participant, session_id) -> EducationSession:
+    """One meeting of the participant's own intervention (404 for any other)."""
+    try:
+        return EducationSession.objects.get(
+            intervention=participant.intervention_id, public_id=session_id
+        )
+    except (EducationSession.DoesNotExist, ValueError):
+        raise _not_found("meeting") from None

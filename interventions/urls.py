@@ -1,6 +1,6 @@
 from continuum.routing import routes
 
-from . import api, views
+from . import api, portal_views, views
 
 # One intervention's address, in the portal, the staff area and the API.
 ONE = "interventions/<uuid:intervention_id>/"
@@ -14,6 +14,17 @@ portal_urlpatterns = routes(
     ("interventions/", views.portal_interventions, "interventions"),
     (ONE, views.portal_intervention, "intervention_family"),
     (ONE + "letter/", views.portal_letter, "intervention_letter"),
+)
+
+# The family portal home's own pages: answering invitations and the family check-in.
+portal_urlpatterns += routes(
+    (ONE + "answer/", portal_views.answer_day, "intervention_answer"),
+    (
+        ONE + "meetings/<uuid:session_id>/answer/",
+        portal_views.answer_meeting,
+        "intervention_meeting_answer",
+    ),
+    ("family/check-in/", portal_views.checkin, "family_checkin"),
 )
 
 # In the staff area: a request, an intervention, one of its participants and meetings.

@@ -1,13 +1,12 @@
 import copy
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from continuum.audit.mixins import record_read, record_reads
@@ -33,15 +32,15 @@ from .forms import (
     PlanForm,
     ReferForm,
     ResponsePlanForm,
-    RsvpForm,
     SessionForm,
     SpeakingOrderForm,
     TransportForm,
     TreatmentForm,
-    WellbeingForm,
     program_listing_field,
 )
 from .models import DangerSign, LetterStatus, RequestStatus
+from .portal_forms import AnswerForm, FamilyCheckinForm
+from .portal_views import HISTORY_ON_HOME
 from .resources import FAMILY_RESOURCES
 
 TRIAGE = (Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.INTERVENTIONIST)
@@ -820,6 +819,7 @@ def portal_interventions(request, org):
     )
 
 
+@require_GET
 @roles_required(Role.FAMILY_MEMBER)
 def portal_intervention(request, org, intervention_id):
     membership = request.membership
@@ -827,28 +827,7 @@ def portal_intervention(request, org, intervention_id):
         membership=membership, intervention_id=intervention_id
     )
     participant = selectors.participant_for_portal(membership=membership, intervention=intervention)
-    action = request.POST.get("action") if request.method == "POST" else None
-    rsvp_form = RsvpForm(
-        request.POST if action == "rsvp" else None, initial={"rsvp": participant.rsvp}
-    )
-    wellbeing_form = WellbeingForm(request.POST if action == "wellbeing" else None)
-    if action == "rsvp" and rsvp_form.is_valid():
-        services.participant_rsvp(
-            actor=request.user, participant=participant, **rsvp_form.cleaned_data
-        )
-        messages.success(request, _("Thank you for letting us know."))
-        return redirect("portal:intervention_family", org=org, intervention_id=intervention_id)
-    if action == "wellbeing" and wellbeing_form.is_valid():
-        services.wellbeing_record(
-            actor=request.user,
-            intervention=intervention,
-            family_member=participant.family_member,
-            **wellbeing_form.cleaned_data,
-        )
-        messages.success(request, _("Thank you. Taking care of yourself matters too."))
-        return redirect("portal:intervention_family", org=org, intervention_id=intervention_id)
-    if action not in (None, "rsvp", "wellbeing"):
-        raise PermissionDenied("Unknown action.")
+    # Answers and check-ins are sent to their own pages (portal_views).
     plan = intervention.response_plan
     letter = next(
         iter(
@@ -858,11 +837,6 @@ def portal_intervention(request, org, intervention_id):
         ),
         None,
     )
-    checkins = [
-        c
-        for c in intervention.wellbeing_checkins.all()
-        if c.family_member_id == participant.family_member_id
-    ]
     after_the_day = None
     if intervention.outcome:
         try:
@@ -872,7 +846,6 @@ def portal_intervention(request, org, intervention_id):
         except ConsentRequired:
             after_the_day = None
     record_read(request, intervention, client_id=intervention.client.public_id)
-    status = 400 if rsvp_form.errors or wellbeing_form.errors else 200
     return render(
         request,
         "interventions/portal_intervention.html",
@@ -881,17 +854,18 @@ def portal_intervention(request, org, intervention_id):
             "participant": participant,
             "after_the_day": after_the_day,
             "day_is_over": bool(intervention.outcome),
-            "rsvp_form": rsvp_form,
-            "wellbeing_form": wellbeing_form,
+            "rsvp_form": AnswerForm(initial={"rsvp": participant.rsvp}),
+            "checkin_form": FamilyCheckinForm(),
             "plan": plan if plan and plan.shared_at else None,
             "letter": letter,
-            "checkins": checkins,
+            "checkins": list(
+                selectors.family_checkin_list_for(membership=membership)[:HISTORY_ON_HOME]
+            ),
             "resources": FAMILY_RESOURCES,
             "local_resources": family_support_near(
                 organization=request.organization, zip_code=intervention.client.zip_code
             ),
         },
-        status=status,
     )
 
 
@@ -932,7 +906,9 @@ def portal_letter(request, org, intervention_id):
             "intervention": intervention,
             "letter": letter,
             "form": form,
-            "editable": letter is None or letter.status != LetterStatus.APPROVED,
+            # After the day a letter is only read again.
+            "editable": not intervention.outcome
+            and (letter is None or letter.status != LetterStatus.APPROVED),
         },
         status=form_status(request),
     )

@@ -19,6 +19,10 @@ def letter_save(*, actor, participant: Participant, body: str, submit: bool = Fa
     """The author writes (and may submit) their letter. An approved letter is final."""
     if participant.family_member is None or participant.family_member.portal_user_id != actor.pk:
         raise ValidationError(_("Only the person who will read this letter can write it."))
+    if participant.intervention.outcome:
+        raise ValidationError(
+            _("The day has taken place, so letters for it can no longer be written or changed.")
+        )
     letter = Letter.objects.filter(participant=participant).first()
     if letter is not None and letter.status == LetterStatus.APPROVED:
         raise ValidationError(_("This letter has been approved and can no longer be changed."))

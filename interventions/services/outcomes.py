@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from continuum.care.models import Phase
@@ -14,7 +13,6 @@ from continuum.care.services import episode_transition
 from continuum.consent.models import InformationCategory, Purpose, RecipientKind
 from continuum.consent.selectors import disclosure_list
 from continuum.consent.services import consent_require, disclosure_record
-from continuum.people.models import FamilyMember
 
 from ..models import (
     Intervention,
@@ -22,7 +20,6 @@ from ..models import (
     Outcome,
     Participant,
     ResponsePlan,
-    WellbeingCheckin,
 )
 from ._shared import _audit, _notify, _portal_participants, _portal_path
 
@@ -252,34 +249,3 @@ def response_plan_save(
         _follow_up(intervention, on=next_checkin_on, label=gettext_noop("Your family's check-in"))
     _audit(actor, intervention, "intervention.response_plan_saved", shared=bool(plan.shared_at))
     return plan
-
-
-@transaction.atomic
-def wellbeing_record(
-    *,
-    actor,
-    intervention: Intervention,
-    family_member: FamilyMember,
-    stress: int,
-    sleep: int,
-    hope: int,
-    note: str = "",
-) -> WellbeingCheckin:
-    errors = {
-        name: _("Choose a number from 1 to 5.")
-        for name, value in (("stress", stress), ("sleep", sleep), ("hope", hope))
-        if value is None or not 1 <= int(value) <= 5
-    }
-    if errors:
-        raise ValidationError(errors)
-    checkin = WellbeingCheckin.objects.create(
-        organization_id=intervention.organization_id,
-        intervention=intervention,
-        family_member=family_member,
-        stress=stress,
-        sleep=sleep,
-        hope=hope,
-        note=note.strip(),
-    )
-    _audit(actor, intervention, "intervention.wellbeing_recorded")
-    return checkin

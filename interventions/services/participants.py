@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from continuum.people.models import FamilyMember, FamilyRelationship
 from continuum.people.services import (
@@ -12,7 +13,9 @@ from continuum.people.services import (
 from continuum.tenancy.services import portal_account_ensure
 
 from ..models import (
+    EducationSession,
     Intervention,
+    MeetingAnswer,
     Participant,
     ParticipantRole,
     Rsvp,
@@ -190,14 +193,58 @@ def participant_invite_to_portal(*, actor, participant: Participant) -> Particip
     return participant
 
 
+def _answer_errors(rsvp: str) -> None:
+    if rsvp not in Rsvp.values or rsvp == Rsvp.PENDING:
+        raise ValidationError({"rsvp": _("Choose one: will attend, cannot attend, or maybe.")})
+
+
+def _require_before_the_day(intervention: Intervention) -> None:
+    if intervention.outcome:
+        raise ValidationError(
+            _("The day has taken place, so there is nothing left to answer for it.")
+        )
+
+
 @transaction.atomic
 def participant_rsvp(*, actor, participant: Participant, rsvp: str) -> Participant:
-    if rsvp not in Rsvp.values or rsvp == Rsvp.PENDING:
-        raise ValidationError({"rsvp": "Choose whether you will attend."})
+    """The participant's answer for the day itself; the time it was given is shown back
+    to them as their confirmation and to the interventionist beside the answer."""
+    _answer_errors(rsvp)
+    _require_before_the_day(participant.intervention)
     participant.rsvp = rsvp
-    participant.save(update_fields=["rsvp"])
+    participant.rsvp_at = timezone.now()
+    participant.save(update_fields=["rsvp", "rsvp_at"])
     _audit(actor, participant.intervention, "intervention.rsvp", rsvp=rsvp)
     return participant
+
+
+@transaction.atomic
+def meeting_answer(
+    *, actor, participant: Participant, session: EducationSession, rsvp: str
+) -> MeetingAnswer:
+    """The participant's answer to one family meeting. A later answer replaces the
+    earlier one; a meeting that has started can no longer be answered."""
+    _answer_errors(rsvp)
+    if session.intervention_id != participant.intervention_id:
+        raise ValidationError(_("That meeting belongs to another intervention."))
+    if session.starts_at <= timezone.now():
+        raise ValidationError(
+            _("This meeting has already started, so it can no longer be answered.")
+        )
+    answer, _created = MeetingAnswer.objects.update_or_create(
+        organization_id=participant.organization_id,
+        session=session,
+        participant=participant,
+        defaults={"answer": rsvp, "answered_at": timezone.now()},
+    )
+    _audit(
+        actor,
+        participant.intervention,
+        "intervention.meeting_answered",
+        session=str(session.public_id),
+        rsvp=rsvp,
+    )
+    return answer
 
 
 @transaction.atomic

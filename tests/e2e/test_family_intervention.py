@@ -39,9 +39,9 @@ TEXT = {
         "subject": "a message from harbor recovery",
         "together": "Helping Sam together",
         "how_are_you": "How are you doing?",
-        "calm": "How calm have you felt this week?",
+        "calm": "How calm do you feel today?",
         "send_checkin": "Send my check-in",
-        "checkin_thanks": "Thank you. Taking care of yourself matters too.",
+        "checkin_thanks": "Thank you. Your check-in is saved. Taking care of yourself matters too.",
     },
     "es": {
         "switch": "Español",
@@ -68,9 +68,9 @@ TEXT = {
         "subject": "un mensaje de harbor recovery",
         "together": "Ayudando a Sam, juntos",
         "how_are_you": "¿Cómo está usted?",
-        "calm": "¿Qué tan tranquilo se ha sentido esta semana?",
+        "calm": "¿Qué tan tranquilo se siente hoy?",
         "send_checkin": "Enviar mi registro",
-        "checkin_thanks": "Gracias. Cuidarse también es importante.",
+        "checkin_thanks": "Gracias. Guardamos su registro. Cuidarse también es importante.",
     },
 }
 
@@ -178,7 +178,7 @@ def test_family_asks_for_help_then_drafts_a_letter(site, in_org, members, lang):
     assert page.get_by_role("heading", name=t["how_are_you"]).is_visible()
     assert page.get_by_text(t["calm"]).is_visible()
     laptop.screenshot(f"portal-intervention-{lang}")
-    for question in ("stress", "sleep", "hope"):
+    for question in ("mood", "stress"):
         page.locator(f'input[name="{question}"][value="4"]').check()
     laptop.submit(t["send_checkin"])
     assert t["checkin_thanks"] in page.get_by_role("status").inner_text()

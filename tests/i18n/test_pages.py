@@ -43,6 +43,12 @@ def _own_thread(world, org) -> str:
     return str(thread.public_id)
 
 
+def _own_meeting(world, org) -> str:
+    from tests.interventions.factories import SessionFactory
+
+    return str(SessionFactory(intervention=world.intervention).public_id)
+
+
 # name: (who, URL keywords, method and form data, what the Spanish page says).
 # `who` None is an anonymous visitor. Keywords are taken from the world where the object
 # must be the visitor's own, else from the isolation matrix's factories.
@@ -140,6 +146,19 @@ PAGES = {
         "get",
         "Guardar borrador",
     ),
+    "portal:intervention_answer": (
+        FAMILY,
+        {"intervention_id": _own("intervention")},
+        "get",
+        "Enviar mi respuesta",
+    ),
+    "portal:intervention_meeting_answer": (
+        FAMILY,
+        {"intervention_id": _own("intervention"), "session_id": _own_meeting},
+        "get",
+        "Volver a su página",
+    ),
+    "portal:family_checkin": (FAMILY, {}, "get", "¿Cómo está su ánimo hoy?"),
     "portal:casemgmt_portal_plan": (CLIENT, {}, "get", "Ya leí mi plan"),
     "portal:casemgmt_portal_plan_acknowledge": (
         CLIENT,

@@ -10,6 +10,7 @@ from continuum.people.models import Relationship
 from continuum.tenancy.models import Role
 from interventions.models import (
     EducationSession,
+    FamilyCheckin,
     Intervention,
     InterventionRequest,
     Letter,
@@ -120,3 +121,16 @@ class SessionFactory(TenantFactory):
     organization = factory.SelfAttribute("intervention.organization")
     kind = SessionKind.EDUCATION
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+class FamilyCheckinFactory(TenantFactory):
+    """A family member's own check-in, today."""
+
+    class Meta:
+        model = FamilyCheckin
+
+    family_member = factory.SubFactory(FamilyMemberFactory)
+    organization = factory.SelfAttribute("family_member.organization")
+    mood = 3
+    stress = 3
+    note = ""

@@ -15,6 +15,7 @@ from continuum.tenancy.models import Membership, Role
 from continuum.tenancy.scoping import across_organizations
 from interventions import selectors, services
 from interventions.models import (
+    FamilyCheckin,
     Intervention,
     InterventionModel,
     InterventionOutcome,
@@ -579,27 +580,32 @@ def test_declined_leads_to_a_shared_response_plan_and_arise_escalation(planning,
     assert planning.model == InterventionModel.ARISE
 
 
-def test_wellbeing_check_in_is_range_checked(planning, members):
+def test_a_family_check_in_is_range_checked_and_only_for_oneself(planning, members):
     family_member = planning.request.requester
     with pytest.raises(ValidationError) as error:
-        services.wellbeing_record(
-            actor=family_member.portal_user,
-            intervention=planning,
-            family_member=family_member,
-            stress=0,
-            sleep=3,
-            hope=9,
+        services.family_checkin_record(
+            actor=family_member.portal_user, family_member=family_member, mood=0, stress=9
         )
-    assert set(error.value.message_dict) == {"stress", "hope"}
-    checkin = services.wellbeing_record(
-        actor=family_member.portal_user,
-        intervention=planning,
-        family_member=family_member,
-        stress=2,
-        sleep=3,
-        hope=4,
+    assert set(error.value.message_dict) == {"mood", "stress"}
+    with pytest.raises(ValidationError):
+        services.family_checkin_record(
+            actor=members[Role.INTERVENTIONIST], family_member=family_member, mood=3, stress=3
+        )
+    too_long = "x" * (services.NOTE_MAX_LENGTH + 1)
+    with pytest.raises(ValidationError) as error:
+        services.family_checkin_record(
+            actor=family_member.portal_user,
+            family_member=family_member,
+            mood=3,
+            stress=3,
+            note=too_long,
+        )
+    assert set(error.value.message_dict) == {"note"}
+    assert not FamilyCheckin.objects.exists()
+    checkin = services.family_checkin_record(
+        actor=family_member.portal_user, family_member=family_member, mood=2, stress=4, note=" ok "
     )
-    assert checkin.total == 9
+    assert (checkin.mood, checkin.stress, checkin.note) == (2, 4, "ok")
 
 
 def test_measures(in_org, help_data, members, memberships):

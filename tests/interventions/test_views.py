@@ -19,6 +19,7 @@ from continuum.people.models import Client, FamilyMember, FamilyRelationship
 from continuum.tenancy.models import Membership, Role
 from continuum.tenancy.timezones import org_zone
 from interventions.models import (
+    FamilyCheckin,
     Intervention,
     InterventionRequest,
     Letter,
@@ -26,7 +27,6 @@ from interventions.models import (
     Participant,
     RequestStatus,
     ResponsePlan,
-    WellbeingCheckin,
 )
 from tests.consent.factories import ConsentFactory
 from tests.factories import MembershipFactory, UserFactory
@@ -471,7 +471,8 @@ def family_writes_the_letter(client, org, case):
     page = client.get(portal_page).content.decode()
     assert "The family home" in page and "The offer of treatment" in page
     assert "Chapter 3 of the family guide" in page
-    assert client.post(portal_page, {"action": "rsvp", "rsvp": "yes"}).status_code == 302
+    answer = url("portal:intervention_answer", org, intervention_id=case["intervention"].public_id)
+    assert client.post(answer, {"rsvp": "yes"}).status_code == 302
     letter_page = url(
         "portal:intervention_letter", org, intervention_id=case["intervention"].public_id
     )
@@ -601,26 +602,21 @@ def test_path_declined_to_the_family_response_plan(client, org, members, case):
     body = client.get(portal_page).content.decode()
     assert "No more money. No rides except to treatment." in body
     assert "Ana holds the car keys" in body
-    bad = client.post(portal_page, {"action": "wellbeing", "stress": "9", "sleep": "3"})
-    assert bad.status_code == 400 and {"stress", "hope"} <= set(
-        bad.context["wellbeing_form"].errors
-    )
-    assert (
-        client.post(
-            portal_page, {"action": "wellbeing", "stress": "2", "sleep": "3", "hope": "4"}
-        ).status_code
-        == 302
-    )
-    assert "9 out of 15" in client.get(portal_page).content.decode()
+    checkin = url("portal:family_checkin", org)
+    bad = client.post(checkin, {"mood": "9", "stress": "3"})
+    assert bad.status_code == 400 and set(bad.context["form"].errors) == {"mood"}
+    assert client.post(checkin, {"mood": "2", "stress": "4"}).status_code == 302
+    assert "mood 2 of 5, calm 4 of 5" in client.get(portal_page).content.decode()
+    assert "Start my letter" not in client.get(portal_page).content.decode()
 
     # The staff see the check-in under family healing; later the family tries again.
     staff(client, members[Role.INTERVENTIONIST])
     healing = client.get(step("healing", org, case["intervention"])).content.decode()
-    assert "9/15 (calm 2, sleep 3, hope 4)" in healing
+    assert "mood 2/5, calm 4/5" in healing
     assert client.post(step("resume", org, case["intervention"])).status_code == 302
     with scope(organization=org.pk):
         assert Intervention.objects.get().outcome == ""
-        assert WellbeingCheckin.objects.count() == 1
+        assert FamilyCheckin.objects.count() == 1
     # Returning to planning twice is refused, with the reason on the page it returns to.
     again = client.post(step("resume", org, case["intervention"]), follow=True)
     assert "Only a declined or postponed intervention returns to planning." in (

@@ -216,14 +216,13 @@ class Command(BaseCommand):
             outcome="accepted",
             notes="Agreed after the third letter; left with the escort at 11:40.",
         )
-        for stress, sleep, hope in ((1, 2, 2), (3, 3, 4)):
-            services.wellbeing_record(
+        for mood, stress, note in ((1, 2, "A hard week."), (3, 4, "")):
+            services.family_checkin_record(
                 actor=request.requester.portal_user,
-                intervention=intervention,
                 family_member=request.requester,
+                mood=mood,
                 stress=stress,
-                sleep=sleep,
-                hope=hope,
+                note=note,
             )
 
     def declined(self, request, staff):
