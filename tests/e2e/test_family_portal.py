@@ -278,7 +278,12 @@ def test_the_family_home_through_the_intervention(site, in_org, members, lang):
     assert t["history"] in page.inner_text("main")
 
     # The day ends in a decline; Sam's consent lets Maria know, and the plan is shared.
-    services.outcome_record(actor=interventionist, intervention=intervention, outcome="declined")
+    services.outcome_record(
+        actor=interventionist,
+        intervention=intervention,
+        outcome="declined",
+        early_reason="The family met before a date was set",
+    )
     ConsentFactory(
         client=request.client,
         recipient_kind="family_member",

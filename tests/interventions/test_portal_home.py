@@ -210,6 +210,7 @@ def test_after_a_decline_without_consent_she_is_not_told_the_outcome_nor_asked_f
             actor=members[Role.INTERVENTIONIST],
             intervention=planning["intervention"],
             outcome="declined",
+            early_reason="The family met before a date was set",
         )
     client.force_login(parent)
     body = text(client.get(home(org)))
@@ -238,7 +239,10 @@ def test_after_a_decline_with_consent_she_reads_the_plan_or_who_will_write_it(
     interventionist = members[Role.INTERVENTIONIST]
     with scope(organization=org.pk):
         services.outcome_record(
-            actor=interventionist, intervention=intervention, outcome="declined"
+            actor=interventionist,
+            intervention=intervention,
+            outcome="declined",
+            early_reason="The family met before a date was set",
         )
         ConsentFactory(
             client=intervention.client,
@@ -282,6 +286,7 @@ def test_letters_are_closed_after_the_day(org, parent, members, planning):
             actor=members[Role.INTERVENTIONIST],
             intervention=planning["intervention"],
             outcome="postponed",
+            early_reason="The family met before a date was set",
         )
         with pytest.raises(ValidationError) as refused:
             services.letter_save(actor=parent, participant=planning["participant"], body="Sam")
@@ -422,8 +427,13 @@ def test_a_participant_invited_by_staff_signs_in_by_code_and_finds_the_home(
             intervention=intervention, name="Rosa Diaz", email="rosa@example.com"
         )
     client.force_login(members[Role.INTERVENTIONIST])
-    page = url("staff:intervention_detail", org, intervention_id=intervention.public_id)
-    response = client.post(page, {"action": "invite", "participant": str(aunt.public_id)})
+    page = url(
+        "staff:intervention_participant_invite",
+        org,
+        intervention_id=intervention.public_id,
+        participant_id=aunt.public_id,
+    )
+    response = client.post(page)
     assert response.status_code == 302
     client.logout()
 

@@ -796,12 +796,12 @@ def test_intervention_detail_query_count_does_not_grow(client, org, members, mem
     staff(client, members[Role.INTERVENTIONIST])
     # 1 organization, 2 session, 3 user, 4 membership, 5 the intervention with client,
     # interventionist, request and episode, 6 agenda, 7 response plans, 8 participants
-    # with attendance counts and letter status, 9 meetings (none, so no attendee query),
-    # 10 outcomes, 11 wellbeing check-ins, 12 the audit line for the read, 13 the
-    # header's organization switcher
+    # with attendance counts and letter status, 9 the family's own recent check-ins,
+    # 10 meetings (none, so no attendee or answer query), 11 outcomes, 12 wellbeing
+    # check-ins, 13 the audit line for the read, 14 the header's organization switcher
     for page, count in (
-        (step("detail", org, intervention), 13),
-        (step("participants", org, intervention), 13),
+        (step("detail", org, intervention), 14),
+        (step("participants", org, intervention), 14),
     ):
         with assert_queries(count, label=f"{page} with one participant"):
             client.get(page)
@@ -809,16 +809,17 @@ def test_intervention_detail_query_count_does_not_grow(client, org, members, mem
         for name in ("Eva Lopez", "Leo Lopez", "Jim Lopez"):
             ParticipantFactory(intervention=intervention, user=UserFactory(), name=name)
         SessionFactory(intervention=intervention)
-    with assert_queries(14, label="meetings page with one meeting"):
+    with assert_queries(16, label="meetings page with one meeting"):
         client.get(step("meetings", org, intervention))
     with scope(organization=org.pk):
         SessionFactory(intervention=intervention)
         SessionFactory(intervention=intervention)
-    # With meetings: 14 their attendees (one query for all of them), however many.
+    # With meetings: 15 their attendees and 16 the family's answers (one query each for
+    # all of them), however many.
     for page, count in (
-        (step("detail", org, intervention), 14),
-        (step("participants", org, intervention), 14),
-        (step("meetings", org, intervention), 14),
+        (step("detail", org, intervention), 16),
+        (step("participants", org, intervention), 16),
+        (step("meetings", org, intervention), 16),
     ):
         with assert_queries(count, label=f"{page} with four participants"):
             response = client.get(page)
