@@ -68,6 +68,12 @@ class StoryClock:
     def ago(self, **delta) -> datetime:
         return self.now - timedelta(**delta)
 
+    def earlier_today(self, **delta) -> datetime:
+        """That long ago, but never before today began: what happened "this morning"
+        stays on today's date even when the demo is loaded just after midnight."""
+        midnight = datetime.combine(self.today, time(0, 1), org_zone(self.organization))
+        return max(self.now - timedelta(**delta), min(midnight, self.now))
+
     def ahead(self, **delta) -> datetime:
         return self.now + timedelta(**delta)
 

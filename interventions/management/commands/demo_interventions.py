@@ -461,7 +461,7 @@ def luis_for_tess(cast: Cast) -> bool:
     """This morning: an urgent request, after an overdose, for intake to triage."""
     if InterventionRequest.objects.filter(client__first_name="Tess").exists():
         return False
-    with cast.clock.back_to(cast.clock.ago(hours=2)):
+    with cast.clock.back_to(cast.clock.earlier_today(hours=2)):
         services.request_submit(organization=cast.organization, **TESS)
         run_pending_handoffs(cast.organization)
     return True

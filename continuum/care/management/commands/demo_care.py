@@ -31,13 +31,13 @@ from continuum.people.services import (
 )
 from continuum.tenancy.commands import (
     Cast,
-    StoryClock,
     organization_named,
     run_characters,
     run_pending_handoffs,
 )
 from continuum.tenancy.models import Role
 from continuum.tenancy.scoping import organization_scope
+from continuum.tenancy.services import portal_account_ensure
 
 PROGRAM = "Harbor Light residential program"
 
@@ -82,11 +82,20 @@ def _family(cast: Cast, client: Client, fields: dict, *, relationship: str, on: 
 
 
 def _portal(cast: Cast, record, *, on: int) -> None:
-    """Link the record to the demo login of the same address, when there is one."""
-    user = get_user_model().objects.filter(email=record.email).first()
-    if user is not None and record.portal_user_id is None:
-        with cast.clock.back_to(cast.clock.at(on, 11, 0)):
-            portal_account_link(actor=cast.admin.user, record=record, user=user)
+    """Link the record to the demo login of the same address; a client without one gets a
+    portal account of their own (signing in by e-mailed code), as staff would give."""
+    if record.portal_user_id is not None:
+        return
+    with cast.clock.back_to(cast.clock.at(on, 11, 0)):
+        user = get_user_model().objects.filter(email=record.email).first()
+        if user is None:
+            user = portal_account_ensure(
+                organization=cast.organization,
+                email=record.email,
+                full_name=record.display_name,
+                role=Role.CLIENT,
+            )
+        portal_account_link(actor=cast.admin.user, record=record, user=user)
 
 
 def _done(cast: Cast, client: Client, by, *, on: int, hour: int = 15) -> None:
@@ -215,6 +224,7 @@ def danny(cast: Cast) -> bool:
     if client is None:
         return False
     _team(cast, client, on=-58, roles=["interventionist", "casemanager"])
+    _portal(cast, client, on=-25)
     grace = _family(
         cast,
         client,
@@ -266,6 +276,7 @@ def rosa(cast: Cast) -> bool:
     if client is None:
         return False
     _team(cast, client, on=-312, roles=["casemanager"])
+    _portal(cast, client, on=-276)
     _journey(
         cast,
         client,
@@ -300,7 +311,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         organization = organization_named()
         with organization_scope(organization):
-            cast = Cast(organization, StoryClock.for_organization(organization))
+            cast = Cast.of(organization)
             added = []
             for character in CHARACTERS:
                 with transaction.atomic():
