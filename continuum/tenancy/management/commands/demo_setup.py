@@ -9,24 +9,64 @@ from continuum.tenancy.scoping import organization_scope
 
 DEMO_PASSWORD = "recovery-demo-2026"
 
+# (e-mail, name, roles, title, who they are in the demo's story)
 DEMO_USERS = [
-    ("admin@demo.example.com", "Avery Admin", [Role.ORG_ADMIN], "Clinical director"),
-    ("intake@demo.example.com", "Imani Intake", [Role.INTAKE_COORDINATOR], "Intake coordinator"),
+    (
+        "admin@demo.example.com",
+        "Avery Admin",
+        [Role.ORG_ADMIN],
+        "Clinical director",
+        "sees every client; team, settings, audit trail",
+    ),
+    (
+        "intake@demo.example.com",
+        "Imani Intake",
+        [Role.INTAKE_COORDINATOR],
+        "Intake coordinator",
+        "an urgent request from this morning waits for triage",
+    ),
     (
         "interventionist@demo.example.com",
         "Ivan Interventionist",
         [Role.INTERVENTIONIST],
         "Certified interventionist",
+        "Jordan Ellis's intervention in six days: two letters to review",
     ),
-    ("coach@demo.example.com", "Carmen Coach", [Role.SOBER_COACH], "Executive sober coach"),
-    ("casemanager@demo.example.com", "Casey Manager", [Role.CASE_MANAGER], "Case manager"),
-    ("family@demo.example.com", "Fran Family", [Role.FAMILY_MEMBER], ""),
-    ("client@demo.example.com", "Cameron Client", [Role.CLIENT], ""),
+    (
+        "coach@demo.example.com",
+        "Carmen Coach",
+        [Role.SOBER_COACH],
+        "Executive sober coach",
+        "Cameron doing well; Danny's craving alert open since this morning",
+    ),
+    (
+        "casemanager@demo.example.com",
+        "Casey Manager",
+        [Role.CASE_MANAGER],
+        "Case manager",
+        "Danny's missed visit to reschedule, a late refill, gaps in care",
+    ),
+    (
+        "family@demo.example.com",
+        "Fran Family",
+        [Role.FAMILY_MEMBER],
+        "",
+        "Jordan's mother, mid-intervention; Cameron's mother too",
+    ),
+    (
+        "client@demo.example.com",
+        "Cameron Client",
+        [Role.CLIENT],
+        "",
+        "six weeks out of residential, check-ins and PHQ-9 improving",
+    ),
 ]
 
 
-# Each service line fills the demo organization with its own realistic records, in this
-# order: the directory first (programs referred to), then clients and their episodes.
+# Each part of the platform fills the demo organization with its own part of the story,
+# in this order: the directory first (listings referred to), the clients and their
+# episodes, the intervention families, then what each line did for the clients, and the
+# conversations last (they need the care teams the lines formed).
 DEMO_CONTENT_COMMANDS = [
     "demo_directory",
     "demo_care",
@@ -34,6 +74,7 @@ DEMO_CONTENT_COMMANDS = [
     "demo_coaching",
     "demo_casemanagement",
     "demo_referrals",
+    "demo_messages",
 ]
 
 
@@ -49,8 +90,9 @@ class Command(BaseCommand):
         self._run_pending_handoffs(organization)
         self.stdout.write(self.style.SUCCESS(f"Demo organization '{organization.slug}' is ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for email, _name, roles, _title in DEMO_USERS:
-            self.stdout.write(f"  {email:<36} {', '.join(Role(r).label for r in roles)}")
+        for email, _name, roles, _title, story in DEMO_USERS:
+            label = ", ".join(Role(r).label for r in roles)
+            self.stdout.write(f"  {email:<34} {label:<20} {story}")
 
     def _run_pending_handoffs(self, organization: Organization) -> None:
         """Do now what the worker would do shortly, so the demo is complete when the URL
@@ -77,7 +119,7 @@ class Command(BaseCommand):
         )
         User = get_user_model()
         with organization_scope(organization):
-            for email, name, roles, title in DEMO_USERS:
+            for email, name, roles, title, _story in DEMO_USERS:
                 user, created = User.objects.get_or_create(
                     email=email, defaults={"full_name": name}
                 )
