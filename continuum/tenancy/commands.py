@@ -49,6 +49,10 @@ class StoryClock:
         return cls(organization=organization, now=timezone.now())
 
     @property
+    def zone(self):
+        return org_zone(self.organization)
+
+    @property
     def today(self) -> date:
         return local_now(self.organization, self.now).date()
 

@@ -12,13 +12,13 @@ it on and the client's days follow, each through the coaching services on its da
 same story. An engagement already under way is left alone."""
 
 import random
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from coaching import services
-from coaching.models import Engagement, EngagementStatus
+from coaching.models import CoachProfile, Engagement, EngagementStatus
 from continuum.care.models import CareEpisode
 from continuum.people.models import Client
 from continuum.tenancy.commands import Cast, organization_named, run_characters
@@ -107,6 +107,9 @@ def _meeting(cast: Cast, engagement: Engagement, on: int, fellowship: str = "aa"
 
 
 def _coach_profile(cast: Cast) -> None:
+    """Carmen's profile, which the directory of coaches and the matching read."""
+    if CoachProfile.objects.filter(membership=cast.staff["coach"]).exists():
+        return
     services.coach_profile_save(
         actor=cast.admin.user,
         membership=cast.staff["coach"],
@@ -129,12 +132,16 @@ def cameron(cast: Cast) -> bool:
         on=start,
         intensity="several_weekly",
         includes_monitoring=True,
+        # Several contacts a week, not daily: five quiet days, not three, is unusual.
+        no_contact_days=5,
         goals="Steady return to work; two meetings a week; rebuild trust at home.",
     )
     if engagement is None:
         return False
     rng = random.Random(41)  # noqa: S311 - demo data, not security
-    for on in range(start + 1, 0):
+    # Today too once the evening has come: Cameron checks in before the day's deadline.
+    last = 1 if cast.clock.now.astimezone(cast.clock.zone).time() >= time(20, 30) else 0
+    for on in range(start + 1, last):
         step = on - start
         if step in (9, 23):
             continue  # two forgotten evenings: adherence is real, not perfect
@@ -151,7 +158,7 @@ def cameron(cast: Cast) -> bool:
         )
         if step % 3 == 0:
             _meeting(cast, engagement, on, "aa" if step % 2 else "smart")
-        if step % 4 == 1:
+        if step % 4 == 1 and on < 0:
             kind = ["phone", "video", "in_person", "accompaniment"][(step // 4) % 4]
             _contact(
                 cast,
