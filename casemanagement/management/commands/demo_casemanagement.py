@@ -165,8 +165,7 @@ def cameron(cast: Cast) -> bool:
         cast, client, on=-41, providers=[BAYSIDE_IOP, PCP, PSYCHIATRY]
     )
     iop_visit = {"visit_type": "iop", "location": "40 Harbor St, Cambridge"}
-    # IOP from the second day home, Tuesday evenings here (the other two nights are
-    # the program's own roll).
+    # Weekly IOP from the second day home (the program keeps the other evenings).
     for on in range(-40, 0, 7):
         _visit(
             cast,
@@ -248,7 +247,7 @@ def cameron(cast: Cast) -> bool:
         cast,
         client,
         [
-            (-41, "emotional_support", "First-week call: settling in at home, IOP starts Monday."),
+            (-41, "emotional_support", "First-week call: settling in at home, IOP starts tonight."),
             (-20, "life_skills", "Planned the phased return to work with Cameron."),
             (-6, "emotional_support", "Weekly call: proud of a month sober at work."),
         ],
@@ -357,7 +356,7 @@ def danny(cast: Cast) -> bool:
         services.progress_note_add(
             actor=_manager(cast),
             goal=goals["recovery"],
-            body="Missed Tuesday's IOP; says work is piling up. Cravings worse in the evenings.",
+            body="Missed an IOP evening this week; says work is piling up. Cravings worse in the evenings.",
         )
     _contacts(
         cast,

@@ -168,8 +168,8 @@ def cameron(cast: Cast) -> bool:
                 [
                     "Reviewed the week and the plan; first full week back at work.",
                     "Talked through Friday drinks after work: left early, called a friend.",
-                    "Walked to the Thursday AA meeting together; stayed for coffee.",
-                    "Planned the holiday season: who to call, which parties to skip.",
+                    "Walked to the evening AA meeting together; stayed for coffee.",
+                    "Planned the month ahead: who to call, which parties to skip.",
                 ][(step // 4) % 4],
                 duration_minutes=[20, 30, 45, 90][(step // 4) % 4],
                 risk_observed="low" if step < 20 else "none",
@@ -187,7 +187,7 @@ def cameron(cast: Cast) -> bool:
         services.high_risk_event_add(
             actor=cast.staff["coach"].user,
             engagement=engagement,
-            title="Company holiday party",
+            title="Work party at a bar",
             starts_at=cast.clock.at(5, 18, 0),
             plan="Arrive with a seltzer in hand, leave by 8 pm, call the coach on the way home.",
             extra_contacts=2,
@@ -239,7 +239,7 @@ def danny(cast: Cast) -> bool:
         engagement,
         -5,
         "phone",
-        "Short call; says work is piling up and he skipped IOP on Tuesday. Agreed to call "
+        "Short call; says work is piling up and he skipped IOP this week. Agreed to call "
         "his sponsor tonight.",
         duration_minutes=10,
         risk_observed="moderate",

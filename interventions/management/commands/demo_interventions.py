@@ -99,7 +99,7 @@ TESS = {
     "loved_one_age": 22,
     "substances": "fentanyl",
     "duration": "About a year",
-    "recent_events": "Found unresponsive on Saturday; revived with naloxone.",
+    "recent_events": "Found unresponsive two days ago; revived with naloxone.",
     "danger_signs": ["overdose"],
     "urgency": "this_week",
 }

@@ -3,7 +3,7 @@
 | thread | between | story |
 |---|---|---|
 | Cameron Client | Cameron (client login) and Carmen, Casey | six weeks of check-ins by message; Carmen's note last night is unread |
-| Cameron Client, with Fran | Fran (family login) and Ivan | Fran asks how to help over the holidays; she has called about Jordan too |
+| Cameron Client, with Fran | Fran (family login) and Ivan | Fran asks how to help at family gatherings; she has called about Jordan too |
 | Danny Okafor | Danny and Carmen | Carmen reaching out after the missed visit; no answer yet |
 
 Every message goes through the messaging service on its day (`StoryClock.back_to`):
@@ -71,7 +71,7 @@ def cameron_and_team(cast: Cast) -> bool:
                 -40,
                 10,
                 15,
-                "Hi Cameron, Casey here. IOP starts tomorrow at "
+                "Hi Cameron, Casey here. IOP starts tonight at "
                 "6 pm, 40 Harbor St. Your appointments are all under Appointments.",
             ),
             (
@@ -79,15 +79,14 @@ def cameron_and_team(cast: Cast) -> bool:
                 -33,
                 21,
                 5,
-                "Friday drinks at work today. I left at 5 and called "
-                "my sponsor. Proud of that one.",
+                "Drinks after work today. I left at 5 and called my sponsor. Proud of that one.",
             ),
             (
                 "coach",
                 -32,
                 8,
                 45,
-                "That is exactly the plan working. Tell me on Thursday what made leaving easier.",
+                "That is exactly the plan working. Tell me on our next call what made leaving easier.",
             ),
             ("client", -18, 20, 10, "Back full-time next week. Nervous."),
             (
@@ -96,7 +95,7 @@ def cameron_and_team(cast: Cast) -> bool:
                 20,
                 40,
                 "Nervous is normal. Let's plan your first week on "
-                "Monday's call: lunch, the commute, Friday.",
+                "our next call: lunch, the commute, the end of the week.",
             ),
             (
                 "casemanager",
@@ -106,7 +105,7 @@ def cameron_and_team(cast: Cast) -> bool:
                 "Dr. Haddad is pleased with your progress. Next "
                 "psychiatry visit is booked; the reminder will come the day before.",
             ),
-            ("client", -2, 19, 0, "Holiday party next Tuesday. I'd rather go than hide."),
+            ("client", -2, 19, 0, "Work party next week, at a bar. I'd rather go than hide."),
             (
                 "coach",
                 -1,
@@ -139,7 +138,7 @@ def fran_and_ivan(cast: Cast) -> bool:
                 -30,
                 20,
                 0,
-                "Ivan, Cameron came to Sunday dinner and laughed "
+                "Ivan, Cameron came to family dinner and laughed "
                 "again. Thank you. How do I help without hovering?",
             ),
             (
@@ -164,9 +163,15 @@ def fran_and_ivan(cast: Cast) -> bool:
                 8,
                 50,
                 "It is good to work with your family again. "
-                "For Cameron: the holidays can be hard; keep the evenings low-key.",
+                "For Cameron: big family gatherings can be hard; keep them short and low-key.",
             ),
-            ("family", -1, 20, 40, "Should we keep wine off the table at Christmas?"),
+            (
+                "family",
+                -1,
+                20,
+                40,
+                "Should we keep wine off the table at my sister's birthday next month?",
+            ),
         ],
     )
     return True
@@ -189,7 +194,7 @@ def danny_and_carmen(cast: Cast) -> bool:
                 "for the first weeks; message me here between calls.",
             ),
             ("danny.okafor", -20, 21, 0, "IOP was good tonight. Sleep is better."),
-            ("coach", -6, 18, 0, "Missed you at the Tuesday meeting. Everything okay?"),
+            ("coach", -6, 18, 0, "Missed you at the meeting last night. Everything okay?"),
             ("danny.okafor", -6, 23, 40, "Long week. I'm fine."),
             (
                 "casemanager",
