@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core.management import call_command
+from django.db.models.functions import Greatest
 from django.urls import reverse
 
 from casemanagement.models import Appointment, Assessment
@@ -16,6 +17,7 @@ from coaching.models import Alert, AlertStatus, CheckIn, Engagement, EngagementS
 from continuum.audit.models import AuditEvent
 from continuum.care.models import CareEpisode, Phase, PhaseTransition, Task, TaskStatus
 from continuum.messaging.models import Message
+from continuum.notifications.models import Notification
 from continuum.tenancy.models import Organization
 from continuum.tenancy.scoping import organization_scope
 from continuum.tenancy.timezones import local_now
@@ -78,6 +80,16 @@ def test_the_demo_tells_the_same_story_whatever_the_day(moment):
             episode=episodes["Cameron"], to_phase=Phase.AFTERCARE
         )
         assert local_now(organization, discharge.at).date() == today - timedelta(days=42)
+
+        # What the story's past made due reached its reader then, not on the day of
+        # loading: a reminder of a visit weeks ago arrived the day before that visit.
+        assert not Notification.objects.filter(status="pending", available_at__lte=moment).exists()
+        sent = Notification.objects.filter(status="sent")
+        assert sent.filter(template="appointment_reminder", sent_at__lt=moment - timedelta(days=7))
+        late = sent.filter(
+            sent_at__gt=Greatest("available_at", "created_at") + timedelta(minutes=1)
+        )
+        assert not late.exists()
 
         # Mid-intervention: both letters wait for review, the next meeting and the day
         # itself are ahead.

@@ -3,7 +3,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Max
 
+from continuum.notifications.models import Notification
+from continuum.tenancy.commands import Cast, deliver_story_notifications
 from continuum.tenancy.models import Membership, Organization, Role
 from continuum.tenancy.scoping import organization_scope
 
@@ -83,11 +86,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         organization = self._organization_and_logins()
+        with organization_scope(organization):
+            last_notification = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
         # Outside the transaction above: each command commits its own work, so the
         # handoffs and tasks it triggers see committed rows.
         for name in DEMO_CONTENT_COMMANDS:
             call_command(name, stdout=self.stdout, stderr=self.stderr)
         self._run_pending_handoffs(organization)
+        with organization_scope(organization):
+            delivered = deliver_story_notifications(
+                Cast.of(organization), after_id=last_notification
+            )
+        if delivered:
+            self.stdout.write(f"{delivered} notifications of the story delivered on their days.")
         self.stdout.write(self.style.SUCCESS(f"Demo organization '{organization.slug}' is ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _name, roles, _title, story in DEMO_USERS:
