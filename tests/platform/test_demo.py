@@ -152,3 +152,23 @@ def test_running_the_demo_again_changes_nothing(client):
         assert client.login(email=email, password="recovery-demo-2026")
         assert client.get(reverse(page, kwargs={"org": "demo"})).status_code == 200
         client.logout()
+
+
+def test_a_demo_loaded_by_an_earlier_version_is_left_alone_with_the_way_to_start_over():
+    from tests.factories import OrganizationFactory
+    from tests.people.factories import ClientFactory
+
+    organization = OrganizationFactory(slug="demo")
+    ClientFactory(organization=organization, email="client@demo.example.com")
+    before = _counts(organization)
+    out = io.StringIO()
+    call_command("demo_setup", stdout=out)
+    assert "earlier version of the demo" in out.getvalue()
+    assert "make clean-data" in out.getvalue()
+    assert "client@demo.example.com" in out.getvalue()
+    after = _counts(organization)
+    # The logins are refreshed (their memberships and the audit of them); no story is
+    # written over the other one.
+    changed = {name for name in after if after[name] != before[name]}
+    assert changed <= {"tenancy.membership", "audit.auditevent"}
+    assert after["people.client"] == 1
