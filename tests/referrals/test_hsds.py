@@ -169,11 +169,12 @@ def test_demo_directory_is_idempotent(db):
     from django.core.management import call_command
     from django_scopes import scope
 
+    from referrals.management.commands.demo_directory import LISTINGS
     from tests.factories import OrganizationFactory
 
     demo = OrganizationFactory(slug="demo")
     call_command("demo_directory")
     call_command("demo_directory")
     with scope(organization=demo.pk):
-        assert Listing.objects.filter(organization=demo).count() == 11
+        assert Listing.objects.filter(organization=demo).count() == len(LISTINGS)
         assert Listing.objects.get(hsds_id="demo-mia-coach").locations.get().postal_code == "33139"

@@ -1,22 +1,32 @@
-"""Demo intervention cases in the `demo` organization: one that ends in admission, one
-that ends in the family's response plan, and one urgent request waiting for triage.
-Running it again changes nothing."""
+"""The demo's intervention cases, dated relative to today, one function per family:
 
-from datetime import timedelta
+| family | loved one | where it stands |
+|---|---|---|
+| Fran Family (family login) | Jordan Ellis, her son | planning: letters in review, the second education meeting in two days, the intervention in six |
+| Erik Lindqvist | Maya, his wife | held two weeks ago; Maya accepted and is in residential |
+| Dana Bell | Marcus, her husband | declined three weeks ago; the family's response plan is shared |
+| Luis Moreno | Tess, his daughter | an urgent request this morning, waiting for triage |
 
-from django.core.management.base import BaseCommand, CommandError
+Each step runs through the interventions services on the day it happened
+(`StoryClock.back_to`). A family whose loved one already has a request is left alone,
+so running this again changes nothing."""
+
+from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
-from continuum.tenancy.commands import members_by_email, organization_named
+from continuum.care.models import Task, TaskStatus
+from continuum.care.services import task_set_status
+from continuum.people.services import care_team_add
+from continuum.tenancy.commands import (
+    Cast,
+    organization_named,
+    run_characters,
+    run_pending_handoffs,
+)
+from continuum.tenancy.models import Role
 from continuum.tenancy.scoping import organization_scope
 from interventions import services
-from interventions.models import (
-    EducationSession,
-    Intervention,
-    InterventionRequest,
-    Participant,
-)
+from interventions.models import InterventionRequest, Letter, Participant
 
 BASE = {
     "requester_phone": "+1 555 0142",
@@ -24,7 +34,7 @@ BASE = {
     "consent_to_contact": True,
 }
 
-ACCEPTED_CASE = {
+JORDAN = {
     **BASE,
     "requester_first_name": "Fran",
     "requester_last_name": "Family",
@@ -36,13 +46,31 @@ ACCEPTED_CASE = {
     "substances": "alcohol, oxycodone",
     "duration": "Five years, much worse since his divorce last spring",
     "prior_treatment": "Outpatient counselling in 2022; stopped after six weeks.",
-    "recent_events": "Arrested for driving under the influence in May; missed work for a week.",
+    "recent_events": "Arrested for driving under the influence; missed work for a week.",
     "others_involved": "His sister Priya, his best friend Marcus, his manager at the shop.",
-    "urgency": "this_week",
+    "urgency": "this_month",
     "insurance": "Blue Cross PPO (through his employer)",
 }
 
-DECLINED_CASE = {
+MAYA = {
+    **BASE,
+    "requester_first_name": "Erik",
+    "requester_last_name": "Lindqvist",
+    "requester_email": "erik.lindqvist@demo.example.com",
+    "relationship": "spouse_partner",
+    "loved_one_first_name": "Maya",
+    "loved_one_last_name": "Lindqvist",
+    "loved_one_age": 36,
+    "substances": "opioids",
+    "duration": "Three years, since a back surgery",
+    "prior_treatment": "A week of detox in 2023.",
+    "recent_events": "An overdose in the car last month; naloxone from a stranger.",
+    "others_involved": "Her sister Annika; her father.",
+    "urgency": "this_week",
+    "insurance": "Aetna (through Erik's employer)",
+}
+
+MARCUS = {
     **BASE,
     "requester_first_name": "Dana",
     "requester_last_name": "Bell",
@@ -60,7 +88,7 @@ DECLINED_CASE = {
     "insurance": "Self-pay",
 }
 
-URGENT_REQUEST = {
+TESS = {
     **BASE,
     "requester_first_name": "Luis",
     "requester_last_name": "Moreno",
@@ -71,174 +99,392 @@ URGENT_REQUEST = {
     "loved_one_age": 22,
     "substances": "fentanyl",
     "duration": "About a year",
-    "recent_events": "Found unresponsive on Saturday; revived with naloxone.",
+    "recent_events": "Found unresponsive two days ago; revived with naloxone.",
     "danger_signs": ["overdose"],
     "urgency": "this_week",
 }
 
+AGENDA = [
+    ("Welcome and purpose, by the interventionist", 5),
+    ("Letters, in speaking order", 30),
+    ("The offer of treatment: the bed is ready today", 10),
+    ("Answers to objections", 10),
+    ("Departure with the escort", 5),
+]
 
-class Command(BaseCommand):
-    help = "Create the demo intervention cases. Safe to run repeatedly."
 
-    @transaction.atomic
-    def handle(self, *args, **options):
-        organization = organization_named()
-        with organization_scope(organization):
-            staff = {email.split("@")[0]: m for email, m in members_by_email(organization).items()}
-            if "interventionist" not in staff or "intake" not in staff:
-                raise CommandError("Run demo_setup first: the demo staff are missing.")
-            made = 0
-            for case, build in (
-                (ACCEPTED_CASE, self.accepted),
-                (DECLINED_CASE, self.declined),
-                (URGENT_REQUEST, None),
-            ):
-                if InterventionRequest.objects.filter(
-                    organization=organization,
-                    client__first_name=case["loved_one_first_name"],
-                    client__last_name=case["loved_one_last_name"],
-                ).exists():
-                    continue
-                request, _ = services.request_submit(organization=organization, **case)
-                if build is not None:
-                    build(request, staff)
-                made += 1
-        self.stdout.write(self.style.SUCCESS(f"Demo interventions ready ({made} new cases)."))
+def _request(cast: Cast, case: dict, *, on: int, hour: int = 20):
+    """The family's request, sent from the public page `on` days from today; None when
+    this loved one already has one."""
+    if InterventionRequest.objects.filter(
+        client__first_name=case["loved_one_first_name"],
+        client__last_name=case["loved_one_last_name"],
+    ).exists():
+        return None
+    with cast.clock.back_to(cast.clock.at(on, hour, 10)):
+        request, _merged = services.request_submit(organization=cast.organization, **case)
+        run_pending_handoffs(cast.organization)
+    return request
 
-    def _plan(self, request, staff, *, model: str):
-        intake, lead = staff["intake"].user, staff["interventionist"]
+
+def _accept(cast: Cast, request, *, on: int):
+    """Intake calls the family back the next morning and hands the case to Ivan."""
+    intake = cast.intake.user
+    with cast.clock.back_to(cast.clock.at(on, 9, 20)):
         services.request_record_contact(actor=intake, request=request)
+    with cast.clock.back_to(cast.clock.at(on, 9, 55)):
         intervention = services.request_accept(
-            actor=intake, request=request, interventionist=lead, note="Family ready to plan."
+            actor=intake,
+            request=request,
+            interventionist=cast.staff["interventionist"],
+            note="Family ready to plan; spoke for forty minutes.",
         )
-        actor = lead.user
-        client = request.client.first_name
-        # Who writes and to which intervention: the same for each step of the plan.
-        case = {"actor": actor, "intervention": intervention}
+        run_pending_handoffs(cast.organization)
+        # Triage is over once the case has its interventionist.
+        for task in Task.objects.filter(client=request.client, status=TaskStatus.OPEN):
+            task_set_status(actor=intake, task=task, status=TaskStatus.DONE)
+    return intervention
+
+
+def _plan(cast: Cast, intervention, *, on: int, day_of: int, model: str, participants):
+    """Intake questions, the plan, the agenda and the people around the table, written
+    by the interventionist `on` days from today for an intervention on `day_of`."""
+    case = {"actor": cast.staff["interventionist"].user, "intervention": intervention}
+    name = intervention.client.first_name
+    with cast.clock.back_to(cast.clock.at(on, 11, 0)):
         services.intervention_intake_update(
             **case,
-            addiction_nature=f"{client} drinks or uses daily and hides it; tolerance is rising.",
+            addiction_nature=f"{name} uses daily and hides it; tolerance is rising.",
             family_impact="Arguments at every family dinner; the family is exhausted and afraid.",
             history="One short attempt at outpatient care; no medically managed withdrawal.",
             risks="Withdrawal risk: plan for medical detox on admission. No weapons at home.",
         )
+    with cast.clock.back_to(cast.clock.at(on, 11, 30)):
         services.intervention_plan_update(
             **case,
             model=model,
-            scheduled_at=timezone.now() + timedelta(days=2),
+            scheduled_at=cast.clock.at(day_of, 10, 0),
             location="The family home, living room",
         )
-        services.agenda_set(
-            **case,
-            items=[
-                ("Welcome and purpose, by the interventionist", 5),
-                ("Letters, in speaking order", 30),
-                ("The offer of treatment: the bed is ready today", 10),
-                ("Answers to objections", 10),
-                ("Departure with the escort", 5),
-            ],
-        )
-        for order, (name, email, role, relationship) in enumerate(
-            [
-                ("Priya Ellis", "priya.ellis@demo.example.com", "family", "Sister"),
-                ("Marcus Hale", "", "friend", "Best friend"),
-                ("Gail Porter", "", "employer", "Shop manager"),
-            ],
-            2,
-        ):
-            services.participant_add(
+        services.agenda_set(**case, items=AGENDA)
+        for order, (person, email, role, relationship) in enumerate(participants, 2):
+            participant = services.participant_add(
                 **case,
-                name=name,
+                name=person,
                 email=email,
                 role=role,
                 relationship=relationship,
                 speaking_order=order,
             )
-        Participant.objects.filter(
-            intervention=intervention, family_member=request.requester
-        ).update(speaking_order=1, rsvp="yes")
-        priya = Participant.objects.get(intervention=intervention, name="Priya Ellis")
-        services.participant_invite_to_portal(actor=actor, participant=priya)
+            if email:
+                services.participant_invite_to_portal(actor=case["actor"], participant=participant)
+    requester = intervention.request.requester
+    with cast.clock.back_to(cast.clock.at(on, 20, 0)):
+        services.participant_rsvp(
+            actor=requester.portal_user,
+            participant=_participant(intervention, requester),
+            rsvp="yes",
+        )
+
+
+def _participant(intervention, family_member) -> Participant:
+    return Participant.objects.get(intervention=intervention, family_member=family_member)
+
+
+def _education(cast: Cast, intervention, *, scheduled_on: int, held_on: int, topics: str):
+    """A family education meeting scheduled `scheduled_on` for the evening of `held_on`;
+    when that evening has passed, everyone came and the interventionist says so."""
+    actor = cast.staff["interventionist"].user
+    with cast.clock.back_to(cast.clock.at(scheduled_on, 12, 0)):
         session = services.session_schedule(
-            **case,
+            actor=actor,
+            intervention=intervention,
             kind="education",
-            starts_at=timezone.now() + timedelta(days=1),
-            topics="Addiction as an illness; what to expect on the day; writing your letter.",
+            starts_at=cast.clock.at(held_on, 18, 30),
+            topics=topics,
             materials="Family guide, chapters 1-3; sample letters.",
         )
-        # The education meeting has been held: show it in the past, attended by all.
-        EducationSession.objects.filter(pk=session.pk).update(
-            starts_at=timezone.now() - timedelta(days=3)
+    if held_on < 0:
+        with cast.clock.back_to(cast.clock.at(held_on, 20, 30)):
+            services.session_record_attendance(
+                actor=actor,
+                session=session,
+                participant_ids=list(
+                    Participant.objects.filter(intervention=intervention).values_list(
+                        "public_id", flat=True
+                    )
+                ),
+            )
+    return session
+
+
+def _letter(cast: Cast, participant: Participant, body: str, *, on: int, hour: int = 21):
+    with cast.clock.back_to(cast.clock.at(on, hour, 0)):
+        return services.letter_save(
+            actor=participant.family_member.portal_user,
+            participant=participant,
+            body=body,
+            submit=True,
         )
-        session.attendees.set(Participant.objects.filter(intervention=intervention))
+
+
+def _review(cast: Cast, letter: Letter, *, on: int, approve: bool = True, comment: str = ""):
+    with cast.clock.back_to(cast.clock.at(on, 9, 0)):
+        return services.letter_review(
+            actor=cast.staff["interventionist"].user,
+            letter=letter,
+            approve=approve,
+            comment=comment,
+        )
+
+
+def _treatment(cast: Cast, intervention, *, on: int, bed_on: int, verified: str):
+    actor = cast.staff["interventionist"].user
+    with cast.clock.back_to(cast.clock.at(on, 15, 0)):
         services.intervention_treatment_update(
-            **case,
+            actor=actor,
+            intervention=intervention,
             program_name="Harbor Light Residential",
-            bed_hold_date=timezone.localdate(),
-            insurance_verification="verified",
+            bed_hold_date=cast.clock.day(bed_on),
+            insurance_verification=verified,
             admission_contact="Dr. Lena Reyes, admissions, +1 555 0170",
         )
         services.intervention_transport_update(
-            **case,
+            actor=actor,
+            intervention=intervention,
             transport_provider="SafeRide Recovery Transport",
-            pickup_at=timezone.now() + timedelta(days=2, hours=2),
+            pickup_at=cast.clock.at(bed_on, 12, 0),
             pickup_place="The family home",
             escort="Jim Alvarez (certified escort)",
         )
-        letter = services.letter_save(
-            actor=request.requester.portal_user,
-            participant=Participant.objects.get(
-                intervention=intervention, family_member=request.requester
-            ),
-            body=(
-                f"{client}, I remember teaching you to ride a bike on Elm Street. You were "
-                "fearless. Lately I have watched you miss your daughter's games and I am "
-                "scared for you. I love you, and I am asking you to accept help today."
-            ),
-            submit=True,
-        )
-        services.letter_review(actor=actor, letter=letter, approve=True)
-        return intervention
 
-    def _held(self, intervention):
-        """The day has taken place: show it yesterday, so its outcome is on time."""
-        intervention.scheduled_at = timezone.now() - timedelta(days=1)
-        Intervention.objects.filter(pk=intervention.pk).update(
-            scheduled_at=intervention.scheduled_at
-        )
-        return intervention
 
-    def accepted(self, request, staff):
-        intervention = self._held(self._plan(request, staff, model="johnson"))
-        services.outcome_record(
-            actor=staff["interventionist"].user,
-            intervention=intervention,
-            outcome="accepted",
-            notes="Agreed after the third letter; left with the escort at 11:40.",
-        )
-        for mood, stress, note in ((1, 2, "A hard week."), (3, 4, "")):
+def _checkins(cast: Cast, family_member, days: list[tuple[int, int, int, str]]):
+    """The family member's own evening check-ins: (day, mood, calm, note)."""
+    for on, mood, calm, note in days:
+        with cast.clock.back_to(cast.clock.at(on, 21, 30)):
             services.family_checkin_record(
-                actor=request.requester.portal_user,
-                family_member=request.requester,
+                actor=family_member.portal_user,
+                family_member=family_member,
                 mood=mood,
-                stress=stress,
+                stress=calm,
                 note=note,
             )
 
-    def declined(self, request, staff):
-        intervention = self._held(self._plan(request, staff, model="arise"))
-        case = {"actor": staff["interventionist"].user, "intervention": intervention}
+
+def fran_for_jordan(cast: Cast) -> bool:
+    """The family login, mid-intervention: both letters waiting for Ivan's review, the
+    second education meeting in two days, the intervention in six."""
+    request = _request(cast, JORDAN, on=-10)
+    if request is None:
+        return False
+    intervention = _accept(cast, request, on=-9)
+    _plan(
+        cast,
+        intervention,
+        on=-8,
+        day_of=6,
+        model="johnson",
+        participants=[
+            ("Priya Ellis", "priya.ellis@demo.example.com", "family", "Sister"),
+            ("Marcus Hale", "", "friend", "Best friend"),
+            ("Gail Porter", "", "employer", "Shop manager"),
+        ],
+    )
+    _education(
+        cast,
+        intervention,
+        scheduled_on=-8,
+        held_on=-4,
+        topics="Addiction as an illness; what to expect on the day; writing your letter.",
+    )
+    _education(
+        cast,
+        intervention,
+        scheduled_on=-4,
+        held_on=2,
+        topics="Reading the letters aloud; answers to objections; the plan if he says no.",
+    )
+    _treatment(cast, intervention, on=-3, bed_on=6, verified="pending")
+    fran = _participant(intervention, request.requester)
+    priya = Participant.objects.get(intervention=intervention, name="Priya Ellis")
+    first = _letter(
+        cast,
+        priya,
+        "Jordan, you taught me to drive. Last month you could not drive me home. I miss my "
+        "brother and I am scared of the phone ringing at night.",
+        on=-3,
+    )
+    _review(
+        cast,
+        first,
+        on=-2,
+        approve=False,
+        comment="A strong start. Add one memory of him at his best, and end with the ask: "
+        "will you accept the help we have arranged, today?",
+    )
+    _letter(
+        cast,
+        priya,
+        "Jordan, you taught me to drive, and you cheered loudest at my graduation. Last month "
+        "you could not drive me home. I miss my brother and I am scared of the phone ringing "
+        "at night. Will you accept the help we have arranged, today?",
+        on=-1,
+        hour=22,
+    )
+    _letter(
+        cast,
+        fran,
+        "Jordan, I remember teaching you to ride a bike on Elm Street. You were fearless. "
+        "Lately I have watched you miss your daughter's games and I am scared for you. I "
+        "love you, and I am asking you to accept help today.",
+        on=-1,
+    )
+    _checkins(
+        cast,
+        request.requester,
+        [(-9, 2, 1, "Could not sleep after the meeting."), (-5, 3, 2, ""), (-1, 4, 2, "")],
+    )
+    return True
+
+
+def erik_for_maya(cast: Cast) -> bool:
+    """Held two weeks ago: Maya accepted and was admitted that afternoon."""
+    request = _request(cast, MAYA, on=-31)
+    if request is None:
+        return False
+    intervention = _accept(cast, request, on=-30)
+    _plan(
+        cast,
+        intervention,
+        on=-29,
+        day_of=-14,
+        model="johnson",
+        participants=[("Annika Berg", "", "family", "Sister")],
+    )
+    _education(
+        cast,
+        intervention,
+        scheduled_on=-29,
+        held_on=-22,
+        topics="Opioid use disorder and medication; naloxone at home; writing your letter.",
+    )
+    _treatment(cast, intervention, on=-18, bed_on=-14, verified="verified")
+    erik = _participant(intervention, request.requester)
+    letter = _letter(
+        cast,
+        erik,
+        "Maya, the night in the car I held your hand until the ambulance came. I want our "
+        "life back, and I want you here for it. Please take the bed that is waiting today.",
+        on=-17,
+    )
+    _review(cast, letter, on=-16)
+    actor = cast.staff["interventionist"].user
+    with cast.clock.back_to(cast.clock.at(-14, 12, 40)):
+        services.outcome_record(
+            actor=actor,
+            intervention=intervention,
+            outcome="accepted",
+            notes="Agreed after Erik's letter; left with the escort at 12:30.",
+        )
+        run_pending_handoffs(cast.organization)
+    _tasks_done(cast, request.client, cast.staff["interventionist"], on=-13, title="Hand ")
+    with cast.clock.back_to(cast.clock.at(-9, 11, 0)):
+        care_team_add(
+            actor=cast.intake.user,
+            client=request.client,
+            membership=cast.staff["casemanager"],
+            role=Role.CASE_MANAGER,
+        )
+    _tasks_done(cast, request.client, cast.intake, on=-9, title="Form the aftercare team")
+    _checkins(
+        cast,
+        request.requester,
+        [(-20, 2, 1, ""), (-13, 4, 3, "Maya called from the program."), (-6, 4, 4, "")],
+    )
+    return True
+
+
+def _tasks_done(cast: Cast, client, member, *, on: int, title: str) -> None:
+    with cast.clock.back_to(cast.clock.at(on, 12, 0)):
+        for task in Task.objects.filter(
+            client=client, status=TaskStatus.OPEN, title__startswith=title
+        ):
+            task_set_status(actor=member.user, task=task, status=TaskStatus.DONE)
+
+
+def dana_for_marcus(cast: Cast) -> bool:
+    """Held three weeks ago and declined; the family keeps to its response plan."""
+    request = _request(cast, MARCUS, on=-45)
+    if request is None:
+        return False
+    intervention = _accept(cast, request, on=-44)
+    _plan(
+        cast,
+        intervention,
+        on=-43,
+        day_of=-21,
+        model="arise",
+        participants=[("Theo Bell", "", "family", "Brother")],
+    )
+    _education(
+        cast,
+        intervention,
+        scheduled_on=-43,
+        held_on=-30,
+        topics="Stimulant use; boundaries that hold; CRAFT basics.",
+    )
+    _treatment(cast, intervention, on=-25, bed_on=-21, verified="verified")
+    letter = _letter(
+        cast,
+        _participant(intervention, request.requester),
+        "Marcus, I married the man who fixed the neighbours' porch for free. I want him back.",
+        on=-24,
+    )
+    _review(cast, letter, on=-23)
+    case = {"actor": cast.staff["interventionist"].user, "intervention": intervention}
+    with cast.clock.back_to(cast.clock.at(-21, 13, 0)):
         services.outcome_record(
             **case,
             outcome="declined",
             notes="Listened to every letter, then left. Said he would think about it.",
         )
+        run_pending_handoffs(cast.organization)
+    with cast.clock.back_to(cast.clock.at(-20, 16, 0)):
         services.response_plan_save(
             **case,
             boundaries="No money or paid bills. No using in the house. We stop covering at work.",
             consequences="If he uses at home, he stays with his brother until he enters care.",
             responsibilities="Dana: weekly check-in call. Theo: rides only to treatment.",
-            next_checkin_on=timezone.localdate() + timedelta(days=7),
+            next_checkin_on=cast.clock.day(3),
             support_resources="Nar-Anon, Thursdays 7 pm at St. Mark's; CRAFT group online.",
             share=True,
         )
+    return True
+
+
+def luis_for_tess(cast: Cast) -> bool:
+    """This morning: an urgent request, after an overdose, for intake to triage."""
+    if InterventionRequest.objects.filter(client__first_name="Tess").exists():
+        return False
+    with cast.clock.back_to(cast.clock.earlier_today(hours=2)):
+        services.request_submit(organization=cast.organization, **TESS)
+        run_pending_handoffs(cast.organization)
+    return True
+
+
+CHARACTERS = [fran_for_jordan, erik_for_maya, dana_for_marcus, luis_for_tess]
+
+
+class Command(BaseCommand):
+    help = "Create the demo intervention cases. Safe to run repeatedly."
+
+    def handle(self, *args, **options):
+        organization = organization_named()
+        with organization_scope(organization):
+            cast = Cast.of(organization)
+            added = []
+            for character in CHARACTERS:
+                with transaction.atomic():
+                    added += run_characters([character], cast=cast)
+        self.stdout.write(self.style.SUCCESS(f"Demo interventions ready ({len(added)} new cases)."))

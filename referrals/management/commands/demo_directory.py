@@ -148,6 +148,45 @@ LISTINGS = [
             "description": "Open peer-support meeting, Tuesdays and Thursdays.",
         },
     ),
+    # Near the demo's clients (Cambridge, Massachusetts): what their case manager refers to.
+    (
+        "demo-bos-psy",
+        "Charles River Addiction Psychiatry",
+        "psychiatrist",
+        "02139",
+        {
+            "credentials": ["MD", "ABPN (Addiction Psychiatry)"],
+            "specialties": ["co-occurring disorders", "anxiety"],
+            "payment_options": ["private_insurance", "medicaid"],
+            "insurers": ["Blue Cross", "Aetna"],
+            "telehealth": True,
+            "service_area_kind": "statewide",
+            "service_state": "MA",
+            "description": "Medication management and dual-diagnosis care, in Cambridge or by video.",
+        },
+    ),
+    (
+        "demo-bos-peer",
+        "Cambridge Peer Recovery Center",
+        "peer_support",
+        "02139",
+        {
+            "payment_options": ["free"],
+            "languages": ["en", "es", "pt"],
+            "description": "Recovery coaching, all-recovery meetings and a drop-in space, six days a week.",
+        },
+    ),
+    (
+        "demo-bos-sl",
+        "Somerville Recovery Residence",
+        "sober_living",
+        "02143",
+        {
+            "payment_options": ["self_pay", "sliding_scale"],
+            "populations": ["adults"],
+            "description": "A twelve-bed certified recovery residence, five minutes from the Red Line.",
+        },
+    ),
 ]
 
 
