@@ -2,7 +2,7 @@
 once from `InterventionsConfig.ready()`: its notification kinds, its timeline entries
 (requests, then every recorded step of the intervention, read from the audit trail),
 its meetings in the personal calendar feeds (for the interventionist and participants
-with a portal login; summaries stay generic), its handoff and its menu entries."""
+with a portal login; summaries stay generic), its handoff, its dashboard board and My work section, and its menu entries."""
 
 from datetime import timedelta
 
@@ -11,17 +11,19 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from continuum.audit.selectors import audit_events_for_client
-from continuum.care import timeline
+from continuum.care import timeline, work
 from continuum.care.handoffs import registry as handoff_registry
 from continuum.care.models import Phase
 from continuum.care.timeline import QuerySetSource, TimelineEntry
 from continuum.notifications import calendar, kinds
 from continuum.notifications.calendar import CalendarItem
 from continuum.tenancy import areas, navigation
+from continuum.tenancy import dashboard as staff_dashboard
+from continuum.tenancy.dashboard import DashboardCard
 from continuum.tenancy.models import Role
 from continuum.tenancy.navigation import NavEntry
 
-from . import handoffs
+from . import dashboard, handoffs
 from .models import EducationSession, Intervention, InterventionRequest
 
 INTERVENTION_TEAM = frozenset({Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.INTERVENTIONIST})
@@ -153,4 +155,12 @@ handoff_registry.on_enter(Phase.RESIDENTIAL, name="interventions.admission_hando
 navigation.register_all(
     NavEntry("staff", "Interventions", "staff:intervention_requests", INTERVENTION_TEAM, 300),
     NavEntry("portal", _("Our intervention"), "portal:interventions", FAMILY, 300),
+)
+staff_dashboard.register(
+    DashboardCard("interventions.pipeline", INTERVENTION_TEAM, dashboard.pipeline_card, 35)
+)
+work.register(
+    DashboardCard(
+        "interventions.assigned", frozenset({Role.INTERVENTIONIST}), dashboard.interventions_work
+    )
 )

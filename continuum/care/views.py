@@ -15,11 +15,12 @@ from continuum.people.selectors import (
     client_get_for,
     family_for,
 )
+from continuum.tenancy.dashboard import cards_for
 from continuum.tenancy.models import STAFF_ROLES, Role
 from continuum.tenancy.navigation import detail_urls
 from continuum.tenancy.permissions import roles_required
 
-from . import safety, timeline
+from . import safety, timeline, work
 from .actions import actions_for
 from .forms import (
     EpisodeOpenForm,
@@ -165,6 +166,8 @@ def episode_transition_view(request, org, episode_id):
 
 @roles_required(*STAFF_ROLES)
 def my_work(request, org):
+    """Everything assigned to me: the safety events waiting for me, my open tasks (and my
+    roles' queues), then what each line has put in my hands."""
     tasks = list(task_list_for(membership=request.membership))
     return render(
         request,
@@ -173,6 +176,7 @@ def my_work(request, org):
             "tasks": tasks,
             "now": timezone.now(),
             "alerts": safety_alerts_for(membership=request.membership),
+            "sections": cards_for(request, work.ASSIGNED),
         },
     )
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from continuum.forms_views import action_view, add_service_errors, bind, form_view
 
+from .dashboard import cards_for
 from .forms import AcceptInvitationForm, InvitationForm, MembershipForm, OrganizationSettingsForm
 from .models import Role
 from .permissions import public_view, roles_required
@@ -130,7 +131,9 @@ def portal_home(request, org):
 
 
 def staff_dashboard(request, org):
-    return render(request, "tenancy/staff_dashboard.html")
+    """Where a member's day starts: what needs them now (safety first), today's and the
+    overdue work, and each line's own view of their clients, every card with its count."""
+    return render(request, "tenancy/staff_dashboard.html", {"cards": cards_for(request)})
 
 
 def _team_url(org) -> str:
