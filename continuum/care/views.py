@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from continuum.audit.mixins import record_read, record_row_reads
@@ -256,10 +257,19 @@ def safety_event_detail(request, org, safety_event_id):
 @require_POST
 def safety_event_acknowledge_view(request, org, safety_event_id):
     event = safety_event_get_for(membership=request.membership, safety_event_id=safety_event_id)
+    # From the dashboard the member goes back to their day; `next` is followed only when
+    # it is a path on this site.
+    next_url = request.POST.get("next", "")
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
+        next_url = reverse(
+            "staff:safety_event", kwargs={"org": org, "safety_event_id": event.public_id}
+        )
     return action_view(
         request,
         lambda: safety_event_acknowledge(actor=request.user, event=event),
-        done=reverse("staff:safety_event", kwargs={"org": org, "safety_event_id": event.public_id}),
+        done=next_url,
         success=f"Acknowledged: nobody else will be asked about {event.client.display_name}. "
         "The same-day call is in your work list.",
     )
