@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from continuum.care import safety, timeline, work
+from continuum.care import actions, safety, timeline, work
 from continuum.care.handoffs import registry as handoff_registry
 from continuum.care.models import Phase
 from continuum.care.timeline import QuerySetSource, TimelineEntry
@@ -172,3 +172,6 @@ staff_dashboard.register_all(
     DashboardCard("casemanagement.accompany", CASE_MANAGERS, dashboard.accompany_card, 60),
 )
 work.register(DashboardCard("casemanagement.plans", CASE_MANAGERS, dashboard.plans_work))
+actions.CLIENT_TABS.register(
+    actions.ClientTab("Case management", "staff:casemgmt_client", CASE_STAFF, 50)
+)

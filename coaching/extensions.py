@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from continuum.care import safety, timeline, work
+from continuum.care import actions, safety, timeline, work
 from continuum.care.handoffs import registry as handoff_registry
 from continuum.care.models import Phase
 from continuum.care.timeline import QuerySetSource, TimelineEntry
@@ -155,4 +155,7 @@ staff_dashboard.register_all(
 )
 work.register(
     DashboardCard("coaching.engagements", frozenset({Role.SOBER_COACH}), dashboard.engagements_work)
+)
+actions.CLIENT_TABS.register(
+    actions.ClientTab("Coaching", "staff:coaching_client", COACHING_STAFF, 40)
 )

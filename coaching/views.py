@@ -101,6 +101,43 @@ def engagement_list(request, org):
     return render(request, "coaching/engagement_list.html", {"engagements": engagements})
 
 
+@roles_required(*STAFF)
+def client_coaching(request, org, client_id):
+    """The client record's coaching tab: the client's engagements, newest first, and
+    their alerts still outstanding."""
+    client = client_get_for(membership=request.membership, client_id=client_id)
+    engagements = list(
+        selectors.engagement_list_for(membership=request.membership)
+        .filter(client=client)
+        .order_by("-starts_on", "-id")
+    )
+    alerts = list(
+        selectors.alert_list_for(membership=request.membership).filter(engagement__client=client)[
+            :50
+        ]
+    )
+    record_mixed_reads(
+        request,
+        [
+            *((Engagement, e.public_id, client.public_id) for e in engagements),
+            *((Alert, a.public_id, client.public_id) for a in alerts),
+        ],
+    )
+    return render(
+        request,
+        "coaching/client_coaching.html",
+        {
+            "client": client,
+            "engagements": engagements,
+            "alerts": alerts,
+            "propose_url": reverse("staff:coaching_engagement_new", kwargs={"org": org})
+            + f"?client={client.public_id}"
+            if request.membership.has_role(*WRITERS)
+            else "",
+        },
+    )
+
+
 @roles_required(*WRITERS)
 def engagement_new(request, org):
     membership = request.membership

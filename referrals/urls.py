@@ -38,6 +38,7 @@ staff_urlpatterns = routes(
     (LISTING + "verify/", views.listing_verify, "listing_verify"),
     (LISTING + "openings-link/", views.listing_capacity_link, "listing_capacity_link"),
     ("directory/settings/", views.directory_settings, "directory_settings"),
+    ("clients/<uuid:client_id>/referrals/", views.client_referrals, "client_referrals"),
     ("clients/<uuid:client_id>/referrals/new/", views.referral_new, "referral_new"),
     ("referrals/", views.referral_list, "referral_list"),
     ("referrals/reports/", views.referral_reports, "referral_reports"),

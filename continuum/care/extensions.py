@@ -1,6 +1,6 @@
 """What the care spine adds through the extension contract (continuum.extensions),
 imported once from `CareConfig.ready()`: its own handoffs, timeline providers, the
-safety-event notification kind, its dashboard cards and its menu entries."""
+safety-event notification kind, its dashboard cards, the record's overview and timeline tabs and its menu entries."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +11,7 @@ from continuum.tenancy.dashboard import DashboardCard
 from continuum.tenancy.models import STAFF_ROLES, Role
 from continuum.tenancy.navigation import NavEntry
 
-from . import dashboard, handoffs, safety, timeline
+from . import actions, dashboard, handoffs, safety, timeline
 from .models import Phase
 
 handoffs.registry.on_enter(Phase.INQUIRY, name="care.inquiry_triage")(handoffs.inquiry_triage)
@@ -38,4 +38,8 @@ staff_dashboard.register_all(
     DashboardCard("care.safety", STAFF_ROLES, dashboard.safety_card, 0),
     DashboardCard("care.today", STAFF_ROLES, dashboard.today_card, 20),
     DashboardCard("care.overdue", STAFF_ROLES, dashboard.overdue_card, 30),
+)
+actions.CLIENT_TABS.register_all(
+    actions.ClientTab("Overview", "staff:client_detail", STAFF_ROLES, 10),
+    actions.ClientTab("Timeline", "staff:client_timeline", STAFF_ROLES, 20),
 )

@@ -56,6 +56,7 @@ from .services import (
 )
 
 CLIENTS_PER_PAGE = 25
+LATEST_ON_OVERVIEW = 5
 CARE_TEAM_ROLE_CHOICES = [
     (r.value, r.label) for r in Role if r in STAFF_ROLES and r != Role.ORG_ADMIN
 ]
@@ -109,8 +110,9 @@ def client_detail(request, org, client_id):
         "care_team": care_team_for(client=client),
         "family": family_for(client=client),
         "episode": episode,
+        # The overview shows the latest of the timeline; its tab pages through the rest.
         "timeline": timeline.client_timeline(
-            client=client, organization=request.organization, page=_page_number(request)
+            client=client, organization=request.organization, page_size=LATEST_ON_OVERVIEW
         ),
         "can_manage_team": request.membership.has_role(Role.ORG_ADMIN, Role.INTAKE_COORDINATOR),
         "client_actions": actions_for(
@@ -122,6 +124,23 @@ def client_detail(request, org, client_id):
     else:
         context["open_form"] = EpisodeOpenForm()
     return render(request, "care/client_detail.html", context)
+
+
+@roles_required(*STAFF_ROLES)
+def client_timeline(request, org, client_id):
+    """The record's timeline tab: the whole continuum, newest first, a page at a time."""
+    client = client_get_for(membership=request.membership, client_id=client_id)
+    record_read(request, client)
+    return render(
+        request,
+        "care/client_timeline.html",
+        {
+            "client": client,
+            "timeline": timeline.client_timeline(
+                client=client, organization=request.organization, page=_page_number(request)
+            ),
+        },
+    )
 
 
 def _client_url(org, client) -> str:

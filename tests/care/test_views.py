@@ -200,9 +200,19 @@ def test_client_page_queries_do_not_grow_with_the_timeline(
     with assert_queries(12, label="client page with more rows"):
         response = client.get(page)
     body = response.content.decode()
-    assert body.count('class="timeline__entry') == 20
-    assert 'rel="next"' in body
-    second = client.get(page, {"page": 2}).content.decode()
+    # The overview shows the latest five and links to the timeline tab for the rest.
+    assert body.count('class="timeline__entry') == 5
+    timeline_tab = url("client_timeline", org, client_id=team_client.public_id)
+    assert f'href="{timeline_tab}"' in body
+    # The tab: the same queries as the overview's timeline, whatever the rows (1-4
+    # middleware, 5 the client, 6 audit of the read, 7-8 one per timeline provider,
+    # 9 switcher), and pages.
+    with assert_queries(9, label="timeline tab"):
+        tab = client.get(timeline_tab).content.decode()
+    assert tab.count('class="timeline__entry') == 20
+    assert 'rel="next"' in tab
+    assert 'aria-current="page">Timeline</a>' in tab
+    second = client.get(timeline_tab, {"page": 2}).content.decode()
     assert "Episode opened in Inquiry" in second
 
 
