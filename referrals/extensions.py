@@ -53,6 +53,7 @@ for read in (
     selectors.treatment_program_choices,
     selectors.family_support_near,
     selectors.listing_get,
+    selectors.listing_pick,
 ):
     directory.register(read)
 
