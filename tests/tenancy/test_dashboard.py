@@ -216,3 +216,54 @@ def test_my_work_shows_a_newly_assigned_intervention(client, org, members):
 def test_the_dashboard_asks_anonymous_visitors_to_sign_in(client, org):
     response = client.get(dashboard(org))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_components_page_shows_each_component_to_staff_only(client, org, members, outsider):
+    page = reverse("staff:components", kwargs={"org": org.slug})
+    client.force_login(members[Role.CASE_MANAGER])
+    body = client.get(page).content.decode()
+    for name in (
+        "Page header",
+        "Badge by severity",
+        "Stat tile",
+        "Card and board",
+        "Tabs",
+        "Data table that stacks on a phone",
+        "Empty state",
+        "Error summary and form",
+        "Task list",
+        "Pagination",
+    ):
+        assert f">{name}</h2>" in body, name
+    assert '<span class="badge badge--urgent"><svg' in body, "urgent carries its icon"
+    client.force_login(members[Role.FAMILY_MEMBER])
+    assert client.get(page).status_code == 403
+    client.force_login(outsider)
+    assert client.get(page).status_code == 404
+    client.logout()
+    assert client.get(page).status_code == 302
+
+
+def test_settings_speak_in_labels_and_offer_the_common_time_zones_first(client, org, admin_user):
+    client.force_login(admin_user)
+    body = client.get(reverse("staff:settings", kwargs={"org": org.slug})).content.decode()
+    assert "Staff mfa required" not in body
+    assert "Require two-factor sign-in for staff" in body
+    common = body.index('<optgroup label="Common in the United States">')
+    assert body.index("Eastern time (New York)") > common
+    assert body.index("Eastern time (New York)") < body.index('<optgroup label="Africa">')
+
+
+def test_the_team_page_lists_staff_apart_from_portal_accounts(client, org, admin_user, members):
+    from tests.factories import InvitationFactory
+
+    InvitationFactory(organization=org, email="new@harbor.example.com", roles=["sober_coach"])
+    client.force_login(admin_user)
+    body = client.get(reverse("staff:team", kwargs={"org": org.slug})).content.decode()
+    staff = body[body.index('id="staff-h"') : body.index('id="invitations-h"')]
+    invitations = body[body.index('id="invitations-h"') : body.index('id="portal-h"')]
+    portal = body[body.index('id="portal-h"') :]
+    assert members[Role.SOBER_COACH].email in staff
+    assert members[Role.FAMILY_MEMBER].email not in staff
+    assert members[Role.FAMILY_MEMBER].email in portal and members[Role.CLIENT].email in portal
+    assert "Sober coach" in invitations and "sober_coach" not in invitations
