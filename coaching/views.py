@@ -74,6 +74,8 @@ def dashboard(request, org):
         row["name"] = client_display_name(
             row["client_first_name"], row["client_last_name"], row["client_preferred_name"]
         )
+        row["risk_band"], row["risk_severity"] = selectors.risk_band(int(row["risk"]))
+        row["risk_parts"] = selectors.risk_parts(row)
     schedule = list(selectors.coach_schedule(membership=membership))
     alerts = list(selectors.coach_open_alerts(membership=membership)[:50])
     # The caseload shows each client's recovery indicators, and alerts and hard days name
@@ -86,7 +88,13 @@ def dashboard(request, org):
             *((HighRiskEvent, h.public_id, h.engagement.client.public_id) for h in schedule),
         ],
     )
-    context = {"caseload": rows, "page": page, "schedule": schedule, "alerts": alerts}
+    context = {
+        "caseload": rows,
+        "page": page,
+        "schedule": schedule,
+        "alerts": alerts,
+        "risk_scale": selectors.RISK_SCALE,
+    }
     return render(request, "coaching/dashboard.html", context)
 
 

@@ -76,7 +76,6 @@ class OrganizationSettingsForm(forms.ModelForm):
             "contact_phone": "Phone number for families",
             "contact_email": "E-mail address for families",
             "contact_hours": "Hours families can call",
-            "safety_escalation_minutes": "Minutes before an unacknowledged safety event escalates",
         }
 
 
