@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from continuum.audit.selectors import audit_events_for_client
-from continuum.care import timeline, work
+from continuum.care import actions, timeline, work
 from continuum.care.handoffs import registry as handoff_registry
 from continuum.care.models import Phase
 from continuum.care.timeline import QuerySetSource, TimelineEntry
@@ -163,4 +163,8 @@ work.register(
     DashboardCard(
         "interventions.assigned", frozenset({Role.INTERVENTIONIST}), dashboard.interventions_work
     )
+)
+areas.register("interventions.record")
+actions.CLIENT_TABS.register(
+    actions.ClientTab("Intervention", "staff:intervention_client", INTERVENTION_TEAM, 30)
 )

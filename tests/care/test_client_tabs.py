@@ -1,13 +1,16 @@
 """The client record as the hub: one page per client, with the tabs each app registers
 (continuum.care.actions.CLIENT_TABS), each tab a page that shows the same tab row."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from coaching.models import EngagementStatus
 from continuum.tenancy.models import Role
 from tests.coaching.factories import AlertFactory, EngagementFactory
-from tests.people.factories import ClientFactory
+from tests.people.factories import CareTeamMemberFactory, ClientFactory
 from tests.queries import assert_queries
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +108,37 @@ def test_the_coaching_tab_queries_do_not_grow_with_engagements(
         AlertFactory(organization=org, engagement=engagement)
     with assert_queries(9, label="coaching tab with more rows"):
         assert client.get(page("coaching_client", org, luis.client)).status_code == 200
+
+
+def test_the_intervention_tab_lists_the_clients_interventions_and_requests(
+    client, org, members, memberships
+):
+    from tests.interventions.factories import InterventionFactory, InterventionRequestFactory
+
+    nora = ClientFactory(organization=org, first_name="Nora", last_name="Diaz")
+    intervention = InterventionFactory(
+        organization=org, request__client=nora, interventionist=memberships[Role.INTERVENTIONIST]
+    )
+    InterventionRequestFactory(
+        organization=org, client=nora, episode=intervention.episode, is_urgent=True
+    )
+    InterventionRequestFactory(organization=org)  # another client's
+    # As the intervention's creation does, the interventionist is on the care team.
+    CareTeamMemberFactory(
+        client=nora,
+        membership=memberships[Role.INTERVENTIONIST],
+        started_on=timezone.localdate() - timedelta(days=7),
+    )
+    client.force_login(members[Role.INTERVENTIONIST])
+    body = client.get(page("intervention_client", org, nora)).content.decode()
+    assert 'aria-current="page">Intervention</a>' in body
+    detail = reverse(
+        "staff:intervention_detail",
+        kwargs={"org": org.slug, "intervention_id": intervention.public_id},
+    )
+    assert f'href="{detail}"' in body
+    assert body.count(">Request ") == 2, "this client's two requests, not the other's"
+    assert '<span class="badge badge--urgent">' in body
+    # A coach holds no intervention role: no tab, and the page refuses.
+    client.force_login(members[Role.SOBER_COACH])
+    assert client.get(page("intervention_client", org, nora)).status_code == 403
