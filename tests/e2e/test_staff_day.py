@@ -4,6 +4,7 @@ gap in care, reschedules the missed visit that caused it and sees the gap close 
 Every staff page they reach passes axe and fits a 390-px phone and a desktop without
 scrolling sideways."""
 
+import os
 import re
 from datetime import timedelta
 
@@ -29,6 +30,11 @@ def visit_all(visitor, paths):
     for path in paths:
         visitor.visit(path)
         assert_fits(visitor)
+        shots = os.environ.get("E2E_SHOTS_DIR")
+        if shots:
+            name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
+            width = visitor.page.viewport_size["width"]
+            visitor.page.screenshot(path=f"{shots}/{width}-{name[-60:]}.png", full_page=True)
 
 
 def test_a_coach_and_a_case_manager_start_their_day_from_the_dashboard(site, in_org, members):
