@@ -77,7 +77,7 @@ def _case_source(client, organization, kind: str, to_entry, queryset, time_field
 def appointments_provider(client, organization):
     def to_entry(a, entry):
         who = a.provider.name if a.provider_id else a.get_visit_type_display()
-        when = f"{timezone.localtime(a.starts_at):%b %-d, %Y %H:%M}"
+        when = f"{timezone.localtime(a.starts_at):%-d %b %Y, %H:%M}"
         return entry(
             time=a.created_at,
             title=f"Appointment with {who}",
@@ -117,7 +117,7 @@ def contacts_provider(client, organization):
 
 def gaps_provider(client, organization):
     def to_entry(g, entry):
-        state = f"resolved {timezone.localtime(g.resolved_at):%b %-d}" if g.resolved_at else "open"
+        state = f"resolved {timezone.localtime(g.resolved_at):%-d %b}" if g.resolved_at else "open"
         return entry(time=g.detected_at, title=g.get_rule_display(), detail=state)
 
     rows = Gap.objects.filter(organization=organization, client=client)

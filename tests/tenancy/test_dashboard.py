@@ -267,3 +267,27 @@ def test_the_team_page_lists_staff_apart_from_portal_accounts(client, org, admin
     assert members[Role.FAMILY_MEMBER].email not in staff
     assert members[Role.FAMILY_MEMBER].email in portal and members[Role.CLIENT].email in portal
     assert "Sober coach" in invitations and "sober_coach" not in invitations
+
+
+def test_the_audit_trail_shows_its_times_in_utc_as_it_says(client, org, admin_user):
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from continuum.audit.services import audit_record
+
+    org.timezone = "America/New_York"
+    org.save()
+    with (
+        time_machine.travel(datetime(2026, 3, 2, 15, 0, 30, tzinfo=UTC), tick=False),
+        scope(organization=org.pk),
+    ):
+        audit_record(actor=admin_user, organization=org, action="settings.checked")
+    client.force_login(admin_user)
+    body = client.get(
+        reverse("staff:audit_list", kwargs={"org": org.slug}), {"action": "settings.checked"}
+    ).content.decode()
+    assert "Times are UTC." in body
+    # 15:00 UTC is 10:00 in New York: the trail shows 15:00, as its heading says.
+    assert "2 Mar 2026, 15:00:30" in body
+    assert "2 Mar 2026, 10:00:30" not in body
