@@ -14,6 +14,7 @@ from . import selectors
 from .models import Alert, AlertCause, AlertStatus, Engagement, EngagementStatus
 
 SHOWN = 5
+LISTED = 50
 RED_CAUSES = {AlertCause.HELP_NOW, AlertCause.REPORTED_USE}
 
 
@@ -23,12 +24,16 @@ def _engagement_url(org: str, public_id) -> str:
 
 def alerts_card(request) -> CardContent:
     org = request.organization.slug
-    alerts = list(selectors.coach_open_alerts(membership=request.membership)[:50])
+    outstanding = selectors.coach_open_alerts(membership=request.membership)
+    alerts = list(outstanding[:LISTED])
+    count = outstanding.count() if len(alerts) == LISTED else len(alerts)
+    # The ones nobody has acknowledged yet first, newest first within each.
+    shown = sorted(alerts, key=lambda alert: alert.status != AlertStatus.OPEN)[:SHOWN]
     record_mixed_reads(
-        request, [(Alert, a.public_id, a.engagement.client.public_id) for a in alerts[:SHOWN]]
+        request, [(Alert, a.public_id, a.engagement.client.public_id) for a in shown]
     )
     items = []
-    for alert in alerts[:SHOWN]:
+    for alert in shown:
         is_open = alert.status == AlertStatus.OPEN
         red = is_open and (alert.cause in RED_CAUSES or alert.escalated_at is not None)
         items.append(
@@ -49,10 +54,13 @@ def alerts_card(request) -> CardContent:
                 action_hidden=f": {alert.engagement.client.display_name}",
             )
         )
-    waiting = sum(1 for alert in alerts if alert.status == AlertStatus.OPEN)
+    if len(alerts) == LISTED:
+        waiting = outstanding.filter(status=AlertStatus.OPEN).count()
+    else:
+        waiting = sum(1 for alert in alerts if alert.status == AlertStatus.OPEN)
     return CardContent(
         title="Coaching alerts",
-        count=len(alerts),
+        count=count,
         items=items,
         url=reverse("staff:coaching_dashboard", kwargs={"org": org}),
         link_label="Open the coaching dashboard",

@@ -13,6 +13,7 @@ from .models import TaskPriority
 from .selectors import safety_events_waiting_for, task_list_for
 
 SHOWN = 6
+LISTED = 50
 PRIORITY_SEVERITY = {
     TaskPriority.URGENT: "urgent",
     TaskPriority.HIGH: "high",
@@ -23,7 +24,10 @@ PRIORITY_SEVERITY = {
 
 def safety_card(request) -> CardContent:
     org = request.organization.slug
-    events = list(safety_events_waiting_for(membership=request.membership)[:50])
+    waiting = safety_events_waiting_for(membership=request.membership)
+    events = list(waiting[:LISTED])
+    # Counted apart only past what was read, so the usual day costs one query.
+    count = waiting.count() if len(events) == LISTED else len(events)
     items = []
     for event in events[:SHOWN]:
         kind = safety.KINDS.get(event.latest_kind)
@@ -48,7 +52,7 @@ def safety_card(request) -> CardContent:
         )
     return CardContent(
         title="Safety alerts waiting for you",
-        count=len(events),
+        count=count,
         items=items,
         severity="urgent" if events else "ok",
         empty="No safety alert is waiting for you.",
