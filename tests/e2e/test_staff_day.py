@@ -16,6 +16,7 @@ from continuum.care.services import safety_event_raise
 from continuum.tenancy.models import Membership, Role
 from tests.casemanagement.factories import AppointmentFactory, CarePlanFactory, ProviderFactory
 from tests.coaching.factories import AlertFactory, EngagementFactory
+from tests.interventions.factories import InterventionFactory, InterventionRequestFactory
 from tests.people.factories import CareTeamMemberFactory, ClientFactory
 
 FITS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
@@ -130,6 +131,38 @@ def test_a_coach_and_a_case_manager_start_their_day_from_the_dashboard(site, in_
     narrow = site.open(phone=True)
     narrow.log_in_as(manager.user)
     visit_all(narrow, [f"/{org.slug}/staff/", *staff_pages])
+
+    # Intake and the interventionist: the pipeline board, urgent first, and the
+    # client's intervention tab.
+    urgent = InterventionRequestFactory(
+        organization=org,
+        is_urgent=True,
+        client=ClientFactory(organization=org, first_name="Urgent", last_name="Case"),
+    )
+    interventionist = Membership.objects.get(organization=org, user=members[Role.INTERVENTIONIST])
+    planned = InterventionFactory(organization=org, interventionist=interventionist)
+    CareTeamMemberFactory(
+        client=planned.client,
+        membership=interventionist,
+        role=Role.INTERVENTIONIST,
+        started_on=timezone.localdate() - timedelta(days=7),
+    )
+    intake = Membership.objects.get(organization=org, user=members[Role.INTAKE_COORDINATOR])
+    for is_phone in (True, False):
+        visitor = site.open(phone=is_phone)
+        visitor.log_in_as(intake.user)
+        visit_all(visitor, [f"/{org.slug}/staff/"])
+        board = visitor.page.get_by_role("region", name="New: not yet contacted")
+        assert f"Urgent Case ({urgent.reference})" in board.inner_text()
+        visitor = site.open(phone=is_phone)
+        visitor.log_in_as(interventionist.user)
+        visit_all(
+            visitor,
+            [
+                f"/{org.slug}/staff/my-work/",
+                f"/{org.slug}/staff/clients/{planned.client.public_id}/intervention/",
+            ],
+        )
 
     # The admin's pages, on a phone and a desktop.
     admin = Membership.objects.get(organization=org, user=members[Role.ORG_ADMIN])
