@@ -17,6 +17,8 @@ SHOWN = 5
 
 def _age(delta) -> str:
     hours = int(delta.total_seconds() // 3600)
+    if hours < 1:
+        return "less than an hour"
     return f"{hours} h" if hours < 48 else f"{hours // 24} days"
 
 
