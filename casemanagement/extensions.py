@@ -1,7 +1,7 @@
 """Everything case management adds to the spine (continuum.extensions), imported once
 from `CasemanagementConfig.ready()`: appointments in the shared calendar feeds, its
-client-timeline entries, its notification and safety kinds, its handoff and its menu
-entries."""
+client-timeline entries, its notification and safety kinds, its handoff, its dashboard
+cards and My work section, and its menu entries."""
 
 from functools import partial
 
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from continuum.care import safety, timeline
+from continuum.care import actions, safety, timeline, work
 from continuum.care.handoffs import registry as handoff_registry
 from continuum.care.models import Phase
 from continuum.care.timeline import QuerySetSource, TimelineEntry
@@ -18,10 +18,12 @@ from continuum.fhir.resources import EXPORT_SECTIONS, RESOURCE_TYPES, ExportSect
 from continuum.notifications import calendar, kinds
 from continuum.notifications.calendar import CalendarItem
 from continuum.tenancy import areas, navigation
+from continuum.tenancy import dashboard as staff_dashboard
+from continuum.tenancy.dashboard import DashboardCard
 from continuum.tenancy.models import Membership, Role
 from continuum.tenancy.navigation import NavEntry
 
-from . import fhir, handoffs, instruments
+from . import dashboard, fhir, handoffs, instruments
 from .models import Appointment, AppointmentStatus, Assessment, Contact, Gap, Goal
 
 CASE_STAFF = frozenset(
@@ -73,7 +75,7 @@ def _case_source(client, organization, kind: str, to_entry, queryset, time_field
 def appointments_provider(client, organization):
     def to_entry(a, entry):
         who = a.provider.name if a.provider_id else a.get_visit_type_display()
-        when = f"{timezone.localtime(a.starts_at):%b %-d, %Y %H:%M}"
+        when = f"{timezone.localtime(a.starts_at):%-d %b %Y, %H:%M}"
         return entry(
             time=a.created_at,
             title=f"Appointment with {who}",
@@ -113,7 +115,7 @@ def contacts_provider(client, organization):
 
 def gaps_provider(client, organization):
     def to_entry(g, entry):
-        state = f"resolved {timezone.localtime(g.resolved_at):%b %-d}" if g.resolved_at else "open"
+        state = f"resolved {timezone.localtime(g.resolved_at):%-d %b}" if g.resolved_at else "open"
         return entry(time=g.detected_at, title=g.get_rule_display(), detail=state)
 
     rows = Gap.objects.filter(organization=organization, client=client)
@@ -161,4 +163,13 @@ EXPORT_SECTIONS.register_all(
     ExportSection("casemanagement.medications", Category.MEDICATIONS, fhir.medications_section),
     ExportSection("casemanagement.assessments", Category.ASSESSMENTS, fhir.assessments_section),
     ExportSection("casemanagement.case_contacts", Category.ATTENDANCE, fhir.case_contacts_section),
+)
+CASE_MANAGERS = frozenset({Role.CASE_MANAGER})
+staff_dashboard.register_all(
+    DashboardCard("casemanagement.gaps", CASE_MANAGERS, dashboard.gaps_card, 40),
+    DashboardCard("casemanagement.accompany", CASE_MANAGERS, dashboard.accompany_card, 60),
+)
+work.register(DashboardCard("casemanagement.plans", CASE_MANAGERS, dashboard.plans_work))
+actions.CLIENT_TABS.register(
+    actions.ClientTab("Case management", "staff:casemgmt_client", CASE_STAFF, 50)
 )

@@ -64,7 +64,8 @@ class ProviderForm(forms.Form):
     phone = forms.CharField(max_length=40, required=False)
     email = forms.EmailField(required=False)
     address = forms.CharField(max_length=300, required=False)
-    listing_id = forms.UUIDField(required=False, label="Directory listing id")
+    # Set by the directory picker on the page (never typed): the listing this provider is.
+    listing_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
 
 class ContactForm(ProviderChoiceForm):

@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -5,9 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from continuum import directory
 from continuum.audit.mixins import record_read, record_reads
 from continuum.care import safety
 from continuum.care.selectors import safety_event_latest
+from continuum.consent.refusals import record_consent_path
+from continuum.consent.services import ConsentRequired
 from continuum.forms_views import bind, form_status, form_view, try_save
 from continuum.people.selectors import client_for_portal_user, client_get_for
 from continuum.tenancy.models import Role
@@ -249,28 +254,89 @@ def plan_review(request, org, client_id):
     )
 
 
+# A directory listing's kind, as the provider kind it is on a care plan.
+LISTING_PROVIDER_KIND = {
+    "therapist": "therapist",
+    "psychiatrist": "psychiatrist",
+    "iop_php": "iop_php",
+    "mat": "moud_prescriber",
+    "sober_living": "sober_living",
+    "peer_support": "peer_support",
+}
+
+
 @roles_required(*CASE_ROLES)
 def provider_add(request, org, client_id):
+    """A provider, typed in or picked from the directory: `?q=` searches listings by
+    name, `?listing=` fills the form from the one chosen and links it."""
     client = _client(request, client_id)
-    return _case_form(
+    query = request.GET.get("q", "").strip()[:100]
+    picked = None
+    initial = {}
+    if request.GET.get("listing"):
+        found = directory.listing_pick(
+            organization=request.organization, listing_id=_uuid_or_none(request.GET["listing"])
+        )
+        picked = found[0] if found else None
+        if picked is not None:
+            initial = {
+                "listing_id": picked["id"],
+                "name": picked["name"],
+                "phone": picked["phone"],
+                "email": picked["email"],
+                "address": picked["address"],
+                "kind": LISTING_PROVIDER_KIND.get(picked["kind_code"], "other"),
+            }
+    return form_view(
         request,
-        bind(request, forms.ProviderForm),
-        lambda d: services.provider_add(actor=request.user, client=client, **d),
-        client=client,
-        title="Add a provider",
+        bind(request, forms.ProviderForm, initial=initial),
+        save=lambda d: services.provider_add(actor=request.user, client=client, **d),
+        done=_back(org, client),
+        template="casemanagement/provider_form.html",
+        context={
+            "client": client,
+            "title": "Add a provider",
+            "q": query,
+            "matches": directory.listing_pick(organization=request.organization, text=query)
+            if query
+            else None,
+            "picked": picked,
+            "listing_missing": bool(request.GET.get("listing")) and picked is None,
+        },
         success="Provider added.",
     )
+
+
+def _uuid_or_none(value: str):
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
 
 
 @roles_required(*CASE_ROLES)
 def contact_add(request, org, client_id):
     client = _client(request, client_id)
-    return _case_form(
+    context = {"client": client, "title": "Log a contact"}
+
+    def record(d):
+        try:
+            return services.contact_record(actor=request.user, client=client, **d)
+        except ConsentRequired as refusal:
+            # The refusal names the way forward: the consent page, filled in with what
+            # this contact needed.
+            context["consent_refusal_url"] = record_consent_path(
+                organization=request.organization, refusal=refusal
+            )
+            raise
+
+    return form_view(
         request,
         bind(request, forms.ContactForm, providers=selectors.providers_for(client=client)),
-        lambda d: services.contact_record(actor=request.user, client=client, **d),
-        client=client,
-        title="Log a contact",
+        save=record,
+        done=_back(org, client),
+        template="casemanagement/form.html",
+        context=context,
         success="Contact logged.",
     )
 

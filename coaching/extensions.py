@@ -3,7 +3,7 @@ from `CoachingConfig.ready()`: its timeline entries (contacts, check-ins that st
 — reported use or craving at the threshold — and alerts; one query per slice each), the
 high-risk days on the coach's calendar feed (summaries leave the site, so they say
 "Extra support day", never what or whose), its notification and safety kinds, when a
-coach cannot answer, its handoff and its menu entries."""
+coach cannot answer, its handoff, its dashboard cards and My work section, and its menu entries."""
 
 from datetime import timedelta
 
@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from continuum.care import safety, timeline
+from continuum.care import actions, safety, timeline, work
 from continuum.care.handoffs import registry as handoff_registry
 from continuum.care.models import Phase
 from continuum.care.timeline import QuerySetSource, TimelineEntry
@@ -20,10 +20,12 @@ from continuum.fhir.resources import EXPORT_SECTIONS, ExportSection
 from continuum.notifications import calendar, kinds
 from continuum.notifications.calendar import CalendarItem
 from continuum.tenancy import areas, navigation
+from continuum.tenancy import dashboard as staff_dashboard
+from continuum.tenancy.dashboard import DashboardCard
 from continuum.tenancy.models import Role
 from continuum.tenancy.navigation import NavEntry
 
-from . import fhir, handoffs, services
+from . import dashboard, fhir, handoffs, services
 from .models import OPEN_ENGAGEMENT_STATUSES, Alert, CheckIn, Contact, HighRiskEvent
 
 COACHING_STAFF = frozenset({Role.SOBER_COACH, Role.CASE_MANAGER, Role.ORG_ADMIN})
@@ -139,4 +141,14 @@ navigation.register_all(
 )
 EXPORT_SECTIONS.register(
     ExportSection("coaching.contacts", Category.ATTENDANCE, fhir.coach_contacts_section)
+)
+staff_dashboard.register_all(
+    DashboardCard("coaching.alerts", COACHING_STAFF, dashboard.alerts_card, 10),
+    DashboardCard("coaching.caseload", frozenset({Role.SOBER_COACH}), dashboard.caseload_card, 50),
+)
+work.register(
+    DashboardCard("coaching.engagements", frozenset({Role.SOBER_COACH}), dashboard.engagements_work)
+)
+actions.CLIENT_TABS.register(
+    actions.ClientTab("Coaching", "staff:coaching_client", COACHING_STAFF, 40)
 )

@@ -261,7 +261,10 @@ SELECT e.public_id, e.status, c.public_id AS client_public_id, c.first_name AS c
     r.risk::text AS risk, a.open_alerts::text AS open_alerts,
     s.days_since_contact::text AS days_since_contact, w.adherence::text AS adherence,
     round(w.craving_recent, 1)::text AS craving_recent,
-    round(w.craving_before, 1)::text AS craving_before
+    round(w.craving_before, 1)::text AS craving_before,
+    -- The parts of the risk, so the page can say where a score comes from.
+    r.alert_points, r.silence_points, r.adherence_points, r.craving_rise_points,
+    r.threshold_points, s.days_silent
 FROM coaching_engagement e
 JOIN people_client c ON c.id = e.client_id
 CROSS JOIN LATERAL (
@@ -290,11 +293,17 @@ CROSS JOIN LATERAL (
         AND day > %(fortnight_ago)s
 ) w
 CROSS JOIN LATERAL (
-    SELECT 30 * a.open_alerts
-        + coalesce(least(s.days_silent, 14) * 3, 0)
-        + round((100 - w.adherence) / 5.0)::int
-        + coalesce(greatest(round((w.craving_recent - w.craving_before) * 5)::int, 0), 0)
-        + CASE WHEN w.craving_recent >= e.craving_threshold THEN 10 ELSE 0 END AS risk
+    SELECT 30 * a.open_alerts AS alert_points,
+        coalesce(least(s.days_silent, 14) * 3, 0) AS silence_points,
+        round((100 - w.adherence) / 5.0)::int AS adherence_points,
+        coalesce(greatest(round((w.craving_recent - w.craving_before) * 5)::int, 0), 0)
+            AS craving_rise_points,
+        CASE WHEN w.craving_recent >= e.craving_threshold THEN 10 ELSE 0 END
+            AS threshold_points
+) p
+CROSS JOIN LATERAL (
+    SELECT p.*, p.alert_points + p.silence_points + p.adherence_points
+        + p.craving_rise_points + p.threshold_points AS risk
 ) r
 WHERE e.organization_id = %(organization)s AND e.coach_id = %(coach)s
     AND e.status IN %(statuses)s
@@ -335,6 +344,36 @@ class Caseload:
             cursor.execute(_CASELOAD_SQL, params)
             names = [column.name for column in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+RISK_SCALE = (
+    "Risk adds 30 for each open alert, 3 for each day without contact (up to 14 days), "
+    "1 for every 5 points of check-ins missed this week, 5 for each point cravings rose "
+    "over last week, and 10 when cravings reach the plan's threshold. "
+    "60 or more is high, 30 to 59 raised, under 30 steady."
+)
+
+
+def risk_band(risk: int) -> tuple[str, str]:
+    """The words and the severity of a caseload risk score (RISK_SCALE)."""
+    if risk >= 60:
+        return "high", "urgent"
+    if risk >= 30:
+        return "raised", "high"
+    return "steady", "ok"
+
+
+def risk_parts(row: dict) -> list[str]:
+    """Where a caseload row's risk comes from, biggest part first; parts worth 0 left out."""
+    alerts = int(row["open_alerts"])
+    parts = [
+        (row["alert_points"], f"{alerts} open alert{'s' if alerts != 1 else ''}"),
+        (row["silence_points"], f"{min(row['days_silent'] or 0, 14)} days without contact"),
+        (row["adherence_points"], f"check-ins {row['adherence']}% this week"),
+        (row["craving_rise_points"], "cravings rising"),
+        (row["threshold_points"], "cravings at the threshold"),
+    ]
+    return [f"{label} ({points})" for points, label in sorted(parts, key=lambda p: -p[0]) if points]
 
 
 def coach_caseload(*, membership: Membership, organization=None, now=None) -> Caseload:

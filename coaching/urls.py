@@ -20,6 +20,7 @@ staff_urlpatterns = routes(
     (ALERT + "acknowledge/", views.alert_acknowledge, "coaching_alert_acknowledge"),
     (ALERT + "resolve/", views.alert_resolve, "coaching_alert_resolve"),
     ("coaching/coaches/", views.coach_list, "coaching_coaches"),
+    ("clients/<uuid:client_id>/coaching/", views.client_coaching, "coaching_client"),
     ("coaching/profile/", views.coach_profile, "coaching_profile"),
 )
 

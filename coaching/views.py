@@ -74,6 +74,8 @@ def dashboard(request, org):
         row["name"] = client_display_name(
             row["client_first_name"], row["client_last_name"], row["client_preferred_name"]
         )
+        row["risk_band"], row["risk_severity"] = selectors.risk_band(int(row["risk"]))
+        row["risk_parts"] = selectors.risk_parts(row)
     schedule = list(selectors.coach_schedule(membership=membership))
     alerts = list(selectors.coach_open_alerts(membership=membership)[:50])
     # The caseload shows each client's recovery indicators, and alerts and hard days name
@@ -86,7 +88,13 @@ def dashboard(request, org):
             *((HighRiskEvent, h.public_id, h.engagement.client.public_id) for h in schedule),
         ],
     )
-    context = {"caseload": rows, "page": page, "schedule": schedule, "alerts": alerts}
+    context = {
+        "caseload": rows,
+        "page": page,
+        "schedule": schedule,
+        "alerts": alerts,
+        "risk_scale": selectors.RISK_SCALE,
+    }
     return render(request, "coaching/dashboard.html", context)
 
 
@@ -99,6 +107,43 @@ def engagement_list(request, org):
     )
     record_row_reads(request, Engagement, [(e.public_id, e.client.public_id) for e in engagements])
     return render(request, "coaching/engagement_list.html", {"engagements": engagements})
+
+
+@roles_required(*STAFF)
+def client_coaching(request, org, client_id):
+    """The client record's coaching tab: the client's engagements, newest first, and
+    their alerts still outstanding."""
+    client = client_get_for(membership=request.membership, client_id=client_id)
+    engagements = list(
+        selectors.engagement_list_for(membership=request.membership)
+        .filter(client=client)
+        .order_by("-starts_on", "-id")
+    )
+    alerts = list(
+        selectors.alert_list_for(membership=request.membership).filter(engagement__client=client)[
+            :50
+        ]
+    )
+    record_mixed_reads(
+        request,
+        [
+            *((Engagement, e.public_id, client.public_id) for e in engagements),
+            *((Alert, a.public_id, client.public_id) for a in alerts),
+        ],
+    )
+    return render(
+        request,
+        "coaching/client_coaching.html",
+        {
+            "client": client,
+            "engagements": engagements,
+            "alerts": alerts,
+            "propose_url": reverse("staff:coaching_engagement_new", kwargs={"org": org})
+            + f"?client={client.public_id}"
+            if request.membership.has_role(*WRITERS)
+            else "",
+        },
+    )
 
 
 @roles_required(*WRITERS)

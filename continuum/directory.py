@@ -31,3 +31,11 @@ def family_support_near(*, organization, zip_code: str, limit: int = 5) -> list:
 def listing_get(*, organization, listing_id):
     """One listing by public id (Http404 when it is not the organization's)."""
     return _read("listing_get")(organization=organization, listing_id=listing_id)
+
+
+def listing_pick(*, organization, text: str = "", listing_id=None, limit: int = 8) -> list[dict]:
+    """Listings for a search picker, by name (or the one `listing_id`): each a dict of
+    id, name, kind (its label), kind_code, phone, email and address."""
+    return _read("listing_pick")(
+        organization=organization, text=text, listing_id=listing_id, limit=limit
+    )

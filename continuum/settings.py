@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    # SVG icons for the staff components (templates/components/icon.html)
+    "heroicons",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -347,6 +349,8 @@ NOTIFICATION_BACKOFF_SECONDS = env.int("NOTIFICATION_BACKOFF_SECONDS", default=6
 
 LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# One date format everywhere: templates write `|date` or `|date:"DATETIME_FORMAT"`.
+FORMAT_MODULE_PATH = ["continuum.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -2,8 +2,9 @@
 once from `InterventionsConfig.ready()`: its notification kinds, its timeline entries
 (requests, then every recorded step of the intervention, read from the audit trail),
 its meetings in the personal calendar feeds (for the interventionist and participants
-with a portal login; summaries stay generic), its handoff, its menu entries and the
-family's sections of the portal home (portal_views)."""
+with a portal login; summaries stay generic), its handoff, its dashboard board and My
+work section, its client-record tab, its menu entries and the family's sections of the
+portal home (portal_views)."""
 
 from datetime import timedelta
 
@@ -12,17 +13,19 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from continuum.audit.selectors import audit_events_for_client
-from continuum.care import timeline
+from continuum.care import actions, timeline, work
 from continuum.care.handoffs import registry as handoff_registry
 from continuum.care.models import Phase
 from continuum.care.timeline import QuerySetSource, TimelineEntry
 from continuum.notifications import calendar, kinds
 from continuum.notifications.calendar import CalendarItem
 from continuum.tenancy import areas, navigation, portal
+from continuum.tenancy import dashboard as staff_dashboard
+from continuum.tenancy.dashboard import DashboardCard
 from continuum.tenancy.models import Role
 from continuum.tenancy.navigation import NavEntry
 
-from . import handoffs, portal_views
+from . import dashboard, handoffs, portal_views
 from .models import EducationSession, Intervention, InterventionRequest
 
 INTERVENTION_TEAM = frozenset({Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.INTERVENTIONIST})
@@ -165,3 +168,15 @@ for key, template, context, position in (
             key, f"interventions/portal_home/{template}.html", FAMILY, context, position
         )
     )
+staff_dashboard.register(
+    DashboardCard("interventions.pipeline", INTERVENTION_TEAM, dashboard.pipeline_card, 35)
+)
+work.register(
+    DashboardCard(
+        "interventions.assigned", frozenset({Role.INTERVENTIONIST}), dashboard.interventions_work
+    )
+)
+areas.register("interventions.record")
+actions.CLIENT_TABS.register(
+    actions.ClientTab("Intervention", "staff:intervention_client", INTERVENTION_TEAM, 30)
+)

@@ -1,12 +1,12 @@
 """Everything the directory and referrals add to the spine (continuum.extensions),
 imported once from `ReferralsConfig.ready()`: referral status changes on the client's
-timeline and the menu entries."""
+timeline, the referrals tab of the client record and the menu entries."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from continuum import directory
-from continuum.care import timeline
+from continuum.care import actions, timeline
 from continuum.care.timeline import QuerySetSource, TimelineEntry
 from continuum.consent.models import InformationCategory as Category
 from continuum.fhir.resources import EXPORT_SECTIONS, RESOURCE_TYPES, ExportSection, ResourceType
@@ -50,6 +50,7 @@ for read in (
     selectors.treatment_program_choices,
     selectors.family_support_near,
     selectors.listing_get,
+    selectors.listing_pick,
 ):
     directory.register(read)
 
@@ -78,3 +79,6 @@ EXPORT_SECTIONS.register(
 # E-mails to a listing's contact go through the outbox as letters.
 kinds.register_letter(letters.REFERRAL_PACKET, letters.referral_packet)
 kinds.register_letter(letters.LISTING_CAPACITY, letters.listing_capacity)
+actions.CLIENT_TABS.register(
+    actions.ClientTab("Referrals", "staff:client_referrals", STAFF_ROLES, 70)
+)

@@ -436,6 +436,39 @@ def treatment_program_choices(*, organization) -> list[tuple[str, str]]:
     ]
 
 
+def listing_pick(*, organization, text: str = "", listing_id=None, limit: int = 8) -> list[dict]:
+    """The directory as a picker: listings whose name holds `text` (or the one
+    `listing_id`), with what a provider record copies from them: name, kind, phone,
+    e-mail and the first address."""
+    listings = listing_list(organization=organization, include_closed=True)
+    if listing_id is not None:
+        listings = listings.filter(public_id=listing_id)
+    elif text.strip():
+        words = text.strip()[:100]
+        listings = listings.filter(Q(name__icontains=words) | Q(alternate_name__icontains=words))
+    else:
+        return []
+    found = []
+    for listing in listings.prefetch_related("locations").order_by("name", "id")[:limit]:
+        location = next(iter(listing.locations.all()), None)
+        address = ""
+        if location is not None:
+            parts = [location.address_1, location.city, location.state, location.postal_code]
+            address = ", ".join(part for part in parts if part)
+        found.append(
+            {
+                "id": str(listing.public_id),
+                "name": listing.name,
+                "kind": listing.get_kind_display(),
+                "kind_code": listing.kind,
+                "phone": listing.phone,
+                "email": listing.email,
+                "address": address,
+            }
+        )
+    return found
+
+
 def family_support_near(*, organization, zip_code: str, limit: int = 5) -> list[Listing]:
     """Family-support groups that serve this ZIP (within 50 miles, or by service area),
     nearest first; all of the organization's groups when the ZIP is unknown."""

@@ -43,6 +43,7 @@ staff_urlpatterns = routes(
         "listing_capacity_link_send",
     ),
     ("directory/settings/", views.directory_settings, "directory_settings"),
+    ("clients/<uuid:client_id>/referrals/", views.client_referrals, "client_referrals"),
     ("clients/<uuid:client_id>/referrals/new/", views.referral_new, "referral_new"),
     ("referrals/", views.referral_list, "referral_list"),
     ("referrals/reports/", views.referral_reports, "referral_reports"),

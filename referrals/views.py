@@ -530,6 +530,21 @@ def referral_list(request, org):
     return render(request, "referrals/referral_list.html", {"page": page, "status": status})
 
 
+@roles_required(*STAFF_ROLES)
+def client_referrals(request, org, client_id):
+    """The client record's referrals tab: where this client has been referred, newest
+    first, and the way to refer them."""
+    client = client_get_for(membership=request.membership, client_id=client_id)
+    record_read(request, client)
+    referrals = (
+        selectors.referral_list_for(membership=request.membership)
+        .filter(client=client)
+        .order_by("-created_at", "-id")
+    )
+    page = page_of(request, referrals, 50)
+    return render(request, "referrals/client_referrals.html", {"client": client, "page": page})
+
+
 def _record_read(request, referral) -> None:
     # A self-referral from the public directory names no client: nothing to record.
     if referral.client_id:

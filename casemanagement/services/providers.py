@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from continuum import directory
 from continuum.consent.models import InformationCategory, Purpose, RecipientKind
 from continuum.consent.services import ConsentRequired, consent_require, disclosure_record
 from continuum.people.models import Client
@@ -40,6 +41,13 @@ def provider_add(
         errors["kind"] = "Choose the kind of provider."
     if not name.strip():
         errors["name"] = "Name the provider."
+    if listing_id is not None and not directory.listing_pick(
+        organization=client.organization, listing_id=listing_id
+    ):
+        errors["listing_id"] = (
+            "That directory listing is not in this organization's directory: search "
+            "the directory again, or add the provider without a listing."
+        )
     if errors:
         raise ValidationError(errors)
     provider = Provider.objects.create(

@@ -124,7 +124,7 @@ def tasks_provider(client, organization):
             owner = task.get_queue_role_display()
         detail = f"{task.get_status_display()} · {owner}"
         if task.due_at:
-            detail += f" · due {timezone.localtime(task.due_at):%b %-d, %Y %H:%M}"
+            detail += f" · due {timezone.localtime(task.due_at):%-d %b %Y, %H:%M}"
         return TimelineEntry(
             time=task.created_at, kind="task", title=task.title, detail=detail, url=my_work
         )

@@ -8,6 +8,7 @@ staff_urlpatterns = (
     routes(
         ("clients/", views.client_list, "client_list"),
         ("clients/<uuid:client_id>/", views.client_detail, "client_detail"),
+        ("clients/<uuid:client_id>/timeline/", views.client_timeline, "client_timeline"),
         ("clients/<uuid:client_id>/episodes/new/", views.episode_open_view, "episode_open"),
         (EPISODE + "transition/", views.episode_transition_view, "episode_transition"),
         ("my-work/", views.my_work, "my_work"),

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from continuum.audit.mixins import record_read, record_row_reads
@@ -15,11 +16,12 @@ from continuum.people.selectors import (
     client_get_for,
     family_for,
 )
+from continuum.tenancy.dashboard import cards_for
 from continuum.tenancy.models import STAFF_ROLES, Role
 from continuum.tenancy.navigation import detail_urls
 from continuum.tenancy.permissions import roles_required
 
-from . import safety, timeline
+from . import safety, timeline, work
 from .actions import actions_for
 from .forms import (
     EpisodeOpenForm,
@@ -54,6 +56,7 @@ from .services import (
 )
 
 CLIENTS_PER_PAGE = 25
+LATEST_ON_OVERVIEW = 5
 CARE_TEAM_ROLE_CHOICES = [
     (r.value, r.label) for r in Role if r in STAFF_ROLES and r != Role.ORG_ADMIN
 ]
@@ -107,8 +110,9 @@ def client_detail(request, org, client_id):
         "care_team": care_team_for(client=client),
         "family": family_for(client=client),
         "episode": episode,
+        # The overview shows the latest of the timeline; its tab pages through the rest.
         "timeline": timeline.client_timeline(
-            client=client, organization=request.organization, page=_page_number(request)
+            client=client, organization=request.organization, page_size=LATEST_ON_OVERVIEW
         ),
         "can_manage_team": request.membership.has_role(Role.ORG_ADMIN, Role.INTAKE_COORDINATOR),
         "client_actions": actions_for(
@@ -120,6 +124,23 @@ def client_detail(request, org, client_id):
     else:
         context["open_form"] = EpisodeOpenForm()
     return render(request, "care/client_detail.html", context)
+
+
+@roles_required(*STAFF_ROLES)
+def client_timeline(request, org, client_id):
+    """The record's timeline tab: the whole continuum, newest first, a page at a time."""
+    client = client_get_for(membership=request.membership, client_id=client_id)
+    record_read(request, client)
+    return render(
+        request,
+        "care/client_timeline.html",
+        {
+            "client": client,
+            "timeline": timeline.client_timeline(
+                client=client, organization=request.organization, page=_page_number(request)
+            ),
+        },
+    )
 
 
 def _client_url(org, client) -> str:
@@ -165,6 +186,8 @@ def episode_transition_view(request, org, episode_id):
 
 @roles_required(*STAFF_ROLES)
 def my_work(request, org):
+    """Everything assigned to me: the safety events waiting for me, my open tasks (and my
+    roles' queues), then what each line has put in my hands."""
     tasks = list(task_list_for(membership=request.membership))
     return render(
         request,
@@ -173,6 +196,7 @@ def my_work(request, org):
             "tasks": tasks,
             "now": timezone.now(),
             "alerts": safety_alerts_for(membership=request.membership),
+            "sections": cards_for(request, work.ASSIGNED),
         },
     )
 
@@ -252,10 +276,19 @@ def safety_event_detail(request, org, safety_event_id):
 @require_POST
 def safety_event_acknowledge_view(request, org, safety_event_id):
     event = safety_event_get_for(membership=request.membership, safety_event_id=safety_event_id)
+    # From the dashboard the member goes back to their day; `next` is followed only when
+    # it is a path on this site.
+    next_url = request.POST.get("next", "")
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
+        next_url = reverse(
+            "staff:safety_event", kwargs={"org": org, "safety_event_id": event.public_id}
+        )
     return action_view(
         request,
         lambda: safety_event_acknowledge(actor=request.user, event=event),
-        done=reverse("staff:safety_event", kwargs={"org": org, "safety_event_id": event.public_id}),
+        done=next_url,
         success=f"Acknowledged: nobody else will be asked about {event.client.display_name}. "
         "The same-day call is in your work list.",
     )

@@ -26,7 +26,9 @@ kinds.register("portal_invitation", _("Invitations to the portal"))
 # A thread marked urgent asks the person answering for the thread's line first.
 safety.register(URGENT_KIND_FAMILY, "Message thread marked urgent", line=Role.INTERVENTIONIST)
 safety.register(URGENT_KIND_CLIENT, "Message thread marked urgent", line=Role.CASE_MANAGER)
-actions.register(actions.ClientAction("Messages", "staff:messaging_client_threads", STAFF_ROLES))
+actions.CLIENT_TABS.register(
+    actions.ClientTab("Messages", "staff:messaging_client_threads", STAFF_ROLES, 90)
+)
 actions.register(
     actions.ClientAction("Invite to the portal", "staff:messaging_portal_invite", STAFF_ROLES)
 )

@@ -31,13 +31,52 @@ class MembershipForm(forms.Form):
     title = forms.CharField(max_length=120, required=False)
 
 
+# The zones a US treatment center is almost always in, by the names people use; every
+# other zone follows, grouped by region, for the centers that are not.
+COMMON_TIME_ZONES = [
+    ("America/New_York", "Eastern time (New York)"),
+    ("America/Chicago", "Central time (Chicago)"),
+    ("America/Denver", "Mountain time (Denver)"),
+    ("America/Phoenix", "Mountain time without daylight saving (Phoenix)"),
+    ("America/Los_Angeles", "Pacific time (Los Angeles)"),
+    ("America/Anchorage", "Alaska time (Anchorage)"),
+    ("Pacific/Honolulu", "Hawaii time (Honolulu)"),
+    ("America/Puerto_Rico", "Atlantic time (Puerto Rico)"),
+]
+
+
+def time_zone_choices() -> list:
+    common = {zone for zone, _label in COMMON_TIME_ZONES}
+    regions: dict[str, list] = {}
+    for zone in sorted(zoneinfo.available_timezones()):
+        if zone in common or "/" not in zone or zone.startswith(("Etc/", "SystemV/")):
+            continue
+        region, place = zone.split("/", 1)
+        regions.setdefault(region, []).append((zone, place.replace("_", " ").replace("/", " / ")))
+    return [("Common in the United States", COMMON_TIME_ZONES), *sorted(regions.items())]
+
+
 class OrganizationSettingsForm(forms.ModelForm):
-    timezone = forms.ChoiceField(choices=[(z, z) for z in sorted(zoneinfo.available_timezones())])
+    timezone = forms.ChoiceField(
+        choices=time_zone_choices,
+        label="Time zone",
+        help_text="Due dates, reminders and “today” follow this zone.",
+    )
 
     class Meta:
         model = Organization
         fields = list(ORGANIZATION_SETTINGS)
         widgets = {"crisis_line_text": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "name": "Organization name",
+            "staff_mfa_required": "Require two-factor sign-in for staff",
+            "intake_open": "Accept intervention requests from families",
+            "crisis_line_text": "Crisis line text on public pages",
+            "response_time_hours": "Response time to a family's request (hours)",
+            "contact_phone": "Phone number for families",
+            "contact_email": "E-mail address for families",
+            "contact_hours": "Hours families can call",
+        }
 
 
 class AcceptInvitationForm(forms.Form):

@@ -15,6 +15,7 @@ portal_urlpatterns = routes(("", views.portal_home, "home"))
 staff_urlpatterns = (
     routes(
         ("", views.staff_dashboard, "dashboard"),
+        ("components/", views.components, "components"),
         ("team/", views.team, "team"),
         ("team/invite/", views.team_invite, "team_invite"),
     )

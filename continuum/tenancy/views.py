@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from continuum.forms_views import action_view, add_service_errors, bind, form_view
 
 from . import portal
+from .dashboard import BoardColumn, CardContent, CardItem, cards_for
 from .forms import AcceptInvitationForm, InvitationForm, MembershipForm, OrganizationSettingsForm
-from .models import Role
+from .models import STAFF_ROLES, Role
 from .permissions import public_view, roles_required
 from .selectors import (
     account_exists,
@@ -135,7 +136,65 @@ def portal_home(request, org):
 
 
 def staff_dashboard(request, org):
-    return render(request, "tenancy/staff_dashboard.html")
+    """Where a member's day starts: what needs them now (safety first), today's and the
+    overdue work, and each line's own view of their clients, every card with its count."""
+    return render(request, "tenancy/staff_dashboard.html", {"cards": cards_for(request)})
+
+
+@roles_required(*STAFF_ROLES)
+def components(request, org):
+    """Every component of templates/components/ with example content, so a page's author
+    sees what exists before writing markup of their own."""
+    example_card = CardContent(
+        name="example",
+        title="Safety alerts waiting for you",
+        count=1,
+        severity="urgent",
+        items=[
+            CardItem(
+                title="Same-day call: Sam Example",
+                url="#",
+                detail="Asked for help now · 4 minutes ago",
+                badge="Urgent",
+                severity="urgent",
+            )
+        ],
+        explain="A card with its count, what the count means, its items and a link.",
+        url="#",
+    )
+    example_board = CardContent(
+        name="example-board",
+        title="Request pipeline",
+        count=2,
+        columns=[
+            BoardColumn(
+                "New",
+                1,
+                [CardItem(title="Sam Example", url="#", badge="Urgent", severity="urgent")],
+            ),
+            BoardColumn("Planning", 1, [CardItem(title="Alex Example", url="#", detail="2 days")]),
+            BoardColumn("Scheduled", 0, []),
+        ],
+    )
+    rows = [
+        {"name": "Sam Example", "status": "Active", "since": "4 Dec 2026"},
+        {"name": "Alex Example", "status": "Paused", "since": "1 Nov 2026"},
+    ]
+    return render(
+        request,
+        "tenancy/components.html",
+        {
+            "example_card": example_card,
+            "example_board": example_board,
+            "example_rows": rows,
+            "example_tabs": [
+                {"label": "Overview", "url": "#", "current": True},
+                {"label": "Timeline", "url": "#", "current": False},
+                {"label": "Coaching", "url": "#", "current": False},
+            ],
+            "severities": ["urgent", "high", "normal", "low", "ok", "info"],
+        },
+    )
 
 
 def _team_url(org) -> str:
@@ -145,11 +204,14 @@ def _team_url(org) -> str:
 @roles_required(Role.ORG_ADMIN)
 def team(request, org):
     organization = request.organization
+    members = list(membership_list(organization=organization))
+    # Staff are the team; families and clients hold portal accounts and are listed apart.
     return render(
         request,
         "tenancy/team.html",
         {
-            "members": membership_list(organization=organization),
+            "staff": [m for m in members if m.is_staff_member],
+            "portal_accounts": [m for m in members if not m.is_staff_member],
             "invitations": invitation_list_pending(organization=organization),
         },
     )

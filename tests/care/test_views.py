@@ -200,9 +200,19 @@ def test_client_page_queries_do_not_grow_with_the_timeline(
     with assert_queries(12, label="client page with more rows"):
         response = client.get(page)
     body = response.content.decode()
-    assert body.count('class="timeline__entry') == 20
-    assert 'rel="next"' in body
-    second = client.get(page, {"page": 2}).content.decode()
+    # The overview shows the latest five and links to the timeline tab for the rest.
+    assert body.count('class="timeline__entry') == 5
+    timeline_tab = url("client_timeline", org, client_id=team_client.public_id)
+    assert f'href="{timeline_tab}"' in body
+    # The tab: the same queries as the overview's timeline, whatever the rows (1-4
+    # middleware, 5 the client, 6 audit of the read, 7-8 one per timeline provider,
+    # 9 switcher), and pages.
+    with assert_queries(9, label="timeline tab"):
+        tab = client.get(timeline_tab).content.decode()
+    assert tab.count('class="timeline__entry') == 20
+    assert 'rel="next"' in tab
+    assert 'aria-current="page">Timeline</a>' in tab
+    second = client.get(timeline_tab, {"page": 2}).content.decode()
     assert "Episode opened in Inquiry" in second
 
 
@@ -359,8 +369,8 @@ def test_my_work_lists_my_open_tasks_overdue_first_then_by_due_date(
     positions = [body.index(t) for t in ("Overdue call", "Soon call", "Later call", "Someday")]
     assert positions == sorted(positions)
     assert "Intake only" not in body and "Case manager only" not in body
-    assert body.count("badge--overdue") == 1
-    assert "No alerts." in body
+    assert body.count('<span class="badge badge--high">Overdue</span>') == 1
+    assert "No safety alert is waiting for you." in body
     client.force_login(members[Role.INTAKE_COORDINATOR])
     body = client.get(url("my_work", org)).content.decode()
     assert "Intake only" in body and "Overdue call" not in body
@@ -370,8 +380,9 @@ def test_my_work_lists_my_open_tasks_overdue_first_then_by_due_date(
 def test_my_work_queries_do_not_grow_with_tasks(client, org, members, memberships, coach_tasks):
     client.force_login(members[Role.SOBER_COACH])
     # 1 organization, 2 session, 3 user, 4 membership (middleware), 5 my open tasks with
-    # clients, 6 safety events waiting for me (alerts), 7 switcher memberships (header).
-    with assert_queries(7, label="my work"):
+    # clients, 6 safety events waiting for me (alerts), 7-8 the engagements I coach and
+    # their count (coaching's My work section), 9 switcher memberships (header).
+    with assert_queries(9, label="my work"):
         assert client.get(url("my_work", org)).status_code == 200
     with scope(organization=org.pk):
         for n in range(10):
@@ -382,7 +393,7 @@ def test_my_work_queries_do_not_grow_with_tasks(client, org, members, membership
                 assignee=memberships[Role.SOBER_COACH],
                 client=ClientFactory(organization=org),
             )
-    with assert_queries(7, label="my work with more tasks"):
+    with assert_queries(9, label="my work with more tasks"):
         assert client.get(url("my_work", org)).status_code == 200
 
 

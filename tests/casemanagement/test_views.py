@@ -123,6 +123,51 @@ def test_add_provider_and_bad_email(cm_client, in_org, client_rec):
     assert Provider.objects.get().practice == "Bayside Outpatient Clinic"
 
 
+def test_a_provider_is_linked_to_the_directory_through_the_search_picker(
+    cm_client, in_org, client_rec, other_org
+):
+    from tests.referrals.factories import ListingFactory
+
+    listing = ListingFactory(
+        organization=in_org, name="Bayside Therapy Group", kind="therapist", phone="555-0101"
+    )
+    ListingFactory(organization=other_org, name="Bayside Elsewhere", kind="therapist")
+    page = case_url("casemgmt_provider_add", in_org, client_rec)
+    body = cm_client.get(page).content.decode()
+    assert "Directory listing id" not in body, "nobody types a raw id"
+    found = cm_client.get(page, {"q": "bayside"}).content.decode()
+    assert "Bayside Therapy Group" in found and "Bayside Elsewhere" not in found
+    assert f'href="?listing={listing.public_id}"' in found
+    picked = cm_client.get(page, {"listing": str(listing.public_id)}).content.decode()
+    assert "Linked to the directory listing <strong>Bayside Therapy Group</strong>" in picked
+    assert 'value="555-0101"' in picked and f'value="{listing.public_id}"' in picked
+    none = cm_client.get(page, {"q": "nothing like it"}).content.decode()
+    assert "No listing named “nothing like it” in the directory." in none
+    ok = cm_client.post(
+        f"{page}?listing={listing.public_id}",
+        {"kind": "therapist", "name": "Bayside Therapy Group", "listing_id": listing.public_id},
+    )
+    assert ok.status_code == 302
+    assert Provider.objects.get().listing_id == listing.public_id
+
+
+def test_a_listing_of_another_organization_cannot_be_linked(
+    cm_client, in_org, client_rec, other_org
+):
+    from tests.referrals.factories import ListingFactory
+
+    elsewhere = ListingFactory(organization=other_org, name="Bayside Elsewhere")
+    page = case_url("casemgmt_provider_add", in_org, client_rec)
+    shown = cm_client.get(page, {"listing": str(elsewhere.public_id)}).content.decode()
+    assert "That listing is not in this organization's directory." in shown
+    bad = cm_client.post(
+        page, {"kind": "therapist", "name": "Dana Ortiz", "listing_id": elsewhere.public_id}
+    )
+    assert bad.status_code == 400
+    assert "not in this organization&#x27;s directory" in bad.content.decode()
+    assert not Provider.objects.exists()
+
+
 def test_contact_page_shows_the_consent_refusal_and_saves_nothing(cm_client, in_org, client_rec):
     provider = factories.ProviderFactory(client=client_rec, practice="Bayside Outpatient Clinic")
     data = {
@@ -134,7 +179,12 @@ def test_contact_page_shows_the_consent_refusal_and_saves_nothing(cm_client, in_
     }
     response = cm_client.post(case_url("casemgmt_contact_add", in_org, client_rec), data)
     assert response.status_code == 400
-    assert "A signed 42 CFR Part 2 consent that covers it is required." in response.content.decode()
+    body = response.content.decode()
+    assert "A signed 42 CFR Part 2 consent that covers it is required." in body
+    # The refusal links to recording exactly the missing consent.
+    consent_new = case_url("client_consent_new", in_org, client_rec)
+    assert f'href="{consent_new}?' in body and "Record the consent" in body
+    assert "purposes=care_coordination" in body and "information_categories=attendance" in body
     assert not Contact.objects.exists()
     ConsentFactory(client=client_rec)
     response = cm_client.post(case_url("casemgmt_contact_add", in_org, client_rec), data)

@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -306,10 +307,19 @@ def test_dashboard_computes_each_risk_indicator(client, org, members, setup):
     client.force_login(members[Role.SOBER_COACH])
     response = client.get(url("staff:coaching_dashboard", org))
     row = response.content.decode().split("My clients by risk")[1].split("</tr>")[1]
-    cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]
+    cells = [c.split(">", 1)[1].split("</td>")[0] for c in row.split("<td")[1:]]
     # 30 (alert) + 12 (4 silent days) + 11 (43 % adherence: 57 points missed) + 15
-    # (craving up 3 points) + 10 (at the threshold).
-    assert cells == ["78", "1", "4", "43%", "8.0 (was 5.0)"]
+    # (craving up 3 points) + 10 (at the threshold), each part named beside the score.
+    assert "Risk 78: high" in cells[0]
+    parts = re.findall(r"<li>([^<]+)</li>", cells[0])
+    assert parts == [
+        "1 open alert (30)",
+        "cravings rising (15)",
+        "4 days without contact (12)",
+        "check-ins 43% this week (11)",
+        "cravings at the threshold (10)",
+    ]
+    assert cells[1:] == ["1", "4", "43%", "8.0 (was 5.0)"]
 
 
 @time_machine.travel(NOON, tick=False)
