@@ -102,6 +102,13 @@ def test_portal_checkin_bad_input_shows_field_errors_and_saves_nothing(client, o
 
 
 def test_help_now_shows_numbers_and_alerts_the_coach(client, org, members, setup):
+    # Noon of the engagement's days, inside the coach's working hours: outside them the
+    # order asks the next person.
+    with time_machine.travel(datetime.combine(datetime.now(NY).date(), NOON.time(), NY)):
+        _help_now_alerts_the_coach(client, org, members, setup)
+
+
+def _help_now_alerts_the_coach(client, org, members, setup):
     with scope(organization=org.pk):
         services.coach_profile_save(actor=None, membership=setup["coach"], phone="+1 555 0199")
     client.force_login(members[Role.CLIENT])
