@@ -150,6 +150,18 @@ class AdherenceForm(forms.Form):
     note = forms.CharField(max_length=300, required=False, label=_("Note"))
 
 
+class QuestionnaireAssignForm(forms.Form):
+    instrument = forms.ChoiceField(
+        label="Questionnaire",
+        choices=[(code, i.name) for code, i in instruments.INSTRUMENTS.items()],
+    )
+    due_on = forms.DateField(
+        label="Answer by",
+        widget=DATE,
+        help_text="The client is reminded the day before and on this day.",
+    )
+
+
 def assessment_form_class(code: str, *, ask_sex: bool):
     """A form with one radio group per item, in the instrument's own words."""
     instrument = instruments.instrument_get(code)

@@ -46,6 +46,12 @@ from .providers import (
     contact_record,
     provider_add,
 )
+from .questionnaires import (
+    ASSIGNING_ROLES,
+    questionnaire_answer,
+    questionnaire_assign,
+    questionnaire_reminders,
+)
 from .reminders import (
     REASSESS_EVERY,
     REFILL_REMINDER_AHEAD,
@@ -53,6 +59,7 @@ from .reminders import (
 )
 
 __all__ = [
+    "ASSIGNING_ROLES",
     "CARE_FIRST_CONTACT",
     "FIRST_CONTACT_WITHIN",
     "GAP_TASK_KIND",
@@ -82,6 +89,9 @@ __all__ = [
     "plan_review_task_ensure",
     "progress_note_add",
     "provider_add",
+    "questionnaire_answer",
+    "questionnaire_assign",
+    "questionnaire_reminders",
     "reminders_scan",
     "step_add",
     "step_set_status",
