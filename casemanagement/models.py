@@ -506,8 +506,8 @@ class QuestionnaireAssignment(TenantModel):
     due_on = models.DateField()
     assigned_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(default=timezone.now)
-    assessment = models.OneToOneField(
-        Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="assignment"
+    assessment = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
 
@@ -519,6 +519,12 @@ class QuestionnaireAssignment(TenantModel):
                 "instrument",
                 name="cm_questionnaire_one_open",
                 condition=models.Q(answered_at__isnull=True),
+            ),
+            # An answer closes one request only.
+            tenant_unique(
+                "assessment",
+                name="cm_questionnaire_one_answer",
+                condition=models.Q(assessment__isnull=False),
             ),
         )
         indexes = [

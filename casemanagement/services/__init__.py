@@ -42,6 +42,10 @@ from .medications import (
     medication_add,
     medication_fill_record,
 )
+from .portal_offer import (
+    PORTAL_OFFER_WITHIN,
+    portal_offer_task_ensure,
+)
 from .providers import (
     contact_record,
     provider_add,
@@ -64,6 +68,7 @@ __all__ = [
     "FIRST_CONTACT_WITHIN",
     "GAP_TASK_KIND",
     "MISSED_RESCHEDULE_WITHIN",
+    "PORTAL_OFFER_WITHIN",
     "REASSESS_EVERY",
     "REFILL_REMINDER_AHEAD",
     "REMINDER_BEFORE",
@@ -87,6 +92,7 @@ __all__ = [
     "plan_owner",
     "plan_review",
     "plan_review_task_ensure",
+    "portal_offer_task_ensure",
     "progress_note_add",
     "provider_add",
     "questionnaire_answer",
