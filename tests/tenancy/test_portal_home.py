@@ -133,3 +133,17 @@ def test_the_home_query_count_does_not_grow_with_the_records(client, org, member
     with assert_queries(expected, label="portal home with more records"):
         page = _home(client, org).content.decode()
     assert page.count("Answer the ") == 4 and page.count("<strong>Medication ") == 4
+
+
+def test_the_home_speaks_spanish_with_one_date_format(client, org, members, world):
+    _records(org, world, 2)
+    _sign_in(client, members)
+    with time_machine.travel(NOON, tick=False):
+        page = client.get(
+            reverse("portal:home", kwargs={"org": org.slug}), HTTP_ACCEPT_LANGUAGE="es"
+        ).content.decode()
+    assert "Cuestionarios de su equipo de atención" in page
+    assert "Vencía el 8 de diciembre de 2026" in page
+    assert "Fecha límite: 9 de diciembre de 2026" in page
+    assert "Mi próxima cita" in page and "le acompaña." in page
+    assert "Registrarme ahora" in page and "Necesito ayuda ahora" in page
