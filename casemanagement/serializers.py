@@ -305,8 +305,9 @@ class QuestionnaireSerializer(PublicIdSerializer):
 
 
 class QuestionnaireAssignInputSerializer(serializers.Serializer):
+    # The model's choices: the schema names them once (ENUM_NAME_OVERRIDES).
     instrument = serializers.ChoiceField(
-        choices=list(instruments.INSTRUMENTS),
+        choices=instruments.INSTRUMENT_CHOICES,
         error_messages={
             "invalid_choice": f"Choose one of: {', '.join(instruments.INSTRUMENTS)}.",
             "required": f"Choose one of: {', '.join(instruments.INSTRUMENTS)}.",
