@@ -2,13 +2,16 @@ from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from continuum.audit.services import audit_read_many
 from continuum.care import safety
 from continuum.care.selectors import safety_event_latest
 from continuum.people.api import ClientInURLMixin
+from continuum.people.selectors import client_for_portal_user
 from continuum.tenancy.api import SelectorListView, call_service, created, validated
+from continuum.tenancy.models import Role
 
 from . import selectors, serializers, services
 from .models import AssessmentSource
@@ -125,3 +128,78 @@ class FollowUpReportView(generics.GenericAPIView):
             items=[(row.episode, row.episode.client.public_id) for row in report.rows],
         )
         return Response(self.get_serializer(report).data)
+
+
+# --- questionnaires assigned to a client ---------------------------------------------------
+
+
+class QuestionnaireList(_ClientScoped):
+    serializer_class = serializers.QuestionnaireSerializer
+    selector = selectors.questionnaires_for
+
+    @extend_schema(
+        request=serializers.QuestionnaireAssignInputSerializer,
+        responses={201: serializers.QuestionnaireSerializer},
+        description="Ask the client to answer an instrument in the portal by a day.",
+    )
+    def post(self, request, org, client_id):
+        if not request.membership.has_role(*services.ASSIGNING_ROLES):
+            raise PermissionDenied("Case managers, coaches and admins assign questionnaires.")
+        data = validated(serializers.QuestionnaireAssignInputSerializer, request.data)
+        assignment = call_service(
+            services.questionnaire_assign,
+            actor=request.user,
+            assigned_by=request.membership,
+            client=self.client(),
+            **data,
+        )
+        return created(serializers.QuestionnaireSerializer, assignment)
+
+
+def _own_client(request):
+    client = client_for_portal_user(membership=request.membership)
+    if client is None:
+        raise Http404("No client record.")
+    return client
+
+
+class MyQuestionnaires(generics.ListAPIView):
+    """The signed-in client's questionnaires: open ones first, soonest due."""
+
+    required_roles = frozenset({Role.CLIENT})
+    serializer_class = serializers.QuestionnaireSerializer
+
+    def get_queryset(self):
+        return selectors.questionnaires_for(client=_own_client(self.request))
+
+
+class MyQuestionnaireAnswer(generics.GenericAPIView):
+    """Answer one of my questionnaires: scored like every assessment; a PHQ-9 item 9
+    above 0 tells the responsible person at once and `safety_told` says who."""
+
+    required_roles = frozenset({Role.CLIENT})
+    serializer_class = serializers.QuestionnaireAnswerInputSerializer
+
+    @extend_schema(
+        request=serializers.QuestionnaireAnswerInputSerializer,
+        responses={201: serializers.AssessmentRecordedSerializer},
+        description=serializers.instrument_reference() + "\n\n" + serializers.ERROR_SHAPE,
+    )
+    def post(self, request, org, cm_questionnaire_id):
+        client = _own_client(request)
+        assignment = selectors.questionnaire_get_for_client(
+            client=client, assignment_id=cm_questionnaire_id
+        )
+        data = validated(serializers.QuestionnaireAnswerInputSerializer, request.data)
+        assessment = call_service(
+            services.questionnaire_answer,
+            actor=request.user,
+            assignment=assignment,
+            door="api",
+            **data,
+        )
+        if assessment.urgent:
+            assessment.safety_told = safety.told_or_crisis_sentence(
+                safety_event_latest(client=client)
+            )
+        return created(serializers.AssessmentRecordedSerializer, assessment)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from continuum.audit.mixins import record_reads
 from continuum.care import actions, safety, timeline, work
 from continuum.care.handoffs import registry as handoff_registry
 from continuum.care.models import Phase
@@ -17,13 +18,14 @@ from continuum.consent.models import InformationCategory as Category
 from continuum.fhir.resources import EXPORT_SECTIONS, RESOURCE_TYPES, ExportSection, ResourceType
 from continuum.notifications import calendar, kinds
 from continuum.notifications.calendar import CalendarItem
-from continuum.tenancy import areas, navigation
+from continuum.people.selectors import client_for_portal_user
+from continuum.tenancy import areas, navigation, portal
 from continuum.tenancy import dashboard as staff_dashboard
 from continuum.tenancy.dashboard import DashboardCard
 from continuum.tenancy.models import Membership, Role
 from continuum.tenancy.navigation import NavEntry
 
-from . import dashboard, fhir, handoffs, instruments
+from . import dashboard, fhir, handoffs, instruments, selectors
 from .models import Appointment, AppointmentStatus, Assessment, Contact, Gap, Goal
 
 CASE_STAFF = frozenset(
@@ -130,6 +132,69 @@ def goals_provider(client, organization):
     return _case_source(client, organization, "goal", to_entry, rows, "created_at")
 
 
+# --- the client's portal home -----------------------------------------------------------
+
+
+def _portal_client(request):
+    """The signed-in client's record, looked up once for all of case management's
+    sections."""
+    if not hasattr(request, "_casemgmt_client"):
+        request._casemgmt_client = client_for_portal_user(membership=request.membership)
+    return request._casemgmt_client
+
+
+def questionnaires_section(request):
+    """The questionnaires staff asked for, soonest due first, each with its link."""
+    client = _portal_client(request)
+    if client is None:
+        return None
+    open_ones = list(selectors.questionnaires_open_for(client=client)[:10])
+    if not open_ones:
+        return None
+    record_reads(request, [(q, client.public_id) for q in open_ones])
+    today = timezone.localdate()
+    rows = [
+        {
+            "assignment": q,
+            "name": instruments.INSTRUMENTS[q.instrument].short_name,
+            "overdue": q.is_overdue(today),
+        }
+        for q in open_ones
+    ]
+    return {"questionnaires": rows}
+
+
+def next_appointment_section(request):
+    """The next scheduled appointment, with who is going with the client."""
+    client = _portal_client(request)
+    if client is None:
+        return None
+    appointment = (
+        selectors.appointments_for(client=client)
+        .filter(status=AppointmentStatus.SCHEDULED, ends_at__gte=timezone.now())
+        .order_by("starts_at", "id")
+        .first()
+    )
+    if appointment is None:
+        return None
+    record_reads(request, [(appointment, client.public_id)])
+    return {"appointment": appointment}
+
+
+def medications_section(request):
+    """Today's medications and how often they are taken, with the weekly report a tap
+    away. The schedule is the prescriber's words: the page does not invent dose times."""
+    client = _portal_client(request)
+    if client is None:
+        return None
+    today = timezone.localdate()
+    current = [m for m in selectors.medications_for(client=client) if m.is_current(today)]
+    if not current:
+        return None
+    record_reads(request, [(m, client.public_id) for m in current])
+    return {"medications": current}
+
+
 # --- registrations ------------------------------------------------------------------------
 
 areas.register("casemanagement.urls")
@@ -172,4 +237,27 @@ staff_dashboard.register_all(
 work.register(DashboardCard("casemanagement.plans", CASE_MANAGERS, dashboard.plans_work))
 actions.CLIENT_TABS.register(
     actions.ClientTab("Case management", "staff:casemgmt_client", CASE_STAFF, 50)
+)
+portal.PORTAL_HOME.register_all(
+    portal.PortalSection(
+        "casemanagement.questionnaires",
+        "casemanagement/portal_home_questionnaires.html",
+        CLIENT,
+        questionnaires_section,
+        120,
+    ),
+    portal.PortalSection(
+        "casemanagement.medications",
+        "casemanagement/portal_home_medications.html",
+        CLIENT,
+        medications_section,
+        150,
+    ),
+    portal.PortalSection(
+        "casemanagement.next_appointment",
+        "casemanagement/portal_home_appointment.html",
+        CLIENT,
+        next_appointment_section,
+        200,
+    ),
 )

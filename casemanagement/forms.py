@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from continuum.consent.models import InformationCategory
+from continuum.widgets import SegmentedChoice
 
 from . import instruments
 from .models import (
@@ -147,6 +148,18 @@ class AdherenceForm(forms.Form):
     note = forms.CharField(max_length=300, required=False, label=_("Note"))
 
 
+class QuestionnaireAssignForm(forms.Form):
+    instrument = forms.ChoiceField(
+        label="Questionnaire",
+        choices=[(code, i.name) for code, i in instruments.INSTRUMENTS.items()],
+    )
+    due_on = forms.DateField(
+        label="Answer by",
+        widget=DATE,
+        help_text="The client is reminded the day before and on this day.",
+    )
+
+
 def assessment_form_class(code: str, *, ask_sex: bool):
     """A form with one radio group per item, in the instrument's own words."""
     instrument = instruments.instrument_get(code)
@@ -154,7 +167,7 @@ def assessment_form_class(code: str, *, ask_sex: bool):
     if code == instruments.AUDITC and ask_sex:
         fields["sex"] = forms.ChoiceField(
             choices=[("female", _("Female")), ("male", _("Male"))],
-            widget=forms.RadioSelect,
+            widget=SegmentedChoice(words=True),
             label=_("Sex"),
         )
     for item in instrument.items:
@@ -162,7 +175,8 @@ def assessment_form_class(code: str, *, ask_sex: bool):
             label=f"{item.number}. {item.text}",
             choices=[(c.value, c.label) for c in item.choices],
             coerce=int,
-            widget=forms.RadioSelect,
+            # Short numeric answers (the BAM's days) sit many to a row; words get room.
+            widget=SegmentedChoice(words=any(len(c.label) > 3 for c in item.choices)),
             required=item.required,
             empty_value=None,
         )

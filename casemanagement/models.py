@@ -494,3 +494,44 @@ class Gap(TenantModel):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+class QuestionnaireAssignment(TenantModel):
+    """A standard instrument a case manager or coach asks the client to answer in the
+    portal by a day. Answered, it points at the scored `Assessment`, which the existing
+    scoring and safety rules made; until then it is open, and overdue after `due_on`."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="cm_questionnaires")
+    instrument = models.CharField(max_length=10, choices=INSTRUMENT_CHOICES)
+    due_on = models.DateField()
+    assigned_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now)
+    assessment = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        constraints = tenant_constraints(
+            # One open request per instrument: a second would remind the client twice.
+            tenant_unique(
+                "client",
+                "instrument",
+                name="cm_questionnaire_one_open",
+                condition=models.Q(answered_at__isnull=True),
+            ),
+            # An answer closes one request only.
+            tenant_unique(
+                "assessment",
+                name="cm_questionnaire_one_answer",
+                condition=models.Q(assessment__isnull=False),
+            ),
+        )
+        indexes = [
+            tenant_index("client", "due_on", name="cm_questionnaire_client"),
+            tenant_index("due_on", name="cm_questionnaire_due"),
+        ]
+        ordering = ["due_on", "id"]
+
+    def is_overdue(self, today) -> bool:
+        return self.answered_at is None and self.due_on < today

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from continuum.care.models import CareEpisode, Phase
@@ -35,6 +35,7 @@ from .models import (
     PlanStatus,
     ProgressNote,
     Provider,
+    QuestionnaireAssignment,
 )
 
 MISSED_RESCHEDULE_DAYS = 3
@@ -652,3 +653,30 @@ def worsening_assessments(*, membership: Membership, since, limit: int = 20) -> 
         previous[key] = assessment
     result.sort(key=lambda a: a.completed_at, reverse=True)
     return result[:limit]
+
+
+# --- questionnaires assigned to a client --------------------------------------------------
+
+
+def questionnaires_for(*, client: Client) -> QuerySet[QuestionnaireAssignment]:
+    """Every questionnaire asked of the client: the open ones first, soonest due, then
+    the answered ones, latest first, each with its scored assessment."""
+    return (
+        QuestionnaireAssignment.objects.filter(client=client)
+        .select_related("assessment", "assigned_by__user")
+        .order_by(F("answered_at").desc(nulls_first=True), "due_on", "id")
+    )
+
+
+def questionnaires_open_for(*, client: Client) -> QuerySet[QuestionnaireAssignment]:
+    return QuestionnaireAssignment.objects.filter(client=client, answered_at__isnull=True).order_by(
+        "due_on", "id"
+    )
+
+
+def questionnaire_get_for_client(*, client: Client, assignment_id) -> QuestionnaireAssignment:
+    """One of the client's own questionnaires (the portal's): anyone else's is a 404."""
+    rows = QuestionnaireAssignment.objects.filter(client=client).select_related(
+        "assessment", "client__organization"
+    )
+    return get_or_404(rows, assignment_id, what="questionnaire")

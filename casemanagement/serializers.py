@@ -1,10 +1,21 @@
+from django.utils import timezone
 from rest_framework import serializers
 
 from continuum.people.serializers import ClientRowSerializer
 from continuum.tenancy.serializers import PublicIdSerializer, public_id_of, shown
 
 from . import instruments
-from .models import Appointment, Assessment, CarePlan, Gap, Goal, GoalStep, Medication, Provider
+from .models import (
+    Appointment,
+    Assessment,
+    CarePlan,
+    Gap,
+    Goal,
+    GoalStep,
+    Medication,
+    Provider,
+    QuestionnaireAssignment,
+)
 
 
 class StepSerializer(PublicIdSerializer):
@@ -261,5 +272,65 @@ class FollowUpQuerySerializer(serializers.Serializer):
             "invalid": "Enter a whole number of months from 1 to 24.",
             "min_value": "Enter a whole number of months from 1 to 24.",
             "max_value": "Enter a whole number of months from 1 to 24.",
+        },
+    )
+
+
+# --- questionnaires assigned to a client ---------------------------------------------------
+
+
+class QuestionnaireSerializer(PublicIdSerializer):
+    """A questionnaire asked of the client, open until answered; `assessment` is the
+    scored answer once there is one."""
+
+    status = serializers.SerializerMethodField()
+    assessment = AssessmentSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = QuestionnaireAssignment
+        fields = [
+            "id",
+            "instrument",
+            "due_on",
+            "status",
+            "assigned_at",
+            "answered_at",
+            "assessment",
+        ]
+
+    def get_status(self, obj) -> str:
+        if obj.answered_at is not None:
+            return "answered"
+        return "overdue" if obj.is_overdue(timezone.localdate()) else "open"
+
+
+class QuestionnaireAssignInputSerializer(serializers.Serializer):
+    # The model's choices: the schema names them once (ENUM_NAME_OVERRIDES).
+    instrument = serializers.ChoiceField(
+        choices=instruments.INSTRUMENT_CHOICES,
+        error_messages={
+            "invalid_choice": f"Choose one of: {', '.join(instruments.INSTRUMENTS)}.",
+            "required": f"Choose one of: {', '.join(instruments.INSTRUMENTS)}.",
+        },
+    )
+    due_on = serializers.DateField(
+        help_text="The organization's day by which to answer (YYYY-MM-DD), from today on."
+    )
+
+
+class QuestionnaireAnswerInputSerializer(serializers.Serializer):
+    answers = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        default=dict,
+        help_text="Item key -> answer code, as for recording an assessment.",
+    )
+    sex = serializers.ChoiceField(
+        choices=["", "female", "male"],
+        required=False,
+        default="",
+        error_messages={
+            "invalid_choice": "Choose female or male (the AUDIT-C is scored by sex), or leave "
+            "it out for other instruments."
         },
     )

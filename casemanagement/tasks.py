@@ -2,7 +2,7 @@ from celery import shared_task
 
 from continuum.tenancy.tasks import TenantTask, beat_fan_out
 
-from .services import gaps_scan, reminders_scan
+from .services import gaps_scan, questionnaire_reminders, reminders_scan
 
 
 @shared_task(base=TenantTask, acks_late=True, name="casemanagement.scan_organization")
@@ -17,4 +17,19 @@ scan = beat_fan_out(
     scan_organization,
     name="casemanagement.scan",
     reason="gaps in care and reminders are scanned in every active organization",
+)
+
+
+@shared_task(
+    base=TenantTask, acks_late=True, name="casemanagement.questionnaire_reminders_organization"
+)
+def questionnaire_reminders_organization(*, organization) -> int:
+    return questionnaire_reminders(organization=organization)
+
+
+# Beat: reminders of assigned questionnaires, the day before the due day and on it.
+questionnaire_reminders_all = beat_fan_out(
+    questionnaire_reminders_organization,
+    name="casemanagement.questionnaire_reminders",
+    reason="assigned questionnaires are reminded in every active organization",
 )

@@ -30,6 +30,7 @@ staff_urlpatterns = routes(
         views.medication_fill,
         "casemgmt_medication_fill",
     ),
+    (C + "questionnaires/assign/", views.questionnaire_assign, "casemgmt_questionnaire_assign"),
     (C + "assessments/", views.assessment_history, "casemgmt_assessment_history"),
     (C + "assessments/<slug:cm_instrument>/", views.assessment_enter, "casemgmt_assessment_enter"),
 )
@@ -40,10 +41,25 @@ portal_urlpatterns = routes(
     ("appointments/", views.portal_appointments, "casemgmt_portal_appointments"),
     ("medications/", views.portal_medications, "casemgmt_portal_medications"),
     ("questionnaires/<slug:cm_instrument>/", views.portal_assessment, "casemgmt_portal_assessment"),
+    (
+        "questionnaires/assigned/<uuid:cm_questionnaire_id>/",
+        views.portal_questionnaire,
+        "casemgmt_portal_questionnaire",
+    ),
 )
 
 api_urlpatterns = routes(
     ("case-management/gaps/", api.GapList.as_view(), "casemgmt_gap_list"),
+    (
+        "case-management/my/questionnaires/",
+        api.MyQuestionnaires.as_view(),
+        "casemgmt_my_questionnaires",
+    ),
+    (
+        "case-management/my/questionnaires/<uuid:cm_questionnaire_id>/answer/",
+        api.MyQuestionnaireAnswer.as_view(),
+        "casemgmt_my_questionnaire_answer",
+    ),
     ("case-management/follow-up/", api.FollowUpReportView.as_view(), "casemgmt_followup"),
 ) + routes(
     ("care-plan/", api.PlanDetail.as_view(), "casemgmt_plan"),
@@ -51,5 +67,6 @@ api_urlpatterns = routes(
     ("appointments/", api.appointment_list, "casemgmt_appointment_list"),
     ("medications/", api.medication_list, "casemgmt_medication_list"),
     ("assessments/", api.AssessmentList.as_view(), "casemgmt_assessment_list"),
+    ("questionnaires/", api.QuestionnaireList.as_view(), "casemgmt_questionnaire_list"),
     prefix=CLIENT,
 )

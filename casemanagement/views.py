@@ -3,7 +3,7 @@ import uuid
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -150,6 +150,9 @@ def client_case(request, org, client_id):
         "gaps": list(selectors.gaps_for(client=client)),
         "instruments": instruments.INSTRUMENTS.values(),
         "step_statuses": StepStatus.choices,
+        "questionnaires": list(selectors.questionnaires_for(client=client)[:20]),
+        "today": timezone.localdate(),
+        "can_assign": request.membership.has_role(*services.ASSIGNING_ROLES),
     }
     return render(request, "casemanagement/client_case.html", context)
 
@@ -583,4 +586,94 @@ def portal_assessment(request, org, cm_instrument):
         source=AssessmentSource.PORTAL,
         template="casemanagement/portal_assessment_form.html",
         extra={},
+    )
+
+
+# --- questionnaires assigned to answer in the portal --------------------------------------
+
+
+@roles_required(*services.ASSIGNING_ROLES)
+def questionnaire_assign(request, org, client_id):
+    """A case manager or coach asks the client to answer an instrument by a day."""
+    client = _client(request, client_id)
+    today = timezone.localdate()
+    form = bind(
+        request,
+        forms.QuestionnaireAssignForm,
+        initial={"due_on": today + timezone.timedelta(days=7)},
+    )
+
+    def assigned(assignment):
+        name = instruments.INSTRUMENTS[assignment.instrument].short_name
+        return (
+            f"{name} assigned, due {assignment.due_on:%b %-d, %Y}. {client.display_name} sees "
+            "it on the portal home; reminders go out the day before and on that day."
+        )
+
+    return form_view(
+        request,
+        form,
+        save=lambda d: services.questionnaire_assign(
+            actor=request.user, assigned_by=request.membership, client=client, today=today, **d
+        ),
+        done=_back(org, client),
+        template="casemanagement/questionnaire_assign.html",
+        context={"client": client, "title": "Assign a questionnaire"},
+        success=assigned,
+    )
+
+
+@roles_required(*CLIENT_ROLE)
+def portal_questionnaire(request, org, cm_questionnaire_id):
+    """An assigned questionnaire, answered in the portal: scored and checked by the same
+    service as any assessment (item 9 of the PHQ-9 tells the responsible person)."""
+    client = _own_client(request)
+    assignment = selectors.questionnaire_get_for_client(
+        client=client, assignment_id=cm_questionnaire_id
+    )
+    record_read(request, assignment, client_id=client.public_id)
+    instrument = instruments.INSTRUMENTS[assignment.instrument]
+    result_template = "casemanagement/portal_assessment_result.html"
+    if assignment.answered_at is not None:
+        messages.info(
+            request,
+            _("You answered the %(name)s on %(day)s. Thank you.")
+            % {
+                "name": instrument.short_name,
+                "day": formats.date_format(timezone.localdate(assignment.answered_at)),
+            },
+        )
+        return redirect("portal:home", org=org)
+
+    def record(data):
+        data = dict(data)
+        sex = data.pop("sex", "")
+        return services.questionnaire_answer(
+            actor=request.user,
+            assignment=assignment,
+            answers={k: v for k, v in data.items() if v is not None},
+            sex=sex,
+        )
+
+    def result_page(assessment):
+        event = safety_event_latest(client=client) if assessment.urgent else None
+        return render(
+            request,
+            result_template,
+            {
+                "client": client,
+                "assessment": assessment,
+                "instrument": instrument,
+                "safety_told": safety.told_sentence(event),
+                "staff_told": safety.staff_told_sentence(event),
+            },
+        )
+
+    return form_view(
+        request,
+        bind(request, forms.assessment_form_class(assignment.instrument, ask_sex=True)),
+        save=record,
+        done=result_page,
+        template="casemanagement/portal_assessment_form.html",
+        context={"client": client, "instrument": instrument, "assignment": assignment},
     )

@@ -19,13 +19,13 @@ from continuum.consent.models import InformationCategory as Category
 from continuum.fhir.resources import EXPORT_SECTIONS, ExportSection
 from continuum.notifications import calendar, kinds
 from continuum.notifications.calendar import CalendarItem
-from continuum.tenancy import areas, navigation
+from continuum.tenancy import areas, navigation, portal
 from continuum.tenancy import dashboard as staff_dashboard
 from continuum.tenancy.dashboard import DashboardCard
 from continuum.tenancy.models import Role
 from continuum.tenancy.navigation import NavEntry
 
-from . import dashboard, fhir, handoffs, services
+from . import dashboard, fhir, handoffs, selectors, services
 from .models import OPEN_ENGAGEMENT_STATUSES, Alert, CheckIn, Contact, HighRiskEvent
 
 COACHING_STAFF = frozenset({Role.SOBER_COACH, Role.CASE_MANAGER, Role.ORG_ADMIN})
@@ -115,6 +115,40 @@ def high_risk_days(*, organization, user):
         )
 
 
+# --- the client's portal home -----------------------------------------------------------
+
+
+def _portal_engagement(request):
+    """The client's open engagement, looked up once for all of coaching's sections."""
+    if not hasattr(request, "_coaching_engagement"):
+        request._coaching_engagement = selectors.engagement_for_portal(
+            membership=request.membership
+        )
+    return request._coaching_engagement
+
+
+def checkin_section(request):
+    """Today's check-in, done or to do, while the engagement is active."""
+    engagement = _portal_engagement(request)
+    if engagement is None or engagement.status != "active":
+        return None
+    today = services.local_now(request.organization).date()
+    done = CheckIn.objects.filter(engagement=engagement, day=today).exists()
+    return {"checked_in": done}
+
+
+def help_section(request):
+    """Who to call: the coach's number when there is one, always the crisis lines (the
+    help-now button itself is on every client page)."""
+    engagement = _portal_engagement(request)
+    coach, phone = None, ""
+    if engagement is not None and engagement.coach_id is not None:
+        coach = engagement.coach.user
+        profile = engagement.coach.coach_profiles.first()
+        phone = profile.phone if profile else ""
+    return {"coach": coach, "coach_phone": phone, "engagement": engagement}
+
+
 # --- registrations ------------------------------------------------------------------------
 
 areas.register("coaching.urls")
@@ -151,4 +185,13 @@ work.register(
 )
 actions.CLIENT_TABS.register(
     actions.ClientTab("Coaching", "staff:coaching_client", COACHING_STAFF, 40)
+)
+PORTAL_CLIENT = frozenset({Role.CLIENT})
+portal.PORTAL_HOME.register_all(
+    portal.PortalSection(
+        "coaching.checkin", "coaching/portal_home_checkin.html", PORTAL_CLIENT, checkin_section, 100
+    ),
+    portal.PortalSection(
+        "coaching.help", "coaching/portal_home_help.html", PORTAL_CLIENT, help_section, 900
+    ),
 )

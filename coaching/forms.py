@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from continuum.widgets import SegmentedChoice
+
 from .models import (
     AccompanimentKind,
     ContactKind,
@@ -46,25 +48,25 @@ class CheckInForm(forms.Form):
         label=_("Sober today?"),
         choices=[("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda v: v == "yes",
-        widget=forms.RadioSelect(attrs={"class": "big-choice"}),
+        widget=SegmentedChoice(words=True),
     )
     craving = forms.TypedChoiceField(
         label=_("Craving right now (0 = none, 10 = strongest)"),
         choices=[(str(level), str(level)) for level in range(11)],
         coerce=int,
         initial="0",
-        widget=forms.RadioSelect(attrs={"class": "big-choice"}),
+        widget=SegmentedChoice(),
     )
     mood = forms.TypedChoiceField(
         label=_("Mood"),
         choices=Mood.choices,
         coerce=int,
-        widget=forms.RadioSelect(attrs={"class": "big-choice"}),
+        widget=SegmentedChoice(words=True),
     )
     sleep = forms.ChoiceField(
         label=_("Sleep last night"),
         choices=Sleep.choices,
-        widget=forms.RadioSelect(attrs={"class": "big-choice"}),
+        widget=SegmentedChoice(words=True),
     )
     triggers = forms.MultipleChoiceField(
         label=_("Triggers you met today"),

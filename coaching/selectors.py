@@ -125,14 +125,41 @@ def checkins_for(*, engagement: Engagement, days: int = 30, today: date | None =
 # --- streaks, trend and reports -----------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SoberRun:
+    """The sober check-ins since the latest reported use. A day without a check-in is
+    neither counted as sober nor taken as use: it is counted apart, so the portal says
+    so instead of restarting the count at zero."""
+
+    days: int
+    missed: int
+
+
+def sober_run(days_sober: dict[date, bool], today: date) -> SoberRun:
+    """Sober check-in days, newest first, back to the latest reported use (or the first
+    check-in), and the days between them that have no check-in."""
+    run = sorted((d for d in days_sober if d <= today), reverse=True)
+    counted = []
+    for day in run:
+        if days_sober[day] is not True:
+            break
+        counted.append(day)
+    if not counted:
+        return SoberRun(days=0, missed=0)
+    span = (counted[0] - counted[-1]).days + 1
+    return SoberRun(days=len(counted), missed=span - len(counted))
+
+
 def sober_streak(days_sober: dict[date, bool], today: date) -> int:
-    """Consecutive sober check-in days ending today (or yesterday, before today's)."""
-    day = today if today in days_sober else today - timedelta(days=1)
-    streak = 0
-    while days_sober.get(day) is True:
-        streak += 1
-        day -= timedelta(days=1)
-    return streak
+    return sober_run(days_sober, today).days
+
+
+def sober_history(*, engagement: Engagement, today: date) -> dict[date, bool]:
+    """Every check-in's day and answer up to today, for the sober count: a run is not cut
+    off at the chart's 30 days. One query of two columns."""
+    return dict(
+        CheckIn.objects.filter(engagement=engagement, day__lte=today).values_list("day", "sober")
+    )
 
 
 def checkin_streak(days: set[date], today: date) -> int:
@@ -200,11 +227,7 @@ def engagement_report(*, engagement: Engagement, today: date | None = None) -> E
         (ContactKind(kind).label, round(minutes / 60, 1))
         for kind, minutes in sorted(by_kind.items())
     ]
-    checkins = dict(
-        CheckIn.objects.filter(
-            engagement=engagement, day__gt=today - timedelta(days=60)
-        ).values_list("day", "sober")
-    )
+    checkins = sober_history(engagement=engagement, today=today)
     first = engagement.starts_on
     if engagement.activated_at:
         first = max(first, local_now(engagement.organization, engagement.activated_at).date())

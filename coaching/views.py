@@ -419,7 +419,9 @@ def portal_home(request, org):
             {
                 "today_checkin": next((c for c in checkins if c.day == today), None),
                 "form": CheckInForm(triggers=plan.triggers if plan else ()),
-                "sober_streak": selectors.sober_streak(days, today),
+                "sober": selectors.sober_run(
+                    selectors.sober_history(engagement=engagement, today=today), today
+                ),
                 "checkin_streak": selectors.checkin_streak(set(days), today),
                 "chart": selectors.craving_trend(checkins, today=today),
                 "events": list(

@@ -332,6 +332,10 @@ CELERY_BEAT_SCHEDULE["coaching.certifications_scan"] = {
     "schedule": 86400.0,
 }
 CELERY_BEAT_SCHEDULE["casemanagement.scan"] = {"task": "casemanagement.scan", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["casemanagement.questionnaire_reminders"] = {
+    "task": "casemanagement.questionnaire_reminders",
+    "schedule": 3600.0,
+}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -4,11 +4,11 @@ member's wellbeing check-in. Kept apart from the staff forms."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from continuum.widgets import SegmentedChoice
+
 from .models import Rsvp
 from .services import NOTE_MAX_LENGTH
 
-# Radio buttons drawn as one row of large buttons (static/css: .segmented).
-SEGMENTED = {"class": "segmented"}
 ANSWERS = [(value, label) for value, label in Rsvp.choices if value != Rsvp.PENDING]
 
 
@@ -16,7 +16,7 @@ class AnswerForm(forms.Form):
     rsvp = forms.ChoiceField(
         label=_("Will you come?"),
         choices=ANSWERS,
-        widget=forms.RadioSelect(attrs=SEGMENTED),
+        widget=SegmentedChoice(words=True),
         error_messages={"required": _("Choose one: will attend, cannot attend, or maybe.")},
     )
 
@@ -27,7 +27,7 @@ def _scale(label, help_text):
         help_text=help_text,
         choices=[(i, str(i)) for i in range(1, 6)],
         coerce=int,
-        widget=forms.RadioSelect(attrs=SEGMENTED),
+        widget=SegmentedChoice(),
         error_messages={"required": _("Choose a number from 1 to 5.")},
     )
 

@@ -13,8 +13,9 @@ from casemanagement.models import (
     GoalStep,
     Medication,
     Provider,
+    QuestionnaireAssignment,
 )
-from tests.factories import TenantFactory
+from tests.factories import MembershipFactory, TenantFactory
 from tests.people.factories import ClientRecordFactory
 
 
@@ -74,3 +75,18 @@ class MedicationFactory(ClientRecordFactory):
     schedule = "once daily"
     # Taken for a fortnight already: a start on "today" would depend on whose today.
     started_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=14))
+
+
+class QuestionnaireAssignmentFactory(ClientRecordFactory):
+    """An open PHQ-9 asked by a case manager of the client's organization, due in a week."""
+
+    class Meta:
+        model = QuestionnaireAssignment
+
+    instrument = "phq9"
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=7))
+    assigned_by = factory.SubFactory(
+        MembershipFactory,
+        organization=factory.SelfAttribute("..organization"),
+        roles=["case_manager"],
+    )

@@ -85,6 +85,30 @@ def test_entering_aftercare_opens_a_plan_assigns_a_case_manager_and_one_first_co
 
 
 @time_machine.travel(NOW, tick=False)
+def test_entering_aftercare_offers_the_portal_to_a_client_who_cannot_sign_in(
+    in_org, members, case_manager, enqueued
+):
+    ana = ClientFactory(
+        organization=in_org, first_name="Ana", last_name="Diaz", email="ana@example.com"
+    )
+    transition = _to_aftercare(ana, members[Role.ORG_ADMIN])
+    _run(transition, "casemanagement.open_care_plan")
+    _run(transition, "casemanagement.open_care_plan")  # a rerun changes nothing
+    (offer,) = Task.objects.filter(client=ana, title="Offer Ana Diaz the client portal")
+    assert (offer.assignee, offer.due_at, offer.status) == (
+        case_manager,
+        NOW + services.PORTAL_OFFER_WITHIN,
+        TaskStatus.OPEN,
+    )
+    assert "If they agree, use “Invite to the portal” on their record" in offer.detail
+    assert "ana@example.com" in offer.detail
+    # A client who can already sign in is not asked again.
+    sam = ClientFactory(organization=in_org, portal_user=members[Role.CLIENT])
+    _run(_to_aftercare(sam, members[Role.ORG_ADMIN]), "casemanagement.open_care_plan")
+    assert not Task.objects.filter(client=sam, title__startswith="Offer").exists()
+
+
+@time_machine.travel(NOW, tick=False)
 def test_the_least_loaded_case_manager_is_assigned(in_org, members, case_manager, enqueued):
     from tests.factories import UserFactory
 

@@ -13,6 +13,7 @@ from casemanagement.models import (
     GoalStep,
     Medication,
     Provider,
+    QuestionnaireAssignment,
 )
 from casemanagement.services import gaps_scan
 from continuum.care.models import Task
@@ -426,6 +427,11 @@ def _fill_case(client_rec, plan, n):
         provider = factories.ProviderFactory(client=client_rec, name=f"Provider {i}")
         factories.AppointmentFactory(client=client_rec, provider=provider)
         factories.MedicationFactory(client=client_rec, name=f"Med {i}", prescriber=provider)
+        # One open request per instrument: the four instruments in turn.
+        asked = QuestionnaireAssignment.objects.filter(client=client_rec).count()
+        factories.QuestionnaireAssignmentFactory(
+            client=client_rec, instrument=("phq9", "gad7", "auditc", "bam")[asked]
+        )
 
 
 # Every staff page starts with: organization, session, user, membership; and ends
@@ -438,8 +444,9 @@ def test_case_page_queries_are_fixed_and_do_not_grow(cm_client, in_org, client_r
     _fill_case(client_rec, plan, 1)
     page = case_url("casemgmt_client", in_org, client_rec)
     # client (visibility), audit insert, assessments, plan, goals, steps, progress
-    # notes, providers, appointments, medications, contacts, open gaps
-    expected = REQUEST + 12 + NAV
+    # notes, providers, appointments, medications, contacts, open gaps, questionnaires
+    # asked (with their assessments and who asked)
+    expected = REQUEST + 13 + NAV
     with assert_queries(expected, label="case page"):
         assert cm_client.get(page).status_code == 200
     _fill_case(client_rec, plan, 3)

@@ -249,3 +249,18 @@ def test_a_meeting_reminder_is_worded_for_the_family_whatever_the_staff_member_r
     with scope(organization=org.pk):
         reminder.refresh_from_db()
     assert reminder.subject == "Recordatorio: Reunión de planificación"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_assigned_questionnaires_reminder_names_its_due_day_in_the_readers_language(
+    org, readers, tmp_path
+):
+    context = {"instrument": "GAD-7", "due": "2026-12-03", "url": URL}
+    expected = {
+        "es": "le pidió llenar el cuestionario GAD-7 a más tardar el 3 de diciembre de 2026",
+        "en": "asked you to fill in the GAD-7 questionnaire by Dec. 3, 2026",
+    }
+    for language, phrase in expected.items():
+        inbox = _deliver(org, readers[language], "assessment_reminder", context, tmp_path)["inbox"]
+        assert phrase in inbox, inbox
+        assert "again" not in inbox and "volver a llenar" not in inbox

@@ -34,6 +34,12 @@ def _own(attribute):
     return lambda world, org: str(getattr(world, attribute).public_id)
 
 
+def _own_questionnaire(world, org) -> str:
+    from tests.casemanagement.factories import QuestionnaireAssignmentFactory
+
+    return str(QuestionnaireAssignmentFactory(client=world.client_record).public_id)
+
+
 def _own_thread(world, org) -> str:
     from tests.messaging.factories import ParticipantFactory, ThreadFactory
 
@@ -174,6 +180,12 @@ PAGES = {
         "get",
         # The items keep their validated wording; the page says why, in Spanish.
         "Las preguntas aparecen con la redacción con la que se validó",
+    ),
+    "portal:casemgmt_portal_questionnaire": (
+        CLIENT,
+        {"cm_questionnaire_id": _own_questionnaire},
+        "get",
+        "Su equipo de atención le pidió responderlo a más tardar el",
     ),
     "portal:messaging_inbox": (CLIENT, {}, "get", "Escribir a su equipo"),
     "portal:messaging_start": (

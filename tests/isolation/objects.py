@@ -19,6 +19,7 @@ from tests.casemanagement.factories import (
     GoalFactory,
     GoalStepFactory,
     MedicationFactory,
+    QuestionnaireAssignmentFactory,
 )
 from tests.coaching.factories import AlertFactory, CoachFactory, EngagementFactory
 from tests.consent.factories import ConsentFactory
@@ -101,6 +102,7 @@ URL_OBJECTS = {
     "cm_appointment_id": _public_id(AppointmentFactory, "client__organization"),
     "cm_medication_id": _public_id(MedicationFactory, "client__organization"),
     "cm_instrument": lambda org: "phq9",
+    "cm_questionnaire_id": _public_id(QuestionnaireAssignmentFactory, "client__organization"),
     "fhir_patient_id": lambda org: str(_client(org).public_id),
     "fhir_episode_id": _public_id(EpisodeFactory, "client__organization"),
     "fhir_careplan_id": _of_client(CarePlanFactory),
