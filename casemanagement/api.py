@@ -135,7 +135,7 @@ class FollowUpReportView(generics.GenericAPIView):
 
 class QuestionnaireList(_ClientScoped):
     serializer_class = serializers.QuestionnaireSerializer
-    selector = selectors.questionnaires_for
+    selector = staticmethod(selectors.questionnaires_for)
 
     @extend_schema(
         request=serializers.QuestionnaireAssignInputSerializer,

@@ -64,7 +64,7 @@ def test_points_sit_at_their_dates(in_org, client_rec, members):
     ]
     assert [t["day"].isoformat() for t in chart["ticks"]][0::4] == ["2026-01-01", "2026-02-01"]
     svg = _render(chart)
-    assert ">1 Jan</text>" in svg and ">1 Feb</text>" in svg
+    assert ">Jan 1</text>" in svg and ">Feb 1</text>" in svg
 
 
 def test_severity_bands_are_labelled_and_item9_positives_marked(in_org, client_rec, members):
@@ -85,7 +85,7 @@ def test_severity_bands_are_labelled_and_item9_positives_marked(in_org, client_r
     ):
         assert f">{label}</text>" in svg
     assert svg.count('class="item9"') == 1
-    assert "8 Jan 12 (item 9 above 0)" in svg
+    assert "Jan 8 12 (item 9 above 0)" in svg
     assert "Red squares: item 9" in svg
 
 
@@ -167,7 +167,7 @@ def test_the_full_history_is_reachable_beyond_the_latest_60(cm_client, in_org, c
     page = history.content.decode()
     assert page.count('<circle cx="') == 70
     assert "70 assessments, newest first." in page
-    assert "1 Jan 2026" in page
+    assert "Jan 1, 2026" in page
 
 
 def test_history_queries_are_fixed_and_do_not_grow(cm_client, in_org, client_rec, members):

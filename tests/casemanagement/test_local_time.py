@@ -112,7 +112,7 @@ def test_forms_and_pages_show_the_stored_time_in_local_time(cm_client, in_org, c
             "staff:casemgmt_client", kwargs={"org": in_org.slug, "client_id": client_rec.public_id}
         )
     ).content.decode()
-    assert "5 Nov 2026, 02:30" in case
+    assert "Nov 5, 2026, 2:30 AM" in case
 
 
 @time_machine.travel(LATER, tick=False)

@@ -42,7 +42,7 @@ MESSAGES = {
             "Tiene una cita el 3 de diciembre de 2026 a las 15:30",
             "consulta por video",
         ],
-        ["Appointment reminder", "You have an appointment on Dec. 3, 2026, 3:30 p.m."],
+        ["Appointment reminder", "You have an appointment on Dec 3, 2026, 3:30 PM"],
     ),
     "assessment_reminder": (
         {"instrument": "PHQ-9", "url": URL},
@@ -52,12 +52,12 @@ MESSAGES = {
     "refill_reminder": (
         {"due": "2026-12-03", "url": URL},
         ["Pronto debe surtir un medicamento", "antes del 3 de diciembre de 2026"],
-        ["Medication refill due soon", "due on Dec. 3, 2026"],
+        ["Medication refill due soon", "due on Dec 3, 2026"],
     ),
     "coaching_reminder": (
         {"when": AT, "url": URL},
         ["Recordatorio: se acerca un día de alto riesgo", "3 de diciembre de 2026 a las 15:30"],
-        ["Reminder: a high-risk day is coming up", "Dec. 3, 2026, 3:30 p.m."],
+        ["Reminder: a high-risk day is coming up", "Dec 3, 2026, 3:30 PM"],
     ),
     "interventions_request_received": (
         {
@@ -88,7 +88,7 @@ MESSAGES = {
     "interventions_reminder": (
         {"what": "Planning meeting", "when": AT, "url": URL},
         ["Recordatorio: Reunión de planificación", "3 de diciembre de 2026 a las 15:30"],
-        ["Reminder: Planning meeting", "Dec. 3, 2026, 3:30 p.m."],
+        ["Reminder: Planning meeting", "Dec 3, 2026, 3:30 PM"],
     ),
     "interventions_letter_reviewed": (
         {"approved": True, "url": URL},
@@ -258,7 +258,7 @@ def test_an_assigned_questionnaires_reminder_names_its_due_day_in_the_readers_la
     context = {"instrument": "GAD-7", "due": "2026-12-03", "url": URL}
     expected = {
         "es": "le pidió llenar el cuestionario GAD-7 a más tardar el 3 de diciembre de 2026",
-        "en": "asked you to fill in the GAD-7 questionnaire by Dec. 3, 2026",
+        "en": "asked you to fill in the GAD-7 questionnaire by Dec 3, 2026",
     }
     for language, phrase in expected.items():
         inbox = _deliver(org, readers[language], "assessment_reminder", context, tmp_path)["inbox"]

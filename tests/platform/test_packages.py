@@ -68,7 +68,8 @@ OFFERED_BEFORE = {
 @pytest.mark.parametrize("package_name", sorted(OFFERED_BEFORE))
 def test_a_services_package_still_offers_every_name_it_offered(package_name):
     package = importlib.import_module(package_name)
-    assert set(package.__all__) == OFFERED_BEFORE[package_name]
+    # New use cases add names; none offered before may disappear unnoticed.
+    assert OFFERED_BEFORE[package_name] <= set(package.__all__)
     for name in package.__all__:
         assert getattr(package, name) is not None
 

@@ -1,7 +1,8 @@
-# The same date format as English pages (continuum/formats/en), in Spanish month names.
-DATE_FORMAT = "j M Y"
-DATETIME_FORMAT = "j M Y, H:i"
-SHORT_DATE_FORMAT = "j M Y"
-SHORT_DATETIME_FORMAT = "j M Y, H:i"
+# One date format on every Spanish page, as Spanish writes it: the day, the month as a
+# word and the year ("3 de diciembre de 2026"), times on the 24-hour clock.
+DATE_FORMAT = r"j \d\e F \d\e Y"
+DATETIME_FORMAT = r"j \d\e F \d\e Y \a \l\a\s H:i"
+SHORT_DATE_FORMAT = r"j \d\e F \d\e Y"
+SHORT_DATETIME_FORMAT = r"j \d\e F \d\e Y \a \l\a\s H:i"
 TIME_FORMAT = "H:i"
-MONTH_DAY_FORMAT = "j M"
+MONTH_DAY_FORMAT = r"j \d\e F"
