@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from continuum.audit.services import audit_read_many
 from continuum.care import safety
 from continuum.care.selectors import safety_event_latest
-from continuum.people.selectors import client_get_for
+from continuum.people.api import ClientInURLMixin
 from continuum.tenancy.api import SelectorListView, call_service, created, validated
 
 from . import selectors, serializers, services
@@ -19,20 +19,13 @@ STAFF = frozenset(CASE_ROLES)
 
 # One client's rows from `selector(client=)`, once the client is found visible. (Comments,
 # not docstrings, on API base classes: the schema would describe every endpoint with them.)
-class _ClientScoped(generics.GenericAPIView):
+class _ClientScoped(ClientInURLMixin, generics.GenericAPIView):
     required_roles = STAFF
     selector = None
 
     def get_queryset(self):
-        # Read from the class: a plain function stored on it is not bound to the view.
-        return type(self).selector(client=self.client())
-
-    def client(self):
-        if not hasattr(self, "_client"):
-            self._client = client_get_for(
-                membership=self.request.membership, client_id=self.kwargs["client_id"]
-            )
-        return self._client
+        # A plain function: given to as_view(), or held as a staticmethod.
+        return self.selector(client=self.client())
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
@@ -63,24 +56,21 @@ class PlanDetail(_ClientScoped):
         return Response(self.get_serializer(plan).data)
 
 
-class ProviderList(_ClientScoped):
-    serializer_class = serializers.ProviderSerializer
-    selector = selectors.providers_for
-
-
-class AppointmentList(_ClientScoped):
-    serializer_class = serializers.AppointmentSerializer
-    selector = selectors.appointments_for
-
-
-class MedicationList(_ClientScoped):
-    serializer_class = serializers.MedicationSerializer
-    selector = selectors.medications_for
+# The client's rows an endpoint lists as they are: a serializer and a selector each.
+provider_list = _ClientScoped.as_view(
+    serializer_class=serializers.ProviderSerializer, selector=selectors.providers_for
+)
+appointment_list = _ClientScoped.as_view(
+    serializer_class=serializers.AppointmentSerializer, selector=selectors.appointments_for
+)
+medication_list = _ClientScoped.as_view(
+    serializer_class=serializers.MedicationSerializer, selector=selectors.medications_for
+)
 
 
 class AssessmentList(_ClientScoped):
     serializer_class = serializers.AssessmentSerializer
-    selector = selectors.assessments_for
+    selector = staticmethod(selectors.assessments_for)
 
     @extend_schema(
         request=serializers.AssessmentInputSerializer,

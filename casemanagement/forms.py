@@ -21,21 +21,28 @@ DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+class ProviderChoiceForm(forms.Form):
+    """A form that names one of the client's providers: the view passes them
+    (`providers=`) and `provider_field` offers them."""
+
+    provider_field = "provider"
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.provider_field].queryset = providers
+
+
 class GoalForm(forms.Form):
     domain = forms.ChoiceField(choices=Domain.choices)
     title = forms.CharField(max_length=200, label="Goal")
     measure = forms.CharField(max_length=200, required=False, label="How progress is measured")
 
 
-class StepForm(forms.Form):
+class StepForm(ProviderChoiceForm):
     description = forms.CharField(max_length=300)
     owner = forms.ChoiceField(choices=StepOwner.choices)
     provider = forms.ModelChoiceField(queryset=None, required=False)
     due_on = forms.DateField(required=False, widget=DATE)
-
-    def __init__(self, *args, providers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = providers
 
 
 class StepStatusForm(forms.Form):
@@ -60,7 +67,7 @@ class ProviderForm(forms.Form):
     listing_id = forms.UUIDField(required=False, label="Directory listing id")
 
 
-class ContactForm(forms.Form):
+class ContactForm(ProviderChoiceForm):
     kind = forms.ChoiceField(choices=ContactKind.choices)
     provider = forms.ModelChoiceField(queryset=None, required=False)
     direction = forms.ChoiceField(choices=Direction.choices, initial=Direction.OUTBOUND)
@@ -72,12 +79,8 @@ class ContactForm(forms.Form):
     )
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, providers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = providers
 
-
-class AppointmentForm(forms.Form):
+class AppointmentForm(ProviderChoiceForm):
     provider = forms.ModelChoiceField(queryset=None, required=False)
     visit_type = forms.ChoiceField(choices=VisitType.choices)
     starts_at = forms.DateTimeField(widget=DATETIME)
@@ -86,10 +89,6 @@ class AppointmentForm(forms.Form):
     telehealth_url = forms.URLField(required=False, label="Telehealth link", assume_scheme="https")
     transport = forms.ChoiceField(choices=Transport.choices)
     case_manager_accompanies = forms.BooleanField(required=False)
-
-    def __init__(self, *args, providers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = providers
 
 
 class AppointmentRescheduleForm(forms.Form):
@@ -107,7 +106,9 @@ class AppointmentStatusForm(forms.Form):
     )
 
 
-class MedicationForm(forms.Form):
+class MedicationForm(ProviderChoiceForm):
+    provider_field = "prescriber"
+
     name = forms.CharField(max_length=120)
     dose = forms.CharField(max_length=80)
     schedule = forms.CharField(max_length=120)
@@ -116,10 +117,6 @@ class MedicationForm(forms.Form):
     started_on = forms.DateField(required=False, widget=DATE)
     ended_on = forms.DateField(required=False, widget=DATE)
     refill_due_on = forms.DateField(required=False, widget=DATE)
-
-    def __init__(self, *args, providers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["prescriber"].queryset = providers
 
 
 class FillForm(forms.Form):

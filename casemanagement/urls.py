@@ -47,9 +47,9 @@ api_urlpatterns = routes(
     ("case-management/follow-up/", api.FollowUpReportView.as_view(), "casemgmt_followup"),
 ) + routes(
     ("care-plan/", api.PlanDetail.as_view(), "casemgmt_plan"),
-    ("providers/", api.ProviderList.as_view(), "casemgmt_provider_list"),
-    ("appointments/", api.AppointmentList.as_view(), "casemgmt_appointment_list"),
-    ("medications/", api.MedicationList.as_view(), "casemgmt_medication_list"),
+    ("providers/", api.provider_list, "casemgmt_provider_list"),
+    ("appointments/", api.appointment_list, "casemgmt_appointment_list"),
+    ("medications/", api.medication_list, "casemgmt_medication_list"),
     ("assessments/", api.AssessmentList.as_view(), "casemgmt_assessment_list"),
     prefix=CLIENT,
 )

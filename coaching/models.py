@@ -4,17 +4,24 @@ alerts that watch them. Every table leads its indexes with organization_id."""
 import datetime
 
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from continuum.care.models import CareEpisode
+from continuum.choices import Lifecycle
 from continuum.fields import EncryptedTextField
 from continuum.people.models import Client
 from continuum.tenancy.models import Membership, TenantModel
-from continuum.tenancy.schema import tenant_constraints, tenant_index, tenant_unique, user_ref
+from continuum.tenancy.schema import (
+    bounded,
+    tenant_constraints,
+    tenant_index,
+    tenant_unique,
+    user_ref,
+)
 
 
 class Specialty(models.TextChoices):
@@ -103,27 +110,24 @@ class EngagementStatus(models.TextChoices):
     ENDED_EARLY = "ended_early", _("Ended early")
 
 
-OPEN_ENGAGEMENT_STATUSES = (
-    EngagementStatus.PROPOSED,
-    EngagementStatus.ACTIVE,
-    EngagementStatus.PAUSED,
+ENGAGEMENT_TRANSITIONS = Lifecycle(
+    EngagementStatus,
+    {
+        EngagementStatus.PROPOSED: (EngagementStatus.ACTIVE, EngagementStatus.ENDED_EARLY),
+        EngagementStatus.ACTIVE: (
+            EngagementStatus.PAUSED,
+            EngagementStatus.COMPLETED,
+            EngagementStatus.ENDED_EARLY,
+        ),
+        EngagementStatus.PAUSED: (
+            EngagementStatus.ACTIVE,
+            EngagementStatus.COMPLETED,
+            EngagementStatus.ENDED_EARLY,
+        ),
+    },
 )
-
-ENGAGEMENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    EngagementStatus.PROPOSED: (EngagementStatus.ACTIVE, EngagementStatus.ENDED_EARLY),
-    EngagementStatus.ACTIVE: (
-        EngagementStatus.PAUSED,
-        EngagementStatus.COMPLETED,
-        EngagementStatus.ENDED_EARLY,
-    ),
-    EngagementStatus.PAUSED: (
-        EngagementStatus.ACTIVE,
-        EngagementStatus.COMPLETED,
-        EngagementStatus.ENDED_EARLY,
-    ),
-    EngagementStatus.COMPLETED: (),
-    EngagementStatus.ENDED_EARLY: (),
-}
+# Proposed, active and paused.
+OPEN_ENGAGEMENT_STATUSES = ENGAGEMENT_TRANSITIONS.open
 
 
 class Engagement(TenantModel):
@@ -161,10 +165,8 @@ class Engagement(TenantModel):
     checkin_due_time = models.TimeField(
         default=datetime.time(21, 0), help_text="A day's check-in is missed after this time."
     )
-    missed_checkin_days = models.PositiveSmallIntegerField(
-        default=1,
-        validators=[MinValueValidator(1), MaxValueValidator(14)],
-        help_text="Alert after this many days running without a check-in.",
+    missed_checkin_days = bounded(
+        1, 14, default=1, help_text="Alert after this many days running without a check-in."
     )
     missed_checkin_urgent = models.BooleanField(
         "Missed check-ins are a safety event",
@@ -174,17 +176,17 @@ class Engagement(TenantModel):
             "until someone acknowledges, as for a request for help."
         ),
     )
-    craving_threshold = models.PositiveSmallIntegerField(
-        default=7, validators=[MinValueValidator(1), MaxValueValidator(10)]
-    )
-    no_contact_days = models.PositiveSmallIntegerField(
+    craving_threshold = bounded(1, 10, default=7)
+    no_contact_days = bounded(
+        1,
+        30,
         default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(30)],
         help_text="Alert when the coach has not reached the client for this many days.",
     )
-    acknowledge_within_minutes = models.PositiveSmallIntegerField(
+    acknowledge_within_minutes = bounded(
+        5,
+        24 * 60,
         default=60,
-        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
         help_text=(
             "Alerts that are not safety events (no contact, missed check-ins not marked "
             "urgent) go to the case manager after this long. Safety events escalate on the "
@@ -266,9 +268,7 @@ class Contact(TenantModel):
     kind = models.CharField(max_length=20, choices=ContactKind.choices)
     accompaniment = models.CharField(max_length=20, choices=AccompanimentKind.choices, blank=True)
     started_at = models.DateTimeField()
-    duration_minutes = models.PositiveIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
-    )
+    duration_minutes = bounded(1, 24 * 60, field=models.PositiveIntegerField)
     summary = EncryptedTextField(blank=True)
     risk_observed = models.CharField(
         max_length=12, choices=RiskLevel.choices, default=RiskLevel.NONE
@@ -374,9 +374,7 @@ class CheckIn(TenantModel):
     engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="checkins")
     day = models.DateField()
     sober = models.BooleanField()
-    craving = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(0), MaxValueValidator(10)]
-    )
+    craving = bounded(0, 10)
     mood = models.PositiveSmallIntegerField(choices=Mood.choices)
     sleep = models.CharField(max_length=8, choices=Sleep.choices)
     triggers = ArrayField(models.CharField(max_length=100), default=list, blank=True)

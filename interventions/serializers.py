@@ -12,6 +12,7 @@ from .models import (
     Outcome,
     Participant,
 )
+from .services import PLAN_FIELDS
 
 
 class RequestSerializer(ReadOnlyFields, ClientRowSerializer):
@@ -84,11 +85,8 @@ class InterventionSerializer(ReadOnlyFields, ClientRowSerializer):
             "client",
             "client_name",
             "interventionist",
-            "model",
-            "arise_level",
-            "scheduled_at",
-            "location",
-            "video_link",
+            # What the plan section writes (declared once, beside intervention_plan_update).
+            *PLAN_FIELDS,
             "program_name",
             "bed_hold_date",
             "insurance_verification",

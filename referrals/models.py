@@ -7,13 +7,19 @@ the record as last imported is kept in `hsds_raw` so an export returns what came
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from continuum.choices import Lifecycle
 from continuum.tenancy.models import TenantModel
-from continuum.tenancy.schema import tenant_constraints, tenant_index, tenant_unique, user_ref
+from continuum.tenancy.schema import (
+    bounded,
+    tenant_constraints,
+    tenant_index,
+    tenant_unique,
+    user_ref,
+)
 
 VERIFY_EVERY_DAYS = 180
 # Openings a provider reported are shown for this long, then as unknown (an organization
@@ -313,9 +319,10 @@ class ListingLocation(TenantModel):
 class DirectorySettings(TenantModel):
     """An organization's directory settings (one row, created when first changed)."""
 
-    capacity_fresh_days = models.PositiveSmallIntegerField(
+    capacity_fresh_days = bounded(
+        1,
+        365,
         default=CAPACITY_FRESH_DAYS,
-        validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text="Openings a provider reported are shown for this many days, then as unknown.",
     )
 
@@ -426,56 +433,45 @@ class ReferralStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
-TERMINAL_STATUSES = frozenset(
+ALLOWED_TRANSITIONS = Lifecycle(
+    ReferralStatus,
     {
-        ReferralStatus.REJECTED,
-        ReferralStatus.CANCELLED,
-        ReferralStatus.FAILED,
-        ReferralStatus.COMPLETED,
-    }
-)
-
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    ReferralStatus.DRAFT: frozenset({ReferralStatus.REQUESTED, ReferralStatus.CANCELLED}),
-    ReferralStatus.REQUESTED: frozenset(
-        {
+        ReferralStatus.DRAFT: (ReferralStatus.REQUESTED, ReferralStatus.CANCELLED),
+        ReferralStatus.REQUESTED: (
             ReferralStatus.RECEIVED,
             ReferralStatus.ACCEPTED,
             ReferralStatus.REJECTED,
             ReferralStatus.CANCELLED,
             ReferralStatus.FAILED,
-        }
-    ),
-    ReferralStatus.RECEIVED: frozenset(
-        {
+        ),
+        ReferralStatus.RECEIVED: (
             ReferralStatus.ACCEPTED,
             ReferralStatus.REJECTED,
             ReferralStatus.CANCELLED,
             ReferralStatus.FAILED,
-        }
-    ),
-    ReferralStatus.ACCEPTED: frozenset(
-        {
+        ),
+        ReferralStatus.ACCEPTED: (
             ReferralStatus.IN_PROGRESS,
             ReferralStatus.ON_HOLD,
             ReferralStatus.COMPLETED,
             ReferralStatus.CANCELLED,
             ReferralStatus.FAILED,
-        }
-    ),
-    ReferralStatus.IN_PROGRESS: frozenset(
-        {
+        ),
+        ReferralStatus.IN_PROGRESS: (
             ReferralStatus.ON_HOLD,
             ReferralStatus.COMPLETED,
             ReferralStatus.CANCELLED,
             ReferralStatus.FAILED,
-        }
-    ),
-    ReferralStatus.ON_HOLD: frozenset(
-        {ReferralStatus.IN_PROGRESS, ReferralStatus.CANCELLED, ReferralStatus.FAILED}
-    ),
-    **{s: frozenset() for s in TERMINAL_STATUSES},
-}
+        ),
+        ReferralStatus.ON_HOLD: (
+            ReferralStatus.IN_PROGRESS,
+            ReferralStatus.CANCELLED,
+            ReferralStatus.FAILED,
+        ),
+    },
+)
+# Rejected, cancelled, failed and completed: nothing follows them.
+TERMINAL_STATUSES = ALLOWED_TRANSITIONS.final
 
 # How long a referral may sit in one status before someone is asked to follow up.
 STALE_AFTER_DAYS = {
@@ -546,7 +542,7 @@ class Referral(TenantModel):
         return self.status not in TERMINAL_STATUSES
 
     def allowed_next(self) -> list[str]:
-        return sorted(ALLOWED_TRANSITIONS.get(self.status, frozenset()))
+        return sorted(ALLOWED_TRANSITIONS.get(self.status, ()))
 
     def status_label(self) -> str:
         return ReferralStatus(self.status).label

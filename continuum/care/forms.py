@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import ClosedReason, DischargeType, Phase, TaskStatus
+from .models import ClosedReason, DischargeType, Phase, TaskStatus, Weekday
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -79,21 +79,27 @@ def member_choices(candidates) -> list[tuple[int, str]]:
     return choices
 
 
-class OnCallShiftForm(forms.Form):
+class MemberChoiceForm(forms.Form):
+    """A form that names a staff member from `choices=` (built once by member_choices),
+    offered by `member_field` after a blank option that says what choosing none means."""
+
+    member_field = ""
+    blank_label = ""
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.member_field].choices = [("", self.blank_label), *choices]
+
+
+class OnCallShiftForm(MemberChoiceForm):
+    member_field = "membership"
+    blank_label = "Choose a staff member"
+
     membership = forms.TypedChoiceField(coerce=int, label="Staff member")
     weekday = forms.TypedChoiceField(
         coerce=int,
-        choices=[
-            # Blank first, so an unused shift of the form stays blank and is skipped.
-            ("", "Choose a day"),
-            (0, "Monday"),
-            (1, "Tuesday"),
-            (2, "Wednesday"),
-            (3, "Thursday"),
-            (4, "Friday"),
-            (5, "Saturday"),
-            (6, "Sunday"),
-        ],
+        # Blank first, so an unused shift of the form stays blank and is skipped.
+        choices=[("", "Choose a day"), *Weekday.choices],
         label="Day",
     )
     starts_at = forms.TimeField(widget=TIME, label="From", help_text="24-hour time, e.g. 17:00.")
@@ -103,15 +109,14 @@ class OnCallShiftForm(forms.Form):
         help_text="A time at or before the start runs past midnight, e.g. 17:00 until 09:00.",
     )
 
-    def __init__(self, *args, choices=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["membership"].choices = [("", "Choose a staff member"), *choices]
-
 
 OnCallShiftFormSet = forms.formset_factory(OnCallShiftForm, extra=2, can_delete=True, max_num=70)
 
 
-class OnCallFallbackForm(forms.Form):
+class OnCallFallbackForm(MemberChoiceForm):
+    member_field = "fallback"
+    blank_label = "Nobody: go straight to the admins"
+
     fallback = forms.TypedChoiceField(
         coerce=int,
         required=False,
@@ -119,7 +124,3 @@ class OnCallFallbackForm(forms.Form):
         label="Fallback",
         help_text="Asked when no shift covers the hour.",
     )
-
-    def __init__(self, *args, choices=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["fallback"].choices = [("", "Nobody: go straight to the admins"), *choices]

@@ -2,6 +2,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from continuum.choices import Lifecycle
 from continuum.people.models import Client
 from continuum.tenancy.models import Membership, Role, TenantModel
 from continuum.tenancy.schema import tenant_constraints, tenant_index, tenant_unique, user_ref
@@ -19,14 +20,16 @@ class Phase(models.TextChoices):
 
 
 # Forward along the continuum, or to `closed` from any open phase. Nothing leaves `closed`.
-ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Phase.INQUIRY: (Phase.PRE_TREATMENT, Phase.CLOSED),
-    Phase.PRE_TREATMENT: (Phase.RESIDENTIAL, Phase.CLOSED),
-    Phase.RESIDENTIAL: (Phase.AFTERCARE, Phase.CLOSED),
-    Phase.AFTERCARE: (Phase.ALUMNI, Phase.CLOSED),
-    Phase.ALUMNI: (Phase.CLOSED,),
-    Phase.CLOSED: (),
-}
+ALLOWED_TRANSITIONS = Lifecycle(
+    Phase,
+    {
+        Phase.INQUIRY: (Phase.PRE_TREATMENT, Phase.CLOSED),
+        Phase.PRE_TREATMENT: (Phase.RESIDENTIAL, Phase.CLOSED),
+        Phase.RESIDENTIAL: (Phase.AFTERCARE, Phase.CLOSED),
+        Phase.AFTERCARE: (Phase.ALUMNI, Phase.CLOSED),
+        Phase.ALUMNI: (Phase.CLOSED,),
+    },
+)
 
 
 class ClosedReason(models.TextChoices):
@@ -267,22 +270,23 @@ class Task(TenantModel):
 # --- safety events: who is responsible, right now ------------------------------------------
 
 
+class Weekday(models.IntegerChoices):
+    # Python's numbering (date.weekday()), which the rota is matched against.
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
 class OnCallShift(TenantModel):
     """One staff member on call for one weekday, from `starts_at` until `ends_at` in the
     organization's time zone. A shift ending at or before it starts runs past midnight."""
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
-    weekday = models.PositiveSmallIntegerField(
-        choices=[
-            (0, "Monday"),
-            (1, "Tuesday"),
-            (2, "Wednesday"),
-            (3, "Thursday"),
-            (4, "Friday"),
-            (5, "Saturday"),
-            (6, "Sunday"),
-        ]
-    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
     starts_at = models.TimeField()
     ends_at = models.TimeField()
     created_at = models.DateTimeField(default=timezone.now)

@@ -4,7 +4,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from continuum.audit.mixins import AuditedListMixin
-from continuum.people.selectors import client_get_for, family_for
+from continuum.people.api import ClientInURLMixin
+from continuum.people.selectors import family_for
 from continuum.tenancy.api import call_service, created, validated
 from continuum.tenancy.models import STAFF_ROLES
 
@@ -13,18 +14,11 @@ from .serializers import ConsentCreateSerializer, ConsentSerializer, DisclosureS
 from .services import consent_create, consent_revoke
 
 
-class _ClientMixin:
+class _ClientMixin(ClientInURLMixin):
     required_roles = STAFF_ROLES
 
-    def get_client(self):
-        if not hasattr(self, "_client"):
-            self._client = client_get_for(
-                membership=self.request.membership, client_id=self.kwargs["client_id"]
-            )
-        return self._client
-
     def audit_client_id(self, obj):
-        return self.get_client().public_id
+        return self.client().public_id
 
 
 class ConsentListView(_ClientMixin, AuditedListMixin, generics.ListAPIView):
@@ -33,13 +27,13 @@ class ConsentListView(_ClientMixin, AuditedListMixin, generics.ListAPIView):
     serializer_class = ConsentSerializer
 
     def get_queryset(self):
-        return consent_list(client=self.get_client()).select_related(
+        return consent_list(client=self.client()).select_related(
             "client", "recipient_family_member"
         )
 
     @extend_schema(request=ConsentCreateSerializer, responses={201: ConsentSerializer})
     def post(self, request, org, client_id):
-        client = self.get_client()
+        client = self.client()
         data = validated(ConsentCreateSerializer, request.data)
         values = dict(data)
         family_id = values.pop("recipient_family_member", None)
@@ -64,7 +58,7 @@ class ConsentListView(_ClientMixin, AuditedListMixin, generics.ListAPIView):
 class ConsentRevokeView(_ClientMixin, APIView):
     @extend_schema(request=None, responses=ConsentSerializer)
     def post(self, request, org, client_id, consent_id):
-        consent = consent_get(client=self.get_client(), consent_id=consent_id)
+        consent = consent_get(client=self.client(), consent_id=consent_id)
         consent = call_service(consent_revoke, actor=request.user, consent=consent)
         return Response(ConsentSerializer(consent).data)
 
@@ -75,4 +69,4 @@ class DisclosureListView(_ClientMixin, AuditedListMixin, generics.ListAPIView):
     serializer_class = DisclosureSerializer
 
     def get_queryset(self):
-        return disclosure_list(client=self.get_client())
+        return disclosure_list(client=self.client())

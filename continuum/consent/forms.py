@@ -13,25 +13,31 @@ REVOCATION_STATEMENT = _(
 )
 
 
-class ConsentForm(forms.Form):
-    """The elements of a 42 CFR 2.31 consent. Completeness is decided by the service,
-    which returns a message per missing element."""
+class OptionalFieldsForm(forms.Form):
+    """No field is required by the form itself: the service decides what a complete
+    consent or signature is, and names each missing element."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
+class ConsentForm(OptionalFieldsForm):
+    """The elements of a 42 CFR 2.31 consent."""
 
     disclosing_program = forms.CharField(
         label=_("Who may disclose"),
         max_length=200,
-        required=False,
         help_text=_("The program or organization that holds the records."),
     )
     information_categories = forms.MultipleChoiceField(
         label=_("Information that may be disclosed"),
         choices=InformationCategory.choices,
         widget=forms.CheckboxSelectMultiple,
-        required=False,
     )
     information_detail = forms.CharField(
         label=_("Limits or details of the information"),
-        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_('For example "attendance for March only".'),
     )
@@ -39,33 +45,29 @@ class ConsentForm(forms.Form):
         label=_("Who may receive it"),
         choices=RecipientKind.choices,
         widget=forms.RadioSelect,
-        required=False,
     )
     recipient_name = forms.CharField(
         label=_("Name of the person or organization"),
         max_length=200,
-        required=False,
         help_text=_("Not needed for “my treating providers” or a family member chosen below."),
     )
     recipient_family_member = forms.TypedChoiceField(
-        label=_("Family member"), required=False, choices=(), empty_value=None
+        label=_("Family member"), choices=(), empty_value=None
     )
     purposes = forms.MultipleChoiceField(
         label=_("Purpose of the disclosure"),
         choices=Purpose.choices,
         widget=forms.CheckboxSelectMultiple,
-        required=False,
     )
     purpose_detail = forms.CharField(
-        label=_("Describe the purpose"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Describe the purpose"), widget=forms.Textarea(attrs={"rows": 2})
     )
     expires_on = forms.DateField(
-        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Expires on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     expiration_event = forms.CharField(
         label=_("Or expires when"),
         max_length=300,
-        required=False,
         help_text=_('An event, e.g. "when I complete aftercare". Give a date or an event.'),
     )
 
@@ -96,24 +98,21 @@ class ConsentForm(forms.Form):
         return values
 
 
-class SignForm(forms.Form):
-    revocation_acknowledged = forms.BooleanField(label=REVOCATION_STATEMENT, required=False)
-    signed_name = forms.CharField(
-        label=_("Type your full name to sign"), max_length=200, required=False
-    )
+class SignForm(OptionalFieldsForm):
+    revocation_acknowledged = forms.BooleanField(label=REVOCATION_STATEMENT)
+    signed_name = forms.CharField(label=_("Type your full name to sign"), max_length=200)
 
 
 class PaperConsentForm(ConsentForm):
-    signed_name = forms.CharField(label=_("Name as signed"), max_length=200, required=False)
+    signed_name = forms.CharField(label=_("Name as signed"), max_length=200)
     signed_on = forms.DateField(
-        label=_("Date signed"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date signed"), widget=forms.DateInput(attrs={"type": "date"})
     )
     revocation_acknowledged = forms.BooleanField(
-        label=_("The signed form includes the statement of the right to revoke"), required=False
+        label=_("The signed form includes the statement of the right to revoke")
     )
     scan = forms.FileField(
         label=_("Scan of the signed consent"),
-        required=False,
         help_text=f"PDF, PNG or JPEG, at most {MAX_SCAN_BYTES // (1024 * 1024)} MB.",
         # A new consent has no scan to clear: a "clear" box would only let a posted value
         # stand in for a file.

@@ -1,11 +1,15 @@
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from continuum.tenancy.models import Membership, Role, TenantModel
-from continuum.tenancy.schema import tenant_constraints, tenant_index, tenant_unique
+from continuum.tenancy.schema import (
+    portal_user_ref,
+    tenant_constraints,
+    tenant_index,
+    tenant_unique,
+)
 
 
 class Client(TenantModel):
@@ -23,13 +27,7 @@ class Client(TenantModel):
     primary_substances = ArrayField(models.CharField(max_length=60), default=list, blank=True)
     co_occurring_conditions = ArrayField(models.CharField(max_length=80), default=list, blank=True)
     risk_flags = ArrayField(models.CharField(max_length=60), default=list, blank=True)
-    portal_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="client_records",
-    )
+    portal_user = portal_user_ref(related_name="client_records")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):
@@ -61,13 +59,7 @@ class FamilyMember(TenantModel):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     preferred_language = models.CharField(max_length=16, default="en")
-    portal_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="family_records",
-    )
+    portal_user = portal_user_ref(related_name="family_records")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantModel.Meta):

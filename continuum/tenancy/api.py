@@ -84,17 +84,25 @@ class MemberListView(generics.ListAPIView):
         )
 
 
-class MemberDetailView(APIView):
+class _MemberMixin:
+    # The member named by the URL, in the caller's organization only.
     required_roles = frozenset({Role.ORG_ADMIN})
 
+    def member(self):
+        return membership_get(
+            organization=self.request.organization, public_id=self.kwargs["member_id"]
+        )
+
+
+class MemberDetailView(_MemberMixin, APIView):
     @extend_schema(responses=MembershipSerializer)
     def get(self, request, org, member_id):
-        membership = membership_get(organization=request.organization, public_id=member_id)
-        return Response(MembershipSerializer(membership).data)
+        return Response(MembershipSerializer(self.member()).data)
 
     @extend_schema(request=MembershipUpdateSerializer, responses=MembershipSerializer)
     def patch(self, request, org, member_id):
-        membership = membership_get(organization=request.organization, public_id=member_id)
+        # Found first: another organization's member is a 404 whatever the body says.
+        membership = self.member()
         data = validated(MembershipUpdateSerializer, request.data)
         membership = call_service(
             membership_update, actor=request.user, membership=membership, **data
@@ -102,13 +110,12 @@ class MemberDetailView(APIView):
         return Response(MembershipSerializer(membership).data)
 
 
-class MemberDeactivateView(APIView):
-    required_roles = frozenset({Role.ORG_ADMIN})
-
+class MemberDeactivateView(_MemberMixin, APIView):
     @extend_schema(request=None, responses=MembershipSerializer)
     def post(self, request, org, member_id):
-        membership = membership_get(organization=request.organization, public_id=member_id)
-        membership = call_service(membership_deactivate, actor=request.user, membership=membership)
+        membership = call_service(
+            membership_deactivate, actor=request.user, membership=self.member()
+        )
         return Response(MembershipSerializer(membership).data)
 
 

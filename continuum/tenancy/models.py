@@ -4,13 +4,19 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_noop
 from django_scopes import ScopedManager
 
-from .schema import ORG_PUBLIC_ID, tenant_constraints, tenant_index, tenant_unique, user_ref
+from .schema import (
+    ORG_PUBLIC_ID,
+    bounded,
+    tenant_constraints,
+    tenant_index,
+    tenant_unique,
+    user_ref,
+)
 
 DEFAULT_CRISIS_TEXT = (
     "If you or your loved one is in danger right now, call 911. "
@@ -62,32 +68,34 @@ class Organization(models.Model):
         help_text="When families can reach you by phone, e.g. Monday to Friday, 8 am to 8 pm.",
     )
     # Automatic logoff (HIPAA 164.312(a)(2)(iii)) and emergency access.
-    staff_idle_timeout_minutes = models.PositiveSmallIntegerField(
+    staff_idle_timeout_minutes = bounded(
+        3,
+        480,
         default=15,
-        validators=[MinValueValidator(3), MaxValueValidator(480)],
         help_text="Staff are signed out after this many minutes without activity.",
     )
-    portal_idle_timeout_minutes = models.PositiveSmallIntegerField(
+    portal_idle_timeout_minutes = bounded(
+        3,
+        1440,
         default=60,
-        validators=[MinValueValidator(3), MaxValueValidator(1440)],
         help_text="Families and clients are signed out after this many idle minutes.",
     )
-    break_glass_minutes = models.PositiveSmallIntegerField(
-        default=60,
-        validators=[MinValueValidator(5), MaxValueValidator(720)],
-        help_text="How long emergency access to a client record lasts.",
+    break_glass_minutes = bounded(
+        5, 720, default=60, help_text="How long emergency access to a client record lasts."
     )
-    api_token_days = models.PositiveSmallIntegerField(
-        "API tokens expire after (days)",
+    api_token_days = bounded(
+        1,
+        365,
+        verbose_name="API tokens expire after (days)",
         default=30,
-        validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text="A new API token works for this many days; members then request another.",
     )
     # Safety events (continuum.care.safety): who is asked next when nobody acknowledges.
-    safety_escalation_minutes = models.PositiveSmallIntegerField(
-        "Safety escalation window (minutes)",
+    safety_escalation_minutes = bounded(
+        5,
+        240,
+        verbose_name="Safety escalation window (minutes)",
         default=15,
-        validators=[MinValueValidator(5), MaxValueValidator(240)],
         help_text=(
             "A safety event nobody has acknowledged after this many minutes goes to the "
             "next responsible person, and finally to every admin."
@@ -130,16 +138,9 @@ class Role(models.TextChoices):
     CLIENT = "client", gettext_noop("Client")
 
 
-STAFF_ROLES = frozenset(
-    {
-        Role.ORG_ADMIN,
-        Role.INTAKE_COORDINATOR,
-        Role.INTERVENTIONIST,
-        Role.SOBER_COACH,
-        Role.CASE_MANAGER,
-    }
-)
 PORTAL_ROLES = frozenset({Role.FAMILY_MEMBER, Role.CLIENT})
+# Every other role works in the staff dashboard.
+STAFF_ROLES = frozenset(Role) - PORTAL_ROLES
 
 
 class TenantModel(models.Model):

@@ -3,6 +3,7 @@ organization_id, so a query scoped to one organization can use it, and the publi
 unique per organization."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
@@ -23,6 +24,25 @@ def user_ref(*, null: bool = False, on_delete=models.PROTECT, **kwargs) -> model
     return models.ForeignKey(
         settings.AUTH_USER_MODEL, null=null, on_delete=on_delete, related_name="+", **kwargs
     )
+
+
+def portal_user_ref(*, related_name: str) -> models.ForeignKey:
+    """The sign-in of a person on record (client, family member) once they use the
+    portal. Deleting the account keeps the record and unlinks it."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name=related_name,
+    )
+
+
+def bounded(low: int, high: int, field=models.PositiveSmallIntegerField, **kwargs) -> models.Field:
+    """A number kept from `low` to `high` (both allowed): forms and the API refuse what
+    lies outside, naming the bound."""
+    validators = [MinValueValidator(low), MaxValueValidator(high)]
+    return field(validators=validators, **kwargs)
 
 
 ORG_PUBLIC_ID = tenant_unique("public_id", name="%(app_label)s_%(class)s_org_public_id")
