@@ -50,7 +50,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo organization '{organization.slug}' is ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _name, roles, _title in DEMO_USERS:
-            self.stdout.write(f"  {email:<36} {', '.join(Role(r).label for r in roles)}")
+            self.stdout.write(f"  {email:<36} {', '.join(str(Role(r).label) for r in roles)}")
 
     def _run_pending_handoffs(self, organization: Organization) -> None:
         """Do now what the worker would do shortly, so the demo is complete when the URL
