@@ -32,12 +32,24 @@ class MembershipForm(forms.Form):
 
 
 class OrganizationSettingsForm(forms.ModelForm):
-    timezone = forms.ChoiceField(choices=[(z, z) for z in sorted(zoneinfo.available_timezones())])
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=[(z, z) for z in sorted(zoneinfo.available_timezones())],
+    )
 
     class Meta:
         model = Organization
         fields = list(ORGANIZATION_SETTINGS)
         widgets = {"crisis_line_text": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "staff_mfa_required": _("Staff must use two-factor authentication"),
+            "intake_open": _("Taking help requests online"),
+            "crisis_line_text": _("Crisis line wording"),
+            "response_time_hours": _("Answer new requests within (hours)"),
+            "contact_phone": _("Phone number for families"),
+            "contact_email": _("E-mail address for families"),
+            "contact_hours": _("Phone hours"),
+        }
 
 
 class AcceptInvitationForm(forms.Form):

@@ -224,6 +224,10 @@ class Invitation(TenantModel):
         return f"Invitation for {self.email}"
 
     @property
+    def role_labels(self) -> list[str]:
+        return [str(Role(r).label) for r in self.roles]
+
+    @property
     def status(self) -> str:
         if self.accepted_at:
             return "accepted"

@@ -2,14 +2,19 @@
 visitor's language: each label of the project's `TextChoices`/`IntegerChoices`, and of
 every model field's choices, is marked for translation lazily (so it is translated when
 shown, not once at import in whatever language was active), and Spanish has a word for
-each."""
+each. The staff settings forms' labels are human words, in Spanish too."""
 
+import pytest
 from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.functional import Promise
 
+from coaching.forms import EngagementForm
+from continuum.tenancy.forms import OrganizationSettingsForm
+from interventions.forms import ResponsePlanForm
+from referrals.forms import ListingForm
 from tests.i18n.test_catalogue import CATALOGUE
 
 ROOT = str(settings.BASE_DIR)
@@ -178,3 +183,42 @@ def test_a_task_priority_and_a_risk_level_are_not_a_mood():
             "Baja",
             "Bajo",
         )
+
+
+@pytest.mark.parametrize(
+    ("form_class", "field", "english", "spanish"),
+    [
+        (
+            OrganizationSettingsForm,
+            "staff_mfa_required",
+            "Staff must use two-factor authentication",
+            "El personal debe usar la verificación en dos pasos",
+        ),
+        (OrganizationSettingsForm, "timezone", "Time zone", "Zona horaria"),
+        (
+            EngagementForm,
+            "checkin_due_time",
+            "Daily check-in due by",
+            "Hora límite del registro diario",
+        ),
+        (
+            EngagementForm,
+            "missed_checkin_days",
+            "Alert after missed check-ins (days in a row)",
+            "Alertar tras registros no enviados (días seguidos)",
+        ),
+        (
+            ResponsePlanForm,
+            "next_checkin_on",
+            "Next check-in with the family",
+            "Próximo seguimiento con la familia",
+        ),
+        (ListingForm, "service_area_kind", "Service area", "Zona de servicio"),
+    ],
+)
+def test_staff_settings_read_as_words(form_class, field, english, spanish):
+    label = form_class.base_fields[field].label
+    with translation.override("en"):
+        assert str(label) == english
+    with translation.override("es"):
+        assert str(label) == spanish
