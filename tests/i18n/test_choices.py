@@ -205,7 +205,7 @@ def test_a_task_priority_and_a_risk_level_are_not_a_mood():
             EngagementForm,
             "missed_checkin_days",
             "Alert after missed check-ins (days in a row)",
-            "Alertar tras registros no enviados (días seguidos)",
+            "Días seguidos sin registro antes de alertar",
         ),
         (
             ResponsePlanForm,
