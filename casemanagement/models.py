@@ -15,8 +15,8 @@ USER = settings.AUTH_USER_MODEL
 
 
 class PlanStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    CLOSED = "closed", "Closed"
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
 
 
 class CarePlan(TenantModel):
@@ -157,15 +157,15 @@ class PlanReview(TenantModel):
 
 
 class ProviderKind(models.TextChoices):
-    PSYCHIATRIST = "psychiatrist", "Psychiatrist"
-    THERAPIST = "therapist", "Therapist or counselor"
-    PRIMARY_CARE = "primary_care", "Primary care"
-    IOP_PHP = "iop_php", "IOP / PHP program"
-    MOUD_PRESCRIBER = "moud_prescriber", "Medication-for-addiction prescriber"
-    SOBER_LIVING = "sober_living", "Sober living"
-    LAB = "lab", "Lab"
-    PEER_SUPPORT = "peer_support", "Peer support"
-    OTHER = "other", "Other"
+    PSYCHIATRIST = "psychiatrist", _("Psychiatrist")
+    THERAPIST = "therapist", _("Therapist or counselor")
+    PRIMARY_CARE = "primary_care", _("Primary care")
+    IOP_PHP = "iop_php", _("IOP / PHP program")
+    MOUD_PRESCRIBER = "moud_prescriber", _("Medication-for-addiction prescriber")
+    SOBER_LIVING = "sober_living", _("Sober living")
+    LAB = "lab", _("Lab")
+    PEER_SUPPORT = "peer_support", _("Peer support")
+    OTHER = "other", _("Other")
 
 
 # An IOP/PHP may treat substance use only: a co-occurring condition needs a dedicated
@@ -206,14 +206,14 @@ class Provider(TenantModel):
 
 
 class ContactKind(models.TextChoices):
-    CALL = "call", "Phone call"
-    MESSAGE = "message", "Message"
-    RECORDS_SENT = "records_sent", "Records sent"
-    MEETING = "meeting", "Meeting"
-    CLIENT_CONTACT = "client_contact", "Contact with the client"
-    EMOTIONAL_SUPPORT = "emotional_support", "Emotional support"
-    PRACTICAL_SUPPORT = "practical_support", "Practical support"
-    LIFE_SKILLS = "life_skills", "Life-skills session"
+    CALL = "call", _("Phone call")
+    MESSAGE = "message", _("Message")
+    RECORDS_SENT = "records_sent", _("Records sent")
+    MEETING = "meeting", _("Meeting")
+    CLIENT_CONTACT = "client_contact", _("Contact with the client")
+    EMOTIONAL_SUPPORT = "emotional_support", _("Emotional support")
+    PRACTICAL_SUPPORT = "practical_support", _("Practical support")
+    LIFE_SKILLS = "life_skills", _("Life-skills session")
 
 
 PROVIDER_CONTACT_KINDS = frozenset(
@@ -222,8 +222,8 @@ PROVIDER_CONTACT_KINDS = frozenset(
 
 
 class Direction(models.TextChoices):
-    OUTBOUND = "outbound", "Outbound"
-    INBOUND = "inbound", "Inbound"
+    OUTBOUND = "outbound", _("Outbound")
+    INBOUND = "inbound", _("Inbound")
 
 
 class Contact(TenantModel):
@@ -281,11 +281,11 @@ FOLLOW_UP_VISIT_TYPES = frozenset(
 
 
 class Transport(models.TextChoices):
-    NONE = "none", "Not needed"
-    CLIENT = "client", "Client arranges"
-    CASE_MANAGER = "case_manager", "Case manager drives"
-    RIDE_SERVICE = "ride_service", "Ride service booked"
-    PUBLIC_TRANSIT = "public_transit", "Public transit"
+    NONE = "none", _("Not needed")
+    CLIENT = "client", _("Client arranges")
+    CASE_MANAGER = "case_manager", _("Case manager drives")
+    RIDE_SERVICE = "ride_service", _("Ride service booked")
+    PUBLIC_TRANSIT = "public_transit", _("Public transit")
 
 
 class AppointmentStatus(models.TextChoices):
@@ -407,8 +407,8 @@ class AdherenceReport(TenantModel):
 
 
 class AssessmentSource(models.TextChoices):
-    PORTAL = "portal", "Client, in the portal"
-    STAFF = "staff", "Entered by staff"
+    PORTAL = "portal", _("Client, in the portal")
+    STAFF = "staff", _("Entered by staff")
 
 
 class Assessment(TenantModel):
@@ -443,17 +443,17 @@ class Assessment(TenantModel):
 
 
 class GapRule(models.TextChoices):
-    FOLLOW_UP_7 = "follow_up_7", "No follow-up visit within 7 days of discharge"
-    FOLLOW_UP_30 = "follow_up_30", "No follow-up visit within 30 days of discharge"
-    MISSED_NOT_RESCHEDULED = "missed_not_rescheduled", "Missed appointment not rescheduled"
+    FOLLOW_UP_7 = "follow_up_7", _("No follow-up visit within 7 days of discharge")
+    FOLLOW_UP_30 = "follow_up_30", _("No follow-up visit within 30 days of discharge")
+    MISSED_NOT_RESCHEDULED = "missed_not_rescheduled", _("Missed appointment not rescheduled")
     NO_MENTAL_HEALTH_PROVIDER = (
         "no_mental_health_provider",
-        "Co-occurring mental-health condition without a mental-health provider",
+        _("Co-occurring mental-health condition without a mental-health provider"),
     )
-    PLAN_REVIEW_OVERDUE = "plan_review_overdue", "Care plan review overdue"
-    STEP_OVERDUE = "step_overdue", "Goal step overdue"
-    REFILL_OVERDUE = "refill_overdue", "Medication refill overdue"
-    NO_CONTACT = "no_contact", "No case-manager contact"
+    PLAN_REVIEW_OVERDUE = "plan_review_overdue", _("Care plan review overdue")
+    STEP_OVERDUE = "step_overdue", _("Goal step overdue")
+    REFILL_OVERDUE = "refill_overdue", _("Medication refill overdue")
+    NO_CONTACT = "no_contact", _("No case-manager contact")
 
 
 class Gap(TenantModel):

@@ -100,6 +100,15 @@ class EngagementForm(forms.ModelForm):
             "checkin_due_time": TimeInput(format="%H:%M"),
             "goals": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {
+            "planned_end_on": _("Planned end date"),
+            "includes_monitoring": _("Includes sobriety testing"),
+            "checkin_due_time": _("Daily check-in due by"),
+            "missed_checkin_days": _("Alert after missed check-ins (days in a row)"),
+            "craving_threshold": _("Alert at craving level (1 to 10)"),
+            "no_contact_days": _("Alert after no contact (days)"),
+            "acknowledge_within_minutes": _("Alerts acknowledged within (minutes)"),
+        }
 
     def __init__(self, *args, coaches, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from continuum.care.models import CareEpisode
 from continuum.choices import Lifecycle
@@ -25,15 +26,15 @@ from continuum.tenancy.schema import (
 
 
 class Specialty(models.TextChoices):
-    EXECUTIVE = "executive", "Executives and professionals"
-    ADOLESCENTS = "adolescents", "Adolescents and young adults"
-    LGBTQ = "lgbtq", "LGBTQ+"
-    FAITH_BASED = "faith_based", "Faith-based"
-    WOMEN = "women", "Women"
-    VETERANS = "veterans", "Veterans"
-    CO_OCCURRING = "co_occurring", "Co-occurring mental health"
-    OPIOIDS = "opioids", "Opioid recovery"
-    ALCOHOL = "alcohol", "Alcohol"
+    EXECUTIVE = "executive", _("Executives and professionals")
+    ADOLESCENTS = "adolescents", _("Adolescents and young adults")
+    LGBTQ = "lgbtq", _("LGBTQ+")
+    FAITH_BASED = "faith_based", _("Faith-based")
+    WOMEN = "women", _("Women")
+    VETERANS = "veterans", _("Veterans")
+    CO_OCCURRING = "co_occurring", _("Co-occurring mental health")
+    OPIOIDS = "opioids", _("Opioid recovery")
+    ALCOHOL = "alcohol", _("Alcohol")
 
 
 class CoachProfile(TenantModel):
@@ -95,11 +96,11 @@ class Certification(TenantModel):
 
 
 class Intensity(models.TextChoices):
-    WEEKLY = "weekly", "Weekly phone or video"
-    SEVERAL_WEEKLY = "several_weekly", "Several times a week"
-    DAILY = "daily", "Daily"
-    LIVE_IN = "live_in", "24-hour in-person (live-in)"
-    TRAVEL = "travel", "Travel companion"
+    WEEKLY = "weekly", _("Weekly phone or video")
+    SEVERAL_WEEKLY = "several_weekly", _("Several times a week")
+    DAILY = "daily", _("Daily")
+    LIVE_IN = "live_in", _("24-hour in-person (live-in)")
+    TRAVEL = "travel", _("Travel companion")
 
 
 class EngagementStatus(models.TextChoices):
@@ -234,33 +235,34 @@ class Engagement(TenantModel):
 
 
 class ContactKind(models.TextChoices):
-    PHONE = "phone", "Phone"
-    VIDEO = "video", "Video"
-    TEXT = "text", "Text messages"
-    IN_PERSON = "in_person", "In person"
-    ACCOMPANIMENT = "accompaniment", "Accompaniment"
+    PHONE = "phone", _("Phone")
+    VIDEO = "video", _("Video")
+    TEXT = "text", _("Text messages")
+    IN_PERSON = "in_person", _("In person")
+    ACCOMPANIMENT = "accompaniment", _("Accompaniment")
 
 
 class AccompanimentKind(models.TextChoices):
-    MEETING = "meeting", "12-step or peer-support meeting"
-    GROCERY = "grocery", "Grocery store"
-    APPOINTMENT = "appointment", "Appointment"
-    SOCIAL = "social", "Social event"
-    OTHER = "other", "Other"
+    MEETING = "meeting", _("12-step or peer-support meeting")
+    GROCERY = "grocery", _("Grocery store")
+    APPOINTMENT = "appointment", _("Appointment")
+    SOCIAL = "social", _("Social event")
+    OTHER = "other", _("Other")
 
 
 class RiskLevel(models.TextChoices):
-    NONE = "none", "None observed"
-    LOW = "low", "Low"
-    MODERATE = "moderate", "Moderate"
-    HIGH = "high", "High"
+    # A context, because Spanish words a level of risk differently from a mood ("Low").
+    NONE = "none", pgettext_lazy("risk level", "None observed")
+    LOW = "low", pgettext_lazy("risk level", "Low")
+    MODERATE = "moderate", pgettext_lazy("risk level", "Moderate")
+    HIGH = "high", pgettext_lazy("risk level", "High")
 
 
 class FollowThrough(models.TextChoices):
-    NOT_ASSESSED = "not_assessed", "Not assessed"
-    YES = "yes", "Following the aftercare plan"
-    PARTLY = "partly", "Partly"
-    NO = "no", "Not following"
+    NOT_ASSESSED = "not_assessed", _("Not assessed")
+    YES = "yes", _("Following the aftercare plan")
+    PARTLY = "partly", _("Partly")
+    NO = "no", _("Not following")
 
 
 class Contact(TenantModel):
@@ -296,12 +298,12 @@ class Contact(TenantModel):
 
 
 class Fellowship(models.TextChoices):
-    AA = "aa", "Alcoholics Anonymous"
-    NA = "na", "Narcotics Anonymous"
-    SMART = "smart", "SMART Recovery"
-    REFUGE = "refuge", "Refuge Recovery"
-    CELEBRATE = "celebrate", "Celebrate Recovery"
-    OTHER = "other", "Other peer support"
+    AA = "aa", _("Alcoholics Anonymous")
+    NA = "na", _("Narcotics Anonymous")
+    SMART = "smart", _("SMART Recovery")
+    REFUGE = "refuge", _("Refuge Recovery")
+    CELEBRATE = "celebrate", _("Celebrate Recovery")
+    OTHER = "other", _("Other peer support")
 
 
 class MeetingAttendance(TenantModel):
@@ -325,16 +327,16 @@ class MeetingAttendance(TenantModel):
 
 
 class TestKind(models.TextChoices):
-    BREATHALYZER = "breathalyzer", "Breathalyzer"
-    URINE = "urine", "Urine"
-    SALIVA = "saliva", "Saliva"
+    BREATHALYZER = "breathalyzer", _("Breathalyzer")
+    URINE = "urine", _("Urine")
+    SALIVA = "saliva", _("Saliva")
 
 
 class TestResult(models.TextChoices):
-    NEGATIVE = "negative", "Negative"
-    POSITIVE = "positive", "Positive"
-    INCONCLUSIVE = "inconclusive", "Inconclusive"
-    REFUSED = "refused", "Refused"
+    NEGATIVE = "negative", _("Negative")
+    POSITIVE = "positive", _("Positive")
+    INCONCLUSIVE = "inconclusive", _("Inconclusive")
+    REFUSED = "refused", _("Refused")
 
 
 class SobrietyTest(TenantModel):
@@ -439,17 +441,17 @@ class HighRiskEvent(TenantModel):
 
 
 class AlertCause(models.TextChoices):
-    MISSED_CHECKIN = "missed_checkin", "Missed check-ins"
-    CRAVING = "craving", "High craving"
-    REPORTED_USE = "reported_use", "Reported use"
-    HELP_NOW = "help_now", "Asked for help now"
-    NO_CONTACT = "no_contact", "No contact with the coach"
+    MISSED_CHECKIN = "missed_checkin", _("Missed check-ins")
+    CRAVING = "craving", _("High craving")
+    REPORTED_USE = "reported_use", _("Reported use")
+    HELP_NOW = "help_now", _("Asked for help now")
+    NO_CONTACT = "no_contact", _("No contact with the coach")
 
 
 class AlertStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    CLEARED = "cleared", "Cleared"
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    CLEARED = "cleared", _("Cleared")
 
 
 class Alert(TenantModel):

@@ -381,6 +381,7 @@ class ResponsePlanForm(forms.ModelForm):
             "support_resources": TEXT,
             "next_checkin_on": DATE,
         }
+        labels = {"next_checkin_on": _("Next check-in with the family")}
 
 
 class LetterForm(forms.Form):

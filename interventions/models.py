@@ -24,10 +24,10 @@ class Urgency(models.TextChoices):
 
 
 class RequestStatus(models.TextChoices):
-    NEW = "new", "New"
-    ACCEPTED = "accepted", "Accepted"
-    REFERRED = "referred", "Referred elsewhere"
-    CLOSED = "closed", "Closed"
+    NEW = "new", _("New")
+    ACCEPTED = "accepted", _("Accepted")
+    REFERRED = "referred", _("Referred elsewhere")
+    CLOSED = "closed", _("Closed")
 
 
 class InterventionRequest(TenantModel):
@@ -96,10 +96,10 @@ class InterventionRequest(TenantModel):
 
 
 class InterventionModel(models.TextChoices):
-    JOHNSON = "johnson", "Johnson-style"
-    ARISE = "arise", "ARISE (invitational)"
-    CRAFT = "craft", "CRAFT (family skills)"
-    OTHER = "other", "Other"
+    JOHNSON = "johnson", _("Johnson-style")
+    ARISE = "arise", _("ARISE (invitational)")
+    CRAFT = "craft", _("CRAFT (family skills)")
+    OTHER = "other", _("Other")
 
 
 MODEL_STEPS = {
@@ -131,11 +131,11 @@ MODEL_STEPS = {
 
 
 class InsuranceVerification(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    PENDING = "pending", "Pending"
-    VERIFIED = "verified", "Verified"
-    DENIED = "denied", "Denied"
-    SELF_PAY = "self_pay", "Self-pay"
+    NOT_STARTED = "not_started", _("Not started")
+    PENDING = "pending", _("Pending")
+    VERIFIED = "verified", _("Verified")
+    DENIED = "denied", _("Denied")
+    SELF_PAY = "self_pay", _("Self-pay")
 
 
 class Outcome(models.TextChoices):
@@ -255,11 +255,11 @@ class AgendaItem(TenantModel):
 
 
 class ParticipantRole(models.TextChoices):
-    FAMILY = "family", "Family"
-    FRIEND = "friend", "Friend"
-    EMPLOYER = "employer", "Employer or colleague"
-    CLERGY = "clergy", "Clergy or faith leader"
-    OTHER = "other", "Other"
+    FAMILY = "family", _("Family")
+    FRIEND = "friend", _("Friend")
+    EMPLOYER = "employer", _("Employer or colleague")
+    CLERGY = "clergy", _("Clergy or faith leader")
+    OTHER = "other", _("Other")
 
 
 class Rsvp(models.TextChoices):

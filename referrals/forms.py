@@ -122,7 +122,12 @@ class ListingForm(forms.ModelForm):
         model = Listing
         # What listing_save writes, declared once beside it.
         fields = list(LISTING_FIELDS)
-        labels = {"alternate_name": "Also known as"}
+        labels = {
+            "alternate_name": "Also known as",
+            "service_area_kind": _("Service area"),
+            "service_radius_miles": _("Service radius (miles)"),
+            "service_state": _("State served"),
+        }
         help_texts = {
             "alternate_name": "Another name people search for: a former or short name.",
         }

@@ -75,14 +75,14 @@ class Population(models.TextChoices):
 
 class LevelOfCare(models.TextChoices):
     # ASAM levels of care, the vocabulary programs are licensed under.
-    ASAM_05 = "0.5", "0.5 Early intervention"
-    ASAM_1 = "1", "1 Outpatient"
-    ASAM_21 = "2.1", "2.1 Intensive outpatient"
-    ASAM_25 = "2.5", "2.5 Partial hospitalization"
-    ASAM_31 = "3.1", "3.1 Clinically managed low-intensity residential"
-    ASAM_35 = "3.5", "3.5 Clinically managed high-intensity residential"
-    ASAM_37 = "3.7", "3.7 Medically monitored intensive inpatient"
-    ASAM_4 = "4", "4 Medically managed intensive inpatient"
+    ASAM_05 = "0.5", _("0.5 Early intervention")
+    ASAM_1 = "1", _("1 Outpatient")
+    ASAM_21 = "2.1", _("2.1 Intensive outpatient")
+    ASAM_25 = "2.5", _("2.5 Partial hospitalization")
+    ASAM_31 = "3.1", _("3.1 Clinically managed low-intensity residential")
+    ASAM_35 = "3.5", _("3.5 Clinically managed high-intensity residential")
+    ASAM_37 = "3.7", _("3.7 Medically monitored intensive inpatient")
+    ASAM_4 = "4", _("4 Medically managed intensive inpatient")
 
 
 class ListingStatus(models.TextChoices):
@@ -336,9 +336,9 @@ class DirectorySettings(TenantModel):
 
 
 class ImportFormat(models.TextChoices):
-    JSON = "json", "HSDS JSON"
-    CSV = "csv", "HSDS tabular (CSV package, .zip)"
-    SHEET = "sheet", "Spreadsheet template (.csv)"
+    JSON = "json", _("HSDS JSON")
+    CSV = "csv", _("HSDS tabular (CSV package, .zip)")
+    SHEET = "sheet", _("Spreadsheet template (.csv)")
 
 
 class MappingField(models.TextChoices):
@@ -374,10 +374,10 @@ class TaxonomyMapping(TenantModel):
 
 
 class ImportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Imported"
-    FAILED = "failed", "Not imported"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Imported")
+    FAILED = "failed", _("Not imported")
 
 
 class ImportJob(TenantModel):
@@ -485,8 +485,8 @@ STALE_AFTER_DAYS = {
 
 
 class ReferralSource(models.TextChoices):
-    STAFF = "staff", "Staff"
-    FAMILY = "family", "Family request"
+    STAFF = "staff", _("Staff")
+    FAMILY = "family", _("Family request")
 
 
 class Referral(TenantModel):

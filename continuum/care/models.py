@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from continuum.choices import Lifecycle
 from continuum.people.models import Client
@@ -10,13 +11,12 @@ from continuum.tenancy.timezones import moment_of
 
 
 class Phase(models.TextChoices):
-    # Marked for translation only: pages translate the label as they show it.
-    INQUIRY = "inquiry", gettext_noop("Inquiry")
-    PRE_TREATMENT = "pre_treatment", gettext_noop("Pre-treatment")
-    RESIDENTIAL = "residential", gettext_noop("Residential")
-    AFTERCARE = "aftercare", gettext_noop("Aftercare")
-    ALUMNI = "alumni", gettext_noop("Alumni")
-    CLOSED = "closed", gettext_noop("Closed")
+    INQUIRY = "inquiry", _("Inquiry")
+    PRE_TREATMENT = "pre_treatment", _("Pre-treatment")
+    RESIDENTIAL = "residential", _("Residential")
+    AFTERCARE = "aftercare", _("Aftercare")
+    ALUMNI = "alumni", _("Alumni")
+    CLOSED = "closed", _("Closed")
 
 
 # Forward along the continuum, or to `closed` from any open phase. Nothing leaves `closed`.
@@ -33,20 +33,20 @@ ALLOWED_TRANSITIONS = Lifecycle(
 
 
 class ClosedReason(models.TextChoices):
-    COMPLETED = "completed", "Completed the continuum"
-    DECLINED = "declined", "Declined services"
-    LOST_TO_CONTACT = "lost_to_contact", "Lost to contact"
-    TRANSFERRED = "transferred", "Transferred to another provider"
-    DECEASED = "deceased", "Deceased"
-    OTHER = "other", "Other"
+    COMPLETED = "completed", _("Completed the continuum")
+    DECLINED = "declined", _("Declined services")
+    LOST_TO_CONTACT = "lost_to_contact", _("Lost to contact")
+    TRANSFERRED = "transferred", _("Transferred to another provider")
+    DECEASED = "deceased", _("Deceased")
+    OTHER = "other", _("Other")
 
 
 class DischargeType(models.TextChoices):
-    PLANNED = "planned", "Planned (completed program)"
-    AGAINST_ADVICE = "against_advice", "Against clinical advice"
-    ADMINISTRATIVE = "administrative", "Administrative"
-    TRANSFER = "transfer", "Transfer to another level of care"
-    OTHER = "other", "Other"
+    PLANNED = "planned", _("Planned (completed program)")
+    AGAINST_ADVICE = "against_advice", _("Against clinical advice")
+    ADMINISTRATIVE = "administrative", _("Administrative")
+    TRANSFER = "transfer", _("Transfer to another level of care")
+    OTHER = "other", _("Other")
 
 
 class CareEpisode(TenantModel):
@@ -128,9 +128,9 @@ class PhaseTransition(TenantModel):
 
 
 class HandoffStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
 
 
 class HandoffRun(TenantModel):
@@ -162,18 +162,19 @@ class HandoffRun(TenantModel):
 
 
 class TaskStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    DONE = "done", "Done"
-    CANCELLED = "cancelled", "Cancelled"
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class TaskPriority(models.TextChoices):
     # Stored as words; ordering by urgency uses PRIORITY_RANK. Which work gets which
-    # priority is decided in one place: TASK_KIND_PRIORITY below.
-    URGENT = "urgent", "Urgent"
-    HIGH = "high", "High"
-    NORMAL = "normal", "Normal"
-    LOW = "low", "Low"
+    # priority is decided in one place: TASK_KIND_PRIORITY below. A context, because
+    # Spanish words a priority differently from a mood ("Low").
+    URGENT = "urgent", pgettext_lazy("task priority", "Urgent")
+    HIGH = "high", pgettext_lazy("task priority", "High")
+    NORMAL = "normal", pgettext_lazy("task priority", "Normal")
+    LOW = "low", pgettext_lazy("task priority", "Low")
 
 
 PRIORITY_RANK = {
@@ -188,10 +189,10 @@ class TaskKind(models.TextChoices):
     """What kind of work a task is. Every creator names the kind; the priority follows
     from it (TASK_KIND_PRIORITY), so "urgent" means a safety event everywhere."""
 
-    SAFETY = "safety", "Safety follow-up the same day"
-    DEADLINE = "deadline", "A deadline that protects continuity of care"
-    FOLLOW_UP = "follow_up", "Follow-up on something the client or a provider reported"
-    ROUTINE = "routine", "Routine upkeep"
+    SAFETY = "safety", _("Safety follow-up the same day")
+    DEADLINE = "deadline", _("A deadline that protects continuity of care")
+    FOLLOW_UP = "follow_up", _("Follow-up on something the client or a provider reported")
+    ROUTINE = "routine", _("Routine upkeep")
 
 
 TASK_KIND_PRIORITY = {
@@ -272,13 +273,13 @@ class Task(TenantModel):
 
 class Weekday(models.IntegerChoices):
     # Python's numbering (date.weekday()), which the rota is matched against.
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 class OnCallShift(TenantModel):
@@ -300,17 +301,17 @@ class OnCallShift(TenantModel):
 
 
 class SafetyStatus(models.TextChoices):
-    OPEN = "open", "Waiting for acknowledgement"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    OPEN = "open", _("Waiting for acknowledgement")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
 
 
 class AskedAs(models.TextChoices):
     # Staff-facing only: the client is told in continuum.care.safety.told_sentence.
-    CARE_TEAM = "care_team", "care team"
-    ON_CALL = "on_call", "on call"
-    FALLBACK = "fallback", "on-call fallback"
-    ADMINS = "admins", "organization admins"
-    NOBODY = "nobody", "nobody could be reached"
+    CARE_TEAM = "care_team", _("care team")
+    ON_CALL = "on_call", _("on call")
+    FALLBACK = "fallback", _("on-call fallback")
+    ADMINS = "admins", _("organization admins")
+    NOBODY = "nobody", _("nobody could be reached")
 
 
 class SafetyEvent(TenantModel):
@@ -365,10 +366,10 @@ class SafetyStep(TenantModel):
     not acknowledge in time), a repeat, or the acknowledgement."""
 
     class Action(models.TextChoices):
-        ASKED = "asked", "Asked to follow up"
-        ESCALATED = "escalated", "Escalated"
-        REPEATED = "repeated", "Happened again"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        ASKED = "asked", _("Asked to follow up")
+        ESCALATED = "escalated", _("Escalated")
+        REPEATED = "repeated", _("Happened again")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
 
     event = models.ForeignKey(SafetyEvent, on_delete=models.CASCADE, related_name="steps")
     action = models.CharField(max_length=14, choices=Action.choices)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from continuum.tenancy.models import TenantModel
 
@@ -62,8 +63,8 @@ class Thread(TenantModel):
 
 
 class Side(models.TextChoices):
-    STAFF = "staff", "Staff"
-    COUNTERPART = "counterpart", "Client or family member"
+    STAFF = "staff", _("Staff")
+    COUNTERPART = "counterpart", _("Client or family member")
 
 
 class Participant(TenantModel):

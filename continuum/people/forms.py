@@ -39,7 +39,9 @@ class ClientForm(forms.Form):
     )
     preferred_language = forms.ChoiceField(choices=LANGUAGE_CHOICES, initial="en")
     primary_substances = ListField(required=False, help_text="Separate with commas.")
-    co_occurring_conditions = ListField(required=False, help_text="Separate with commas.")
+    co_occurring_conditions = ListField(
+        required=False, label="Co-occurring conditions", help_text="Separate with commas."
+    )
     risk_flags = ListField(required=False, help_text="Separate with commas, e.g. overdose history.")
 
 

@@ -59,8 +59,8 @@ def time_zone_choices() -> list:
 class OrganizationSettingsForm(forms.ModelForm):
     timezone = forms.ChoiceField(
         choices=time_zone_choices,
-        label="Time zone",
-        help_text="Due dates, reminders and “today” follow this zone.",
+        label=_("Time zone"),
+        help_text=_("Due dates, reminders and “today” follow this zone."),
     )
 
     class Meta:
@@ -68,14 +68,14 @@ class OrganizationSettingsForm(forms.ModelForm):
         fields = list(ORGANIZATION_SETTINGS)
         widgets = {"crisis_line_text": forms.Textarea(attrs={"rows": 3})}
         labels = {
-            "name": "Organization name",
-            "staff_mfa_required": "Require two-factor sign-in for staff",
-            "intake_open": "Accept intervention requests from families",
-            "crisis_line_text": "Crisis line text on public pages",
-            "response_time_hours": "Response time to a family's request (hours)",
-            "contact_phone": "Phone number for families",
-            "contact_email": "E-mail address for families",
-            "contact_hours": "Hours families can call",
+            "name": _("Organization name"),
+            "staff_mfa_required": _("Staff must use two-factor authentication"),
+            "intake_open": _("Taking help requests online"),
+            "crisis_line_text": _("Crisis line wording"),
+            "response_time_hours": _("Answer new requests within (hours)"),
+            "contact_phone": _("Phone number for families"),
+            "contact_email": _("E-mail address for families"),
+            "contact_hours": _("Phone hours"),
         }
 
 

@@ -6,7 +6,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone as django_timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from .schema import (
@@ -128,14 +128,13 @@ class Organization(models.Model):
 
 
 class Role(models.TextChoices):
-    # Marked for translation only: pages translate the label as they show it.
-    ORG_ADMIN = "org_admin", gettext_noop("Organization admin")
-    INTAKE_COORDINATOR = "intake_coordinator", gettext_noop("Intake coordinator")
-    INTERVENTIONIST = "interventionist", gettext_noop("Interventionist")
-    SOBER_COACH = "sober_coach", gettext_noop("Sober coach")
-    CASE_MANAGER = "case_manager", gettext_noop("Case manager")
-    FAMILY_MEMBER = "family_member", gettext_noop("Family member")
-    CLIENT = "client", gettext_noop("Client")
+    ORG_ADMIN = "org_admin", _("Organization admin")
+    INTAKE_COORDINATOR = "intake_coordinator", _("Intake coordinator")
+    INTERVENTIONIST = "interventionist", _("Interventionist")
+    SOBER_COACH = "sober_coach", _("Sober coach")
+    CASE_MANAGER = "case_manager", _("Case manager")
+    FAMILY_MEMBER = "family_member", _("Family member")
+    CLIENT = "client", _("Client")
 
 
 PORTAL_ROLES = frozenset({Role.FAMILY_MEMBER, Role.CLIENT})
@@ -197,7 +196,8 @@ class Membership(TenantModel):
 
     @property
     def role_labels(self) -> list[str]:
-        return [Role(r).label for r in self.roles]
+        # In the language of the page asking, as plain text ready to join.
+        return [str(Role(r).label) for r in self.roles]
 
 
 class Invitation(TenantModel):
@@ -225,7 +225,7 @@ class Invitation(TenantModel):
 
     @property
     def role_labels(self) -> list[str]:
-        return [Role(r).label for r in self.roles if r in Role.values]
+        return [str(Role(r).label) for r in self.roles if r in Role.values]
 
     @property
     def status(self) -> str:

@@ -18,16 +18,21 @@ SOURCES = ["templates", "continuum", "interventions", "coaching", "casemanagemen
 SKIP_PARTS = {"migrations", "__pycache__"}
 GETTEXT = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext_lazy"}
 NGETTEXT = {"ngettext", "ngettext_lazy", "npgettext", "npgettext_lazy"}
+CONTEXT_SEPARATOR = "\x04"
 
 
 def parse_po(path: Path) -> dict[str, dict]:
     """msgid -> {"msgstr": [forms], "fuzzy": bool}; enough of the PO format for the
-    catalogue `makemessages --no-wrap` writes."""
+    catalogue `makemessages --no-wrap` writes. An entry with a context is keyed
+    "context\x04msgid", as gettext keys it, so it never hides the entry without one."""
     entries, entry, field = {}, None, None
 
     def close():
         if entry and entry.get("msgid"):
-            entries[entry["msgid"]] = entry
+            key = entry["msgid"]
+            if "msgctxt" in entry:
+                key = f"{entry['msgctxt']}{CONTEXT_SEPARATOR}{key}"
+            entries[key] = entry
 
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if not line.strip():
@@ -93,7 +98,11 @@ def python_msgids() -> dict[str, str]:
                 continue
             args = node.args[1:] if name.startswith(("pgettext", "npgettext")) else node.args
             if args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
-                found.setdefault(args[0].value, f"{path.relative_to(ROOT)}:{node.lineno}")
+                key = args[0].value
+                context = node.args[0]
+                if args is not node.args and isinstance(context, ast.Constant):
+                    key = f"{context.value}{CONTEXT_SEPARATOR}{key}"
+                found.setdefault(key, f"{path.relative_to(ROOT)}:{node.lineno}")
     return found
 
 
@@ -133,13 +142,15 @@ def test_the_compiled_catalogue_matches_the_po_file():
     """compilemessages was run after the last edit of django.po."""
     stale = []
     with translation.override("es"):
-        for msgid, entry in CATALOGUE.items():
-            forms = entry["msgstr"]
+        for key, entry in CATALOGUE.items():
+            forms, msgid = entry["msgstr"], entry["msgid"]
             if "msgid_plural" in entry:
                 got = [translation.ngettext(msgid, entry["msgid_plural"], n) for n in (1, 2)]
                 want = [forms[0], forms[max(forms)]]
+            elif "msgctxt" in entry:
+                got, want = [translation.pgettext(entry["msgctxt"], msgid)], [forms[0]]
             else:
                 got, want = [translation.gettext(msgid)], [forms[0]]
             if got != want:
-                stale.append(msgid)
+                stale.append(key)
     assert not stale, f"django.mo is older than django.po for: {stale[:10]}"

@@ -248,7 +248,7 @@ def test_settings_speak_in_labels_and_offer_the_common_time_zones_first(client, 
     client.force_login(admin_user)
     body = client.get(reverse("staff:settings", kwargs={"org": org.slug})).content.decode()
     assert "Staff mfa required" not in body
-    assert "Require two-factor sign-in for staff" in body
+    assert "Staff must use two-factor authentication" in body
     common = body.index('<optgroup label="Common in the United States">')
     assert body.index("Eastern time (New York)") > common
     assert body.index("Eastern time (New York)") < body.index('<optgroup label="Africa">')

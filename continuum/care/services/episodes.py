@@ -33,7 +33,7 @@ TRANSITION_DETAILS = frozenset(
 
 
 def _phase_label(value: str) -> str:
-    return Phase(value).label if value in Phase.values else value
+    return str(Phase(value).label) if value in Phase.values else value
 
 
 def _record_transition(*, actor, episode: CareEpisode, from_phase: str, reason: str, details: dict):

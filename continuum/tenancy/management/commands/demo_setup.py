@@ -102,7 +102,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for email, _name, roles, _title, story in DEMO_USERS:
-            label = ", ".join(Role(r).label for r in roles)
+            label = ", ".join(str(Role(r).label) for r in roles)
             self.stdout.write(f"  {email:<34} {label:<20} {story}")
 
     def _story(self, organization: Organization) -> None:
