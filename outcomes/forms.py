@@ -29,6 +29,7 @@ class SurveyForm(forms.Form):
     again (`clean_answers`), the form only gathers them."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for key, label in instruments.SUBSTANCES:
             self.fields[f"days_{key}"] = forms.IntegerField(

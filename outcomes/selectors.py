@@ -14,7 +14,7 @@ from .models import FollowUp, FollowUpStatus
 def follow_ups_for(*, client: Client) -> QuerySet[FollowUp]:
     """The client's follow-ups, by due date."""
     return (
-        FollowUp.objects.filter(organization=client.organization, client=client)
+        FollowUp.objects.filter(organization_id=client.organization_id, client=client)
         .select_related("recorded_by")
         .order_by("due_on", "id")
     )
@@ -24,7 +24,7 @@ def barc10_series(*, client: Client) -> list[FollowUp]:
     """The client's answered follow-ups with a BARC-10 total, oldest first."""
     return list(
         FollowUp.objects.filter(
-            organization=client.organization,
+            organization_id=client.organization_id,
             client=client,
             status=FollowUpStatus.COMPLETED,
             barc10_total__isnull=False,

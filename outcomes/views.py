@@ -87,7 +87,7 @@ def portal_answer(request, org, follow_up_id):
     follow_up = selectors.portal_follow_up_get(
         membership=request.membership, follow_up_id=follow_up_id
     )
-    record_read(request, follow_up, follow_up.client.public_id)
+    record_read(request, follow_up, client_id=follow_up.client.public_id)
     if not follow_up.is_open and request.method != "POST":
         return render(request, "outcomes/portal_closed.html", {"follow_up": follow_up})
     return form_view(

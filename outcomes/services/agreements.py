@@ -12,7 +12,11 @@ from .schedule import STEPS, follow_up_enroll, message_keys
 
 
 def agreement_for(*, client) -> FollowUpAgreement | None:
-    return FollowUpAgreement.objects.filter(organization=client.organization, client=client).first()
+    return (
+        FollowUpAgreement.objects.filter(organization_id=client.organization_id, client=client)
+        .select_related("recorded_by")
+        .first()
+    )
 
 
 def has_agreed(*, client) -> bool:
