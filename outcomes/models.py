@@ -7,6 +7,8 @@ from continuum.people.models import Client
 from continuum.tenancy.models import TenantModel
 from continuum.tenancy.schema import tenant_constraints, tenant_index, tenant_unique, user_ref
 
+from .instruments import SUBSTANCES
+
 DEFAULT_OFFSETS = [30, 90, 180, 365]
 DEFAULT_REMINDER_DAYS = [3, 7]
 DEFAULT_EXPIRE_AFTER_DAYS = 14
@@ -129,6 +131,13 @@ class FollowUp(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.offset_days}-day follow-up {self.public_id}"
+
+    @property
+    def days_of_use_display(self) -> list[tuple[str, int]]:
+        """Days of use as answered, in the survey's order, each with its substance's name."""
+        return [
+            (label, self.days_of_use[key]) for key, label in SUBSTANCES if key in self.days_of_use
+        ]
 
     @property
     def is_open(self) -> bool:

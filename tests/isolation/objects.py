@@ -30,6 +30,7 @@ from tests.interventions.factories import (
 )
 from tests.messaging.factories import thread_for_matrix
 from tests.notifications.factories import NotificationFactory, feed_token_for_matrix
+from tests.outcomes.factories import FollowUpFactory, link_token
 from tests.people.factories import CareTeamMemberFactory, ClientFactory
 from tests.referrals.factories import (
     ImportJobFactory,
@@ -97,6 +98,8 @@ URL_OBJECTS = {
     "cm_appointment_id": _public_id(AppointmentFactory, "client__organization"),
     "cm_medication_id": _public_id(MedicationFactory, "client__organization"),
     "cm_instrument": lambda org: "phq9",
+    "follow_up_id": _public_id(FollowUpFactory, "episode__client__organization"),
+    "follow_up_token": link_token,
     "fhir_patient_id": lambda org: str(_client(org).public_id),
     "fhir_episode_id": _public_id(EpisodeFactory, "client__organization"),
     "fhir_careplan_id": _of_client(CarePlanFactory),

@@ -193,6 +193,7 @@ def test_the_follow_up_page_lists_follow_ups_and_its_queries_do_not_grow(
         response = client.get(page)
     body = response.content.decode()
     assert body.count("By phone, entered by staff") == 2
+    assert "Alcohol 2, Cannabis (marijuana) 0" in body
     assert "<polyline" in body and "180-day follow-up: 40 of 60" in body
 
 
