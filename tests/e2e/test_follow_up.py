@@ -105,3 +105,76 @@ def test_a_client_answers_the_30_day_follow_up_from_the_e_mailed_link(site, in_o
     assert "BARC-10 51 of 60" in desk.page.get_by_role("main").inner_text()
     _no_horizontal_scroll(desk.page)
     _shot(desk, "follow-up-staff-1280")
+
+
+def test_portal_and_staff_follow_up_pages_fit_a_phone_and_a_desktop(site, in_org, members):
+    """The client sees the open follow-up on the portal home and answers it there; the
+    case manager's pages (follow-up page, phone entry, settings) at 390 and 1280 px."""
+    from tests.people.factories import CareTeamMemberFactory
+
+    org = in_org
+    from continuum.tenancy.models import Membership
+
+    case_manager = Membership.objects.get(organization=org, user=members[Role.CASE_MANAGER])
+    sam = ClientFactory(
+        organization=org, first_name="Sam", last_name="Lee", portal_user=members[Role.CLIENT]
+    )
+    CareTeamMemberFactory(client=sam, membership=case_manager, role=Role.CASE_MANAGER)
+    AgreementFactory(client=sam, recorded_by=members[Role.CLIENT])
+    open_one = FollowUpFactory(episode__client=sam)
+    later = FollowUpFactory(episode=open_one.episode, offset_days=90, scheduled=True)
+
+    phone = site.open(phone=True)
+    phone.log_in_as(members[Role.CLIENT])
+    page = phone.page
+    phone.visit(f"/{org.slug}/portal/")
+    assert "Your follow-up questions" in page.get_by_role("main").inner_text()
+    _no_horizontal_scroll(page)
+    _shot(phone, "portal-home-390")
+    phone.follow("Answer now")
+    for key in ("alcohol", "cannabis", "opioids", "stimulants", "sedatives", "other_drugs"):
+        page.locator(f"#id_days_{key}").fill("0")
+    for name, index in (
+        ("returned_to_treatment", 1),
+        ("emergency_care", 1),
+        ("housing", 0),
+        ("work_school", 0),
+        ("legal_trouble", 1),
+        ("quality_of_life", 4),
+    ):
+        page.locator(f"label[for=id_{name}_{index}]").click()
+    for n in range(1, 11):
+        page.locator(f"label[for=id_barc_q{n}_5]").click()
+    _no_horizontal_scroll(page)
+    phone.submit("Send my answers")
+    assert "Thank you: your answers are saved" in page.get_by_role("main").inner_text()
+    assert FollowUp.objects.get(pk=open_one.pk).barc10_total == 60
+
+    for viewport, name in (
+        ({"width": 390, "height": 844}, "390"),
+        ({"width": 1280, "height": 900}, "1280"),
+    ):
+        desk = site.open(phone=viewport["width"] < 600)
+        desk.page.set_viewport_size(viewport)
+        desk.log_in_as(members[Role.CASE_MANAGER])
+        desk.visit(f"/{org.slug}/staff/clients/{sam.public_id}/follow-up/")
+        main = desk.page.get_by_role("main").inner_text()
+        assert "BARC-10 60 of 60" in main and "Portal" in main
+        _no_horizontal_scroll(desk.page)
+        _shot(desk, f"staff-follow-up-{name}")
+        desk.follow("Record by phone")
+        assert "90-day follow-up by phone: Sam Lee" in desk.page.get_by_role("main").inner_text()
+        _no_horizontal_scroll(desk.page)
+        _shot(desk, f"staff-phone-{name}")
+    assert FollowUp.objects.get(pk=later.pk).status == FollowUpStatus.SCHEDULED
+
+    admin = site.open(phone=True)
+    admin.log_in_as(members[Role.ORG_ADMIN])
+    admin.visit(f"/{org.slug}/staff/settings/follow-up/")
+    _no_horizontal_scroll(admin.page)
+    admin.page.get_by_label("Follow-up days after discharge").fill("30, 90, forever")
+    with admin.page.expect_navigation():
+        admin.page.get_by_role("button", name="Save the schedule").click()
+    admin.audit()
+    assert "Give whole numbers of days" in admin.page.get_by_role("alert").inner_text()
+    _shot(admin, "staff-settings-390")
