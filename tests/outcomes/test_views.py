@@ -270,3 +270,22 @@ def test_admins_set_the_schedule_and_are_told_what_is_allowed(client, org, membe
     assert client.get(page).status_code == 404
     client.logout()
     assert "/accounts/login/" in client.get(page)["Location"]
+
+
+def test_a_cancelled_follow_up_in_the_portal_says_why_and_where_to_change_it(
+    client, org, members, person
+):
+    cancelled = FollowUpFactory(episode__client=person, status=FollowUpStatus.CANCELLED)
+    client.force_login(members[Role.CLIENT])
+    page = client.get(
+        url("portal", "outcomes_portal_answer", org, follow_up_id=cancelled.public_id)
+    )
+    body = page.content.decode()
+    assert "This follow-up is cancelled" in body
+    assert url("portal", "outcomes_portal_agreement", org) in body
+    refused = client.post(
+        url("portal", "outcomes_portal_answer", org, follow_up_id=cancelled.public_id), answers()
+    )
+    assert refused.status_code == 400
+    with scope(organization=org.pk):
+        assert FollowUp.objects.get(pk=cancelled.pk).completed_at is None
