@@ -141,4 +141,7 @@ class FollowUp(TenantModel):
 
     @property
     def is_open(self) -> bool:
+        """Still waiting for an answer: scheduled, or sent with its link not yet closed."""
+        if self.status == FollowUpStatus.SENT:
+            return self.expires_at is not None and timezone.now() < self.expires_at
         return self.status in OPEN_STATUSES

@@ -171,6 +171,8 @@ def follow_up_answer(*, actor, follow_up: FollowUp, answers: dict, method: str) 
                 "follow-up contact. Record their agreement first."
             )
         )
-    if method == Method.PORTAL and follow_up.status != FollowUpStatus.SENT:
+    if method == Method.PORTAL and (
+        follow_up.status != FollowUpStatus.SENT or timezone.now() >= follow_up.expires_at
+    ):
         raise ValidationError(_("This follow-up is not open for answers."))
     return _record(follow_up, actor=actor, answers=answers, method=method)

@@ -289,3 +289,17 @@ def test_a_cancelled_follow_up_in_the_portal_says_why_and_where_to_change_it(
     assert refused.status_code == 400
     with scope(organization=org.pk):
         assert FollowUp.objects.get(pk=cancelled.pk).completed_at is None
+
+
+def test_a_follow_up_past_its_close_takes_no_portal_answer(client, org, members, person):
+    closed = FollowUpFactory(
+        episode__client=person, expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    client.force_login(members[Role.CLIENT])
+    page = url("portal", "outcomes_portal_answer", org, follow_up_id=closed.public_id)
+    assert "This follow-up is closed" in client.get(page).content.decode()
+    refused = client.post(page, answers())
+    assert refused.status_code == 400
+    assert "This follow-up is not open for answers." in refused.content.decode()
+    with scope(organization=org.pk):
+        assert FollowUp.objects.get(pk=closed.pk).completed_at is None
