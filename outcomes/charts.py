@@ -45,3 +45,35 @@ def barc10_trend(follow_ups) -> Barc10Trend:
     return Barc10Trend(
         points=" ".join(f"{d['x']},{d['y']}" for d in dots), dots=dots, gridlines=grid
     )
+
+
+PANEL_HEIGHT = 90
+
+
+def measure_panels(series, *, start, end) -> list[dict]:
+    """One small chart per measure (BARC-10, PHQ-9, craving ...), all on the same days
+    from `start` to `end`, so a change in one lines up with the others."""
+    span = max((end - start).days, 1)
+    panels = []
+    for measure, points in series:
+        dots = []
+        for point in points:
+            x = PAD + (point.day - start).days * (WIDTH - 2 * PAD) / span
+            y = (
+                PANEL_HEIGHT
+                - 15
+                - (point.value - measure.low) * (PANEL_HEIGHT - 30) / (measure.high - measure.low)
+            )
+            dots.append({"x": f"{x:.1f}", "y": f"{y:.1f}", "value": point.value, "day": point.day})
+        panels.append(
+            {
+                "key": measure.key,
+                "label": measure.label,
+                "low": measure.low,
+                "high": measure.high,
+                "points": " ".join(f"{d['x']},{d['y']}" for d in dots),
+                "dots": dots,
+                "last": dots[-1],
+            }
+        )
+    return panels

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from continuum.care import actions, timeline
+from continuum.care import actions, measures, timeline
 from continuum.care.handoffs import registry as handoff_registry
 from continuum.care.models import Phase
 from continuum.care.timeline import QuerySetSource, TimelineEntry
@@ -57,6 +57,14 @@ def follow_ups_provider(client, organization):
     return QuerySetSource(rows, to_entry, newest="happened_at")
 
 
+def barc10_points(client, since):
+    return [
+        measures.MeasurePoint(timezone.localtime(f.completed_at).date(), f.barc10_total)
+        for f in selectors.barc10_series(client=client)
+        if timezone.localtime(f.completed_at).date() >= since
+    ]
+
+
 def portal_follow_up_section(request):
     follow_up = selectors.open_follow_up_for_portal(membership=request.membership)
     if follow_up is None:
@@ -77,6 +85,7 @@ handoff_registry.on_enter(Phase.AFTERCARE, name="outcomes.enroll_follow_up")(
 kinds.register("follow_up_survey", _("Follow-up questions after treatment"))
 kinds.register_letter(letters.LETTER, letters.survey)
 timeline.register(follow_ups_provider)
+measures.register(measures.Measure("barc10", "BARC-10", 10, 60, barc10_points))
 actions.register(actions.ClientAction("Follow-up", "staff:outcomes_client", STAFF))
 portal.register(
     portal.PortalSection(

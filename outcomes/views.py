@@ -1,11 +1,14 @@
+from datetime import timedelta
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from continuum.audit.mixins import record_read, record_reads
+from continuum.care import measures
 from continuum.forms_views import bind, form_status, form_view, try_save
 from continuum.people.selectors import client_get_for
 from continuum.tenancy.models import Role
@@ -151,6 +154,15 @@ def client_outcomes(request, org, client_id):
             )
         ),
     }
+    # BARC-10 beside the measures other lines record (PHQ-9, craving), on the same days:
+    # from the first follow-up's discharge (or a year back) to today.
+    today = timezone.localdate()
+    start = min((f.due_on - timedelta(days=f.offset_days) for f in follow_ups), default=None)
+    start = start or today - timedelta(days=365)
+    context["panels"] = charts.measure_panels(
+        measures.series_for(client=client, since=start), start=start, end=today
+    )
+    context["panel_start"], context["panel_end"] = start, today
     return render(request, "outcomes/client.html", context)
 
 

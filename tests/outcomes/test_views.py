@@ -180,8 +180,9 @@ def test_the_follow_up_page_lists_follow_ups_and_its_queries_do_not_grow(
     episode = FollowUpFactory(episode__client=person, offset_days=30).episode
     client.force_login(members[Role.CASE_MANAGER])
     page = url("staff", "outcomes_client", org, client_id=person.public_id)
-    # client (visibility), follow-ups, audit insert of the rows read, agreement
-    expected = REQUEST + 4 + NAV
+    # client (visibility), follow-ups, audit insert of the rows read, agreement; one
+    # query per measure drawn beside each other (BARC-10, PHQ-9, craving)
+    expected = REQUEST + 4 + 3 + NAV
     with assert_queries(expected, label="follow-up page"):
         assert client.get(page).status_code == 200
     for offset in (90, 180):
@@ -303,3 +304,34 @@ def test_a_follow_up_past_its_close_takes_no_portal_answer(client, org, members,
     assert "This follow-up is not open for answers." in refused.content.decode()
     with scope(organization=org.pk):
         assert FollowUp.objects.get(pk=closed.pk).completed_at is None
+
+
+def test_barc10_is_drawn_beside_phq9_and_craving_on_the_same_days(
+    client, org, members, person, case_manager
+):
+    from casemanagement.models import Assessment
+    from coaching.models import CheckIn
+    from tests.coaching.factories import EngagementFactory
+
+    follow_up = FollowUpFactory(episode__client=person)
+    services.follow_up_answer(
+        actor=members[Role.CASE_MANAGER],
+        follow_up=follow_up,
+        answers=answers(),
+        method=Method.PHONE,
+    )
+    Assessment.objects.create(
+        organization=org, client=person, instrument="phq9", answers={}, total=14,
+        source="staff", entered_by=members[Role.CASE_MANAGER],
+    )  # fmt: skip
+    engagement = EngagementFactory(organization=org, client=person)
+    CheckIn.objects.create(
+        organization=org, engagement=engagement, day=timezone.localdate(), sober=True,
+        craving=7, mood=3, sleep="good",
+    )  # fmt: skip
+    client.force_login(members[Role.CASE_MANAGER])
+    body = client.get(url("staff", "outcomes_client", org, client_id=person.public_id)).content
+    body = body.decode()
+    assert "BARC-10: latest 40" in body
+    assert "PHQ-9: latest 14" in body
+    assert "Craving (check-ins): latest 7" in body
