@@ -162,6 +162,8 @@ def test_portal_and_staff_follow_up_pages_fit_a_phone_and_a_desktop(site, in_org
         assert "BARC-10 60 of 60" in main and "Portal" in main
         _no_horizontal_scroll(desk.page)
         _shot(desk, f"staff-follow-up-{name}")
+        desk.page.locator("#trend-h").scroll_into_view_if_needed()
+        _shot(desk, f"staff-trend-{name}")
         desk.follow("Record by phone")
         assert "90-day follow-up by phone: Sam Lee" in desk.page.get_by_role("main").inner_text()
         _no_horizontal_scroll(desk.page)
