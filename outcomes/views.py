@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -36,6 +37,14 @@ def _link_page(request, template: str, context: dict, *, status: int, language: 
     return HttpResponse(body, status=status)
 
 
+def _survey_language(request, client) -> str:
+    """The language the visitor chose with the switcher, else the client's own."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen in {code for code, _name in settings.LANGUAGES}:
+        return chosen
+    return client.preferred_language or "en"
+
+
 @public_view
 def survey_link(request, org, follow_up_token):
     """The survey from the e-mailed link: the first name and the center's name, nothing
@@ -52,7 +61,7 @@ def survey_link(request, org, follow_up_token):
             status=status,
             language=None,
         )
-    language = follow_up.client.preferred_language or "en"
+    language = _survey_language(request, follow_up.client)
     with translation.override(language):
         form = bind(request, forms.SurveyForm)
         try:
