@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from continuum.audit.mixins import record_reads
-from continuum.care import actions, safety, timeline, work
+from continuum.care import actions, measures, safety, timeline, work
 from continuum.care.handoffs import registry as handoff_registry
 from continuum.care.models import Phase
 from continuum.care.timeline import QuerySetSource, TimelineEntry
@@ -195,6 +195,19 @@ def medications_section(request):
     return {"medications": current}
 
 
+def phq9_points(client, since):
+    rows = Assessment.objects.filter(
+        organization_id=client.organization_id,
+        client=client,
+        instrument=instruments.PHQ9,
+        completed_at__date__gte=since,
+    ).order_by("completed_at", "id")
+    return [
+        measures.MeasurePoint(timezone.localtime(at).date(), total)
+        for at, total in rows.values_list("completed_at", "total")
+    ]
+
+
 # --- registrations ------------------------------------------------------------------------
 
 areas.register("casemanagement.urls")
@@ -204,6 +217,7 @@ kinds.register("refill_reminder", _("Medication refill reminders"))
 kinds.register("assessment_reminder", _("Questionnaire reminders"))
 safety.register("phq9_item9", "PHQ-9 item 9 above 0", line=Role.CASE_MANAGER)
 calendar.register(appointments_calendar)
+measures.register(measures.Measure("phq9", "PHQ-9", 0, 27, phq9_points))
 timeline.register_all(
     appointments_provider, assessments_provider, contacts_provider, gaps_provider, goals_provider
 )

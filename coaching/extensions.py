@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from continuum.care import actions, safety, timeline, work
+from continuum.care import actions, measures, safety, timeline, work
 from continuum.care.handoffs import registry as handoff_registry
 from continuum.care.models import Phase
 from continuum.care.timeline import QuerySetSource, TimelineEntry
@@ -153,7 +153,20 @@ def help_section(request):
 
 areas.register("coaching.urls")
 
+
+def craving_points(client, since):
+    rows = CheckIn.objects.filter(
+        organization_id=client.organization_id,
+        engagement__client=client,
+        day__gte=since,
+    ).order_by("day", "id")
+    return [
+        measures.MeasurePoint(day, craving) for day, craving in rows.values_list("day", "craving")
+    ]
+
+
 timeline.register_all(contacts_provider, checkin_outliers_provider, alerts_provider)
+measures.register(measures.Measure("craving", "Craving (check-ins)", 0, 10, craving_points))
 calendar.register(high_risk_days)
 kinds.register("coaching_alert", _("Coaching alerts"))
 kinds.register("coaching_reminder", _("Coaching reminders for high-risk days"))

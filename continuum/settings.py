@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "coaching",
     "casemanagement",
     "referrals",
+    "outcomes",
     "continuum.fhir",
     "continuum.operations",
 ]
@@ -336,6 +337,8 @@ CELERY_BEAT_SCHEDULE["casemanagement.questionnaire_reminders"] = {
     "task": "casemanagement.questionnaire_reminders",
     "schedule": 3600.0,
 }
+# Daily is what the schedule needs; hourly keeps a message due this morning from waiting a day.
+CELERY_BEAT_SCHEDULE["outcomes.scan"] = {"task": "outcomes.scan", "schedule": 3600.0}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -49,6 +49,11 @@ MESSAGES = {
         ["Tiene un cuestionario listo para responder", "el cuestionario PHQ-9"],
         ["A check-in questionnaire is ready", "fill in the PHQ-9 questionnaire"],
     ),
+    "follow_up_survey": (
+        {"url": URL},
+        ["Sus preguntas de seguimiento están listas", "Toman unos cinco minutos"],
+        ["Your follow-up questions are ready", "They take about five minutes"],
+    ),
     "refill_reminder": (
         {"due": "2026-12-03", "url": URL},
         ["Pronto debe surtir un medicamento", "antes del 3 de diciembre de 2026"],

@@ -55,6 +55,14 @@ def _own_meeting(world, org) -> str:
     return str(SessionFactory(intervention=world.intervention).public_id)
 
 
+def _own_follow_up(world, org) -> str:
+    from continuum.care.models import CareEpisode
+    from tests.outcomes.factories import FollowUpFactory
+
+    episode = CareEpisode.objects.get(client=world.client_record)
+    return str(FollowUpFactory(episode=episode).public_id)
+
+
 # name: (who, URL keywords, method and form data, what the Spanish page says).
 # `who` None is an anonymous visitor. Keywords are taken from the world where the object
 # must be the visitor's own, else from the isolation matrix's factories.
@@ -188,6 +196,25 @@ PAGES = {
         "Su equipo de atención le pidió responderlo a más tardar el",
     ),
     "portal:messaging_inbox": (CLIENT, {}, "get", "Escribir a su equipo"),
+    "portal:outcomes_portal_answer": (
+        CLIENT,
+        {"follow_up_id": _own_follow_up},
+        "get",
+        "Cada pregunta necesita una respuesta (marcada con *).",
+    ),
+    "portal:outcomes_portal_agreement": (
+        CLIENT,
+        {},
+        "get",
+        "Contacto de seguimiento después del tratamiento",
+    ),
+    # The link's client reads English; the visitor chose Spanish with the switcher.
+    "public:outcomes_survey": (
+        None,
+        {"follow_up_token": None},
+        "get",
+        "Cada pregunta necesita una respuesta (marcada con *).",
+    ),
     "portal:messaging_start": (
         CLIENT,
         {"client_id": _own("client_record")},

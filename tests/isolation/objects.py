@@ -33,6 +33,7 @@ from tests.interventions.factories import (
 )
 from tests.messaging.factories import thread_for_matrix
 from tests.notifications.factories import NotificationFactory, feed_token_for_matrix
+from tests.outcomes.factories import FollowUpFactory, link_token
 from tests.people.factories import CareTeamMemberFactory, ClientFactory
 from tests.referrals.factories import (
     ImportJobFactory,
@@ -103,6 +104,8 @@ URL_OBJECTS = {
     "cm_medication_id": _public_id(MedicationFactory, "client__organization"),
     "cm_instrument": lambda org: "phq9",
     "cm_questionnaire_id": _public_id(QuestionnaireAssignmentFactory, "client__organization"),
+    "follow_up_id": _public_id(FollowUpFactory, "episode__client__organization"),
+    "follow_up_token": link_token,
     "fhir_patient_id": lambda org: str(_client(org).public_id),
     "fhir_episode_id": _public_id(EpisodeFactory, "client__organization"),
     "fhir_careplan_id": _of_client(CarePlanFactory),

@@ -76,6 +76,7 @@ DEMO_CONTENT_COMMANDS = [
     "demo_interventions",
     "demo_coaching",
     "demo_casemanagement",
+    "demo_outcomes",
     "demo_referrals",
     "demo_messages",
 ]
