@@ -7,32 +7,12 @@ AUDIT-C, BAM Likert version from VA VISN 4 MIRECC)."""
 
 from dataclasses import dataclass, field
 
+from continuum.care.instruments import AnswerError, Choice, Item, allowed_values
+
 PHQ9 = "phq9"
 GAD7 = "gad7"
 AUDITC = "auditc"
 BAM = "bam"
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: int
-    label: str
-
-
-@dataclass(frozen=True)
-class Item:
-    key: str
-    number: str
-    text: str
-    choices: tuple[Choice, ...]
-    # Unscored items are asked and stored but count toward no score.
-    scored: bool = True
-    required: bool = True
-
-
-def allowed_values(item: "Item") -> str:
-    """The item's answers as an error message lists them: "0 (Not at all), 1 (...)"."""
-    return ", ".join(f"{c.value} ({c.label})" for c in item.choices)
 
 
 @dataclass(frozen=True)
@@ -75,14 +55,6 @@ class Result:
     # Needs same-day clinical follow-up whatever the total (PHQ-9 item 9).
     urgent: bool = False
     flags: tuple[str, ...] = ()
-
-
-class AnswerError(ValueError):
-    """Answers that do not fit the instrument; `errors` maps item keys to messages."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 # --- PHQ-9 and GAD-7 --------------------------------------------------------------------

@@ -13,21 +13,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from continuum.care.instruments import AnswerError, Choice, Item
+
 BARC10 = "barc10"
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: int
-    label: str
-
-
-@dataclass(frozen=True)
-class Item:
-    key: str
-    number: str
-    text: str
-    choices: tuple[Choice, ...]
 
 
 @dataclass(frozen=True)
@@ -45,14 +33,6 @@ class Instrument:
 class Result:
     total: int
     answers: dict
-
-
-class AnswerError(ValueError):
-    """Answers that do not fit the instrument; `errors` maps item keys to messages."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 AGREEMENT = (

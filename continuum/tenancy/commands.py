@@ -6,10 +6,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
 from .models import Membership, Organization
+from .scoping import organization_scope
 from .timezones import local_now, org_zone
 
 NO_DEMO_ORGANIZATION = "Run demo_setup first: the demo organization does not exist."
@@ -113,6 +115,38 @@ def run_characters(characters: list[Callable[..., bool]], **context) -> list[str
     """Call each character's function: it returns True when it added its part of the
     story and False when that part was already there. The names of those added."""
     return [c.__name__ for c in characters if c(**context)]
+
+
+class StoryCommand(BaseCommand):
+    """A demo command: adds its line's `characters` to the demo organization's story, each
+    in a transaction of its own, so one that fails leaves the others told and a second run
+    adds only what is missing. `prepare` runs first (what every character needs),
+    `finish` after, when a character was added; `ready` names the result."""
+
+    characters: list[Callable[..., bool]] = []
+    ready = "Demo ready"
+    missing = NO_DEMO_ORGANIZATION
+
+    def prepare(self, cast: "Cast") -> None:
+        pass
+
+    def finish(self, cast: "Cast", added: list[str]) -> None:
+        pass
+
+    def handle(self, *args, **options):
+        organization = organization_named(missing=self.missing)
+        with organization_scope(organization):
+            cast = Cast.of(organization)
+            with transaction.atomic():
+                self.prepare(cast)
+            added = []
+            for character in self.characters:
+                with transaction.atomic():
+                    added += run_characters([character], cast=cast)
+            if added:
+                with transaction.atomic():
+                    self.finish(cast, added)
+        self.stdout.write(self.style.SUCCESS(f"{self.ready} ({', '.join(added) or 'no'} new)."))
 
 
 def run_pending_handoffs(organization) -> None:

@@ -53,7 +53,7 @@ def test_the_link_shows_the_first_name_and_centre_only_and_saves_the_answers(
     assert "Hello Sam, how are you doing?" in body
     assert "Harbor Recovery" in body
     assert "Rivera" not in body and "sam@example.net" not in body
-    assert 'class="segmented"' in body and 'inputmode="numeric"' in body
+    assert 'class="segmented segmented--words"' in body and 'inputmode="numeric"' in body
     assert "There are more important things to me in life than using substances. *" in body
     done = client.post(link, answers(barc_q10="6"))
     assert done.status_code == 200

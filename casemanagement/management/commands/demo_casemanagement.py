@@ -13,14 +13,10 @@ alone, so running this again changes nothing."""
 
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand
-from django.db import transaction
-
 from casemanagement import services
 from casemanagement.models import CarePlan, PlanStatus
 from continuum.people.models import Client
-from continuum.tenancy.commands import Cast, organization_named, run_characters
-from continuum.tenancy.scoping import organization_scope
+from continuum.tenancy.commands import Cast, StoryCommand
 
 BAYSIDE_IOP = {
     "kind": "iop_php",
@@ -426,23 +422,14 @@ def rosa(cast: Cast) -> bool:
 CHARACTERS = [cameron, danny, rosa]
 
 
-class Command(BaseCommand):
+class Command(StoryCommand):
     help = "Add the demo's case management: three care plans with their weeks of history."
+    characters = CHARACTERS
+    ready = "Case management demo ready"
+    missing = "Run demo_setup and demo_care first."
 
-    def handle(self, *args, **options):
-        organization = organization_named(missing="Run demo_setup and demo_care first.")
-        with organization_scope(organization):
-            cast = Cast.of(organization)
-            added = []
-            for character in CHARACTERS:
-                with transaction.atomic():
-                    added += run_characters([character], cast=cast)
-            if added:
-                # What the nightly scans have found by now in the new story: gaps in
-                # care, reminders due. Later runs leave that to the scans themselves.
-                with transaction.atomic():
-                    services.gaps_scan(organization=organization)
-                    services.reminders_scan(organization=organization)
-        self.stdout.write(
-            self.style.SUCCESS(f"Case management demo ready ({', '.join(added) or 'no'} new).")
-        )
+    def finish(self, cast, added):
+        # What the nightly scans have found by now in the new story: gaps in care,
+        # reminders due. Later runs leave that to the scans themselves.
+        services.gaps_scan(organization=cast.organization)
+        services.reminders_scan(organization=cast.organization)

@@ -14,15 +14,11 @@ same story. An engagement already under way is left alone."""
 import random
 from datetime import time, timedelta
 
-from django.core.management.base import BaseCommand
-from django.db import transaction
-
 from coaching import services
 from coaching.models import CoachProfile, Engagement, EngagementStatus
 from continuum.care.models import CareEpisode
 from continuum.people.models import Client
-from continuum.tenancy.commands import Cast, organization_named, run_characters
-from continuum.tenancy.scoping import organization_scope
+from continuum.tenancy.commands import Cast, StoryCommand
 
 TRIGGERS = ["Work stress", "Friday drinks", "Arguments at home", "Loneliness"]
 
@@ -311,19 +307,10 @@ def rosa(cast: Cast) -> bool:
 CHARACTERS = [cameron, danny, rosa]
 
 
-class Command(BaseCommand):
+class Command(StoryCommand):
     help = "Add the demo's sober coaching: three engagements with their weeks of history."
+    characters = CHARACTERS
+    ready = "Coaching demo is ready"
 
-    def handle(self, *args, **options):
-        organization = organization_named()
-        with organization_scope(organization):
-            cast = Cast.of(organization)
-            added = []
-            with transaction.atomic():
-                _coach_profile(cast)
-            for character in CHARACTERS:
-                with transaction.atomic():
-                    added += run_characters([character], cast=cast)
-        self.stdout.write(
-            self.style.SUCCESS(f"Coaching demo is ready ({', '.join(added) or 'no'} new).")
-        )
+    def prepare(self, cast):
+        _coach_profile(cast)

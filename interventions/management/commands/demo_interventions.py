@@ -11,20 +11,15 @@ Each step runs through the interventions services on the day it happened
 (`StoryClock.back_to`). A family whose loved one already has a request is left alone,
 so running this again changes nothing."""
 
-from django.core.management.base import BaseCommand
-from django.db import transaction
-
 from continuum.care.models import Task, TaskStatus
 from continuum.care.services import task_set_status
 from continuum.people.services import care_team_add
 from continuum.tenancy.commands import (
     Cast,
-    organization_named,
-    run_characters,
+    StoryCommand,
     run_pending_handoffs,
 )
 from continuum.tenancy.models import Role
-from continuum.tenancy.scoping import organization_scope
 from interventions import services
 from interventions.models import InterventionRequest, Letter, Participant
 
@@ -476,15 +471,7 @@ def luis_for_tess(cast: Cast) -> bool:
 CHARACTERS = [fran_for_jordan, erik_for_maya, dana_for_marcus, luis_for_tess]
 
 
-class Command(BaseCommand):
+class Command(StoryCommand):
     help = "Create the demo intervention cases. Safe to run repeatedly."
-
-    def handle(self, *args, **options):
-        organization = organization_named()
-        with organization_scope(organization):
-            cast = Cast.of(organization)
-            added = []
-            for character in CHARACTERS:
-                with transaction.atomic():
-                    added += run_characters([character], cast=cast)
-        self.stdout.write(self.style.SUCCESS(f"Demo interventions ready ({len(added)} new cases)."))
+    characters = CHARACTERS
+    ready = "Demo interventions ready"

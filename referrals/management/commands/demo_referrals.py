@@ -14,14 +14,12 @@ listing, so each sent one starts with that consent. The provider's answers come
 through the response link, as a provider's would. A client already referred to the
 listing is left alone."""
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.core.management.base import CommandError
 
 from continuum.consent.models import InformationCategory, Purpose, RecipientKind
 from continuum.consent.services import consent_create, consent_sign
 from continuum.people.models import Client
-from continuum.tenancy.commands import Cast, organization_named, run_characters
-from continuum.tenancy.scoping import organization_scope
+from continuum.tenancy.commands import Cast, StoryCommand
 from referrals.models import Listing, Referral
 from referrals.services import (
     referral_create,
@@ -164,17 +162,7 @@ def maya(cast: Cast) -> bool:
 CHARACTERS = [cameron, danny, rosa, maya]
 
 
-class Command(BaseCommand):
+class Command(StoryCommand):
     help = "Add the demo's referrals, in several states. Safe to run repeatedly."
-
-    def handle(self, *args, **options):
-        organization = organization_named()
-        with organization_scope(organization):
-            cast = Cast.of(organization)
-            added = []
-            for character in CHARACTERS:
-                with transaction.atomic():
-                    added += run_characters([character], cast=cast)
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo referrals are ready ({', '.join(added) or 'no'} new).")
-        )
+    characters = CHARACTERS
+    ready = "Demo referrals are ready"

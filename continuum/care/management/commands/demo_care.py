@@ -15,8 +15,6 @@ The families mid-intervention and in residential come from `demo_interventions`:
 episodes start with the family's request."""
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from continuum.care.models import CareEpisode, Phase, Task, TaskStatus
 from continuum.care.services import episode_open, episode_transition, task_set_status
@@ -31,12 +29,10 @@ from continuum.people.services import (
 )
 from continuum.tenancy.commands import (
     Cast,
-    organization_named,
-    run_characters,
+    StoryCommand,
     run_pending_handoffs,
 )
 from continuum.tenancy.models import Role
-from continuum.tenancy.scoping import organization_scope
 from continuum.tenancy.services import portal_account_ensure
 
 PROGRAM = "Harbor Light residential program"
@@ -305,17 +301,7 @@ def rosa(cast: Cast) -> bool:
 CHARACTERS = [cameron, danny, rosa]
 
 
-class Command(BaseCommand):
+class Command(StoryCommand):
     help = "Add the demo clients, their families, care teams and episodes. Safe to run repeatedly."
-
-    def handle(self, *args, **options):
-        organization = organization_named()
-        with organization_scope(organization):
-            cast = Cast.of(organization)
-            added = []
-            for character in CHARACTERS:
-                with transaction.atomic():
-                    added += run_characters([character], cast=cast)
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo clients are ready ({', '.join(added) or 'no'} new).")
-        )
+    characters = CHARACTERS
+    ready = "Demo clients are ready"

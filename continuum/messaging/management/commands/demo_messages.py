@@ -11,14 +11,10 @@ a family thread only under the client's signed consent naming that family member
 each staff message to them accounted as a disclosure. A thread that already has
 messages is left alone."""
 
-from django.core.management.base import BaseCommand
-from django.db import transaction
-
 from continuum.messaging.models import Participant, Thread
 from continuum.messaging.services import message_send, thread_mark_read, thread_start
 from continuum.people.models import Client, FamilyMember
-from continuum.tenancy.commands import Cast, organization_named, run_characters
-from continuum.tenancy.scoping import organization_scope
+from continuum.tenancy.commands import Cast, StoryCommand
 
 
 def _thread(cast: Cast, client_email: str, *, family_email: str = "", opened_by: str, on: int):
@@ -212,17 +208,7 @@ def danny_and_carmen(cast: Cast) -> bool:
 CHARACTERS = [cameron_and_team, fran_and_ivan, danny_and_carmen]
 
 
-class Command(BaseCommand):
+class Command(StoryCommand):
     help = "Add the demo's secure message threads. Safe to run repeatedly."
-
-    def handle(self, *args, **options):
-        organization = organization_named()
-        with organization_scope(organization):
-            cast = Cast.of(organization)
-            added = []
-            for character in CHARACTERS:
-                with transaction.atomic():
-                    added += run_characters([character], cast=cast)
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo messages are ready ({', '.join(added) or 'no'} new).")
-        )
+    characters = CHARACTERS
+    ready = "Demo messages are ready"
