@@ -5,7 +5,9 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from continuum.tenancy.models import Role
 from continuum.tenancy.scoping import organization_scope
@@ -30,6 +32,15 @@ def _fresh_cache():
     broker.reset()
     FallbackRateLimitCache._down_until = 0.0
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # LocaleMiddleware activates each request's language in the thread and never resets
+    # it: after a Spanish page the next test would read its strings in Spanish.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
