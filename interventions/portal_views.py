@@ -42,19 +42,12 @@ from .resources import FAMILY_RESOURCES
 HISTORY_ON_HOME = 5
 HISTORY_ON_PAGE = 20
 
-# The questions of the help form, in its order, as the family answered them.
-REQUEST_QUESTIONS = (
-    "relationship",
-    "loved_one_age",
-    "substances",
-    "duration",
-    "prior_treatment",
-    "recent_events",
-    "danger_signs",
-    "others_involved",
-    "urgency",
-    "insurance",
-    "preferred_contact_times",
+# The questions of the help form the family answered, in the form's order; the consent
+# to be called back is not a question about the loved one.
+REQUEST_QUESTIONS = tuple(
+    name
+    for name in HelpRequestForm.base_fields
+    if name in services.REQUEST_FIELDS and name != "consent_to_contact"
 )
 
 
