@@ -34,6 +34,7 @@ SAME_IN_SPANISH = {
     "Video",
     "Saliva",
     "Normal",  # a task's priority
+    "Portal",  # how a follow-up was answered: the same word
 }
 
 # Fields whose choices are names, not words: the same in every language, so neither
