@@ -196,7 +196,7 @@ def test_from_the_request_to_a_decline_and_the_response_plan(site, in_org, membe
     assert status_of(page, "The family's response plan") == "Not started"
 
     walk(desk, "The family's response plan")
-    page.get_by_label("Next checkin on").fill(
+    page.get_by_label("Next check-in with the family").fill(
         (timezone.localdate() + timedelta(days=7)).isoformat()
     )
     save(desk, "Save the response plan")

@@ -72,6 +72,7 @@ def test_interventionist_plans_reviews_the_letter_and_records_accepted(site, in_
 
     desk.visit(f"/{org.slug}/staff/clients/{request.client.public_id}/")
     assert "Residential" in page.get_by_role("heading", level=1).locator("..").inner_text()
+    desk.follow(re.compile("^Timeline$"))
     timeline = page.get_by_role("region", name="Timeline")
     assert "Residential" in timeline.inner_text()
     timeline.scroll_into_view_if_needed()
