@@ -30,6 +30,22 @@ def axe_violations(page) -> list[str]:
     return found
 
 
+def page_width_overflow(page) -> str:
+    """Why the page scrolls sideways, or "" when it fits. Held to the viewport's own
+    width as well as `innerWidth`: a phone browser zooms out to fit a page that is too
+    wide, and `innerWidth` grows with it, so that comparison alone never fails there."""
+    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    device = page.viewport_size["width"]
+    if scroll <= inner and scroll <= device:
+        return ""
+    return f"{page.url} scrolls sideways: {scroll} px wide on a {device} px screen"
+
+
+def assert_fits(page) -> None:
+    problem = page_width_overflow(page)
+    assert not problem, problem
+
+
 class Visitor:
     def __init__(self, context, base_url: str):
         self.context = context

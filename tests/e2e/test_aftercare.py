@@ -16,6 +16,8 @@ from continuum.tenancy.models import Membership, Role
 from tests.people.factories import ClientFactory
 from tests.referrals.test_worker import worker  # noqa: F401  (a real Celery worker)
 
+from .browser import assert_fits
+
 TIMEOUT = 45
 
 
@@ -88,6 +90,6 @@ def test_discharge_to_aftercare_then_care_plan_and_accompanied_appointment(
     phone.follow("Follow-up after discharge")
     report = phone.page.get_by_role("region", name="Discharges", exact=True).inner_text()
     assert "Jordan Reyes" in report and "7 days left" in report
-    assert phone.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_fits(phone.page)
     phone.visit(f"/{org.slug}/staff/clients/{client.public_id}/case/")
-    assert phone.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_fits(phone.page)

@@ -24,6 +24,8 @@ from tests.interventions.factories import (
     SessionFactory,
 )
 
+from .browser import assert_fits
+
 WIDTHS = (390, 1280)
 
 TEXT = {
@@ -92,8 +94,7 @@ def fits_every_width(visitor):
     own = page.viewport_size
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        overflow = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-        assert overflow[0] <= overflow[1], f"{page.url} scrolls sideways at {width} px: {overflow}"
+        assert_fits(page)
         visitor.audit()
     page.set_viewport_size(own)
 

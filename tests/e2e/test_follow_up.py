@@ -15,11 +15,13 @@ from tests.outbox import drain_outbox
 from tests.outcomes.factories import AgreementFactory, FollowUpFactory
 from tests.people.factories import ClientFactory
 
+from .browser import assert_fits
+
 SHOTS = os.environ.get("E2E_SHOTS_DIR")
 
 
 def _no_horizontal_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_fits(page)
 
 
 def _shot(visitor, name):

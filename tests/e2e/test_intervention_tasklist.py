@@ -14,15 +14,13 @@ from continuum.tenancy.models import Membership, Role
 from interventions import services
 from interventions.models import Intervention, Outcome, ResponsePlan
 
-from .browser import Visitor
+from .browser import Visitor, assert_fits
 from .test_family_intervention import request_values
 
 
 def fits(visitor) -> None:
     """No horizontal scroll at this width."""
-    assert visitor.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
-        f"{visitor.page.url} scrolls sideways at {visitor.page.viewport_size['width']} px"
-    )
+    assert_fits(visitor.page)
 
 
 def walk(visitor, link: str | re.Pattern) -> None:

@@ -8,9 +8,11 @@ from continuum.messaging.models import Message
 from continuum.tenancy.models import Membership, Role
 from tests.people.factories import CareTeamMemberFactory, ClientFactory
 
+from .browser import page_width_overflow
+
 
 def _fits_the_phone(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    return not page_width_overflow(page)
 
 
 def test_client_and_coach_converse(site, in_org, members):

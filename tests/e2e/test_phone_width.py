@@ -10,6 +10,8 @@ from django.conf import settings
 from tests.i18n.conftest import world  # noqa: F401  (the fixture: one family, one client)
 from tests.i18n.test_pages import PAGES, _url
 
+from .browser import page_width_overflow
+
 GET_PAGES = sorted(name for name, (_who, _kw, method, _text) in PAGES.items() if method == "get")
 
 
@@ -38,7 +40,7 @@ def test_no_public_or_portal_page_scrolls_sideways_on_a_phone(
         response = page.goto(site.base_url + _url(name, keywords, world, org))
         assert response.ok, f"{name} answered {response.status}"
         assert page.locator("html").get_attribute("lang") == lang, name
-        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-        if widths[0] > widths[1]:
-            too_wide.append(f"{name} ({page.url}): {widths[0]} px in a {widths[1]} px screen")
+        problem = page_width_overflow(page)
+        if problem:
+            too_wide.append(f"{name}: {problem}")
     assert not too_wide, "pages that scroll sideways at 390 px:\n" + "\n".join(too_wide)

@@ -11,6 +11,8 @@ from tests.coaching.factories import EngagementFactory
 from tests.consent.factories import consent_values
 from tests.people.factories import ClientFactory
 
+from .browser import assert_fits
+
 
 def test_client_checks_in_asks_for_help_and_the_coach_sees_the_alerts(site, in_org, members):
     org = in_org
@@ -78,7 +80,7 @@ def test_client_checks_in_asks_for_help_and_the_coach_sees_the_alerts(site, in_o
     admin_phone.log_in_as(members[Role.ORG_ADMIN])
     admin_phone.visit(f"/{org.slug}/staff/settings/on-call/")
     rota = admin_phone.page
-    assert rota.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_fits(rota)
     first = rota.get_by_role("group", name="Shift 1")
     manager = members[Role.CASE_MANAGER].get_full_name()
     first.get_by_label("Staff member").select_option(label=f"{manager} (Case manager)")

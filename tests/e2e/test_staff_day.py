@@ -19,12 +19,11 @@ from tests.coaching.factories import AlertFactory, EngagementFactory
 from tests.interventions.factories import InterventionFactory, InterventionRequestFactory
 from tests.people.factories import CareTeamMemberFactory, ClientFactory
 
-FITS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+from .browser import assert_fits as assert_page_fits
 
 
 def assert_fits(visitor):
-    scroll, inner = visitor.page.evaluate(FITS)
-    assert scroll <= inner, f"{visitor.page.url} is {scroll} px wide in a {inner} px window"
+    assert_page_fits(visitor.page)
 
 
 def visit_all(visitor, paths):
