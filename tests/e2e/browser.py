@@ -38,7 +38,28 @@ def page_width_overflow(page) -> str:
     device = page.viewport_size["width"]
     if scroll <= inner and scroll <= device:
         return ""
-    return f"{page.url} scrolls sideways: {scroll} px wide on a {device} px screen"
+    # The elements that reach past the screen's edge, innermost first, to say what to fix.
+    culprits = page.evaluate(
+        """(width) => [...document.querySelectorAll('body *')]
+            .filter(el => el.getBoundingClientRect().right > width + 1)
+            .filter(el => {
+                // Inside a scroller (a row of tabs, a wide table) is not past the page's edge.
+                for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+                    if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(up).overflowX)) return false;
+                }
+                return true;
+            })
+            .filter(el => ![...el.children].some(c => c.getBoundingClientRect().right > width + 1))
+            .slice(0, 3)
+            .map(el => `${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).split(' ').join('.') : ''} ` +
+                       `(${Math.round(el.getBoundingClientRect().right)} px): ` +
+                       (el.textContent || '').trim().slice(0, 40))""",
+        device,
+    )
+    return (
+        f"{page.url} scrolls sideways: {scroll} px wide on a {device} px screen; "
+        f"past the edge: {'; '.join(culprits)}"
+    )
 
 
 def assert_fits(page) -> None:
