@@ -4,6 +4,9 @@ every model field's choices, is marked for translation lazily (so it is translat
 shown, not once at import in whatever language was active), and Spanish has a word for
 each. The staff settings forms' labels are human words, in Spanish too."""
 
+import site
+from pathlib import Path
+
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -46,7 +49,14 @@ NAMED_CHOICES = {
 
 
 def _project_app_configs():
-    return [c for c in apps.get_app_configs() if str(c.path).startswith(ROOT)]
+    # Installed packages are not the project's, even when the virtualenv sits in the
+    # checkout (.venv), as it does on a fresh clone.
+    installed = tuple(str(Path(p).resolve()) for p in site.getsitepackages())
+    return [
+        c
+        for c in apps.get_app_configs()
+        if str(c.path).startswith(ROOT) and not str(Path(c.path).resolve()).startswith(installed)
+    ]
 
 
 def _project_enums():

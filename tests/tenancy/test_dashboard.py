@@ -4,9 +4,11 @@ from the card), then her tasks and her clients by risk with the score explained;
 sees the request pipeline by stage, urgent first, with each request's age against the
 response time; a case manager sees the gaps in care of her clients."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope
@@ -106,14 +108,22 @@ def test_the_coachs_clients_by_risk_explain_each_score_and_the_scale(
 
 
 def test_tasks_due_today_and_overdue_are_counted_apart(client, org, members, coach):
-    now = timezone.now()
-    TaskFactory(
-        organization=org, assignee=coach, title="Call back", due_at=now + timedelta(minutes=5)
-    )
-    TaskFactory(organization=org, assignee=coach, title="Late one", due_at=now - timedelta(hours=3))
-    TaskFactory(organization=org, assignee=coach, title="Next week", due_at=now + timedelta(days=7))
-    client.force_login(members[Role.SOBER_COACH])
-    body = client.get(dashboard(org)).content.decode()
+    # Midday on the organization's clock: late in its evening, "in five minutes" is tomorrow.
+    zone = ZoneInfo(org.timezone)
+    midday = datetime.combine(timezone.now().astimezone(zone).date(), time(12), zone)
+    with time_machine.travel(midday, tick=False):
+        now = timezone.now()
+        TaskFactory(
+            organization=org, assignee=coach, title="Call back", due_at=now + timedelta(minutes=5)
+        )
+        TaskFactory(
+            organization=org, assignee=coach, title="Late one", due_at=now - timedelta(hours=3)
+        )
+        TaskFactory(
+            organization=org, assignee=coach, title="Next week", due_at=now + timedelta(days=7)
+        )
+        client.force_login(members[Role.SOBER_COACH])
+        body = client.get(dashboard(org)).content.decode()
     assert '<span class="card__count">1</span> Due today' in body
     assert '<span class="card__count">1</span> Overdue' in body
     assert "Call back" in body and "Late one" in body and "overdue by 3" in body
