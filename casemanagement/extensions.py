@@ -18,7 +18,7 @@ from continuum.consent.models import InformationCategory as Category
 from continuum.fhir.resources import EXPORT_SECTIONS, RESOURCE_TYPES, ExportSection, ResourceType
 from continuum.notifications import calendar, kinds
 from continuum.notifications.calendar import CalendarItem
-from continuum.people.selectors import client_for_portal_user
+from continuum.people.selectors import client_for_portal_request
 from continuum.tenancy import areas, navigation, portal
 from continuum.tenancy import dashboard as staff_dashboard
 from continuum.tenancy.dashboard import DashboardCard
@@ -135,12 +135,7 @@ def goals_provider(client, organization):
 # --- the client's portal home -----------------------------------------------------------
 
 
-def _portal_client(request):
-    """The signed-in client's record, looked up once for all of case management's
-    sections."""
-    if not hasattr(request, "_casemgmt_client"):
-        request._casemgmt_client = client_for_portal_user(membership=request.membership)
-    return request._casemgmt_client
+_portal_client = client_for_portal_request
 
 
 def questionnaires_section(request):

@@ -13,6 +13,7 @@ from continuum.care.handoffs import registry as handoff_registry
 from continuum.care.models import Phase
 from continuum.care.timeline import QuerySetSource, TimelineEntry
 from continuum.notifications import kinds
+from continuum.people.selectors import client_for_portal_request
 from continuum.tenancy import areas, navigation, portal
 from continuum.tenancy.models import Role
 from continuum.tenancy.navigation import NavEntry
@@ -66,7 +67,7 @@ def barc10_points(client, since):
 
 
 def portal_follow_up_section(request):
-    follow_up = selectors.open_follow_up_for_portal(membership=request.membership)
+    follow_up = selectors.open_follow_up_for(client=client_for_portal_request(request))
     if follow_up is None:
         return None
     return {

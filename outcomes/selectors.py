@@ -41,14 +41,13 @@ def follow_up_get_for(*, membership: Membership, follow_up_id) -> FollowUp:
     return get_or_404(visible, follow_up_id, what="follow-up")
 
 
-def open_follow_up_for_portal(*, membership: Membership) -> FollowUp | None:
+def open_follow_up_for(*, client: Client | None) -> FollowUp | None:
     """The portal client's follow-up waiting for their answer, if any."""
-    client = client_for_portal_user(membership=membership)
     if client is None:
         return None
     return (
         FollowUp.objects.filter(
-            organization=membership.organization_id,
+            organization=client.organization_id,
             client=client,
             status=FollowUpStatus.SENT,
             expires_at__gt=timezone.now(),

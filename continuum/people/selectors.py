@@ -103,6 +103,14 @@ def client_for_portal_user(*, membership: Membership) -> Client | None:
     return _portal_record(Client, membership, Role.CLIENT)
 
 
+def client_for_portal_request(request) -> Client | None:
+    """The signed-in client's record, looked up once per request: the portal home's
+    sections from several lines all need it."""
+    if not hasattr(request, "_portal_client"):
+        request._portal_client = client_for_portal_user(membership=request.membership)
+    return request._portal_client
+
+
 def family_member_for_portal_user(*, membership: Membership) -> FamilyMember | None:
     return _portal_record(FamilyMember, membership, Role.FAMILY_MEMBER)
 
