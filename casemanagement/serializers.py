@@ -154,29 +154,27 @@ ERROR_SHAPE = (
 )
 
 
-class AssessmentInputSerializer(serializers.Serializer):
-    instrument = serializers.ChoiceField(
-        choices=list(instruments.INSTRUMENTS),
-        error_messages={
-            "invalid_choice": f"Choose one of: {', '.join(instruments.INSTRUMENTS)}.",
-            "required": f"Choose one of: {', '.join(instruments.INSTRUMENTS)}.",
-        },
+# The fields that recording an assessment and answering an assigned questionnaire share,
+# declared once so that both doors refuse the same input in the same words.
+
+
+def instrument_field(choices) -> serializers.ChoiceField:
+    choose = f"Choose one of: {', '.join(instruments.INSTRUMENTS)}."
+    return serializers.ChoiceField(
+        choices=choices, error_messages={"invalid_choice": choose, "required": choose}
     )
+
+
+def item_answers_field(help_text: str) -> serializers.DictField:
     # Any JSON value per item: the instrument's own validation answers with the allowed
     # codes, so every item error reads the same whatever was sent.
-    answers = serializers.DictField(
-        child=serializers.JSONField(),
-        required=False,
-        default=dict,
-        help_text="Item key -> answer code. See the item keys and codes above.",
+    return serializers.DictField(
+        child=serializers.JSONField(), required=False, default=dict, help_text=help_text
     )
-    days = serializers.DictField(
-        child=serializers.JSONField(),
-        required=False,
-        default=dict,
-        help_text="BAM day-count items only: item key -> number of days (0-30).",
-    )
-    sex = serializers.ChoiceField(
+
+
+def sex_field() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
         choices=["", "female", "male"],
         required=False,
         default="",
@@ -185,6 +183,13 @@ class AssessmentInputSerializer(serializers.Serializer):
             "it out for other instruments."
         },
     )
+
+
+class AssessmentInputSerializer(serializers.Serializer):
+    instrument = instrument_field(list(instruments.INSTRUMENTS))
+    answers = item_answers_field("Item key -> answer code. See the item keys and codes above.")
+    days = item_answers_field("BAM day-count items only: item key -> number of days (0-30).")
+    sex = sex_field()
 
 
 class GapSerializer(ClientRowSerializer):
@@ -306,31 +311,12 @@ class QuestionnaireSerializer(PublicIdSerializer):
 
 class QuestionnaireAssignInputSerializer(serializers.Serializer):
     # The model's choices: the schema names them once (ENUM_NAME_OVERRIDES).
-    instrument = serializers.ChoiceField(
-        choices=instruments.INSTRUMENT_CHOICES,
-        error_messages={
-            "invalid_choice": f"Choose one of: {', '.join(instruments.INSTRUMENTS)}.",
-            "required": f"Choose one of: {', '.join(instruments.INSTRUMENTS)}.",
-        },
-    )
+    instrument = instrument_field(instruments.INSTRUMENT_CHOICES)
     due_on = serializers.DateField(
         help_text="The organization's day by which to answer (YYYY-MM-DD), from today on."
     )
 
 
 class QuestionnaireAnswerInputSerializer(serializers.Serializer):
-    answers = serializers.DictField(
-        child=serializers.JSONField(),
-        required=False,
-        default=dict,
-        help_text="Item key -> answer code, as for recording an assessment.",
-    )
-    sex = serializers.ChoiceField(
-        choices=["", "female", "male"],
-        required=False,
-        default="",
-        error_messages={
-            "invalid_choice": "Choose female or male (the AUDIT-C is scored by sex), or leave "
-            "it out for other instruments."
-        },
-    )
+    answers = item_answers_field("Item key -> answer code, as for recording an assessment.")
+    sex = sex_field()
