@@ -1,7 +1,6 @@
 """Coaching pages: thin, they parse, call one service or selector, and render."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST
 from continuum.audit.mixins import record_mixed_reads, record_read, record_row_reads
 from continuum.care import safety
 from continuum.care.selectors import safety_event_latest
-from continuum.forms_views import action_view, add_service_errors, bind, form_view
+from continuum.forms_views import action_view, bind, form_view, try_save
 from continuum.paging import page_of
 from continuum.people.models import client_display_name
 from continuum.people.selectors import client_for_portal_user, client_get_for, client_list_for
@@ -441,23 +440,20 @@ def portal_checkin(request, org):
         return redirect("portal:coaching_home", org=org)
     plan = selectors.plan_for(engagement=engagement)
     form = CheckInForm(request.POST, triggers=plan.triggers if plan else ())
-    if form.is_valid():
-        try:
-            checkin = services.checkin_record(
-                actor=request.user, engagement=engagement, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
+    saved, checkin = try_save(
+        form,
+        lambda d: services.checkin_record(actor=request.user, engagement=engagement, **d),
+    )
+    if saved:
+        if services.checkin_is_safety_event(checkin, engagement):
+            # The truth about who was told (or, with nobody to tell, the crisis lines).
+            event = safety_event_latest(client=engagement.client)
+            told = safety.told_sentence(event)
+            level = messages.success if told else messages.error
+            level(request, safety.told_or_crisis_sentence(event))
         else:
-            if services.checkin_is_safety_event(checkin, engagement):
-                # The truth about who was told (or, with nobody to tell, the crisis lines).
-                event = safety_event_latest(client=engagement.client)
-                told = safety.told_sentence(event)
-                level = messages.success if told else messages.error
-                level(request, safety.told_or_crisis_sentence(event))
-            else:
-                messages.success(request, _("Checked in. Thank you, see you tomorrow."))
-            return redirect("portal:coaching_home", org=org)
+            messages.success(request, _("Checked in. Thank you, see you tomorrow."))
+        return redirect("portal:coaching_home", org=org)
     return render(
         request,
         "coaching/portal_checkin.html",

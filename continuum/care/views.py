@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -7,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from continuum.audit.mixins import record_read, record_row_reads
-from continuum.forms_views import action_view, add_service_errors, bind, form_view
+from continuum.forms_views import action_view, bind, form_status, form_view, try_save
 from continuum.paging import page_number, page_of, query_without_page
 from continuum.people.models import Client
 from continuum.people.selectors import (
@@ -294,6 +293,20 @@ def safety_event_acknowledge_view(request, org, safety_event_id):
     )
 
 
+def _rota_save(request, formset, candidates, fallback):
+    shifts = [
+        {**form.cleaned_data, "membership": candidates[form.cleaned_data["membership"]]}
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+    return on_call_rota_save(
+        actor=request.user,
+        organization=request.organization,
+        shifts=shifts,
+        fallback=candidates[fallback] if fallback is not None else None,
+    )
+
+
 @roles_required(Role.ORG_ADMIN)
 def on_call_rota(request, org):
     """Who is on call, by weekday and hour, and who is asked when nobody is."""
@@ -316,23 +329,11 @@ def on_call_rota(request, org):
     fallback_form = OnCallFallbackForm(
         data, choices=choices, initial={"fallback": organization.on_call_fallback_id}
     )
-    if data is not None and formset.is_valid() and fallback_form.is_valid():
-        shifts = [
-            {**form.cleaned_data, "membership": candidates[form.cleaned_data["membership"]]}
-            for form in formset.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        fallback = fallback_form.cleaned_data["fallback"]
-        try:
-            on_call_rota_save(
-                actor=request.user,
-                organization=organization,
-                shifts=shifts,
-                fallback=candidates[fallback] if fallback is not None else None,
-            )
-        except ValidationError as exc:
-            add_service_errors(fallback_form, exc)
-        else:
+    if formset.is_valid():
+        saved, _rota = try_save(
+            fallback_form, lambda d: _rota_save(request, formset, candidates, d["fallback"])
+        )
+        if saved:
             messages.success(request, "On-call rota saved.")
             return redirect("staff:on_call_rota", org=org)
     return render(
@@ -343,5 +344,5 @@ def on_call_rota(request, org):
             "fallback_form": fallback_form,
             "on_call_now": on_call_now(organization=organization),
         },
-        status=400 if data is not None else 200,
+        status=form_status(request),
     )

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from continuum.forms_views import action_view, add_service_errors, bind, form_view
+from continuum.forms_views import action_view, bind, form_status, form_view, try_save
 from continuum.tenancy.models import STAFF_ROLES, Role
 from continuum.tenancy.permissions import roles_required
 
@@ -135,6 +135,27 @@ NO_MATCH = (
 )
 
 
+def _break_glass_open(request, d):
+    """Emergency access to the one client these details match exactly; a miss is
+    recorded before it is refused."""
+    client = break_glass_find_client(
+        organization=request.organization,
+        client_id=d["client_id"],
+        first_name=d["first_name"],
+        last_name=d["last_name"],
+        date_of_birth=d["date_of_birth"],
+    )
+    if client is None:
+        break_glass_refuse(actor=request.user, membership=request.membership, reason=d["reason"])
+        raise ValidationError(NO_MATCH)
+    return break_glass_open(
+        actor=request.user,
+        membership=request.membership,
+        client_id=client.public_id,
+        reason=d["reason"],
+    )
+
+
 @roles_required(*STAFF_ROLES)
 def break_glass_view(request, org):
     """Emergency access starts from an exact identifier the requester already has: no
@@ -150,40 +171,16 @@ def break_glass_view(request, org):
             increment=True,
         ):
             return render(request, "people/break_glass_limited.html", status=429)
-        if form.is_valid():
-            d = form.cleaned_data
-            client = break_glass_find_client(
-                organization=request.organization,
-                client_id=d["client_id"],
-                first_name=d["first_name"],
-                last_name=d["last_name"],
-                date_of_birth=d["date_of_birth"],
+        saved, grant = try_save(form, lambda d: _break_glass_open(request, d))
+        if saved:
+            until = timezone.localtime(grant.expires_at).strftime("%H:%M")
+            messages.warning(
+                request,
+                f"Emergency access granted until {until}. "
+                "It is recorded and the administrators have been told.",
             )
-            if client is None:
-                break_glass_refuse(
-                    actor=request.user, membership=request.membership, reason=d["reason"]
-                )
-                form.add_error(None, NO_MATCH)
-            else:
-                try:
-                    grant = break_glass_open(
-                        actor=request.user,
-                        membership=request.membership,
-                        client_id=client.public_id,
-                        reason=d["reason"],
-                    )
-                except ValidationError as exc:
-                    add_service_errors(form, exc)
-                else:
-                    until = timezone.localtime(grant.expires_at).strftime("%H:%M")
-                    messages.warning(
-                        request,
-                        f"Emergency access granted until {until}. "
-                        "It is recorded and the administrators have been told.",
-                    )
-                    return redirect("staff:client_detail", org=org, client_id=client.public_id)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "people/break_glass.html", {"form": form}, status=status)
+            return redirect(_client_url(org, grant.client))
+    return render(request, "people/break_glass.html", {"form": form}, status=form_status(request))
 
 
 @roles_required(Role.ORG_ADMIN)
