@@ -47,33 +47,23 @@ STEPS = {
 
 # Which pages each model works through, grouped as the family lives them. ARISE and
 # CRAFT invite the loved one rather than confront them: no letters are read.
-_PREPARE_ALL = ("intake", "plan", "participants", "meetings", "letters")
-_PREPARE_INVITATIONAL = ("intake", "plan", "participants", "meetings")
+_PREPARE_ALL = (
+    "Prepare with the family",
+    ("intake", "plan", "participants", "meetings", "letters"),
+)
+_PREPARE_INVITATIONAL = ("Prepare with the family", ("intake", "plan", "participants", "meetings"))
+_ARRANGE = ("Arrange treatment", ("treatment", "transport"))
+_THE_DAY = (("The day", ("day",)), ("After the day", ("response_plan", "healing")))
 MODEL_GROUPS = {
-    InterventionModel.JOHNSON: (
-        ("Prepare with the family", _PREPARE_ALL),
-        ("Arrange treatment", ("treatment", "transport")),
-        ("The day", ("day",)),
-        ("After the day", ("response_plan", "healing")),
-    ),
-    InterventionModel.ARISE: (
-        ("Prepare with the family", _PREPARE_INVITATIONAL),
-        ("Arrange treatment", ("treatment", "transport")),
-        ("The day", ("day",)),
-        ("After the day", ("response_plan", "healing")),
-    ),
+    InterventionModel.JOHNSON: (_PREPARE_ALL, _ARRANGE, *_THE_DAY),
+    InterventionModel.ARISE: (_PREPARE_INVITATIONAL, _ARRANGE, *_THE_DAY),
     InterventionModel.CRAFT: (
-        ("Prepare with the family", _PREPARE_INVITATIONAL),
+        _PREPARE_INVITATIONAL,
         ("Arrange treatment", ("treatment",)),
         ("Inviting the loved one", ("day",)),
         ("After the invitation", ("response_plan", "healing")),
     ),
-    InterventionModel.OTHER: (
-        ("Prepare with the family", _PREPARE_ALL),
-        ("Arrange treatment", ("treatment", "transport")),
-        ("The day", ("day",)),
-        ("After the day", ("response_plan", "healing")),
-    ),
+    InterventionModel.OTHER: (_PREPARE_ALL, _ARRANGE, *_THE_DAY),
 }
 
 
