@@ -1,5 +1,8 @@
 """Coaching pages: thin, they parse, call one service or selector, and render."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -241,11 +244,12 @@ def engagement_status(request, org, engagement_id):
     )
 
 
-def _record(request, engagement_id, *, form_class, service, title, success, initial=None):
-    engagement = _engagement(request, engagement_id)
+def _record(request, engagement, form, *, service, title, success):
+    """A page of the engagement's that saves one form through one service, then returns
+    to the engagement."""
     return form_view(
         request,
-        bind(request, form_class, initial=initial or {}),
+        form,
         save=lambda d: service(actor=request.user, engagement=engagement, **d),
         done=_engagement_url(request, engagement),
         template="coaching/form_page.html",
@@ -254,51 +258,42 @@ def _record(request, engagement_id, *, form_class, service, title, success, init
     )
 
 
-@roles_required(*WRITERS)
-def contact_new(request, org, engagement_id):
-    return _record(
-        request,
-        engagement_id,
-        form_class=ContactForm,
-        service=services.contact_log,
-        title="Log a contact",
-        success="Contact logged.",
-    )
+@dataclass(frozen=True)
+class Record:
+    form: type
+    service: Callable
+    title: str
+    success: str
+
+
+# What a coach adds to an engagement from its page, by the `record` its URL names.
+RECORDS = {
+    "contact": Record(ContactForm, services.contact_log, "Log a contact", "Contact logged."),
+    "meeting": Record(
+        MeetingForm, services.meeting_record, "Record a meeting", "Meeting recorded."
+    ),
+    "test": Record(
+        SobrietyTestForm, services.sobriety_test_record, "Record a sobriety test", "Test recorded."
+    ),
+    "event": Record(
+        HighRiskEventForm,
+        services.high_risk_event_add,
+        "Plan for a high-risk day",
+        "High-risk day planned; reminders are scheduled.",
+    ),
+}
 
 
 @roles_required(*WRITERS)
-def meeting_new(request, org, engagement_id):
+def record_new(request, org, engagement_id, record: str):
+    kind = RECORDS[record]
     return _record(
         request,
-        engagement_id,
-        form_class=MeetingForm,
-        service=services.meeting_record,
-        title="Record a meeting",
-        success="Meeting recorded.",
-    )
-
-
-@roles_required(*WRITERS)
-def test_new(request, org, engagement_id):
-    return _record(
-        request,
-        engagement_id,
-        form_class=SobrietyTestForm,
-        service=services.sobriety_test_record,
-        title="Record a sobriety test",
-        success="Test recorded.",
-    )
-
-
-@roles_required(*WRITERS)
-def event_new(request, org, engagement_id):
-    return _record(
-        request,
-        engagement_id,
-        form_class=HighRiskEventForm,
-        service=services.high_risk_event_add,
-        title="Plan for a high-risk day",
-        success="High-risk day planned; reminders are scheduled.",
+        _engagement(request, engagement_id),
+        bind(request, kind.form),
+        service=kind.service,
+        title=kind.title,
+        success=kind.success,
     )
 
 
@@ -315,13 +310,12 @@ def plan_edit(request, org, engagement_id):
             "people_to_call": plan.people_to_call,
             "reasons_for_recovery": plan.reasons_for_recovery,
         }
-    return form_view(
+    return _record(
         request,
+        engagement,
         bind(request, PlanForm, initial=initial),
-        save=lambda d: services.plan_save(actor=request.user, engagement=engagement, **d),
-        done=_engagement_url(request, engagement),
-        template="coaching/form_page.html",
-        context={"title": "Relapse-prevention plan", "engagement": engagement},
+        service=services.plan_save,
+        title="Relapse-prevention plan",
         success="Relapse-prevention plan saved.",
     )
 
