@@ -81,7 +81,7 @@ def measure_panels(series, *, start, end) -> list[dict]:
 
 # --- the cohort page ---------------------------------------------------------------------
 
-BAR_WIDTH, BAR_LEFT, BAR_ROW = 600, 10, 54
+BAR_WIDTH, BAR_LEFT, BAR_ROW = 600, 10, 66
 
 
 def cohort_bars(section) -> dict:
@@ -96,18 +96,18 @@ def cohort_bars(section) -> dict:
         for offset, (which, cell) in enumerate((("reached", row.reached), ("all", row.everyone))):
             if cell is None:
                 continue
-            y = top + 16 + offset * 16
-            bar = {"which": which, "y": f"{y:.1f}", "text_y": f"{y + 10:.1f}", "text": cell.text}
+            y = top + 22 + offset * 19
+            bar = {"which": which, "y": f"{y:.1f}", "text_y": f"{y + 13:.1f}", "text": cell.text}
             if cell.estimate is not None:
                 low, high = cell.interval
                 bar.update(
                     width=f"{cell.estimate * span:.1f}",
                     low=f"{BAR_LEFT + low * span:.1f}",
                     high=f"{BAR_LEFT + high * span:.1f}",
-                    mid=f"{y + 6:.1f}",
+                    mid=f"{y + 8:.1f}",
                 )
             bars.append(bar)
-        rows.append({"label": row.label, "label_y": f"{top + 10:.1f}", "bars": bars})
+        rows.append({"label": row.label, "label_y": f"{top + 14:.1f}", "bars": bars})
     return {
         "width": BAR_WIDTH,
         "height": 20 + len(rows) * BAR_ROW,

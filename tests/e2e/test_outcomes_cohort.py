@@ -32,6 +32,9 @@ def test_an_admin_reads_the_cohort_and_downloads_it(site, in_org, members):
                 .startswith("30-day follow-up")
             )
             assert_fits(page)
+            admin.screenshot(f"cohort-{'390' if phone else 'desktop'}")
+            page.locator("#follow_up_30-h").scroll_into_view_if_needed()
+            admin.screenshot(f"cohort-{'390' if phone else 'desktop'}-table")
             if phone:
                 # Stacked: each cell names its column.
                 cell = table.locator("td[data-label='Of those reached']").first
