@@ -72,8 +72,13 @@ def test_the_latest_complete_quarter_shows_every_figure_worked_by_hand(
     # Columns: of those reached, its CI, of all discharged, its CI.
     # 28 of 40 answered: 70%; Wilson for 28/40 (p 0.7, z² 3.8415, centre (0.7 + 0.0480) /
     # 1.0960 = 0.6825, half 1.96·sqrt(0.00525 + 0.0006) / 1.0960 = 0.1368): 55% to 82%.
-    assert day30["Answered the follow-up (response rate)"] == ["—", "", "70% (28/40)", "55% to 82%"]
-    assert day30["Not reached"] == ["—", "", "30% (12/40)", "18% to 45%"]
+    assert day30["Answered the follow-up (response rate)"] == [
+        "—",
+        "—",
+        "70% (28/40)",
+        "55% to 82%",
+    ]
+    assert day30["Not reached"] == ["—", "—", "30% (12/40)", "18% to 45%"]
     # 11 of the 28 reached used nothing: 39.3% -> 39%; of all 40: 27.5% -> 28%.
     # Wilson 11/28: centre (0.3929 + 0.0686) / 1.1372 = 0.4058, half 0.1935 / 1.1372 =
     # 0.1701 -> 24% to 58%.
