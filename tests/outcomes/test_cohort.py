@@ -233,6 +233,9 @@ def test_only_admins_see_it_and_are_told_who_can(client, org, members, outsider,
         assert refused.status_code == 403
         assert "Only your organization's admins can see" in refused.content.decode()
     client.force_login(members[Role.ORG_ADMIN])
+    # Nobody discharged yet: the page says so in numbers, nothing invented.
+    empty = client.get(page_url(org)).content.decode()
+    assert "<strong>0</strong> clients" in empty and "none yet" in empty
     menu = client.get(reverse("staff:dashboard", kwargs={"org": org.slug})).content.decode()
     assert f'href="{page_url(org)}"' in menu and "What the center learns" in menu
 
