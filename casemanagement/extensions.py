@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from continuum.audit.mixins import record_reads
-from continuum.care import actions, measures, safety, timeline, work
+from continuum.care import actions, cohorts, measures, safety, timeline, work
 from continuum.care.handoffs import registry as handoff_registry
 from continuum.care.models import Phase
 from continuum.care.timeline import QuerySetSource, TimelineEntry
@@ -269,4 +269,13 @@ portal.PORTAL_HOME.register_all(
         next_appointment_section,
         200,
     ),
+)
+cohorts.register(
+    cohorts.CohortLine(
+        "casemanagement",
+        _("Case management"),
+        figures=selectors.cohort_figures,
+        engaged=selectors.cohort_engaged,
+        position=20,
+    )
 )

@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from continuum.care.cohorts import Figure
 from continuum.care.models import CareEpisode, Phase
 from continuum.people.models import Client
 from continuum.people.selectors import client_list_for
@@ -497,30 +499,13 @@ def _visit_label(appointment: Appointment) -> str:
     return appointment.get_visit_type_display()
 
 
-def followup_report(
-    *, membership: Membership, organization, today: date, months: int = REPORT_MONTHS
-) -> FollowUpReport:
-    """Every discharge from residential or withdrawal management since the first of the
-    month `months - 1` months back, of the clients the member may see (an admin: all;
-    staff: their care-team clients), with its follow-up measures and the monthly rates.
-    Four queries, whatever the number of discharges."""
-    first_month = date(today.year, today.month, 1)
-    for _ in range(months - 1):
-        first_month = (first_month - timedelta(days=1)).replace(day=1)
-    episodes = list(
-        CareEpisode.objects.filter(
-            organization=membership.organization_id,
-            client__in=_visible(membership),
-            discharge_date__gte=first_month,
-        )
-        .select_related("client")
-        .order_by("-discharge_date", "-id")
-    )
-    client_ids = {e.client_id for e in episodes}
-    tz = org_zone(organization)
+def _visits_and_supplies(*, organization_id, client_ids, tz) -> tuple[dict, dict]:
+    """The qualifying follow-up visits of the clients (attended appointments of a
+    follow-up visit type, and every medication dispensed), and their OUD medication
+    supplies by medication: three queries, whatever the number of clients."""
     visits: dict[int, list[measures.Visit]] = {}
     for appointment in Appointment.objects.filter(
-        organization=membership.organization_id,
+        organization=organization_id,
         client__in=client_ids,
         status=AppointmentStatus.ATTENDED,
         visit_type__in=list(FOLLOW_UP_VISIT_TYPES),
@@ -530,7 +515,7 @@ def followup_report(
         )
     supplies: dict[int, dict[str, list]] = {}
     for medication in Medication.objects.filter(
-        organization=membership.organization_id, client__in=client_ids, is_moud=True
+        organization=organization_id, client__in=client_ids, is_moud=True
     ).prefetch_related("fills"):
         oud = measures.oud_medication(medication.name)
         if oud:
@@ -542,7 +527,33 @@ def followup_report(
             if oud:
                 ends = fill.next_refill_due_on or fill.filled_on + timedelta(days=1)
                 supplies[medication.client_id][oud].append((fill.filled_on, ends))
+    return visits, supplies
 
+
+def followup_report(
+    *, membership: Membership, organization, today: date, months: int = REPORT_MONTHS
+) -> FollowUpReport:
+    """Every discharge from residential or withdrawal management since the first of the
+    month `months - 1` months back, of the clients the member may see (an admin: all;
+    staff: their care-team clients), with its follow-up measures and the monthly rates.
+    Four queries, whatever the number of discharges."""
+    first_month = date(today.year, today.month, 1)
+    for _month in range(months - 1):
+        first_month = (first_month - timedelta(days=1)).replace(day=1)
+    episodes = list(
+        CareEpisode.objects.filter(
+            organization=membership.organization_id,
+            client__in=_visible(membership),
+            discharge_date__gte=first_month,
+        )
+        .select_related("client")
+        .order_by("-discharge_date", "-id")
+    )
+    visits, supplies = _visits_and_supplies(
+        organization_id=membership.organization_id,
+        client_ids={e.client_id for e in episodes},
+        tz=org_zone(organization),
+    )
     rows, by_month = [], {}
     for episode in episodes:
         seen = visits.get(episode.client_id, [])
@@ -574,6 +585,65 @@ def followup_report(
         today=today,
         rows=rows,
         months=sorted(by_month.values(), key=lambda m: m.month, reverse=True),
+    )
+
+
+# --- a discharge cohort's figures (continuum.care.cohorts) -------------------------------
+
+
+def cohort_figures(*, episodes, today: date) -> list[Figure]:
+    """The cohort's follow-up within 7 and 30 days of discharge and its continuity of
+    OUD medication, each counted over the discharges whose window has closed (an open
+    window is neither met nor missed yet). Four queries, whatever the cohort's size."""
+    rows = list(episodes.filter(discharge_date__isnull=False).select_related("organization"))
+    if not rows:
+        return []
+    visits, supplies = _visits_and_supplies(
+        organization_id=rows[0].organization_id,
+        client_ids={e.client_id for e in rows},
+        tz=org_zone(rows[0].organization),
+    )
+    counts = {key: [0, 0] for key in ("follow_up_7", "follow_up_30", "continuity")}
+
+    def count(key: str, state: str) -> None:
+        if state in (measures.MET, measures.MISSED):
+            counts[key][1] += 1
+            counts[key][0] += state == measures.MET
+
+    for episode in rows:
+        seen = visits.get(episode.client_id, [])
+        for days in measures.FOLLOW_UP_DAYS:
+            window = measures.window(
+                after=episode.discharge_date, visits=seen, days=days, today=today
+            )
+            count(f"follow_up_{days}", window.state)
+        continuity = _continuity(supplies.get(episode.client_id), today)
+        if continuity is not None:
+            count("continuity", continuity.state)
+    labels = {
+        "follow_up_7": (
+            _("Follow-up visit within 7 days of discharge"),
+            _("of discharges whose 7 days have passed"),
+        ),
+        "follow_up_30": (
+            _("Follow-up visit within 30 days of discharge"),
+            _("of discharges whose 30 days have passed"),
+        ),
+        "continuity": (
+            _("Continuity of OUD medication for 180 days"),
+            _("of clients who started an OUD medication, once decided"),
+        ),
+    }
+    return [
+        Figure(key, str(labels[key][0]), denominator=n, numerator=met, note=str(labels[key][1]))
+        for key, (met, n) in counts.items()
+    ]
+
+
+def cohort_engaged(*, episodes):
+    """The episodes with a care plan: case management took part."""
+    return episodes.filter(
+        pk__in=CarePlan.objects.filter(episode__isnull=False).values("episode_id")
     )
 
 

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from continuum.care import actions, measures, safety, timeline, work
+from continuum.care import actions, cohorts, measures, safety, timeline, work
 from continuum.care.handoffs import registry as handoff_registry
 from continuum.care.models import Phase
 from continuum.care.timeline import QuerySetSource, TimelineEntry
@@ -207,4 +207,9 @@ portal.PORTAL_HOME.register_all(
     portal.PortalSection(
         "coaching.help", "coaching/portal_home_help.html", PORTAL_CLIENT, help_section, 900
     ),
+)
+cohorts.register(
+    cohorts.CohortLine(
+        "coaching", _("Sober coaching"), engaged=selectors.cohort_engaged, position=30
+    )
 )

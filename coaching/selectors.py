@@ -526,3 +526,14 @@ def coach_suggestions(
 
 def coach_memberships(*, organization) -> QuerySet[Membership]:
     return active_members_with(organization=organization, roles=[Role.SOBER_COACH])
+
+
+def cohort_engaged(*, episodes):
+    """The episodes a coach worked on: an engagement that started (active, paused or
+    completed), or one ended early after at least one contact (a proposal the client
+    turned down is not engagement)."""
+    started = Engagement.objects.filter(episode__isnull=False).filter(
+        Q(status__in=[EngagementStatus.ACTIVE, EngagementStatus.PAUSED, EngagementStatus.COMPLETED])
+        | Q(status=EngagementStatus.ENDED_EARLY, contacts__isnull=False)
+    )
+    return episodes.filter(pk__in=started.values("episode_id"))

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from continuum.audit.selectors import audit_events_for_client
-from continuum.care import actions, timeline, work
+from continuum.care import actions, cohorts, timeline, work
 from continuum.care.handoffs import registry as handoff_registry
 from continuum.care.models import Phase
 from continuum.care.timeline import QuerySetSource, TimelineEntry
@@ -25,7 +25,7 @@ from continuum.tenancy.dashboard import DashboardCard
 from continuum.tenancy.models import Role
 from continuum.tenancy.navigation import NavEntry
 
-from . import dashboard, handoffs, portal_views
+from . import dashboard, handoffs, portal_views, selectors
 from .models import EducationSession, Intervention, InterventionRequest
 
 INTERVENTION_TEAM = frozenset({Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.INTERVENTIONIST})
@@ -179,4 +179,9 @@ work.register(
 areas.register("interventions.record")
 actions.CLIENT_TABS.register(
     actions.ClientTab("Intervention", "staff:intervention_client", INTERVENTION_TEAM, 30)
+)
+cohorts.register(
+    cohorts.CohortLine(
+        "interventions", _("Interventions"), figures=selectors.cohort_figures, position=10
+    )
 )

@@ -21,7 +21,9 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from continuum.care.cohorts import MEDIAN, Figure
 from continuum.people.selectors import client_visibility, family_member_for_portal_user
 from continuum.tenancy.models import Membership, Role
 from continuum.tenancy.selectors import active_members_with, get_or_404
@@ -272,6 +274,57 @@ def measures(*, organization) -> dict:
         "engaged_count": engaged["n"],
         "acceptance": acceptance,
     }
+
+
+def cohort_figures(*, episodes, today) -> list[Figure]:
+    """For a discharge cohort: how many interventions of each model ended in acceptance
+    (of those accepted or declined; a postponed one is not decided), and the days from
+    the family's request to the admission it led to, one value per admission. Two
+    queries, whatever the cohort's size."""
+    decided = {
+        row["model"]: row
+        for row in Intervention.objects.filter(
+            episode__in=episodes, outcome__in=[Outcome.ACCEPTED, Outcome.DECLINED]
+        )
+        .values("model")
+        .annotate(total=Count("pk"), accepted=Count("pk", filter=Q(outcome=Outcome.ACCEPTED)))
+        .order_by("model")
+    }
+    figures = [
+        Figure(
+            f"acceptance_{value}",
+            str(_("Intervention accepted: %(model)s") % {"model": label}),
+            denominator=decided.get(value, {}).get("total", 0),
+            numerator=decided.get(value, {}).get("accepted", 0),
+            note=str(_("of interventions accepted or declined")),
+        )
+        for value, label in InterventionModel.choices
+    ]
+    # The latest accepted outcome with an admission date, once per intervention.
+    admitted = {}
+    for intervention_id, admission, submitted in (
+        InterventionOutcome.objects.filter(
+            intervention__episode__in=episodes,
+            outcome=Outcome.ACCEPTED,
+            admission_date__isnull=False,
+        )
+        .order_by("intervention_id", "-recorded_at", "-id")
+        .values_list("intervention_id", "admission_date", "intervention__request__submitted_at")
+    ):
+        admitted.setdefault(
+            intervention_id, (admission - timezone.localtime(submitted).date()).days
+        )
+    figures.append(
+        Figure(
+            "days_to_admission",
+            str(_("Days from the family's request to admission (median)")),
+            denominator=len(admitted),
+            values=tuple(sorted(admitted.values())),
+            kind=MEDIAN,
+            note=str(_("of admissions after an intervention")),
+        )
+    )
+    return figures
 
 
 def request_age(request: InterventionRequest, *, now=None) -> timedelta:

@@ -77,3 +77,48 @@ def measure_panels(series, *, start, end) -> list[dict]:
             }
         )
     return panels
+
+
+# --- the cohort page ---------------------------------------------------------------------
+
+BAR_WIDTH, BAR_LEFT, BAR_ROW = 600, 10, 66
+
+
+def cohort_bars(section) -> dict:
+    """A section's proportions as horizontal bars on 0-100%: for each figure, the share of
+    those reached and of all discharged, each with its 95% interval as a whisker. A hidden
+    or empty cell draws no bar and says why."""
+    span = BAR_WIDTH - 2 * BAR_LEFT
+    rows = []
+    for index, row in enumerate(r for r in section.rows if _proportions(r)):
+        top = 10 + index * BAR_ROW
+        bars = []
+        for offset, (which, cell) in enumerate((("reached", row.reached), ("all", row.everyone))):
+            if cell is None:
+                continue
+            y = top + 22 + offset * 19
+            bar = {"which": which, "y": f"{y:.1f}", "text_y": f"{y + 13:.1f}", "text": cell.text}
+            if cell.estimate is not None:
+                low, high = cell.interval
+                bar.update(
+                    width=f"{cell.estimate * span:.1f}",
+                    low=f"{BAR_LEFT + low * span:.1f}",
+                    high=f"{BAR_LEFT + high * span:.1f}",
+                    mid=f"{y + 8:.1f}",
+                )
+            bars.append(bar)
+        rows.append({"label": row.label, "label_y": f"{top + 14:.1f}", "bars": bars})
+    return {
+        "width": BAR_WIDTH,
+        "height": 20 + len(rows) * BAR_ROW,
+        "left": BAR_LEFT,
+        "rows": rows,
+        "ticks": [
+            {"x": f"{BAR_LEFT + p * span / 100:.1f}", "label": f"{p}%"} for p in (0, 50, 100)
+        ],
+    }
+
+
+def _proportions(row) -> bool:
+    cells = [c for c in (row.reached, row.everyone) if c is not None]
+    return bool(cells) and all(c.kind == "proportion" for c in cells)

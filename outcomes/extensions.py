@@ -102,6 +102,9 @@ navigation.register_all(
         "staff", "Follow-up settings", "staff:outcomes_settings", frozenset({Role.ORG_ADMIN}), 35
     ),
     NavEntry(
+        "staff", "What the center learns", "staff:outcomes_cohort", frozenset({Role.ORG_ADMIN}), 36
+    ),
+    NavEntry(
         "portal",
         _("Follow-up contact"),
         "portal:outcomes_portal_agreement",

@@ -145,3 +145,36 @@ class SettingsForm(forms.Form):
         max_value=60,
         help_text=_("From 1 to 60 days; then the client's coach or case manager is asked to call."),
     )
+
+
+class CohortForm(forms.Form):
+    """Which discharge cohort the outcomes page shows. Read from the query string; a
+    value that is not on offer is refused with the values that are."""
+
+    period = forms.ChoiceField(label=_("Discharged in"))
+    program = forms.ChoiceField(label=_("Residential program"), required=False)
+    line = forms.ChoiceField(label=_("Engaged with"), required=False)
+
+    def __init__(self, data, *, periods, programs, lines, default_period):
+        data = data.copy()
+        data.setdefault("period", default_period)
+        super().__init__(data, label_suffix="")
+        self.periods = periods
+        self.fields["period"].choices = [(p.value, p.label) for p in periods]
+        self.fields["program"].choices = [("", _("Every program"))] + [(p, p) for p in programs]
+        self.fields["line"].choices = [("", _("Everyone discharged"))] + [
+            (line.key, line.label) for line in lines
+        ]
+        refusals = {
+            "period": _("No discharges to aftercare are on record for that period. Choose one of:"),
+            "program": _("No such residential program on record. Choose one of:"),
+            "line": _("No such line. Choose one of:"),
+        }
+        for name, values in (
+            ("period", [p.value for p in periods]),
+            ("program", list(programs)),
+            ("line", [line.key for line in lines]),
+        ):
+            self.fields[name].error_messages["invalid_choice"] = format_lazy(
+                "{} {}.", refusals[name], ", ".join(values) or _("none on record")
+            )

@@ -1,8 +1,12 @@
 """Reads of follow-ups that leave the app: scoped to what the caller may see."""
 
+from datetime import date
+
 from django.db.models import QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from continuum.care.models import CareEpisode, Phase, PhaseTransition
 from continuum.people.models import Client
 from continuum.people.selectors import client_for_portal_user, client_list_for
 from continuum.tenancy.models import Membership
@@ -66,3 +70,72 @@ def portal_follow_up_get(*, membership: Membership, follow_up_id) -> FollowUp:
 
 def portal_client(*, membership: Membership) -> Client | None:
     return client_for_portal_user(membership=membership)
+
+
+# --- the cohort page ---------------------------------------------------------------------
+
+
+def cohort_base(*, membership: Membership) -> QuerySet[CareEpisode]:
+    """Every episode discharged to aftercare (a discharge date, and a move into
+    aftercare on record) of the clients the member sees: an admin, all of them."""
+    into_aftercare = PhaseTransition.objects.filter(
+        organization=membership.organization_id, to_phase=Phase.AFTERCARE
+    ).values("episode_id")
+    return CareEpisode.objects.filter(
+        organization=membership.organization_id,
+        client__in=client_list_for(membership=membership),
+        discharge_date__isnull=False,
+        pk__in=into_aftercare,
+    )
+
+
+def cohort_months(*, membership: Membership) -> list[date]:
+    """The first day of every month with a discharge to aftercare, newest first."""
+    return list(
+        cohort_base(membership=membership)
+        .annotate(month=TruncMonth("discharge_date"))
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .distinct()
+    )
+
+
+def cohort_programs(*, membership: Membership) -> list[str]:
+    """The residential programs recorded on episodes discharged to aftercare."""
+    return list(
+        cohort_base(membership=membership)
+        .exclude(residential_program="")
+        .order_by("residential_program")
+        .values_list("residential_program", flat=True)
+        .distinct()
+    )
+
+
+def cohort_episodes(
+    *, membership: Membership, start: date, end: date, program: str = ""
+) -> QuerySet[CareEpisode]:
+    """The cohort: discharged to aftercare from `start` to `end` (inclusive), from the
+    program when one is named."""
+    episodes = cohort_base(membership=membership).filter(
+        discharge_date__gte=start, discharge_date__lte=end
+    )
+    if program:
+        episodes = episodes.filter(residential_program=program)
+    return episodes.order_by("discharge_date", "id")
+
+
+def cohort_follow_ups(*, episodes) -> list[FollowUp]:
+    """The cohort's answered follow-ups: one query."""
+    return list(
+        FollowUp.objects.filter(episode__in=episodes, status=FollowUpStatus.COMPLETED).only(
+            "episode_id",
+            "offset_days",
+            "status",
+            "days_of_use",
+            "returned_to_treatment",
+            "emergency_care",
+            "housing",
+            "work_school",
+            "barc10_total",
+        )
+    )

@@ -18,6 +18,8 @@ staff_urlpatterns = routes(
     (C + "follow-up/agreement/", views.client_agreement, "outcomes_agreement"),
     ("follow-ups/<uuid:follow_up_id>/phone/", views.phone_entry, "outcomes_phone"),
     ("settings/follow-up/", views.settings_page, "outcomes_settings"),
+    ("outcomes/cohort/", views.cohort_page, "outcomes_cohort"),
+    ("outcomes/cohort/export.csv", views.cohort_export, "outcomes_cohort_export"),
 )
 
 api_urlpatterns = routes(

@@ -1,4 +1,6 @@
+import csv
 from datetime import timedelta
+from functools import wraps
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -9,13 +11,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from continuum.audit.mixins import record_read, record_reads
-from continuum.care import measures
+from continuum.audit.services import audit_record
+from continuum.care import cohorts, measures
 from continuum.forms_views import bind, form_status, form_view, try_save
 from continuum.people.selectors import client_get_for
 from continuum.tenancy.models import Role
 from continuum.tenancy.permissions import public_view, roles_required
 
-from . import charts, forms, selectors, services
+from . import charts, cohort, forms, selectors, services
 from .models import AgreementSource, Method
 
 # Follow-up is the care team's work; admins and intake see every client anyway.
@@ -233,3 +236,95 @@ def settings_page(request, org):
         context={},
         success=_("Follow-up schedule saved. It applies to clients enrolled from now on."),
     )
+
+
+# --- what the center learns: the cohort page -----------------------------------------------
+
+COHORT_ROLES = (Role.ORG_ADMIN,)
+
+
+def admins_only(view):
+    """Org admins only; anyone else is told who can see the page (a 403 that names the
+    way forward, not a bare refusal)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.membership.has_role(*COHORT_ROLES):
+            return render(request, "outcomes/cohort_refused.html", status=403)
+        return view(request, *args, **kwargs)
+
+    wrapped.required_roles = frozenset(COHORT_ROLES)
+    return wrapped
+
+
+def _cohort(request):
+    """The form over the cohorts on offer and, when it is valid, the cohort's table."""
+    membership = request.membership
+    today = timezone.localdate()
+    lines = cohorts.engaged_lines()
+    form = forms.CohortForm(
+        request.GET,
+        periods=cohort.periods_from(selectors.cohort_months(membership=membership), today=today),
+        programs=selectors.cohort_programs(membership=membership),
+        lines=lines,
+        default_period=cohort.latest_complete_quarter(today).value,
+    )
+    if not form.is_valid():
+        return form, None, None
+    period = next(p for p in form.periods if p.value == form.cleaned_data["period"])
+    episodes = selectors.cohort_episodes(
+        membership=membership,
+        start=period.start,
+        end=period.end,
+        program=form.cleaned_data["program"],
+    )
+    if form.cleaned_data["line"]:
+        episodes = cohorts.narrow(episodes, line_key=form.cleaned_data["line"])
+    rows = list(episodes.only("id", "discharge_date"))
+    schedule = services.outcomes_settings_for(organization=request.organization)
+    table = cohort.cohort_build(
+        episodes=rows,
+        follow_ups=selectors.cohort_follow_ups(episodes=episodes),
+        offsets=sorted(schedule.offsets_days),
+        closes_after=schedule.expire_after_days,
+        today=today,
+        line_figures=cohorts.figures_for(episodes=episodes, today=today),
+    )
+    for section in table.sections:
+        section.chart = charts.cohort_bars(section)
+    return form, period, table
+
+
+@admins_only
+def cohort_page(request, org):
+    form, period, table = _cohort(request)
+    context = {
+        "form": form,
+        "period": period,
+        "cohort": table,
+        "export_url": reverse("staff:outcomes_cohort_export", kwargs={"org": org})
+        + ("?" + request.GET.urlencode() if request.GET else ""),
+    }
+    return render(request, "outcomes/cohort.html", context, status=200 if table else 400)
+
+
+@admins_only
+def cohort_export(request, org):
+    form, period, table = _cohort(request)
+    if table is None:
+        return render(request, "outcomes/cohort.html", {"form": form}, status=400)
+    # An export of clinical figures is recorded before anything is sent.
+    audit_record(
+        actor=request.user,
+        organization=request.organization,
+        action="outcomes.cohort_exported",
+        detail={k: str(v) for k, v in form.cleaned_data.items()},
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    writer = csv.writer(response)
+    writer.writerows(cohort.csv_rows(table, title=period.label))
+    response["Content-Disposition"] = (
+        f'attachment; filename="outcomes-{org}-{form.cleaned_data["period"]}.csv"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
