@@ -173,7 +173,7 @@ class CohortForm(forms.Form):
         for name, values in (
             ("period", [p.value for p in periods]),
             ("program", list(programs)),
-            ("line", [line.key for line in lines]),
+            ("line", [str(line.label) for line in lines]),
         ):
             self.fields[name].error_messages["invalid_choice"] = format_lazy(
                 "{} {}.", refusals[name], ", ".join(values) or _("none on record")

@@ -177,6 +177,7 @@ def test_an_unknown_period_program_or_line_is_refused_with_the_allowed_values(
     body = response.content.decode()
     assert response.status_code == 400
     assert "That cohort cannot be shown" in body
+    assert "Nothing was saved" not in body
     assert (
         "No discharges to aftercare are on record for that period. Choose one of: "
         "2026-Q3, 2026-07." in body
@@ -186,7 +187,7 @@ def test_an_unknown_period_program_or_line_is_refused_with_the_allowed_values(
     body = response.content.decode()
     assert response.status_code == 400
     assert "Choose one of: Harbor House, Lakeside." in body
-    assert "No such line. Choose one of: casemanagement, coaching." in body
+    assert "No such line. Choose one of: Case management, Sober coaching." in body
     export = client.get(export_url(org, period="2026-Q5"))
     assert export.status_code == 400
     with scope(organization=org.pk):
