@@ -14,7 +14,10 @@ from django.utils.translation.template import templatize
 
 ROOT = Path(settings.BASE_DIR)
 PO = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
-SOURCES = ["templates", "continuum", "interventions", "coaching", "casemanagement", "referrals"]
+# Every project app's package (a new line is checked the day it is installed) and the
+# project's templates.
+_PACKAGES = {app.split(".")[0] for app in settings.INSTALLED_APPS}
+SOURCES = ["templates", *sorted(p for p in _PACKAGES if (ROOT / p).is_dir())]
 SKIP_PARTS = {"migrations", "__pycache__"}
 GETTEXT = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext_lazy"}
 NGETTEXT = {"ngettext", "ngettext_lazy", "npgettext", "npgettext_lazy"}
