@@ -116,8 +116,9 @@ def _apply_details(episode: CareEpisode, to_phase: str, details: dict) -> dict:
             applied["return_line"] = return_line
     elif return_line:
         errors["return_line"] = "The line asked for only applies when an alumnus returns."
-    if returning and (discharge is not None or discharge_type):
-        errors["discharge_date"] = "Discharge details belong to leaving residential."
+    if returning:
+        if discharge is not None or discharge_type:
+            errors["discharge_date"] = "Discharge details belong to leaving residential."
     elif to_phase == Phase.AFTERCARE or (
         to_phase == Phase.CLOSED and episode.phase == Phase.RESIDENTIAL
     ):
