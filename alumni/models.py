@@ -71,11 +71,11 @@ class Rsvp(TenantModel):
 
 
 class Doing(models.IntegerChoices):
-    VERY_LOW = 1, pgettext_lazy("mood", "Very low")
-    LOW = 2, pgettext_lazy("mood", "Low")
-    OKAY = 3, pgettext_lazy("mood", "Okay")
-    GOOD = 4, pgettext_lazy("mood", "Good")
-    GREAT = 5, pgettext_lazy("mood", "Great")
+    VERY_LOW = 1, _("Very low")
+    LOW = 2, _("Low")
+    OKAY = 3, _("Okay")
+    GOOD = 4, _("Good")
+    GREAT = 5, _("Great")
 
 
 class MonthlyCheckIn(TenantModel):
