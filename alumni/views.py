@@ -47,7 +47,7 @@ def sobriety_context(profile, today=None) -> dict:
 
 @roles_required(Role.CLIENT)
 def portal_profile(request, org):
-    client = client_for_portal_request(request)
+    client = selectors.portal_alumnus(request)
     if client is None:
         return _not_alumni(request)
     profile = services.profile_for(client=client)
