@@ -3,7 +3,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from alumni.models import AlumniEvent, AlumniProfile, Rsvp
+from alumni.models import AlumniEvent, AlumniProfile, HelpRequest, Rsvp
 from tests.factories import TenantFactory
 from tests.people.factories import ClientRecordFactory
 
@@ -28,3 +28,10 @@ class RsvpFactory(ClientRecordFactory):
 
     event = factory.SubFactory(EventFactory, organization=factory.SelfAttribute("..organization"))
     answer = "yes"
+
+
+class HelpRequestFactory(ClientRecordFactory):
+    class Meta:
+        model = HelpRequest
+
+    choice = "struggling"
