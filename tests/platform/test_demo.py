@@ -140,7 +140,7 @@ def test_the_demo_tells_the_same_story_whatever_the_day(moment):
 def test_running_the_demo_again_changes_nothing(client):
     organization = _setup(DAYS[0])
     first = _counts(organization)
-    assert first["people.client"] == 7
+    assert first["people.client"] == 8
     _setup(DAYS[0] + timedelta(hours=3))
     assert _counts(organization) == first
 
@@ -148,6 +148,7 @@ def test_running_the_demo_again_changes_nothing(client):
         ("admin@demo.example.com", "staff:dashboard"),
         ("family@demo.example.com", "portal:home"),
         ("client@demo.example.com", "portal:home"),
+        ("alumni@demo.example.com", "portal:home"),
     ]:
         assert client.login(email=email, password="recovery-demo-2026")
         assert client.get(reverse(page, kwargs={"org": "demo"})).status_code == 200
