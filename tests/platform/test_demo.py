@@ -60,6 +60,7 @@ def test_the_demo_tells_the_same_story_whatever_the_day(moment):
             "Cameron": Phase.AFTERCARE,
             "Daniel": Phase.AFTERCARE,
             "Rosa": Phase.ALUMNI,
+            "Alex": Phase.ALUMNI,
             "Maya": Phase.RESIDENTIAL,
             "Jordan": Phase.PRE_TREATMENT,
             "Marcus": Phase.PRE_TREATMENT,
