@@ -51,7 +51,10 @@ class EventForm(forms.Form):
         label="When",
         widget=DATETIME,
         help_text="In the organization's time zone.",
-        error_messages={"invalid": "Enter a date and time, for example 2026-06-01 18:30."},
+        error_messages={
+            "required": "Say when the event starts.",
+            "invalid": "Enter a date and time, for example 2026-06-01 18:30.",
+        },
     )
     location = forms.CharField(label="Where", max_length=300, required=False)
     online_url = forms.URLField(label="Online link", required=False, assume_scheme="https")

@@ -82,3 +82,44 @@ def test_an_alumnus_sees_their_milestone_rsvps_and_asks_for_a_coach_again(site, 
     assert transition.details == {"return_line": Role.SOBER_COACH}
     runs = set(HandoffRun.objects.filter(transition=transition).values_list("name", flat=True))
     assert {"coaching.propose_engagement", "care.aftercare_first_contact"} <= runs
+
+
+def test_the_staff_alumni_pages_fit_a_phone(site, in_org, members):
+    """A case manager on a phone: the events list, a new event refused then created, its
+    answers, and an alumnus's Alumni tab with the sobriety date corrected."""
+    from tests.alumni.factories import RsvpFactory
+
+    org = in_org
+    manager = Membership.objects.get(organization=org, user=members[Role.CASE_MANAGER])
+    sam = ClientFactory(organization=org, first_name="Sam", last_name="Lee")
+    CareTeamMemberFactory(
+        organization=org,
+        client=sam,
+        membership=manager,
+        role=Role.CASE_MANAGER,
+        started_on=date(2020, 1, 1),
+    )
+    EpisodeFactory(organization=org, client=sam, phase=Phase.ALUMNI)
+    event = EventFactory(organization=org, title="Share night")
+    RsvpFactory(organization=org, event=event, client=sam, answer="maybe")
+
+    phone = site.open(phone=True)
+    page = phone.page
+    phone.log_in_as(members[Role.CASE_MANAGER])
+    phone.visit(f"/{org.slug}/staff/alumni/events/")
+    assert "Share night" in page.get_by_role("main").inner_text()
+    assert_fits(page)
+    phone.follow("New event")
+    page.get_by_label("Title").fill("Picnic")
+    phone.submit("Create the event")
+    assert "Say when the event starts." in page.get_by_role("alert").inner_text()
+    assert_fits(page)
+    phone.visit(f"/{org.slug}/staff/alumni/events/{event.public_id}/")
+    assert "Sam Lee" in page.get_by_role("main").inner_text()
+    assert_fits(page)
+    phone.visit(f"/{org.slug}/staff/clients/{sam.public_id}/alumni/")
+    phone.follow("Record the sobriety date")
+    page.get_by_label("Sobriety date").fill("2025-06-30")
+    phone.submit("Save")
+    assert "Sober since Jun 30, 2025" in page.get_by_role("main").inner_text()
+    assert_fits(page)
