@@ -30,7 +30,7 @@ def sobriety_section(request):
         return None
     return {
         "organization": request.organization,
-        **views.sobriety_context(services.profile_for(client=client)),
+        **views.sobriety_context(selectors.portal_profile(request)),
     }
 
 
@@ -48,7 +48,7 @@ def checkin_section(request):
     client = selectors.portal_alumnus(request)
     if client is None:
         return None
-    profile = services.profile_for(client=client)
+    profile = selectors.portal_profile(request)
     if profile is None or not profile.monthly_checkin:
         return None
     if selectors.checkin_this_month(client=client) is not None:

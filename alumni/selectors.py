@@ -8,7 +8,7 @@ from continuum.people.selectors import client_for_portal_request, client_list_fo
 from continuum.tenancy.models import Membership
 from continuum.tenancy.selectors import get_or_404
 
-from .models import AlumniEvent, Answer, HelpRequest, MonthlyCheckIn, Rsvp
+from .models import AlumniEvent, AlumniProfile, Answer, HelpRequest, MonthlyCheckIn, Rsvp
 from .services import alumni_episode, this_month
 
 
@@ -21,6 +21,17 @@ def portal_alumnus(request) -> Client | None:
             client if client is not None and alumni_episode(client) is not None else None
         )
     return request._portal_alumnus
+
+
+def portal_profile(request):
+    """The signed-in alumnus's profile, looked up once per request for the home's
+    sections."""
+    if not hasattr(request, "_alumni_profile"):
+        client = portal_alumnus(request)
+        request._alumni_profile = (
+            AlumniProfile.objects.filter(client=client).first() if client is not None else None
+        )
+    return request._alumni_profile
 
 
 def _with_counts(events: QuerySet) -> QuerySet:

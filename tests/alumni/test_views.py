@@ -387,3 +387,24 @@ def test_staff_pages_refuse_others(client, org, members, outsider, alumnus, even
         # A coach not on this client's care team does not see them.
         client.force_login(members[Role.SOBER_COACH])
         assert client.get(page).status_code == 404
+
+
+def test_the_alumni_home_keeps_its_queries(client, org, in_org, members, alumnus, event):
+    ProfileFactory(
+        organization=in_org, client=alumnus, sobriety_date=date(2025, 1, 1), monthly_checkin=True
+    )
+    client.force_login(members[Role.CLIENT])
+    page = url("portal", "home", org)
+    # session, user, organization, membership; the client (once for every line); alumni:
+    # the alumni episode and the profile (once for its sections), this month's check-in,
+    # the next three events with the client's answers; coaching: the engagement; outcomes:
+    # an open follow-up; case management: questionnaires, medications, the next
+    # appointment; the header: whether to offer the switcher.
+    expected = 15
+    with assert_queries(expected, label="alumni home"):
+        assert client.get(page).status_code == 200
+    for _ in range(3):
+        EventFactory(organization=in_org)
+    with assert_queries(expected, label="alumni home with more events"):
+        body = client.get(page).content.decode()
+    assert body.count("<strong>Alumni evening") == 2
