@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "casemanagement",
     "referrals",
     "outcomes",
+    "alumni",
     "continuum.fhir",
     "continuum.operations",
 ]
@@ -339,6 +340,9 @@ CELERY_BEAT_SCHEDULE["casemanagement.questionnaire_reminders"] = {
 }
 # Daily is what the schedule needs; hourly keeps a message due this morning from waiting a day.
 CELERY_BEAT_SCHEDULE["outcomes.scan"] = {"task": "outcomes.scan", "schedule": 3600.0}
+# Daily work (anniversaries, event reminders, the monthly check-in); hourly so a day's
+# messages go out that morning wherever the organization is.
+CELERY_BEAT_SCHEDULE["alumni.scan"] = {"task": "alumni.scan", "schedule": 3600.0}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

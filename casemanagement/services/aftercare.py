@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.db import transaction
 
+from continuum.care.handoffs import first_contact_title
 from continuum.care.models import Task, TaskKind, TaskStatus
 from continuum.care.services import task_create, task_set_status
 from continuum.tenancy.models import Role
@@ -36,10 +37,10 @@ def aftercare_start(*, transition) -> CarePlan:
     )
     owner = plan_owner(client=client, plan=plan)
     values = {
-        "title": f"First contact with {client.display_name} within 72 h of discharge",
+        "title": first_contact_title(transition),
         "client": client,
         "episode": episode,
-        "due_at": episode.discharged_at(recorded_at=transition.at) + FIRST_CONTACT_WITHIN,
+        "due_at": transition.first_contact_due(FIRST_CONTACT_WITHIN),
         "kind": TaskKind.DEADLINE,
         "source": f"handoff:{CARE_FIRST_CONTACT}",
     }

@@ -4,7 +4,7 @@ registers them from its `extensions.py`."""
 
 from datetime import timedelta
 
-from continuum.people.selectors import case_manager_for
+from continuum.people.selectors import care_team_member_for, case_manager_for
 from continuum.tenancy.models import Role
 
 from .models import Phase, PhaseTransition, Task, TaskKind
@@ -65,16 +65,39 @@ def inquiry_triage(*, transition: PhaseTransition) -> None:
     )
 
 
+RETURN_ASKED_FOR = {
+    Role.SOBER_COACH: "a sober coach again",
+    Role.CASE_MANAGER: "help with services",
+}
+
+
+def first_contact_title(transition: PhaseTransition) -> str:
+    name = transition.episode.client.display_name
+    if transition.is_return:
+        asked = RETURN_ASKED_FOR.get(transition.return_line, "help from the team")
+        return f"Contact {name} within 72 h: back from alumni, asked for {asked}"
+    return f"First contact with {name} within 72 h of discharge"
+
+
+def first_contact_person(transition: PhaseTransition):
+    """Who makes the first contact: the client's case manager; a returning alumnus who
+    asked for a coach, the sober coach on their team. None: the intake queue."""
+    client = transition.episode.client
+    if transition.return_line == Role.SOBER_COACH:
+        return care_team_member_for(client=client, role=Role.SOBER_COACH)
+    return case_manager_for(client=client)
+
+
 def aftercare_first_contact(*, transition: PhaseTransition) -> None:
     """The client's case manager (else intake) reaches the client within 72 hours of
-    discharge: the highest-risk days after residential treatment."""
-    episode = transition.episode
-    case_manager = case_manager_for(client=episode.client)
+    discharge: the highest-risk days after residential treatment. An alumnus who asked
+    for help again is reached within 72 hours of asking, by the line they asked for."""
+    person = first_contact_person(transition)
     handoff_task(
         "care.aftercare_first_contact",
         transition,
-        title=f"First contact with {episode.client.display_name} within 72 h of discharge",
-        assignee=case_manager,
-        queue_role="" if case_manager else Role.INTAKE_COORDINATOR,
-        due_at=episode.discharged_at(recorded_at=transition.at) + FIRST_CONTACT_WITHIN,
+        title=first_contact_title(transition),
+        assignee=person,
+        queue_role="" if person else Role.INTAKE_COORDINATOR,
+        due_at=transition.first_contact_due(FIRST_CONTACT_WITHIN),
     )

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,7 @@ class Phase(models.TextChoices):
 
 
 # Forward along the continuum, or to `closed` from any open phase. Nothing leaves `closed`.
+# An alumnus who asks for help again goes back to aftercare (with the line they asked for).
 ALLOWED_TRANSITIONS = Lifecycle(
     Phase,
     {
@@ -27,7 +30,7 @@ ALLOWED_TRANSITIONS = Lifecycle(
         Phase.PRE_TREATMENT: (Phase.RESIDENTIAL, Phase.CLOSED),
         Phase.RESIDENTIAL: (Phase.AFTERCARE, Phase.CLOSED),
         Phase.AFTERCARE: (Phase.ALUMNI, Phase.CLOSED),
-        Phase.ALUMNI: (Phase.CLOSED,),
+        Phase.ALUMNI: (Phase.AFTERCARE, Phase.CLOSED),
     },
 )
 
@@ -125,6 +128,27 @@ class PhaseTransition(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.from_phase or 'new'} -> {self.to_phase}"
+
+    @property
+    def is_return(self) -> bool:
+        """An alumnus coming back to aftercare, not a discharge from residential."""
+        return self.from_phase == Phase.ALUMNI and self.to_phase == Phase.AFTERCARE
+
+    @property
+    def return_line(self) -> str:
+        """The care-team role a returning alumnus asked for ("" when not said): the
+        aftercare handoffs open that line and leave the others alone."""
+        return self.details.get("return_line", "") if self.is_return else ""
+
+    def wants_line(self, role: str) -> bool:
+        return not self.return_line or self.return_line == role
+
+    def first_contact_due(self, within) -> datetime:
+        """Deadlines after entering aftercare count from the discharge; for a returning
+        alumnus, from the moment they asked (the discharge was long ago)."""
+        if self.is_return:
+            return self.at + within
+        return self.episode.discharged_at(recorded_at=self.at) + within
 
 
 class HandoffStatus(models.TextChoices):

@@ -140,15 +140,20 @@ def staff_for_care_team(*, organization) -> QuerySet[Membership]:
     return active_members_with(organization=organization, roles={*CARE_TEAM_ROLES, Role.ORG_ADMIN})
 
 
-def case_manager_for(*, client: Client) -> Membership | None:
+def care_team_member_for(*, client: Client, role: str) -> Membership | None:
+    """The active member serving the client in `role` longest, if any."""
     link = (
         active_care_team()
-        .filter(client=client, role=Role.CASE_MANAGER, membership__is_active=True)
-        .select_related("membership")
+        .filter(client=client, role=role, membership__is_active=True)
+        .select_related("membership__user")
         .order_by("started_on")
         .first()
     )
     return link.membership if link else None
+
+
+def case_manager_for(*, client: Client) -> Membership | None:
+    return care_team_member_for(client=client, role=Role.CASE_MANAGER)
 
 
 def family_members_known_to(

@@ -120,6 +120,21 @@ MESSAGES = {
         ["Bienvenido a su portal con Harbor Recovery", "Ahora puede leer y enviar mensajes"],
         ["Welcome to your portal with Harbor Recovery", "You can now read and send secure"],
     ),
+    "alumni_milestone": (
+        {"count": 6, "unit": "months", "url": URL},
+        ["Un hito en su recuperación", "6 meses"],
+        ["A milestone in your recovery", "6 months"],
+    ),
+    "alumni_event_reminder": (
+        {"title": "Noche de exalumnos", "time": "18:30", "url": URL},
+        ["Recordatorio: un evento de exalumnos mañana", "mañana a las 18:30"],
+        ["Reminder: an alumni event tomorrow", "tomorrow at 18:30"],
+    ),
+    "alumni_checkin": (
+        {"url": URL},
+        ["Su registro mensual", "Tres preguntas breves"],
+        ["Your monthly check-in", "Three short questions"],
+    ),
     "general": (
         {"subject": "Harbor", "body": "—", "url": URL},
         ["Harbor", "— Harbor Recovery"],

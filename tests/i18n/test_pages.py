@@ -63,7 +63,23 @@ def _own_follow_up(world, org) -> str:
     return str(FollowUpFactory(episode=episode).public_id)
 
 
+def _as_alumnus(world, org) -> None:
+    """Not a URL keyword: moves the client on to the alumni phase, whose pages these are."""
+    from continuum.care.models import CareEpisode, Phase
+
+    CareEpisode.objects.filter(client=world.client_record).update(phase=Phase.ALUMNI)
+
+
+def _own_help_request(world, org) -> str:
+    from tests.alumni.factories import HelpRequestFactory
+
+    return str(HelpRequestFactory(client=world.client_record, organization=org).public_id)
+
+
+ALUMNUS = {"_alumnus": _as_alumnus}
+
 # name: (who, URL keywords, method and form data, what the Spanish page says).
+# Keywords starting with "_" prepare the world and are no part of the URL.
 # `who` None is an anonymous visitor. Keywords are taken from the world where the object
 # must be the visitor's own, else from the isolation matrix's factories.
 PAGES = {
@@ -215,6 +231,22 @@ PAGES = {
         "get",
         "Cada pregunta necesita una respuesta (marcada con *).",
     ),
+    "portal:alumni_profile": (CLIENT, ALUMNUS, "get", "Su fecha de sobriedad y sus mensajes"),
+    "portal:alumni_events": (CLIENT, ALUMNUS, "get", "Aún no hay eventos previstos"),
+    "portal:alumni_rsvp": (
+        CLIENT,
+        {**ALUMNUS, "event_id": None},
+        "get",
+        "¿Asistirá?",
+    ),
+    "portal:alumni_checkin": (CLIENT, ALUMNUS, "get", "¿Sigue sobrio desde su fecha de sobriedad?"),
+    "portal:alumni_help": (CLIENT, ALUMNUS, "get", "Lo estoy pasando mal ahora"),
+    "portal:alumni_help_next": (
+        CLIENT,
+        {"help_request_id": _own_help_request},
+        "get",
+        "Qué pasa ahora",
+    ),
     "portal:messaging_start": (
         CLIENT,
         {"client_id": _own("client_record")},
@@ -248,7 +280,7 @@ def _url(name, keywords, world, org):
     with scope(organization=org.pk):
         for key, build in keywords.items():
             kwargs[key] = build(world, org) if build else URL_OBJECTS[key](org)
-    return reverse(name, kwargs=kwargs)
+    return reverse(name, kwargs={k: v for k, v in kwargs.items() if not k.startswith("_")})
 
 
 @pytest.mark.parametrize("name", sorted(PAGES), ids=str)

@@ -7,6 +7,7 @@ A new URL keyword needs an entry here; the matrix fails for any keyword it canno
 import secrets
 
 from continuum.tenancy.models import Role
+from tests.alumni.factories import EventFactory, HelpRequestFactory
 from tests.care.factories import (
     EpisodeFactory,
     HandoffRunFactory,
@@ -106,6 +107,8 @@ URL_OBJECTS = {
     "cm_questionnaire_id": _public_id(QuestionnaireAssignmentFactory, "client__organization"),
     "follow_up_id": _public_id(FollowUpFactory, "episode__client__organization"),
     "follow_up_token": link_token,
+    "event_id": _public_id(EventFactory),
+    "help_request_id": _of_client(HelpRequestFactory),
     "fhir_patient_id": lambda org: str(_client(org).public_id),
     "fhir_episode_id": _public_id(EpisodeFactory, "client__organization"),
     "fhir_careplan_id": _of_client(CarePlanFactory),

@@ -62,6 +62,7 @@ def test_the_demo_tells_the_same_story_whatever_the_day(moment):
             "Cameron": Phase.AFTERCARE,
             "Daniel": Phase.AFTERCARE,
             "Rosa": Phase.ALUMNI,
+            "Alex": Phase.ALUMNI,
             "Maya": Phase.RESIDENTIAL,
             "Jordan": Phase.PRE_TREATMENT,
             "Marcus": Phase.PRE_TREATMENT,
@@ -142,8 +143,8 @@ def test_the_demo_tells_the_same_story_whatever_the_day(moment):
 def test_running_the_demo_again_changes_nothing(client):
     organization = _setup(DAYS[0])
     first = _counts(organization)
-    # The story's seven, and the outcomes cohort's 60 past clients.
-    assert first["people.client"] == 7 + 60
+    # The story's eight (the alumnus among them), and the outcomes cohort's 60 past clients.
+    assert first["people.client"] == 8 + 60
     _setup(DAYS[0] + timedelta(hours=3))
     assert _counts(organization) == first
 
@@ -151,6 +152,7 @@ def test_running_the_demo_again_changes_nothing(client):
         ("admin@demo.example.com", "staff:dashboard"),
         ("family@demo.example.com", "portal:home"),
         ("client@demo.example.com", "portal:home"),
+        ("alumni@demo.example.com", "portal:home"),
     ]:
         assert client.login(email=email, password="recovery-demo-2026")
         assert client.get(reverse(page, kwargs={"org": "demo"})).status_code == 200

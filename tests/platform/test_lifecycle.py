@@ -31,7 +31,8 @@ def test_a_status_nothing_follows_is_final_and_every_other_is_open():
 
 def test_every_status_reads_what_may_follow_it_in_declared_order():
     assert PHASE_TRANSITIONS[Phase.CLOSED] == ()
-    assert PHASE_TRANSITIONS[Phase.ALUMNI] == (Phase.CLOSED,)
+    # An alumnus may come back to aftercare when they ask for help again.
+    assert PHASE_TRANSITIONS[Phase.ALUMNI] == (Phase.AFTERCARE, Phase.CLOSED)
     assert set(REFERRAL_TRANSITIONS) == set(ReferralStatus)
     assert REFERRAL_TRANSITIONS.get(ReferralStatus.COMPLETED, None) == ()
     engagement = Engagement(status=EngagementStatus.PAUSED)

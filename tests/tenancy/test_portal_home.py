@@ -126,8 +126,9 @@ def test_the_home_query_count_does_not_grow_with_the_records(client, org, member
     # check-in; the client (once, for outcomes and case management); outcomes: an open
     # follow-up (none here); case management: open questionnaires and their read audit,
     # medications and their read audit, the next appointment and its read audit;
-    # coaching's help: the coach's phone; the header: whether to offer the switcher.
-    expected = 16
+    # coaching's help: the coach's phone; alumni: whether the episode is in alumni (once,
+    # for its four sections); the header: whether to offer the switcher.
+    expected = 17
     with assert_queries(expected, label="portal home"):
         assert _home(client, org).status_code == 200
     _records(org, world, 3, offset=1)

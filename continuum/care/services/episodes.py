@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from continuum.audit.services import audit_change
 from continuum.people.models import Client
+from continuum.tenancy.models import Role
 
 from ..models import (
     ALLOWED_TRANSITIONS,
@@ -28,8 +29,13 @@ TRANSITION_DETAILS = frozenset(
         "residential_program_listing_id",
         "discharge_type",
         "closed_reason",
+        "return_line",
     }
 )
+# Recorded on the transition only: the episode has no column for them.
+TRANSITION_ONLY = frozenset({"return_line"})
+# What a returning alumnus may ask for: the care-team line the aftercare handoffs open.
+RETURN_LINES = frozenset({Role.SOBER_COACH, Role.CASE_MANAGER})
 
 
 def _phase_label(value: str) -> str:
@@ -91,6 +97,8 @@ def _apply_details(episode: CareEpisode, to_phase: str, details: dict) -> dict:
             errors["residential_program_listing_id"] = "Enter a valid listing id."
     discharge_type = details.get("discharge_type") or ""
     closed_reason = details.get("closed_reason") or ""
+    return_line = details.get("return_line") or ""
+    returning = to_phase == Phase.AFTERCARE and episode.phase == Phase.ALUMNI
 
     if to_phase == Phase.RESIDENTIAL:
         applied["admission_date"] = admission or today
@@ -100,7 +108,18 @@ def _apply_details(episode: CareEpisode, to_phase: str, details: dict) -> dict:
             applied["residential_program_listing_id"] = listing
     elif admission is not None or program or listing is not None:
         errors["admission_date"] = "Admission details belong to the move into residential."
-    if to_phase == Phase.AFTERCARE or (
+    if returning:
+        # Back from alumni: the discharge from residential stays the one on record.
+        if return_line and return_line not in RETURN_LINES:
+            errors["return_line"] = "Choose a sober coach or case management."
+        elif return_line:
+            applied["return_line"] = return_line
+    elif return_line:
+        errors["return_line"] = "The line asked for only applies when an alumnus returns."
+    if returning:
+        if discharge is not None or discharge_type:
+            errors["discharge_date"] = "Discharge details belong to leaving residential."
+    elif to_phase == Phase.AFTERCARE or (
         to_phase == Phase.CLOSED and episode.phase == Phase.RESIDENTIAL
     ):
         applied["discharge_date"] = discharge or today
@@ -194,8 +213,9 @@ def episode_transition(
     now = timezone.now()
     episode.phase = to_phase
     episode.phase_changed_at = now
-    fields = ["phase", "phase_changed_at", *applied]
-    for name, value in applied.items():
+    on_episode = {k: v for k, v in applied.items() if k not in TRANSITION_ONLY}
+    fields = ["phase", "phase_changed_at", *on_episode]
+    for name, value in on_episode.items():
         setattr(episode, name, value)
     if to_phase == Phase.CLOSED:
         episode.closed_at = now

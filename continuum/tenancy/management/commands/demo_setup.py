@@ -63,6 +63,13 @@ DEMO_USERS = [
         "",
         "six weeks out of residential, check-ins and PHQ-9 improving",
     ),
+    (
+        "alumni@demo.example.com",
+        "Alex Alumni",
+        [Role.CLIENT],
+        "",
+        "an alumnus: a year sober in ten days, an alumni evening next week",
+    ),
 ]
 
 
@@ -77,6 +84,7 @@ DEMO_CONTENT_COMMANDS = [
     "demo_coaching",
     "demo_casemanagement",
     "demo_outcomes",
+    "demo_alumni",
     "demo_referrals",
     "demo_messages",
 ]
