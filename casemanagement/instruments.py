@@ -7,7 +7,7 @@ AUDIT-C, BAM Likert version from VA VISN 4 MIRECC)."""
 
 from dataclasses import dataclass, field
 
-from continuum.care.instruments import AnswerError, Choice, Item, allowed_values
+from continuum.care.instruments import AnswerError, Choice, Item, clean_answers
 
 PHQ9 = "phq9"
 GAD7 = "gad7"
@@ -460,32 +460,12 @@ def validate_answers(code: str, answers: dict) -> dict[str, int]:
     cleaned answers (unanswered optional items left out); raises AnswerError whose every
     message names what is allowed."""
     instrument = instrument_get(code)
-    errors: dict[str, str] = {}
-    cleaned: dict[str, int] = {}
-    known = {item.key for item in instrument.items}
-    for key in answers:
-        if key not in known:
-            errors[key] = (
-                f"Not an item of the {instrument.short_name}; its items are "
-                f"{_item_keys(instrument)}."
-            )
-    for item in instrument.items:
-        raw = answers.get(item.key)
-        if raw is None or raw == "":
-            if item.required:
-                errors[item.key] = f"Choose an answer: {allowed_values(item)}."
-            continue
-        try:
-            value = int(raw)
-        except (TypeError, ValueError):
-            value = None
-        if isinstance(raw, bool | float) or value not in {c.value for c in item.choices}:
-            errors[item.key] = f"Choose one of the answers: {allowed_values(item)}."
-            continue
-        cleaned[item.key] = value
-    if errors:
-        raise AnswerError(errors)
-    return cleaned
+    return clean_answers(
+        instrument.items,
+        answers,
+        name=instrument.short_name,
+        item_list=_item_keys(instrument),
+    )
 
 
 def codes_from_days(code: str, days: dict) -> dict[str, int]:

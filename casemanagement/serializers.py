@@ -1,6 +1,7 @@
 from django.utils import timezone
 from rest_framework import serializers
 
+from continuum.care.instruments import allowed_values
 from continuum.people.serializers import ClientRowSerializer
 from continuum.tenancy.serializers import PublicIdSerializer, public_id_of, shown
 
@@ -132,7 +133,7 @@ def instrument_reference() -> str:
             need = "required" if item.required else "optional"
             scored = "" if item.scored else ", not scored"
             lines.append(
-                f"- `{item.key}` (item {item.number}, {need}{scored}): {instruments.allowed_values(item)}"
+                f"- `{item.key}` (item {item.number}, {need}{scored}): {allowed_values(item)}"
             )
         if instrument.day_count_keys:
             lines.append(

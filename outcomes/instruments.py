@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from continuum.care.instruments import AnswerError, Choice, Item
+from continuum.care.instruments import AnswerError as AnswerError  # callers catch it from here
+from continuum.care.instruments import Choice, Item, clean_answers
 
 BARC10 = "barc10"
 
@@ -74,36 +75,11 @@ BARC10_INSTRUMENT = Instrument(
 )
 
 
-def allowed_values(item: Item) -> str:
-    """The item's answers as an error message lists them: "1 (Strongly disagree), ..."."""
-    return ", ".join(f"{c.value} ({c.label})" for c in item.choices)
-
-
 def score_barc10(answers: dict) -> Result:
     """Every one of the ten items answered 1-6; the total is their sum (10-60). Raises
     AnswerError whose every message names the allowed answers."""
-    instrument = BARC10_INSTRUMENT
-    known = {item.key for item in instrument.items}
-    errors: dict[str, str] = {}
-    cleaned: dict[str, int] = {}
-    for key in answers:
-        if key not in known:
-            errors[key] = f"Not an item of the BARC-10; its items are q1 to q{len(known)}."
-    for item in instrument.items:
-        raw = answers.get(item.key)
-        if raw is None or raw == "":
-            errors[item.key] = f"Choose an answer: {allowed_values(item)}."
-            continue
-        try:
-            value = int(raw)
-        except (TypeError, ValueError):
-            value = None
-        if isinstance(raw, bool | float) or value not in {c.value for c in item.choices}:
-            errors[item.key] = f"Choose one of the answers: {allowed_values(item)}."
-            continue
-        cleaned[item.key] = value
-    if errors:
-        raise AnswerError(errors)
+    items = BARC10_INSTRUMENT.items
+    cleaned = clean_answers(items, answers, name="BARC-10", item_list=f"q1 to q{len(items)}")
     return Result(total=sum(cleaned.values()), answers=cleaned)
 
 

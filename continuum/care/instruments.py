@@ -34,3 +34,32 @@ class AnswerError(ValueError):
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
+
+
+def clean_answers(items: tuple[Item, ...], answers: dict, *, name: str, item_list: str) -> dict:
+    """Answers keyed by item key, each one of its item's choice values: the cleaned
+    answers (unanswered optional items left out), or AnswerError whose every message says
+    what is allowed. `name` and `item_list` word the refusal of an unknown key."""
+    errors: dict[str, str] = {}
+    cleaned: dict[str, int] = {}
+    known = {item.key for item in items}
+    for key in answers:
+        if key not in known:
+            errors[key] = f"Not an item of the {name}; its items are {item_list}."
+    for item in items:
+        raw = answers.get(item.key)
+        if raw is None or raw == "":
+            if item.required:
+                errors[item.key] = f"Choose an answer: {allowed_values(item)}."
+            continue
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            value = None
+        if isinstance(raw, bool | float) or value not in {c.value for c in item.choices}:
+            errors[item.key] = f"Choose one of the answers: {allowed_values(item)}."
+            continue
+        cleaned[item.key] = value
+    if errors:
+        raise AnswerError(errors)
+    return cleaned
