@@ -297,12 +297,13 @@ def thread_page_open(
     """One page of `seat`'s thread, as `thread_open` shows the whole: page 1 is the latest
     `per_page` messages, page 2 the ones before them. Returns the page (for its links) and
     its messages oldest first, as a conversation reads. Only the messages shown are
-    audited as read; opening any page marks the thread read."""
+    audited as read, and only the latest page marks the thread read: paging back through
+    older messages leaves the newest ones unread."""
     _consent_to_read(seat)
     newest_first = messages_for(thread=seat.thread).order_by("-sent_at", "-id")
     shown_page = Paginator(newest_first, per_page).get_page(page)
     messages = list(shown_page.object_list)[::-1]
-    _shown(actor=actor, seat=seat, messages=messages, mark_read=True)
+    _shown(actor=actor, seat=seat, messages=messages, mark_read=shown_page.number == 1)
     return shown_page, messages
 
 

@@ -379,6 +379,10 @@ def test_a_long_thread_opens_on_its_latest_messages_and_pages_back(client, world
     with scope(organization=world.org.pk):
         # Only what was shown is recorded as read.
         assert AuditEvent.objects.filter(action="message.viewed").count() - before == 5
+    # Paging back leaves the newest messages unread; the latest page reads them.
+    assert client.get(staff("messaging_badge", world.org)).content.decode().startswith("30")
+    client.get(url)
+    assert client.get(staff("messaging_badge", world.org)).content.decode() == ""
     # A page past the end shows the oldest page; a page that is not a number, the latest.
     assert "Message 0<" in client.get(url, {"page": 99}).content.decode()
     assert "Message 29<" in client.get(url, {"page": "x"}).content.decode()
