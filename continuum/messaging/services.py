@@ -9,6 +9,7 @@ text) never carries its words: the outbox's one renderer writes those."""
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -30,6 +31,9 @@ from continuum.tenancy.models import Membership, Role
 
 from .models import URGENT_KIND_CLIENT, URGENT_KIND_FAMILY, Message, Participant, Thread
 from .selectors import NEVER, messages_for
+
+# A phone's screenful or two of a conversation; earlier messages are a page away.
+THREAD_PAGE_SIZE = 25
 
 MAX_BODY = 5000
 NOTIFICATION_KIND = "message_received"
@@ -280,10 +284,37 @@ def thread_open(*, actor, seat: Participant, mark_read: bool = True) -> list[Mes
     """The messages of `seat`'s thread as shown to its reader: every one is audited as
     read, and (unless `mark_read` is False) the thread is marked read. A family member's thread shows nothing once
     the client's consent for them has ended (ConsentRequired)."""
+    _consent_to_read(seat)
+    messages = list(messages_for(thread=seat.thread))
+    _shown(actor=actor, seat=seat, messages=messages, mark_read=mark_read)
+    return messages
+
+
+@transaction.atomic
+def thread_page_open(
+    *, actor, seat: Participant, page: int = 1, per_page: int = THREAD_PAGE_SIZE
+) -> tuple[Page, list[Message]]:
+    """One page of `seat`'s thread, as `thread_open` shows the whole: page 1 is the latest
+    `per_page` messages, page 2 the ones before them. Returns the page (for its links) and
+    its messages oldest first, as a conversation reads. Only the messages shown are
+    audited as read, and only the latest page marks the thread read: paging back through
+    older messages leaves the newest ones unread."""
+    _consent_to_read(seat)
+    newest_first = messages_for(thread=seat.thread).order_by("-sent_at", "-id")
+    shown_page = Paginator(newest_first, per_page).get_page(page)
+    messages = list(shown_page.object_list)[::-1]
+    _shown(actor=actor, seat=seat, messages=messages, mark_read=shown_page.number == 1)
+    return shown_page, messages
+
+
+def _consent_to_read(seat: Participant) -> None:
     thread = seat.thread
     if thread.is_with_family and seat.side == Participant.Side.COUNTERPART:
         family_consent(client=thread.client, family_member=thread.family_member)
-    messages = list(messages_for(thread=thread))
+
+
+def _shown(*, actor, seat: Participant, messages: list[Message], mark_read: bool) -> None:
+    thread = seat.thread
     audit_read_rows(
         actor=actor,
         organization=thread.organization,
@@ -292,7 +323,6 @@ def thread_open(*, actor, seat: Participant, mark_read: bool = True) -> list[Mes
     )
     if mark_read:
         thread_mark_read(actor=actor, seat=seat)
-    return messages
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from continuum.care import safety
 from continuum.consent.refusals import record_consent_path
 from continuum.consent.services import ConsentRequired
 from continuum.forms_views import add_service_errors
-from continuum.paging import page_of
+from continuum.paging import page_number, page_of
 from continuum.people.selectors import (
     client_get_for,
     client_list_for,
@@ -101,7 +101,9 @@ def _thread(request, org, thread_id):
         else:
             status = 400
     try:
-        context["thread_messages"] = services.thread_open(actor=request.user, seat=seat)
+        context["page"], context["thread_messages"] = services.thread_page_open(
+            actor=request.user, seat=seat, page=page_number(request.GET.get("page"))
+        )
     except ConsentRequired as exc:
         context.update(_refusal(request, exc))
         context["thread_messages"] = []

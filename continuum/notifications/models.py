@@ -70,6 +70,14 @@ class Notification(TenantModel):
                 name="notif_org_claimable",
                 condition=Q(status__in=["pending", "sending"]),
             ),
+            # The urgent slot's own sweep: without it, finding the few urgent rows walks
+            # every reminder due before them (a backlog of 100,000 is 80-140 ms a sweep,
+            # during which the one urgent process delivers nothing).
+            tenant_index(
+                "available_at",
+                name="notif_org_urgent_claimable",
+                condition=Q(urgent=True, status__in=["pending", "sending"]),
+            ),
             tenant_index(
                 "recipient",
                 "-in_app_delivered_at",

@@ -62,13 +62,18 @@ INBOX_QUERIES = 7
 def test_staff_inbox_costs_the_same_queries_whatever_the_rows(client, org, members):
     coach = members[Role.SOBER_COACH]
     client.force_login(coach)
-    seated_threads(org, coach, 2)
-    with assert_queries(INBOX_QUERIES, label="inbox with 2 threads"):
+    seated_threads(org, coach, 3)
+    with assert_queries(INBOX_QUERIES, label="inbox with 3 threads"):
         assert client.get(staff("messaging_inbox", org)).status_code == 200
-    seated_threads(org, coach, 15)
-    with assert_queries(INBOX_QUERIES, label="inbox with 17 threads"):
+    seated_threads(org, coach, 27)
+    with assert_queries(INBOX_QUERIES, label="inbox with 30 threads"):
         response = client.get(staff("messaging_inbox", org))
-    assert response.content.decode().count('class="messaging-list__item') == 17
+    page = response.content.decode()
+    assert page.count('class="messaging-list__item') == 20
+    assert "Page 1 of 2" in page and 'href="?page=2"' in page
+    with assert_queries(INBOX_QUERIES, label="second page of 30 threads"):
+        second = client.get(staff("messaging_inbox", org), {"page": 2}).content.decode()
+    assert second.count('class="messaging-list__item') == 10
 
 
 def test_thread_page_shows_messages_marks_read_and_replies(client, world):
@@ -340,13 +345,44 @@ def test_thread_page_costs_the_same_queries_whatever_the_messages(client, world)
     thread = open_thread(world, coach)
     client.force_login(coach)
     url = staff("messaging_thread", world.org, thread_id=thread.public_id)
-    for n in range(2):
+    for n in range(3):
         say(world, client_user, thread, f"Message {n}")
-    with_two = _thread_page_queries(client, url)
-    for n in range(2, 12):
+    with_three = _thread_page_queries(client, url)
+    for n in range(3, 30):
         say(world, client_user, thread, f"Message {n}")
     # Reading marks the thread read and audits the page in one statement each, however
-    # many messages it shows.
-    assert _thread_page_queries(client, url) == with_two
+    # many messages the thread holds.
+    assert _thread_page_queries(client, url) == with_three
     page = client.get(url).content.decode()
-    assert all(f"Message {n}<" in page or f"Message {n}\n" in page for n in range(12))
+    assert all(f"Message {n}<" in page for n in range(5, 30))
+    assert not any(f"Message {n}<" in page for n in range(5))
+    assert "Page 1 of 2" in page and 'href="?page=2">Older<' in page
+
+
+def test_a_long_thread_opens_on_its_latest_messages_and_pages_back(client, world):
+    from continuum.audit.models import AuditEvent
+
+    coach, client_user = world.members[Role.SOBER_COACH], world.members[Role.CLIENT]
+    thread = open_thread(world, coach)
+    for n in range(30):
+        say(world, client_user, thread, f"Message {n}")
+    client.force_login(coach)
+    url = staff("messaging_thread", world.org, thread_id=thread.public_id)
+    with scope(organization=world.org.pk):
+        before = AuditEvent.objects.filter(action="message.viewed").count()
+    older = client.get(url, {"page": 2}).content.decode()
+    # The first five, oldest first as a conversation reads, and a way back to the latest.
+    shown = [n for n in range(30) if f"Message {n}<" in older]
+    assert shown == [0, 1, 2, 3, 4]
+    assert older.index("Message 0<") < older.index("Message 4<")
+    assert 'href="?page=1">Newer<' in older
+    with scope(organization=world.org.pk):
+        # Only what was shown is recorded as read.
+        assert AuditEvent.objects.filter(action="message.viewed").count() - before == 5
+    # Paging back leaves the newest messages unread; the latest page reads them.
+    assert client.get(staff("messaging_badge", world.org)).content.decode().startswith("30")
+    client.get(url)
+    assert client.get(staff("messaging_badge", world.org)).content.decode() == ""
+    # A page past the end shows the oldest page; a page that is not a number, the latest.
+    assert "Message 0<" in client.get(url, {"page": 99}).content.decode()
+    assert "Message 29<" in client.get(url, {"page": "x"}).content.decode()

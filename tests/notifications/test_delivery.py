@@ -275,6 +275,57 @@ def test_the_urgent_run_delivers_urgent_rows_only_and_leaves_the_backlog_to_the_
 
 
 @pytest.mark.django_db
+def test_the_urgent_run_takes_back_an_urgent_row_whose_worker_died(org, members):
+    with time_machine.travel(NOW, tick=False):
+        urgent = _schedule(org, members["sober_coach"], key="alert", urgent=True, channel="in_app")
+        assert notification_claim_due(worker="dead", urgent_only=True) == [urgent.pk]
+    assert _reload(urgent).status == Status.SENDING
+    # Inside the lease nobody else may take it; after it, the urgent slot delivers it.
+    with time_machine.travel(NOW + timedelta(seconds=10), tick=False):
+        assert deliver_due_notifications(urgent_only=True) == 0
+    with time_machine.travel(NOW + engine_claim.lease_duration() + timedelta(seconds=1)):
+        assert deliver_due_notifications(urgent_only=True) == 1
+    assert _reload(urgent).status == Status.SENT
+    assert _deliveries(urgent) == ["in_app"]
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_the_urgent_run_reads_its_own_index_not_the_reminder_backlog(org, members):
+    """The urgent slot has one process: a sweep that walks a backlog of reminders to find
+    the urgent rows delays every safety message behind it."""
+    from django.test.utils import CaptureQueriesContext
+
+    coach = members["sober_coach"]
+    with scope(organization=org.pk):
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    organization=org,
+                    recipient=coach,
+                    template="general",
+                    context={"subject": "Reminder", "body": "Group at 6."},
+                    channels=["in_app"],
+                    dedup_key=f"reminder-{i}",
+                    due_at=NOW,
+                    available_at=NOW,
+                )
+                for i in range(2000)
+            ]
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE notifications_notification")
+    with CaptureQueriesContext(connection) as queries:
+        assert notification_claim_due(worker="w1", urgent_only=True) == []
+    probe = next(q["sql"] for q in queries.captured_queries if "tenancy_organization" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + probe)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "notif_org_urgent_claimable" in plan, plan
+    assert "notif_org_claimable" not in plan, plan
+
+
+@pytest.mark.django_db
 def test_an_urgent_row_is_published_to_the_urgent_queue_and_a_lost_one_has_its_own_sweep(
     org, members, monkeypatch, django_capture_on_commit_callbacks
 ):

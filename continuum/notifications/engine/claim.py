@@ -57,7 +57,9 @@ def notification_claim_due(
     now = timezone.now()
     due = _due(now)
     if urgent_only:
-        due &= Q(urgent=True)
+        # Spelled as notif_org_urgent_claimable's condition, so the planner proves it and
+        # reads that index (a few rows) instead of walking the reminder backlog.
+        due &= Q(urgent=True, status__in=[Status.PENDING, Status.SENDING])
     # Crossing organizations is read-only (continuum.tenancy.rls): find who has mail due,
     # then lease each organization's rows inside its own scope. One due row per
     # organization is enough to know (a sub-select with LIMIT 1 each), rather than
