@@ -1,6 +1,7 @@
-"""A real Celery worker consuming `celery,urgent`, as every runner starts it: a safety
-event's messages go out through the urgent queue as soon as the event commits, with no
-beat running and nothing else nudging the outbox."""
+"""A real Celery worker consuming the urgent queue (with the default one, so one process
+serves the test; the Procfile gives `urgent` a worker of its own): a safety event's
+messages go out through the urgent queue as soon as the event commits, with no beat
+running and nothing else nudging the outbox."""
 
 import os
 import subprocess
