@@ -51,6 +51,7 @@ def test_an_alumnus_sees_their_milestone_rsvps_and_asks_for_a_coach_again(site, 
     assert "Next milestone: 90 days" in page.get_by_test_id("next-milestone").inner_text()
     assert "in 10 days" in page.get_by_test_id("next-milestone").inner_text()
     assert_fits(page)
+    phone.screenshot("alumni-home-390")
 
     phone.follow("See all events and answer")
     assert "Alumni evening" in page.get_by_role("main").inner_text()
@@ -75,6 +76,7 @@ def test_an_alumnus_sees_their_milestone_rsvps_and_asks_for_a_coach_again(site, 
     assert "You asked for a sober coach again, and you are back in aftercare." in main
     assert "intake team will contact you within 3 days" in main
     assert_fits(page)
+    phone.screenshot("alumni-help-again-390")
 
     episode = CareEpisode.objects.get(client=alex)
     assert episode.phase == Phase.AFTERCARE
