@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from continuum.audit.services import SYSTEM_ACTOR, audit_change, client_id_of
 from continuum.care import safety
@@ -28,6 +28,7 @@ from ..models import (
     CoachProfile,
     Engagement,
     EngagementStatus,
+    alert_detail,
 )
 from ._shared import _engagement_url
 from .plans import _active_member
@@ -73,6 +74,11 @@ def _notify(alert: Alert, *, recipient, role: str) -> None:
     )
 
 
+def _english_detail(cause: str, facts: dict) -> str:
+    with translation.override("en"):
+        return alert_detail(cause, facts)[:300]
+
+
 def is_safety_alert(alert: Alert, engagement: Engagement | None = None) -> bool:
     if engagement is not None:
         alert.engagement = engagement
@@ -94,14 +100,16 @@ def alert_raise(
     *,
     engagement: Engagement,
     cause: str,
-    detail: str = "",
+    facts: dict | None = None,
     now: datetime | None = None,
     door: str = safety.Door.SYSTEM,
     actor=None,
 ) -> tuple[Alert, bool]:
     """Raise an alert unless one for the same cause is still outstanding. Returns the
     alert and whether it is new. Runs inside the caller's transaction. A safety cause
-    goes to the care spine, which tells whoever is responsible right now."""
+    goes to the care spine, which tells whoever is responsible right now. `facts` say
+    what happened as codes and numbers (`coaching.models.ALERT_DETAILS`), so every
+    reader sees the detail in their own language, not the language of whoever acted."""
     existing = Alert.objects.filter(
         engagement=engagement,
         cause=cause,
@@ -122,7 +130,8 @@ def alert_raise(
                 organization_id=engagement.organization_id,
                 engagement=engagement,
                 cause=cause,
-                detail=detail[:300],
+                detail=_english_detail(cause, facts or {}),
+                facts=facts or {},
                 raised_at=now,
             )
     except IntegrityError:
@@ -159,7 +168,7 @@ def help_request(*, actor, client: Client, engagement: Engagement | None = None)
         alert, _created = alert_raise(
             engagement=engagement,
             cause=AlertCause.HELP_NOW,
-            detail="Asked for help from the portal",
+            facts={"door": safety.Door.PORTAL},
             door=safety.Door.PORTAL,
             actor=actor,
         )
@@ -300,20 +309,20 @@ def alerts_scan(*, organization: Organization, now: datetime | None = None) -> d
         conditions = {
             AlertCause.MISSED_CHECKIN: (
                 missed >= engagement.missed_checkin_days,
-                f"No check-in for {missed} day{'s' if missed != 1 else ''}",
+                {"days": missed},
             ),
             AlertCause.NO_CONTACT: (
                 silent_days >= engagement.no_contact_days,
-                f"No contact with the coach for {int(silent_days)} days",
+                {"days": int(silent_days)},
             ),
         }
-        for cause, (holds, detail) in conditions.items():
+        for cause, (holds, facts) in conditions.items():
             alert = outstanding.get((engagement.pk, cause))
             if holds and alert is None:
                 alert_raise(
                     engagement=engagement,
                     cause=cause,
-                    detail=detail,
+                    facts=facts,
                     now=now,
                     door=safety.Door.SYSTEM,
                 )
