@@ -17,6 +17,7 @@ from continuum.care import actions, timeline, work
 from continuum.care.handoffs import registry as handoff_registry
 from continuum.care.models import Phase
 from continuum.care.timeline import QuerySetSource, TimelineEntry
+from continuum.consent import descriptions
 from continuum.notifications import calendar, kinds
 from continuum.notifications.calendar import CalendarItem
 from continuum.tenancy import areas, navigation, portal
@@ -26,7 +27,13 @@ from continuum.tenancy.models import Role
 from continuum.tenancy.navigation import NavEntry
 
 from . import dashboard, handoffs, portal_views
-from .models import EducationSession, Intervention, InterventionRequest
+from .models import (
+    OUTCOME_DISCLOSURE,
+    EducationSession,
+    Intervention,
+    InterventionRequest,
+    outcome_disclosure_description,
+)
 
 INTERVENTION_TEAM = frozenset({Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.INTERVENTIONIST})
 FAMILY = frozenset({Role.FAMILY_MEMBER})
@@ -180,3 +187,5 @@ areas.register("interventions.record")
 actions.CLIENT_TABS.register(
     actions.ClientTab("Intervention", "staff:intervention_client", INTERVENTION_TEAM, 30)
 )
+
+descriptions.register(OUTCOME_DISCLOSURE, outcome_disclosure_description)
