@@ -60,13 +60,17 @@ def _notify(alert: Alert, *, recipient, role: str) -> None:
     engagement = alert.engagement
     if not _active_member(engagement.organization, recipient):
         return
+    # Staff messages render in the site's language: the cause is kept as written in the
+    # code, not in the language of whatever request or task raised the alert.
+    with translation.override(None):
+        cause = str(alert.get_cause_display())
     notification_schedule(
         organization=engagement.organization,
         recipient=recipient,
         template=ALERT_KIND,
         # No clinical detail in messages that may leave the site: the cause and a link.
         context={
-            "cause": alert.get_cause_display(),
+            "cause": cause,
             "escalated": role == "escalation",
             "url": _engagement_url(engagement),
         },
