@@ -14,6 +14,7 @@ from continuum.care import actions, cohorts, measures, safety, timeline, work
 from continuum.care.handoffs import registry as handoff_registry
 from continuum.care.models import Phase
 from continuum.care.timeline import QuerySetSource, TimelineEntry
+from continuum.consent import descriptions
 from continuum.consent.models import InformationCategory as Category
 from continuum.fhir.resources import EXPORT_SECTIONS, RESOURCE_TYPES, ExportSection, ResourceType
 from continuum.notifications import calendar, kinds
@@ -26,7 +27,16 @@ from continuum.tenancy.models import Membership, Role
 from continuum.tenancy.navigation import NavEntry
 
 from . import dashboard, fhir, handoffs, instruments, selectors
-from .models import Appointment, AppointmentStatus, Assessment, Contact, Gap, Goal
+from .models import (
+    PROVIDER_CONTACT_DISCLOSURE,
+    Appointment,
+    AppointmentStatus,
+    Assessment,
+    Contact,
+    Gap,
+    Goal,
+    provider_contact_description,
+)
 
 CASE_STAFF = frozenset(
     {Role.CASE_MANAGER, Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.SOBER_COACH}
@@ -210,6 +220,7 @@ areas.register("casemanagement.urls")
 kinds.register("appointment_reminder", _("Appointment reminders"))
 kinds.register("refill_reminder", _("Medication refill reminders"))
 kinds.register("assessment_reminder", _("Questionnaire reminders"))
+descriptions.register(PROVIDER_CONTACT_DISCLOSURE, provider_contact_description)
 safety.register("phq9_item9", "PHQ-9 item 9 above 0", line=Role.CASE_MANAGER)
 calendar.register(appointments_calendar)
 measures.register(measures.Measure("phq9", "PHQ-9", 0, 27, phq9_points))

@@ -256,6 +256,18 @@ class Contact(TenantModel):
         return self.provider_id is None
 
 
+PROVIDER_CONTACT_DISCLOSURE = "casemanagement.provider_contact"
+
+
+def provider_contact_description(facts: dict) -> str:
+    """An outbound provider contact in the accounting of disclosures, in the active
+    language: "Records sent: Medications, ..., Discharge summary"."""
+    from continuum.consent.models import InformationCategory
+
+    information = ", ".join(str(InformationCategory(c).label) for c in facts["information"])
+    return f"{ContactKind(facts['contact_kind']).label}: {information}"
+
+
 class VisitType(models.TextChoices):
     OUTPATIENT = "outpatient", _("Outpatient visit")
     IOP = "iop", _("Intensive outpatient")

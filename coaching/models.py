@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from continuum.care.models import CareEpisode
 from continuum.choices import Lifecycle
@@ -462,7 +462,12 @@ class Alert(TenantModel):
     engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, related_name="alerts")
     cause = models.CharField(max_length=20, choices=AlertCause.choices)
     status = models.CharField(max_length=16, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    # The English sentence as it was raised, kept for rows from before `facts` and for
+    # readers of the table; pages and the API show `detail_text` in the reader's language.
     detail = models.CharField(max_length=300, blank=True)
+    # What the detail says, as codes and numbers (a test's kind and day, a craving, a
+    # count of days), so each reader gets it in their own language: see ALERT_DETAILS.
+    facts = models.JSONField(default=dict, blank=True)
     raised_at = models.DateTimeField(default=timezone.now)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = user_ref(null=True)
@@ -501,8 +506,80 @@ class Alert(TenantModel):
         return self.status != AlertStatus.CLEARED
 
     @property
+    def detail_text(self) -> str:
+        """The detail in the active language, from its facts; the stored sentence for
+        a row whose facts could not be recovered."""
+        return alert_detail(self.cause, self.facts) or self.detail
+
+    @property
     def is_urgent(self) -> bool:
         """A safety event (coaching.services.is_safety_alert): told and escalated at once."""
         if self.cause in (AlertCause.HELP_NOW, AlertCause.REPORTED_USE, AlertCause.CRAVING):
             return True
         return self.cause == AlertCause.MISSED_CHECKIN and self.engagement.missed_checkin_urgent
+
+
+def _day(value: str) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(datetime.date.fromisoformat(value), "MONTH_DAY_FORMAT")
+
+
+def _positive_test(facts: dict) -> str:
+    return _("Positive %(kind)s test on %(day)s") % {
+        "kind": str(TestKind(facts["test_kind"]).label).lower(),
+        "day": _day(facts["tested_on"]),
+    }
+
+
+def _reported_use(facts: dict) -> str:
+    if "test_kind" in facts:
+        return _positive_test(facts)
+    return _("Reported use in the check-in of %(day)s") % {"day": _day(facts["day"])}
+
+
+def _craving(facts: dict) -> str:
+    return _("Craving %(craving)s/10 on %(day)s") % {
+        "craving": facts["craving"],
+        "day": _day(facts["day"]),
+    }
+
+
+def _missed_checkin(facts: dict) -> str:
+    return ngettext(
+        "No check-in for %(days)d day", "No check-in for %(days)d days", facts["days"]
+    ) % {"days": facts["days"]}
+
+
+def _no_contact(facts: dict) -> str:
+    return ngettext(
+        "No contact with the coach for %(days)d day",
+        "No contact with the coach for %(days)d days",
+        facts["days"],
+    ) % {"days": facts["days"]}
+
+
+def _help_now(facts: dict) -> str:
+    return _("Asked for help from the portal")
+
+
+# One formatter per cause: `facts` in, the sentence in the active language out.
+ALERT_DETAILS = {
+    AlertCause.REPORTED_USE: _reported_use,
+    AlertCause.CRAVING: _craving,
+    AlertCause.MISSED_CHECKIN: _missed_checkin,
+    AlertCause.NO_CONTACT: _no_contact,
+    AlertCause.HELP_NOW: _help_now,
+}
+
+
+def alert_detail(cause: str, facts: dict) -> str:
+    """An alert's detail in the active language; empty when there are no facts to say
+    it from."""
+    formatter = ALERT_DETAILS.get(cause)
+    if not facts or formatter is None:
+        return ""
+    try:
+        return str(formatter(facts))
+    except (KeyError, TypeError, ValueError):
+        return ""

@@ -124,6 +124,8 @@ class RelapsePreventionPlanSerializer(ReadOnlyFields, serializers.ModelSerialize
 class CoachingAlertSerializer(ReadOnlyFields, PublicIdSerializer):
     engagement = public_id_of("engagement")
     client_name = shown("engagement.client.display_name")
+    # In the language of the request, whoever raised it.
+    detail = shown("detail_text")
 
     class Meta:
         model = Alert

@@ -17,6 +17,7 @@ from continuum.care import actions, cohorts, timeline, work
 from continuum.care.handoffs import registry as handoff_registry
 from continuum.care.models import Phase
 from continuum.care.timeline import QuerySetSource, TimelineEntry
+from continuum.consent import descriptions
 from continuum.notifications import calendar, kinds
 from continuum.notifications.calendar import CalendarItem
 from continuum.tenancy import areas, navigation, portal
@@ -26,7 +27,13 @@ from continuum.tenancy.models import Role
 from continuum.tenancy.navigation import NavEntry
 
 from . import dashboard, handoffs, portal_views, selectors
-from .models import EducationSession, Intervention, InterventionRequest
+from .models import (
+    OUTCOME_DISCLOSURE,
+    EducationSession,
+    Intervention,
+    InterventionRequest,
+    outcome_disclosure_description,
+)
 
 INTERVENTION_TEAM = frozenset({Role.ORG_ADMIN, Role.INTAKE_COORDINATOR, Role.INTERVENTIONIST})
 FAMILY = frozenset({Role.FAMILY_MEMBER})
@@ -185,3 +192,5 @@ cohorts.register(
         "interventions", _("Interventions"), figures=selectors.cohort_figures, position=10
     )
 )
+
+descriptions.register(OUTCOME_DISCLOSURE, outcome_disclosure_description)

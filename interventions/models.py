@@ -144,6 +144,17 @@ class Outcome(models.TextChoices):
     POSTPONED = "postponed", _("Postponed")
 
 
+OUTCOME_DISCLOSURE = "interventions.outcome_shown"
+
+
+def outcome_disclosure_description(facts: dict) -> str:
+    """The outcome shown to a family member, in the accounting of disclosures, in the
+    active language."""
+    return _(
+        "Outcome of the intervention (%(intervention)s) shown in the family portal: %(outcome)s"
+    ) % {"intervention": facts["intervention"], "outcome": Outcome(facts["outcome"]).label}
+
+
 class Intervention(TenantModel):
     """The plan an interventionist builds with the family, and its outcome."""
 

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from continuum.audit.services import SYSTEM_ACTOR, audit_change
 from continuum.care.models import Task, TaskKind, TaskStatus
@@ -23,6 +23,14 @@ GAP_TASK_KIND = {
 
 
 def _gap_task_text(client: Client, findings: list) -> tuple[str, str]:
+    # A task is a saved sentence read by staff, in English like every staff page, not in
+    # the language of the request that happened to run the scan (a provider added by a
+    # case manager working in Spanish).
+    with translation.override("en"):
+        return _gap_task_sentences(client, findings)
+
+
+def _gap_task_sentences(client: Client, findings: list) -> tuple[str, str]:
     from ..models import GapRule
 
     if len(findings) == 1:

@@ -12,6 +12,7 @@ from continuum.consent.services import ConsentRequired, consent_require, disclos
 from continuum.people.models import Client
 
 from ..models import (
+    PROVIDER_CONTACT_DISCLOSURE,
     PROVIDER_CONTACT_KINDS,
     Contact,
     ContactKind,
@@ -135,12 +136,12 @@ def contact_record(
             information=information or [InformationCategory.CONTACT],
         )
         if direction == Direction.OUTBOUND:
-            labels = ", ".join(str(InformationCategory(c).label) for c in information)
             disclosure = disclosure_record(
                 actor=actor,
                 consent=consent,
                 recipient=provider.recipient_name,
-                description=f"{ContactKind(kind).label}: {labels}",
+                kind=PROVIDER_CONTACT_DISCLOSURE,
+                facts={"contact_kind": kind, "information": information},
                 purpose=Purpose.CARE_COORDINATION,
             )
             notice = disclosure.notice

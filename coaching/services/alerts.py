@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from continuum.audit.services import SYSTEM_ACTOR, audit_change, client_id_of
 from continuum.care import safety
@@ -28,6 +28,7 @@ from ..models import (
     CoachProfile,
     Engagement,
     EngagementStatus,
+    alert_detail,
 )
 from ._shared import _engagement_url
 from .plans import _active_member
@@ -59,18 +60,27 @@ def _notify(alert: Alert, *, recipient, role: str) -> None:
     engagement = alert.engagement
     if not _active_member(engagement.organization, recipient):
         return
+    # Staff messages render in the site's language: the cause is kept as written in the
+    # code, not in the language of whatever request or task raised the alert.
+    with translation.override(None):
+        cause = str(alert.get_cause_display())
     notification_schedule(
         organization=engagement.organization,
         recipient=recipient,
         template=ALERT_KIND,
         # No clinical detail in messages that may leave the site: the cause and a link.
         context={
-            "cause": alert.get_cause_display(),
+            "cause": cause,
             "escalated": role == "escalation",
             "url": _engagement_url(engagement),
         },
         dedup_key=f"coaching:alert:{alert.public_id}:{role}:{recipient.pk}",
     )
+
+
+def _english_detail(cause: str, facts: dict) -> str:
+    with translation.override("en"):
+        return alert_detail(cause, facts)[:300]
 
 
 def is_safety_alert(alert: Alert, engagement: Engagement | None = None) -> bool:
@@ -94,14 +104,16 @@ def alert_raise(
     *,
     engagement: Engagement,
     cause: str,
-    detail: str = "",
+    facts: dict | None = None,
     now: datetime | None = None,
     door: str = safety.Door.SYSTEM,
     actor=None,
 ) -> tuple[Alert, bool]:
     """Raise an alert unless one for the same cause is still outstanding. Returns the
     alert and whether it is new. Runs inside the caller's transaction. A safety cause
-    goes to the care spine, which tells whoever is responsible right now."""
+    goes to the care spine, which tells whoever is responsible right now. `facts` say
+    what happened as codes and numbers (`coaching.models.ALERT_DETAILS`), so every
+    reader sees the detail in their own language, not the language of whoever acted."""
     existing = Alert.objects.filter(
         engagement=engagement,
         cause=cause,
@@ -122,7 +134,8 @@ def alert_raise(
                 organization_id=engagement.organization_id,
                 engagement=engagement,
                 cause=cause,
-                detail=detail[:300],
+                detail=_english_detail(cause, facts or {}),
+                facts=facts or {},
                 raised_at=now,
             )
     except IntegrityError:
@@ -159,7 +172,7 @@ def help_request(*, actor, client: Client, engagement: Engagement | None = None)
         alert, _created = alert_raise(
             engagement=engagement,
             cause=AlertCause.HELP_NOW,
-            detail="Asked for help from the portal",
+            facts={"door": safety.Door.PORTAL},
             door=safety.Door.PORTAL,
             actor=actor,
         )
@@ -300,20 +313,20 @@ def alerts_scan(*, organization: Organization, now: datetime | None = None) -> d
         conditions = {
             AlertCause.MISSED_CHECKIN: (
                 missed >= engagement.missed_checkin_days,
-                f"No check-in for {missed} day{'s' if missed != 1 else ''}",
+                {"days": missed},
             ),
             AlertCause.NO_CONTACT: (
                 silent_days >= engagement.no_contact_days,
-                f"No contact with the coach for {int(silent_days)} days",
+                {"days": int(silent_days)},
             ),
         }
-        for cause, (holds, detail) in conditions.items():
+        for cause, (holds, facts) in conditions.items():
             alert = outstanding.get((engagement.pk, cause))
             if holds and alert is None:
                 alert_raise(
                     engagement=engagement,
                     cause=cause,
-                    detail=detail,
+                    facts=facts,
                     now=now,
                     door=safety.Door.SYSTEM,
                 )

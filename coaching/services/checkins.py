@@ -78,11 +78,11 @@ def checkin_record(
     # What this check-in tells the coach at once: reported use, a craving at the threshold.
     raised = []
     if not sober:
-        raised.append((AlertCause.REPORTED_USE, f"Reported use in the check-in of {today:%b %-d}"))
+        raised.append((AlertCause.REPORTED_USE, {"day": today.isoformat()}))
     if craving >= engagement.craving_threshold:
-        raised.append((AlertCause.CRAVING, f"Craving {craving}/10 on {today:%b %-d}"))
-    for cause, detail in raised:
-        alert_raise(engagement=engagement, cause=cause, detail=detail, door=door, actor=actor)
+        raised.append((AlertCause.CRAVING, {"craving": craving, "day": today.isoformat()}))
+    for cause, facts in raised:
+        alert_raise(engagement=engagement, cause=cause, facts=facts, door=door, actor=actor)
     if craving < engagement.craving_threshold:
         _clear_cause(engagement, AlertCause.CRAVING, reason=f"Craving down to {craving}/10")
     return checkin

@@ -130,7 +130,7 @@ def sobriety_test_record(
         alert_raise(
             engagement=engagement,
             cause=AlertCause.REPORTED_USE,
-            detail=f"Positive {TestKind(kind).label.lower()} test on {tested_on:%b %-d}",
+            facts={"test_kind": kind, "tested_on": tested_on.isoformat()},
             door=safety.Door.STAFF,
             actor=actor,
         )

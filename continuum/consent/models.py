@@ -211,7 +211,11 @@ class Disclosure(TenantModel):
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="disclosures")
     disclosed_at = models.DateTimeField(default=timezone.now)
     recipient = models.CharField(max_length=200)
+    # The English sentence; pages show `description_text`, said from `kind` and `facts`
+    # in the reader's language where the kind is registered (consent.descriptions).
     description = models.TextField()
+    kind = models.CharField(max_length=60, blank=True)
+    facts = models.JSONField(default=dict, blank=True)
     purpose = models.CharField(max_length=32, choices=Purpose.choices)
     actor = user_ref(null=True)
     notice = models.TextField(default=PART2_NOTICE)
@@ -224,3 +228,9 @@ class Disclosure(TenantModel):
 
     def __str__(self) -> str:
         return f"Disclosure to {self.recipient} at {self.disclosed_at:%Y-%m-%d}"
+
+    @property
+    def description_text(self) -> str:
+        from .descriptions import describe
+
+        return describe(self.kind, self.facts) or self.description

@@ -54,6 +54,7 @@ class DisclosureSerializer(ReadOnlyFields, PublicIdSerializer):
     actor = shown("actor.email", field=serializers.EmailField, allow_null=True)
     # A plain string here: the purpose values are the consent's `purposes` enum.
     purpose = shown(help_text="One of the consent's purposes.")
+    description = shown("description_text", help_text="In the language of the request.")
 
     class Meta:
         model = Disclosure

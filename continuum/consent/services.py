@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from continuum.audit.services import audit_change
 from continuum.logging import client_meta_var
 
+from .descriptions import in_english
 from .models import (
     Consent,
     ConsentStatus,
@@ -273,10 +274,24 @@ def consent_require(
 
 @transaction.atomic
 def disclosure_record(
-    *, actor, consent: Consent, recipient: str, description: str, purpose: str
+    *,
+    actor,
+    consent: Consent,
+    recipient: str,
+    purpose: str,
+    description: str = "",
+    kind: str = "",
+    facts: dict | None = None,
 ) -> Disclosure:
     """Account for a disclosure made under `consent`. The consent is locked and checked
-    again, so a revocation that commits first wins."""
+    again, so a revocation that commits first wins. A registered `kind` with its `facts`
+    (consent.descriptions) is shown in each reader's language; its English sentence is
+    stored as the description."""
+    facts = facts or {}
+    if kind:
+        description = in_english(kind, facts)
+        if not description:
+            raise ValueError(f"No disclosure description {kind!r} fits facts {facts!r}.")
     consent = Consent.objects.select_for_update().select_related("client").get(pk=consent.pk)
     status = consent.status
     if status != ConsentStatus.ACTIVE:
@@ -299,6 +314,8 @@ def disclosure_record(
         consent=consent,
         recipient=recipient.strip()[:200],
         description=description.strip(),
+        kind=kind,
+        facts=facts,
         purpose=purpose,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         notice=PART2_NOTICE,

@@ -42,4 +42,7 @@ def client_fhir_export(request, org, client_id):
                 f'attachment; filename="client-{client.public_id}-{disclosure.public_id}.json"'
             )
             return response
-    return render(request, "fhir/export.html", context, status=200)
+    # A refusal (bad input, no consent) answers 400 like every other page's form, so a
+    # script or a test reading the status sees that nothing was exported.
+    refused = request.method == "POST"
+    return render(request, "fhir/export.html", context, status=400 if refused else 200)

@@ -15,6 +15,7 @@ from continuum.consent.selectors import disclosure_list
 from continuum.consent.services import consent_require, disclosure_record
 
 from ..models import (
+    OUTCOME_DISCLOSURE,
     Intervention,
     InterventionOutcome,
     Outcome,
@@ -157,19 +158,18 @@ def outcome_disclose_to_participant(
     )
     record = next(iter(intervention.outcomes.all()), None)
     label = Outcome(intervention.outcome).label
-    description = (
-        f"Outcome of the intervention ({intervention.public_id}) shown in the family "
-        f"portal: {label}"
-    )
+    facts = {"intervention": str(intervention.public_id), "outcome": intervention.outcome}
+    # Once per consent and outcome, whatever language the family member reads in.
     already = disclosure_list(client=intervention.client).filter(
-        consent=consent, recipient=family_member.display_name[:200], description=description
+        consent=consent, kind=OUTCOME_DISCLOSURE, facts=facts
     )
     if not already.exists():
         disclosure_record(
             actor=actor,
             consent=consent,
             recipient=family_member.display_name,
-            description=description,
+            kind=OUTCOME_DISCLOSURE,
+            facts=facts,
             purpose=Purpose.FAMILY_INVOLVEMENT,
         )
     accepted = intervention.outcome == Outcome.ACCEPTED

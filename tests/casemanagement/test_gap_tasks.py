@@ -4,6 +4,7 @@ gap closes it in the same request."""
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -241,3 +242,15 @@ def test_a_gap_recorded_meanwhile_by_another_scan_does_not_fail_the_write(
     assert counts["created"] == 0
     assert Gap.objects.filter(rule=GapRule.NO_MENTAL_HEALTH_PROVIDER).count() == 1
     assert not Task.objects.filter(source__startswith="casemanagement.gap").exists()
+
+
+def test_a_gap_task_opened_from_a_spanish_request_is_written_in_english(
+    cm_client, in_org, client_rec, many_gaps
+):
+    # The task is a saved sentence that any colleague reads later, on English staff pages.
+    cm_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    assert cm_client.post(check_url(in_org, client_rec)).status_code == 302
+    task = Task.objects.get(source__startswith="casemanagement.gap", client=client_rec)
+    assert task.title == "7 gaps in care for Sam Rivera"
+    assert "Medication refill overdue" in task.detail
+    assert "Surtido de medicamento atrasado" not in task.detail

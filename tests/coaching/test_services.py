@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from coaching import services
 from coaching.models import (
@@ -349,9 +350,17 @@ def test_no_contact_fires_once_escalates_and_clears(world):
         assert outstanding(engagement, AlertCause.NO_CONTACT) == []
     with time_machine.travel(at(4, 9, 30), tick=False):  # three days after activation
         checkin(world)
-        scan(org)
-        scan(org)
+        # Whatever language is active where the scan runs, the coach's message names the
+        # cause in the site's language.
+        with translation.override("es"):
+            scan(org)
+            scan(org)
         [alert] = outstanding(engagement, AlertCause.NO_CONTACT)
+        causes = Notification.objects.filter(
+            recipient=world["coach"].user, template="coaching_alert"
+        ).values_list("context__cause", flat=True)
+        assert "No contact with the coach" in set(causes)
+        assert "Sin contacto con el coach" not in set(causes)
     with time_machine.travel(at(4, 11), tick=False):
         scan(org)
         alert.refresh_from_db()

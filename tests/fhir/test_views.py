@@ -47,15 +47,26 @@ def test_export_downloads_a_valid_bundle(client, full_client, members):
 def test_consent_refusal_is_shown_and_nothing_recorded(client, full_client, members):
     client.force_login(members[Role.CASE_MANAGER])
     response = client.post(_url(full_client), {**FORM, "recipient_name": "Acme Insurance"})
-    assert response.status_code == 200
-    assert b"cannot be shared with Acme Insurance" in response.content
+    # A refusal, like the API's 403 and every other page's refused form: not a 200.
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "cannot be shared with Acme Insurance" in body
+    # The way forward: the consent to record, filled in with what the export needed.
+    consent_new = reverse(
+        "staff:client_consent_new", kwargs={"org": "harbor", "client_id": full_client.public_id}
+    )
+    assert (
+        f'href="{consent_new}?recipient_kind=named_organization&amp;recipient_name=Acme+Insurance'
+        in body
+    )
+    assert "Record the consent naming Acme Insurance" in body
     assert not Disclosure.objects.exists()
 
 
 def test_missing_fields_are_field_errors(client, full_client, members):
     client.force_login(members[Role.CASE_MANAGER])
     response = client.post(_url(full_client), {"purpose": "treatment"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors.keys() == {
         "recipient_kind",
         "recipient_name",

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -556,11 +557,18 @@ def test_path_accepted_to_residential(client, org, members, case):
     assert "accepted help and is on the way to treatment" in page
     assert "Harbor House Residential" in page
     client.get(portal_page)
+    # ... and in whichever language they read it.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    assert "Harbor House Residential" in client.get(portal_page).content.decode()
     with scope(organization=org.pk):
         # Accounted once, however often the family member looks.
         disclosure = Disclosure.objects.get()
         assert disclosure.recipient == family_member.display_name
         assert disclosure.purpose == "family_involvement"
+        assert disclosure.description == (
+            f"Outcome of the intervention ({case['intervention'].public_id}) shown in the "
+            "family portal: Accepted treatment"
+        )
 
 
 def test_path_declined_to_the_family_response_plan(client, org, members, case):
