@@ -18,6 +18,7 @@ def test_demo_gives_each_aftercare_client_a_coaching_story_once(db):
             "Cameron": EngagementStatus.ACTIVE,
             "Daniel": EngagementStatus.ACTIVE,
             "Rosa": EngagementStatus.COMPLETED,
+            "Alex": EngagementStatus.COMPLETED,
         }
         cameron = Engagement.objects.get(client__portal_user__email="client@demo.example.com")
         assert cameron.coach.user.email == "coach@demo.example.com"

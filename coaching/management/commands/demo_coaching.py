@@ -5,6 +5,7 @@
 | Cameron Client (client login) | active since discharge, six weeks | cravings fading, mood and sleep up, meetings kept |
 | Danny Okafor | active, three weeks | a good start, then a hard week: cravings climbing, check-ins missed, today's craving at 8 an open alert |
 | Rosa Alvarez | completed after six months | a steady aftercare, ended when she became an alumna |
+| Alex Alumni (alumni login) | completed after eight months | weekly calls through aftercare, ended when he became an alumnus |
 
 Aftercare's handoff proposed each engagement on the day of discharge; here Carmen takes
 it on and the client's days follow, each through the coaching services on its day
@@ -304,7 +305,40 @@ def rosa(cast: Cast) -> bool:
     return True
 
 
-CHARACTERS = [cameron, danny, rosa]
+def alex(cast: Cast) -> bool:
+    """Weekly coaching from discharge through aftercare, completed when he moved to
+    alumni (the alumni demo's journey)."""
+    start = -326
+    engagement = _engagement(
+        cast,
+        "alumni@demo.example.com",
+        on=start,
+        intensity="weekly",
+        goals="Stay on his medication; back to work; a year sober.",
+    )
+    if engagement is None:
+        return False
+    for on in range(start + 7, -61, 7):
+        _contact(
+            cast,
+            engagement,
+            on,
+            "phone",
+            "Weekly call; meetings and medication on track.",
+            risk_observed="none",
+            plan_follow_through="yes",
+        )
+    with cast.clock.back_to(cast.clock.at(-61, 15, 0)):
+        services.engagement_set_status(
+            actor=cast.staff["coach"].user,
+            engagement=engagement,
+            status=EngagementStatus.COMPLETED,
+            reason="Aftercare completed; moving to alumni follow-up.",
+        )
+    return True
+
+
+CHARACTERS = [cameron, danny, rosa, alex]
 
 
 class Command(StoryCommand):

@@ -64,8 +64,9 @@ class Command(BaseCommand):
 
 COHORT, EARLIER = 36, 24
 COHORT_EMAIL = "past-client-{n:02d}@demo.example.com"
-FIRST = ["Alex", "Bea", "Cal", "Dee", "Eli", "Fay", "Gus", "Hana", "Ivan", "Jo", "Kai", "Lu"]
-LAST = ["Moreno", "Nash", "Ortiz", "Price", "Quinn", "Reyes"]
+# Names the story's people do not have, so no past client is taken for one of them.
+FIRST = ["Bea", "Cal", "Dee", "Eli", "Fay", "Gus", "Hana", "Ivan", "Jo", "Kai", "Lu", "Noor"]
+LAST = ["Nash", "Ortiz", "Price", "Quinn", "Reyes", "Sato"]
 PROGRAMS = ["Harbor House", "Harbor House", "Lakeside Residential"]
 
 

@@ -81,10 +81,11 @@ DEMO_CONTENT_COMMANDS = [
     "demo_directory",
     "demo_care",
     "demo_interventions",
+    # The alumnus's journey before the lines, so coaching tells his past engagement too.
+    "demo_alumni",
     "demo_coaching",
     "demo_casemanagement",
     "demo_outcomes",
-    "demo_alumni",
     "demo_referrals",
     "demo_messages",
 ]
