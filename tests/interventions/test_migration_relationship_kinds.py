@@ -68,10 +68,14 @@ def test_links_it_cannot_read_or_that_were_chosen_are_left_alone(org):
     # Not the kind the role gave: someone chose it, whatever the words say.
     chosen = _invited(org, "Sister", linked_as="parent")
     # The same family member on two teams of the client, in words that disagree.
-    first = _invited(org, "Father")
+    with scope(organization=org.pk):
+        first_team = InterventionFactory(organization=org)
+    first = _invited(org, "Father", intervention=first_team)
     with scope(organization=org.pk):
         second_team = InterventionFactory(
-            organization=org, request__client=first.client, request__episode=None
+            organization=org,
+            request__client=first_team.client,
+            request__episode=first_team.episode,
         )
         ParticipantFactory(
             intervention=second_team,
