@@ -459,7 +459,7 @@ SHEET_COLUMNS: list[tuple[str, str]] = [
     ),
     ("name", "Required. The program's or the professional's name."),
     ("organization", "The organization it belongs to (blank: none)."),
-    ("kind", "One of: " + ", ".join(Kind.values) + ". Blank: worked out from the description."),
+    ("kind", "One of the values below. Blank: worked out from the description."),
     ("description", "What the service does, in the words families will search with."),
     ("address", "Street address."),
     ("city", "City."),
@@ -472,12 +472,18 @@ SHEET_COLUMNS: list[tuple[str, str]] = [
     ("website", "Web address (www.example.org is completed to https://)."),
     ("hours", "Opening hours, as you would write them."),
     ("languages", "Languages spoken, names or codes, separated by ; (Spanish; Haitian Creole)."),
-    ("payment", "Separated by ;, each one of: " + ", ".join(Payment.values) + "."),
-    ("population", "Separated by ;, each one of: " + ", ".join(Population.values) + "."),
+    ("payment", "Separated by ;, each one of the values below."),
+    ("population", "Separated by ;, each one of the values below."),
     ("accepting_new_clients", "yes or no; blank when you do not know (shown as unknown)."),
     ("telehealth", "yes or no."),
     ("status", "active, inactive or temporarily closed; blank: not stated."),
 ]
+# The values a column takes, written as they are stored (the page shows them as code).
+SHEET_VALUES: dict[str, list[str]] = {
+    "kind": Kind.values,
+    "payment": Payment.values,
+    "population": Population.values,
+}
 YES, NO = {"yes", "y", "true", "1", "si", "sí"}, {"no", "n", "false", "0"}
 
 

@@ -336,7 +336,12 @@ def import_new(request, org):
             "staff:import_detail", kwargs={"org": org, "import_id": job.public_id}
         ),
         template="referrals/import_new.html",
-        context={"sheet_columns": hsds.SHEET_COLUMNS},
+        context={
+            "sheet_columns": [
+                (column, text, hsds.SHEET_VALUES.get(column, ()))
+                for column, text in hsds.SHEET_COLUMNS
+            ]
+        },
     )
 
 
