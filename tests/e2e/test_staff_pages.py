@@ -152,6 +152,7 @@ KWARGS = {
     "import_id": _id("import_job"),
     "mapping_id": _id("mapping"),
     "follow_up_id": _id("follow_up"),
+    "event_id": lambda w: str(w.extra["event"].public_id),
 }
 
 # Pages walked once for each value their keyword's provider gives.
@@ -164,6 +165,7 @@ def _build_world(org, members) -> StaffWorld:
     from continuum.care.models import Phase
     from continuum.care.services import safety_event_raise
     from interventions.models import Outcome
+    from tests.alumni.factories import ProfileFactory, RsvpFactory
     from tests.care.factories import EpisodeFactory, TaskFactory
     from tests.casemanagement import factories as casemgmt
     from tests.coaching.factories import AlertFactory, EngagementFactory
@@ -257,6 +259,10 @@ def _build_world(org, members) -> StaffWorld:
     referral = ReferralFactory(
         organization=org, listing=listing, client=client, created_by=members[Role.CASE_MANAGER]
     )
+    event = RsvpFactory(client=client, organization=org).event
+    ProfileFactory(
+        organization=org, client=client, sobriety_date=timezone.localdate() - timedelta(days=80)
+    )
     for role in ROLES:
         TaskFactory(assignee=memberships[role], title=f"Call Robin back ({Role(role).label})")
         NotificationFactory(organization=org, recipient=members[role])
@@ -288,6 +294,7 @@ def _build_world(org, members) -> StaffWorld:
         mapping=TaxonomyMappingFactory(organization=org),
         follow_up=FollowUpFactory(episode=episode),
         invitation=InvitationFactory(organization=org),
+        extra={"event": event},
     )
 
 
