@@ -16,12 +16,13 @@ from collections.abc import Callable
 
 from django.db import connection
 from django.db.models import QuerySet
-from django_scopes import get_scope
+from django_scopes import get_scope, scope
 
 
 class CompiledQuery:
     """`build(shape, **values)` returns the queryset; each keyword of `stand_ins` names a
-    value and gives two stand-ins for it, of its type, that no real value takes."""
+    value and gives two stand-ins for it, of its type, that no real value takes. One of
+    them is `organization`, the id of the organization the statement reads."""
 
     def __init__(self, build: Callable[..., QuerySet], **stand_ins: tuple):
         self.build = build
@@ -45,8 +46,12 @@ class CompiledQuery:
         value on the way and the shape cannot be compiled once."""
         first = {name: pair[0] for name, pair in self.stand_ins.items()}
         second = {name: pair[1] for name, pair in self.stand_ins.items()}
-        sql, params = self.build(shape, **first).query.sql_with_params()
-        sql_again, params_again = self.build(shape, **second).query.sql_with_params()
+        # The scoped managers add the scope's organization to every table they read: built
+        # in the stand-in's scope, it becomes a parameter like the others.
+        with scope(organization=first["organization"]):
+            sql, params = self.build(shape, **first).query.sql_with_params()
+        with scope(organization=second["organization"]):
+            sql_again, params_again = self.build(shape, **second).query.sql_with_params()
         if sql != sql_again or len(params) != len(params_again):
             raise ValueError(f"shape {shape!r} compiles to different SQL for other values")
         slots = []
@@ -62,18 +67,18 @@ class CompiledQuery:
 
     def rows(self, shape: tuple, *, offset: int = 0, stop: int | None = None, **values):
         """The statement's rows as dicts, from `offset` up to `stop` (a slice's bounds)."""
+        _require_scope(values["organization"])
         sql, params = self.statement(shape, **values)
         sql = f"{sql} LIMIT {'ALL' if stop is None else int(stop) - int(offset)}"
         sql = f"{sql} OFFSET {int(offset)}"
-        _require_scope()
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             names = [column.name for column in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def count(self, shape: tuple, **values) -> int:
+        _require_scope(values["organization"])
         sql, params = self.statement(shape, **values)
-        _require_scope()
         with connection.cursor() as cursor:
             # `sql` is the ORM's compiled statement, its values all parameters.
             cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS counted", params)  # noqa: S608
@@ -95,11 +100,16 @@ class _Slot:
         self.name = name
 
 
-def _require_scope() -> None:
-    """The scoped managers refuse a tenant query outside an organization scope; a
-    compiled statement skips the manager, so it refuses the same way itself."""
+def _require_scope(organization) -> None:
+    """The scoped managers refuse a tenant query outside an organization scope and read
+    only the organization in scope; a compiled statement skips the manager, so it refuses
+    the same way itself, and refuses an organization other than the one in scope."""
     from django_scopes.exceptions import ScopeError
 
-    scope = get_scope()
-    if scope.get("_enabled", True) and scope.get("organization") is None:
-        raise ScopeError("A compiled tenant query needs an organization scope.")
+    current = get_scope()
+    if not current.get("_enabled", True):
+        return
+    in_scope = current.get("organization")
+    in_scope = getattr(in_scope, "pk", in_scope)
+    if in_scope is None or int(in_scope) != int(organization):
+        raise ScopeError("A compiled tenant query runs in its own organization's scope only.")

@@ -15,7 +15,8 @@ from continuum.care.selectors import ClientDirectory, _client_rows, client_direc
 from continuum.care.services import episode_open
 from continuum.compiled import CompiledQuery
 from continuum.people.models import BreakGlassGrant, Client
-from continuum.tenancy.models import Role
+from continuum.tenancy.models import Membership, Role
+from continuum.tenancy.scoping import organization_scope
 from tests.people.factories import CareTeamMemberFactory, ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,11 +109,32 @@ def test_a_name_search_stays_with_the_queryset(org, memberships, caseload):
 
 def test_a_value_the_orm_rewrites_cannot_be_compiled(org):
     query = CompiledQuery(
-        lambda shape, *, word: Client.objects.filter(last_name__icontains=word),
+        lambda shape, *, organization, word: Client.objects.filter(
+            organization=organization, last_name__icontains=word
+        ),
+        organization=(2_000_000_001, 2_000_000_002),
         word=("compiled-word-1", "compiled-word-2"),
     )
     with scope(organization=org.pk), pytest.raises(ValueError, match="rewritten"):
-        query.statement(("any",), word="Reyes")
+        query.statement(("any",), organization=org.pk, word="Reyes")
+
+
+def test_compiled_in_one_organization_each_other_sees_its_own_clients(
+    org, other_org, memberships, outsider
+):
+    ClientFactory(organization=org, last_name="Harbor")
+    with organization_scope(other_org):
+        ClientFactory(organization=other_org, last_name="Lear")
+        theirs = Membership.objects.get(organization=other_org, user=outsider)
+    with scope(organization=org.pk):
+        assert [
+            r["last_name"] for r in client_directory(membership=memberships[Role.ORG_ADMIN])
+        ] == ["Harbor"]
+    with organization_scope(other_org):
+        assert [r["last_name"] for r in client_directory(membership=theirs)] == ["Lear"]
+        # Never another organization's statement: asked with the first one's member, refused.
+        with pytest.raises(ScopeError):
+            client_directory(membership=memberships[Role.ORG_ADMIN]).count()
 
 
 def test_a_compiled_statement_refuses_to_run_outside_an_organization(org, memberships):
