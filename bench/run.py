@@ -5,7 +5,8 @@
 Seeds `continuum_bench` when it is empty (bench/seed.py, bench/seed_directory.py), starts
 gunicorn (2 sync workers, DEBUG off, production security settings except TLS) and a
 Celery worker pinned to CPU 0, drives HTTP load with wrk pinned to CPU 1, and writes
-bench/results/<timestamp>.md and .csv plus bench/results/latest.md. Every figure sits
+bench/results/<UTC start to the second>-figures-<figures>.md and .csv (never an earlier
+run's) plus bench/results/latest.md. Every figure sits
 beside a baseline measured in the same run. Needs PostgreSQL, Redis and wrk. Not part of
 the test suite."""
 
@@ -657,25 +658,112 @@ def handoffs(info: dict, rows: list, *, count: int) -> None:
     )
 
 
+def many_organizations(info: dict, rows: list, *, total: int, warmup: int, seconds: int) -> None:
+    """The client list (against hello) and the directory search (against a primary-key
+    lookup) as the database holds them, then again once it is topped up with small
+    organizations to `total` (bench/seed.py `seed_organizations`), in the same run: one
+    organization's cost must not grow with the number of others."""
+    from directory_search import _percentile, measure
+    from seed import seed_organizations
+
+    from continuum.tenancy.models import Organization
+
+    admin = {"Cookie": session_cookie(info["admin_user_id"])}
+    client_list = f"/{ORG}/staff/clients/"
+
+    def figures() -> dict:
+        from django.db import close_old_connections
+
+        close_old_connections()
+        hello = saturate("/bench/hello/", warmup=warmup, seconds=seconds, headers=admin)
+        page = saturate(client_list, warmup=warmup, seconds=seconds, headers=admin)
+        search = measure(org_slug="bench-directory", runs=200, seed_value=7)
+        return {
+            "organizations": Organization.objects.count(),
+            "hello": hello,
+            "page": page,
+            "page_ratio": page["rps"] / hello["rps"],
+            "search95": _percentile(search["searches"], 95),
+            "pk95": _percentile(search["lookups"], 95),
+        }
+
+    measured = []
+    if Organization.objects.count() < total:
+        measured.append(figures())
+        seed_organizations(total=total, seed_value=42)
+        vacuum_analyze()
+    measured.append(figures())
+    for found in measured:
+        n = found["organizations"]
+        rows.append(
+            {
+                "figure": "7",
+                "what": f"staff client list with {n:,} organizations in the database",
+                "value": f"{found['page']['rps']:.1f} req/s",
+                "baseline": f"hello view: {found['hello']['rps']:.1f} req/s",
+                "ratio": found["page_ratio"],
+                "target": "(compared below)",
+                "met": None,
+                "errors": found["page"]["errors"] + found["hello"]["errors"],
+            }
+        )
+        rows.append(
+            {
+                "figure": "7",
+                "what": f"directory search (as figure 3) with {n:,} organizations in the database",
+                "value": f"p95 {found['search95']:.2f} ms",
+                "baseline": f"primary-key lookup: p95 {found['pk95']:.2f} ms",
+                "ratio": found["search95"] / found["pk95"],
+                "target": "(compared below)",
+                "met": None,
+                "errors": 0,
+            }
+        )
+    if len(measured) == 2:
+        few, many = measured
+        # Cost per request grows as the hello-relative throughput falls.
+        page_growth = few["page_ratio"] / many["page_ratio"]
+        search_growth = (many["search95"] / many["pk95"]) / (few["search95"] / few["pk95"])
+        for what, growth in (
+            ("staff client list", page_growth),
+            ("directory search p95", search_growth),
+        ):
+            rows.append(
+                {
+                    "figure": "7",
+                    "what": f"growth of the {what}'s cost from {few['organizations']:,} to "
+                    f"{many['organizations']:,} organizations (each against its baseline)",
+                    "value": f"{growth:.2f}x",
+                    "baseline": f"{few['organizations']:,} organizations, same run",
+                    "ratio": growth,
+                    "target": "<= 1.15 (no growth beyond the shared machine's noise)",
+                    "met": growth <= 1.15,
+                    "errors": 0,
+                }
+            )
+    else:
+        log(f"the database already held {total:,} organizations: no same-run comparison")
+
+
 # --- report ---------------------------------------------------------------------------------
 
 
 def write(rows: list, *, meta: dict, index_lines: list[str]) -> Path:
     out = BENCH / "results"
     out.mkdir(exist_ok=True)
-    stamp = meta["started"].strftime("%Y-%m-%dT%H%M")
     rows.sort(key=lambda r: r["figure"])  # stable: figure 3's two sizes keep their order
-    with open(out / f"{stamp}.csv", "w", newline="") as handle:
+    with open(out / f"{meta['stem']}.csv", "w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         for row in rows:
             writer.writerow({**row, "ratio": "" if row["ratio"] is None else f"{row['ratio']:.3f}"})
     lines = [
-        f"# Benchmark run {meta['started']:%Y-%m-%d %H:%M} UTC",
+        f"# Benchmark run {meta['started']:%Y-%m-%d %H:%M:%S} UTC",
         "",
         f"Scale {meta['scale']} (check-ins, appointments, notifications x scale; 20,000 clients "
         f"and 200 staff in the largest organization always), {meta['listings']:,} directory "
-        f"listings. {meta['machine']}. Server (gunicorn 2 sync workers, DEBUG off, Celery "
+        f"listings, {meta['organizations']:,} organizations in the database at the start. "
+        f"{meta['machine']}. Server (gunicorn 2 sync workers, DEBUG off, Celery "
         f"worker concurrency 2, both connected as {APP_ROLE} under row-level security) on CPU "
         f"{SERVER_CPUS}; wrk on CPU {LOAD_CPUS}; PostgreSQL and "
         f"Redis unpinned. {meta['seconds']} s per measurement after a {meta['warmup']} s "
@@ -697,9 +785,27 @@ def write(rows: list, *, meta: dict, index_lines: list[str]) -> Path:
     errors = sum(row["errors"] for row in rows)
     lines += ["", f"Failed or non-2xx/3xx responses across all load runs: {errors}.", ""]
     text = "\n".join(lines)
-    (out / f"{stamp}.md").write_text(text)
+    (out / f"{meta['stem']}.md").write_text(text)
     (out / "latest.md").write_text(text)
-    return out / f"{stamp}.md"
+    return out / f"{meta['stem']}.md"
+
+
+def result_stem(started: datetime, only: str) -> str:
+    """The run's own file name: its start to the second and its figures, claimed at the
+    start (exclusive creation), so two runs never write over each other's results."""
+    out = BENCH / "results"
+    out.mkdir(exist_ok=True)
+    figures = "-".join(sorted(set(only.split(",")) - {""}))
+    base = f"{started:%Y-%m-%dT%H%M%SZ}-figures-{figures}"
+    for n in range(1000):
+        stem = base if n == 0 else f"{base}-{n}"
+        try:
+            with open(out / f"{stem}.md", "x") as handle:
+                handle.write(f"# Benchmark run {started:%Y-%m-%d %H:%M:%S} UTC: running\n")
+        except FileExistsError:
+            continue
+        return stem
+    raise SystemExit(f"no free result file name for {base}")
 
 
 def grant_application_role() -> None:
@@ -723,6 +829,21 @@ def grant_application_role() -> None:
         for statement in statements:
             cursor.execute(statement)
         search_sql.search_functions_adopt(cursor, schema)
+
+
+def vacuum_analyze() -> None:
+    """A bulk-loaded database has no visibility map until autovacuum reaches it, so every
+    index-only scan (the page counts) would read the table too; production is vacuumed."""
+    import psycopg2
+
+    url = urllib.parse.urlsplit(ENV["DATABASE_URL"])
+    vacuum = psycopg2.connect(
+        host=url.hostname, port=url.port or 5432, user=url.username, dbname=url.path.lstrip("/")
+    )
+    vacuum.autocommit = True
+    with vacuum.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+    vacuum.close()
 
 
 def ensure_data(args) -> dict:
@@ -762,15 +883,7 @@ def ensure_data(args) -> dict:
         from seed_directory import seed as seed_directory
 
         seed_directory(count=args.listings, org_slug="bench-directory", seed_value=42)
-    # A bulk-loaded database has no visibility map until autovacuum reaches it, so every
-    # index-only scan (the page counts) would read the table too; production is vacuumed.
-    vacuum = psycopg2.connect(
-        host=url.hostname, port=url.port or 5432, user=url.username, dbname=name
-    )
-    vacuum.autocommit = True
-    with vacuum.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE)")
-    vacuum.close()
+    vacuum_analyze()
     grant_application_role()
     from continuum.accounts.services import api_token_create
 
@@ -788,6 +901,7 @@ def ensure_data(args) -> dict:
         "admin_user_id": admin_member.user_id,
         "coach_user_id": coach.user_id,
         "caseload": coach.n,
+        "organizations": Organization.objects.count(),
         "token": token_key,
     }
 
@@ -804,6 +918,13 @@ def main() -> None:
     parser.add_argument("--transitions", type=int, default=40)
     parser.add_argument("--only", default="1,2,3,4,5,6", help="figures to run, e.g. 1,3")
     parser.add_argument(
+        "--organizations",
+        type=int,
+        default=0,
+        help="figure 7: the client list and the directory search again once the database "
+        "holds this many organizations (small ones added; the largest unchanged)",
+    )
+    parser.add_argument(
         "--large-directory-db",
         default=None,
         help="a database on the same server seeded with a larger directory "
@@ -819,6 +940,8 @@ def main() -> None:
     static_root = Path(tempfile.gettempdir()) / "continuum-bench-static"
     ENV["STATIC_ROOT"] = str(static_root)
     manage("collectstatic", "--noinput", "-v0")
+    if args.organizations and "7" not in args.only.split(","):
+        args.only += ",7"
     only = set(args.only.split(","))
     logdir = Path(tempfile.mkdtemp(prefix="continuum-bench-"))
     log(f"stack logs in {logdir}")
@@ -830,8 +953,10 @@ def main() -> None:
         timing = {"warmup": args.warmup, "seconds": args.seconds}
         meta = {
             "started": started,
+            "stem": result_stem(started, args.only),
             "scale": args.scale,
             "listings": args.listings,
+            "organizations": info["organizations"],
             "machine": f"{os.cpu_count()} CPUs",
             **timing,
         }
@@ -852,6 +977,11 @@ def main() -> None:
                 lambda: handoffs(info, rows, count=args.transitions),
             ),
             (
+                "7",
+                "many organizations",
+                lambda: many_organizations(info, rows, total=args.organizations, **timing),
+            ),
+            (
                 "4",
                 "outbox vs no-op tasks",
                 lambda: outbox(info, rows, count=reminders, noops=args.noops),
@@ -861,6 +991,8 @@ def main() -> None:
             if number not in only:
                 continue
             if name.endswith("larger directory") and not args.large_directory_db:
+                continue
+            if number == "7" and not args.organizations:
                 continue
             log(f"figure {number}: {name}")
             from django.db import close_old_connections

@@ -7,7 +7,9 @@ staff, so list pages page through the real row count; the high-volume tables (ch
 appointments, notifications) are multiplied by `--scale` (1.0 = 2 million check-ins,
 500,000 appointments, 1 million notifications). Nineteen smaller organizations get a
 twentieth of the clients each. Everything is written with bulk_create in large batches,
-then analyzed. Not part of the test suite."""
+then analyzed. `--organizations N` then adds small organizations until there are N
+(`seed_organizations`; bench/run.py does the same for its many-organizations figure).
+Not part of the test suite."""
 
 import argparse
 import random
@@ -92,6 +94,8 @@ def _clients(organization, count: int, rng: random.Random) -> list:
 
 
 def _episodes(organization, clients, rng: random.Random, now) -> list:
+    """One episode per client, in a random phase; `organization` None takes each
+    client's own."""
     from continuum.care.models import CareEpisode
 
     rows = []
@@ -100,7 +104,7 @@ def _episodes(organization, clients, rng: random.Random, now) -> list:
         opened = now - timedelta(days=rng.randint(10, 700))
         rows.append(
             CareEpisode(
-                organization=organization,
+                organization=organization or client.organization,
                 client=client,
                 phase=phase,
                 opened_at=opened,
@@ -240,13 +244,157 @@ def seed(*, scale: float, seed_value: int) -> dict:
     }
 
 
+SMALL = "bench-small-"
+
+
+def seed_organizations(*, total: int, seed_value: int) -> int:
+    """Top the database up to `total` organizations with small ones (`bench-small-<n>`):
+    3 staff members, 5 clients with an episode, care-team rows and 3 directory listings
+    with a location each, so that one organization's pages and searches can be measured
+    beside many others. Returns how many were added; the existing ones are left alone."""
+    import zipcodes
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from continuum.accounts.models import User
+    from continuum.people.models import CareTeamMember, Client
+    from continuum.tenancy.models import Membership, Organization, Role
+    from continuum.tenancy.scoping import across_organizations
+    from referrals.models import Listing, ListingLocation
+    from referrals.services import listing_refresh_search
+
+    missing = total - Organization.objects.count()
+    if missing <= 0:
+        return 0
+    rng = random.Random(seed_value)  # noqa: S311 - reproducible benchmark data, not secrets
+    places = [z for z in zipcodes.list_all() if z.get("lat") and z.get("long")]
+    now = timezone.now()
+    today = timezone.localdate()
+    started = time.perf_counter()
+    first = Organization.objects.filter(slug__startswith=SMALL).count()
+    with across_organizations("benchmark seeding"), transaction.atomic():
+        organizations = _bulk(
+            Organization,
+            [
+                Organization(
+                    slug=f"{SMALL}{n}", name=f"Small program {n}", staff_mfa_required=False
+                )
+                for n in range(first, first + missing)
+            ],
+            "small organizations",
+        )
+        users = _bulk(
+            User,
+            [
+                User(email=f"staff{k}@{o.slug}.bench", full_name=f"Staff {k}", password="!")
+                for o in organizations
+                for k in range(3)
+            ],
+            "their staff users",
+        )
+        roles = [[Role.ORG_ADMIN], [Role.SOBER_COACH], [Role.CASE_MANAGER]]
+        memberships = _bulk(
+            Membership,
+            [
+                Membership(organization=o, user=users[3 * n + k], roles=roles[k], title="Staff")
+                for n, o in enumerate(organizations)
+                for k in range(3)
+            ],
+            "their memberships",
+        )
+        clients = _bulk(
+            Client,
+            [
+                Client(
+                    organization=o,
+                    first_name=rng.choice(FIRST),
+                    last_name=f"{rng.choice(LAST)}{k}",
+                    zip_code=f"{rng.randint(10000, 99999)}",
+                    primary_substances=["alcohol"],
+                )
+                for o in organizations
+                for k in range(5)
+            ],
+            "their clients",
+        )
+        _episodes(None, clients, rng, now)
+        _bulk(
+            CareTeamMember,
+            [
+                CareTeamMember(
+                    organization=client.organization,
+                    client=client,
+                    membership=memberships[3 * (n // 5) + 1],
+                    role="sober_coach",
+                    started_on=today - timedelta(days=30),
+                )
+                for n, client in enumerate(clients)
+            ],
+            "their care-team rows",
+        )
+        listings = _bulk(
+            Listing,
+            [
+                Listing(
+                    organization=o,
+                    hsds_id=f"small-{o.slug}-{k}",
+                    name=f"{o.name} listing {k}",
+                    kind=rng.choice(["sober_coach", "therapist", "outpatient"]),
+                    description="Recovery support.",
+                    languages=["en"],
+                    payment_options=["self_pay"],
+                    service_area_kind="radius",
+                    service_radius_miles=25,
+                    status="active",
+                    last_verified_at=now,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for o in organizations
+                for k in range(3)
+            ],
+            "their directory listings",
+        )
+        located = [(listing, rng.choice(places)) for listing in listings]
+        _bulk(
+            ListingLocation,
+            [
+                ListingLocation(
+                    organization=listing.organization,
+                    listing=listing,
+                    hsds_id=f"{listing.hsds_id}-loc",
+                    city=place["city"],
+                    state=place["state"],
+                    postal_code=place["zip_code"],
+                    latitude=float(place["lat"]),
+                    longitude=float(place["long"]),
+                )
+                for listing, place in located
+            ],
+            "their listing locations",
+        )
+        listing_refresh_search(listing_ids=[listing.pk for listing in listings])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    _log(f"{missing} small organizations seeded in {time.perf_counter() - started:.1f} s")
+    return missing
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--organizations",
+        type=int,
+        default=0,
+        help="then top the database up to this many organizations with small ones",
+    )
     args = parser.parse_args()
     setup()
     print(seed(scale=args.scale, seed_value=args.seed))
+    if args.organizations:
+        seed_organizations(total=args.organizations, seed_value=args.seed)
 
 
 if __name__ == "__main__":

@@ -90,7 +90,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, reading the user with their membership under an organization's address.
+    "continuum.tenancy.middleware.TenantAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A NUL byte in a query or form value: 400 naming the fields, before any view.
     "continuum.input.RejectNulBytesMiddleware",

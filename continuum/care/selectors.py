@@ -1,4 +1,4 @@
-from datetime import datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce, Concat, NullIf
 from django.urls import reverse
 from django.utils import timezone
 
+from continuum.compiled import CompiledQuery
 from continuum.people.models import Client, client_display_name
 from continuum.people.selectors import (
     active_care_team,
@@ -62,7 +63,7 @@ CLIENT_ROW_FIELDS = (
 )
 
 
-def _current_team() -> ArraySubquery:
+def _current_team(day=None) -> ArraySubquery:
     """Each client's current care team as "role:name" strings, by role: a sub-select of
     the page query, so it runs for the rows of the page only."""
     name = Coalesce(
@@ -71,33 +72,112 @@ def _current_team() -> ArraySubquery:
         output_field=TextField(),
     )
     return ArraySubquery(
-        active_care_team()
+        active_care_team(day=day)
         .filter(client=OuterRef("pk"))
         .order_by("role", "pk")
         .values(entry=Concat("role", Value(":"), name, output_field=TextField()))
     )
 
 
-def client_directory(
-    *, membership: Membership, text: str = "", phase: str = "", care_team_role: str = ""
+def _client_rows(
+    *, membership, text="", phase="", care_team_role="", day=None, now=None, count=False
 ) -> QuerySet[dict]:
-    """The staff client list as plain rows (no model instances: a page shows only these
-    fields): visible clients with the phase of their latest episode and their current
-    care team, searchable and filterable. `client_directory_page` turns a page of rows
-    into display values."""
     clients = client_search(
-        client_list_for(membership=membership), text=text, care_team_role=care_team_role
+        client_list_for(membership=membership, day=day, now=now),
+        text=text,
+        care_team_role=care_team_role,
+        day=day,
     )
     clients = clients.annotate(current_phase=_latest_episode("phase"))
     if phase == "none":
         clients = clients.filter(current_phase__isnull=True)
     elif phase:
         clients = clients.filter(current_phase=phase)
+    if count:
+        return clients.values("pk")
     return (
-        clients.annotate(team=_current_team())
+        clients.annotate(team=_current_team(day))
         .order_by("last_name", "first_name", "pk")
         .values(*CLIENT_ROW_FIELDS)
     )
+
+
+def client_directory(
+    *, membership: Membership, text: str = "", phase: str = "", care_team_role: str = ""
+):
+    """The staff client list as plain rows (no model instances: a page shows only these
+    fields): visible clients with the phase of their latest episode and their current
+    care team, searchable and filterable; slice it (or page it with `Paginator`) to read
+    it. `client_directory_page` turns a page of rows into display values.
+
+    Without a name search its two statements (count, page) are compiled once per process
+    for each set of roles and filters (`_DIRECTORY`); a name search builds its queryset on
+    each call."""
+    if text.split():
+        return _client_rows(
+            membership=membership, text=text, phase=phase, care_team_role=care_team_role
+        )
+    return ClientDirectory(membership=membership, phase=phase, care_team_role=care_team_role)
+
+
+def _directory_query(shape, *, organization, membership, user, day, now, phase, role):
+    roles, phase_kind, by_role, count = shape
+    viewer = Membership(pk=membership, organization_id=organization, user_id=user, roles=roles)
+    return _client_rows(
+        membership=viewer,
+        phase={"": "", "none": "none", "one": phase}[phase_kind],
+        care_team_role=role if by_role else "",
+        day=day,
+        now=now,
+        count=count,
+    )
+
+
+_DIRECTORY = CompiledQuery(
+    _directory_query,
+    organization=(2_000_000_001, 2_000_000_002),
+    membership=(2_000_000_003, 2_000_000_004),
+    user=(2_000_000_005, 2_000_000_006),
+    day=(date(1901, 1, 1), date(1902, 2, 2)),
+    now=(datetime(1901, 1, 1, tzinfo=UTC), datetime(1902, 2, 2, tzinfo=UTC)),
+    phase=("compiled-phase-1", "compiled-phase-2"),
+    role=("compiled-role-1", "compiled-role-2"),
+)
+
+
+class ClientDirectory:
+    """`client_directory` without a name search: counted and sliced the way `Paginator`
+    counts and slices a queryset, each one compiled statement."""
+
+    def __init__(self, *, membership: Membership, phase: str, care_team_role: str):
+        # The visibility rule follows the member's roles: each set of roles, and an
+        # inactive member (who sees nothing), has its own statement.
+        roles = sorted(membership.roles) if membership.is_active else []
+        self.shape = (
+            tuple(roles),
+            "none" if phase == "none" else ("one" if phase else ""),
+            bool(care_team_role),
+        )
+        self.values = {
+            "organization": membership.organization_id,
+            "membership": membership.pk,
+            "user": membership.user_id,
+            "day": timezone.localdate(),
+            "now": timezone.now(),
+            "phase": phase,
+            "role": care_team_role,
+        }
+
+    def count(self) -> int:
+        return _DIRECTORY.count((*self.shape, True), **self.values)
+
+    def __getitem__(self, index: slice) -> list[dict]:
+        return _DIRECTORY.rows(
+            (*self.shape, False), offset=index.start or 0, stop=index.stop, **self.values
+        )
+
+    def __iter__(self):
+        return iter(self[0:None])
 
 
 def _team_member(entry: str) -> str:

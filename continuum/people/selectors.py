@@ -30,8 +30,10 @@ def active_care_team(*, day=None) -> QuerySet[CareTeamMember]:
     )
 
 
-def client_visibility(*, membership: Membership) -> Q:
-    """The filter selecting the clients `membership` may see; matches nothing for none."""
+def client_visibility(*, membership: Membership, day=None, now=None) -> Q:
+    """The filter selecting the clients `membership` may see; matches nothing for none.
+    `day` and `now` (today and the present moment by default) let a compiled statement
+    carry them as parameters."""
     if membership is None or not membership.is_active:
         return Q(pk__in=[])
     if membership.has_role(*SEES_ALL_CLIENTS):
@@ -39,13 +41,15 @@ def client_visibility(*, membership: Membership) -> Q:
     visible = Q(pk__in=[])
     if membership.is_staff_member:
         visible |= Q(
-            Exists(active_care_team().filter(client=OuterRef("pk"), membership=membership))
+            Exists(active_care_team(day=day).filter(client=OuterRef("pk"), membership=membership))
         )
         # Emergency access, while it lasts: a subquery of the same statement, no extra query.
         visible |= Q(
             Exists(
                 BreakGlassGrant.objects.filter(
-                    client=OuterRef("pk"), membership=membership, expires_at__gt=timezone.now()
+                    client=OuterRef("pk"),
+                    membership=membership,
+                    expires_at__gt=now or timezone.now(),
                 )
             )
         )
@@ -62,9 +66,9 @@ def client_visibility(*, membership: Membership) -> Q:
     return visible
 
 
-def client_list_for(*, membership: Membership) -> QuerySet[Client]:
+def client_list_for(*, membership: Membership, day=None, now=None) -> QuerySet[Client]:
     return Client.objects.filter(organization=membership.organization_id).filter(
-        client_visibility(membership=membership)
+        client_visibility(membership=membership, day=day, now=now)
     )
 
 
@@ -73,7 +77,7 @@ def client_get_for(*, membership: Membership, client_id) -> Client:
 
 
 def client_search(
-    queryset: QuerySet[Client], *, text: str = "", care_team_role: str = ""
+    queryset: QuerySet[Client], *, text: str = "", care_team_role: str = "", day=None
 ) -> QuerySet:
     """Narrow a visible client list by name and by who serves them."""
     for word in text.split()[:4]:
@@ -84,7 +88,7 @@ def client_search(
         )
     if care_team_role:
         queryset = queryset.filter(
-            Exists(active_care_team().filter(client=OuterRef("pk"), role=care_team_role))
+            Exists(active_care_team(day=day).filter(client=OuterRef("pk"), role=care_team_role))
         )
     return queryset
 

@@ -43,6 +43,25 @@ def membership_for(*, user, organization: Organization) -> Membership | None:
     return Membership.objects.filter(organization=organization, user=user, is_active=True).first()
 
 
+def membership_signed_in(*, slug: str, user_id) -> Membership | None:
+    """The active membership of the signed-in `user_id` in the active organization
+    `slug`, with the organization and the user, in one statement: what every request to
+    an organization's area needs before anything else. It is read across organizations
+    because no organization is in scope until this row names one; it reads the caller's
+    own membership of the organization in the address, nothing else."""
+    with across_organizations("signed-in membership"):
+        return (
+            Membership.objects.select_related("organization", "user")
+            .filter(
+                organization__slug=slug,
+                organization__is_active=True,
+                user_id=user_id,
+                is_active=True,
+            )
+            .first()
+        )
+
+
 def memberships_for_user(*, user) -> list[Membership]:
     """Every organization the user belongs to, for the switcher."""
     with across_organizations("organization switcher"):

@@ -92,10 +92,10 @@ def test_the_coaching_tab_queries_do_not_grow_with_engagements(
     client, org, members, memberships, luis
 ):
     client.force_login(members[Role.SOBER_COACH])
-    # 1-4 organization, session, user, membership (middleware); 5 the client within my
-    # visibility; 6 its engagements; 7 their outstanding alerts; 8 the read audit of the
-    # rows shown, one statement whatever their number; 9 switcher.
-    with assert_queries(9, label="coaching tab"):
+    # 1 session, 2 membership with organization and user (middleware); 3 the client within my
+    # visibility; 4 its engagements; 5 their outstanding alerts; 6 the read audit of the
+    # rows shown, one statement whatever their number; 7 switcher.
+    with assert_queries(7, label="coaching tab"):
         assert client.get(page("coaching_client", org, luis.client)).status_code == 200
     # One open engagement a client: the others are over.
     for _ in range(3):
@@ -106,7 +106,7 @@ def test_the_coaching_tab_queries_do_not_grow_with_engagements(
             status=EngagementStatus.COMPLETED,
         )
         AlertFactory(organization=org, engagement=engagement)
-    with assert_queries(9, label="coaching tab with more rows"):
+    with assert_queries(7, label="coaching tab with more rows"):
         assert client.get(page("coaching_client", org, luis.client)).status_code == 200
 
 

@@ -719,7 +719,7 @@ def test_rota_page_queries_do_not_grow_with_shifts(client, world):
                 ],
                 fallback=None,
             )
-        with assert_queries(8, label=f"rota with {shifts} shifts"):
+        with assert_queries(6, label=f"rota with {shifts} shifts"):
             response = client.get(_rota_url())
         assert response.content.decode().count("<legend>Shift") == shifts + 2
 

@@ -82,16 +82,16 @@ def test_client_list_search_and_filters(client, org, members, admin_user, team_c
 
 def test_client_list_paginates_by_25_with_constant_queries(client, org, admin_user, team_client):
     client.force_login(admin_user)
-    # 1 organization, 2 session, 3 user, 4 membership (middleware), 5 count, 6 page of clients
-    # with their phase and care team (sub-selects), 7 one audit insert for the rows shown,
-    # 8 switcher memberships (header).
-    with assert_queries(8, label="client list"):
+    # 1 session, 2 membership with organization and user (middleware), 3 count, 4 page of clients
+    # with their phase and care team (sub-selects), 5 one audit insert for the rows shown,
+    # 6 switcher memberships (header).
+    with assert_queries(6, label="client list"):
         assert client.get(url("client_list", org)).status_code == 200
     with scope(organization=org.pk):
         for n in range(30):
             c = ClientFactory(organization=org, last_name=f"Zz{n:02d}")
             CareTeamMemberFactory(client=c, membership=team_client.care_team.first().membership)
-    with assert_queries(8, label="client list with more rows"):
+    with assert_queries(6, label="client list with more rows"):
         response = client.get(url("client_list", org))
     body = response.content.decode()
     assert body.count('scope="row"') == 25
@@ -181,11 +181,11 @@ def test_client_page_queries_do_not_grow_with_the_timeline(
         episode = episode_open(actor=admin_user, client=team_client)
     client.force_login(admin_user)
     page = url("client_detail", org, client_id=team_client.public_id)
-    # 1 organization, 2 session, 3 user, 4 membership (middleware), 5 the client within the
-    # visitor's visibility, 6 audit of the read, 7 current episode, 8 phase transitions with
-    # actors, 9 tasks with assignees (one query per timeline provider), 10 switcher
-    # memberships (header), 11 care team with staff, 12 family with members.
-    with assert_queries(12, label="client page"):
+    # 1 session, 2 membership with organization and user (middleware), 3 the client within the
+    # visitor's visibility, 4 audit of the read, 5 current episode, 6 phase transitions with
+    # actors, 7 tasks with assignees (one query per timeline provider), 8 switcher
+    # memberships (header), 9 care team with staff, 10 family with members.
+    with assert_queries(10, label="client page"):
         assert client.get(page).status_code == 200
     with scope(organization=org.pk):
         for n in range(30):
@@ -197,7 +197,7 @@ def test_client_page_queries_do_not_grow_with_the_timeline(
                 queue_role=Role.INTAKE_COORDINATOR,
             )
         episode_transition(actor=admin_user, episode=episode, to_phase=Phase.PRE_TREATMENT)
-    with assert_queries(12, label="client page with more rows"):
+    with assert_queries(10, label="client page with more rows"):
         response = client.get(page)
     body = response.content.decode()
     # The overview shows the latest five and links to the timeline tab for the rest.
@@ -207,7 +207,7 @@ def test_client_page_queries_do_not_grow_with_the_timeline(
     # The tab: the same queries as the overview's timeline, whatever the rows (1-4
     # middleware, 5 the client, 6 audit of the read, 7-8 one per timeline provider,
     # 9 switcher), and pages.
-    with assert_queries(9, label="timeline tab"):
+    with assert_queries(7, label="timeline tab"):
         tab = client.get(timeline_tab).content.decode()
     assert tab.count('class="timeline__entry') == 20
     assert 'rel="next"' in tab
@@ -379,10 +379,10 @@ def test_my_work_lists_my_open_tasks_overdue_first_then_by_due_date(
 @time_machine.travel(NOW, tick=False)
 def test_my_work_queries_do_not_grow_with_tasks(client, org, members, memberships, coach_tasks):
     client.force_login(members[Role.SOBER_COACH])
-    # 1 organization, 2 session, 3 user, 4 membership (middleware), 5 my open tasks with
-    # clients, 6 safety events waiting for me (alerts), 7-8 the engagements I coach and
-    # their count (coaching's My work section), 9 switcher memberships (header).
-    with assert_queries(9, label="my work"):
+    # 1 session, 2 membership with organization and user (middleware), 3 my open tasks with
+    # clients, 4 safety events waiting for me (alerts), 5-6 the engagements I coach and
+    # their count (coaching's My work section), 7 switcher memberships (header).
+    with assert_queries(7, label="my work"):
         assert client.get(url("my_work", org)).status_code == 200
     with scope(organization=org.pk):
         for n in range(10):
@@ -393,7 +393,7 @@ def test_my_work_queries_do_not_grow_with_tasks(client, org, members, membership
                 assignee=memberships[Role.SOBER_COACH],
                 client=ClientFactory(organization=org),
             )
-    with assert_queries(9, label="my work with more tasks"):
+    with assert_queries(7, label="my work with more tasks"):
         assert client.get(url("my_work", org)).status_code == 200
 
 
@@ -476,13 +476,13 @@ def test_failed_handoffs_page_queries_are_constant(client, org, admin_user, enqu
             )
 
     fail_one()
-    # 1 organization, 2 session, 3 user, 4 membership (middleware), 5 count, 6 page of runs
-    # with transition, episode and client, 7 switcher memberships (header).
-    with assert_queries(7, label="failed handoffs"):
+    # 1 session, 2 membership with organization and user (middleware), 3 count, 4 page of runs
+    # with transition, episode and client, 5 switcher memberships (header).
+    with assert_queries(5, label="failed handoffs"):
         assert client.get(url("handoff_failures", org)).status_code == 200
     for _ in range(3):
         fail_one()
-    with assert_queries(7, label="failed handoffs with more rows"):
+    with assert_queries(5, label="failed handoffs with more rows"):
         assert client.get(url("handoff_failures", org)).status_code == 200
 
 

@@ -434,9 +434,9 @@ def _fill_case(client_rec, plan, n):
         )
 
 
-# Every staff page starts with: organization, session, user, membership; and ends
-# with the navigation's membership lookup.
-REQUEST = 4
+# Every staff page starts with: session, membership with organization and user; and
+# ends with the navigation's membership lookup.
+REQUEST = 2
 NAV = 1
 
 

@@ -220,11 +220,11 @@ def test_coach_without_the_engagement_gets_404(client, org, setup):
     )
 
 
-# organization, session, user, membership (tenant middleware: 4); the caseload's count (1)
-# and its page ranked by risk in one statement (1); the schedule (1); the open alerts (1);
+# session, membership with organization and user (tenant middleware: 2); the caseload's
+# count (1) and its page ranked by risk in one statement (1); the schedule (1); the open alerts (1);
 # one audit insert for the engagements, alerts and hard days shown (1); the organization
 # switcher in the page header (1).
-DASHBOARD_QUERIES = 10
+DASHBOARD_QUERIES = 8
 
 
 def _add_engagements(org, coach, n):
@@ -422,7 +422,7 @@ def _count(client, target):
 
 # request setup (as above), the engagement, its audit row, check-ins, plan, contacts,
 # alerts, meetings, report aggregates: constant whatever the number of rows.
-DETAIL_QUERIES = 21
+DETAIL_QUERIES = 19
 
 
 def test_engagement_detail_query_count_does_not_grow(client, org, members, setup):
@@ -579,10 +579,10 @@ def test_coach_saves_profile_and_appears_in_the_list(client, org, members, setup
     assert "veterans" in listing and "en, es" in listing and "1 / 6" in listing
 
 
-# organization, session, user, membership (tenant middleware: 4); the engagements with
-# client and coach joined (1); one audit insert for the engagements shown (1); the
+# session, membership with organization and user (tenant middleware: 2); the
+# engagements with client and coach joined (1); one audit insert for the engagements shown (1); the
 # organization switcher in the page header (1).
-LIST_QUERIES = 7
+LIST_QUERIES = 5
 
 
 def test_engagement_list_query_count_does_not_grow(client, org, members, setup):

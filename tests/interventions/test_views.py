@@ -281,14 +281,14 @@ def test_queue_query_count_does_not_grow_with_requests(client, org, members):
     staff(client, members[Role.INTAKE_COORDINATOR])
     with scope(organization=org.pk):
         InterventionRequestFactory(organization=org)
-    # 1 organization, 2 session, 3 user, 4 membership (tenant middleware),
-    # 5 requests with client, requester and episode, 6 the header's organization switcher
-    with assert_queries(6, label="queue with one request"):
+    # 1 session, 2 membership with organization and user (tenant middleware),
+    # 3 requests with client, requester and episode, 4 the header's organization switcher
+    with assert_queries(4, label="queue with one request"):
         client.get(url("staff:intervention_requests", org))
     with scope(organization=org.pk):
         for _ in range(4):
             InterventionRequestFactory(organization=org)
-    with assert_queries(6, label="queue with five requests"):
+    with assert_queries(4, label="queue with five requests"):
         response = client.get(url("staff:intervention_requests", org))
     assert len(response.context["rows"]) == 5
 
@@ -802,14 +802,14 @@ def test_intervention_detail_query_count_does_not_grow(client, org, members, mem
         )
         ParticipantFactory(intervention=intervention, user=UserFactory(), name="Ana Lopez")
     staff(client, members[Role.INTERVENTIONIST])
-    # 1 organization, 2 session, 3 user, 4 membership, 5 the intervention with client,
-    # interventionist, request and episode, 6 agenda, 7 response plans, 8 participants
-    # with attendance counts and letter status, 9 the family's own recent check-ins,
-    # 10 meetings (none, so no attendee or answer query), 11 outcomes, 12 wellbeing
-    # check-ins, 13 the audit line for the read, 14 the header's organization switcher
+    # 1 session, 2 membership with organization and user, 3 the intervention with client,
+    # interventionist, request and episode, 4 agenda, 5 response plans, 6 participants
+    # with attendance counts and letter status, 7 the family's own recent check-ins,
+    # 8 meetings (none, so no attendee or answer query), 9 outcomes, 10 wellbeing
+    # check-ins, 11 the audit line for the read, 12 the header's organization switcher
     for page, count in (
-        (step("detail", org, intervention), 14),
-        (step("participants", org, intervention), 14),
+        (step("detail", org, intervention), 12),
+        (step("participants", org, intervention), 12),
     ):
         with assert_queries(count, label=f"{page} with one participant"):
             client.get(page)
@@ -817,17 +817,17 @@ def test_intervention_detail_query_count_does_not_grow(client, org, members, mem
         for name in ("Eva Lopez", "Leo Lopez", "Jim Lopez"):
             ParticipantFactory(intervention=intervention, user=UserFactory(), name=name)
         SessionFactory(intervention=intervention)
-    with assert_queries(16, label="meetings page with one meeting"):
+    with assert_queries(14, label="meetings page with one meeting"):
         client.get(step("meetings", org, intervention))
     with scope(organization=org.pk):
         SessionFactory(intervention=intervention)
         SessionFactory(intervention=intervention)
-    # With meetings: 15 their attendees and 16 the family's answers (one query each for
+    # With meetings: 13 their attendees and 14 the family's answers (one query each for
     # all of them), however many.
     for page, count in (
-        (step("detail", org, intervention), 16),
-        (step("participants", org, intervention), 16),
-        (step("meetings", org, intervention), 16),
+        (step("detail", org, intervention), 14),
+        (step("participants", org, intervention), 14),
+        (step("meetings", org, intervention), 14),
     ):
         with assert_queries(count, label=f"{page} with four participants"):
             response = client.get(page)
@@ -838,9 +838,9 @@ def test_intervention_list_query_count(client, org, members, memberships):
     staff(client, members[Role.INTERVENTIONIST])
     with scope(organization=org.pk):
         InterventionFactory(organization=org, interventionist=memberships[Role.INTERVENTIONIST])
-    # 1 organization, 2 session, 3 user, 4 membership, 5 interventions with client,
-    # interventionist and request, 6 the header's organization switcher
-    with assert_queries(6):
+    # 1 session, 2 membership with organization and user, 3 interventions with client,
+    # interventionist and request, 4 the header's organization switcher
+    with assert_queries(4):
         client.get(url("staff:intervention_list", org))
 
 

@@ -110,9 +110,9 @@ def test_family_member_is_refused_once_the_consent_ends(client, world):
         assert not Message.objects.filter(thread=thread).exists()
 
 
-# 1 session, 2 user, 3 organization and 4 membership (tenant middleware), 5 the page's
-# count, 6 the page of seats with their unread counts.
-LIST_QUERIES = 6
+# 1 session, 2 membership with organization and user (tenant middleware), 3 the page's
+# count, 4 the page of seats with their unread counts.
+LIST_QUERIES = 4
 
 
 def test_thread_list_costs_the_same_queries_whatever_the_rows(client, org, members):

@@ -53,10 +53,10 @@ def test_staff_inbox_lists_my_conversations_with_unread_counts(client, world):
     assert badge.content.decode().startswith("1")
 
 
-# 1 session, 2 user, 3 organization and 4 membership (tenant middleware), 5 the
-# paginator's count, 6 "has several organizations" (the user menu), 7 the page of seats
+# 1 session, 2 membership with organization and user (tenant middleware), 3 the
+# paginator's count, 4 "has several organizations" (the user menu), 5 the page of seats
 # with thread, client, family member and unread count.
-INBOX_QUERIES = 7
+INBOX_QUERIES = 5
 
 
 def test_staff_inbox_costs_the_same_queries_whatever_the_rows(client, org, members):

@@ -19,9 +19,9 @@ from tests.queries import assert_queries
 
 from .factories import AgreementFactory, FollowUpFactory, answers
 
-# Every staff page starts with: organization, session, user, membership; and ends
-# with the navigation's membership lookup.
-REQUEST = 4
+# Every staff page starts with: session, membership with organization and user; and
+# ends with the navigation's membership lookup.
+REQUEST = 2
 NAV = 1
 
 

@@ -103,9 +103,9 @@ def test_listings_with_bad_parameters_name_the_field(staff, org, directory, para
 
 
 def _listing_queries(staff, org):
-    # 1 organization, 2 session, 3 user, 4 membership (IsOrganizationMember);
-    # 5 the page of listings with directory organization, distance and the total.
-    with assert_queries(5, label="api listings"):
+    # 1 session, 2 membership with organization and user (IsOrganizationMember reads it);
+    # 3 the page of listings with directory organization, distance and the total.
+    with assert_queries(3, label="api listings"):
         response = staff.get(api("listing_list", org), {"zip_code": "33139", "distance": "50"})
     return response.json()
 
@@ -159,9 +159,9 @@ def test_referrals_list_what_the_member_may_see(client, org, members, in_org):
 
 
 def _referral_queries(client, org):
-    # 1 organization, 2 session, 3 user, 4 membership;
-    # 5 count (pagination), 6 the page of referrals with listing, client and author.
-    with assert_queries(6, label="api referrals"):
+    # 1 session, 2 membership with organization and user;
+    # 3 count (pagination), 4 the page of referrals with listing, client and author.
+    with assert_queries(4, label="api referrals"):
         response = client.get(api("referral_list", org))
     return response.json()
 
@@ -179,9 +179,9 @@ def test_referrals_query_count_does_not_grow_with_rows(client, org, members, in_
 def test_hsds_export_returns_every_listing_as_a_service_record(client, org, members, directory):
     ListingLocationFactory(listing=directory["beach"], hsds_id="second", postal_code="33140")
     client.force_login(members[Role.ORG_ADMIN])
-    # 1 organization, 2 session, 3 user, 4 membership; then, as the response streams,
-    # 5 a batch of listings with directory organization, 6 their locations (prefetch).
-    with assert_queries(6, label="hsds export"):
+    # 1 session, 2 membership with organization and user; then, as the response streams,
+    # 3 a batch of listings with directory organization, 4 their locations (prefetch).
+    with assert_queries(4, label="hsds export"):
         response = client.get(api("directory_hsds", org))
         body = b"".join(response.streaming_content)
     assert response.status_code == 200 and response["Content-Type"] == "application/json"

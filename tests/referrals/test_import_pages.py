@@ -73,9 +73,9 @@ def test_job_page_leads_with_the_summary(admin, org, finished_job):
 
 
 def test_job_page_query_count(admin, org, finished_job):
-    # 1 session, 2 user, 3 organization, 4 membership, 5 the job (without its file),
-    # 6 the member's organizations (switcher).
-    with assert_queries(6, label="import detail"):
+    # 1 session, 2 membership with organization and user, 3 the job (without its file),
+    # 4 the member's organizations (switcher).
+    with assert_queries(4, label="import detail"):
         response = admin.get(url("staff:import_detail", org, import_id=finished_job.public_id))
     assert response.status_code == 200
 

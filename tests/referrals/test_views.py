@@ -100,11 +100,11 @@ def test_manage_page_lists_listings_and_flags_the_ones_due_for_review(admin, org
 
 
 def _manage_queries(admin, org):
-    # 1 organization (tenant middleware), 2 session, 3 user, 4 membership;
-    # 5 count of listings (paginator), 6 count of listings due for review,
-    # 7 the member's organizations (switcher in the page header),
-    # 8 the page of listings, 9 the five latest imports.
-    with assert_queries(9, label="directory manage"):
+    # 1 session, 2 membership with organization and user (tenant middleware);
+    # 3 count of listings (paginator), 4 count of listings due for review,
+    # 5 the member's organizations (switcher in the page header),
+    # 6 the page of listings, 7 the five latest imports.
+    with assert_queries(7, label="directory manage"):
         response = admin.get(url("staff:directory_manage", org))
     assert response.status_code == 200
     return response
@@ -383,10 +383,10 @@ def test_staff_search_with_nothing_found_suggests_widening(client, org, members,
 
 
 def _search_queries(client, org):
-    # 1 organization, 2 session, 3 user, 4 membership;
-    # 5 the page of listings with their directory organization, nearest distance and
-    # the total of matches, 6 the member's organizations (switcher).
-    with assert_queries(6, label="staff search"):
+    # 1 session, 2 membership with organization and user;
+    # 3 the page of listings with their directory organization, nearest distance and
+    # the total of matches, 4 the member's organizations (switcher).
+    with assert_queries(4, label="staff search"):
         response = client.get(
             url("staff:directory_search", org),
             {"zip_code": "33139", "distance": "50", "kind": "sober_coach", "q": "coaching"},
@@ -437,10 +437,10 @@ def test_referral_list_shows_a_coach_only_their_clients_referrals(client, org, m
 
 
 def _referral_list_queries(admin, org):
-    # 1 organization, 2 session, 3 user, 4 membership;
-    # 5 count (paginator), 6 the member's organizations (switcher),
-    # 7 the page of referrals with listing, client and author.
-    with assert_queries(7, label="referral list"):
+    # 1 session, 2 membership with organization and user;
+    # 3 count (paginator), 4 the member's organizations (switcher),
+    # 5 the page of referrals with listing, client and author.
+    with assert_queries(5, label="referral list"):
         response = admin.get(url("staff:referral_list", org))
     return response.content.decode()
 
@@ -527,11 +527,11 @@ def test_bad_status_change_shows_the_field_error_and_changes_nothing(
 
 
 def _referral_detail_queries(admin, org, referral):
-    # 1 organization, 2 session, 3 user, 4 membership;
-    # 5 the referral with listing, client and author;
-    # 6 the audit event for reading a client's record;
-    # 7 the member's organizations (switcher), 8 the status history with who changed it.
-    with assert_queries(8, label="referral detail"):
+    # 1 session, 2 membership with organization and user;
+    # 3 the referral with listing, client and author;
+    # 4 the audit event for reading a client's record;
+    # 5 the member's organizations (switcher), 6 the status history with who changed it.
+    with assert_queries(6, label="referral detail"):
         response = admin.get(url("staff:referral_detail", org, referral_id=referral.public_id))
     return response.content.decode()
 
@@ -605,10 +605,10 @@ def test_listing_detail_shows_facts_and_admin_actions_only_to_admins(client, org
 
 
 def _listing_detail_queries(admin, org, listing):
-    # 1 organization, 2 session, 3 user, 4 membership;
-    # 5 the listing with its directory organization, 6 its locations (prefetch),
-    # 7 the member's organizations (switcher).
-    with assert_queries(7, label="listing detail"):
+    # 1 session, 2 membership with organization and user;
+    # 3 the listing with its directory organization, 4 its locations (prefetch),
+    # 5 the member's organizations (switcher).
+    with assert_queries(5, label="listing detail"):
         response = admin.get(url("staff:listing_detail", org, listing_id=listing.public_id))
     return response.content.decode()
 
@@ -679,10 +679,10 @@ def test_portal_referrals_with_a_bad_page_number_shows_the_first_page(client, or
 
 
 def _portal_queries(client, org):
-    # 1 organization, 2 session, 3 user, 4 membership;
-    # 5 count (paginator), 6 the member's organizations (switcher),
-    # 7 the page of requests with their listing.
-    with assert_queries(7, label="portal referrals"):
+    # 1 session, 2 membership with organization and user;
+    # 3 count (paginator), 4 the member's organizations (switcher),
+    # 5 the page of requests with their listing.
+    with assert_queries(5, label="portal referrals"):
         response = client.get(url("portal:referrals", org))
     return response.content.decode()
 

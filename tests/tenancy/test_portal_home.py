@@ -122,13 +122,13 @@ def test_a_section_with_nothing_to_say_is_not_shown(client, org, members, world)
 def test_the_home_query_count_does_not_grow_with_the_records(client, org, members, world):
     _sign_in(client, members)
     _records(org, world, 1)
-    # session, user, organization, membership; coaching: the engagement, today's
-    # check-in; the client (once, for outcomes and case management); outcomes: an open
+    # session, membership with organization and user; coaching: the engagement,
+    # today's check-in; the client (once, for outcomes and case management); outcomes: an open
     # follow-up (none here); case management: open questionnaires and their read audit,
     # medications and their read audit, the next appointment and its read audit;
     # coaching's help: the coach's phone; alumni: whether the episode is in alumni (once,
     # for its four sections); the header: whether to offer the switcher.
-    expected = 17
+    expected = 15
     with assert_queries(expected, label="portal home"):
         assert _home(client, org).status_code == 200
     _records(org, world, 3, offset=1)
