@@ -112,12 +112,20 @@ def _measure(*, org_slug: str, runs: int, seed_value: int, role: str, explain: i
     organization = Organization.objects.get(slug=org_slug)
     with organization_scope(organization):
         total = Listing.objects.filter(organization=organization).count()
+        pks = list(
+            Listing.objects.filter(organization=organization)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        # Drawn from the seed, so two runs (code before and after a change) search the
+        # same places.
         zips = list(
-            ListingLocation.objects.filter(organization=organization)
-            .order_by("?")
+            ListingLocation.objects.filter(
+                organization=organization, listing_id__in=rng.sample(pks, min(runs, len(pks)))
+            )
+            .order_by("listing_id", "pk")
             .values_list("postal_code", flat=True)[:runs]
         )
-        pks = list(Listing.objects.filter(organization=organization).values_list("pk", flat=True))
 
         def one_search(zip_code: str) -> tuple[float, int]:
             params = SearchParams(
