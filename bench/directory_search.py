@@ -12,6 +12,7 @@ as the connected role instead).
 Prints a Markdown table. Not part of the test suite."""
 
 import argparse
+import json
 import random
 import statistics
 import time
@@ -76,8 +77,11 @@ def application_role(app_role: str = "continuum_app", owner_role: str = "continu
         connection.settings_dict["USER"], connection.settings_dict["PASSWORD"] = saved
 
 
-def measure(*, org_slug: str, runs: int, seed_value: int, as_connected: bool = False) -> dict:
-    """As the application role unless `as_connected`: see application_role."""
+def measure(
+    *, org_slug: str, runs: int, seed_value: int, as_connected: bool = False, explain: int = 0
+) -> dict:
+    """As the application role unless `as_connected`: see application_role. `explain`:
+    as many more searches run under EXPLAIN (ANALYZE, BUFFERS)."""
     if as_connected:
         from django.db import connection
 
@@ -86,13 +90,18 @@ def measure(*, org_slug: str, runs: int, seed_value: int, as_connected: bool = F
             runs=runs,
             seed_value=seed_value,
             role=connection.get_connection_params().get("user", ""),
+            explain=explain,
         )
     with application_role() as role:
-        return _measure(org_slug=org_slug, runs=runs, seed_value=seed_value, role=role)
+        return _measure(
+            org_slug=org_slug, runs=runs, seed_value=seed_value, role=role, explain=explain
+        )
 
 
-def _measure(*, org_slug: str, runs: int, seed_value: int, role: str) -> dict:
+def _measure(*, org_slug: str, runs: int, seed_value: int, role: str, explain: int = 0) -> dict:
     """Search and primary-key lookup samples (ms), match counts and the plan's index lines."""
+
+    from django.db.models import Count, Window
 
     from continuum.tenancy.models import Organization
     from continuum.tenancy.scoping import organization_scope
@@ -103,12 +112,20 @@ def _measure(*, org_slug: str, runs: int, seed_value: int, role: str) -> dict:
     organization = Organization.objects.get(slug=org_slug)
     with organization_scope(organization):
         total = Listing.objects.filter(organization=organization).count()
+        pks = list(
+            Listing.objects.filter(organization=organization)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        # Drawn from the seed, so two runs (code before and after a change) search the
+        # same places.
         zips = list(
-            ListingLocation.objects.filter(organization=organization)
-            .order_by("?")
+            ListingLocation.objects.filter(
+                organization=organization, listing_id__in=rng.sample(pks, min(runs, len(pks)))
+            )
+            .order_by("listing_id", "pk")
             .values_list("postal_code", flat=True)[:runs]
         )
-        pks = list(Listing.objects.filter(organization=organization).values_list("pk", flat=True))
 
         def one_search(zip_code: str) -> tuple[float, int]:
             params = SearchParams(
@@ -128,6 +145,28 @@ def _measure(*, org_slug: str, runs: int, seed_value: int, role: str) -> dict:
             list(page.object_list)
             return (time.perf_counter() - started) * 1000, found
 
+        def one_explain(zip_code: str) -> dict:
+            """The page query's own work, as PostgreSQL counts it: what the shared machine's
+            load changes least (buffers) and the in-database times."""
+            params = SearchParams(
+                zip_code=zip_code,
+                distance=25,
+                kind=rng.choice(KINDS),
+                payment=rng.choice(PAYMENTS),
+                language=rng.choice(LANGUAGES),
+                q=rng.choice(TERMS),
+            )
+            params.resolve()
+            qs = listing_search(organization=organization, params=params, include_closed=True)
+            page = qs.annotate(search_total=Window(Count("pk")))[:PAGE]
+            (root,) = json.loads(page.explain(analyze=True, buffers=True, format="json"))
+            top = root["Plan"]
+            return {
+                "buffers": top["Shared Hit Blocks"] + top["Shared Read Blocks"],
+                "planning": root["Planning Time"],
+                "execution": root["Execution Time"],
+            }
+
         def one_lookup(pk: int) -> float:
             started = time.perf_counter()
             Listing.objects.filter(organization=organization).get(pk=pk)
@@ -146,6 +185,7 @@ def _measure(*, org_slug: str, runs: int, seed_value: int, role: str) -> dict:
         params.resolve()
         qs = listing_search(organization=organization, params=params, include_closed=True)
         plan = qs.explain()
+        analyzed = [one_explain(zip_code) for zip_code in zips[:explain]]
     index_lines = sorted({line.strip() for line in plan.splitlines() if "Index" in line})
     return {
         "role": role,
@@ -154,13 +194,20 @@ def _measure(*, org_slug: str, runs: int, seed_value: int, role: str) -> dict:
         "hits": hits,
         "lookups": lookups,
         "index_lines": index_lines,
+        "explained": analyzed,
     }
 
 
-def run(*, org_slug: str, runs: int, seed_value: int, as_connected: bool) -> None:
+def run(*, org_slug: str, runs: int, seed_value: int, as_connected: bool, explain: int) -> None:
     from django.db import connection
 
-    result = measure(org_slug=org_slug, runs=runs, seed_value=seed_value, as_connected=as_connected)
+    result = measure(
+        org_slug=org_slug,
+        runs=runs,
+        seed_value=seed_value,
+        as_connected=as_connected,
+        explain=explain,
+    )
     total, searches, hits = result["total"], result["searches"], result["hits"]
     lookups, index_lines = result["lookups"], result["index_lines"]
     print(
@@ -179,6 +226,14 @@ def run(*, org_slug: str, runs: int, seed_value: int, as_connected: bool) -> Non
     print(_row("primary-key lookup on the listing table", lookups))
     ratio = _percentile(searches, 95) / max(_percentile(lookups, 95), 1e-9)
     print(f"\np95 search / p95 primary-key lookup: {ratio:.1f}x")
+    if result["explained"]:
+        explained = result["explained"]
+        print(f"\nEXPLAIN (ANALYZE, BUFFERS) of {len(explained)} page queries (median / p95):")
+        for key, unit in (("buffers", "buffers"), ("planning", "ms"), ("execution", "ms")):
+            values = [row[key] for row in explained]
+            print(
+                f"- {key}: {statistics.median(values):.1f} / {_percentile(values, 95):.1f} {unit}"
+            )
     print("\nIndexes in one search plan:")
     for line in index_lines:
         print(f"- `{line[:140]}`")
@@ -192,9 +247,22 @@ def main() -> None:
     parser.add_argument(
         "--as-connected", action="store_true", help="measure as the connected role itself"
     )
+    parser.add_argument(
+        "--explain",
+        type=int,
+        default=0,
+        help="also run this many searches under EXPLAIN (ANALYZE, BUFFERS) and report "
+        "their buffers and in-database times, which a shared machine's load disturbs less",
+    )
     args = parser.parse_args()
     setup()
-    run(org_slug=args.org, runs=args.runs, seed_value=args.seed, as_connected=args.as_connected)
+    run(
+        org_slug=args.org,
+        runs=args.runs,
+        seed_value=args.seed,
+        as_connected=args.as_connected,
+        explain=args.explain,
+    )
 
 
 if __name__ == "__main__":

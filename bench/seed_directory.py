@@ -1,12 +1,22 @@
 """Bulk-create N directory listings across US ZIP codes for search benchmarks.
 
     DATABASE_URL=postgres://... .venv/bin/python bench/seed_directory.py --count 100000
+    DATABASE_URL=postgres://... .venv/bin/python bench/seed_directory.py --count 1000000 \
+        --grow
+
 
 Listings go into the organization `--org` (created if missing) with HSDS ids
 `bench-<n>`; existing bench listings of that organization are replaced. Rows are written
 with bulk_create in batches, then the full-text vectors and the locations' copies of kind
 and radius are computed (services.listing_refresh_search) and the tables vacuumed and
-analyzed, so the planner sees the real sizes. Not part of the test suite."""
+analyzed, so the planner sees the real sizes.
+
+`--grow` adds listings to a directory already seeded (a copy of a smaller one, e.g.
+`CREATE DATABASE big TEMPLATE small`) until it holds `--count`, in SQL: each new
+listing takes its attributes (kind, text, languages, payment, service area, status) from
+one seeded listing and its place from another, both drawn at random, so the sizes share
+one distribution; about ten times faster than writing the rows from Python. Not part of
+the test suite."""
 
 import argparse
 import random
@@ -169,14 +179,96 @@ def seed(*, count: int, org_slug: str, seed_value: int) -> None:
     print(f"Seeded {count} listings into '{org_slug}' in {elapsed:.1f} s")
 
 
+def grow(*, count: int, org_slug: str, seed_value: int) -> None:
+    from django.db import connection, transaction
+
+    from continuum.tenancy.models import Organization
+    from continuum.tenancy.scoping import organization_scope
+    from referrals.models import Listing, ListingLocation
+    from referrals.services import listing_refresh_search
+
+    organization = Organization.objects.get(slug=org_slug)
+    listing_table, location_table = Listing._meta.db_table, ListingLocation._meta.db_table
+    fixed = {"id", "public_id", "hsds_id", "name"}
+    columns = [f.column for f in Listing._meta.concrete_fields if f.column not in fixed]
+    started = time.perf_counter()
+    with organization_scope(organization), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(%s)", [(seed_value % 1000) / 1000])
+        cursor.execute(
+            f"SELECT count(*) FROM {listing_table} WHERE organization_id = %s"  # noqa: S608
+            " AND hsds_id LIKE 'bench-%%'",
+            [organization.pk],
+        )
+        (have,) = cursor.fetchone()
+        if have >= count:
+            print(f"'{org_slug}' already holds {have} listings")
+            return
+        # Numbered copies of the seeded rows, and one random pair of them per new listing.
+        cursor.execute(
+            f"CREATE TEMP TABLE bench_src ON COMMIT DROP AS SELECT row_number() OVER"  # noqa: S608
+            f" (ORDER BY id) AS n, * FROM {listing_table} WHERE organization_id = %s"
+            " AND hsds_id LIKE 'bench-%%'",
+            [organization.pk],
+        )
+        cursor.execute(
+            f"CREATE TEMP TABLE bench_place ON COMMIT DROP AS SELECT row_number() OVER"  # noqa: S608
+            " (ORDER BY id) AS n, city, state, postal_code, latitude, longitude"
+            f" FROM {location_table} WHERE organization_id = %s",
+            [organization.pk],
+        )
+        cursor.execute("SELECT count(*) FROM bench_place")
+        (places,) = cursor.fetchone()
+        cursor.execute(
+            "CREATE TEMP TABLE bench_pick ON COMMIT DROP AS SELECT g,"
+            " 1 + floor(random() * %s)::bigint AS src, 1 + floor(random() * %s)::bigint AS place"
+            " FROM generate_series(%s, %s) AS g",
+            [have, places, have, count - 1],
+        )
+        names = ", ".join(columns)
+        picked = ", ".join(f"s.{c}" for c in columns)
+        cursor.execute(
+            f"INSERT INTO {listing_table} (public_id, hsds_id, name, {names})"  # noqa: S608
+            " SELECT gen_random_uuid(), 'bench-' || p.g,"
+            " regexp_replace(s.name, '[0-9]+$', p.g::text), " + picked + " FROM bench_pick p"
+            " JOIN bench_src s ON s.n = p.src"
+        )
+        print(f"  {count - have} listings drawn in {time.perf_counter() - started:.1f} s")
+        cursor.execute(
+            f"INSERT INTO {location_table} (organization_id, public_id, listing_id, hsds_id,"  # noqa: S608
+            " name, address_1, address_2, city, state, postal_code, country, latitude, longitude,"
+            " placed_by_zip, hsds_raw, listing_kind, listing_reach_miles)"
+            " SELECT %s, gen_random_uuid(), l.id, l.hsds_id || '-loc', '', '', '', c.city,"
+            " c.state, c.postal_code, 'US', c.latitude, c.longitude, false, '{}', '', 0"
+            f" FROM bench_pick p JOIN {listing_table} l ON l.organization_id = %s"
+            " AND l.hsds_id = 'bench-' || p.g JOIN bench_place c ON c.n = p.place",
+            [organization.pk, organization.pk],
+        )
+        print(f"  locations placed in {time.perf_counter() - started:.1f} s")
+        listing_refresh_search(
+            listing_ids=Listing.objects.filter(
+                organization=organization, hsds_id__startswith="bench-"
+            ).values("pk")
+        )
+    print(f"  search vectors in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {listing_table}")
+        cursor.execute(f"VACUUM ANALYZE {location_table}")
+    print(f"Grew '{org_slug}' to {count} listings in {time.perf_counter() - started:.1f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--org", default="bench-directory")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--grow",
+        action="store_true",
+        help="add listings drawn from the ones already seeded, up to --count (see above)",
+    )
     args = parser.parse_args()
     setup()
-    seed(count=args.count, org_slug=args.org, seed_value=args.seed)
+    (grow if args.grow else seed)(count=args.count, org_slug=args.org, seed_value=args.seed)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,9 @@ from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
 EARTH_RADIUS_MILES = 3958.8
 MILES_PER_DEGREE_LATITUDE = 69.0
 ZIP_RE = re.compile(r"^\d{5}$")
+# Locations carry their latitude in bands this many to a degree (about 17 miles each):
+# a 25-mile search box crosses three or four.
+LATITUDE_BANDS_PER_DEGREE = 4
 
 
 @dataclass(frozen=True)
@@ -24,19 +27,26 @@ class Point:
     city: str = ""
 
 
+@lru_cache(maxsize=1)
+def _zip_table() -> dict[str, list[dict]]:
+    """The package's ZIP codes by code, read once per process: `zipcodes.matching` scans
+    the whole table on every call (milliseconds each), which an import of thousands of
+    locations placed by ZIP code paid once per distinct code."""
+    import zipcodes  # imported lazily: loading its table takes a moment
+
+    table: dict[str, list[dict]] = {}
+    for entry in zipcodes.list_all():
+        table.setdefault(entry.get("zip_code", ""), []).append(entry)
+    return table
+
+
 @lru_cache(maxsize=4096)
 def zip_lookup(zip_code: str) -> Point | None:
     """The centroid of a US ZIP code, or None when it is unknown."""
     zip_code = (zip_code or "").strip()[:5]
     if not ZIP_RE.match(zip_code):
         return None
-    import zipcodes  # imported lazily: loading its table takes a moment
-
-    try:
-        matches = zipcodes.matching(zip_code)
-    except (TypeError, ValueError):
-        return None
-    for match in matches:
+    for match in _zip_table().get(zip_code, ()):
         try:
             return Point(
                 float(match["lat"]), float(match["long"]), match.get("state", ""), match["city"]
@@ -57,6 +67,13 @@ def bounding_box(point: Point, miles: float) -> tuple[float, float, float, float
         point.longitude - dlng,
         point.longitude + dlng,
     )
+
+
+def latitude_bands(min_lat: float, max_lat: float) -> list[int]:
+    """The bands (ListingLocation.latitude_band) a box from min_lat to max_lat crosses."""
+    low = math.floor(max(min_lat, -90.0) * LATITUDE_BANDS_PER_DEGREE)
+    high = math.floor(min(max_lat, 90.0) * LATITUDE_BANDS_PER_DEGREE)
+    return list(range(low, high + 1))
 
 
 def distance_expression(point: Point, lat_field: str = "latitude", lng_field: str = "longitude"):

@@ -7,6 +7,7 @@ ALIASES is the one place for names the registry does not know or would match wro
 match turns "French Creole" into French)."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import langcodes
 from django.utils import translation
@@ -68,6 +69,9 @@ def _code_of(tag: str) -> str:
     return ALIASES.get(language, language)
 
 
+# Cached: a large import asks about the same few dozen names thousands of times, and
+# langcodes' lookups by name take about a millisecond each.
+@lru_cache(maxsize=4096)
 def resolve(*, name: str = "", code: str = "") -> Resolved:
     """The language code for an HSDS language entry: its code if valid, else its name
     (any case, English or native), through ALIASES first."""
@@ -97,6 +101,7 @@ def resolve(*, name: str = "", code: str = "") -> Resolved:
     return Resolved("", "unknown")
 
 
+@lru_cache(maxsize=1024)
 def english_name(code: str) -> str:
     if code == ASL:
         return "American Sign Language"

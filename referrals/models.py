@@ -8,6 +8,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Cast, Floor
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +22,8 @@ from continuum.tenancy.schema import (
     tenant_unique,
     user_ref,
 )
+
+from .geo import LATITUDE_BANDS_PER_DEGREE
 
 VERIFY_EVERY_DAYS = 180
 # Openings a provider reported are shown for this long, then as unknown (an organization
@@ -283,6 +287,17 @@ class ListingLocation(TenantModel):
     # instead of reading each listing.
     listing_kind = models.CharField(max_length=32, blank=True, editable=False)
     listing_reach_miles = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The latitude in bands of 1/LATITUDE_BANDS_PER_DEGREE degree, stored, leading the geo
+    # indexes: a search names the few bands its box crosses (= ANY), so the index walks
+    # only the box's longitudes in each band instead of every location in the box's
+    # latitudes from coast to coast.
+    latitude_band = models.GeneratedField(
+        expression=Cast(
+            Floor(F("latitude") * Value(LATITUDE_BANDS_PER_DEGREE)), models.SmallIntegerField()
+        ),
+        output_field=models.SmallIntegerField(null=True),
+        db_persist=True,
+    )
 
     class Meta(TenantModel.Meta):
         constraints = tenant_constraints(
@@ -299,13 +314,15 @@ class ListingLocation(TenantModel):
             ),
         )
         indexes = [
-            # Bounding-box search: a range on latitude, then longitude, inside the tenant.
-            tenant_index("latitude", "longitude", name="referrals_location_geo"),
+            # Bounding-box search inside the tenant: the box's latitude bands, then a range
+            # on longitude in each (then latitude, checked from the index).
+            tenant_index("latitude_band", "longitude", "latitude", name="referrals_location_geo"),
             # The same box among one kind's locations, answered from the index alone.
             tenant_index(
                 "listing_kind",
-                "latitude",
+                "latitude_band",
                 "longitude",
+                "latitude",
                 include=["listing_reach_miles", "listing"],
                 name="referrals_location_kind_geo",
             ),

@@ -5,6 +5,8 @@ docs/rls.md)."""
 
 from continuum.tenancy.rls import CURRENT_ORGANIZATION, SEARCH_ROLE
 
+from .geo import LATITUDE_BANDS_PER_DEGREE
+
 # PostgreSQL uses an index for a qual on a table with row-level security only if the qual
 # is leakproof (restriction_is_securely_promotable); `tsvector @@ tsquery` and
 # `array @> array` are not, so their GIN indexes would go unused and every full-text or
@@ -36,6 +38,10 @@ SEARCH_COLUMNS = "id, organization_id, search_vector, service_area_kind, service
 # box, comes from this function. It runs as the caller: the tenant policy applies.
 WIDEST_RADIUS_FUNCTION = "referrals_listing_widest_radius"
 
+# The latitude bands (ListingLocation.latitude_band) between two latitudes, for a box whose
+# size is only known in SQL (the widest radius): an index bound for the same reason.
+LATITUDE_BANDS_FUNCTION = "referrals_latitude_bands"
+
 
 def search_functions_sql(schema: str) -> list[str]:
     table = f'"{schema}"."referrals_listing"'
@@ -46,6 +52,14 @@ def search_functions_sql(schema: str) -> list[str]:
         f" AS $$ SELECT max(service_radius_miles)::double precision FROM {table}"
         f" WHERE organization_id = {CURRENT_ORGANIZATION} AND service_area_kind = 'radius' $$"
     ]
+    statements.append(
+        f'CREATE OR REPLACE FUNCTION "{schema}"."{LATITUDE_BANDS_FUNCTION}"'
+        "(low double precision, high double precision) RETURNS smallint[]"
+        " LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp"
+        " AS $$ SELECT ARRAY(SELECT generate_series("
+        f"floor(greatest(low, -90) * {LATITUDE_BANDS_PER_DEGREE})::integer,"
+        f" floor(least(high, 90) * {LATITUDE_BANDS_PER_DEGREE})::integer)::smallint) $$"
+    )
     for name, (args, condition, rows) in SEARCH_FUNCTIONS.items():
         statements.append(
             f'CREATE OR REPLACE FUNCTION "{schema}"."{name}"({args}) RETURNS SETOF bigint'  # noqa: S608
@@ -94,3 +108,10 @@ def drop_search_functions(apps, schema_editor) -> None:
     for name, (args, _, _) in SEARCH_FUNCTIONS.items():
         schema_editor.execute(f'DROP FUNCTION IF EXISTS "{name}"({args})')
     schema_editor.execute(f'DROP FUNCTION IF EXISTS "{WIDEST_RADIUS_FUNCTION}"()')
+    drop_latitude_bands_function(apps, schema_editor)
+
+
+def drop_latitude_bands_function(apps, schema_editor) -> None:
+    schema_editor.execute(
+        f'DROP FUNCTION IF EXISTS "{LATITUDE_BANDS_FUNCTION}"(double precision, double precision)'
+    )

@@ -45,6 +45,7 @@ from .geo import (
     Point,
     bounding_box,
     distance_expression,
+    latitude_bands,
     zip_lookup,
 )
 from .languages import label as language_label
@@ -194,14 +195,16 @@ def _distance_sql(point: Point, alias: str) -> tuple[str, list[float]]:
 # given, from `referrals_location_geo` otherwise.
 _AREA_SQL = """
 SELECT l.listing_id FROM referrals_listinglocation l
-WHERE l.organization_id = %s AND l.latitude >= %s AND l.latitude <= %s
-  AND l.longitude >= %s AND l.longitude <= %s{kind} AND {distance} <= %s
+WHERE l.organization_id = %s{kind} AND l.latitude_band = ANY(%s::smallint[])
+  AND l.latitude >= %s AND l.latitude <= %s
+  AND l.longitude >= %s AND l.longitude <= %s AND {distance} <= %s
 UNION
 SELECT l.listing_id FROM referrals_listinglocation l
-WHERE l.organization_id = %s
+WHERE l.organization_id = %s{kind}
+  AND l.latitude_band = ANY({bands}(%s - {widest} / 69.0, %s + {widest} / 69.0))
   AND l.latitude >= %s - {widest} / 69.0 AND l.latitude <= %s + {widest} / 69.0
   AND l.longitude >= %s - {widest} / %s AND l.longitude <= %s + {widest} / %s
-  AND l.listing_reach_miles > %s{kind} AND {distance} <= l.listing_reach_miles
+  AND l.listing_reach_miles > %s AND {distance} <= l.listing_reach_miles
 UNION
 SELECT s.id FROM referrals_listing s
 WHERE s.organization_id = %s{listing}
@@ -240,13 +243,19 @@ def _serving_area(organization, params: SearchParams, statuses: list[str]) -> Ra
         math.cos(math.radians(point.latitude)), 0.01
     )
     widest = f"{search_sql.WIDEST_RADIUS_FUNCTION}()"
-    sql = _AREA_SQL.format(kind=kind, distance=distance, widest=widest, listing=listing)
+    sql = _AREA_SQL.format(
+        kind=kind,
+        distance=distance,
+        widest=widest,
+        bands=search_sql.LATITUDE_BANDS_FUNCTION,
+        listing=listing,
+    )
     sql_params = [
-        *(org, min_lat, max_lat, min_lng, max_lng, *kind_params),
-        *(*distance_params, params.distance),
-        *(org, point.latitude, point.latitude, point.longitude, miles_per_degree_longitude),
-        *(point.longitude, miles_per_degree_longitude, params.distance, *kind_params),
-        *distance_params,
+        *(org, *kind_params, latitude_bands(min_lat, max_lat)),
+        *(min_lat, max_lat, min_lng, max_lng, *distance_params, params.distance),
+        *(org, *kind_params, point.latitude, point.latitude, point.latitude, point.latitude),
+        *(point.longitude, miles_per_degree_longitude, point.longitude),
+        *(miles_per_degree_longitude, params.distance, *distance_params),
         *(org, *listing_params, point.state or None),
     ]
     if params.zip_code:

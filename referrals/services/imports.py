@@ -18,9 +18,6 @@ from ..models import (
 )
 from .listings import listing_refresh_search
 
-PROGRESS_BATCH = 25
-
-
 # Large enough for the directory's own export of a big directory (the JSON of 10,000
 # listings is about 50 MB); what a zip may unpack to is limited separately (hsds.py).
 MAX_IMPORT_BYTES = getattr(settings, "DIRECTORY_IMPORT_MAX_BYTES", 256 * 1024 * 1024)
@@ -186,47 +183,94 @@ def import_job_run(*, job_id: int, on_progress=None) -> ImportJob:
     return job
 
 
+# Records written per statement (a few thousand parameters each), and between the job's
+# progress updates.
+PROGRESS_BATCH = 500
+
+
+def _upsert(model, rows: list, *, unique: list[str]) -> None:
+    """INSERT ... ON CONFLICT DO UPDATE of these unsaved rows, which then carry their
+    primary keys. Only the fields each row was given are updated, as update_or_create's
+    defaults are: rows are grouped by the fields they set."""
+    groups: dict[tuple, list] = {}
+    for fields, row in rows:
+        groups.setdefault(tuple(sorted(fields)), []).append(row)
+    for fields, group in groups.items():
+        model.objects.bulk_create(
+            group,
+            batch_size=PROGRESS_BATCH,
+            update_conflicts=True,
+            unique_fields=unique,
+            update_fields=[f for f in fields if f not in unique],
+        )
+
+
+def _existing(model, organization, hsds_ids: list[str]) -> set[str]:
+    return set(
+        model.objects.filter(organization=organization, hsds_id__in=hsds_ids).values_list(
+            "hsds_id", flat=True
+        )
+    )
+
+
 def _import_write(job: ImportJob, normalized, progress: _Progress) -> tuple[int, int]:
+    """Write the normalized records in batches of PROGRESS_BATCH, each a few statements
+    (which of them exist, one upsert of the listings, one of their locations, one delete of
+    the locations they no longer have) instead of several per record."""
     organization = job.organization
     created = updated = 0
-    touched = []
-    orgs: dict[str, DirectoryOrganization] = {}
-    for index, (item, result) in enumerate(normalized, start=1):
-        directory_org = None
+    touched: list[int] = []
+    # Each HSDS organization as its first service in the file gives it.
+    org_values: dict[str, dict] = {}
+    for _, result in normalized:
         if result.organization is not None:
-            key = result.organization["hsds_id"]
-            if key not in orgs:
-                orgs[key], _ = DirectoryOrganization.objects.update_or_create(
-                    organization=organization,
-                    hsds_id=key,
-                    defaults={k: v for k, v in result.organization.items() if k != "hsds_id"},
-                )
-            directory_org = orgs[key]
-        raw = {k: v for k, v in item.record.items() if k != "organization"}
-        listing, was_created = Listing.objects.update_or_create(
-            organization=organization,
-            hsds_id=result.hsds_id,
-            defaults={
-                **result.values,
-                "directory_organization": directory_org,
-                "hsds_raw": raw,
-                "updated_at": timezone.now(),
-            },
-        )
-        created += was_created
-        updated += not was_created
-        keep = []
-        for location in result.locations:
-            ListingLocation.objects.update_or_create(
-                organization=organization,
-                listing=listing,
-                hsds_id=location.hsds_id,
-                defaults={**location.values, "hsds_raw": location.raw},
+            org_values.setdefault(result.organization["hsds_id"], result.organization)
+    org_ids: dict[str, int] = {}
+    keys = list(org_values)
+    for start in range(0, len(keys), PROGRESS_BATCH):
+        rows = [
+            (
+                org_values[key],
+                DirectoryOrganization(organization=organization, **org_values[key]),
             )
-            keep.append(location.hsds_id)
-        listing.locations.exclude(hsds_id__in=keep).delete()
-        touched.append(listing.pk)
-        if index % PROGRESS_BATCH == 0:
-            progress.write(index)
+            for key in keys[start : start + PROGRESS_BATCH]
+        ]
+        _upsert(DirectoryOrganization, rows, unique=["organization", "hsds_id"])
+        org_ids.update((row.hsds_id, row.pk) for _, row in rows)
+    for start in range(0, len(normalized), PROGRESS_BATCH):
+        batch = normalized[start : start + PROGRESS_BATCH]
+        existing = _existing(Listing, organization, [result.hsds_id for _, result in batch])
+        now = timezone.now()
+        listings = []
+        for item, result in batch:
+            key = result.organization["hsds_id"] if result.organization is not None else None
+            values = {
+                **result.values,
+                "directory_organization_id": org_ids.get(key),
+                "hsds_raw": {k: v for k, v in item.record.items() if k != "organization"},
+                "updated_at": now,
+            }
+            listing = Listing(organization=organization, hsds_id=result.hsds_id, **values)
+            listings.append(([*values, "hsds_id"], listing))
+        _upsert(Listing, listings, unique=["organization", "hsds_id"])
+        created += sum(result.hsds_id not in existing for _, result in batch)
+        updated += sum(result.hsds_id in existing for _, result in batch)
+        locations = []
+        for (_, listing), (_, result) in zip(listings, batch, strict=True):
+            # A location named twice for one service: its last values, in its first place.
+            by_id = {location.hsds_id: location for location in result.locations}
+            for location in by_id.values():
+                values = {**location.values, "hsds_raw": location.raw}
+                row = ListingLocation(
+                    organization=organization, listing=listing, hsds_id=location.hsds_id, **values
+                )
+                locations.append(([*values, "listing", "hsds_id"], row))
+        _upsert(ListingLocation, locations, unique=["organization", "listing", "hsds_id"])
+        batch_ids = [listing.pk for _, listing in listings]
+        ListingLocation.objects.filter(organization=organization, listing_id__in=batch_ids).exclude(
+            pk__in=[row.pk for _, row in locations]
+        ).delete()
+        touched += batch_ids
+        progress.write(start + len(batch))
     listing_refresh_search(listing_ids=touched)
     return created, updated
