@@ -16,9 +16,9 @@ from tests.queries import assert_queries
 
 from .factories import EventFactory, ProfileFactory, RsvpFactory
 
-# Every page starts with: organization, session, user, membership; and ends with the
-# navigation's membership lookup.
-REQUEST = 4
+# Every page starts with: the session, then the membership with its organization and
+# user (one statement); and ends with the navigation's membership lookup.
+REQUEST = 2
 NAV = 1
 
 
@@ -395,12 +395,12 @@ def test_the_alumni_home_keeps_its_queries(client, org, in_org, members, alumnus
     )
     client.force_login(members[Role.CLIENT])
     page = url("portal", "home", org)
-    # session, user, organization, membership; the client (once for every line); alumni:
+    # session, membership with organization and user; the client (once for every line); alumni:
     # the alumni episode and the profile (once for its sections), this month's check-in,
     # the next three events with the client's answers; coaching: the engagement; outcomes:
     # an open follow-up; case management: questionnaires, medications, the next
     # appointment; the header: whether to offer the switcher.
-    expected = 15
+    expected = 13
     with assert_queries(expected, label="alumni home"):
         assert client.get(page).status_code == 200
     for _ in range(3):

@@ -55,6 +55,7 @@ NOT_WALKED = {
     "import_template": "a CSV download",
     "client_consent_scan": "a file download (a paper consent's scan; 404 without one)",
     "import_report_csv": "a CSV download",
+    "outcomes_cohort_export": "a CSV download",
     "directory_export_json": "a JSON download",
     "directory_export_zip": "a ZIP download",
     "notification_badge": "an htmx fragment of the page header",

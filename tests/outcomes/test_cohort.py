@@ -21,9 +21,9 @@ from .cohort_seed import TODAY, seed_client, seed_cohort
 
 pytestmark = pytest.mark.django_db
 
-# Every staff page starts with: organization, session, user, membership; and ends with
-# the navigation's membership lookup.
-REQUEST, NAV = 4, 1
+# Every staff page starts with: the session, then the membership with its organization
+# and user (one statement); and ends with the navigation's membership lookup.
+REQUEST, NAV = 2, 1
 
 
 @pytest.fixture
@@ -232,7 +232,7 @@ def test_only_admins_see_it_and_are_told_who_can(client, org, members, outsider,
         client.force_login(members[Role.SOBER_COACH])
         refused = client.get(url)
         assert refused.status_code == 403
-        assert "Only your organization's admins can see" in refused.content.decode()
+        assert "Only the administrators of Harbor Recovery can see" in refused.content.decode()
     client.force_login(members[Role.ORG_ADMIN])
     # Nobody discharged yet: the page says so in numbers, nothing invented.
     empty = client.get(page_url(org)).content.decode()
@@ -251,7 +251,7 @@ def test_another_organizations_cohort_is_not_counted(client, org, other_org, adm
 
 def test_the_query_count_does_not_grow_with_the_cohort(client, org, admin_user, cohort, in_org):
     client.force_login(admin_user)
-    # Request (4); months and programs on offer (2); the cohort's episodes, the schedule,
+    # Request (2); months and programs on offer (2); the cohort's episodes, the schedule,
     # the answered follow-ups (3); interventions: decided by model, admissions (2);
     # case management: the episodes, appointments, medications, their fills (4); nav (1).
     expected = REQUEST + 2 + 3 + 2 + 4 + NAV
